@@ -1,0 +1,69 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Settings every Swift target gets: strict, explicit imports keep the C libraries
+// from leaking into the public API of the layers above them (DESIGN.md, "Layers").
+let strictness: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "Steward",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "steward", targets: ["steward"]),
+    .library(name: "StewardEngine", targets: ["StewardEngine"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+  ],
+  targets: [
+    // C: the two Debian libraries and the shim for what Swift cannot import.
+    .systemLibrary(
+      name: "CLua", pkgConfig: "lua5.4",
+      providers: [.apt(["liblua5.4-dev"])]),
+    .systemLibrary(
+      name: "CYAML", pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]),
+    .target(name: "CLuaShim", dependencies: ["CLua"]),
+
+    // Swift layers; arrows point down only.
+    .target(name: "StewardCore", swiftSettings: strictness),
+    .target(
+      name: "StewardYAML",
+      dependencies: ["StewardCore", "CYAML", .product(name: "CSV", package: "CSV.swift")],
+      swiftSettings: strictness),
+    .target(
+      name: "StewardLua", dependencies: ["StewardCore", "CLua", "CLuaShim"],
+      swiftSettings: strictness),
+    .target(
+      name: "StewardEngine", dependencies: ["StewardCore", "StewardYAML", "StewardLua"],
+      swiftSettings: strictness),
+    .executableTarget(
+      name: "steward",
+      dependencies: [
+        "StewardEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictness),
+
+    // Release-mode benchmarks: `swift run -c release steward-bench`.
+    .executableTarget(
+      name: "steward-bench", dependencies: ["StewardCore", "StewardYAML", "StewardLua"],
+      path: "Benchmarks/StewardBench", swiftSettings: strictness),
+
+    .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], swiftSettings: strictness),
+    .testTarget(
+      name: "StewardYAMLTests", dependencies: ["StewardYAML"], swiftSettings: strictness),
+    .testTarget(
+      name: "StewardLuaTests", dependencies: ["StewardLua"], swiftSettings: strictness),
+    .testTarget(
+      name: "StewardEngineTests", dependencies: ["StewardEngine"], swiftSettings: strictness),
+    .testTarget(
+      name: "StewardEndToEndTests", dependencies: ["StewardEngine"],
+      swiftSettings: strictness),
+  ],
+  swiftLanguageModes: [.v6]
+)

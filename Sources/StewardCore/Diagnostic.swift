@@ -1,0 +1,70 @@
+/// An error or warning about the user's input, with the place it points at.
+///
+/// Every layer's error type can turn itself into one (``DiagnosticConvertible``),
+/// and the command line prints them all the same way, as compilers do:
+///
+/// ```
+/// models/ad-targeting.yaml:14:5: error: duplicate key "owner" (first at 3:1)
+/// ```
+public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
+  public enum Severity: String, Sendable, Equatable {
+    case error, warning, note
+  }
+
+  public var severity: Severity
+  public var mark: SourceMark
+  /// A stable code per kind of problem (`Y001`, `L003`, …) that tests and
+  /// documentation can refer to even when the wording changes.
+  public var code: String
+  public var message: String
+  /// Extra lines printed under the message (a Lua traceback, a hint).
+  public var notes: [String]
+
+  public init(
+    _ severity: Severity = .error, at mark: SourceMark, code: String, _ message: String,
+    notes: [String] = []
+  ) {
+    self.severity = severity
+    self.mark = mark
+    self.code = code
+    self.message = message
+    self.notes = notes
+  }
+
+  /// `file:line:column: error: message [CODE]`, then the notes indented.
+  public var description: String {
+    var text = "\(mark): \(severity.rawValue): \(message) [\(code)]"
+    for note in notes { text += "\n    " + note }
+    return text
+  }
+
+  /// The description followed by the offending source line and a caret under
+  /// the column, when the caller has the text of the file.
+  public func rendered(source: String?) -> String {
+    guard let source, mark.line > 0 else { return description }
+    var lineNumber = 1
+    var found: Substring?
+    for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
+      if lineNumber == mark.line {
+        found = line
+        break
+      }
+      lineNumber += 1
+    }
+    guard let line = found else { return description }
+    let text = line.hasSuffix("\r") ? line.dropLast() : line
+    let caretColumn = max(1, mark.column)
+    let prefix = String(text.unicodeScalars.prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " })
+    let head = "\(mark): \(severity.rawValue): \(message) [\(code)]\n\(text)\n\(prefix)^"
+    return notes.isEmpty ? head : head + notes.map { "\n    " + $0 }.joined()
+  }
+}
+
+/// An error that knows how to present itself as a ``Diagnostic``.
+public protocol DiagnosticConvertible: Error {
+  var diagnostic: Diagnostic { get }
+}
+
+extension Diagnostic: DiagnosticConvertible {
+  public var diagnostic: Diagnostic { self }
+}
