@@ -72,7 +72,11 @@ public enum Statistics {
     let denominator = 1 + z2 / n
     let centre = (p + z2 / (2 * n)) / denominator
     let half = z * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot() / denominator
-    return Interval(lower: max(0, centre - half), upper: min(1, centre + half), estimate: p)
+    // At k = 0 and k = n one bound is exactly 0 or 1 in closed form; rounding
+    // would otherwise print an upper bound of 99.99999 %.
+    let lower = successes == 0 ? 0 : max(0, centre - half)
+    let upper = successes == trials ? 1 : min(1, centre + half)
+    return Interval(lower: lower, upper: upper, estimate: p)
   }
 
   /// The result of a chi-square goodness-of-fit test.

@@ -1,0 +1,121 @@
+import Testing
+
+@testable import StewardCore
+
+@Suite struct ValueTests {
+  let card: Value = {
+    let file = "models/ad-targeting.yaml"
+    func at(_ line: Int, _ column: Int) -> SourceMark {
+      SourceMark(file: file, line: line, column: column)
+    }
+    let split = Value(.string("train"), mark: at(14, 14))
+    let validation = Value(
+      .map(OrderedMap([.init(key: "split", keyMark: at(14, 7), value: split)])), mark: at(14, 7))
+    let evaluation = Value(
+      .map(OrderedMap([.init(key: "validation", keyMark: at(13, 5), value: validation)])),
+      mark: at(13, 5))
+    let metrics = Value(.list([Value(.string("auc"), mark: at(16, 7))]), mark: at(16, 5))
+    return Value(
+      .map(
+        OrderedMap([
+          .init(key: "evaluation", keyMark: at(12, 1), value: evaluation),
+          .init(key: "metrics", keyMark: at(15, 1), value: metrics),
+        ])), mark: at(12, 1))
+  }()
+
+  @Test func lookupFindsNodeAndItsMark() {
+    let found = card.lookup("evaluation.validation.split")
+    #expect(found.value == "train")
+    #expect(found.mark.description == "models/ad-targeting.yaml:14:14")
+    #expect(found.missing == nil)
+  }
+
+  @Test func missingPathPointsAtNearestParent() {
+    let found = card.lookup("evaluation.validation.fairness.audit")
+    #expect(found.value == nil)
+    #expect(found.missing == "fairness")
+    #expect(found.resolved == ["evaluation", "validation"])
+    #expect(found.mark.description == "models/ad-targeting.yaml:14:7")
+  }
+
+  @Test func listIndexInBothSpellings() {
+    #expect(card.lookup("metrics[0]").value == "auc")
+    #expect(card.lookup("metrics.0").value == "auc")
+    #expect(card.lookup("metrics[1]").missing == "1")
+    #expect(card.lookup("metrics[1]").mark.line == 16)
+  }
+
+  @Test func quotedSegmentKeepsDots() {
+    #expect(Value.pathSegments(#"labels."app.io/name".x"#) == ["labels", "app.io/name", "x"])
+    #expect(Value.pathSegments("a.b[2].c") == ["a", "b", "2", "c"])
+  }
+
+  @Test func equalityIgnoresMarksButNotTypes() {
+    let a = Value(.int(1), mark: SourceMark(file: "a.yaml", line: 1, column: 1))
+    let b = Value(.int(1), mark: SourceMark(file: "b.json", line: 9, column: 3))
+    #expect(a == b)
+    #expect(Value(.int(1)) != Value(.double(1)))
+    #expect(Value(.double(.nan)) == Value(.double(.nan)))
+  }
+
+  @Test func nodeCountWalksTheTree() {
+    #expect(card.nodeCount == 6)
+  }
+
+  @Test func markDescriptionDropsUnknownParts() {
+    #expect(SourceMark.unknown.description == "<unknown>")
+    #expect(SourceMark(file: "x.csv", line: 4, column: 0).description == "x.csv:4")
+    #expect(!SourceMark.unknown.isKnown)
+  }
+}
+
+@Suite struct OrderedMapTests {
+  @Test func keepsInsertionOrderAndReplacesInPlace() {
+    var m = OrderedMap()
+    m["b"] = 1
+    m["a"] = 2
+    m["b"] = 3
+    #expect(m.keys == ["b", "a"])
+    #expect(m["b"] == 3)
+    m["b"] = nil
+    #expect(m.keys == ["a"])
+  }
+
+  @Test(arguments: [3, 16, 17, 500])
+  func lookupWorksAcrossTheIndexThreshold(count: Int) {
+    var m = OrderedMap()
+    for i in 0..<count { m["k\(i)"] = Value(.int(Int64(i))) }
+    for i in 0..<count { #expect(m["k\(i)"] == Value(.int(Int64(i)))) }
+    #expect(m["missing"] == nil)
+    m.remove("k0")
+    #expect(m.count == count - 1)
+    #expect(m.position(of: "k1") == 0)
+  }
+
+  @Test func equalityIsOrderSensitive() {
+    let ab: Value = ["a": 1, "b": 2]
+    let ba: Value = ["b": 2, "a": 1]
+    #expect(ab != ba)
+    #expect(ab == ["a": 1, "b": 2])
+  }
+}
+
+@Suite struct DiagnosticTests {
+  @Test func rendersLikeACompiler() {
+    let d = Diagnostic(
+      at: SourceMark(file: "p.yaml", line: 2, column: 3), code: "Y004",
+      #"duplicate key "owner""#, notes: ["first defined at p.yaml:1:1"])
+    #expect(
+      d.description == """
+        p.yaml:2:3: error: duplicate key "owner" [Y004]
+            first defined at p.yaml:1:1
+        """)
+    #expect(
+      d.rendered(source: "owner: a\n  owner: b\n") == """
+        p.yaml:2:3: error: duplicate key "owner" [Y004]
+          owner: b
+          ^
+            first defined at p.yaml:1:1
+        """)
+  }
+}
