@@ -119,3 +119,22 @@ import Testing
         """)
   }
 }
+
+@Suite struct JSONTextTests {
+  @Test func compactKeepsOrderAndTypes() {
+    let v: Value = ["z": 1, "a": 1.0, "s": "q\"\n\u{1}", "l": [nil, true], "e": [:]]
+    #expect(
+      JSONText.render(v, pretty: false)
+        == #"{"z":1,"a":1.0,"s":"q\"\n\u0001","l":[null,true],"e":{}}"#)
+  }
+
+  @Test func prettyIndentsByTwo() {
+    let v: Value = ["a": [1, 2], "b": []]
+    #expect(JSONText.render(v) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": []\n}")
+  }
+
+  @Test func nonFiniteDoublesBecomeYAMLSpellings() {
+    #expect(JSONText.render([.init(.double(.infinity)), .init(.double(.nan))], pretty: false) == #"[".inf",".nan"]"#)
+    #expect(JSONText.render(0.25, pretty: false) == "0.25")
+  }
+}
