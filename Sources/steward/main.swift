@@ -1,1 +1,19 @@
-print("steward")
+// The only place that decides exit codes (DESIGN.md): 0 success, 1 the gate
+// failed, 2 the input is wrong. ArgumentParser would exit 64 on a usage error
+// on Linux; that is mapped to 2 here.
+import ArgumentParser
+import Foundation
+
+do {
+  var command = try StewardCommand.parseAsRoot()
+  try command.run()
+} catch let exit as ExitCode {
+  Foundation.exit(exit.rawValue)
+} catch {
+  let code = StewardCommand.exitCode(for: error)
+  if code == .success {
+    StewardCommand.exit(withError: error)  // --help, --version
+  }
+  Console.error(StewardCommand.fullMessage(for: error))
+  Foundation.exit(Exit.inputError)
+}

@@ -1,0 +1,101 @@
+import Foundation
+public import StewardCore
+import StewardLua
+import StewardYAML
+
+/// `steward validate`: reads playbooks and plugins the way a run would, and
+/// reports every problem with its mark without running anything.
+public enum Validator {
+  /// What became of one file.
+  public struct FileResult: Sendable {
+    public var path: String
+    /// What the file turned out to be, e.g. "audit playbook deployment-gate".
+    public var summary: String?
+    public var diagnostics: [Diagnostic]
+
+    public var ok: Bool { !diagnostics.contains { $0.severity == .error } }
+  }
+
+  public struct Report: Sendable {
+    public var files: [FileResult]
+    /// Problems that belong to no single file (a path that does not exist).
+    public var general: [Diagnostic]
+
+    public var ok: Bool { general.isEmpty && files.allSatisfy(\.ok) }
+    public var allDiagnostics: [Diagnostic] { general + files.flatMap(\.diagnostics) }
+  }
+
+  public static func validate(paths: [String]) -> Report {
+    let (files, missing) = InputFiles.expand(paths)
+    return Report(files: files.map(validate(file:)), general: missing)
+  }
+
+  public static func validate(file path: String) -> FileResult {
+    let ext = (path as NSString).pathExtension.lowercased()
+    do {
+      switch ext {
+      case "lua": return try validatePlugin(path)
+      case "yaml", "yml", "json": return try validatePlaybook(path)
+      default:
+        throw Diagnostic(
+          at: SourceMark(file: path, line: 0, column: 0), code: "F004",
+          "not a playbook or plugin (expected .yaml, .yml, .json or .lua)")
+      }
+    } catch {
+      return FileResult(path: path, summary: nil, diagnostics: diagnostics(of: error, file: path))
+    }
+  }
+
+  static func validatePlaybook(_ path: String) throws -> FileResult {
+    let documents = try DocumentLoader.load(path: path)
+    guard let document = documents.first else {
+      throw Diagnostic(
+        at: SourceMark(file: path, line: 1, column: 1), code: "S001",
+        "the file is empty; a playbook starts with \"steward: 1\", \"kind:\" and \"name:\"")
+    }
+    if documents.count > 1 {
+      throw Diagnostic(
+        at: documents[1].mark, code: "S007",
+        "a playbook file holds one document; found \(documents.count)")
+    }
+    let header = try PlaybookHeader.parse(document)
+    let base = (path as NSString).deletingLastPathComponent
+    var problems: [Diagnostic] = []
+    for item in header.document["plugins"]?.list ?? [] {
+      guard let reference = item.string else { continue }
+      let resolved = reference.hasPrefix("/") ? reference : (base as NSString).appendingPathComponent(reference)
+      if !FileManager.default.fileExists(atPath: resolved) {
+        problems.append(
+          Diagnostic(
+            at: item.mark, code: "S008", "plugin \"\(reference)\" not found (looked at \(resolved))"))
+      }
+    }
+    return FileResult(
+      path: path, summary: "\(header.kind.rawValue) playbook \(header.name)", diagnostics: problems)
+  }
+
+  static func validatePlugin(_ path: String) throws -> FileResult {
+    let source = try InputFiles.readText(path)
+    let vm = try LuaVM()
+    if let error = vm.checkSyntax(source: source, chunkName: path) { throw error }
+    let plugin = try vm.loadPlugin(source: source, chunkName: path)
+    var counts: [String: Int] = [:]
+    for registration in plugin.registrations { counts[registration.kind, default: 0] += 1 }
+    let parts = counts.keys.sorted().map { kind in
+      let n = counts[kind] ?? 0
+      return "\(n) \(kind)\(n == 1 ? "" : "s")"
+    }
+    let what = parts.isEmpty ? "no registrations" : parts.joined(separator: ", ")
+    return FileResult(
+      path: path, summary: "plugin \(plugin.name) \(plugin.version) (\(what))", diagnostics: [])
+  }
+
+  /// Any error as diagnostics, falling back to the file's own mark.
+  public static func diagnostics(of error: any Error, file: String) -> [Diagnostic] {
+    if let many = error as? PlaybookError { return many.diagnostics }
+    if let one = error as? any DiagnosticConvertible { return [one.diagnostic] }
+    return [
+      Diagnostic(at: SourceMark(file: file, line: 0, column: 0), code: "E000", "\(error)")
+    ]
+  }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import StewardEngine
+
+struct InspectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inspect",
+    abstract: "Print, as JSON, how Steward reads a YAML, JSON or CSV file.",
+    discussion: """
+      Each node is shown with its type and line:column, so you can see that
+      `no` stayed a string, `1.10` became the number 1.1, or a CSV row kept
+      its line number.
+
+        steward inspect Examples/streamrec/models/ad-targeting.yaml
+        steward inspect --plain responses.csv
+      """)
+
+  @Argument(help: "The file to read.")
+  var file: String
+
+  @Flag(help: "Print the documents as plain JSON values, without types and positions.")
+  var plain = false
+
+  func run() throws {
+    do {
+      Console.out(try Inspector.inspect(path: file, plain: plain))
+    } catch {
+      var renderer = DiagnosticRenderer()
+      for diagnostic in Validator.diagnostics(of: error, file: file) {
+        Console.error(renderer.render(diagnostic))
+      }
+      throw ExitCode(Exit.inputError)
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import StewardEngine
+
+struct StewardCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "steward",
+    abstract: "Playbooks and Lua plugins for data-science teams: audits, surveys, runbooks, rituals.",
+    discussion: """
+      Exit codes: 0 success, 1 the gate failed, 2 the input is wrong.
+      """,
+    version: StewardVersion.current,
+    subcommands: [ValidateCommand.self, InspectCommand.self]
+  )
+}

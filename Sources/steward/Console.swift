@@ -1,0 +1,20 @@
+import Foundation
+
+/// Exit codes of the command-line contract (DESIGN.md).
+enum Exit {
+  static let success: Int32 = 0
+  static let gateFailed: Int32 = 1
+  static let inputError: Int32 = 2
+}
+
+/// Results go to stdout and diagnostics to stderr, so that `--format json`
+/// output can be piped whatever else is said.
+enum Console {
+  static func out(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+  }
+
+  static func error(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+}
