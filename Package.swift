@@ -61,8 +61,9 @@ let package = Package(
       name: "StewardLuaTests", dependencies: ["StewardLua"], swiftSettings: strictness),
     .testTarget(
       name: "StewardEngineTests", dependencies: ["StewardEngine"], swiftSettings: strictness),
+    // Runs the built `steward` binary, as a user or CI would.
     .testTarget(
-      name: "StewardEndToEndTests", dependencies: ["StewardEngine"],
+      name: "StewardEndToEndTests", dependencies: ["StewardEngine", "steward"],
       swiftSettings: strictness),
   ],
   swiftLanguageModes: [.v6]

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Runs the `steward` binary that `swift build` put next to the test bundle.
+enum StewardBinary {
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// The package root, so tests can name shipped files as a user would.
+  static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  static var executable: URL {
+    // The test bundle lives in the build products folder, beside the binary.
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+      let candidate = dir.appendingPathComponent("steward")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      dir.deleteLastPathComponent()
+    }
+    return packageRoot.appendingPathComponent(".build/debug/steward")
+  }
+
+  static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Result {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes before waiting so a large output cannot deadlock.
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// A fresh temporary folder holding `files` (name → content).
+  static func scratch(_ files: [String: String]) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("steward-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    for (name, content) in files {
+      let url = dir.appendingPathComponent(name)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(content.utf8).write(to: url)
+    }
+    return dir
+  }
+}
