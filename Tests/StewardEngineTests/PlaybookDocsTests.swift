@@ -1,0 +1,43 @@
+import Foundation
+import StewardCore
+import StewardYAML
+import Testing
+
+@testable import StewardEngine
+
+/// Every `yaml` example in docs/playbooks.md must read as a valid playbook, so
+/// the documentation cannot drift from the schema.
+@Suite struct PlaybookDocsTests {
+  static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("docs/playbooks.md")
+
+  static func yamlBlocks() throws -> [String] {
+    let text = try String(contentsOf: docs, encoding: .utf8)
+    var blocks: [String] = []
+    var current: [Substring]?
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if current == nil, line == "```yaml" {
+        current = []
+      } else if current != nil, line == "```" {
+        blocks.append((current ?? []).joined(separator: "\n"))
+        current = nil
+      } else {
+        current?.append(line)
+      }
+    }
+    return blocks
+  }
+
+  @Test func documentationHasExamples() throws {
+    #expect(try Self.yamlBlocks().count >= 2)
+  }
+
+  @Test func everyExampleValidates() throws {
+    for (i, block) in try Self.yamlBlocks().enumerated() {
+      let docs = try YAMLLoader.load(block, file: "docs/playbooks.md#example-\(i + 1)")
+      let header = try PlaybookHeader.parse(docs[0])
+      #expect(!header.name.isEmpty)
+    }
+  }
+}
