@@ -1,0 +1,42 @@
+/// One check on one subject: what happened, why, and where in the subject's
+/// file the deciding value sits.
+///
+/// Results are data, not errors: a failing check is the product working.
+public struct CheckResult: Sendable, Equatable {
+  public var checkID: String
+  public var subjectID: String
+  public var status: CheckStatus
+  public var severity: Severity
+  public var title: String
+  public var message: String
+  /// The values the check read, for the report ("split: train").
+  public var evidence: Value
+  /// The field that decided the result, e.g. `models/ad-targeting.yaml:14:5`.
+  public var mark: SourceMark
+  /// The dotted path of that field, when the check named one.
+  public var path: String?
+  public var remediation: String?
+  public var tags: [String]
+  /// The waiver that turned a failure into `waived`, if any.
+  public var waiver: Waiver?
+
+  public init(
+    checkID: String, subjectID: String, status: CheckStatus, severity: Severity,
+    title: String = "", message: String = "", evidence: Value = .null,
+    mark: SourceMark = .unknown, path: String? = nil, remediation: String? = nil,
+    tags: [String] = [], waiver: Waiver? = nil
+  ) {
+    self.checkID = checkID
+    self.subjectID = subjectID
+    self.status = status
+    self.severity = severity
+    self.title = title
+    self.message = message
+    self.evidence = evidence
+    self.mark = mark
+    self.path = path
+    self.remediation = remediation
+    self.tags = tags
+    self.waiver = waiver
+  }
+}

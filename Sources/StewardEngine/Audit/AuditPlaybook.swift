@@ -1,0 +1,220 @@
+import Foundation
+public import StewardCore
+import StewardYAML
+
+/// An audit playbook read and validated against its plugins, ready to run.
+/// Everything that can be wrong with the input is found here, before a single
+/// check runs (unknown keys, a missing plugin, a parameter of the wrong type).
+public struct AuditPlaybook: Sendable {
+  public var header: PlaybookHeader
+  public var path: String
+  public var checks: [CheckSpec]
+  public var subjectPatterns: [(pattern: String, mark: SourceMark)]
+  public var waivers: [Waiver]
+  public var failOn: Severity?
+  /// Whether a check that errors counts against the gate (the default).
+  public var errorsFail: Bool
+  public var registry: PluginRegistry
+
+  /// The folder relative paths in the playbook are resolved against.
+  public var baseDirectory: String { (path as NSString).deletingLastPathComponent }
+
+  public static func load(
+    header: PlaybookHeader, path: String, pluginPath: [String] = [],
+    subjectsOverride: [String]? = nil
+  ) throws -> AuditPlaybook {
+    var problems: [Diagnostic] = []
+    let base = (path as NSString).deletingLastPathComponent
+    var registry = PluginRegistry(searchPath: pluginPath)
+    for item in header.document["plugins"]?.list ?? [] {
+      guard let reference = item.string else { continue }
+      guard let resolved = registry.resolve(reference, base: base) else {
+        problems.append(
+          Diagnostic(at: item.mark, code: "S008", "plugin \"\(reference)\" not found"))
+        continue
+      }
+      do { try registry.load(path: resolved) } catch {
+        problems += Validator.diagnostics(of: error, file: resolved)
+      }
+    }
+
+    var checks: [CheckSpec] = []
+    for item in header.document["checks"]?.list ?? [] {
+      do { checks.append(try parseCheck(item, registry: registry)) } catch let error as PlaybookError {
+        problems += error.diagnostics
+      }
+    }
+    var seen: [String: SourceMark] = [:]
+    for check in checks {
+      if let first = seen[check.id] {
+        problems.append(
+          Diagnostic(
+            at: check.mark, code: "A003",
+            "check id \"\(check.id)\" is used twice (first at \(first)); give one an \"id:\""))
+      }
+      seen[check.id] = check.mark
+    }
+
+    var patterns: [(String, SourceMark)] = []
+    if let override = subjectsOverride {
+      patterns = override.map { ($0, SourceMark(file: $0, line: 0, column: 0)) }
+    } else if let subjects = header.document["subjects"] {
+      let items = subjects.list ?? [subjects]
+      for item in items {
+        guard let s = item.string else {
+          problems.append(
+            Diagnostic(
+              at: item.mark, code: "A004",
+              "subjects must be a path, a folder or a glob, or a list of them"))
+          continue
+        }
+        patterns.append(((s.hasPrefix("/") ? s : (base as NSString).appendingPathComponent(s)), item.mark))
+      }
+    } else {
+      problems.append(
+        Diagnostic(
+          at: header.document.mark, code: "A005",
+          "an audit needs \"subjects:\" (or --input subjects=PATH)"))
+    }
+
+    var waivers: [Waiver] = []
+    if let w = header.document["waivers"] {
+      do { waivers = try WaiverFile.parse(w, base: base) } catch let error as PlaybookError {
+        problems += error.diagnostics
+      }
+    }
+
+    var failOn: Severity?
+    var errorsFail = true
+    if let gate = header.document["gate"] {
+      let gateFields = [
+        FieldSpec("fail_on", .oneOf(Severity.allCases.map(\.rawValue)), doc: "the default --fail-on"),
+        FieldSpec("errors", .oneOf(["fail", "ignore"]), doc: "whether errored checks fail the gate"),
+      ]
+      problems += SchemaValidator(fields: gateFields, context: "gate").problems(in: gate)
+      failOn = gate["fail_on"]?.string.flatMap(Severity.init(rawValue:))
+      errorsFail = gate["errors"]?.string != "ignore"
+    }
+
+    if !problems.isEmpty { throw PlaybookError(problems) }
+    return AuditPlaybook(
+      header: header, path: path, checks: checks, subjectPatterns: patterns, waivers: waivers,
+      failOn: failOn, errorsFail: errorsFail, registry: registry)
+  }
+
+  static func parseCheck(_ item: Value, registry: PluginRegistry) throws(PlaybookError) -> CheckSpec {
+    var problems = SchemaValidator(fields: CheckSpec.fields, context: "check").problems(in: item)
+    guard problems.isEmpty, let map = item.map else { throw PlaybookError(problems) }
+    let sources = ["use", "builtin", "expr"].filter { map[$0] != nil }
+    guard sources.count == 1 else {
+      throw PlaybookError([
+        Diagnostic(
+          at: item.mark, code: "A001",
+          sources.isEmpty
+            ? "a check needs one of \"use\", \"builtin\" or \"expr\""
+            : "a check takes only one of \"use\", \"builtin\" and \"expr\"; found \(sources.joined(separator: ", "))"
+        )
+      ])
+    }
+    var params = map["params"]?.map ?? OrderedMap()
+    let paramsMark = map["params"]?.mark ?? item.mark
+    var source: CheckSpec.Source
+    var defaultID: String?
+    var defaultSeverity = Severity.medium
+    var title = map["title"]?.string
+    var remediation = map["remediation"]?.string
+    var tags = map["tags"]?.list?.compactMap(\.string) ?? []
+
+    if let use = map.entry("use"), let reference = use.value.string {
+      let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
+      guard parts.count == 2 else {
+        throw PlaybookError([
+          Diagnostic(
+            at: use.value.mark, code: "A002", "\"use\" takes PLUGIN.CHECK, found \"\(reference)\"")
+        ])
+      }
+      guard let plugin = registry.plugin(named: parts[0]) else {
+        let known = registry.plugins.map(\.name)
+        throw PlaybookError([
+          Diagnostic(
+            at: use.value.mark, code: "A002",
+            "no plugin named \"\(parts[0])\" is loaded"
+              + (known.isEmpty
+                ? "; list it under \"plugins:\""
+                : " (loaded: \(known.joined(separator: ", ")))"))
+        ])
+      }
+      guard let check = plugin.check(parts[1]) else {
+        var message = "plugin \"\(plugin.name)\" has no check \"\(parts[1])\""
+        if let guess = SchemaValidator.suggestion(for: parts[1], among: plugin.checks.map(\.id)) {
+          message += "; did you mean \"\(guess)\"?"
+        }
+        throw PlaybookError([Diagnostic(at: use.value.mark, code: "A002", message)])
+      }
+      source = .plugin(plugin: plugin.name, check: check.id)
+      defaultID = check.id
+      defaultSeverity = check.severity
+      title = title ?? check.description
+      remediation = remediation ?? check.remediation
+      tags = tags.isEmpty ? check.tags : tags
+      problems += validate(params: &params, against: check.params, at: paramsMark, check: reference)
+    } else if let builtin = map["builtin"]?.string {
+      source = .builtin(builtin)
+      let definition = BuiltinChecks.definitions.first { $0.name == builtin }
+      title = title ?? definition?.description
+      let specs = definition?.params ?? []
+      problems += SchemaValidator(fields: specs, context: "\(builtin) params")
+        .problems(in: map["params"] ?? Value(.map(OrderedMap()), mark: item.mark))
+    } else {
+      source = .expression(map["expr"]?.string ?? "")
+    }
+    guard let id = map["id"]?.string ?? defaultID else {
+      problems.append(Diagnostic(at: item.mark, code: "A001", "this check needs an \"id\""))
+      throw PlaybookError(problems)
+    }
+    if !problems.isEmpty { throw PlaybookError(problems) }
+    return CheckSpec(
+      id: id, title: title ?? id, source: source, params: params,
+      severity: map["severity"]?.string.flatMap(Severity.init(rawValue:)) ?? defaultSeverity,
+      remediation: remediation, when: map["when"]?.string, tags: tags, at: map["at"]?.string,
+      mark: item.mark, expressionMark: map["expr"]?.mark ?? item.mark,
+      whenMark: map["when"]?.mark ?? item.mark)
+  }
+
+  /// Checks `params` against a plugin's declared parameters and fills in
+  /// defaults, so the run function always sees every declared parameter.
+  static func validate(
+    params: inout OrderedMap, against specs: [ParamSpec], at mark: SourceMark, check: String
+  ) -> [Diagnostic] {
+    var problems: [Diagnostic] = []
+    for entry in params.entries {
+      guard let spec = specs.first(where: { $0.name == entry.key }) else {
+        var message = "\(check) has no parameter \"\(entry.key)\""
+        let names = specs.map(\.name)
+        if let guess = SchemaValidator.suggestion(for: entry.key, among: names) {
+          message += "; did you mean \"\(guess)\"?"
+        } else if !names.isEmpty {
+          message += " (it takes \(names.joined(separator: ", ")))"
+        }
+        problems.append(Diagnostic(at: entry.keyMark, code: "A006", message))
+        continue
+      }
+      if !spec.accepts(entry.value) {
+        problems.append(
+          Diagnostic(
+            at: entry.value.mark, code: "A007",
+            "parameter \"\(entry.key)\" of \(check) must be \(spec.type.rawValue == "integer" ? "an integer" : "a \(spec.type.rawValue)"), found \(entry.value.typeName)"
+          ))
+      }
+    }
+    for spec in specs where params[spec.name] == nil {
+      if let d = spec.defaultValue, !d.isNull {
+        params[spec.name] = d
+      } else if spec.required {
+        problems.append(
+          Diagnostic(at: mark, code: "A008", "\(check) needs parameter \"\(spec.name)\""))
+      }
+    }
+    return problems
+  }
+}

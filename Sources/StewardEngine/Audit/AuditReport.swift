@@ -1,0 +1,43 @@
+import Foundation
+public import StewardCore
+
+/// Everything an audit run produced, in a deterministic order: subjects in
+/// file order, and for each subject the checks in playbook order.
+public struct AuditReport: Sendable {
+  public struct SubjectRef: Sendable {
+    public var id: String
+    public var file: String
+  }
+
+  public var playbookName: String
+  public var playbookTitle: String
+  public var playbookPath: String
+  public var startedAt: Date
+  public var duration: TimeInterval
+  public var subjects: [SubjectRef]
+  public var checks: [CheckSpec]
+  public var results: [CheckResult]
+  /// Expired and unused waivers, and other things worth a look.
+  public var warnings: [Diagnostic]
+  public var failOn: Severity?
+  public var errorsFail: Bool
+  public var gateFailed: Bool
+
+  /// How many results have each status.
+  public var counts: [CheckStatus: Int] {
+    var counts: [CheckStatus: Int] = [:]
+    for r in results { counts[r.status, default: 0] += 1 }
+    return counts
+  }
+
+  /// Results that hold the gate shut (or would, at `failOn`).
+  public func blocking(at threshold: Severity) -> [CheckResult] {
+    results.filter {
+      ($0.status == .fail || ($0.status == .error && errorsFail)) && $0.severity >= threshold
+    }
+  }
+
+  public func results(for subject: String) -> [CheckResult] {
+    results.filter { $0.subjectID == subject }
+  }
+}

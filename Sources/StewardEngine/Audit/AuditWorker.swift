@@ -1,0 +1,140 @@
+import Foundation
+import StewardCore
+import StewardLua
+
+/// One worker thread's Lua VM, with every plugin and inline expression of the
+/// playbook loaded into it. Never shared between threads.
+final class Worker {
+  private let vm: LuaVM?
+  private let setupError: Diagnostic?
+  private var runs: [String: LuaFunction] = [:]
+  private var guards: [String: LuaFunction] = [:]
+  private var compileErrors: [String: Diagnostic] = [:]
+  private let playbookName: String
+  private let today: String
+
+  init(playbook: AuditPlaybook, checks: [CheckSpec], limits: LuaLimits, today: String) {
+    playbookName = playbook.header.name
+    self.today = today
+    do {
+      let vm = try LuaVM(limits: limits)
+      var loaded: [String: LuaPlugin] = [:]
+      for info in playbook.registry.plugins {
+        loaded[info.name] = try vm.loadPlugin(source: info.source, chunkName: info.path)
+      }
+      for check in checks {
+        if case .plugin(let plugin, let id) = check.source,
+          let registration = loaded[plugin]?.registrations.first(where: {
+            $0.kind == "check" && $0.id == id
+          })
+        {
+          runs[check.id] = registration.functions["run"]
+        }
+        if case .expression(let expression) = check.source {
+          compile(expression, at: check.expressionMark, into: &runs, key: check.id)
+        }
+        if let when = check.when {
+          compile(when, at: check.whenMark, into: &guards, key: check.id)
+        }
+      }
+      self.vm = vm
+      setupError = nil
+    } catch {
+      vm = nil
+      setupError = Validator.diagnostics(of: error, file: playbook.path).first
+    }
+  }
+
+  /// Compiles a playbook expression into a function of (subject, params, ctx).
+  /// Blank lines put the expression on its playbook line, so a Lua error in
+  /// it is reported at `playbook.yaml:LINE`.
+  private func compile(
+    _ expression: String, at mark: SourceMark, into table: inout [String: LuaFunction],
+    key: String
+  ) {
+    guard let vm else { return }
+    let padding = String(repeating: "\n", count: max(0, mark.line - 1))
+    let source =
+      padding
+      + "local p = steward.plugin{ name = 'inline', version = '0' } "
+      + "p:check{ id = 'expr', run = function(subject, params, ctx) return (\(expression)\n) end } "
+      + "return p"
+    do {
+      let plugin = try vm.loadPlugin(source: source, chunkName: mark.file)
+      table[key] = plugin.registrations.first?.functions["run"]
+    } catch {
+      compileErrors[key] = Validator.diagnostics(of: error, file: mark.file).first
+    }
+  }
+
+  func run(_ check: CheckSpec, on subject: Subject) -> CheckResult {
+    var result = CheckResult(
+      checkID: check.id, subjectID: subject.id, status: .error, severity: check.severity,
+      title: check.title, mark: subject.value.mark, remediation: check.remediation,
+      tags: check.tags)
+    if let setupError {
+      result.message = setupError.description
+      return result
+    }
+    if let problem = compileErrors[check.id] {
+      result.message = problem.description
+      result.mark = problem.mark
+      return result
+    }
+    let params = Value(.map(check.params))
+    let context: Value = [
+      "check": .init(.string(check.id)), "subject_id": .init(.string(subject.id)),
+      "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
+    ]
+    if let guardFunction = guards[check.id] {
+      do {
+        let applies = try vm?.call(guardFunction, [subject.value, params, context]).first
+        if applies == nil || applies?.isNull == true || applies?.bool == false {
+          result.status = .skip
+          result.message = "not applicable (when: \(check.when ?? ""))"
+          return result
+        }
+      } catch {
+        return failed(result, error, file: check.whenMark.file)
+      }
+    }
+    switch check.source {
+    case .builtin(let name):
+      let outcome = BuiltinChecks.run(name, params: check.params, subject: subject.value)
+      result.status = outcome.status
+      result.message = outcome.message
+      result.evidence = outcome.evidence
+      result.mark = outcome.mark
+      result.path = outcome.path
+      return result
+    case .plugin, .expression:
+      guard let vm, let function = runs[check.id] else {
+        result.message = "check \(check.id) is not loaded"
+        return result
+      }
+      do {
+        let returned = try vm.call(function, [subject.value, params, context]).first
+        let parsed = CheckOutcome.parse(returned)
+        result.status = parsed.status
+        result.message = parsed.message
+        result.evidence = parsed.evidence
+        if let at = parsed.at ?? check.at {
+          result.path = at
+          result.mark = subject.value.lookup(at).mark
+        }
+        return result
+      } catch {
+        return failed(result, error, file: subject.file)
+      }
+    }
+  }
+
+  private func failed(_ base: CheckResult, _ error: any Error, file: String) -> CheckResult {
+    var result = base
+    result.status = .error
+    let diagnostic = Validator.diagnostics(of: error, file: file).first
+    result.message = diagnostic.map { "\($0.mark): \($0.message)" } ?? "\(error)"
+    if let mark = diagnostic?.mark, mark.isKnown { result.mark = mark }
+    return result
+  }
+}

@@ -1,0 +1,55 @@
+public import StewardCore
+
+/// Reads what a check's Lua function returned into a status, message,
+/// evidence and path. A check may return a boolean, a status string, or a
+/// table `{ status =, message =, at =, evidence = }`.
+enum CheckOutcome {
+  struct Parsed {
+    var status: CheckStatus
+    var message: String
+    var at: String?
+    var evidence: Value
+  }
+
+  static func parse(_ returned: Value?) -> Parsed {
+    guard let returned else { return Parsed(status: .fail, message: "", at: nil, evidence: .null) }
+    switch returned.kind {
+    case .bool(let ok):
+      return Parsed(status: ok ? .pass : .fail, message: "", at: nil, evidence: .null)
+    case .null:
+      return Parsed(status: .fail, message: "", at: nil, evidence: .null)
+    case .string(let s):
+      guard let status = allowed(s) else { return invalid("the check returned \"\(s)\"") }
+      return Parsed(status: status, message: "", at: nil, evidence: .null)
+    case .map(let m):
+      let statusName = m["status"]?.string
+      guard let statusName, let status = allowed(statusName) else {
+        return invalid(
+          "the check returned a table whose status is \(statusName.map { "\"\($0)\"" } ?? "missing")")
+      }
+      return Parsed(
+        status: status, message: m["message"]?.string ?? "", at: m["at"]?.string,
+        evidence: m["evidence"] ?? .null)
+    default:
+      return invalid("the check returned a \(returned.typeName)")
+    }
+  }
+
+  /// Statuses a check may report itself; `waived` is the host's to decide.
+  static func allowed(_ name: String) -> CheckStatus? {
+    switch name {
+    case "pass": .pass
+    case "fail": .fail
+    case "skip": .skip
+    case "error": .error
+    default: nil
+    }
+  }
+
+  static func invalid(_ message: String) -> Parsed {
+    Parsed(
+      status: .error,
+      message: message + "; return true/false, \"pass\"/\"fail\"/\"skip\", or { status = … }",
+      at: nil, evidence: .null)
+  }
+}

@@ -1,0 +1,61 @@
+public import StewardCore
+
+/// One entry of an audit playbook's `checks:` list, validated.
+///
+/// ```yaml
+/// checks:
+///   - use: ml-governance.fairness_audit     # a check from a Lua plugin
+///     params: { min_ratio: 0.8 }
+///     severity: critical                    # overrides the plugin's default
+///     when: subject.stage == "production"   # a Lua expression
+///   - id: has-owner
+///     builtin: required                     # a check built into steward
+///     params: { path: owner }
+///   - id: not-on-training-data
+///     expr: steward.get(subject, "evaluation.validation.split") ~= "train"
+///     at: evaluation.validation.split
+/// ```
+public struct CheckSpec: Sendable {
+  /// Where the check's logic lives.
+  public enum Source: Sendable, Equatable {
+    /// `use: plugin.check`: a check registered by a Lua plugin.
+    case plugin(plugin: String, check: String)
+    /// `builtin: name`: one of ``BuiltinChecks``.
+    case builtin(String)
+    /// `expr: …`: an inline Lua expression over `subject` and `params`.
+    case expression(String)
+  }
+
+  public var id: String
+  public var title: String
+  public var source: Source
+  public var params: OrderedMap
+  public var severity: Severity
+  public var remediation: String?
+  /// A Lua expression; the check applies only where it is true.
+  public var when: String?
+  public var tags: [String]
+  /// For expression checks: the path whose mark a result points at.
+  public var at: String?
+  public var mark: SourceMark
+  /// Marks of the `expr` and `when` values, so Lua errors in them point at
+  /// the playbook line.
+  public var expressionMark: SourceMark
+  public var whenMark: SourceMark
+
+  static let fields: [FieldSpec] = [
+    FieldSpec("id", .identifier, doc: "the check's id in results; defaults to the plugin check's id"),
+    FieldSpec("title", .string, doc: "a human title"),
+    FieldSpec("use", .string, doc: "PLUGIN.CHECK, a check from a Lua plugin"),
+    FieldSpec("builtin", .oneOf(BuiltinChecks.names), doc: "a check built into steward"),
+    FieldSpec("expr", .string, doc: "a Lua expression over subject and params"),
+    FieldSpec("params", .map, doc: "parameters for the check"),
+    FieldSpec(
+      "severity", .oneOf(Severity.allCases.map(\.rawValue)),
+      doc: "info, low, medium, high or critical"),
+    FieldSpec("remediation", .string, doc: "what to do about a failure"),
+    FieldSpec("when", .string, doc: "a Lua expression: the check applies only where it is true"),
+    FieldSpec("tags", .list(.string), doc: "labels for --only and --skip"),
+    FieldSpec("at", .string, doc: "for expr checks: the dotted path a result points at"),
+  ]
+}

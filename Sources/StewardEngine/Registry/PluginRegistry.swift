@@ -1,0 +1,117 @@
+import Foundation
+public import StewardCore
+import StewardLua
+
+/// Finds and loads Lua plugins, and validates what they declare.
+///
+/// A plugin is named in a playbook by a path relative to the playbook, or by
+/// name (`ml-governance`), searched in `--plugin-path` folders, then in
+/// `$STEWARD_PLUGIN_PATH` (colon-separated), then in `./Plugins`.
+public struct PluginRegistry: Sendable {
+  public private(set) var plugins: [PluginInfo] = []
+  public var searchPath: [String]
+
+  public init(searchPath: [String] = []) {
+    var path = searchPath
+    if let env = ProcessInfo.processInfo.environment["STEWARD_PLUGIN_PATH"] {
+      path += env.split(separator: ":").map(String.init)
+    }
+    path.append("Plugins")
+    self.searchPath = path
+  }
+
+  public func plugin(named name: String) -> PluginInfo? {
+    plugins.first { $0.name == name }
+  }
+
+  /// Resolves `reference` (a path, or a bare name on the search path)
+  /// relative to `base`, the folder of the playbook that names it.
+  public func resolve(_ reference: String, base: String) -> String? {
+    let fm = FileManager.default
+    let looksLikePath = reference.contains("/") || reference.hasSuffix(".lua")
+    if looksLikePath {
+      let path = reference.hasPrefix("/") ? reference : (base as NSString).appendingPathComponent(reference)
+      return fm.fileExists(atPath: path) ? path : nil
+    }
+    for dir in searchPath {
+      let path = (dir as NSString).appendingPathComponent(reference + ".lua")
+      if fm.fileExists(atPath: path) { return path }
+    }
+    return nil
+  }
+
+  /// Loads the plugin at `path` in a sandboxed VM and records what it declares.
+  @discardableResult
+  public mutating func load(path: String) throws -> PluginInfo {
+    if let known = plugins.first(where: { $0.path == path }) { return known }
+    let source = try InputFiles.readText(path)
+    let vm = try LuaVM()
+    let plugin = try vm.loadPlugin(source: source, chunkName: path)
+    let info = try Self.describe(plugin, path: path, source: source)
+    if let clash = plugins.first(where: { $0.name == info.name }) {
+      throw Diagnostic(
+        at: SourceMark(file: path, line: 1, column: 1), code: "P001",
+        "plugin name \"\(info.name)\" is already used by \(clash.path)")
+    }
+    plugins.append(info)
+    return info
+  }
+
+  /// Loads every `.lua` file under `paths` (files or folders).
+  public mutating func loadAll(_ paths: [String]) throws {
+    let (files, missing) = InputFiles.expand(paths)
+    if let first = missing.first { throw first }
+    for file in files where file.hasSuffix(".lua") { try load(path: file) }
+  }
+
+  static func describe(_ plugin: LuaPlugin, path: String, source: String) throws -> PluginInfo {
+    var checks: [CheckInfo] = []
+    var others: [String: [String]] = [:]
+    for registration in plugin.registrations {
+      guard registration.kind == "check" else {
+        others[registration.kind, default: []].append(registration.id)
+        continue
+      }
+      checks.append(try describeCheck(registration))
+    }
+    return PluginInfo(
+      path: path, source: source, name: plugin.name, version: plugin.version,
+      description: plugin.spec["description"]?.string ?? "", checks: checks, others: others)
+  }
+
+  static func describeCheck(_ r: LuaRegistration) throws -> CheckInfo {
+    func problem(_ message: String) -> Diagnostic {
+      Diagnostic(at: r.mark, code: "P002", "check \"\(r.id)\": \(message)")
+    }
+    guard r.functions["run"] != nil else { throw problem("has no run function") }
+    let severityName = r.spec["severity"]?.string ?? "medium"
+    guard let severity = Severity(rawValue: severityName) else {
+      throw problem(
+        "severity \"\(severityName)\" is not one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
+    }
+    var params: [ParamSpec] = []
+    for entry in r.spec["params"]?.map?.entries ?? [] {
+      let declared = entry.value
+      let typeName = declared["type"]?.string ?? "any"
+      guard let type = ParamSpec.ParamType(rawValue: typeName) else {
+        throw problem(
+          "parameter \"\(entry.key)\" has type \"\(typeName)\"; use one of \(ParamSpec.ParamType.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
+      let spec = ParamSpec(
+        name: entry.key, type: type, defaultValue: declared["default"],
+        description: declared["description"]?.string ?? "",
+        required: declared["required"]?.bool ?? false)
+      if let d = spec.defaultValue, !d.isNull, !spec.accepts(d) {
+        throw problem("the default of parameter \"\(entry.key)\" is not a \(typeName)")
+      }
+      params.append(spec)
+    }
+    let examples = r.spec["examples"]?.list ?? []
+    return CheckInfo(
+      id: r.id, description: r.spec["description"]?.string ?? "", severity: severity,
+      params: params, examples: examples, remediation: r.spec["remediation"]?.string,
+      tags: r.spec["tags"]?.list?.compactMap(\.string) ?? [], mark: r.mark)
+  }
+}

@@ -1,0 +1,57 @@
+import StewardCore
+
+/// GitHub Actions workflow commands: each failure becomes an annotation on the
+/// subject file's line, and a summary line ends the output.
+public struct GitHubReporter: AuditReporter {
+  public static let identifier = "github"
+  public static let description = "GitHub Actions annotations"
+
+  public init() {}
+
+  public func render(_ report: AuditReport) -> String {
+    var lines: [String] = []
+    for r in report.results where [.fail, .error, .waived].contains(r.status) {
+      let level: String
+      switch r.status {
+      case .error: level = "error"
+      case .waived: level = "notice"
+      default:
+        switch ReportValues.level(r.severity) {
+        case "error": level = "error"
+        case "warning": level = "warning"
+        default: level = "notice"
+        }
+      }
+      var properties: [String] = []
+      if r.mark.isKnown {
+        properties.append("file=\(property(r.mark.file))")
+        if r.mark.line > 0 { properties.append("line=\(r.mark.line)") }
+        if r.mark.column > 0 { properties.append("col=\(r.mark.column)") }
+      }
+      properties.append("title=\(property("\(r.checkID) (\(r.severity.rawValue))"))")
+      var message = "\(r.subjectID): \(r.displayMessage)"
+      if let w = r.waiver { message += " [waived by \(w.owner) until \(w.expires)]" }
+      lines.append("::\(level) \(properties.joined(separator: ","))::\(data(message))")
+    }
+    for w in report.warnings {
+      lines.append(
+        "::warning file=\(property(w.mark.file)),line=\(max(1, w.mark.line))::\(data(w.message))")
+    }
+    let c = report.counts
+    lines.append(
+      "steward: \(report.results.count) results, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.error] ?? 0) errors"
+        + (report.failOn.map { report.gateFailed ? "; gate failed at \($0.rawValue)" : "; gate passed at \($0.rawValue)" } ?? ""))
+    return lines.joined(separator: "\n")
+  }
+
+  /// Escaping of a workflow command's message.
+  func data(_ s: String) -> String {
+    s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+      .replacingOccurrences(of: "\n", with: "%0A")
+  }
+
+  /// Escaping of a workflow command's property value.
+  func property(_ s: String) -> String {
+    data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+  }
+}

@@ -1,0 +1,67 @@
+import StewardCore
+
+/// Machine-readable results; the shape is documented in docs/audit.md and
+/// versioned by `schema_version`. Keys always come in the same order.
+public struct JSONReporter: AuditReporter {
+  public static let identifier = "json"
+  public static let description = "machine-readable, schema_version 1"
+  public static let schemaVersion = 1
+
+  public init() {}
+
+  public func render(_ report: AuditReport) -> String {
+    typealias V = ReportValues
+    let c = report.counts
+    let results = report.results.map { r in
+      V.map([
+        ("check", V.string(r.checkID)), ("subject", V.string(r.subjectID)),
+        ("status", V.string(r.status.rawValue)), ("severity", V.string(r.severity.rawValue)),
+        ("title", V.string(r.title)), ("message", V.string(r.displayMessage)),
+        ("location", V.location(r.mark)), ("path", V.optional(r.path)),
+        ("evidence", r.evidence), ("remediation", V.optional(r.remediation)),
+        ("tags", Value(.list(r.tags.map(V.string)))), ("waiver", V.waiver(r.waiver)),
+      ])
+    }
+    let document = V.map([
+      ("schema_version", V.int(Self.schemaVersion)),
+      ("tool", V.map([("name", "steward"), ("version", V.string(StewardVersion.current))])),
+      ("kind", "audit"),
+      (
+        "playbook",
+        V.map([
+          ("name", V.string(report.playbookName)), ("title", V.string(report.playbookTitle)),
+          ("path", V.string(report.playbookPath)),
+        ])
+      ),
+      ("started_at", V.string(V.timestamp(report.startedAt))),
+      ("duration_ms", V.int(Int(report.duration * 1000))),
+      (
+        "gate",
+        V.map([
+          ("fail_on", V.optional(report.failOn?.rawValue)),
+          ("errors_fail", Value(.bool(report.errorsFail))), ("failed", Value(.bool(report.gateFailed))),
+        ])
+      ),
+      (
+        "summary",
+        V.map(
+          [("results", V.int(report.results.count))]
+            + CheckStatus.allCases.map { ($0.rawValue, V.int(c[$0] ?? 0)) })
+      ),
+      (
+        "subjects",
+        Value(.list(report.subjects.map { V.map([("id", V.string($0.id)), ("file", V.string($0.file))]) }))
+      ),
+      ("results", Value(.list(results))),
+      (
+        "warnings",
+        Value(
+          .list(
+            report.warnings.map {
+              V.map([("code", V.string($0.code)), ("message", V.string($0.message)), ("location", V.location($0.mark))])
+            }))
+      ),
+    ])
+    return JSONText.render(document)
+  }
+}

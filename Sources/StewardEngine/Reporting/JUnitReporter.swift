@@ -1,0 +1,79 @@
+import StewardCore
+
+/// JUnit XML for CI test tabs: one test suite per subject, one test case per
+/// check. Failures and errors carry the message and location; waived and
+/// skipped results are `<skipped>` with the reason.
+public struct JUnitReporter: AuditReporter {
+  public static let identifier = "junit"
+  public static let description = "JUnit XML, a test case per check and subject"
+
+  public init() {}
+
+  public func render(_ report: AuditReport) -> String {
+    let c = report.counts
+    var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+    xml +=
+      #"<testsuites name="\#(escape(report.playbookName))" tests="\#(report.results.count)" failures="\#(c[.fail] ?? 0)" errors="\#(c[.error] ?? 0)" skipped="\#((c[.skip] ?? 0) + (c[.waived] ?? 0))" time="\#(seconds(report.duration))">"#
+      + "\n"
+    for subject in report.subjects {
+      let results = report.results(for: subject.id)
+      let failures = results.filter { $0.status == .fail }.count
+      let errors = results.filter { $0.status == .error }.count
+      let skipped = results.filter { $0.status == .skip || $0.status == .waived }.count
+      xml +=
+        #"  <testsuite name="\#(escape(subject.id))" file="\#(escape(subject.file))" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)">"#
+        + "\n"
+      for r in results {
+        let open =
+          #"    <testcase classname="\#(escape(report.playbookName)).\#(escape(subject.id))" name="\#(escape(r.checkID))""#
+        let detail = "\(r.displayMessage)\nseverity: \(r.severity.rawValue)\nat: \(r.mark)"
+          + (r.remediation.map { "\nfix: \($0)" } ?? "")
+        switch r.status {
+        case .pass:
+          xml += open + "/>\n"
+        case .fail:
+          xml +=
+            open + ">\n"
+            + #"      <failure message="\#(escape(r.displayMessage))" type="\#(r.severity.rawValue)">\#(escape(detail))</failure>"#
+            + "\n    </testcase>\n"
+        case .error:
+          xml +=
+            open + ">\n"
+            + #"      <error message="\#(escape(r.displayMessage))" type="error">\#(escape(detail))</error>"#
+            + "\n    </testcase>\n"
+        case .skip, .waived:
+          let reason =
+            r.waiver.map { "waived by \($0.owner) until \($0.expires): \($0.reason)" }
+            ?? r.displayMessage
+          xml += open + ">\n" + #"      <skipped message="\#(escape(reason))"/>"# + "\n    </testcase>\n"
+        }
+      }
+      xml += "  </testsuite>\n"
+    }
+    xml += "</testsuites>"
+    return xml
+  }
+
+  func seconds(_ t: Double) -> String {
+    String(format: "%.3f", t)
+  }
+
+  /// XML attribute and text escaping; control characters XML 1.0 cannot hold
+  /// are dropped.
+  func escape(_ s: String) -> String {
+    var out = ""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&apos;"
+      case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
+      case let c where c.value < 0x20: continue
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,63 @@
+import StewardCore
+
+/// A pull-request comment or wiki page: the verdict first, then what blocks,
+/// what is waived, and the passing checks folded away.
+public struct MarkdownReporter: AuditReporter {
+  public static let identifier = "markdown"
+  public static let description = "a pull-request comment or wiki page"
+
+  public init() {}
+
+  public func render(_ report: AuditReport) -> String {
+    let c = report.counts
+    var md = "## \(cell(report.playbookTitle))\n\n"
+    if let threshold = report.failOn {
+      md +=
+        report.gateFailed
+        ? "**Gate failed**: \(report.blocking(at: threshold).count) unwaived result(s) at or above `\(threshold.rawValue)`.\n\n"
+        : "**Gate passed**: nothing unwaived at or above `\(threshold.rawValue)`.\n\n"
+    }
+    md += "| subjects | checks | passed | failed | waived | skipped | errors |\n"
+    md += "|---:|---:|---:|---:|---:|---:|---:|\n"
+    md +=
+      "| \(report.subjects.count) | \(report.checks.count) | \(c[.pass] ?? 0) | \(c[.fail] ?? 0) | \(c[.waived] ?? 0) | \(c[.skip] ?? 0) | \(c[.error] ?? 0) |\n\n"
+
+    let problems = report.results.filter { $0.status == .fail || $0.status == .error }
+      .sorted { $0.severity > $1.severity }
+    if !problems.isEmpty {
+      md += "### Failures\n\n| severity | subject | check | finding | where |\n|---|---|---|---|---|\n"
+      for r in problems {
+        let severity = r.status == .error ? "error" : r.severity.rawValue
+        md +=
+          "| \(severity) | \(cell(r.subjectID)) | `\(r.checkID)` | \(cell(r.displayMessage)) | `\(cell(r.mark.description))` |\n"
+      }
+      md += "\n"
+    }
+    let waived = report.results.filter { $0.status == .waived }
+    if !waived.isEmpty {
+      md += "### Waived\n\n| subject | check | reason | owner | expires |\n|---|---|---|---|---|\n"
+      for r in waived {
+        md +=
+          "| \(cell(r.subjectID)) | `\(r.checkID)` | \(cell(r.waiver?.reason ?? "")) | \(cell(r.waiver?.owner ?? "")) | \(r.waiver?.expires ?? "") |\n"
+      }
+      md += "\n"
+    }
+    if !report.warnings.isEmpty {
+      md += "### Warnings\n\n"
+      for w in report.warnings { md += "- `\(cell(w.mark.description))`: \(cell(w.message))\n" }
+      md += "\n"
+    }
+    let passed = report.results.filter { $0.status == .pass || $0.status == .skip }
+    if !passed.isEmpty {
+      md += "<details><summary>\(passed.count) passed or skipped</summary>\n\n"
+      for r in passed { md += "- \(r.status.rawValue): \(cell(r.subjectID)) / `\(r.checkID)`\n" }
+      md += "\n</details>\n"
+    }
+    return md
+  }
+
+  /// Text safe inside a table cell: pipes escaped, newlines folded.
+  func cell(_ s: String) -> String {
+    s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+  }
+}

@@ -1,0 +1,102 @@
+import StewardCore
+
+/// SARIF 2.1.0 for code-scanning tools: one rule per check (from its metadata),
+/// one result per failure, error or waived failure; locations from the marks;
+/// waivers as accepted external suppressions.
+public struct SARIFReporter: AuditReporter {
+  public static let identifier = "sarif"
+  public static let description = "SARIF 2.1.0, for code scanning"
+
+  public init() {}
+
+  public func render(_ report: AuditReport) -> String {
+    typealias V = ReportValues
+    let rules = report.checks.map { check in
+      V.map([
+        ("id", V.string(check.id)), ("name", V.string(check.id)),
+        ("shortDescription", V.map([("text", V.string(check.title))])),
+        ("help", V.map([("text", V.string(check.remediation ?? check.title))])),
+        ("defaultConfiguration", V.map([("level", V.string(V.level(check.severity)))])),
+        (
+          "properties",
+          V.map([
+            ("severity", V.string(check.severity.rawValue)),
+            ("tags", Value(.list(check.tags.map(V.string)))),
+          ])
+        ),
+      ])
+    }
+    let ruleIndex = Dictionary(
+      report.checks.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    let results = report.results.filter { [.fail, .waived, .error].contains($0.status) }.map {
+      r -> Value in
+      var pairs: [(String, Value)] = [
+        ("ruleId", V.string(r.checkID)), ("ruleIndex", V.int(ruleIndex[r.checkID] ?? 0)),
+        ("level", V.string(r.status == .error ? "error" : V.level(r.severity))),
+        ("message", V.map([("text", V.string("\(r.subjectID): \(r.displayMessage)"))])),
+      ]
+      if r.mark.isKnown {
+        var region: [(String, Value)] = [("startLine", V.int(max(1, r.mark.line)))]
+        if r.mark.column > 0 { region.append(("startColumn", V.int(r.mark.column))) }
+        pairs.append(
+          (
+            "locations",
+            Value(
+              .list([
+                V.map([
+                  (
+                    "physicalLocation",
+                    V.map([
+                      ("artifactLocation", V.map([("uri", V.string(r.mark.file))])),
+                      ("region", V.map(region)),
+                    ])
+                  )
+                ])
+              ]))
+          ))
+      }
+      if let w = r.waiver {
+        pairs.append(
+          (
+            "suppressions",
+            Value(
+              .list([
+                V.map([
+                  ("kind", "external"), ("status", "accepted"),
+                  ("justification", V.string("\(w.reason) (owner \(w.owner), until \(w.expires))")),
+                ])
+              ]))
+          ))
+      }
+      pairs.append(
+        ("properties", V.map([("subject", V.string(r.subjectID)), ("status", V.string(r.status.rawValue))])))
+      return V.map(pairs)
+    }
+    let document = V.map([
+      ("$schema", "https://json.schemastore.org/sarif-2.1.0.json"),
+      ("version", "2.1.0"),
+      (
+        "runs",
+        Value(
+          .list([
+            V.map([
+              (
+                "tool",
+                V.map([
+                  (
+                    "driver",
+                    V.map([
+                      ("name", "steward"), ("version", V.string(StewardVersion.current)),
+                      ("rules", Value(.list(rules))),
+                    ])
+                  )
+                ])
+              ),
+              ("results", Value(.list(results))),
+            ])
+          ]))
+      ),
+    ])
+    return JSONText.render(document)
+  }
+}

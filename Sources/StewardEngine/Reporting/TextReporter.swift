@@ -1,0 +1,64 @@
+import StewardCore
+
+/// The terminal report: results grouped by subject, failures first within a
+/// subject's block, with the deciding field's position. Colour only when the
+/// output is a terminal (the caller decides).
+public struct TextReporter: AuditReporter {
+  public static let identifier = "text"
+  public static let description = "grouped by subject, for a terminal"
+  public var color: Bool
+
+  public init(color: Bool = false) {
+    self.color = color
+  }
+
+  func paint(_ text: String, _ code: String) -> String {
+    color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+
+  func label(_ status: CheckStatus) -> String {
+    switch status {
+    case .pass: paint("pass  ", "32")
+    case .fail: paint("FAIL  ", "1;31")
+    case .skip: paint("skip  ", "2")
+    case .waived: paint("waived", "33")
+    case .error: paint("ERROR ", "1;35")
+    }
+  }
+
+  public func render(_ report: AuditReport) -> String {
+    var lines: [String] = ["\(report.playbookTitle) (\(report.playbookName))", ""]
+    for subject in report.subjects {
+      lines.append(paint(subject.id, "1") + "  \(subject.file)")
+      for r in report.results(for: subject.id) {
+        var line = "  \(label(r.status)) \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.checkID)"
+        if r.status != .pass { line += ": \(r.displayMessage)" }
+        lines.append(line)
+        if r.status == .fail || r.status == .error || r.status == .waived, r.mark.isKnown {
+          lines.append("           at \(r.mark)")
+        }
+        if let waiver = r.waiver {
+          lines.append("           waived by \(waiver.owner) until \(waiver.expires): \(waiver.reason)")
+        }
+        if r.status == .fail, let remediation = r.remediation {
+          lines.append("           fix: \(remediation)")
+        }
+      }
+      lines.append("")
+    }
+    for warning in report.warnings { lines.append("warning: \(warning.mark): \(warning.message)") }
+    if !report.warnings.isEmpty { lines.append("") }
+    let c = report.counts
+    lines.append(
+      "\(report.results.count) results: \(c[.pass] ?? 0) passed, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.skip] ?? 0) skipped, \(c[.error] ?? 0) errors"
+    )
+    if let threshold = report.failOn {
+      let blocking = report.blocking(at: threshold).count
+      lines.append(
+        report.gateFailed
+          ? paint("gate: FAILED", "1;31") + " (\(blocking) at or above \(threshold.rawValue))"
+          : paint("gate: passed", "32") + " (nothing unwaived at or above \(threshold.rawValue))")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
