@@ -57,3 +57,12 @@ public enum InputFiles {
     return text
   }
 }
+
+extension InputFiles {
+  /// Whether `path` names an existing folder.
+  public static func isDirectory(_ path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      && isDirectory.boolValue
+  }
+}

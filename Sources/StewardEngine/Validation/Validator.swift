@@ -47,18 +47,12 @@ public enum Validator {
   }
 
   static func validatePlaybook(_ path: String) throws -> FileResult {
-    let documents = try DocumentLoader.load(path: path)
-    guard let document = documents.first else {
-      throw Diagnostic(
-        at: SourceMark(file: path, line: 1, column: 1), code: "S001",
-        "the file is empty; a playbook starts with \"steward: 1\", \"kind:\" and \"name:\"")
+    let header = try PlaybookLoader.load(path: path)
+    if header.kind == .audit {
+      // An audit can be checked against its plugins without running it.
+      _ = try AuditPlaybook.load(header: header, path: path)
+      return FileResult(path: path, summary: "audit playbook \(header.name)", diagnostics: [])
     }
-    if documents.count > 1 {
-      throw Diagnostic(
-        at: documents[1].mark, code: "S007",
-        "a playbook file holds one document; found \(documents.count)")
-    }
-    let header = try PlaybookHeader.parse(document)
     let base = (path as NSString).deletingLastPathComponent
     var problems: [Diagnostic] = []
     for item in header.document["plugins"]?.list ?? [] {

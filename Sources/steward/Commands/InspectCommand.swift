@@ -24,10 +24,7 @@ struct InspectCommand: ParsableCommand {
     do {
       Console.out(try Inspector.inspect(path: file, plain: plain))
     } catch {
-      var renderer = DiagnosticRenderer()
-      for diagnostic in Validator.diagnostics(of: error, file: file) {
-        Console.error(renderer.render(diagnostic))
-      }
+      Diagnostics.print(error, file: file)
       throw ExitCode(Exit.inputError)
     }
   }

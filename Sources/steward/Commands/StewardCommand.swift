@@ -9,6 +9,9 @@ struct StewardCommand: ParsableCommand {
       Exit codes: 0 success, 1 the gate failed, 2 the input is wrong.
       """,
     version: StewardVersion.current,
-    subcommands: [ValidateCommand.self, InspectCommand.self]
+    subcommands: [
+      RunCommand.self, ValidateCommand.self, TestCommand.self, PluginsCommand.self,
+      NewCommand.self, InspectCommand.self,
+    ]
   )
 }

@@ -1,0 +1,91 @@
+/// The commented starting files `steward new` writes. Each must pass
+/// `steward validate` and `steward test` as written (a test checks).
+public enum StarterFiles {
+  public static func plugin(name: String) -> String {
+    """
+    -- \(name): a Steward plugin. Checks registered here can be used from an
+    -- audit playbook as `use: \(name).CHECK_ID`.
+    --
+    -- Try it:   steward test \(name).lua
+    -- Inspect:  steward plugins show \(name) --plugin-path .
+    -- API:      docs/lua-api.md (steward.get, steward.stats, steward.log, ...)
+    local p = steward.plugin{
+      name = "\(name)",
+      version = "0.1.0",
+      description = "What these checks are for.",
+    }
+
+    p:check{
+      id = "has_owner",                      -- snake_case, unique in the plugin
+      description = "Every subject names an owning team.",
+      severity = "high",                     -- info, low, medium, high or critical
+      remediation = "Add `owner: TEAM` to the card.",
+      params = {                             -- typed, with defaults; set per playbook
+        field = { type = "string", default = "owner", description = "the field to read" },
+      },
+      -- subject: the document being checked; params: the parameters above;
+      -- ctx: { check, subject_id, playbook, today }.
+      run = function(subject, params, ctx)
+        local owner = steward.get(subject, params.field)
+        if owner == nil or owner == "" then
+          -- `at` names the field the finding is about; reports show its file:line.
+          return { status = "fail", message = "no " .. params.field, at = params.field }
+        end
+        return { status = "pass", at = params.field, evidence = { owner = owner } }
+      end,
+      -- Examples are the check's tests: `steward test` runs every one.
+      examples = {
+        { subject = { owner = "recsys" }, expect = "pass" },
+        { subject = { name = "orphan" }, expect = "fail", at = "owner" },
+      },
+    }
+
+    return p
+
+    """
+  }
+
+  public static func playbook(kind: PlaybookKind, name: String) -> String {
+    let header = """
+      # \(name): a Steward \(kind.rawValue) playbook (\(kind.summary)).
+      # Check it with `steward validate \(name).yaml`.
+      steward: 1
+      kind: \(kind.rawValue)
+      name: \(name)
+      title: \(name)
+      owner: your-team
+
+      """
+    switch kind {
+    case .audit:
+      return header + """
+        # Subject files: a file, a folder or a glob, relative to this playbook.
+        # Each YAML/JSON document is one subject, named by its `id:` field.
+        subjects: models/
+        # Plugins with more checks; list them with `steward plugins list`.
+        plugins: []
+        checks:
+          - id: has-owner
+            builtin: required            # required, equals, one_of, range
+            params: { path: owner }
+            severity: high
+            remediation: Add `owner:` to the model card.
+          - id: production-is-monitored
+            expr: steward.get(subject, "monitoring.enabled") == true
+            at: monitoring.enabled
+            when: steward.get(subject, "stage") == "production"
+            severity: high
+        # Accepted failures, each with an owner and an expiry date.
+        waivers: []
+        gate:
+          fail_on: high                  # exit 1 on an unwaived high or critical failure
+
+        """
+    default:
+      return header + """
+        # The \(kind.rawValue) body is described in docs/playbooks.md.
+
+        """
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import StewardEngine
+
+struct NewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "new",
+    abstract: "Write a commented, valid starting playbook or plugin.",
+    discussion: """
+        steward new plugin my-checks            # writes my-checks.lua
+        steward new playbook audit model-gate   # writes model-gate.yaml
+
+      Kinds: \(PlaybookKind.allCases.map(\.rawValue).joined(separator: ", ")).
+      Existing files are never overwritten.
+      """)
+
+  @Argument(help: "plugin, or playbook followed by a kind.")
+  var what: String
+
+  @Argument(help: "For a playbook: KIND NAME. For a plugin: NAME.")
+  var rest: [String] = []
+
+  @Option(name: .shortAndLong, help: "The folder to write into.")
+  var directory: String = "."
+
+  func run() throws {
+    let (file, text): (String, String)
+    switch (what, rest.count) {
+    case ("plugin", 1):
+      try check(name: rest[0])
+      (file, text) = ("\(rest[0]).lua", StarterFiles.plugin(name: rest[0]))
+    case ("playbook", 2):
+      guard let kind = PlaybookKind(rawValue: rest[0]) else {
+        throw ValidationError(
+          "unknown kind \"\(rest[0])\"; use one of \(PlaybookKind.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      try check(name: rest[1])
+      (file, text) = ("\(rest[1]).yaml", StarterFiles.playbook(kind: kind, name: rest[1]))
+    default:
+      throw ValidationError("use `steward new plugin NAME` or `steward new playbook KIND NAME`")
+    }
+    let path = (directory as NSString).appendingPathComponent(file)
+    guard !FileManager.default.fileExists(atPath: path) else {
+      Console.error("\(path): error: the file exists; steward new never overwrites")
+      throw ExitCode(Exit.inputError)
+    }
+    try Output.writeAtomically(text, to: path)
+    Console.out("wrote \(path)")
+  }
+
+  func check(name: String) throws {
+    let ok = name.first.map { $0.isLetter && $0.isLowercase } == true
+      && name.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "_" }
+    guard ok else {
+      throw ValidationError("a name is lower-case letters, digits, '-' and '_', starting with a letter")
+    }
+  }
+}

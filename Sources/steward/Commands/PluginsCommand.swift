@@ -1,0 +1,74 @@
+import ArgumentParser
+import StewardCore
+import StewardEngine
+
+struct PluginsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plugins",
+    abstract: "List installed plugins, or show one with its checks.",
+    subcommands: [List.self, Show.self])
+
+  struct Location: ParsableArguments {
+    @Option(name: .customLong("plugin-path"), help: "Folders to look for plugins in (repeatable).")
+    var pluginPath: [String] = []
+
+    func registry() throws -> PluginRegistry {
+      var registry = PluginRegistry(searchPath: pluginPath)
+      do { try registry.loadAll(registry.searchPath.filter(InputFiles.isDirectory)) } catch {
+        Diagnostics.print(error, file: "")
+        throw ExitCode(Exit.inputError)
+      }
+      return registry
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List plugins and their checks.")
+    @OptionGroup var location: Location
+
+    func run() throws {
+      let registry = try location.registry()
+      if registry.plugins.isEmpty { Console.out("no plugins found in \(registry.searchPath.joined(separator: ", "))") }
+      for plugin in registry.plugins {
+        Console.out("\(plugin.name) \(plugin.version)  \(plugin.path)")
+        if !plugin.description.isEmpty { Console.out("  \(plugin.description)") }
+        for check in plugin.checks {
+          Console.out("  check \(check.id) [\(check.severity.rawValue)]: \(check.description)")
+        }
+        for (kind, ids) in plugin.others.sorted(by: { $0.key < $1.key }) {
+          for id in ids { Console.out("  \(kind) \(id)") }
+        }
+      }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a plugin's checks, parameters and examples.")
+    @Argument(help: "The plugin's name.") var name: String
+    @OptionGroup var location: Location
+
+    func run() throws {
+      let registry = try location.registry()
+      guard let plugin = registry.plugin(named: name) else {
+        throw ValidationError(
+          "no plugin named \"\(name)\"; installed: \(registry.plugins.map(\.name).joined(separator: ", "))")
+      }
+      Console.out("\(plugin.name) \(plugin.version)  (\(plugin.path))")
+      if !plugin.description.isEmpty { Console.out(plugin.description) }
+      for check in plugin.checks {
+        Console.out("")
+        Console.out("check \(plugin.name).\(check.id)  severity \(check.severity.rawValue)  (\(check.mark))")
+        Console.out("  \(check.description)")
+        if let remediation = check.remediation { Console.out("  fix: \(remediation)") }
+        if check.params.isEmpty { Console.out("  parameters: none") }
+        for p in check.params {
+          let d = p.defaultValue.map { " = " + JSONText.render($0, pretty: false) } ?? (p.required ? " (required)" : "")
+          Console.out("  param \(p.name): \(p.type.rawValue)\(d)  \(p.description)")
+        }
+        if let example = check.examples.first {
+          Console.out("  example: \(JSONText.render(example, pretty: false))")
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import StewardCore
+import StewardEngine
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a playbook.",
+    discussion: """
+      Audits run every check on every subject, in parallel, and exit 1 when an
+      unwaived failure at or above --fail-on remains:
+
+        steward run Playbooks/deployment-gate.yaml --fail-on high
+        steward run Playbooks/deployment-gate.yaml --format sarif --output gate.sarif
+        steward run gate.yaml --input subjects=models/ad-targeting.yaml --only fairness
+
+      Formats: text, json, junit, sarif, markdown, github.
+      """)
+
+  @Argument(help: "The playbook file.")
+  var playbook: String
+
+  @Option(name: .customLong("input"), help: "Override a named input, e.g. subjects=models/ (repeatable).")
+  var inputs: [String] = []
+
+  @Option(help: "Output format: text, json, junit, sarif, markdown, github.")
+  var format: String = "text"
+
+  @Option(name: .shortAndLong, help: "Write the report to FILE instead of stdout.")
+  var output: String?
+
+  @Option(help: "Exit 1 if an unwaived failure at or above this severity remains (info … critical).")
+  var failOn: String?
+
+  @Option(name: .customLong("plugin-path"), help: "A folder to look for plugins in (repeatable).")
+  var pluginPath: [String] = []
+
+  @Option(help: "Run only checks with this id or tag (repeatable).")
+  var only: [String] = []
+
+  @Option(help: "Leave out checks with this id or tag (repeatable).")
+  var skip: [String] = []
+
+  @Option(help: "Worker threads (default: one per core).")
+  var jobs: Int?
+
+  @Flag(help: "Let checks that error pass the gate (by default an error counts as a failure).")
+  var ignoreErrors = false
+
+  func run() throws {
+    guard let reportFormat = ReportFormat(rawValue: format) else {
+      throw ValidationError(
+        "unknown format \"\(format)\"; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    var threshold: Severity?
+    if let failOn {
+      guard let s = Severity(rawValue: failOn) else {
+        throw ValidationError(
+          "--fail-on takes one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      threshold = s
+    }
+    var overrides: [String: [String]] = [:]
+    for input in inputs {
+      let parts = input.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty else {
+        throw ValidationError("--input takes NAME=PATH, found \"\(input)\"")
+      }
+      overrides[parts[0], default: []].append(parts[1])
+    }
+
+    let report: AuditReport
+    do {
+      let header = try PlaybookLoader.load(path: playbook)
+      guard header.kind == .audit else {
+        throw Diagnostic(
+          at: header.document["kind"]?.mark ?? header.document.mark, code: "R001",
+          "running \(header.kind.rawValue) playbooks is not supported by steward \(StewardVersion.current) yet"
+        )
+      }
+      if let unknown = overrides.keys.first(where: { $0 != "subjects" }) {
+        throw ValidationError("an audit takes --input subjects=PATH; \"\(unknown)\" is not an input")
+      }
+      var audit = try AuditPlaybook.load(
+        header: header, path: playbook, pluginPath: pluginPath,
+        subjectsOverride: overrides["subjects"])
+      if ignoreErrors { audit.errorsFail = false }
+      var runner = AuditRunner(playbook: audit)
+      runner.only = only
+      runner.skip = skip
+      runner.failOn = threshold
+      if let jobs { runner.workers = max(1, jobs) }
+      report = try runner.run()
+    } catch let error as ValidationError {
+      throw error
+    } catch {
+      Diagnostics.print(error, file: playbook)
+      throw ExitCode(Exit.inputError)
+    }
+
+    let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
+    let text = reportFormat.reporter(color: color).render(report)
+    if let output {
+      try Output.writeAtomically(text + "\n", to: output)
+    } else {
+      Console.out(text)
+    }
+    if reportFormat != .text {
+      for warning in report.warnings { Console.error(warning.description) }
+    }
+    if report.gateFailed { throw ExitCode(Exit.gateFailed) }
+  }
+}
