@@ -1,0 +1,228 @@
+import Foundation
+import StewardCore
+import Testing
+
+@testable import StewardEngine
+
+@Suite struct AuditTests {
+  static let plugin = """
+    local p = steward.plugin{ name = "gov", version = "1.0" }
+    p:check{
+      id = "owner", description = "has an owner", severity = "high",
+      run = function(s) if steward.get(s, "owner") then return true end
+        return { status = "fail", message = "no owner", at = "owner" } end,
+      examples = { { subject = { owner = "x" }, expect = "pass" } },
+    }
+    p:check{
+      id = "ratio", description = "ratio above min", severity = "medium",
+      params = { min = { type = "number", default = 0.8 } },
+      run = function(s, params)
+        local r = steward.get(s, "fairness.ratio")
+        if r == nil then return { status = "skip", message = "no ratio" } end
+        return { status = r >= params.min and "pass" or "fail", at = "fairness.ratio",
+                 evidence = { ratio = r } }
+      end,
+      examples = { { subject = { fairness = { ratio = 0.5 } }, expect = "fail", at = "fairness.ratio" } },
+    }
+    p:check{
+      id = "boom", description = "always errors", severity = "low",
+      run = function(s) error("kaboom") end,
+      examples = { { subject = {}, expect = "error" } },
+    }
+    p:check{
+      id = "spin", description = "never ends", severity = "low",
+      run = function(s) while true do end end,
+      examples = { { subject = {}, expect = "error" } },
+    }
+    return p
+    """
+
+  static let models = [
+    "models/a.yaml": "id: a\nowner: recsys\nstage: production\nfairness:\n  ratio: 0.91\n",
+    "models/b.yaml": "id: b\nstage: staging\nfairness:\n  ratio: 0.62\n",
+    "models/c.json": "{\"id\": \"c\", \"owner\": \"ads\"}",
+  ]
+
+  func playbook(_ body: String, extra: [String: String] = [:]) throws -> (Scratch, String) {
+    var files = Self.models
+    files["gov.lua"] = Self.plugin
+    files["gate.yaml"] = "steward: 1\nkind: audit\nname: gate\nplugins: [gov.lua]\nsubjects: models\n" + body
+    for (k, v) in extra { files[k] = v }
+    let scratch = try Scratch(files)
+    return (scratch, scratch.path("gate.yaml"))
+  }
+
+  func run(_ body: String, extra: [String: String] = [:], configure: (inout AuditRunner) -> Void = { _ in })
+    throws -> AuditReport
+  {
+    let (_, path) = try playbook(body, extra: extra)
+    let header = try PlaybookLoader.load(path: path)
+    var runner = AuditRunner(playbook: try AuditPlaybook.load(header: header, path: path))
+    runner.limits.wallClock = .milliseconds(300)
+    runner.today = "2026-11-23"
+    configure(&runner)
+    return try runner.run()
+  }
+
+  func loadProblems(_ body: String) throws -> [Diagnostic] {
+    let (_, path) = try playbook(body)
+    do {
+      _ = try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path)
+      return []
+    } catch let error as PlaybookError {
+      return error.diagnostics
+    }
+  }
+
+  @Test func resultsPointAtTheDecidingField() throws {
+    let report = try run("checks:\n  - use: gov.owner\n  - use: gov.ratio\n")
+    #expect(report.subjects.map(\.id) == ["a", "b", "c"])
+    let statuses = report.results.map { "\($0.subjectID).\($0.checkID)=\($0.status.rawValue)" }
+    #expect(statuses == ["a.owner=pass", "a.ratio=pass", "b.owner=fail", "b.ratio=fail", "c.owner=pass", "c.ratio=skip"])
+    let ratio = try #require(report.results.first { $0.subjectID == "b" && $0.checkID == "ratio" })
+    #expect(ratio.mark.file.hasSuffix("models/b.yaml"))
+    #expect(ratio.mark.line == 4 && ratio.mark.column == 10)
+    #expect(ratio.evidence == ["ratio": 0.62])
+    // A missing field points at the nearest parent: here the document itself.
+    let owner = try #require(report.results.first { $0.subjectID == "b" && $0.checkID == "owner" })
+    #expect(owner.mark.line == 1)
+  }
+
+  @Test func paramsOverrideDefaults() throws {
+    let report = try run("checks:\n  - use: gov.ratio\n    params: { min: 0.5 }\n")
+    #expect(report.results.filter { $0.status == .pass }.count == 2)
+  }
+
+  @Test func badParamsAndReferencesAreFoundBeforeAnythingRuns() throws {
+    let found = try loadProblems(
+      """
+      checks:
+        - use: gov.ratio
+          params: { min: "high", mni: 1 }
+        - use: gov.ownr
+        - use: nope.x
+        - builtin: required
+          id: r
+        - expr: "true"
+      """)
+    let text = found.map(\.description).joined(separator: "\n")
+    #expect(text.contains(#"parameter "min" of gov.ratio must be a number, found string [A007]"#))
+    #expect(text.contains(#"gov.ratio has no parameter "mni"; did you mean "min"? [A006]"#))
+    #expect(text.contains(#"plugin "gov" has no check "ownr"; did you mean "owner"? [A002]"#))
+    #expect(text.contains(#"no plugin named "nope" is loaded (loaded: gov) [A002]"#))
+    #expect(text.contains(#"missing required key "path" in required params"#))
+    #expect(text.contains(#"this check needs an "id" [A001]"#))
+    #expect(found.allSatisfy { $0.mark.file.hasSuffix("gate.yaml") })
+  }
+
+  @Test func errorsAndBudgetsBecomeErrorResultsAndTheRunGoesOn() throws {
+    let report = try run("checks:\n  - use: gov.boom\n  - use: gov.spin\n  - use: gov.owner\n")
+    let boom = try #require(report.results.first { $0.checkID == "boom" })
+    #expect(boom.status == .error)
+    #expect(boom.message.contains("gov.lua:") && boom.message.contains("kaboom"))
+    let spin = try #require(report.results.first { $0.checkID == "spin" })
+    #expect(spin.status == .error)
+    #expect(report.results.filter { $0.checkID == "owner" }.count == 3)
+  }
+
+  @Test func gateCountsErrorsUnlessToldOtherwise() throws {
+    let failing = try run("checks:\n  - use: gov.boom\ngate: { fail_on: low }\n")
+    #expect(failing.gateFailed)
+    let lenient = try run("checks:\n  - use: gov.boom\ngate: { fail_on: low, errors: ignore }\n")
+    #expect(!lenient.gateFailed)
+  }
+
+  @Test func gateThresholdIsInclusive() throws {
+    let body = "checks:\n  - use: gov.ratio\n"  // b fails at medium
+    #expect(try run(body) { $0.failOn = .medium }.gateFailed)
+    #expect(try !run(body) { $0.failOn = .high }.gateFailed)
+  }
+
+  @Test func waiversWaiveUntilTheyExpire() throws {
+    let body = """
+      checks:
+        - use: gov.owner
+      waivers:
+        - { check: owner, subject: "b*", reason: contractor model, owner: maria, expires: 2026-12-31 }
+        - { check: owner, subject: c, reason: stale, owner: li, expires: 2026-01-31 }
+      gate: { fail_on: high }
+      """
+    let report = try run(body)
+    let b = try #require(report.results.first { $0.subjectID == "b" })
+    #expect(b.status == .waived)
+    #expect(b.waiver?.owner == "maria")
+    #expect(!report.gateFailed)
+    // The second waiver matches no failure: a warning, not an error.
+    #expect(report.warnings.map(\.code) == ["W011"])
+    let later = try run(body) { $0.today = "2027-01-01" }
+    #expect(later.gateFailed)
+    #expect(later.warnings.map(\.code).sorted() == ["W010", "W011"])
+  }
+
+  @Test func waiversFromTheirOwnFile() throws {
+    let report = try run(
+      "checks:\n  - use: gov.owner\nwaivers: waivers.yaml\n",
+      extra: [
+        "waivers.yaml":
+          "waivers:\n  - { check: owner, subject: b, reason: r, owner: o, expires: 2030-01-01 }\n"
+      ])
+    #expect(report.results.contains { $0.status == .waived })
+  }
+
+  @Test func badWaiverDateIsAnError() throws {
+    let found = try loadProblems(
+      "checks: []\nwaivers:\n  - { check: x, subject: y, reason: r, owner: o, expires: 2026-02-30 }\n")
+    #expect(found.map(\.code) == ["W003"])
+  }
+
+  @Test func builtinAndExpressionChecks() throws {
+    let report = try run(
+      """
+      checks:
+        - { id: staged, builtin: one_of, params: { path: stage, values: [production, staging] } }
+        - id: ratio-range
+          builtin: range
+          params: { path: fairness.ratio, min: 0.8 }
+        - id: prod-owner
+          expr: steward.get(subject, "owner") ~= nil
+          at: owner
+          when: steward.get(subject, "stage") == "production"
+      """)
+    let s = report.results.map { "\($0.subjectID).\($0.checkID)=\($0.status.rawValue)" }
+    #expect(
+      s == [
+        "a.staged=pass", "a.ratio-range=pass", "a.prod-owner=pass",
+        "b.staged=pass", "b.ratio-range=fail", "b.prod-owner=skip",
+        "c.staged=fail", "c.ratio-range=fail", "c.prod-owner=skip",
+      ])
+    let range = try #require(report.results.first { $0.subjectID == "b" && $0.checkID == "ratio-range" })
+    #expect(range.message == "fairness.ratio is 0.62, below 0.8")
+  }
+
+  @Test func aBrokenExpressionIsReportedAtItsPlaybookLine() throws {
+    let report = try run("checks:\n  - id: broken\n    expr: subject.x.y.z\n")
+    let r = try #require(report.results.first)
+    #expect(r.status == .error)
+    #expect(r.message.contains("gate.yaml:8:"))
+  }
+
+  @Test func onlyAndSkipByIdOrTag() throws {
+    let body = "checks:\n  - use: gov.owner\n    tags: [people]\n  - use: gov.ratio\n"
+    #expect(Set(try run(body) { $0.only = ["people"] }.results.map(\.checkID)) == ["owner"])
+    #expect(Set(try run(body) { $0.skip = ["owner"] }.results.map(\.checkID)) == ["ratio"])
+  }
+
+  @Test(arguments: [1, 2, 8])
+  func orderIsDeterministicWhateverTheWorkerCount(workers: Int) throws {
+    let body = "checks:\n  - use: gov.owner\n  - use: gov.ratio\n  - use: gov.boom\n"
+    let report = try run(body) { $0.workers = workers }
+    let reference = try run(body) { $0.workers = 1 }
+    #expect(report.results == reference.results)
+  }
+
+  @Test func duplicateSubjectIdsAreAnError() throws {
+    #expect(throws: PlaybookError.self) {
+      _ = try run("checks: []\n", extra: ["models/d.yaml": "id: a\n"])
+    }
+  }
+}
