@@ -1,0 +1,154 @@
+import Foundation
+import StewardCore
+import Testing
+
+@testable import StewardEngine
+
+/// Each format checked against a reviewed golden file (SwiftLint's canned
+/// reporter outputs). Set STEWARD_UPDATE_GOLDEN=1 to rewrite them, then
+/// review the diff.
+@Suite struct ReporterTests {
+  static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Golden")
+
+  static func fixture() -> AuditReport {
+    let file = "models/ad-targeting.yaml"
+    func at(_ line: Int, _ column: Int) -> SourceMark {
+      SourceMark(file: file, line: line, column: column)
+    }
+    let waiver = Waiver(
+      check: "monitoring", subject: "ad-*", reason: "dashboards ship in sprint 42", owner: "maria",
+      expires: "2026-12-31", mark: SourceMark(file: "gate.yaml", line: 20, column: 5))
+    let checks = [
+      CheckSpec(
+        id: "validation_split", title: "Metrics come from held-out data", source: .plugin(plugin: "gov", check: "validation_split"),
+        params: OrderedMap(), severity: .critical, remediation: "Evaluate on a holdout split.",
+        when: nil, tags: ["governance"], at: nil, mark: .unknown, expressionMark: .unknown,
+        whenMark: .unknown),
+      CheckSpec(
+        id: "monitoring", title: "Production models are monitored", source: .builtin("required"),
+        params: OrderedMap(), severity: .high, remediation: nil, when: nil, tags: [], at: nil,
+        mark: .unknown, expressionMark: .unknown, whenMark: .unknown),
+    ]
+    let results = [
+      CheckResult(
+        checkID: "validation_split", subjectID: "ad-targeting", status: .fail, severity: .critical,
+        title: checks[0].title, message: "the model was evaluated on its training data <&>",
+        evidence: ["split": "train"], mark: at(11, 12), path: "evaluation.validation.split",
+        remediation: "Evaluate on a holdout split.", tags: ["governance"]),
+      CheckResult(
+        checkID: "monitoring", subjectID: "ad-targeting", status: .waived, severity: .high,
+        title: checks[1].title, message: "monitoring.enabled is missing", mark: at(16, 3),
+        path: "monitoring.enabled", waiver: waiver),
+      CheckResult(
+        checkID: "validation_split", subjectID: "recommender", status: .pass, severity: .critical,
+        title: checks[0].title, mark: SourceMark(file: "models/recommender.yaml", line: 12, column: 12),
+        path: "evaluation.validation.split", tags: ["governance"]),
+      CheckResult(
+        checkID: "monitoring", subjectID: "recommender", status: .error, severity: .high,
+        title: checks[1].title, message: "gov.lua:12: attempt to index a nil value",
+        mark: SourceMark(file: "gov.lua", line: 12, column: 0)),
+    ]
+    return AuditReport(
+      playbookName: "deployment-gate", playbookTitle: "Deployment gate | ML",
+      playbookPath: "Playbooks/deployment-gate.yaml",
+      startedAt: Date(timeIntervalSince1970: 1_795_000_000), duration: 0.25,
+      subjects: [
+        .init(id: "ad-targeting", file: file), .init(id: "recommender", file: "models/recommender.yaml"),
+      ],
+      checks: checks, results: results,
+      warnings: [
+        Diagnostic(
+          .warning, at: SourceMark(file: "gate.yaml", line: 25, column: 5), code: "W011",
+          "waiver for owner on legacy matches no failure; remove it if it is no longer needed")
+      ],
+      failOn: .high, errorsFail: true, gateFailed: true)
+  }
+
+  @Test(arguments: ReportFormat.allCases)
+  func matchesGolden(format: ReportFormat) throws {
+    let text = format.reporter(color: false).render(Self.fixture())
+    let ext = ["json": "json", "sarif": "sarif", "junit": "xml", "markdown": "md"][format.rawValue] ?? "txt"
+    let url = Self.golden.appendingPathComponent("audit.\(format.rawValue).\(ext)")
+    if ProcessInfo.processInfo.environment["STEWARD_UPDATE_GOLDEN"] == "1" {
+      try Data((text + "\n").utf8).write(to: url)
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    #expect(text + "\n" == expected)
+  }
+
+  @Test func textColourOnlyWhenAsked() {
+    let plain = TextReporter(color: false).render(Self.fixture())
+    let coloured = TextReporter(color: true).render(Self.fixture())
+    #expect(!plain.contains("\u{1B}["))
+    #expect(coloured.contains("\u{1B}[1;31mFAIL"))
+  }
+
+  @Test func sarifValidatesAgainstTheOfficialSchema() throws {
+    let sarif = SARIFReporter().render(Self.fixture())
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-sarif-\(UUID())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let report = dir.appendingPathComponent("report.sarif")
+    try Data(sarif.utf8).write(to: report)
+    let script = """
+      import json, sys, jsonschema
+      schema = json.load(open(sys.argv[1]))
+      jsonschema.validate(json.load(open(sys.argv[2])), schema)
+      print("valid")
+      """
+    let result = try Python.run(
+      script, arguments: [Self.golden.appendingPathComponent("sarif-schema-2.1.0.json").path, report.path])
+    #expect(result.status == 0, "\(result.output)")
+    #expect(result.output.contains("valid"))
+  }
+
+  @Test func junitIsWellFormedXML() throws {
+    let xml = JUnitReporter().render(Self.fixture())
+    let document = try XMLDocument(xmlString: xml)
+    let cases = try document.nodes(forXPath: "//testcase")
+    #expect(cases.count == 4)
+    #expect(try document.nodes(forXPath: "//failure").count == 1)
+    #expect(try document.nodes(forXPath: "//skipped").count == 1)
+    #expect(try document.nodes(forXPath: "//error").count == 1)
+  }
+
+  @Test func jsonParsesAndKeepsItsKeyOrder() throws {
+    let json = JSONReporter().render(Self.fixture())
+    let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    #expect(object?["schema_version"] as? Int == 1)
+    let keys = ["schema_version", "tool", "kind", "playbook", "started_at", "duration_ms", "gate", "summary", "subjects", "results", "warnings"]
+    var last = json.startIndex
+    for key in keys {
+      let range = try #require(json.range(of: "\"\(key)\":"))
+      #expect(range.lowerBound >= last)
+      last = range.lowerBound
+    }
+  }
+}
+
+/// Runs a Python script with a Python that has `jsonschema`, the independent
+/// validator of our SARIF output. `scripts/setup --test` installs one.
+enum Python {
+  struct Result {
+    var status: Int32
+    var output: String
+  }
+
+  static func run(_ script: String, arguments: [String]) throws -> Result {
+    var last = Result(status: -1, output: "no python3 with the jsonschema module found")
+    for python in ["/usr/bin/python3", "python3"] {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      process.arguments = [python, "-c", script] + arguments
+      let pipe = Pipe()
+      process.standardOutput = pipe
+      process.standardError = pipe
+      do { try process.run() } catch { continue }
+      let data = pipe.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      last = Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+      if !last.output.contains("No module named 'jsonschema'") { return last }
+    }
+    return last
+  }
+}
