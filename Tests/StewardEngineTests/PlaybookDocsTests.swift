@@ -12,8 +12,8 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("docs/playbooks.md")
 
-  static func yamlBlocks() throws -> [String] {
-    let text = try String(contentsOf: docs, encoding: .utf8)
+  static func yamlBlocks(in file: URL = docs) throws -> [String] {
+    let text = try String(contentsOf: file, encoding: .utf8)
     var blocks: [String] = []
     var current: [Substring]?
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
