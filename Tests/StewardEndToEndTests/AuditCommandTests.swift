@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@Suite struct AuditCommandTests {
+  @Test func shippedGateBlocksTheContractorModel() throws {
+    let r = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml"])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stdout.contains("ad-targeting"))
+    #expect(r.stdout.contains("Examples/streamrec/models/ad-targeting.yaml:11:12"))
+    #expect(r.stdout.contains("gate: FAILED"))
+  }
+
+  @Test func gateThresholdDecidesTheExitCode() throws {
+    let subjects = "--input=subjects=Examples/streamrec/models/recommender.yaml"
+    let pass = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", subjects])
+    #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
+    let lenient = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", "--fail-on", "critical", "--only", "monitoring"])
+    #expect(lenient.status == 0, "\(lenient.stdout)")
+  }
+
+  @Test(arguments: ["json", "junit", "sarif", "markdown", "github"])
+  func everyFormatWritesAFile(format: String) throws {
+    let dir = try StewardBinary.scratch([:])
+    let out = dir.appendingPathComponent("report.\(format)").path
+    let r = try StewardBinary.run([
+      "run", StewardBinary.packageRoot.appendingPathComponent("Playbooks/deployment-gate.yaml").path,
+      "--format", format, "--output", out,
+    ])
+    #expect(r.status == 1)
+    #expect(r.stdout.isEmpty)
+    let text = try String(contentsOfFile: out, encoding: .utf8)
+    #expect(text.contains("ad-targeting"))
+  }
+
+  @Test func jsonOnStdoutIsPureJSON() throws {
+    let r = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", "--format", "json"])
+    let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    #expect(object?["schema_version"] as? Int == 1)
+  }
+
+  @Test func badPlaybookIsExitTwoAndWritesNoReport() throws {
+    let dir = try StewardBinary.scratch([
+      "gate.yaml": "steward: 1\nkind: audit\nname: g\nsubjects: .\nchecks:\n  - builtin: required\n    id: x\n    params: { path: 3 }\n"
+    ])
+    let r = try StewardBinary.run(["run", "gate.yaml", "--format", "json", "--output", "out.json"], in: dir)
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("gate.yaml:8:"))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.json").path))
+  }
+
+  @Test func badFlagValuesAreUsageErrors() throws {
+    let a = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", "--format", "pdf"])
+    #expect(a.status == 2)
+    let b = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", "--fail-on", "severe"])
+    #expect(b.status == 2)
+  }
+
+  @Test func shippedPluginExamplesPass() throws {
+    let r = try StewardBinary.run(["test"])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("ok   ml-governance"))
+  }
+
+  @Test func failingExampleShowsExpectedAndActual() throws {
+    let dir = try StewardBinary.scratch([
+      "bad.lua": """
+        local p = steward.plugin{ name = "bad", version = "1" }
+        p:check{ id = "c", description = "d", severity = "low",
+          run = function(s) return true end,
+          examples = { { subject = { a = 1 }, expect = "fail", at = "a" } } }
+        return p
+        """
+    ])
+    let r = try StewardBinary.run(["test", "bad.lua"], in: dir)
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("expected fail at a, got pass"))
+  }
+
+  @Test func pluginsListAndShow() throws {
+    let list = try StewardBinary.run(["plugins", "list"])
+    #expect(list.status == 0)
+    #expect(list.stdout.contains("check fairness_audit [high]"))
+    let show = try StewardBinary.run(["plugins", "show", "ml-governance"])
+    #expect(show.status == 0)
+    #expect(show.stdout.contains("param min_ratio: number = 0.8"))
+    #expect(show.stdout.contains("example: "))
+    let missing = try StewardBinary.run(["plugins", "show", "nope"])
+    #expect(missing.status == 2)
+  }
+
+  @Test func newFilesValidateAndTest() throws {
+    let dir = try StewardBinary.scratch([:])
+    #expect(try StewardBinary.run(["new", "plugin", "my-checks"], in: dir).status == 0)
+    #expect(try StewardBinary.run(["new", "playbook", "audit", "model-gate"], in: dir).status == 0)
+    #expect(try StewardBinary.run(["new", "playbook", "survey", "health"], in: dir).status == 0)
+    let v = try StewardBinary.run(["validate", "my-checks.lua", "model-gate.yaml", "health.yaml"], in: dir)
+    #expect(v.status == 0, "\(v.stderr)")
+    let t = try StewardBinary.run(["test", "my-checks.lua"], in: dir)
+    #expect(t.status == 0, "\(t.stdout)")
+    let again = try StewardBinary.run(["new", "plugin", "my-checks"], in: dir)
+    #expect(again.status == 2)
+  }
+}
