@@ -1,4 +1,79 @@
-// Owned by the StewardYAML work: replaced with the real benchmark.
+import Foundation
+import StewardCore
+import StewardYAML
+
+/// The YAML loader against its floor: libyaml's event API with nothing built.
+///
+/// `swift run -c release --scratch-path .build-release steward-bench [--quick]`
+/// generates an inventory of model cards (10,000, or 1,000 quick), writes it
+/// to a temporary file, and reports the median of several runs of
+/// (a) ``YAMLEventScanner/countEvents(_:)`` over the bytes and (b)
+/// ``YAMLLoader/load(file:limits:)`` into `[Value]`, with the ratio b/a, the
+/// node count and the peak resident memory.
 enum YAMLBench {
-  static func run(quick: Bool) {}
+  static func run(quick: Bool) {
+    let cards = quick ? 1_000 : 10_000
+    let runs = quick ? 5 : 7
+    let text = BenchData.inventoryYAML(count: cards)
+    let bytes = Array(text.utf8)
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("steward-bench-\(getpid())")
+    let path = directory.appendingPathComponent("inventory.yaml").path
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+    } catch {
+      print("yaml: cannot write \(path): \(error)")
+      return
+    }
+    defer { try? FileManager.default.removeItem(at: directory) }
+
+    var events = 0
+    var documents: [Value] = []
+    let floor = median(runs) {
+      events = (try? YAMLEventScanner.countEvents(bytes)) ?? -1
+    }
+    let tree = median(runs) {
+      documents = (try? YAMLLoader.load(file: path)) ?? []
+    }
+    let nodes = documents.reduce(0) { $0 + $1.nodeCount }
+    let megabytes = Double(bytes.count) / 1_000_000
+    func line(_ name: String, _ seconds: Double) -> String {
+      let ms = String(format: "%8.1f ms", seconds * 1000)
+      let rate = String(format: "%7.1f MB/s", megabytes / seconds)
+      return "  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(ms)  \(rate)"
+    }
+    print(
+      "yaml: \(cards) model cards, \(String(format: "%.1f", megabytes)) MB,"
+        + " \(events) events, \(documents.count) documents, \(nodes) nodes"
+        + " (median of \(runs))")
+    print(line("libyaml events only (floor)", floor))
+    print(line("YAMLLoader -> [Value]", tree))
+    print(String(format: "  ratio tree / floor            %.2fx (target <= 1.50x)", tree / floor))
+    print("  peak RSS (VmHWM)             \(peakRSS())")
+  }
+
+  /// Median wall-clock seconds of `runs` calls of `body`, after one warm-up.
+  private static func median(_ runs: Int, _ body: () -> Void) -> Double {
+    body()
+    var times: [Double] = []
+    for _ in 0..<runs {
+      let start = DispatchTime.now().uptimeNanoseconds
+      body()
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    times.sort()
+    return times[times.count / 2]
+  }
+
+  /// `VmHWM` from /proc/self/status (Linux), or "n/a".
+  private static func peakRSS() -> String {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+      return "n/a"
+    }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+      return line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces)
+    }
+    return "n/a"
+  }
 }
