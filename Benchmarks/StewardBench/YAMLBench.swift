@@ -13,7 +13,7 @@ import StewardYAML
 enum YAMLBench {
   static func run(quick: Bool) {
     let cards = quick ? 1_000 : 10_000
-    let runs = quick ? 5 : 7
+    let runs = quick ? 7 : 9
     let text = BenchData.inventoryYAML(count: cards)
     let bytes = Array(text.utf8)
     let directory = FileManager.default.temporaryDirectory
@@ -30,12 +30,30 @@ enum YAMLBench {
 
     var events = 0
     var documents: [Value] = []
-    let floor = median(runs) {
-      events = (try? YAMLEventScanner.countEvents(bytes)) ?? -1
+    if let only = ProcessInfo.processInfo.environment["STEWARD_BENCH_YAML_ONLY"] {
+      // Profiling aid: one side only, many times.
+      for _ in 0..<20 {
+        if only == "floor" {
+          events = (try? YAMLEventScanner.countEvents(bytes)) ?? -1
+        } else {
+          documents = (try? YAMLLoader.load(file: path)) ?? []
+        }
+      }
+      print("yaml \(only): \(events) events, \(documents.count) documents, \(peakRSS())")
+      return
     }
-    let tree = median(runs) {
-      documents = (try? YAMLLoader.load(file: path)) ?? []
+    // Interleaved, so that drift in the machine's speed hits both sides alike.
+    var floorTimes: [Double] = []
+    var treeTimes: [Double] = []
+    events = (try? YAMLEventScanner.countEvents(bytes)) ?? -1  // warm-up
+    documents = (try? YAMLLoader.load(file: path)) ?? []
+    for _ in 0..<runs {
+      floorTimes.append(time { (try? YAMLEventScanner.countEvents(bytes)) ?? -1 } keep: { events = $0 })
+      treeTimes.append(time { (try? YAMLLoader.load(file: path)) ?? [] } keep: { documents = $0 })
     }
+    let floor = median(floorTimes)
+    let tree = median(treeTimes)
+    let ratio = median(zip(treeTimes, floorTimes).map { $0 / $1 })
     let nodes = documents.reduce(0) { $0 + $1.nodeCount }
     let megabytes = Double(bytes.count) / 1_000_000
     func line(_ name: String, _ seconds: Double) -> String {
@@ -49,21 +67,24 @@ enum YAMLBench {
         + " (median of \(runs))")
     print(line("libyaml events only (floor)", floor))
     print(line("YAMLLoader -> [Value]", tree))
-    print(String(format: "  ratio tree / floor            %.2fx (target <= 1.50x)", tree / floor))
+    print(String(format: "  ratio tree / floor            %.2fx (median of per-run ratios; target <= 1.50x)", ratio))
     print("  peak RSS (VmHWM)             \(peakRSS())")
   }
 
-  /// Median wall-clock seconds of `runs` calls of `body`, after one warm-up.
-  private static func median(_ runs: Int, _ body: () -> Void) -> Double {
-    body()
-    var times: [Double] = []
-    for _ in 0..<runs {
-      let start = DispatchTime.now().uptimeNanoseconds
-      body()
-      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    times.sort()
-    return times[times.count / 2]
+  /// Wall-clock seconds of one call of `body`. The result goes to `keep`
+  /// after the clock stops, so freeing the previous result (tearing a tree
+  /// down is not loading it) is not timed.
+  private static func time<T>(_ body: () -> T, keep: (T) -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = body()
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    keep(result)
+    return seconds
+  }
+
+  private static func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
   }
 
   /// `VmHWM` from /proc/self/status (Linux), or "n/a".

@@ -16,7 +16,7 @@ import StewardCore
 ///   nodes, read from a table, so counting an alias is O(1).
 /// - Keys: a scalar key is its text as written (`1: a` has the key `"1"`); an
 ///   alias to a scalar renders the scalar; a list or map key is an error.
-struct Composer {
+struct Composer: ~Copyable {
   let file: String
   let limits: YAMLLimits
 
@@ -47,9 +47,15 @@ struct Composer {
   /// Maps up to this many keys are checked for duplicates by a linear scan.
   private static let linearKeyScan = 16
 
+  /// The innermost open collection, kept out of `frames` so the hot path
+  /// reads and writes plain stored properties (meaningless when `depth == 0`).
+  private var top: Frame
+  /// The collections enclosing `top`, outermost first.
   private var frames: [Frame] = []
-  private var items: [Value] = []
-  private var entries: [OrderedMap.Entry] = []
+  /// How many collections are open (`top` plus `frames`).
+  private var depth = 0
+  private var items = MoveStack<Value>(capacity: 256)
+  private var entries = MoveStack<OrderedMap.Entry>(capacity: 256)
   private var anchors: [String: Anchor] = [:]
   private var nodes = 0
   private var root = Value.null
@@ -58,8 +64,9 @@ struct Composer {
   init(file: String, limits: YAMLLimits) {
     self.file = file
     self.limits = limits
-    items.reserveCapacity(256)
-    entries.reserveCapacity(256)
+    top = Frame(
+      isMap: false, mark: .unknown, start: 0, nodesBefore: 0, anchor: nil, key: nil,
+      keyMark: .unknown)
     frames.reserveCapacity(32)
   }
 
@@ -118,8 +125,7 @@ struct Composer {
   /// True when the next node completes a key rather than a value.
   @inline(__always)
   private var awaitingKey: Bool {
-    guard let top = frames.last else { return false }
-    return top.isMap && top.key == nil
+    depth > 0 && top.isMap && top.key == nil
   }
 
   // MARK: Scalars and aliases
@@ -161,7 +167,7 @@ struct Composer {
     let at = mark(event.pointee.start_mark)
     let name = event.pointee.data.alias.anchor.map { String(cString: $0) } ?? ""
     guard let anchor = anchors[name] else {
-      if frames.contains(where: { $0.anchor == name }) {
+      if (depth > 0 && top.anchor == name) || frames.contains(where: { $0.anchor == name }) {
         throw YAMLError(
           .recursiveAlias, at: at,
           "alias *\(name) refers to a node that contains it (recursive aliases are not supported)"
@@ -202,7 +208,7 @@ struct Composer {
     let at = mark(event.pointee.start_mark)
     let anchorPointer =
       isMap ? event.pointee.data.mapping_start.anchor : event.pointee.data.sequence_start.anchor
-    guard frames.count < limits.maxDepth else {
+    guard depth < limits.maxDepth else {
       throw YAMLError(
         .tooDeep, at: at, "nesting deeper than \(limits.maxDepth) levels of lists and maps")
     }
@@ -216,23 +222,38 @@ struct Composer {
     let anchor = anchorPointer.map { String(cString: $0) }
     // A new `&name` hides the old one from here on, including inside itself.
     if let anchor { anchors[anchor] = nil }
-    frames.append(
-      Frame(
-        isMap: isMap, mark: at, start: isMap ? entries.count : items.count,
-        nodesBefore: nodesBefore, anchor: anchor, key: nil, keyMark: at))
+    let frame = Frame(
+      isMap: isMap, mark: at, start: isMap ? entries.count : items.count,
+      nodesBefore: nodesBefore, anchor: anchor, key: nil, keyMark: at)
+    if depth > 0 {
+      frames.append(frame)
+      swap(&top, &frames[frames.count - 1])
+    } else {
+      top = frame
+    }
+    depth += 1
+  }
+
+  /// Takes the innermost collection off the stack; its parent becomes `top`.
+  @inline(__always)
+  private mutating func pop() -> Frame {
+    depth -= 1
+    guard depth > 0, var parent = frames.popLast() else { return top }
+    swap(&parent, &top)
+    return parent
   }
 
   private mutating func closeList() {
-    guard let frame = frames.popLast() else { return }
-    let list = Array(items[frame.start...])
-    items.removeSubrange(frame.start...)
+    guard depth > 0 else { return }
+    let frame = pop()
+    let list = items.popArray(from: frame.start)
     finish(Value(.list(list), mark: frame.mark), frame)
   }
 
   private mutating func closeMap() throws(YAMLError) {
-    guard let frame = frames.popLast() else { return }
-    var map = Array(entries[frame.start...])
-    entries.removeSubrange(frame.start...)
+    guard depth > 0 else { return }
+    let frame = pop()
+    var map = entries.popArray(from: frame.start)
     if !frame.merges.isEmpty {
       map = try MergeKeys.apply(map, merges: frame.merges.map { $0 - frame.start })
     }
@@ -250,17 +271,16 @@ struct Composer {
   /// Adds a finished node to the open collection, or makes it the document.
   @inline(__always)
   private mutating func attach(_ value: Value, at: SourceMark) {
-    let top = frames.count - 1
-    guard top >= 0 else {
+    guard depth > 0 else {
       root = value
       return
     }
-    if frames[top].isMap {
-      if frames[top].keyIsMerge { frames[top].merges.append(entries.count) }
-      entries.append(
-        OrderedMap.Entry(key: frames[top].key ?? "", keyMark: frames[top].keyMark, value: value))
-      frames[top].key = nil
-      frames[top].keyIsMerge = false
+    if top.isMap {
+      if top.keyIsMerge {
+        top.merges.append(entries.count)
+        top.keyIsMerge = false
+      }
+      entries.append(OrderedMap.Entry(key: top.key.take() ?? "", keyMark: top.keyMark, value: value))
     } else {
       items.append(value)
     }
@@ -268,23 +288,25 @@ struct Composer {
 
   /// Records the key of the open map after checking it is not a duplicate.
   private mutating func setKey(_ key: String, at: SourceMark, merge: Bool) throws(YAMLError) {
-    let top = frames.count - 1
     if !merge {
-      let start = frames[top].start
+      let start = top.start
       let end = entries.count
       var first: Int?
-      if frames[top].keyIndex == nil && end - start > Self.linearKeyScan {
+      if top.keyIndex == nil && end - start > Self.linearKeyScan {
         var index: [String: Int] = [:]
         index.reserveCapacity(2 * (end - start))
-        for i in start..<end where !frames[top].merges.contains(i) { index[entries[i].key] = i }
-        frames[top].keyIndex = index
+        for i in start..<end where !top.merges.contains(i) { index[entries[i].key] = i }
+        top.keyIndex = index
       }
-      if frames[top].keyIndex != nil {
-        first = frames[top].keyIndex?.updateValue(end, forKey: key)
+      if top.keyIndex != nil {
+        first = top.keyIndex?.updateValue(end, forKey: key)
       } else {
         var i = start
         while i < end {
-          if entries[i].key == key && !(key == "<<" && frames[top].merges.contains(i)) {
+          // Comparing lengths first skips most string comparisons.
+          if entries[i].key.utf8.count == key.utf8.count && entries[i].key == key
+            && !(key == "<<" && top.merges.contains(i))
+          {
             first = i
             break
           }
@@ -298,8 +320,8 @@ struct Composer {
           "duplicate key \"\(key)\" (first defined at \(m.line):\(m.column))")
       }
     }
-    frames[top].key = key
-    frames[top].keyMark = at
-    frames[top].keyIsMerge = merge
+    top.key = key
+    top.keyMark = at
+    top.keyIsMerge = merge
   }
 }
