@@ -99,7 +99,8 @@ final class LibYAMLParser {
       // Reader errors carry a byte offset, not a mark.
       let (line, column) = source.lineAndColumn(ofByte: Int(p.problem_offset))
       let mark = SourceMark(file: file, line: line, column: column)
-      if problem.contains("UTF-8") {
+      // Every reader problem but control characters is about the encoding.
+      if !problem.contains("control characters") {
         let byte = p.problem_value >= 0 ? " (byte 0x\(hex(p.problem_value)))" : ""
         return YAMLError(.encoding, at: mark, "input is not valid UTF-8: \(problem)\(byte)")
       }
