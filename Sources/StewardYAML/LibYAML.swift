@@ -63,7 +63,9 @@ final class LibYAMLParser {
   ) throws(YAMLError) {
     let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, bytes.count))
     let copied = UnsafeMutableBufferPointer(rebasing: buffer[..<bytes.count])
-    _ = copied.initialize(from: bytes)
+    if let source = bytes.baseAddress, let target = copied.baseAddress {
+      target.initialize(from: source, count: bytes.count)  // a memcpy, even unoptimised
+    }
     if tabsToSpaces {
       for i in copied.indices where copied[i] == 0x09 { copied[i] = 0x20 }
     }

@@ -75,7 +75,7 @@ public enum YAMLLoader {
 /// libyaml is measured against.
 ///
 /// ```swift
-/// let events = try YAMLEventScanner.countEvents(Array("a: [1, 2]".utf8))  // 9
+/// let events = try YAMLEventScanner.countEvents(Array("a: [1, 2]".utf8))  // 11
 /// ```
 public enum YAMLEventScanner {
   /// The number of events in the stream, stream start and end included.
