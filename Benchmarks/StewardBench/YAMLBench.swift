@@ -48,8 +48,18 @@ enum YAMLBench {
     events = (try? YAMLEventScanner.countEvents(bytes)) ?? -1  // warm-up
     documents = (try? YAMLLoader.load(file: path)) ?? []
     for _ in 0..<runs {
-      floorTimes.append(time { (try? YAMLEventScanner.countEvents(bytes)) ?? -1 } keep: { events = $0 })
-      treeTimes.append(time { (try? YAMLLoader.load(file: path)) ?? [] } keep: { documents = $0 })
+      floorTimes.append(
+        time {
+          (try? YAMLEventScanner.countEvents(bytes)) ?? -1
+        } keep: {
+          events = $0
+        })
+      treeTimes.append(
+        time {
+          (try? YAMLLoader.load(file: path)) ?? []
+        } keep: {
+          documents = $0
+        })
     }
     let floor = median(floorTimes)
     let tree = median(treeTimes)
@@ -67,7 +77,10 @@ enum YAMLBench {
         + " (median of \(runs))")
     print(line("libyaml events only (floor)", floor))
     print(line("YAMLLoader -> [Value]", tree))
-    print(String(format: "  ratio tree / floor            %.2fx (median of per-run ratios; target <= 1.50x)", ratio))
+    print(
+      String(
+        format: "  ratio tree / floor            %.2fx (median of per-run ratios; target <= 1.50x)",
+        ratio))
     print("  peak RSS (VmHWM)             \(peakRSS())")
   }
 

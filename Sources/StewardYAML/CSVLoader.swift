@@ -88,7 +88,8 @@ public enum CSVLoader {
       entries.reserveCapacity(header.count)
       for (i, key) in header.enumerated() {
         guard i < fields.count else {
-          entries.append(OrderedMap.Entry(key: key, keyMark: rowMark, value: Value(.null, mark: rowMark)))
+          entries.append(
+            OrderedMap.Entry(key: key, keyMark: rowMark, value: Value(.null, mark: rowMark)))
           continue
         }
         if fields[i].utf8.count > limits.maxScalarBytes {
@@ -98,7 +99,8 @@ public enum CSVLoader {
               + " \(limits.maxScalarBytes) bytes")
         }
         entries.append(
-          OrderedMap.Entry(key: key, keyMark: marks[i], value: Value(.string(fields[i]), mark: marks[i])))
+          OrderedMap.Entry(
+            key: key, keyMark: marks[i], value: Value(.string(fields[i]), mark: marks[i])))
       }
       rows.append(Value(.map(OrderedMap(uniqueEntries: entries)), mark: rowMark))
     }

@@ -153,7 +153,8 @@ struct Composer: ~Copyable {
       let merge = (plain && s.tag == nil && length == 2 && key == "<<") || isMergeTag(s.tag)
       return try setKey(key, at: at, merge: merge)
     }
-    let value = Value(try ScalarKind.make(bytes, length, plain: plain, tag: s.tag, at: at), mark: at)
+    let value = Value(
+      try ScalarKind.make(bytes, length, plain: plain, tag: s.tag, at: at), mark: at)
     if let anchor { anchors[anchor] = Anchor(value: value, size: 1) }
     attach(value, at: at)
   }
@@ -280,7 +281,8 @@ struct Composer: ~Copyable {
         top.merges.append(entries.count)
         top.keyIsMerge = false
       }
-      entries.append(OrderedMap.Entry(key: top.key.take() ?? "", keyMark: top.keyMark, value: value))
+      entries.append(
+        OrderedMap.Entry(key: top.key.take() ?? "", keyMark: top.keyMark, value: value))
     } else {
       items.append(value)
     }

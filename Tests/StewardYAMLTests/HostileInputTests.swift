@@ -54,7 +54,8 @@ import Testing
   }
 
   @Test func deepFlowMapNestingFailsCleanly() {
-    let text = String(repeating: "{a: ", count: 10_000) + "1" + String(repeating: "}", count: 10_000)
+    let text =
+      String(repeating: "{a: ", count: 10_000) + "1" + String(repeating: "}", count: 10_000)
     let error = yamlError(text)
     #expect(error?.kind == .tooDeep)
     #expect(error?.mark.lc == "1:1025")
@@ -118,7 +119,8 @@ import Testing
   @Test func manyEmptyDocumentsHitTheNodeLimit() {
     var limits = YAMLLimits.default
     limits.maxNodes = 1_000
-    #expect(yamlError(String(repeating: "---\n", count: 2_000), limits: limits)?.kind == .tooManyNodes)
+    #expect(
+      yamlError(String(repeating: "---\n", count: 2_000), limits: limits)?.kind == .tooManyNodes)
   }
 
   @Test func eventScannerReportsErrorsToo() {

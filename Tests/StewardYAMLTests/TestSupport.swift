@@ -58,3 +58,9 @@ extension SourceMark {
   /// `line:column`, for compact assertions.
   var lc: String { "\(line):\(column)" }
 }
+
+enum FileManagerShim {
+  static func makeDirectory(_ path: String) throws {
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+}
