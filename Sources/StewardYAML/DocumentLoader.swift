@@ -1,0 +1,65 @@
+public import StewardCore
+
+/// The kinds of data file Steward reads, chosen by file extension.
+public enum DocumentFormat: String, Sendable, CaseIterable {
+  case yaml, json, csv
+
+  /// `.yaml`/`.yml`, `.json` or `.csv` (any case); nil for anything else.
+  public init?(path: String) {
+    guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+    switch path[path.index(after: dot)...].lowercased() {
+    case "yaml", "yml": self = .yaml
+    case "json": self = .json
+    case "csv": self = .csv
+    default: return nil
+    }
+  }
+}
+
+/// Loads a data file by its extension: YAML streams, JSON through the same
+/// loader, CSV as one list of maps.
+///
+/// ```swift
+/// let subjects = try DocumentLoader.load(path: "examples/models.json")
+/// ```
+public enum DocumentLoader {
+  /// The documents of the file at `path`: every document of a YAML stream,
+  /// the one value of a JSON file (none when it is empty), or one list of
+  /// maps for a CSV file.
+  public static func load(path: String, limits: YAMLLimits = .default) throws(YAMLError)
+    -> [Value]
+  {
+    guard let format = DocumentFormat(path: path) else {
+      throw YAMLError(
+        .unsupportedFormat, at: SourceMark(file: path, line: 0, column: 0),
+        "cannot read \(path): expected a .yaml, .yml, .json or .csv file")
+    }
+    switch format {
+    case .yaml: return try YAMLLoader.load(file: path, limits: limits, json: false)
+    case .json: return try YAMLLoader.load(file: path, limits: limits, json: true)
+    case .csv: return [try CSVLoader.load(path: path, limits: limits)]
+    }
+  }
+
+  /// The documents of `text` read as `format`; marks name `file`.
+  ///
+  /// JSON is parsed as YAML (JSON is a subset of YAML 1.2) after each tab
+  /// byte becomes a space: in valid JSON a raw tab can only be whitespace,
+  /// and libyaml may refuse tabs as indentation. Columns do not move.
+  public static func load(
+    text: String, format: DocumentFormat, file: String, limits: YAMLLimits = .default
+  ) throws(YAMLError) -> [Value] {
+    switch format {
+    case .yaml, .json:
+      var text = text
+      let result = text.withUTF8 { bytes in
+        Result { () throws(YAMLError) -> [Value] in
+          try YAMLLoader.load(bytes: bytes, file: file, limits: limits, json: format == .json)
+        }
+      }
+      return try result.get()
+    case .csv:
+      return [try CSVLoader.load(text: text, file: file, limits: limits)]
+    }
+  }
+}
