@@ -213,7 +213,9 @@ static int stw_msgh(lua_State *L) {
     message = lua_tostring(L, 1);
   } else {
     push_where(L);
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+    // No plugin code once a budget is spent: hooks may be off until the pcall returns.
+    if (control(L)->exhausted == STW_BUDGET_NONE && luaL_callmeta(L, 1, "__tostring") &&
+        lua_type(L, -1) == LUA_TSTRING) {
       // where, text
     } else {
       lua_settop(L, 2);
@@ -431,8 +433,45 @@ static int guarded_rawset(lua_State *L) {
   return 1;
 }
 
+/// The message handler xpcall installs around the plugin's own: once a
+/// budget is spent, the plugin's handler is skipped. (A hook that raises
+/// leaves hooks off until a pcall returns, so a handler running then could
+/// loop beyond the budget's reach.)
+static int xpcall_handler(lua_State *L) {
+  if (control(L)->exhausted != STW_BUDGET_NONE) return 1;  // the error object, as is
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+static int finish_pcall(lua_State *L, int status, lua_KContext extra) {
+  if (status != LUA_OK && status != LUA_YIELD) {
+    lua_pushboolean(L, 0);
+    lua_pushvalue(L, -2);
+    return 2;
+  }
+  return lua_gettop(L) - (int)extra;
+}
+
+/// xpcall, as in lbaselib.c, with the handler wrapped by `xpcall_handler`.
+static int guarded_xpcall(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, xpcall_handler, 1);
+  lua_replace(L, 2);
+  lua_pushboolean(L, 1);  // first result
+  lua_pushvalue(L, 1);    // the function
+  lua_rotate(L, 3, 2);    // both below the function's arguments
+  int status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_pcall);
+  return finish_pcall(L, status, 2);
+}
+
 void stw_install_base_guard(lua_State *L, int index) {
   index = lua_absindex(L, index);
+  lua_pushcclosure(L, guarded_xpcall, 0);
+  lua_setfield(L, index, "xpcall");
   lua_pushcclosure(L, guarded_setmetatable, 0);
   lua_setfield(L, index, "setmetatable");
   lua_pushcclosure(L, guarded_rawset, 0);

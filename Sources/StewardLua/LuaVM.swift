@@ -102,7 +102,7 @@ public final class LuaVM {
     try loadChunk(source, chunkName: chunkName)
     pushEnvironment()
     _ = lua_setupvalue(L, -2, 1)  // _ENV of the main chunk
-    try run(nargs: 0, nresults: 1, base: base)
+    try run(nargs: 0, nresults: 1, base: base, chunkName: chunkName)
     // stack: result
     guard let token = pluginToken(at: -1), let builder = builders[token] else {
       let got = lua_type(L, -1) == LUA_TTABLE ? "a table" : typeName(at: -1)
@@ -144,7 +144,7 @@ public final class LuaVM {
         path: "env", message: "expected a map, got \(env.typeName)", mark: env.mark)
     }
     _ = lua_setupvalue(L, -2, 1)
-    try run(nargs: 0, nresults: 1, base: base)
+    try run(nargs: 0, nresults: 1, base: base, chunkName: chunkName)
     return try toValue(at: -1, root: "result", mark: SourceMark(file: chunkName, line: 0, column: 0))
   }
 
@@ -155,7 +155,7 @@ public final class LuaVM {
     for (i, arg) in args.enumerated() {
       try push(arg, root: "argument \(i + 1)")
     }
-    try run(nargs: Int32(args.count), nresults: LUA_MULTRET, base: base)
+    try run(nargs: Int32(args.count), nresults: LUA_MULTRET, base: base, chunkName: f.mark.file)
     let count = lua_gettop(L) - base
     if count == 0 { return [] }
     var results: [Value] = []
@@ -215,7 +215,8 @@ public final class LuaVM {
 
   /// Runs the function below `nargs` arguments under the budgets; on failure
   /// the stack is reset to `base`, the state collected, and the error thrown.
-  func run(nargs: Int32, nresults: Int32, base: Int32) throws {
+  /// `chunkName` names the place of an error that has none (out of memory).
+  func run(nargs: Int32, nresults: Int32, base: Int32, chunkName: String) throws {
     if callDepth == 0 {
       stw_budget_begin(L, Int64(limits.instructions), limits.wallClockNanoseconds)
     }
@@ -223,7 +224,7 @@ public final class LuaVM {
     let status = stw_call(L, nargs, nresults)
     callDepth -= 1
     if status != LUA_OK {
-      let error = failure(status: status, chunkName: nil)
+      let error = failure(status: status, chunkName: chunkName)
       lua_settop(L, base)
       if callDepth == 0 { stw_gc_collect(L) }
       throw error

@@ -190,3 +190,15 @@ enum Sandbox {
     return result
   }
 }
+
+extension LuaVM {
+  /// Adds `stock` (the unguarded find, match, gmatch, gsub) to the base, so
+  /// tests can compare the guarded matcher with Lua's. Never used by Steward.
+  func installStockPatternsForTesting() {
+    let top = lua_gettop(L)
+    defer { lua_settop(L, top) }
+    _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(refs.base))
+    stw_push_stock_patterns(L)
+    setRawField(-2, "stock")
+  }
+}

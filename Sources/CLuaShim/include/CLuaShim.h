@@ -135,7 +135,8 @@ void stw_install_pattern_guard(lua_State *L, int index);
 /// instruction budget before running.
 void stw_install_table_guard(lua_State *L, int index);
 /// Replaces `setmetatable` (refuses `__gc`, whose finalizers run with hooks
-/// off) and `rawset` (refuses protected proxies) in the table at `index`.
+/// off), `rawset` (refuses protected proxies) and `xpcall` (skips the
+/// plugin's handler once a budget is spent) in the table at `index`.
 void stw_install_base_guard(lua_State *L, int index);
 /// Pushes the unguarded string functions find, match, gmatch, gsub as a new
 /// table (tests compare the guarded matcher with them).

@@ -54,7 +54,9 @@ extension LuaVM {
     }
     var frames: [PullFrame] = []
     func path(_ extra: Step = .root) -> String {
-      root + frames.map(\.step.text).joined() + extra.text
+      var steps = frames.map(\.step.text) + [extra.text]
+      if steps.count > 12 { steps = steps.prefix(5) + ["…"] + steps.suffix(5) }
+      return root + steps.joined()
     }
     lua_pushvalue(L, slot)
     frames.append(try openTable(step: .root, mark: mark, path: { path() }))
