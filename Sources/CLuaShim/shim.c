@@ -1,1 +1,582 @@
+// The C half of Steward's Lua sandbox: a counting allocator with a cap, a
+// budget hook (instructions and a monotonic deadline), the host-function
+// trampoline, the message handler, protected library opening, read-only
+// proxies and the guards for C functions the count hook cannot interrupt.
 #include "CLuaShim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/// Extra bytes granted once a budget is spent, so that raising the budget
+/// error and building its traceback do not themselves run out of memory.
+#define STW_GRACE_BYTES ((size_t)1 << 20)
+/// Instructions between two runs of the budget hook.
+#define STW_HOOK_PERIOD 1000
+
+typedef struct stw_control {
+  size_t used;        // bytes allocated by the state
+  size_t cap;         // bytes allowed while `enforce` is set
+  int enforce;        // the cap applies (Lua code runs, not Swift)
+  int exhausted;      // STW_BUDGET_* spent by the current call
+  int64_t budget;     // instructions allowed for the current call
+  int64_t count;      // instructions charged so far
+  int64_t deadline;   // monotonic ns
+  lua_State *main;    // the main thread, whose hook is re-armed
+  char msg_instructions[128];
+  char msg_memory[128];
+  char msg_time[128];
+} stw_control;
+
+static stw_control *control(lua_State *L) {
+  void *ud = NULL;
+  (void)lua_getallocf(L, &ud);
+  return (stw_control *)ud;
+}
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void stw_hook(lua_State *L, lua_Debug *ar);
+
+/// Marks `kind` as spent and re-arms the main thread's hook with count 1,
+/// so that the error is raised again as soon as any Lua code runs outside
+/// the `pcall` that caught it. Safe from the allocator (lua_sethook is
+/// async-signal safe by design).
+static void exhaust(stw_control *c, int kind) {
+  if (c->exhausted == STW_BUDGET_NONE) c->exhausted = kind;
+  if (c->main != NULL) lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, 1);
+}
+
+// MARK: - Allocator
+
+static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  stw_control *c = (stw_control *)ud;
+  // With ptr == NULL, osize is the type of the object, not a size.
+  size_t old = ptr != NULL ? osize : 0;
+  if (nsize == 0) {
+    if (ptr != NULL) {
+      free(ptr);
+      c->used -= old;
+    }
+    return NULL;  // never refuse a free
+  }
+  if (nsize > old && c->enforce) {
+    size_t limit = c->exhausted != STW_BUDGET_NONE ? c->cap + STW_GRACE_BYTES : c->cap;
+    if (c->used - old + nsize > limit) {
+      exhaust(c, STW_BUDGET_MEMORY);
+      return NULL;  // Lua raises "not enough memory" (protected: Lua code runs)
+    }
+  }
+  void *block = realloc(ptr, nsize);
+  if (block == NULL) {
+    // Outside Lua code (Swift pushing values) a failure would longjmp
+    // through Swift frames: stop the process, as Swift itself does on OOM.
+    if (!c->enforce) abort();
+    return NULL;
+  }
+  c->used = c->used - old + nsize;
+  return block;
+}
+
+static int stw_panic(lua_State *L) {
+  const char *message = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(not a string)";
+  fprintf(stderr, "steward: unprotected Lua error (a bug in the host): %s\n", message);
+  fflush(stderr);
+  abort();
+  return 0;
+}
+
+static void copy_message(char *dst, const char *src) {
+  snprintf(dst, 128, "%s", src != NULL ? src : "budget exhausted");
+}
+
+lua_State *stw_newstate(size_t memory_cap, const char *msg_instructions, const char *msg_memory,
+                        const char *msg_time) {
+  stw_control *c = (stw_control *)calloc(1, sizeof(stw_control));
+  if (c == NULL) return NULL;
+  c->cap = memory_cap;
+  c->budget = INT64_MAX;
+  c->deadline = INT64_MAX;
+  copy_message(c->msg_instructions, msg_instructions);
+  copy_message(c->msg_memory, msg_memory);
+  copy_message(c->msg_time, msg_time);
+  lua_State *L = lua_newstate(stw_alloc, c);
+  if (L == NULL) {
+    free(c);
+    return NULL;
+  }
+  c->main = L;
+  lua_atpanic(L, stw_panic);
+  lua_sethook(L, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+  return L;
+}
+
+void stw_close(lua_State *L) {
+  stw_control *c = control(L);
+  lua_close(L);
+  free(c);
+}
+
+size_t stw_memory_used(lua_State *L) { return control(L)->used; }
+
+// MARK: - Budgets
+
+/// Pushes "source:line: " of the innermost Lua function, or "".
+static void push_where(lua_State *L) {
+  lua_Debug ar;
+  for (int level = 0; level < 8 && lua_getstack(L, level, &ar); level++) {
+    if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+      lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+      return;
+    }
+  }
+  lua_pushliteral(L, "");
+}
+
+static int raise_budget(lua_State *L, stw_control *c) {
+  const char *message = c->exhausted == STW_BUDGET_MEMORY ? c->msg_memory
+                        : c->exhausted == STW_BUDGET_TIME ? c->msg_time
+                                                          : c->msg_instructions;
+  push_where(L);
+  lua_pushstring(L, message);
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+static void stw_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  stw_control *c = control(L);
+  if (c->exhausted == STW_BUDGET_NONE) {
+    int period = lua_gethookcount(L);
+    c->count += period;
+    if (c->count >= c->budget) {
+      c->exhausted = STW_BUDGET_INSTRUCTIONS;
+    } else if (now_ns() >= c->deadline) {
+      c->exhausted = STW_BUDGET_TIME;
+    } else {
+      // A thread left at count 1 by an earlier, spent call goes back to normal.
+      if (period != STW_HOOK_PERIOD) lua_sethook(L, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+      return;
+    }
+  }
+  // Spent: fire on every instruction from now on, in this thread too, so a
+  // plugin's own pcall cannot swallow the error for long.
+  lua_sethook(L, stw_hook, LUA_MASKCOUNT, 1);
+  raise_budget(L, c);
+}
+
+void stw_budget_begin(lua_State *L, int64_t instructions, int64_t wall_ns) {
+  stw_control *c = control(L);
+  c->count = 0;
+  c->budget = instructions > 0 ? instructions : INT64_MAX;
+  int64_t start = now_ns();
+  c->deadline = wall_ns > 0 && wall_ns < INT64_MAX - start ? start + wall_ns : INT64_MAX;
+  c->exhausted = STW_BUDGET_NONE;
+  lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+}
+
+int stw_budget_exhausted(lua_State *L) { return control(L)->exhausted; }
+
+int64_t stw_budget_used(lua_State *L) { return control(L)->count; }
+
+void stw_budget_charge(lua_State *L, int64_t n) {
+  stw_control *c = control(L);
+  if (c->exhausted == STW_BUDGET_NONE) {
+    if (n < 0 || n >= c->budget - c->count) {
+      c->count = c->budget;
+      exhaust(c, STW_BUDGET_INSTRUCTIONS);
+    } else {
+      c->count += n;
+      if (now_ns() >= c->deadline) exhaust(c, STW_BUDGET_TIME);
+    }
+  }
+  if (c->exhausted != STW_BUDGET_NONE) {
+    lua_sethook(L, stw_hook, LUA_MASKCOUNT, 1);
+    raise_budget(L, c);
+  }
+}
+
+// MARK: - Calls
+
+/// The message handler: turns any error object into a string (a table gets
+/// its `__tostring`, its `message` field, or its type, prefixed with the
+/// place it was raised) and appends `luaL_traceback`.
+static int stw_msgh(lua_State *L) {
+  const char *message = NULL;
+  int type = lua_type(L, 1);
+  if (type == LUA_TSTRING || type == LUA_TNUMBER) {
+    message = lua_tostring(L, 1);
+  } else {
+    push_where(L);
+    // No plugin code once a budget is spent: hooks may be off until the pcall returns.
+    if (control(L)->exhausted == STW_BUDGET_NONE && luaL_callmeta(L, 1, "__tostring") &&
+        lua_type(L, -1) == LUA_TSTRING) {
+      // where, text
+    } else {
+      lua_settop(L, 2);
+      if (type == LUA_TTABLE) {
+        lua_pushliteral(L, "message");
+        if (lua_rawget(L, 1) != LUA_TSTRING) {
+          lua_pop(L, 1);
+          lua_pushliteral(L, "(error object is a table value)");
+        }
+      } else if (type == LUA_TNIL) {
+        lua_pushliteral(L, "(error object is nil)");
+      } else {
+        lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+      }
+    }
+    lua_concat(L, 2);
+    message = lua_tostring(L, -1);
+  }
+  luaL_traceback(L, L, message, 1);
+  return 1;
+}
+
+int stw_call(lua_State *L, int nargs, int nresults) {
+  stw_control *c = control(L);
+  int base = lua_gettop(L) - nargs;  // the function
+  lua_pushcclosure(L, stw_msgh, 0);
+  lua_rotate(L, base, 1);  // stack: msgh, function, args...
+  int saved = c->enforce;
+  c->enforce = 1;
+  int status = lua_pcallk(L, nargs, nresults, base, 0, NULL);
+  c->enforce = saved;
+  lua_rotate(L, base, -1);
+  lua_settop(L, -2);  // msgh removed; stack: results... or error
+  return status;
+}
+
+int stw_load(lua_State *L, const char *source, size_t length, const char *chunkname) {
+  stw_control *c = control(L);
+  int saved = c->enforce;
+  c->enforce = 1;
+  int status = luaL_loadbufferx(L, source, length, chunkname, "t");
+  c->enforce = saved;
+  return status;
+}
+
+static int open_one(lua_State *L) {
+  const char *name = lua_tostring(L, lua_upvalueindex(1));
+  lua_CFunction open = lua_tocfunction(L, lua_upvalueindex(2));
+  luaL_requiref(L, name, open, 0);
+  return 0;
+}
+
+int stw_open_libraries(lua_State *L) {
+  static const luaL_Reg libraries[] = {
+      {LUA_GNAME, luaopen_base},         {LUA_STRLIBNAME, luaopen_string},
+      {LUA_TABLIBNAME, luaopen_table},   {LUA_MATHLIBNAME, luaopen_math},
+      {LUA_UTF8LIBNAME, luaopen_utf8},   {LUA_COLIBNAME, luaopen_coroutine},
+      {LUA_OSLIBNAME, luaopen_os},       {NULL, NULL},
+  };
+  for (const luaL_Reg *lib = libraries; lib->name != NULL; lib++) {
+    lua_pushstring(L, lib->name);
+    lua_pushcclosure(L, lib->func, 0);
+    lua_pushcclosure(L, open_one, 2);
+    int status = stw_call(L, 0, 0);
+    if (status != LUA_OK) {
+      lua_pop(L, 1);
+      return status;
+    }
+  }
+  return LUA_OK;
+}
+
+// MARK: - Host functions
+
+static int stw_trampoline(lua_State *L) {
+  stw_host_function f = *(stw_host_function *)lua_touserdata(L, lua_upvalueindex(1));
+  stw_control *c = control(L);
+  int saved = c->enforce;
+  c->enforce = 0;  // Swift allocations must not fail (a failure would raise through Swift)
+  int n = f(L);
+  c->enforce = saved;
+  if (n < 0) {  // raised from this C frame, never from Swift; prefixed with the caller's place
+    luaL_where(L, 1);
+    lua_rotate(L, -2, 1);
+    lua_concat(L, 2);
+    return lua_error(L);
+  }
+  if (saved && c->used > c->cap) {
+    exhaust(c, STW_BUDGET_MEMORY);
+    return raise_budget(L, c);
+  }
+  return n;
+}
+
+void stw_push_host_function(lua_State *L, stw_host_function f, void *context) {
+  stw_host_function *slot = (stw_host_function *)lua_newuserdatauv(L, sizeof f, 0);
+  *slot = f;
+  lua_pushlightuserdata(L, context);
+  lua_pushcclosure(L, stw_trampoline, 2);
+}
+
+int stw_caller_line(lua_State *L, int level, char *source, size_t source_size) {
+  lua_Debug ar;
+  if (source_size > 0) source[0] = '\0';
+  if (!lua_getstack(L, level, &ar) || !lua_getinfo(L, "Sl", &ar)) return 0;
+  if (source_size > 0) snprintf(source, source_size, "%s", ar.short_src);
+  return ar.currentline > 0 ? ar.currentline : 0;
+}
+
+int stw_function_line(lua_State *L, int index, char *source, size_t source_size) {
+  lua_Debug ar;
+  if (source_size > 0) source[0] = '\0';
+  lua_pushvalue(L, index);
+  if (!lua_getinfo(L, ">S", &ar)) return 0;  // pops the function
+  if (source_size > 0) snprintf(source, source_size, "%s", ar.short_src);
+  return ar.linedefined > 0 ? ar.linedefined : 0;
+}
+
+// MARK: - Read-only proxies
+
+static const char *const PROTECTED_KEY = "steward.protected";
+static const char *const STOCK_KEY = "steward.stock_patterns";
+
+static int ro_newindex(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TSTRING)
+    return luaL_error(L, "attempt to modify read-only table (field '%s')", lua_tostring(L, 2));
+  return luaL_error(L, "attempt to modify read-only table");
+}
+
+static int ro_next(lua_State *L) {
+  lua_settop(L, 2);
+  if (lua_next(L, lua_upvalueindex(1))) return 2;
+  lua_pushnil(L);
+  return 1;
+}
+
+static int ro_pairs(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));  // the next function bound to the real table
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+/// Pushes the registry's weak-keyed set of protected proxies.
+static void push_protected_set(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, PROTECTED_KEY) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 16);
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, PROTECTED_KEY);
+}
+
+void stw_push_protected(lua_State *L, int index) {
+  index = lua_absindex(L, index);
+  lua_createtable(L, 0, 0);  // proxy
+  lua_createtable(L, 0, 4);  // proxy, mt
+  lua_pushvalue(L, index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcclosure(L, ro_newindex, 0);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pushvalue(L, index);
+  lua_pushcclosure(L, ro_next, 1);
+  lua_pushcclosure(L, ro_pairs, 1);
+  lua_setfield(L, -2, "__pairs");
+  lua_setmetatable(L, -2);  // proxy
+  push_protected_set(L);    // proxy, set
+  lua_pushvalue(L, -2);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);  // proxy
+}
+
+int stw_is_protected(lua_State *L, int index) {
+  index = lua_absindex(L, index);
+  if (lua_type(L, index) != LUA_TTABLE) return 0;
+  push_protected_set(L);
+  lua_pushvalue(L, index);
+  int found = lua_rawget(L, -2) != LUA_TNIL;
+  lua_pop(L, 2);
+  return found;
+}
+
+// MARK: - Guards
+
+static int guarded_setmetatable(lua_State *L) {
+  int t = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+    return luaL_error(L, "cannot change a protected metatable");
+  if (t == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL)
+      return luaL_error(L, "__gc metamethods are not allowed in the sandbox");
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 2);
+  lua_setmetatable(L, 1);
+  return 1;
+}
+
+static int guarded_rawset(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  luaL_checkany(L, 3);
+  if (stw_is_protected(L, 1)) return luaL_error(L, "attempt to modify read-only table");
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 1;
+}
+
+/// The message handler xpcall installs around the plugin's own: once a
+/// budget is spent, the plugin's handler is skipped. (A hook that raises
+/// leaves hooks off until a pcall returns, so a handler running then could
+/// loop beyond the budget's reach.)
+static int xpcall_handler(lua_State *L) {
+  if (control(L)->exhausted != STW_BUDGET_NONE) return 1;  // the error object, as is
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+static int finish_pcall(lua_State *L, int status, lua_KContext extra) {
+  if (status != LUA_OK && status != LUA_YIELD) {
+    lua_pushboolean(L, 0);
+    lua_pushvalue(L, -2);
+    return 2;
+  }
+  return lua_gettop(L) - (int)extra;
+}
+
+/// xpcall, as in lbaselib.c, with the handler wrapped by `xpcall_handler`.
+static int guarded_xpcall(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, xpcall_handler, 1);
+  lua_replace(L, 2);
+  lua_pushboolean(L, 1);  // first result
+  lua_pushvalue(L, 1);    // the function
+  lua_rotate(L, 3, 2);    // both below the function's arguments
+  int status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_pcall);
+  return finish_pcall(L, status, 2);
+}
+
+void stw_install_base_guard(lua_State *L, int index) {
+  index = lua_absindex(L, index);
+  lua_pushcclosure(L, guarded_xpcall, 0);
+  lua_setfield(L, index, "xpcall");
+  lua_pushcclosure(L, guarded_setmetatable, 0);
+  lua_setfield(L, index, "setmetatable");
+  lua_pushcclosure(L, guarded_rawset, 0);
+  lua_setfield(L, index, "rawset");
+}
+
+/// table.move re-implemented with its element count charged first.
+static int guarded_move(lua_State *L) {
+  lua_Integer f = luaL_checkinteger(L, 2);
+  lua_Integer e = luaL_checkinteger(L, 3);
+  lua_Integer t = luaL_checkinteger(L, 4);
+  int tt = !lua_isnoneornil(L, 5) ? 5 : 1;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, tt, LUA_TTABLE);
+  if (e >= f) {
+    luaL_argcheck(L, f > 0 || e < LUA_MAXINTEGER + f, 3, "too many elements to move");
+    lua_Integer n = e - f;
+    luaL_argcheck(L, t <= LUA_MAXINTEGER - n, 4, "destination wrap around");
+    stw_budget_charge(L, (int64_t)n + 1);
+    if (t > e || t <= f || (tt != 1 && !lua_compare(L, 1, tt, LUA_OPEQ))) {
+      for (lua_Integer i = 0; i <= n; i++) {
+        lua_geti(L, 1, f + i);
+        lua_seti(L, tt, t + i);
+      }
+    } else {
+      for (lua_Integer i = n; i >= 0; i--) {
+        lua_geti(L, 1, f + i);
+        lua_seti(L, tt, t + i);
+      }
+    }
+  }
+  lua_pushvalue(L, tt);
+  return 1;
+}
+
+/// Charges the element count of the call, then runs the original (upvalue 1).
+static int charged_call(lua_State *L, int64_t n) {
+  stw_budget_charge(L, n);
+  int nargs = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, nargs, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+static int64_t range_count(lua_State *L, int first_arg) {
+  lua_Integer i = luaL_optinteger(L, first_arg, 1);
+  lua_Integer j = lua_isnoneornil(L, first_arg + 1) ? luaL_len(L, 1)
+                                                     : luaL_checkinteger(L, first_arg + 1);
+  if (j < i) return 0;
+  if (i < 0 && j > INT64_MAX + i) return -1;  // overflow: charge everything
+  return (int64_t)(j - i) + 1;
+}
+
+static int guarded_sort(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_len(L, 1);
+  int64_t log2n = 1;
+  for (lua_Integer k = n; k > 1; k >>= 1) log2n++;
+  return charged_call(L, n > 0 ? (int64_t)n * log2n : 0);
+}
+
+static int guarded_concat(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  return charged_call(L, range_count(L, 3));
+}
+
+static int guarded_unpack(lua_State *L) {
+  if (lua_isnoneornil(L, 3) && lua_type(L, 1) != LUA_TTABLE) return charged_call(L, 0);
+  return charged_call(L, range_count(L, 2));
+}
+
+static void wrap_field(lua_State *L, int index, const char *name, lua_CFunction guard) {
+  lua_getfield(L, index, name);
+  lua_pushcclosure(L, guard, 1);
+  lua_setfield(L, index, name);
+}
+
+void stw_install_table_guard(lua_State *L, int index) {
+  index = lua_absindex(L, index);
+  lua_pushcclosure(L, guarded_move, 0);
+  lua_setfield(L, index, "move");
+  wrap_field(L, index, "sort", guarded_sort);
+  wrap_field(L, index, "concat", guarded_concat);
+  wrap_field(L, index, "unpack", guarded_unpack);
+}
+
+void stw_install_pattern_guard(lua_State *L, int index) {
+  index = lua_absindex(L, index);
+  static const char *const names[] = {"find", "match", "gmatch", "gsub"};
+  static const lua_CFunction guarded[] = {stw_str_find, stw_str_match, stw_str_gmatch,
+                                          stw_str_gsub};
+  lua_createtable(L, 0, 4);  // the stock functions, kept for tests
+  for (int i = 0; i < 4; i++) {
+    lua_getfield(L, index, names[i]);
+    lua_setfield(L, -2, names[i]);
+    lua_pushcclosure(L, guarded[i], 0);
+    lua_setfield(L, index, names[i]);
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, STOCK_KEY);
+}
+
+void stw_push_stock_patterns(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, STOCK_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 0);
+  }
+}

@@ -1,0 +1,46 @@
+internal import CLua
+internal import CLuaShim
+
+/// `steward.log.debug/info/warn/error(...)`: the arguments, turned into text
+/// and joined with spaces, go to the VM's log closure.
+enum LogAPI {
+  static func pushTable(_ vm: LuaVM) {
+    HostAPI.pushProtectedTable(
+      vm,
+      [
+        ("debug", { L in LogAPI.log(L, .debug) }),
+        ("info", { L in LogAPI.log(L, .info) }),
+        ("warn", { L in LogAPI.log(L, .warning) }),
+        ("error", { L in LogAPI.log(L, .error) }),
+      ])
+  }
+
+  static func log(_ L: OpaquePointer?, _ level: LuaLogLevel) -> Int32 {
+    guard let L else { return 0 }
+    let vm = LuaVM.host(L)
+    let count = lua_gettop(L)
+    var parts: [String] = []
+    if count > 0 {
+      for i in 1...count { parts.append(vm.display(at: i)) }
+    }
+    vm.log(level, parts.joined(separator: " "))
+    return 0
+  }
+}
+
+extension LuaVM {
+  /// Text for a log line, without calling metamethods: strings as they are,
+  /// numbers and booleans written out, other values by their type.
+  func display(at index: Int32) -> String {
+    switch lua_type(L, index) {
+    case LUA_TSTRING: return string(at: index)
+    case LUA_TNUMBER:
+      if lua_isinteger(L, index) != 0 { return String(lua_tointegerx(L, index, nil)) }
+      let d = lua_tonumberx(L, index, nil)
+      return d.isFinite ? "\(d)" : (d.isNaN ? "nan" : (d > 0 ? "inf" : "-inf"))
+    case LUA_TBOOLEAN: return lua_toboolean(L, index) != 0 ? "true" : "false"
+    case LUA_TNIL: return "nil"
+    default: return isNull(at: index) ? "null" : typeName(at: index)
+    }
+  }
+}

@@ -1,0 +1,191 @@
+internal import CLua
+internal import CLuaShim
+internal import StewardCore
+
+/// `steward.stats.*`: StewardCore's ``Statistics`` for Lua. Lists are Lua
+/// arrays of numbers; a function returns nil where Core returns nil.
+enum StatsAPI {
+  static func pushTable(_ vm: LuaVM) {
+    HostAPI.pushProtectedTable(
+      vm,
+      [
+        ("mean", { L in StatsAPI.unary(L, "mean", Statistics.mean) }),
+        ("median", { L in StatsAPI.unary(L, "median", Statistics.median) }),
+        ("variance", { L in StatsAPI.unary(L, "variance", Statistics.variance) }),
+        ("stdev", { L in StatsAPI.unary(L, "stdev", Statistics.standardDeviation) }),
+        ("quantile", { L in StatsAPI.quantile(L) }),
+        ("zscores", { L in StatsAPI.zscores(L) }),
+        ("wilson", { L in StatsAPI.wilson(L) }),
+        ("chisq_gof", { L in StatsAPI.chiSquare(L) }),
+        ("enps", { L in StatsAPI.enps(L) }),
+        ("top_two_box", { L in StatsAPI.topTwoBox(L) }),
+      ])
+  }
+
+  static func unary(_ L: OpaquePointer?, _ name: String, _ f: ([Double]) -> Double?) -> Int32 {
+    guard let L else { return 0 }
+    let vm = LuaVM.host(L)
+    switch vm.numbers(at: 1, function: name) {
+    case .failure(let message): return vm.raise(message)
+    case .success(let xs): return vm.pushOptional(f(xs))
+    }
+  }
+
+  static func quantile(_ L: OpaquePointer?) -> Int32 {
+    guard let L else { return 0 }
+    let vm = LuaVM.host(L)
+    guard let q = vm.number(at: 2) else {
+      return vm.raise("steward.stats.quantile: q must be a number, got \(vm.typeName(at: 2))")
+    }
+    switch vm.numbers(at: 1, function: "quantile") {
+    case .failure(let message): return vm.raise(message)
+    case .success(let xs): return vm.pushOptional(Statistics.quantile(xs, q))
+    }
+  }
+
+  static func zscores(_ L: OpaquePointer?) -> Int32 {
+    guard let L else { return 0 }
+    let vm = LuaVM.host(L)
+    switch vm.numbers(at: 1, function: "zscores") {
+    case .failure(let message): return vm.raise(message)
+    case .success(let xs):
+      guard let zs = Statistics.zScores(xs) else { return vm.pushOptional(nil) }
+      lua_createtable(L, Int32(clamping: zs.count), 0)
+      for (i, z) in zs.enumerated() {
+        lua_pushnumber(L, z)
+        lua_rawseti(L, -2, lua_Integer(i + 1))
+      }
+      return 1
+    }
+  }
+
+  static func wilson(_ L: OpaquePointer?) -> Int32 {
+    guard let L else { return 0 }
+    let vm = LuaVM.host(L)
+    guard let successes = vm.integer(at: 1), let trials = vm.integer(at: 2) else {
+      return vm.raise("steward.stats.wilson: successes and trials must be integers")
+    }
+    var z = 1.959964
+    if lua_type(L, 3) > LUA_TNIL {
+      guard let given = vm.number(at: 3) else {
+        return vm.raise("steward.stats.wilson: z must be a number, got \(vm.typeName(at: 3))")
+      }
+      z = given
+    }
+    guard let interval = Statistics.wilson(successes: Int(successes), trials: Int(trials), z: z)
+    else { return vm.pushOptional(nil) }
+    vm.pushRecord([
+      ("lower", interval.lower), ("upper", interval.upper), ("estimate", interval.estimate),
+    ])
+    return 1
+  }
+
+  static func chiSquare(_ L: OpaquePointer?) -> Int32 {
+    guard let L else { return 0 }
+    let vm = LuaVM.host(L)
+    let observed = vm.numbers(at: 1, function: "chisq_gof")
+    let weights = vm.numbers(at: 2, function: "chisq_gof")
+    switch (observed, weights) {
+    case (.failure(let message), _), (_, .failure(let message)): return vm.raise(message)
+    case (.success(let o), .success(let w)):
+      guard let result = Statistics.chiSquareGoodnessOfFit(observed: o, expectedWeights: w) else {
+        return vm.pushOptional(nil)
+      }
+      vm.pushRecord([("statistic", result.statistic), ("p", result.pValue)])
+      lua_pushinteger(L, lua_Integer(result.degreesOfFreedom))
+      vm.setRawField(-2, "df")
+      return 1
+    }
+  }
+
+  static func enps(_ L: OpaquePointer?) -> Int32 {
+    guard let L else { return 0 }
+    let vm = LuaVM.host(L)
+    switch vm.integers(at: 1, function: "enps") {
+    case .failure(let message): return vm.raise(message)
+    case .success(let xs): return vm.pushOptional(Statistics.enps(xs))
+    }
+  }
+
+  static func topTwoBox(_ L: OpaquePointer?) -> Int32 {
+    guard let L else { return 0 }
+    let vm = LuaVM.host(L)
+    var scaleMax = 5
+    if lua_type(L, 2) > LUA_TNIL {
+      guard let given = vm.integer(at: 2) else {
+        return vm.raise("steward.stats.top_two_box: scale_max must be an integer")
+      }
+      scaleMax = Int(given)
+    }
+    switch vm.integers(at: 1, function: "top_two_box") {
+    case .failure(let message): return vm.raise(message)
+    case .success(let xs): return vm.pushOptional(Statistics.topTwoBoxShare(xs, scaleMax: scaleMax))
+    }
+  }
+}
+
+/// A message for the trampoline to raise.
+struct HostMessage: Error {
+  var text: String
+}
+
+extension Result where Failure == HostMessage {
+  static func failure(_ text: String) -> Self { .failure(HostMessage(text: text)) }
+}
+
+extension LuaVM {
+  /// The Lua array at `index` as numbers (raw access, 1…#t).
+  func numbers(at index: Int32, function: String) -> Result<[Double], HostMessage> {
+    guard lua_type(L, index) == LUA_TTABLE else {
+      return .failure("steward.stats.\(function): expected a list of numbers, got \(typeName(at: index))")
+    }
+    let count = Int(lua_rawlen(L, index))
+    guard lua_checkstack(L, 2) != 0 else { return .failure("stack overflow") }
+    var xs: [Double] = []
+    xs.reserveCapacity(count)
+    for i in 0..<count {
+      _ = lua_rawgeti(L, index, lua_Integer(i + 1))
+      defer { lua_settop(L, -2) }
+      guard let x = number(at: -1) else {
+        return .failure(
+          "steward.stats.\(function): element \(i + 1) is a \(typeName(at: -1)), not a number")
+      }
+      xs.append(x)
+    }
+    return .success(xs)
+  }
+
+  /// The Lua array at `index` as integers.
+  func integers(at index: Int32, function: String) -> Result<[Int], HostMessage> {
+    switch numbers(at: index, function: function) {
+    case .failure(let error): return .failure(error)
+    case .success(let xs):
+      var ints: [Int] = []
+      ints.reserveCapacity(xs.count)
+      for (i, x) in xs.enumerated() {
+        guard x == x.rounded(), abs(x) < 9.0e15 else {
+          return .failure("steward.stats.\(function): element \(i + 1) is not an integer")
+        }
+        ints.append(Int(x))
+      }
+      return .success(ints)
+    }
+  }
+
+  func raise(_ message: HostMessage) -> Int32 { raise(message.text) }
+
+  /// Pushes a number or nil; returns 1.
+  func pushOptional(_ x: Double?) -> Int32 {
+    if let x { lua_pushnumber(L, x) } else { lua_pushnil(L) }
+    return 1
+  }
+
+  /// Pushes a table of named numbers.
+  func pushRecord(_ fields: [(String, Double)]) {
+    lua_createtable(L, 0, Int32(fields.count))
+    for (name, x) in fields {
+      lua_pushnumber(L, x)
+      setRawField(-2, name)
+    }
+  }
+}

@@ -1,0 +1,282 @@
+internal import CLua
+internal import CLuaShim
+public import StewardCore
+
+/// The level of a message a plugin logs with `steward.log.*`.
+public enum LuaLogLevel: String, Sendable, Equatable, CaseIterable {
+  case debug, info, warning, error
+}
+
+/// One sandboxed Lua 5.4 state: plugins load into it, and the host calls
+/// their functions under budgets.
+///
+/// A VM is confined to one thread (it is not `Sendable`). Every chunk runs in
+/// an environment of its own whose globals fall back to the shared, read-only
+/// sandbox (``Sandbox``), so two plugins in one VM never see each other's
+/// globals. Every call runs under the ``LuaLimits``; after any failure, budget
+/// or error, the VM is collected and ready for the next call.
+///
+/// ```swift
+/// let vm = try LuaVM()
+/// let plugin = try vm.loadPlugin(source: text, chunkName: "ml-governance.lua")
+/// let check = plugin.registrations[0]
+/// let results = try vm.call(check.functions["run"]!, [subject, params, ctx])
+/// ```
+public final class LuaVM {
+  /// The version `steward.version` reports.
+  public static let stewardVersion = "0.1.0"
+
+  public let limits: LuaLimits
+  let L: OpaquePointer
+  let log: @Sendable (LuaLogLevel, String) -> Void
+  /// Registry references of the values the host API needs.
+  var refs = Refs()
+  /// Plugins built with `steward.plugin{}` in the chunk being loaded, by token.
+  var builders: [Int64: PluginBuilder] = [:]
+  var nextToken: Int64 = 1
+  /// How many `stw_call`s are running (a host function may call back in).
+  var callDepth = 0
+  /// The chunk ``loadPlugin(source:chunkName:)`` is running, for marks.
+  var loadingChunk: String?
+
+  struct Refs {
+    var null: Int32 = 0
+    var mapMeta: Int32 = 0
+    var envMeta: Int32 = 0
+    var base: Int32 = 0
+    var pluginMeta: Int32 = 0
+    var pluginTokens: Int32 = 0
+  }
+
+  /// Starts a VM: libraries opened under `pcall`, the sandbox and the
+  /// `steward` API installed. `log` receives what plugins log.
+  public init(
+    limits: LuaLimits = .default,
+    log: @escaping @Sendable (LuaLogLevel, String) -> Void = { _, _ in }
+  ) throws {
+    self.limits = limits
+    self.log = log
+    let messages = (
+      LuaBudget.instructions(limits.instructions).description,
+      LuaBudget.memory(limits.memoryBytes).description,
+      LuaBudget.time(limits.wallClock).description
+    )
+    guard
+      let state = stw_newstate(
+        max(0, limits.memoryBytes), messages.0, messages.1, messages.2)
+    else { throw LuaError.unavailable(message: "cannot create a Lua state") }
+    L = state
+    guard stw_open_libraries(L) == LUA_OK else {
+      stw_close(L)
+      throw LuaError.unavailable(message: "cannot open the Lua libraries")
+    }
+    do {
+      try Sandbox.install(in: self)
+    } catch {
+      stw_close(L)
+      throw error
+    }
+    stw_gc_collect(L)
+  }
+
+  deinit {
+    stw_close(L)
+  }
+
+  /// Bytes the VM holds now, as its allocator counts them.
+  public var memoryInUse: Int { Int(stw_memory_used(L)) }
+
+  // MARK: - Loading and running chunks
+
+  /// Runs a plugin chunk in a fresh environment under the budgets; the chunk
+  /// must return a plugin built with `steward.plugin{...}`.
+  public func loadPlugin(source: String, chunkName: String) throws -> LuaPlugin {
+    let base = lua_gettop(L)
+    builders.removeAll()
+    loadingChunk = chunkName
+    defer {
+      builders.removeAll()
+      loadingChunk = nil
+      lua_settop(L, base)
+    }
+    try loadChunk(source, chunkName: chunkName)
+    pushEnvironment()
+    _ = lua_setupvalue(L, -2, 1)  // _ENV of the main chunk
+    try run(nargs: 0, nresults: 1, base: base, chunkName: chunkName)
+    // stack: result
+    guard let token = pluginToken(at: -1), let builder = builders[token] else {
+      let got = lua_type(L, -1) == LUA_TTABLE ? "a table" : typeName(at: -1)
+      throw LuaError.invalidPlugin(
+        message: "the chunk must return a plugin built with steward.plugin{...}, got \(got)",
+        mark: SourceMark(file: chunkName, line: 0, column: 0))
+    }
+    return builder.plugin()
+  }
+
+  /// Runs `source` in a fresh environment and converts its first result.
+  ///
+  /// An expression (`subject.rows > 10`) is evaluated as `return <expr>`; a
+  /// chunk of statements runs as is. The entries of `env`, a map, become
+  /// globals of the environment.
+  ///
+  /// ```swift
+  /// try vm.evaluate("x * 2", chunkName: "inline", env: ["x": 21])  // 42
+  /// ```
+  public func evaluate(_ source: String, chunkName: String, env: Value? = nil) throws -> Value {
+    let base = lua_gettop(L)
+    defer { lua_settop(L, base) }
+    do {
+      try loadChunk("return " + source, chunkName: chunkName)
+    } catch {
+      lua_settop(L, base)
+      try loadChunk(source, chunkName: chunkName)
+    }
+    pushEnvironment()
+    if let map = env?.map {
+      for entry in map {
+        try checkStack(3)
+        pushString(entry.key)
+        try push(entry.value, root: entry.key)
+        lua_rawset(L, -3)
+      }
+    } else if let env, !env.isNull {
+      throw LuaError.conversion(
+        path: "env", message: "expected a map, got \(env.typeName)", mark: env.mark)
+    }
+    _ = lua_setupvalue(L, -2, 1)
+    try run(nargs: 0, nresults: 1, base: base, chunkName: chunkName)
+    return try toValue(at: -1, root: "result", mark: SourceMark(file: chunkName, line: 0, column: 0))
+  }
+
+  /// Calls `f` with `args` under fresh budgets and converts its results.
+  public func call(_ f: LuaFunction, _ args: [Value]) throws -> [Value] {
+    let base = try pushFunction(f, extraSlots: args.count)
+    defer { lua_settop(L, base) }
+    for (i, arg) in args.enumerated() {
+      try push(arg, root: "argument \(i + 1)")
+    }
+    try run(nargs: Int32(args.count), nresults: LUA_MULTRET, base: base, chunkName: f.mark.file)
+    let count = lua_gettop(L) - base
+    if count == 0 { return [] }
+    var results: [Value] = []
+    results.reserveCapacity(Int(count))
+    for i in 1...count {
+      results.append(
+        try toValue(at: base + i, root: i == 1 ? "result" : "result \(i)", mark: f.mark))
+    }
+    return results
+  }
+
+  /// Compiles `source` without running it; nil when it is valid.
+  public func checkSyntax(source: String, chunkName: String) -> LuaError? {
+    let base = lua_gettop(L)
+    defer { lua_settop(L, base) }
+    do {
+      try loadChunk(source, chunkName: chunkName)
+      return nil
+    } catch let error as LuaError {
+      return error
+    } catch {
+      return .unavailable(message: "\(error)")
+    }
+  }
+
+  // MARK: - Internals
+
+  /// Pushes the function of `f`; returns the stack top before it.
+  func pushFunction(_ f: LuaFunction, extraSlots: Int) throws -> Int32 {
+    guard f.handle.vm === self, f.handle.ref > 0 else {
+      throw LuaError.unavailable(
+        message: "the function belongs to another VM or was released")
+    }
+    let base = lua_gettop(L)
+    guard lua_checkstack(L, Int32(clamping: extraSlots + 4)) != 0 else {
+      throw LuaError.conversion(
+        path: "arguments", message: "too many arguments", mark: f.mark)
+    }
+    _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(f.handle.ref))
+    return base
+  }
+
+  /// Compiles a text chunk; pushes the function or throws a syntax error.
+  func loadChunk(_ source: String, chunkName: String) throws {
+    var text = source
+    let status = text.withUTF8 { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { chars in
+        stw_load(L, chars.baseAddress, chars.count, "=" + chunkName)
+      }
+    }
+    guard status == LUA_OK else {
+      let error = failure(status: status, chunkName: chunkName)
+      lua_settop(L, -2)
+      throw error
+    }
+  }
+
+  /// Runs the function below `nargs` arguments under the budgets; on failure
+  /// the stack is reset to `base`, the state collected, and the error thrown.
+  /// `chunkName` names the place of an error that has none (out of memory).
+  func run(nargs: Int32, nresults: Int32, base: Int32, chunkName: String) throws {
+    if callDepth == 0 {
+      stw_budget_begin(L, Int64(limits.instructions), limits.wallClockNanoseconds)
+    }
+    callDepth += 1
+    let status = stw_call(L, nargs, nresults)
+    callDepth -= 1
+    if status != LUA_OK {
+      let error = failure(status: status, chunkName: chunkName)
+      lua_settop(L, base)
+      if callDepth == 0 { stw_gc_collect(L) }
+      throw error
+    }
+  }
+
+  /// A fresh environment table (its `__index` is the sandbox base), on top.
+  func pushEnvironment() {
+    lua_createtable(L, 0, 4)
+    _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(refs.envMeta))
+    _ = lua_setmetatable(L, -2)
+    pushString("_G")
+    lua_pushvalue(L, -2)
+    lua_rawset(L, -3)
+  }
+
+  /// The error on top of the stack as a ``LuaError``.
+  func failure(status: Int32, chunkName: String?) -> LuaError {
+    let text = lua_type(L, -1) == LUA_TSTRING ? string(at: -1) : "(error object is not a string)"
+    let parts = LuaErrorText(text, chunkName: chunkName)
+    switch stw_budget_exhausted(L) {
+    case Int32(STW_BUDGET_INSTRUCTIONS):
+      return .budget(.instructions(limits.instructions), mark: parts.mark, traceback: parts.traceback)
+    case Int32(STW_BUDGET_MEMORY):
+      return .budget(.memory(limits.memoryBytes), mark: parts.mark, traceback: parts.traceback)
+    case Int32(STW_BUDGET_TIME):
+      return .budget(.time(limits.wallClock), mark: parts.mark, traceback: parts.traceback)
+    default: break
+    }
+    switch status {
+    case LUA_ERRSYNTAX:
+      return .syntax(message: parts.message, mark: parts.mark)
+    case LUA_ERRMEM:
+      return .budget(.memory(limits.memoryBytes), mark: parts.mark, traceback: parts.traceback)
+    default:
+      return .runtime(message: parts.message, mark: parts.mark, traceback: parts.traceback)
+    }
+  }
+
+  /// The plugin token of the table at `index`, if it is a plugin object.
+  func pluginToken(at index: Int32) -> Int64? {
+    guard lua_type(L, index) == LUA_TTABLE else { return nil }
+    let absolute = lua_absindex(L, index)
+    _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(refs.pluginTokens))
+    lua_pushvalue(L, absolute)
+    defer { lua_settop(L, -3) }
+    guard lua_rawget(L, -2) == LUA_TNUMBER else { return nil }
+    return lua_tointegerx(L, -1, nil)
+  }
+
+  /// Takes a registry reference to the value on top (popped).
+  func ref() -> Int32 { luaL_ref(L, stw_registryindex()) }
+
+  func unref(_ ref: Int32) { luaL_unref(L, stw_registryindex(), ref) }
+}
