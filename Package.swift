@@ -60,7 +60,7 @@ let package = Package(
     .testTarget(
       name: "StewardLuaTests", dependencies: ["StewardLua"], swiftSettings: strictness),
     .testTarget(
-      name: "StewardEngineTests", dependencies: ["StewardEngine"], swiftSettings: strictness),
+      name: "StewardEngineTests", dependencies: ["StewardEngine", "StewardLua"], exclude: ["Golden"], swiftSettings: strictness),
     // Runs the built `steward` binary, as a user or CI would.
     .testTarget(
       name: "StewardEndToEndTests", dependencies: ["StewardEngine", "steward"],

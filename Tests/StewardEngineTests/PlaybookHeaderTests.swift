@@ -109,3 +109,17 @@ import StewardYAML
     #expect(!SchemaValidator.isIdentifier(""))
   }
 }
+
+@Suite struct PathTests {
+  @Test(arguments: [
+    ("Playbooks", "../Examples/a.yaml", "Examples/a.yaml"),
+    ("", "x.yaml", "x.yaml"),
+    ("a/b", "./c/../d", "a/b/d"),
+    ("..", "x", "../x"),
+    ("/srv/p", "../q", "/srv/q"),
+    ("base", "/abs/p", "/abs/p"),
+  ])
+  func joinFoldsDots(base: String, relative: String, expected: String) {
+    #expect(InputFiles.join(base, relative) == expected)
+  }
+}

@@ -2,6 +2,10 @@ import Foundation
 import StewardCore
 import Testing
 
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
 @testable import StewardEngine
 
 /// Each format checked against a reviewed golden file (SwiftLint's canned
@@ -119,7 +123,7 @@ import Testing
     let keys = ["schema_version", "tool", "kind", "playbook", "started_at", "duration_ms", "gate", "summary", "subjects", "results", "warnings"]
     var last = json.startIndex
     for key in keys {
-      let range = try #require(json.range(of: "\"\(key)\":"))
+      let range = try #require(json.range(of: "\n  \"\(key)\":"))
       #expect(range.lowerBound >= last)
       last = range.lowerBound
     }

@@ -40,8 +40,8 @@ public struct AuditPlaybook: Sendable {
 
     var checks: [CheckSpec] = []
     for item in header.document["checks"]?.list ?? [] {
-      do { checks.append(try parseCheck(item, registry: registry)) } catch let error as PlaybookError {
-        problems += error.diagnostics
+      do { checks.append(try parseCheck(item, registry: registry)) } catch {
+        problems += Validator.diagnostics(of: error, file: path)
       }
     }
     var seen: [String: SourceMark] = [:]
@@ -68,7 +68,7 @@ public struct AuditPlaybook: Sendable {
               "subjects must be a path, a folder or a glob, or a list of them"))
           continue
         }
-        patterns.append(((s.hasPrefix("/") ? s : (base as NSString).appendingPathComponent(s)), item.mark))
+        patterns.append((InputFiles.join(base, s), item.mark))
       }
     } else {
       problems.append(
@@ -79,8 +79,8 @@ public struct AuditPlaybook: Sendable {
 
     var waivers: [Waiver] = []
     if let w = header.document["waivers"] {
-      do { waivers = try WaiverFile.parse(w, base: base) } catch let error as PlaybookError {
-        problems += error.diagnostics
+      do { waivers = try WaiverFile.parse(w, base: base) } catch {
+        problems += Validator.diagnostics(of: error, file: path)
       }
     }
 
@@ -102,7 +102,7 @@ public struct AuditPlaybook: Sendable {
       failOn: failOn, errorsFail: errorsFail, registry: registry)
   }
 
-  static func parseCheck(_ item: Value, registry: PluginRegistry) throws(PlaybookError) -> CheckSpec {
+  static func parseCheck(_ item: Value, registry: PluginRegistry) throws -> CheckSpec {
     var problems = SchemaValidator(fields: CheckSpec.fields, context: "check").problems(in: item)
     guard problems.isEmpty, let map = item.map else { throw PlaybookError(problems) }
     let sources = ["use", "builtin", "expr"].filter { map[$0] != nil }

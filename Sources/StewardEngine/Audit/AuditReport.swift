@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import StewardCore
 
 /// Everything an audit run produced, in a deterministic order: subjects in

@@ -5,8 +5,8 @@ import StewardLua
 /// One worker thread's Lua VM, with every plugin and inline expression of the
 /// playbook loaded into it. Never shared between threads.
 final class Worker {
-  private let vm: LuaVM?
-  private let setupError: Diagnostic?
+  private var vm: LuaVM?
+  private var setupError: Diagnostic?
   private var runs: [String: LuaFunction] = [:]
   private var guards: [String: LuaFunction] = [:]
   private var compileErrors: [String: Diagnostic] = [:]
@@ -18,6 +18,7 @@ final class Worker {
     self.today = today
     do {
       let vm = try LuaVM(limits: limits)
+      self.vm = vm
       var loaded: [String: LuaPlugin] = [:]
       for info in playbook.registry.plugins {
         loaded[info.name] = try vm.loadPlugin(source: info.source, chunkName: info.path)
@@ -37,8 +38,6 @@ final class Worker {
           compile(when, at: check.whenMark, into: &guards, key: check.id)
         }
       }
-      self.vm = vm
-      setupError = nil
     } catch {
       vm = nil
       setupError = Validator.diagnostics(of: error, file: playbook.path).first

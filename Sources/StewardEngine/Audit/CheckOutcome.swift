@@ -1,4 +1,4 @@
-public import StewardCore
+import StewardCore
 
 /// Reads what a check's Lua function returned into a status, message,
 /// evidence and path. A check may return a boolean, a status string, or a

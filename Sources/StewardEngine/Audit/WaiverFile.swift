@@ -26,7 +26,7 @@ public enum WaiverFile {
   public static func parse(_ value: Value, base: String) throws -> [Waiver] {
     var list = value
     if let reference = value.string {
-      let path = reference.hasPrefix("/") ? reference : (base as NSString).appendingPathComponent(reference)
+      let path = InputFiles.join(base, reference)
       guard FileManager.default.fileExists(atPath: path) else {
         throw PlaybookError([
           Diagnostic(at: value.mark, code: "W001", "waiver file \"\(reference)\" not found")

@@ -1,5 +1,5 @@
 import Foundation
-public import StewardCore
+import StewardCore
 import StewardYAML
 
 /// `steward inspect FILE`: shows how Steward reads a YAML, JSON or CSV file,

@@ -1,4 +1,4 @@
-public import StewardCore
+import StewardCore
 
 /// The declared shape of one key of a playbook map: its type, whether it must
 /// be there, and one line of documentation for `steward new` and the docs.

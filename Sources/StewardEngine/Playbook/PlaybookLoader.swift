@@ -1,5 +1,5 @@
 import Foundation
-public import StewardCore
+import StewardCore
 import StewardYAML
 
 /// Reads a playbook file into its header (and whole document).

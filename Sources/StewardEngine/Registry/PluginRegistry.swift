@@ -1,5 +1,5 @@
 import Foundation
-public import StewardCore
+import StewardCore
 import StewardLua
 
 /// Finds and loads Lua plugins, and validates what they declare.
@@ -30,11 +30,11 @@ public struct PluginRegistry: Sendable {
     let fm = FileManager.default
     let looksLikePath = reference.contains("/") || reference.hasSuffix(".lua")
     if looksLikePath {
-      let path = reference.hasPrefix("/") ? reference : (base as NSString).appendingPathComponent(reference)
+      let path = InputFiles.join(base, reference)
       return fm.fileExists(atPath: path) ? path : nil
     }
     for dir in searchPath {
-      let path = (dir as NSString).appendingPathComponent(reference + ".lua")
+      let path = InputFiles.join(dir, reference + ".lua")
       if fm.fileExists(atPath: path) { return path }
     }
     return nil

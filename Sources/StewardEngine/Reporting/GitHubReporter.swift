@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// GitHub Actions workflow commands: each failure becomes an annotation on the

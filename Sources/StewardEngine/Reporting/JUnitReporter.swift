@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// JUnit XML for CI test tabs: one test suite per subject, one test case per

@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// A pull-request comment or wiki page: the verdict first, then what blocks,
@@ -56,8 +57,11 @@ public struct MarkdownReporter: AuditReporter {
     return md
   }
 
-  /// Text safe inside a table cell: pipes escaped, newlines folded.
+  /// Text safe inside a table cell: HTML and pipes escaped (a check message
+  /// must not inject markup into a pull-request comment), newlines folded.
   func cell(_ s: String) -> String {
-    s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "|", with: "\\|")
+      .replacingOccurrences(of: "\n", with: " ")
   }
 }

@@ -1,4 +1,4 @@
-public import StewardCore
+import StewardCore
 
 /// A report format: turns an audit report into the text of one file.
 /// One type per format, each checked against a golden file.

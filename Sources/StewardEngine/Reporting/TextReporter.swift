@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// The terminal report: results grouped by subject, failures first within a

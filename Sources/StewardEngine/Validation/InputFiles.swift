@@ -66,3 +66,34 @@ extension InputFiles {
       && isDirectory.boolValue
   }
 }
+
+extension InputFiles {
+  /// `base/relative` with `.` and `..` folded away, so reports say
+  /// `Examples/streamrec/models/a.yaml`, not `Playbooks/../Examples/…`.
+  /// Absolute `relative` paths are kept as they are.
+  public static func join(_ base: String, _ relative: String) -> String {
+    let path = relative.hasPrefix("/") || base.isEmpty ? relative : base + "/" + relative
+    return normalize(path)
+  }
+
+  /// Folds `.` and `..` components without touching the file system.
+  public static func normalize(_ path: String) -> String {
+    let absolute = path.hasPrefix("/")
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+      switch part {
+      case ".": continue
+      case "..":
+        if let last = parts.last, last != ".." {
+          parts.removeLast()
+        } else if !absolute {
+          parts.append(part)
+        }
+      default: parts.append(part)
+      }
+    }
+    let joined = parts.joined(separator: "/")
+    if absolute { return "/" + joined }
+    return joined.isEmpty ? "." : joined
+  }
+}

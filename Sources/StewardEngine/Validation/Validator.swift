@@ -57,7 +57,7 @@ public enum Validator {
     var problems: [Diagnostic] = []
     for item in header.document["plugins"]?.list ?? [] {
       guard let reference = item.string else { continue }
-      let resolved = reference.hasPrefix("/") ? reference : (base as NSString).appendingPathComponent(reference)
+      let resolved = InputFiles.join(base, reference)
       if !FileManager.default.fileExists(atPath: resolved) {
         problems.append(
           Diagnostic(

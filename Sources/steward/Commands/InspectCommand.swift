@@ -1,4 +1,5 @@
 import ArgumentParser
+import StewardCore
 import StewardEngine
 
 struct InspectCommand: ParsableCommand {
