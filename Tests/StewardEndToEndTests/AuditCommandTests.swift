@@ -6,7 +6,7 @@ import Testing
     let r = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml"])
     #expect(r.status == 1, "\(r.stderr)")
     #expect(r.stdout.contains("ad-targeting"))
-    #expect(r.stdout.contains("Examples/streamrec/models/ad-targeting.yaml:11:12"))
+    #expect(r.stdout.contains("Examples/streamrec/models/ad-targeting.yaml:12:12"))
     #expect(r.stdout.contains("gate: FAILED"))
   }
 
