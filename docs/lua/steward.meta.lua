@@ -1,0 +1,169 @@
+---@meta steward
+-- Type annotations of the `steward` Lua API for lua-language-server, so that an
+-- editor completes and checks plugin code. Point the server at this folder:
+-- `.luarc.json` in this repository does ({ "workspace.library": ["docs/lua"] }).
+-- The reference with examples is docs/lua-api.md; a test checks that every
+-- function of the real API is declared here.
+
+---@class steward
+---@field version string The version of Steward.
+---@field null steward.Null A frozen value standing for a null in the data.
+---@field log steward.Log Logging to the host (never to standard output).
+---@field stats steward.Stats Statistics from Steward's core.
+steward = {}
+
+---@class steward.Null
+
+---@alias steward.Severity "info"|"low"|"medium"|"high"|"critical"
+---@alias steward.Status "pass"|"fail"|"skip"|"error"
+
+---@class steward.Param
+---@field type "string"|"number"|"integer"|"boolean"|"list"|"map"|"any"
+---@field default any
+---@field description string?
+---@field required boolean?
+
+---@class steward.Example
+---@field subject table The subject the check runs on.
+---@field expect steward.Status The expected status.
+---@field at string? The dotted path the result must point at.
+---@field params table? Parameters for this example.
+
+---@class steward.Context
+---@field check string The check's id in the playbook.
+---@field subject_id string The subject's id.
+---@field playbook string The playbook's name.
+---@field today string Today as YYYY-MM-DD.
+
+---@class steward.Result
+---@field status steward.Status
+---@field message string?
+---@field at string? The dotted path of the field that decided the result.
+---@field evidence table? The values the check read.
+
+---@class steward.CheckSpec
+---@field id string snake_case, unique per plugin.
+---@field description string
+---@field severity steward.Severity?
+---@field remediation string?
+---@field tags string[]?
+---@field params table<string, steward.Param>?
+---@field run fun(subject: table, params: table, ctx: steward.Context): (steward.Result|boolean|steward.Status)
+---@field examples steward.Example[]
+
+---@class steward.RegistrationSpec
+---@field id string
+---@field run function
+
+---@class steward.Plugin
+---@field name string
+---@field version string
+local Plugin = {}
+
+---Registers a check.
+---@param spec steward.CheckSpec
+---@return steward.Plugin
+function Plugin:check(spec) end
+
+---Registers a scorer (survey scoring in Lua).
+---@param spec steward.RegistrationSpec
+---@return steward.Plugin
+function Plugin:scorer(spec) end
+
+---Registers a presenter-rotation strategy.
+---@param spec steward.RegistrationSpec
+---@return steward.Plugin
+function Plugin:rotation(spec) end
+
+---Registers a runbook step type.
+---@param spec steward.RegistrationSpec
+---@return steward.Plugin
+function Plugin:step(spec) end
+
+---Registers an item of any kind ("check", "scorer", "rotation", "step").
+---@param kind string
+---@param spec steward.RegistrationSpec
+---@return steward.Plugin
+function Plugin:register(kind, spec) end
+
+---Creates the plugin a file returns.
+---@param spec { name: string, version: string, description: string? }
+---@return steward.Plugin
+function steward.plugin(spec) end
+
+---True for `steward.null` only.
+---@param v any
+---@return boolean
+function steward.isnull(v) end
+
+---Marks `t` (or a new table) as a map, so an empty table comes back as a map.
+---@generic T: table
+---@param t T?
+---@return T
+function steward.map(t) end
+
+---Follows a dotted path ("evaluation.validation.split", "metrics[0].name");
+---nil when a segment is missing or the value is null.
+---@param value any
+---@param path string
+---@return any
+function steward.get(value, path) end
+
+---@class steward.Log
+steward.log = {}
+---@param ... any
+function steward.log.debug(...) end
+---@param ... any
+function steward.log.info(...) end
+---@param ... any
+function steward.log.warn(...) end
+---@param ... any
+function steward.log.error(...) end
+
+---@class steward.Interval
+---@field lower number
+---@field upper number
+---@field estimate number
+
+---@class steward.ChiSquare
+---@field statistic number
+---@field df integer
+---@field p number
+
+---@class steward.Stats
+steward.stats = {}
+---@param xs number[]
+---@return number?
+function steward.stats.mean(xs) end
+---@param xs number[]
+---@return number?
+function steward.stats.median(xs) end
+---@param xs number[]
+---@param q number 0 <= q <= 1
+---@return number?
+function steward.stats.quantile(xs, q) end
+---@param xs number[]
+---@return number?
+function steward.stats.variance(xs) end
+---@param xs number[]
+---@return number?
+function steward.stats.stdev(xs) end
+---@param xs number[]
+---@return number[]?
+function steward.stats.zscores(xs) end
+---@param successes integer
+---@param trials integer
+---@param z number? 1.959964 (95 %) by default
+---@return steward.Interval?
+function steward.stats.wilson(successes, trials, z) end
+---@param observed number[]
+---@param weights number[]
+---@return steward.ChiSquare?
+function steward.stats.chisq_gof(observed, weights) end
+---@param answers integer[] 0-10
+---@return number?
+function steward.stats.enps(answers) end
+---@param answers integer[]
+---@param scale_max integer? 5 by default
+---@return number?
+function steward.stats.top_two_box(answers, scale_max) end
