@@ -162,9 +162,7 @@ extension LuaVM {
   private func chunkFile(_ buffer: [CChar]) -> String {
     let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     let short = String(decoding: bytes, as: UTF8.self)
-    if let loading = loadingChunk, short.hasPrefix("..."), loading.hasSuffix(short.dropFirst(3)) {
-      return loading
-    }
-    return short
+    guard let loading = loadingChunk else { return short }
+    return LuaErrorText.fullName(short, chunkName: loading)
   }
 }
