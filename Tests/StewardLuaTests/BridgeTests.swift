@@ -33,7 +33,8 @@ struct BridgeTests {
 
   @Test func mapsComeBackWithSortedKeys() throws {
     let vm = try makeVM()
-    let value = try vm.evaluate("{ zeta = 1, alpha = 2, Beta = 3, ['é'] = 4, a10 = 5, a9 = 6 }", chunkName: "t")
+    let value = try vm.evaluate(
+      "{ zeta = 1, alpha = 2, Beta = 3, ['é'] = 4, a10 = 5, a9 = 6 }", chunkName: "t")
     #expect(value.map?.keys == ["Beta", "a10", "a9", "alpha", "zeta", "é"])
   }
 
@@ -53,13 +54,17 @@ struct BridgeTests {
 
   @Test func aSharedSubtableIsNotACycle() throws {
     let vm = try makeVM()
-    let value = try vm.evaluate("local s = { 1 } return { a = s, b = s, c = { s, s } }", chunkName: "t")
+    let value = try vm.evaluate(
+      "local s = { 1 } return { a = s, b = s, c = { s, s } }", chunkName: "t")
     #expect(value == ["a": [1], "b": [1], "c": [[1], [1]]])
   }
 
   @Test(arguments: [
     ("local t = {} t.x = { t } return t", "result.x[1]: the table contains itself"),
-    ("return { evidence = { 1, { x = function() end } } }", "result.evidence[2].x: a function cannot be converted"),
+    (
+      "return { evidence = { 1, { x = function() end } } }",
+      "result.evidence[2].x: a function cannot be converted"
+    ),
     ("return { 1, 2, x = 3 }", "result: the table mixes string keys and list indices"),
     ("return { [1] = 1, [3] = 3 }", "result: the list has holes"),
     ("return { [1.5] = 1 }", "result: a table key is a non-integer number"),

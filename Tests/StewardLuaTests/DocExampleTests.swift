@@ -24,7 +24,8 @@ struct DocExampleTests {
     var examples: [Example] = []
     var current: [Substring]?
     var start = 0
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+    {
       if current == nil, line == "```lua" {
         current = []
         start = index + 2

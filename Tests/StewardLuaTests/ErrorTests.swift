@@ -33,8 +33,10 @@ struct ErrorTests {
     #expect(traceback.contains { $0.hasPrefix("plugin.lua:4: in ") })
     #expect(traceback.contains { $0.hasPrefix("plugin.lua:8: in ") })
     let diagnostic = try #require(error?.diagnostic)
-    #expect(diagnostic.description.hasPrefix(
-      "plugin.lua:4: error: attempt to index a nil value (field 'missing') [L002]\n    stack traceback:"))
+    #expect(
+      diagnostic.description.hasPrefix(
+        "plugin.lua:4: error: attempt to index a nil value (field 'missing') [L002]\n    stack traceback:"
+      ))
   }
 
   @Test func syntaxErrorsHaveTheirLine() throws {
@@ -115,7 +117,8 @@ struct StatsTests {
     #expect(try eval("steward.stats.median({5, 1, 3})") == 3.0)
     #expect(try eval("steward.stats.quantile({1, 2, 3, 4, 5}, 0.25)") == 2.0)
     #expect(close(try eval("steward.stats.variance({2, 4, 4, 4, 5, 5, 7, 9})"), 32.0 / 7))
-    #expect(close(try eval("steward.stats.stdev({2, 4, 4, 4, 5, 5, 7, 9})"), (32.0 / 7).squareRoot()))
+    #expect(
+      close(try eval("steward.stats.stdev({2, 4, 4, 4, 5, 5, 7, 9})"), (32.0 / 7).squareRoot()))
     #expect(try eval("steward.stats.zscores({7, 7, 7})") == [0.0, 0.0, 0.0])
     #expect(try eval("steward.stats.enps({10, 9, 8, 7, 6, 0})") == Value(.double(0)))
     #expect(try eval("steward.stats.top_two_box({5, 4, 3, 1})") == 0.5)

@@ -7,7 +7,8 @@ import Testing
 @Suite("Guarded pattern matching agrees with Lua 5.4")
 struct PatternGuardTests {
   static let cases: [(String, String)] = [
-    ("hello world", "o"), ("hello world", "l+"), ("hello world", "(h)(e)"), ("hello world", "()ll()"),
+    ("hello world", "o"), ("hello world", "l+"), ("hello world", "(h)(e)"),
+    ("hello world", "()ll()"),
     ("hello world", "^hello"), ("hello world", "world$"), ("hello world", "^world"),
     ("key = value", "(%w+)%s*=%s*(%w+)"), ("  trim  ", "^%s*(.-)%s*$"), ("f(a(b)c)d", "%b()"),
     ("THE (quick) fox", "%f[%a]%a+"), ("abc123def", "%d+"), ("abc123def", "[%a]+"),
@@ -26,7 +27,9 @@ struct PatternGuardTests {
     let vm = try makeVM()
     vm.installStockPatternsForTesting()
     var cases: [Value] = []
-    for (subject, pattern) in Self.cases { cases.append([.init(.string(subject)), .init(.string(pattern))]) }
+    for (subject, pattern) in Self.cases {
+      cases.append([.init(.string(subject)), .init(.string(pattern))])
+    }
     let mismatches = try vm.evaluate(
       """
       local function pack(ok, ...) return { ok = ok, n = select('#', ...), ... } end

@@ -41,7 +41,8 @@ struct PluginTests {
     #expect(plugin.spec["description"] == "Checks for model cards")
     #expect(plugin.mark.description == "ml-governance.lua:1")
     #expect(plugin.registrations.map(\.kind) == ["check", "scorer", "rotation", "step", "check"])
-    #expect(plugin.registrations.map(\.id) == ["has_owner", "maturity", "round_robin", "noop", "second"])
+    #expect(
+      plugin.registrations.map(\.id) == ["has_owner", "maturity", "round_robin", "noop", "second"])
     let check = plugin.registrations[0]
     #expect(check.mark.description == "ml-governance.lua:3")
     #expect(check.spec.map?.keys == ["description", "examples", "id", "params", "severity"])
@@ -54,7 +55,8 @@ struct PluginTests {
     let run = try #require(check.functions["run"])
     #expect(run.mark.description == "ml-governance.lua:8")
     let fail = try vm.call(run, [["name": "m"], [:], [:]])
-    #expect(fail == [["at": "owner", "evidence": ["keys": 0], "message": "no owner", "status": "fail"]])
+    #expect(
+      fail == [["at": "owner", "evidence": ["keys": 0], "message": "no owner", "status": "fail"]])
     #expect(try vm.call(run, [["owner": "ads"], [:], [:]]) == [["status": "pass"]])
 
     let scorer = try #require(plugin.registrations[1].functions["run"])
@@ -68,12 +70,30 @@ struct PluginTests {
     ("return {}", "got a table"),
     ("return steward.plugin{ version = '1' }", "name must be a non-empty string"),
     ("return steward.plugin{ name = 'x' }", "version must be a string"),
-    ("local p = steward.plugin{ name = 'x', version = '1' } p:check{ run = function() end } return p", "id must be a non-empty string"),
-    ("local p = steward.plugin{ name = 'x', version = '1' } p:check{ id = 'a' } return p", "check 'a': run must be a function"),
-    ("local p = steward.plugin{ name = 'x', version = '1' } p.check{ id = 'a', run = print } return p", "must be called on a plugin with ':'"),
-    ("local p = steward.plugin{ name = 'x', version = '1' } p:register('widget', { id = 'a' }) return p", "the kind must be one of check, scorer, rotation, step"),
-    ("local p = steward.plugin{ name = 'x', version = '1' }\np:check{ id = 'a', run = function() end }\np:check{ id = 'a', run = function() end } return p", "duplicate check id 'a' (first registered at dup.lua:2)"),
-    ("local p = steward.plugin{ name = 'x', version = '1' } p:check{ id = 'a', run = function() end, params = { f = function() end } } return p", "check 'a'.params.f: a function cannot be converted"),
+    (
+      "local p = steward.plugin{ name = 'x', version = '1' } p:check{ run = function() end } return p",
+      "id must be a non-empty string"
+    ),
+    (
+      "local p = steward.plugin{ name = 'x', version = '1' } p:check{ id = 'a' } return p",
+      "check 'a': run must be a function"
+    ),
+    (
+      "local p = steward.plugin{ name = 'x', version = '1' } p.check{ id = 'a', run = print } return p",
+      "must be called on a plugin with ':'"
+    ),
+    (
+      "local p = steward.plugin{ name = 'x', version = '1' } p:register('widget', { id = 'a' }) return p",
+      "the kind must be one of check, scorer, rotation, step"
+    ),
+    (
+      "local p = steward.plugin{ name = 'x', version = '1' }\np:check{ id = 'a', run = function() end }\np:check{ id = 'a', run = function() end } return p",
+      "duplicate check id 'a' (first registered at dup.lua:2)"
+    ),
+    (
+      "local p = steward.plugin{ name = 'x', version = '1' } p:check{ id = 'a', run = function() end, params = { f = function() end } } return p",
+      "check 'a'.params.f: a function cannot be converted"
+    ),
   ])
   func invalidPluginsAreRefused(_ source: String, _ message: String) throws {
     let vm = try makeVM()
@@ -92,7 +112,8 @@ struct PluginTests {
     let vm = try makeVM()
     do {
       _ = try vm.loadPlugin(
-        source: "local p = steward.plugin{ name = 'x', version = '1' }\n\np:check{ id = '' }\nreturn p",
+        source:
+          "local p = steward.plugin{ name = 'x', version = '1' }\n\np:check{ id = '' }\nreturn p",
         chunkName: "plugin.lua")
     } catch let error as LuaError {
       #expect(error.description == "plugin.lua:3: p:check: id must be a non-empty string")
@@ -136,11 +157,15 @@ struct PluginTests {
 
   @Test func logReachesTheHost() throws {
     let lines = LogSink()
-    let vm = try LuaVM(limits: testLimits) { level, message in lines.append("\(level): \(message)") }
+    let vm = try LuaVM(limits: testLimits) { level, message in lines.append("\(level): \(message)")
+    }
     _ = try vm.evaluate(
       "steward.log.info('rows', 3, 2.5, true, nil, steward.null, {}) steward.log.warn('careful') steward.log.error('bad') steward.log.debug('x')",
       chunkName: "log.lua")
-    #expect(lines.all == ["info: rows 3 2.5 true nil null table", "warning: careful", "error: bad", "debug: x"])
+    #expect(
+      lines.all == [
+        "info: rows 3 2.5 true nil null table", "warning: careful", "error: bad", "debug: x",
+      ])
   }
 }
 

@@ -12,7 +12,9 @@ struct SandboxTests {
       "pairs", "pcall", "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable",
       "steward", "string", "table", "tonumber", "tostring", "type", "utf8", "xpcall",
     ],
-    "coroutine": ["close", "create", "isyieldable", "resume", "running", "status", "wrap", "yield"],
+    "coroutine": [
+      "close", "create", "isyieldable", "resume", "running", "status", "wrap", "yield",
+    ],
     "math": [
       "abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge", "log",
       "max", "maxinteger", "min", "mininteger", "modf", "pi", "rad", "random", "randomseed", "sin",
@@ -57,7 +59,9 @@ struct SandboxTests {
       #expect(names[lib]?.list?.compactMap(\.string) == Self.expected[lib], "\(lib)")
     }
     // Only the environment's own _G is a real global of a fresh environment.
-    #expect(try vm.evaluate("local n = 0 for k in pairs(_G) do n = n + 1 end return n", chunkName: "g") == 1)
+    #expect(
+      try vm.evaluate("local n = 0 for k in pairs(_G) do n = n + 1 end return n", chunkName: "g")
+        == 1)
     #expect(try vm.evaluate("_G._G == _G", chunkName: "g") == true)
   }
 
@@ -78,21 +82,36 @@ struct SandboxTests {
     #expect(try vm.evaluate("utf8.len('héllo')", chunkName: "s") == 5)
     #expect(try vm.evaluate("type(os.time())", chunkName: "s") == "number")
     #expect(try vm.evaluate("#table.move({1, 2, 3}, 1, 3, 2)", chunkName: "s") == 4)
-    #expect(try vm.evaluate("select(2, coroutine.resume(coroutine.create(function() coroutine.yield(7) end)))", chunkName: "s") == 7)
-    #expect(try vm.evaluate("setmetatable({}, { __index = function(t, k) return k .. '!' end }).hi", chunkName: "s") == "hi!")
-    #expect(try vm.evaluate("select('#', xpcall(error, function(m) return 'handled: ' .. m end, 'x'))", chunkName: "s") == 2)
-    #expect(try vm.evaluate("select(2, xpcall(error, function(m) return 'handled: ' .. m end, 'x', 0))", chunkName: "s") == "handled: x")
+    #expect(
+      try vm.evaluate(
+        "select(2, coroutine.resume(coroutine.create(function() coroutine.yield(7) end)))",
+        chunkName: "s") == 7)
+    #expect(
+      try vm.evaluate(
+        "setmetatable({}, { __index = function(t, k) return k .. '!' end }).hi", chunkName: "s")
+        == "hi!")
+    #expect(
+      try vm.evaluate(
+        "select('#', xpcall(error, function(m) return 'handled: ' .. m end, 'x'))", chunkName: "s")
+        == 2)
+    #expect(
+      try vm.evaluate(
+        "select(2, xpcall(error, function(m) return 'handled: ' .. m end, 'x', 0))", chunkName: "s")
+        == "handled: x")
   }
 
   @Test func aPluginCannotChangeSharedTablesForAnother() throws {
     let vm = try makeVM()
     for attack in [
       "string.upper = nil", "rawset(string, 'upper', nil)", "steward.stats.mean = nil",
-      "rawset(steward.log, 'info', nil)", "setmetatable(os, {})", "getmetatable('').__index.upper = nil",
+      "rawset(steward.log, 'info', nil)", "setmetatable(os, {})",
+      "getmetatable('').__index.upper = nil",
       "table.insert(math, 1)",
     ] {
       _ = try? vm.evaluate(attack, chunkName: "attack.lua")
     }
-    #expect(try vm.evaluate("('x'):upper() .. tostring(steward.stats.mean({2}))", chunkName: "ok") == "X2.0")
+    #expect(
+      try vm.evaluate("('x'):upper() .. tostring(steward.stats.mean({2}))", chunkName: "ok")
+        == "X2.0")
   }
 }

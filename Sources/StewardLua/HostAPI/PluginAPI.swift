@@ -133,7 +133,7 @@ enum PluginAPI {
     guard functions["run"] != nil else {
       return vm.raise("\(kind) '\(id)': run must be a function")
     }
-    entries.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    entries.sort { LuaVM.byteOrder($0.key, $1.key) }
     builder.registrations.append(
       LuaRegistration(
         kind: kind, id: id, spec: Value(.map(OrderedMap(uniqueEntries: entries)), mark: mark),
