@@ -24,6 +24,7 @@ typedef struct stw_control {
   int64_t count;      // instructions charged so far
   int64_t deadline;   // monotonic ns
   lua_State *main;    // the main thread, whose hook is re-armed
+  int hook_dirty;     // some thread's hook was re-armed with count 1
   char msg_instructions[128];
   char msg_memory[128];
   char msg_time[128];
@@ -35,9 +36,15 @@ static stw_control *control(lua_State *L) {
   return (stw_control *)ud;
 }
 
+/// A monotonic clock; the coarse one (a few ms resolution, a few ns to read)
+/// where it exists, since limits are tenths of seconds.
 static int64_t now_ns(void) {
   struct timespec ts;
+#ifdef CLOCK_MONOTONIC_COARSE
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+#else
   clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
@@ -49,6 +56,7 @@ static void stw_hook(lua_State *L, lua_Debug *ar);
 /// async-signal safe by design).
 static void exhaust(stw_control *c, int kind) {
   if (c->exhausted == STW_BUDGET_NONE) c->exhausted = kind;
+  c->hook_dirty = 1;
   if (c->main != NULL) lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, 1);
 }
 
@@ -166,6 +174,7 @@ static void stw_hook(lua_State *L, lua_Debug *ar) {
   }
   // Spent: fire on every instruction from now on, in this thread too, so a
   // plugin's own pcall cannot swallow the error for long.
+  c->hook_dirty = 1;
   lua_sethook(L, stw_hook, LUA_MASKCOUNT, 1);
   raise_budget(L, c);
 }
@@ -177,7 +186,10 @@ void stw_budget_begin(lua_State *L, int64_t instructions, int64_t wall_ns) {
   int64_t start = now_ns();
   c->deadline = wall_ns > 0 && wall_ns < INT64_MAX - start ? start + wall_ns : INT64_MAX;
   c->exhausted = STW_BUDGET_NONE;
-  lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+  if (c->hook_dirty) {  // other threads left at count 1 re-arm themselves in the hook
+    lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+    c->hook_dirty = 0;
+  }
 }
 
 int stw_budget_exhausted(lua_State *L) { return control(L)->exhausted; }
@@ -196,6 +208,7 @@ void stw_budget_charge(lua_State *L, int64_t n) {
     }
   }
   if (c->exhausted != STW_BUDGET_NONE) {
+    c->hook_dirty = 1;
     lua_sethook(L, stw_hook, LUA_MASKCOUNT, 1);
     raise_budget(L, c);
   }

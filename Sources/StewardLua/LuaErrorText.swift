@@ -18,15 +18,21 @@ struct LuaErrorText {
     if let (file, line, rest) = Self.splitPlace(head) {
       var name = file
       // Lua shortens long chunk names to "...tail"; give the full name back.
-      if let chunkName, file.hasPrefix("..."), chunkName.hasSuffix(file.dropFirst(3)) {
-        name = chunkName
-      }
+      if let chunkName { name = Self.fullName(file, chunkName: chunkName) }
       message = String(rest)
       mark = SourceMark(file: name, line: line, column: 0)
     } else {
       message = String(head)
       mark = SourceMark(file: chunkName ?? "", line: 0, column: 0)
     }
+  }
+
+  /// Lua cuts chunk names longer than 59 bytes (`LUA_IDSIZE`): give the
+  /// whole name back when the cut one is a piece of it.
+  static func fullName(_ file: String, chunkName: String) -> String {
+    if file.hasPrefix("..."), chunkName.hasSuffix(file.dropFirst(3)) { return chunkName }
+    if file.utf8.count >= 50, chunkName.hasPrefix(file) { return chunkName }
+    return file
   }
 
   /// Splits `file:LINE: rest` at the first `:digits:`.

@@ -9,10 +9,13 @@ public import StewardCore
 public struct LuaFunction {
   final class Handle {
     weak var vm: LuaVM?
+    /// The VM's identity, compared on every call (cheaper than loading `vm`).
+    let owner: UInt64
     var ref: Int32
 
     init(vm: LuaVM, ref: Int32) {
       self.vm = vm
+      self.owner = vm.identity
       self.ref = ref
     }
 

@@ -28,6 +28,10 @@ public final class LuaVM {
 
   public let limits: LuaLimits
   let L: OpaquePointer
+  /// Tells this VM's functions from another's (random, fixed for its life).
+  let identity = UInt64.random(in: 1...UInt64.max)
+  let instructionBudget: Int64
+  let wallClockNanoseconds: Int64
   let log: @Sendable (LuaLogLevel, String) -> Void
   /// Registry references of the values the host API needs.
   var refs = Refs()
@@ -56,6 +60,8 @@ public final class LuaVM {
   ) throws {
     self.limits = limits
     self.log = log
+    instructionBudget = Int64(limits.instructions)
+    wallClockNanoseconds = limits.wallClockNanoseconds
     let messages = (
       LuaBudget.instructions(limits.instructions).description,
       LuaBudget.memory(limits.memoryBytes).description,
@@ -145,7 +151,8 @@ public final class LuaVM {
     }
     _ = lua_setupvalue(L, -2, 1)
     try run(nargs: 0, nresults: 1, base: base, chunkName: chunkName)
-    return try toValue(at: -1, root: "result", mark: SourceMark(file: chunkName, line: 0, column: 0))
+    return try toValue(
+      at: -1, root: "result", mark: SourceMark(file: chunkName, line: 0, column: 0))
   }
 
   /// Calls `f` with `args` under fresh budgets and converts its results.
@@ -185,7 +192,7 @@ public final class LuaVM {
 
   /// Pushes the function of `f`; returns the stack top before it.
   func pushFunction(_ f: LuaFunction, extraSlots: Int) throws -> Int32 {
-    guard f.handle.vm === self, f.handle.ref > 0 else {
+    guard f.handle.owner == identity, f.handle.ref > 0 else {
       throw LuaError.unavailable(
         message: "the function belongs to another VM or was released")
     }
@@ -218,7 +225,7 @@ public final class LuaVM {
   /// `chunkName` names the place of an error that has none (out of memory).
   func run(nargs: Int32, nresults: Int32, base: Int32, chunkName: String) throws {
     if callDepth == 0 {
-      stw_budget_begin(L, Int64(limits.instructions), limits.wallClockNanoseconds)
+      stw_budget_begin(L, instructionBudget, wallClockNanoseconds)
     }
     callDepth += 1
     let status = stw_call(L, nargs, nresults)
@@ -247,7 +254,8 @@ public final class LuaVM {
     let parts = LuaErrorText(text, chunkName: chunkName)
     switch stw_budget_exhausted(L) {
     case Int32(STW_BUDGET_INSTRUCTIONS):
-      return .budget(.instructions(limits.instructions), mark: parts.mark, traceback: parts.traceback)
+      return .budget(
+        .instructions(limits.instructions), mark: parts.mark, traceback: parts.traceback)
     case Int32(STW_BUDGET_MEMORY):
       return .budget(.memory(limits.memoryBytes), mark: parts.mark, traceback: parts.traceback)
     case Int32(STW_BUDGET_TIME):

@@ -31,7 +31,10 @@ enum Sandbox {
 
   /// Standard libraries and the fields each keeps.
   static let libraries: [(name: String, fields: [String])] = [
-    ("coroutine", ["close", "create", "isyieldable", "resume", "running", "status", "wrap", "yield"]),
+    (
+      "coroutine",
+      ["close", "create", "isyieldable", "resume", "running", "status", "wrap", "yield"]
+    ),
     (
       "math",
       [

@@ -25,12 +25,14 @@ let hostileCases: [HostileCase] = [
     expected: .cpu),
   .init(
     name: "coroutines that loop",
-    source: "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+    source:
+      "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
     expected: .cpu),
   .init(
     name: "fills a table until memory runs out",
     source: "local t = {} for i = 1, 1e8 do t[i] = i end", expected: .memory),
-  .init(name: "string.rep of a gigabyte", source: "return #string.rep('x', 1 << 30)", expected: .memory),
+  .init(
+    name: "string.rep of a gigabyte", source: "return #string.rep('x', 1 << 30)", expected: .memory),
   .init(
     name: "doubles a string forever", source: "local s = 'x' while true do s = s .. s end",
     expected: .memory),
@@ -113,7 +115,8 @@ let hostileCases: [HostileCase] = [
     expected: .cpu),
   .init(
     name: "plain find that is quadratic",
-    source: "local s = string.rep('a', 4000000) return s:find(string.rep('a', 2000000) .. 'b', 1, true)",
+    source:
+      "local s = string.rep('a', 4000000) return s:find(string.rep('a', 2000000) .. 'b', 1, true)",
     expected: .cpu),
   .init(
     name: "table.move over a huge range", source: "table.move({}, 1, 1e15, 2)", expected: .cpu),
@@ -183,10 +186,14 @@ struct HostileCodeTests {
 
     let slow = try LuaVM(
       limits: LuaLimits(instructions: Int.max, memoryBytes: 8 << 20, wallClock: .milliseconds(200)))
-    let time = expectLuaError(.cpu) { _ = try slow.evaluate("while true do end", chunkName: "p.lua") }
+    let time = expectLuaError(.cpu) {
+      _ = try slow.evaluate("while true do end", chunkName: "p.lua")
+    }
     #expect(time?.message == "wall-clock limit of 0.2 s exceeded")
     #expect(time?.code == "L005")
-    #expect(LuaBudget.instructions(100_000_000).description == "instruction budget of 100000000 exhausted")
+    #expect(
+      LuaBudget.instructions(100_000_000).description == "instruction budget of 100000000 exhausted"
+    )
     #expect(LuaBudget.memory(64 << 20).description == "memory limit of 64 MiB exceeded")
     #expect(LuaBudget.time(.seconds(2)).description == "wall-clock limit of 2 s exceeded")
   }

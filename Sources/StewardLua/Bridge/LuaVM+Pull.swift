@@ -172,7 +172,7 @@ extension LuaVM {
         slot: slot, pointer: pointer, isList: !hasMapMarker(at: slot), count: 0, keys: [],
         step: step)
     }
-    keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    keys.sort(by: LuaVM.byteOrder)
     var frame = PullFrame(
       slot: slot, pointer: pointer, isList: false, count: keys.count, keys: keys, step: step)
     frame.entries.reserveCapacity(keys.count)
@@ -235,6 +235,19 @@ extension LuaVM {
       }
     }
     return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Whether `a` sorts before `b` by their UTF-8 bytes.
+  static func byteOrder(_ a: String, _ b: String) -> Bool {
+    let fast = a.utf8.withContiguousStorageIfAvailable { pa in
+      b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+        let n = min(pa.count, pb.count)
+        for i in 0..<n where pa[i] != pb[i] { return pa[i] < pb[i] }
+        return pa.count < pb.count
+      }
+    }
+    if let fast, let result = fast { return result }
+    return a.utf8.lexicographicallyPrecedes(b.utf8)
   }
 
   /// `.key`, or `["key"]` when the key is not an identifier.

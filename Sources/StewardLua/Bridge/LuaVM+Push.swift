@@ -13,9 +13,14 @@ internal import StewardCore
 /// Runs outside Lua code, so the memory cap does not apply and nothing here
 /// can raise.
 extension LuaVM {
-  private enum PushFrame {
-    case list([Value], Int)
-    case map(OrderedMap, Int)
+  /// One open table: its children and the next one to push. Frames are
+  /// mutated in place so that walking a node costs no array copy.
+  private struct PushFrame {
+    var items: [Value]
+    var entries: [OrderedMap.Entry]
+    var isMap: Bool
+    var next: Int
+    var count: Int
   }
 
   /// Pushes `value` (pushes one). On failure the stack is left as it was.
@@ -27,49 +32,36 @@ extension LuaVM {
     }
     var frames: [PushFrame] = []
     if pushScalarOrOpen(value, frames: &frames) { return }
-    while let last = frames.last {
-      let level = frames.count - 1
-      switch last {
-      case .list(let items, let i):
-        if i == items.count {
-          frames.removeLast()
-          store(into: &frames)
-          continue
-        }
-        if try open(items[i], level: level, frames: &frames, top: top, root: root) {
-          store(into: &frames)
-        }
-      case .map(let map, let i):
-        if i == map.count {
-          frames.removeLast()
-          store(into: &frames)
-          continue
-        }
-        let entry = map.entries[i]
-        pushString(entry.key)
-        if try open(entry.value, level: level, frames: &frames, top: top, root: root) {
-          store(into: &frames)
-        }
+    while !frames.isEmpty {
+      let k = frames.count - 1
+      let i = frames[k].next
+      if i == frames[k].count {
+        frames.removeLast()
+        store(into: frames)
+        continue
       }
-    }
-    assert(lua_gettop(L) == top + 1, "push must leave exactly one value")
-  }
-
-  /// Pushes a child; returns true when it is complete (a scalar).
-  private func open(
-    _ value: Value, level: Int, frames: inout [PushFrame], top: Int32,
-    root: () -> String
-  ) throws -> Bool {
-    if frames.count >= limits.maxDepth || lua_checkstack(L, 4) == 0 {
-      switch value.kind {
+      frames[k].next = i + 1
+      let child: Value
+      if frames[k].isMap {
+        let entry = frames[k].entries[i]
+        pushString(entry.key)
+        child = entry.value
+      } else {
+        child = frames[k].items[i]
+      }
+      switch child.kind {
       case .list, .map:
-        lua_settop(L, top)
-        throw LuaError.conversion(
-          path: root(), message: "nested deeper than \(limits.maxDepth) levels", mark: value.mark)
+        if frames.count >= limits.maxDepth || lua_checkstack(L, 4) == 0 {
+          lua_settop(L, top)
+          throw LuaError.conversion(
+            path: root(), message: "nested deeper than \(limits.maxDepth) levels",
+            mark: child.mark)
+        }
       default: break
       }
+      if pushScalarOrOpen(child, frames: &frames) { store(into: frames) }
     }
-    return pushScalarOrOpen(value, frames: &frames)
+    assert(lua_gettop(L) == top + 1, "push must leave exactly one value")
   }
 
   /// Pushes a scalar (true) or an empty table and opens a frame for it (false).
@@ -88,7 +80,7 @@ extension LuaVM {
     case .list(let items):
       lua_createtable(L, Int32(clamping: items.count), 0)
       if items.isEmpty { return true }
-      frames.append(.list(items, 0))
+      frames.append(PushFrame(items: items, entries: [], isMap: false, next: 0, count: items.count))
       return false
     case .map(let map):
       lua_createtable(L, 0, Int32(clamping: map.count))
@@ -97,22 +89,21 @@ extension LuaVM {
         _ = lua_setmetatable(L, -2)
         return true
       }
-      frames.append(.map(map, 0))
+      frames.append(
+        PushFrame(items: [], entries: map.entries, isMap: true, next: 0, count: map.count))
       return false
     }
     return true
   }
 
-  /// Stores the finished value on top into the table of the innermost frame.
-  private func store(into frames: inout [PushFrame]) {
-    guard let last = frames.last else { return }
-    switch last {
-    case .list(let items, let i):
-      lua_rawseti(L, -2, lua_Integer(i + 1))
-      frames[frames.count - 1] = .list(items, i + 1)
-    case .map(let map, let i):
+  /// Stores the finished value on top into the table of the innermost frame
+  /// (whose `next` is already past it).
+  private func store(into frames: [PushFrame]) {
+    guard let k = frames.indices.last else { return }
+    if frames[k].isMap {
       lua_rawset(L, -3)  // key and value popped
-      frames[frames.count - 1] = .map(map, i + 1)
+    } else {
+      lua_rawseti(L, -2, lua_Integer(frames[k].next))
     }
   }
 }

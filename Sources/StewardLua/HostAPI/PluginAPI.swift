@@ -133,7 +133,7 @@ enum PluginAPI {
     guard functions["run"] != nil else {
       return vm.raise("\(kind) '\(id)': run must be a function")
     }
-    entries.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    entries.sort { LuaVM.byteOrder($0.key, $1.key) }
     builder.registrations.append(
       LuaRegistration(
         kind: kind, id: id, spec: Value(.map(OrderedMap(uniqueEntries: entries)), mark: mark),
@@ -162,9 +162,7 @@ extension LuaVM {
   private func chunkFile(_ buffer: [CChar]) -> String {
     let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     let short = String(decoding: bytes, as: UTF8.self)
-    if let loading = loadingChunk, short.hasPrefix("..."), loading.hasSuffix(short.dropFirst(3)) {
-      return loading
-    }
-    return short
+    guard let loading = loadingChunk else { return short }
+    return LuaErrorText.fullName(short, chunkName: loading)
   }
 }

@@ -137,7 +137,8 @@ extension LuaVM {
   /// The Lua array at `index` as numbers (raw access, 1…#t).
   func numbers(at index: Int32, function: String) -> Result<[Double], HostMessage> {
     guard lua_type(L, index) == LUA_TTABLE else {
-      return .failure("steward.stats.\(function): expected a list of numbers, got \(typeName(at: index))")
+      return .failure(
+        "steward.stats.\(function): expected a list of numbers, got \(typeName(at: index))")
     }
     let count = Int(lua_rawlen(L, index))
     guard lua_checkstack(L, 2) != 0 else { return .failure("stack overflow") }
