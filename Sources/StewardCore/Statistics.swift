@@ -128,6 +128,29 @@ public enum Statistics {
     return Double(answers.filter { $0 >= scaleMax - 1 }.count) / Double(answers.count)
   }
 
+  /// The disparate-impact ratio: the lowest group's selection rate over the
+  /// highest's. The four-fifths rule (EEOC, 29 CFR 1607.4(D)) flags a ratio
+  /// below 0.8. Nil without two groups or when no group is ever selected.
+  ///
+  /// ```swift
+  /// Statistics.disparateImpact(selectionRates: [0.30, 0.45])  // 0.667: fails 4/5
+  /// ```
+  public static func disparateImpact(selectionRates: [Double]) -> Double? {
+    guard selectionRates.count >= 2, selectionRates.allSatisfy({ $0 >= 0 && $0 <= 1 }),
+      let highest = selectionRates.max(), let lowest = selectionRates.min(), highest > 0
+    else { return nil }
+    return lowest / highest
+  }
+
+  /// The equal-opportunity difference: the largest gap between the groups'
+  /// true-positive rates (recall), 0 when every group is served alike.
+  public static func equalOpportunityDifference(truePositiveRates: [Double]) -> Double? {
+    guard truePositiveRates.count >= 2, truePositiveRates.allSatisfy({ $0 >= 0 && $0 <= 1 }),
+      let highest = truePositiveRates.max(), let lowest = truePositiveRates.min()
+    else { return nil }
+    return highest - lowest
+  }
+
   /// Q(a, x), the upper regularized incomplete gamma function, by the series
   /// for x < a + 1 and Lentz's continued fraction otherwise (Numerical
   /// Recipes §6.2); the chi-square survival function is Q(df/2, χ²/2).

@@ -24,7 +24,7 @@ public enum LuaLogLevel: String, Sendable, Equatable, CaseIterable {
 /// ```
 public final class LuaVM {
   /// The version `steward.version` reports.
-  public static let stewardVersion = "0.1.0"
+  public static let stewardVersion = StewardBuild.version
 
   public let limits: LuaLimits
   let L: OpaquePointer
@@ -72,16 +72,12 @@ public final class LuaVM {
         max(0, limits.memoryBytes), messages.0, messages.1, messages.2)
     else { throw LuaError.unavailable(message: "cannot create a Lua state") }
     L = state
+    // From here every stored property is set, so a throw runs `deinit`,
+    // which closes the state: closing it here too would free it twice.
     guard stw_open_libraries(L) == LUA_OK else {
-      stw_close(L)
       throw LuaError.unavailable(message: "cannot open the Lua libraries")
     }
-    do {
-      try Sandbox.install(in: self)
-    } catch {
-      stw_close(L)
-      throw error
-    }
+    try Sandbox.install(in: self)
     stw_gc_collect(L)
   }
 

@@ -62,7 +62,8 @@ enum Sandbox {
     (
       "steward.stats",
       [
-        "chisq_gof", "enps", "mean", "median", "quantile", "stdev", "top_two_box", "variance",
+        "chisq_gof", "disparate_impact", "enps", "equal_opportunity_difference", "mean", "median",
+        "quantile", "stdev", "top_two_box", "variance",
         "wilson", "zscores",
       ]
     ),

@@ -134,7 +134,9 @@ import Testing
   }
 
   @Test func nonFiniteDoublesBecomeYAMLSpellings() {
-    #expect(JSONText.render([.init(.double(.infinity)), .init(.double(.nan))], pretty: false) == #"[".inf",".nan"]"#)
+    #expect(
+      JSONText.render([.init(.double(.infinity)), .init(.double(.nan))], pretty: false)
+        == #"[".inf",".nan"]"#)
     #expect(JSONText.render(0.25, pretty: false) == "0.25")
   }
 }

@@ -14,7 +14,9 @@ import Testing
     let subjects = "--input=subjects=Examples/streamrec/models/recommender.yaml"
     let pass = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", subjects])
     #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
-    let lenient = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", "--fail-on", "critical", "--only", "monitoring"])
+    let lenient = try StewardBinary.run([
+      "run", "Playbooks/deployment-gate.yaml", "--fail-on", "critical", "--only", "monitoring",
+    ])
     #expect(lenient.status == 0, "\(lenient.stdout)")
   }
 
@@ -23,7 +25,8 @@ import Testing
     let dir = try StewardBinary.scratch([:])
     let out = dir.appendingPathComponent("report.\(format)").path
     let r = try StewardBinary.run([
-      "run", StewardBinary.packageRoot.appendingPathComponent("Playbooks/deployment-gate.yaml").path,
+      "run",
+      StewardBinary.packageRoot.appendingPathComponent("Playbooks/deployment-gate.yaml").path,
       "--format", format, "--output", out,
     ])
     #expect(r.status == 1)
@@ -40,9 +43,11 @@ import Testing
 
   @Test func badPlaybookIsExitTwoAndWritesNoReport() throws {
     let dir = try StewardBinary.scratch([
-      "gate.yaml": "steward: 1\nkind: audit\nname: g\nsubjects: .\nchecks:\n  - builtin: required\n    id: x\n    params: { path: 3 }\n"
+      "gate.yaml":
+        "steward: 1\nkind: audit\nname: g\nsubjects: .\nchecks:\n  - builtin: required\n    id: x\n    params: { path: 3 }\n"
     ])
-    let r = try StewardBinary.run(["run", "gate.yaml", "--format", "json", "--output", "out.json"], in: dir)
+    let r = try StewardBinary.run(
+      ["run", "gate.yaml", "--format", "json", "--output", "out.json"], in: dir)
     #expect(r.status == 2)
     #expect(r.stderr.contains("gate.yaml:8:"))
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.json").path))
@@ -64,12 +69,12 @@ import Testing
   @Test func failingExampleShowsExpectedAndActual() throws {
     let dir = try StewardBinary.scratch([
       "bad.lua": """
-        local p = steward.plugin{ name = "bad", version = "1" }
-        p:check{ id = "c", description = "d", severity = "low",
-          run = function(s) return true end,
-          examples = { { subject = { a = 1 }, expect = "fail", at = "a" } } }
-        return p
-        """
+      local p = steward.plugin{ name = "bad", version = "1" }
+      p:check{ id = "c", description = "d", severity = "low",
+        run = function(s) return true end,
+        examples = { { subject = { a = 1 }, expect = "fail", at = "a" } } }
+      return p
+      """
     ])
     let r = try StewardBinary.run(["test", "bad.lua"], in: dir)
     #expect(r.status == 1)
@@ -93,7 +98,8 @@ import Testing
     #expect(try StewardBinary.run(["new", "plugin", "my-checks"], in: dir).status == 0)
     #expect(try StewardBinary.run(["new", "playbook", "audit", "model-gate"], in: dir).status == 0)
     #expect(try StewardBinary.run(["new", "playbook", "survey", "health"], in: dir).status == 0)
-    let v = try StewardBinary.run(["validate", "my-checks.lua", "model-gate.yaml", "health.yaml"], in: dir)
+    let v = try StewardBinary.run(
+      ["validate", "my-checks.lua", "model-gate.yaml", "health.yaml"], in: dir)
     #expect(v.status == 0, "\(v.stderr)")
     let t = try StewardBinary.run(["test", "my-checks.lua"], in: dir)
     #expect(t.status == 0, "\(t.stdout)")

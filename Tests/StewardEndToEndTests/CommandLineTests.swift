@@ -5,7 +5,8 @@ import Testing
   @Test func versionPrintsAndExitsZero() throws {
     let r = try StewardBinary.run(["--version"])
     #expect(r.status == 0)
-    #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+    #expect(
+      r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
   }
 
   @Test func usageErrorExitsTwoNotSixtyFour() throws {
@@ -19,7 +20,8 @@ import Testing
     let r = try StewardBinary.run(["validate", "Playbooks", "Plugins"])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("ok  Playbooks/deployment-gate.yaml  audit playbook deployment-gate"))
-    #expect(r.stdout.contains("ok  Plugins/ml-governance.lua  plugin ml-governance 0.1.0 (5 checks)"))
+    #expect(
+      r.stdout.contains("ok  Plugins/ml-governance.lua  plugin ml-governance 0.1.0 (5 checks)"))
   }
 
   @Test func badPlaybookIsExitTwoWithItsMark() throws {
@@ -72,7 +74,9 @@ import Testing
   }
 
   @Test func inspectReadsCSVWithLineMarks() throws {
-    let dir = try StewardBinary.scratch(["r.csv": "team,score\nrecsys,4\n\"ads\nteam\",2\nsearch,5\n"])
+    let dir = try StewardBinary.scratch([
+      "r.csv": "team,score\nrecsys,4\n\"ads\nteam\",2\nsearch,5\n"
+    ])
     let r = try StewardBinary.run(["inspect", "--plain", "r.csv"], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains(#""team": "search""#))

@@ -20,7 +20,9 @@ import Testing
       runner.today = "2026-11-23"
       let report = try runner.run()
       #expect(report.subjects.map(\.id).contains("ad-targeting"))
-      #expect(!report.results.contains { $0.status == .error }, "\(report.results.filter { $0.status == .error })")
+      #expect(
+        !report.results.contains { $0.status == .error },
+        "\(report.results.filter { $0.status == .error })")
       let waived = report.results.filter { $0.status == .waived }
       #expect(waived.map(\.subjectID) == ["ad-targeting"])
       #expect(report.gateFailed)

@@ -47,13 +47,16 @@ import Testing
   func playbook(_ body: String, extra: [String: String] = [:]) throws -> (Scratch, String) {
     var files = Self.models
     files["gov.lua"] = Self.plugin
-    files["gate.yaml"] = "steward: 1\nkind: audit\nname: gate\nplugins: [gov.lua]\nsubjects: models\n" + body
+    files["gate.yaml"] =
+      "steward: 1\nkind: audit\nname: gate\nplugins: [gov.lua]\nsubjects: models\n" + body
     for (k, v) in extra { files[k] = v }
     let scratch = try Scratch(files)
     return (scratch, scratch.path("gate.yaml"))
   }
 
-  func run(_ body: String, extra: [String: String] = [:], configure: (inout AuditRunner) -> Void = { _ in })
+  func run(
+    _ body: String, extra: [String: String] = [:], configure: (inout AuditRunner) -> Void = { _ in }
+  )
     throws -> AuditReport
   {
     let (_, path) = try playbook(body, extra: extra)
@@ -79,7 +82,11 @@ import Testing
     let report = try run("checks:\n  - use: gov.owner\n  - use: gov.ratio\n")
     #expect(report.subjects.map(\.id) == ["a", "b", "c"])
     let statuses = report.results.map { "\($0.subjectID).\($0.checkID)=\($0.status.rawValue)" }
-    #expect(statuses == ["a.owner=pass", "a.ratio=pass", "b.owner=fail", "b.ratio=fail", "c.owner=pass", "c.ratio=skip"])
+    #expect(
+      statuses == [
+        "a.owner=pass", "a.ratio=pass", "b.owner=fail", "b.ratio=fail", "c.owner=pass",
+        "c.ratio=skip",
+      ])
     let ratio = try #require(report.results.first { $0.subjectID == "b" && $0.checkID == "ratio" })
     #expect(ratio.mark.file.hasSuffix("models/b.yaml"))
     #expect(ratio.mark.line == 4 && ratio.mark.column == 10)
@@ -172,7 +179,8 @@ import Testing
 
   @Test func badWaiverDateIsAnError() throws {
     let found = try loadProblems(
-      "checks: []\nwaivers:\n  - { check: x, subject: y, reason: r, owner: o, expires: 2026-02-30 }\n")
+      "checks: []\nwaivers:\n  - { check: x, subject: y, reason: r, owner: o, expires: 2026-02-30 }\n"
+    )
     #expect(found.map(\.code) == ["W003"])
   }
 
@@ -196,7 +204,8 @@ import Testing
         "b.staged=pass", "b.ratio-range=fail", "b.prod-owner=skip",
         "c.staged=fail", "c.ratio-range=fail", "c.prod-owner=skip",
       ])
-    let range = try #require(report.results.first { $0.subjectID == "b" && $0.checkID == "ratio-range" })
+    let range = try #require(
+      report.results.first { $0.subjectID == "b" && $0.checkID == "ratio-range" })
     #expect(range.message == "fairness.ratio is 0.62, below 0.8")
   }
 
@@ -215,7 +224,8 @@ import Testing
 
   @Test(arguments: [2, 3, 8])
   func orderIsDeterministicWhateverTheWorkerCount(workers: Int) throws {
-    let (_, path) = try playbook("checks:\n  - use: gov.owner\n  - use: gov.ratio\n  - use: gov.boom\n")
+    let (_, path) = try playbook(
+      "checks:\n  - use: gov.owner\n  - use: gov.ratio\n  - use: gov.boom\n")
     let audit = try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path)
     var one = AuditRunner(playbook: audit)
     one.workers = 1

@@ -1,7 +1,7 @@
 import Foundation
 import StewardCore
-import Testing
 import StewardYAML
+import Testing
 
 @testable import StewardEngine
 
@@ -43,9 +43,10 @@ import StewardYAML
       name: gate
       chekcs: []
       """)
-    #expect(found.map(\.description) == [
-      #"p.yaml:4:1: error: unknown key "chekcs" in audit playbook; did you mean "checks"? [S003]"#
-    ])
+    #expect(
+      found.map(\.description) == [
+        #"p.yaml:4:1: error: unknown key "chekcs" in audit playbook; did you mean "checks"? [S003]"#
+      ])
   }
 
   @Test func everyProblemIsReportedAtOnce() throws {
@@ -58,7 +59,9 @@ import StewardYAML
       """)
     #expect(found.map(\.code) == ["S004", "S004"])
     #expect(found[0].mark.line == 3)
-    #expect(found[1].description.hasPrefix("p.yaml:4:11: error: \"tags\" must be a list of strings, found 3"))
+    #expect(
+      found[1].description.hasPrefix(
+        "p.yaml:4:11: error: \"tags\" must be a list of strings, found 3"))
   }
 
   @Test func missingKindAndNameAreNamed() throws {
@@ -90,7 +93,8 @@ import StewardYAML
     let body = PlaybookSchema.body(of: kind).map { "\($0.name): null" }
     // null fits no typed field, so only the type problems may appear: no
     // unknown-key problems for a kind's own keys.
-    let found = try problems((["steward: 1", "kind: \(kind.rawValue)", "name: x"] + body).joined(separator: "\n"))
+    let found = try problems(
+      (["steward: 1", "kind: \(kind.rawValue)", "name: x"] + body).joined(separator: "\n"))
     #expect(!found.contains { $0.code == "S003" })
   }
 }

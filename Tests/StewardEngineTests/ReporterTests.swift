@@ -2,11 +2,11 @@ import Foundation
 import StewardCore
 import Testing
 
+@testable import StewardEngine
+
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-
-@testable import StewardEngine
 
 /// Each format checked against a reviewed golden file (SwiftLint's canned
 /// reporter outputs). Set STEWARD_UPDATE_GOLDEN=1 to rewrite them, then
@@ -25,7 +25,8 @@ import Testing
       expires: "2026-12-31", mark: SourceMark(file: "gate.yaml", line: 20, column: 5))
     let checks = [
       CheckSpec(
-        id: "validation_split", title: "Metrics come from held-out data", source: .plugin(plugin: "gov", check: "validation_split"),
+        id: "validation_split", title: "Metrics come from held-out data",
+        source: .plugin(plugin: "gov", check: "validation_split"),
         params: OrderedMap(), severity: .critical, remediation: "Evaluate on a holdout split.",
         when: nil, tags: ["governance"], at: nil, mark: .unknown, expressionMark: .unknown,
         whenMark: .unknown),
@@ -46,7 +47,8 @@ import Testing
         path: "monitoring.enabled", waiver: waiver),
       CheckResult(
         checkID: "validation_split", subjectID: "recommender", status: .pass, severity: .critical,
-        title: checks[0].title, mark: SourceMark(file: "models/recommender.yaml", line: 12, column: 12),
+        title: checks[0].title,
+        mark: SourceMark(file: "models/recommender.yaml", line: 12, column: 12),
         path: "evaluation.validation.split", tags: ["governance"]),
       CheckResult(
         checkID: "monitoring", subjectID: "recommender", status: .error, severity: .high,
@@ -58,7 +60,8 @@ import Testing
       playbookPath: "Playbooks/deployment-gate.yaml",
       startedAt: Date(timeIntervalSince1970: 1_795_000_000), duration: 0.25,
       subjects: [
-        .init(id: "ad-targeting", file: file), .init(id: "recommender", file: "models/recommender.yaml"),
+        .init(id: "ad-targeting", file: file),
+        .init(id: "recommender", file: "models/recommender.yaml"),
       ],
       checks: checks, results: results,
       warnings: [
@@ -72,7 +75,8 @@ import Testing
   @Test(arguments: ReportFormat.allCases)
   func matchesGolden(format: ReportFormat) throws {
     let text = format.reporter(color: false).render(Self.fixture())
-    let ext = ["json": "json", "sarif": "sarif", "junit": "xml", "markdown": "md"][format.rawValue] ?? "txt"
+    let ext =
+      ["json": "json", "sarif": "sarif", "junit": "xml", "markdown": "md"][format.rawValue] ?? "txt"
     let url = Self.golden.appendingPathComponent("audit.\(format.rawValue).\(ext)")
     if ProcessInfo.processInfo.environment["STEWARD_UPDATE_GOLDEN"] == "1" {
       try Data((text + "\n").utf8).write(to: url)
@@ -90,7 +94,8 @@ import Testing
 
   @Test func sarifValidatesAgainstTheOfficialSchema() throws {
     let sarif = SARIFReporter().render(Self.fixture())
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-sarif-\(UUID())")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "steward-sarif-\(UUID())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let report = dir.appendingPathComponent("report.sarif")
     try Data(sarif.utf8).write(to: report)
@@ -101,7 +106,8 @@ import Testing
       print("valid")
       """
     let result = try Python.run(
-      script, arguments: [Self.golden.appendingPathComponent("sarif-schema-2.1.0.json").path, report.path])
+      script,
+      arguments: [Self.golden.appendingPathComponent("sarif-schema-2.1.0.json").path, report.path])
     #expect(result.status == 0, "\(result.output)")
     #expect(result.output.contains("valid"))
   }
@@ -120,7 +126,10 @@ import Testing
     let json = JSONReporter().render(Self.fixture())
     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
     #expect(object?["schema_version"] as? Int == 1)
-    let keys = ["schema_version", "tool", "kind", "playbook", "started_at", "duration_ms", "gate", "summary", "subjects", "results", "warnings"]
+    let keys = [
+      "schema_version", "tool", "kind", "playbook", "started_at", "duration_ms", "gate", "summary",
+      "subjects", "results", "warnings",
+    ]
     var last = json.startIndex
     for key in keys {
       let range = try #require(json.range(of: "\n  \"\(key)\":"))
@@ -150,7 +159,8 @@ enum Python {
       do { try process.run() } catch { continue }
       let data = pipe.fileHandleForReading.readDataToEndOfFile()
       process.waitUntilExit()
-      last = Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+      last = Result(
+        status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
       if !last.output.contains("No module named 'jsonschema'") { return last }
     }
     return last

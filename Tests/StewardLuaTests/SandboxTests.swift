@@ -30,7 +30,8 @@ struct SandboxTests {
     "steward": ["get", "isnull", "log", "map", "null", "plugin", "stats", "version"],
     "steward.log": ["debug", "error", "info", "warn"],
     "steward.stats": [
-      "chisq_gof", "enps", "mean", "median", "quantile", "stdev", "top_two_box", "variance",
+      "chisq_gof", "disparate_impact", "enps", "equal_opportunity_difference", "mean", "median",
+      "quantile", "stdev", "top_two_box", "variance",
       "wilson", "zscores",
     ],
   ]

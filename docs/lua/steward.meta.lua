@@ -167,3 +167,11 @@ function steward.stats.enps(answers) end
 ---@param scale_max integer? 5 by default
 ---@return number?
 function steward.stats.top_two_box(answers, scale_max) end
+---Lowest selection rate over the highest (the four-fifths rule flags < 0.8).
+---@param selection_rates number[] one rate per group, 0-1
+---@return number?
+function steward.stats.disparate_impact(selection_rates) end
+---Largest gap between the groups' true-positive rates.
+---@param true_positive_rates number[] one rate per group, 0-1
+---@return number?
+function steward.stats.equal_opportunity_difference(true_positive_rates) end

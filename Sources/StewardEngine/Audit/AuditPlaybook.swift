@@ -88,8 +88,10 @@ public struct AuditPlaybook: Sendable {
     var errorsFail = true
     if let gate = header.document["gate"] {
       let gateFields = [
-        FieldSpec("fail_on", .oneOf(Severity.allCases.map(\.rawValue)), doc: "the default --fail-on"),
-        FieldSpec("errors", .oneOf(["fail", "ignore"]), doc: "whether errored checks fail the gate"),
+        FieldSpec(
+          "fail_on", .oneOf(Severity.allCases.map(\.rawValue)), doc: "the default --fail-on"),
+        FieldSpec(
+          "errors", .oneOf(["fail", "ignore"]), doc: "whether errored checks fail the gate"),
       ]
       problems += SchemaValidator(fields: gateFields, context: "gate").problems(in: gate)
       failOn = gate["fail_on"]?.string.flatMap(Severity.init(rawValue:))

@@ -57,14 +57,16 @@ public struct AuditRunner: Sendable {
     var results = box.results.compactMap { $0 }
     let warnings = applyWaivers(&results)
     let gate = failOn ?? playbook.failOn
-    let gateFailed = gate.map { threshold in
-      results.contains {
-        ($0.status == .fail || ($0.status == .error && playbook.errorsFail))
-          && $0.severity >= threshold
-      }
-    } ?? false
+    let gateFailed =
+      gate.map { threshold in
+        results.contains {
+          ($0.status == .fail || ($0.status == .error && playbook.errorsFail))
+            && $0.severity >= threshold
+        }
+      } ?? false
     return AuditReport(
-      playbookName: playbook.header.name, playbookTitle: playbook.header.title ?? playbook.header.name,
+      playbookName: playbook.header.name,
+      playbookTitle: playbook.header.title ?? playbook.header.name,
       playbookPath: playbook.path, startedAt: started, duration: Date().timeIntervalSince(started),
       subjects: subjects.map { AuditReport.SubjectRef(id: $0.id, file: $0.file) },
       checks: checks, results: results, warnings: warnings, failOn: gate,

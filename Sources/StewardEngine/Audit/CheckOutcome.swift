@@ -25,7 +25,8 @@ enum CheckOutcome {
       let statusName = m["status"]?.string
       guard let statusName, let status = allowed(statusName) else {
         return invalid(
-          "the check returned a table whose status is \(statusName.map { "\"\($0)\"" } ?? "missing")")
+          "the check returned a table whose status is \(statusName.map { "\"\($0)\"" } ?? "missing")"
+        )
       }
       return Parsed(
         status: status, message: m["message"]?.string ?? "", at: m["at"]?.string,

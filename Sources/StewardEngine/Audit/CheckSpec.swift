@@ -44,7 +44,8 @@ public struct CheckSpec: Sendable {
   public var whenMark: SourceMark
 
   static let fields: [FieldSpec] = [
-    FieldSpec("id", .identifier, doc: "the check's id in results; defaults to the plugin check's id"),
+    FieldSpec(
+      "id", .identifier, doc: "the check's id in results; defaults to the plugin check's id"),
     FieldSpec("title", .string, doc: "a human title"),
     FieldSpec("use", .string, doc: "PLUGIN.CHECK, a check from a Lua plugin"),
     FieldSpec("builtin", .oneOf(BuiltinChecks.names), doc: "a check built into steward"),

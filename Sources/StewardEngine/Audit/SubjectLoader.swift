@@ -72,7 +72,8 @@ public enum SubjectLoader {
         let path = String(cString: cString)
         var dir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &dir) {
-          matches += dir.boolValue ? InputFiles.expand([path]).files.filter { isSubjectFile($0) } : [path]
+          matches +=
+            dir.boolValue ? InputFiles.expand([path]).files.filter { isSubjectFile($0) } : [path]
         }
       }
     }

@@ -29,7 +29,9 @@ public enum Inspector {
     case .list(let items): out["value"] = Value(.list(items.map(typed)))
     case .map(let map):
       out["value"] = Value(
-        .map(OrderedMap(uniqueEntries: map.entries.map { .init(key: $0.key, value: typed($0.value)) })))
+        .map(
+          OrderedMap(uniqueEntries: map.entries.map { .init(key: $0.key, value: typed($0.value)) }))
+      )
     default: out["value"] = node
     }
     return Value(.map(out))

@@ -30,8 +30,10 @@ public struct PlaybookHeader: Sendable {
     let kindValue = map["kind"]?.string.flatMap(PlaybookKind.init(rawValue:))
     var fields = PlaybookSchema.header
     if let kindValue { fields += PlaybookSchema.body(of: kindValue) }
-    var problems = SchemaValidator(fields: fields, context: kindValue.map { "\($0) playbook" } ?? "playbook")
-      .problems(in: document)
+    var problems = SchemaValidator(
+      fields: fields, context: kindValue.map { "\($0) playbook" } ?? "playbook"
+    )
+    .problems(in: document)
     if kindValue == nil {
       // Body keys cannot be judged without a kind; report the kind only.
       problems.removeAll { $0.code == "S003" }

@@ -76,7 +76,8 @@ public struct SchemaValidator: Sendable {
   }
 
   static func isIdentifier(_ s: String) -> Bool {
-    guard let first = s.unicodeScalars.first, ("a"..."z").contains(first) || ("0"..."9").contains(first)
+    guard let first = s.unicodeScalars.first,
+      ("a"..."z").contains(first) || ("0"..."9").contains(first)
     else { return false }
     return s.unicodeScalars.allSatisfy {
       ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "."

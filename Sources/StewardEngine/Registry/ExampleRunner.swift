@@ -44,7 +44,8 @@ public struct ExampleRunner {
             actual: "none declared", mark: check.mark, passed: false))
       }
       for (i, example) in check.examples.enumerated() {
-        outcomes += runExample(example, number: i + 1, check: check, plugin: plugin, vm: vm, run: run)
+        outcomes += runExample(
+          example, number: i + 1, check: check, plugin: plugin, vm: vm, run: run)
       }
     }
     return outcomes
@@ -88,7 +89,9 @@ public struct ExampleRunner {
           plugin: plugin.name, check: check.id, example: number, variant: variant,
           expected: expected, actual: actual, mark: mark, passed: passed)
       } catch {
-        actual = "error: " + (Validator.diagnostics(of: error, file: plugin.path).first?.description ?? "\(error)")
+        actual =
+          "error: "
+          + (Validator.diagnostics(of: error, file: plugin.path).first?.description ?? "\(error)")
         return Outcome(
           plugin: plugin.name, check: check.id, example: number, variant: variant,
           expected: expected, actual: actual, mark: mark, passed: false)

@@ -41,7 +41,9 @@ public struct GitHubReporter: AuditReporter {
     let c = report.counts
     lines.append(
       "steward: \(report.results.count) results, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.error] ?? 0) errors"
-        + (report.failOn.map { report.gateFailed ? "; gate failed at \($0.rawValue)" : "; gate passed at \($0.rawValue)" } ?? ""))
+        + (report.failOn.map {
+          report.gateFailed ? "; gate failed at \($0.rawValue)" : "; gate passed at \($0.rawValue)"
+        } ?? ""))
     return lines.joined(separator: "\n")
   }
 

@@ -39,7 +39,8 @@ public struct JSONReporter: AuditReporter {
         "gate",
         V.map([
           ("fail_on", V.optional(report.failOn?.rawValue)),
-          ("errors_fail", Value(.bool(report.errorsFail))), ("failed", Value(.bool(report.gateFailed))),
+          ("errors_fail", Value(.bool(report.errorsFail))),
+          ("failed", Value(.bool(report.gateFailed))),
         ])
       ),
       (
@@ -50,7 +51,9 @@ public struct JSONReporter: AuditReporter {
       ),
       (
         "subjects",
-        Value(.list(report.subjects.map { V.map([("id", V.string($0.id)), ("file", V.string($0.file))]) }))
+        Value(
+          .list(
+            report.subjects.map { V.map([("id", V.string($0.id)), ("file", V.string($0.file))]) }))
       ),
       ("results", Value(.list(results))),
       (
@@ -58,7 +61,10 @@ public struct JSONReporter: AuditReporter {
         Value(
           .list(
             report.warnings.map {
-              V.map([("code", V.string($0.code)), ("message", V.string($0.message)), ("location", V.location($0.mark))])
+              V.map([
+                ("code", V.string($0.code)), ("message", V.string($0.message)),
+                ("location", V.location($0.mark)),
+              ])
             }))
       ),
     ])

@@ -27,7 +27,8 @@ public struct JUnitReporter: AuditReporter {
       for r in results {
         let open =
           #"    <testcase classname="\#(escape(report.playbookName)).\#(escape(subject.id))" name="\#(escape(r.checkID))""#
-        let detail = "\(r.displayMessage)\nseverity: \(r.severity.rawValue)\nat: \(r.mark)"
+        let detail =
+          "\(r.displayMessage)\nseverity: \(r.severity.rawValue)\nat: \(r.mark)"
           + (r.remediation.map { "\nfix: \($0)" } ?? "")
         switch r.status {
         case .pass:
@@ -46,7 +47,8 @@ public struct JUnitReporter: AuditReporter {
           let reason =
             r.waiver.map { "waived by \($0.owner) until \($0.expires): \($0.reason)" }
             ?? r.displayMessage
-          xml += open + ">\n" + #"      <skipped message="\#(escape(reason))"/>"# + "\n    </testcase>\n"
+          xml +=
+            open + ">\n" + #"      <skipped message="\#(escape(reason))"/>"# + "\n    </testcase>\n"
         }
       }
       xml += "  </testsuite>\n"

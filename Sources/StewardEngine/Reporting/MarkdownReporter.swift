@@ -26,7 +26,8 @@ public struct MarkdownReporter: AuditReporter {
     let problems = report.results.filter { $0.status == .fail || $0.status == .error }
       .sorted { $0.severity > $1.severity }
     if !problems.isEmpty {
-      md += "### Failures\n\n| severity | subject | check | finding | where |\n|---|---|---|---|---|\n"
+      md +=
+        "### Failures\n\n| severity | subject | check | finding | where |\n|---|---|---|---|---|\n"
       for r in problems {
         let severity = r.status == .error ? "error" : r.severity.rawValue
         md +=

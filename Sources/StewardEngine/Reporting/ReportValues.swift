@@ -14,7 +14,9 @@ enum ReportValues {
 
   static func location(_ mark: SourceMark) -> Value {
     guard mark.isKnown else { return .null }
-    return map([("file", string(mark.file)), ("line", int(mark.line)), ("column", int(mark.column))])
+    return map([
+      ("file", string(mark.file)), ("line", int(mark.line)), ("column", int(mark.column)),
+    ])
   }
 
   static func waiver(_ w: Waiver?) -> Value {

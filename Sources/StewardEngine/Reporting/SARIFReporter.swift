@@ -69,7 +69,10 @@ public struct SARIFReporter: AuditReporter {
           ))
       }
       pairs.append(
-        ("properties", V.map([("subject", V.string(r.subjectID)), ("status", V.string(r.status.rawValue))])))
+        (
+          "properties",
+          V.map([("subject", V.string(r.subjectID)), ("status", V.string(r.status.rawValue))])
+        ))
       return V.map(pairs)
     }
     let document = V.map([

@@ -32,14 +32,16 @@ public struct TextReporter: AuditReporter {
     for subject in report.subjects {
       lines.append(paint(subject.id, "1") + "  \(subject.file)")
       for r in report.results(for: subject.id) {
-        var line = "  \(label(r.status)) \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.checkID)"
+        var line =
+          "  \(label(r.status)) \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.checkID)"
         if r.status != .pass { line += ": \(r.displayMessage)" }
         lines.append(line)
         if r.status == .fail || r.status == .error || r.status == .waived, r.mark.isKnown {
           lines.append("           at \(r.mark)")
         }
         if let waiver = r.waiver {
-          lines.append("           waived by \(waiver.owner) until \(waiver.expires): \(waiver.reason)")
+          lines.append(
+            "           waived by \(waiver.owner) until \(waiver.expires): \(waiver.reason)")
         }
         if r.status == .fail, let remediation = r.remediation {
           lines.append("           fix: \(remediation)")

@@ -61,7 +61,8 @@ public enum Validator {
       if !FileManager.default.fileExists(atPath: resolved) {
         problems.append(
           Diagnostic(
-            at: item.mark, code: "S008", "plugin \"\(reference)\" not found (looked at \(resolved))"))
+            at: item.mark, code: "S008", "plugin \"\(reference)\" not found (looked at \(resolved))"
+          ))
       }
     }
     return FileResult(

@@ -19,6 +19,20 @@ enum StatsAPI {
         ("chisq_gof", { L in StatsAPI.chiSquare(L) }),
         ("enps", { L in StatsAPI.enps(L) }),
         ("top_two_box", { L in StatsAPI.topTwoBox(L) }),
+        (
+          "disparate_impact",
+          { L in
+            StatsAPI.unary(L, "disparate_impact") { Statistics.disparateImpact(selectionRates: $0) }
+          }
+        ),
+        (
+          "equal_opportunity_difference",
+          { L in
+            StatsAPI.unary(L, "equal_opportunity_difference") {
+              Statistics.equalOpportunityDifference(truePositiveRates: $0)
+            }
+          }
+        ),
       ])
   }
 

@@ -32,7 +32,8 @@ struct NewCommand: ParsableCommand {
     case ("playbook", 2):
       guard let kind = PlaybookKind(rawValue: rest[0]) else {
         throw ValidationError(
-          "unknown kind \"\(rest[0])\"; use one of \(PlaybookKind.allCases.map(\.rawValue).joined(separator: ", "))")
+          "unknown kind \"\(rest[0])\"; use one of \(PlaybookKind.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       try check(name: rest[1])
       (file, text) = ("\(rest[1]).yaml", StarterFiles.playbook(kind: kind, name: rest[1]))
@@ -49,10 +50,14 @@ struct NewCommand: ParsableCommand {
   }
 
   func check(name: String) throws {
-    let ok = name.first.map { $0.isLetter && $0.isLowercase } == true
-      && name.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "_" }
+    let ok =
+      name.first.map { $0.isLetter && $0.isLowercase } == true
+      && name.allSatisfy {
+        ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" || $0 == "_"
+      }
     guard ok else {
-      throw ValidationError("a name is lower-case letters, digits, '-' and '_', starting with a letter")
+      throw ValidationError(
+        "a name is lower-case letters, digits, '-' and '_', starting with a letter")
     }
   }
 }

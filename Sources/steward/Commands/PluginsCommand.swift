@@ -28,7 +28,9 @@ struct PluginsCommand: ParsableCommand {
 
     func run() throws {
       let registry = try location.registry()
-      if registry.plugins.isEmpty { Console.out("no plugins found in \(registry.searchPath.joined(separator: ", "))") }
+      if registry.plugins.isEmpty {
+        Console.out("no plugins found in \(registry.searchPath.joined(separator: ", "))")
+      }
       for plugin in registry.plugins {
         Console.out("\(plugin.name) \(plugin.version)  \(plugin.path)")
         if !plugin.description.isEmpty { Console.out("  \(plugin.description)") }
@@ -43,7 +45,8 @@ struct PluginsCommand: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a plugin's checks, parameters and examples.")
+    static let configuration = CommandConfiguration(
+      abstract: "Show a plugin's checks, parameters and examples.")
     @Argument(help: "The plugin's name.") var name: String
     @OptionGroup var location: Location
 
@@ -51,18 +54,22 @@ struct PluginsCommand: ParsableCommand {
       let registry = try location.registry()
       guard let plugin = registry.plugin(named: name) else {
         throw ValidationError(
-          "no plugin named \"\(name)\"; installed: \(registry.plugins.map(\.name).joined(separator: ", "))")
+          "no plugin named \"\(name)\"; installed: \(registry.plugins.map(\.name).joined(separator: ", "))"
+        )
       }
       Console.out("\(plugin.name) \(plugin.version)  (\(plugin.path))")
       if !plugin.description.isEmpty { Console.out(plugin.description) }
       for check in plugin.checks {
         Console.out("")
-        Console.out("check \(plugin.name).\(check.id)  severity \(check.severity.rawValue)  (\(check.mark))")
+        Console.out(
+          "check \(plugin.name).\(check.id)  severity \(check.severity.rawValue)  (\(check.mark))")
         Console.out("  \(check.description)")
         if let remediation = check.remediation { Console.out("  fix: \(remediation)") }
         if check.params.isEmpty { Console.out("  parameters: none") }
         for p in check.params {
-          let d = p.defaultValue.map { " = " + JSONText.render($0, pretty: false) } ?? (p.required ? " (required)" : "")
+          let d =
+            p.defaultValue.map { " = " + JSONText.render($0, pretty: false) }
+            ?? (p.required ? " (required)" : "")
           Console.out("  param \(p.name): \(p.type.rawValue)\(d)  \(p.description)")
         }
         if let example = check.examples.first {

@@ -25,7 +25,8 @@ struct RunCommand: ParsableCommand {
   @Argument(help: "The playbook file.")
   var playbook: String
 
-  @Option(name: .customLong("input"), help: "Override a named input, e.g. subjects=models/ (repeatable).")
+  @Option(
+    name: .customLong("input"), help: "Override a named input, e.g. subjects=models/ (repeatable).")
   var inputs: [String] = []
 
   @Option(help: "Output format: text, json, junit, sarif, markdown, github.")
@@ -34,7 +35,8 @@ struct RunCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the report to FILE instead of stdout.")
   var output: String?
 
-  @Option(help: "Exit 1 if an unwaived failure at or above this severity remains (info … critical).")
+  @Option(
+    help: "Exit 1 if an unwaived failure at or above this severity remains (info … critical).")
   var failOn: String?
 
   @Option(name: .customLong("plugin-path"), help: "A folder to look for plugins in (repeatable).")
@@ -55,7 +57,8 @@ struct RunCommand: ParsableCommand {
   func run() throws {
     guard let reportFormat = ReportFormat(rawValue: format) else {
       throw ValidationError(
-        "unknown format \"\(format)\"; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        "unknown format \"\(format)\"; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
     }
     var threshold: Severity?
     if let failOn {
@@ -84,7 +87,8 @@ struct RunCommand: ParsableCommand {
         )
       }
       if let unknown = overrides.keys.first(where: { $0 != "subjects" }) {
-        throw ValidationError("an audit takes --input subjects=PATH; \"\(unknown)\" is not an input")
+        throw ValidationError(
+          "an audit takes --input subjects=PATH; \"\(unknown)\" is not an input")
       }
       var audit = try AuditPlaybook.load(
         header: header, path: playbook, pluginPath: pluginPath,

@@ -4,7 +4,8 @@ import StewardEngine
 struct StewardCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "steward",
-    abstract: "Playbooks and Lua plugins for data-science teams: audits, surveys, runbooks, rituals.",
+    abstract:
+      "Playbooks and Lua plugins for data-science teams: audits, surveys, runbooks, rituals.",
     discussion: """
       Exit codes: 0 success, 1 the gate failed, 2 the input is wrong.
       """,

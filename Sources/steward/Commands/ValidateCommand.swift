@@ -37,7 +37,8 @@ struct ValidateCommand: ParsableCommand {
       Console.error(
         failed == 0
           ? "\(report.files.count) file(s) valid"
-          : "\(errors) error(s) in \(report.files.filter { !$0.ok }.count) of \(report.files.count) file(s)")
+          : "\(errors) error(s) in \(report.files.filter { !$0.ok }.count) of \(report.files.count) file(s)"
+      )
     }
     if !report.ok { throw ExitCode(Exit.inputError) }
   }
