@@ -11,7 +11,7 @@ import Testing
   }
 
   @Test func gateThresholdDecidesTheExitCode() throws {
-    let subjects = "--input=subjects=Examples/streamrec/models/recommender.yaml"
+    let subjects = "--input=models=Examples/streamrec/models/recommender.yaml"
     let pass = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", subjects])
     #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
     let lenient = try StewardBinary.run([

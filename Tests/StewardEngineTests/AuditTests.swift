@@ -236,6 +236,25 @@ import Testing
     for _ in 0..<5 { #expect(try many.run().results == reference) }
   }
 
+  @Test func subjectsFromANamedInputAndItsOverride() throws {
+    let body = "inputs:\n  cards: models/b.yaml\nchecks:\n  - use: gov.owner\n"
+    let (scratch, path) = try playbook(body)
+    var text = try String(contentsOfFile: path, encoding: .utf8)
+    text = text.replacingOccurrences(of: "subjects: models\n", with: "subjects: cards\n")
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let header = try PlaybookLoader.load(path: path)
+    let declared = try AuditRunner(playbook: AuditPlaybook.load(header: header, path: path)).run()
+    #expect(declared.subjects.map(\.id) == ["b"])
+    let overridden = try AuditRunner(
+      playbook: AuditPlaybook.load(
+        header: header, path: path, inputs: ["cards": [scratch.path("models/a.yaml")]])
+    ).run()
+    #expect(overridden.subjects.map(\.id) == ["a"])
+    #expect(throws: PlaybookError.self) {
+      _ = try AuditPlaybook.load(header: header, path: path, inputs: ["nope": ["x"]])
+    }
+  }
+
   @Test func duplicateSubjectIdsAreAnError() throws {
     #expect(throws: PlaybookError.self) {
       _ = try run("checks: []\n", extra: ["models/d.yaml": "id: a\n"])

@@ -21,7 +21,7 @@ public struct AuditPlaybook: Sendable {
 
   public static func load(
     header: PlaybookHeader, path: String, pluginPath: [String] = [],
-    subjectsOverride: [String]? = nil
+    inputs overrides: [String: [String]] = [:]
   ) throws -> AuditPlaybook {
     var problems: [Diagnostic] = []
     let base = (path as NSString).deletingLastPathComponent
@@ -55,8 +55,20 @@ public struct AuditPlaybook: Sendable {
       seen[check.id] = check.mark
     }
 
+    let declared = PlaybookInputs.declared(in: header, base: base)
+    problems += declared.problems
+    for name in overrides.keys.sorted() where name != "subjects" && declared.inputs[name] == nil {
+      let known = declared.inputs.keys.sorted()
+      problems.append(
+        Diagnostic(
+          at: SourceMark(file: path, line: 0, column: 0), code: "A011",
+          "--input \(name)=…: the playbook declares no input \"\(name)\""
+            + (known.isEmpty
+              ? "; declare it under \"inputs:\""
+              : " (its inputs: \(known.joined(separator: ", ")))")))
+    }
     var patterns: [(String, SourceMark)] = []
-    if let override = subjectsOverride {
+    if let override = overrides["subjects"] {
       patterns = override.map { ($0, SourceMark(file: $0, line: 0, column: 0)) }
     } else if let subjects = header.document["subjects"] {
       let items = subjects.list ?? [subjects]
@@ -65,10 +77,17 @@ public struct AuditPlaybook: Sendable {
           problems.append(
             Diagnostic(
               at: item.mark, code: "A004",
-              "subjects must be a path, a folder or a glob, or a list of them"))
+              "subjects must be an input name, a path, a folder or a glob, or a list of them"))
           continue
         }
-        patterns.append((InputFiles.join(base, s), item.mark))
+        if let override = overrides[s] {
+          // --input NAME=PATH paths are relative to where steward runs.
+          patterns += override.map { ($0, SourceMark(file: $0, line: 0, column: 0)) }
+        } else if let input = declared.inputs[s] {
+          patterns += input
+        } else {
+          patterns.append((InputFiles.join(base, s), item.mark))
+        }
       }
     } else {
       problems.append(

@@ -92,7 +92,7 @@ struct RunCommand: ParsableCommand {
       }
       var audit = try AuditPlaybook.load(
         header: header, path: playbook, pluginPath: pluginPath,
-        subjectsOverride: overrides["subjects"])
+        inputs: overrides)
       if ignoreErrors { audit.errorsFail = false }
       var runner = AuditRunner(playbook: audit)
       runner.only = only
