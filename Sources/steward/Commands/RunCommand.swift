@@ -86,10 +86,6 @@ struct RunCommand: ParsableCommand {
           "running \(header.kind.rawValue) playbooks is not supported by steward \(StewardVersion.current) yet"
         )
       }
-      if let unknown = overrides.keys.first(where: { $0 != "subjects" }) {
-        throw ValidationError(
-          "an audit takes --input subjects=PATH; \"\(unknown)\" is not an input")
-      }
       var audit = try AuditPlaybook.load(
         header: header, path: playbook, pluginPath: pluginPath,
         inputs: overrides)
