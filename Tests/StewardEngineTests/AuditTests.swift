@@ -255,6 +255,28 @@ import Testing
     }
   }
 
+  @Test func subjectsAreCheckedAgainstTheNamedSchemaBeforeAnyCheckRuns() throws {
+    let schema =
+      #"{"type": "object", "required": ["owner"], "properties": {"owner": {"type": "string"}}}"#
+    let (_, path) = try playbook(
+      "schema: card.schema.json\nchecks:\n  - use: gov.owner\n", extra: ["card.schema.json": schema]
+    )
+    let audit = try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path)
+    #expect {
+      _ = try AuditRunner(playbook: audit).run()
+    } throws: { error in
+      let found = (error as? PlaybookError)?.diagnostics ?? []
+      return found.count == 1 && found[0].mark.file.hasSuffix("models/b.yaml")
+        && found[0].message == #"the document: missing required field "owner""#
+    }
+  }
+
+  @Test func aMissingSchemaFileIsAnErrorAtItsKey() throws {
+    let found = try loadProblems("schema: nope.json\nchecks: []\n")
+    #expect(found.map(\.code) == ["J006"])
+    #expect(found.first?.mark.line == 6)
+  }
+
   @Test func duplicateSubjectIdsAreAnError() throws {
     #expect(throws: PlaybookError.self) {
       _ = try run("checks: []\n", extra: ["models/d.yaml": "id: a\n"])

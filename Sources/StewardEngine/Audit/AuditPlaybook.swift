@@ -15,6 +15,8 @@ public struct AuditPlaybook: Sendable {
   /// Whether a check that errors counts against the gate (the default).
   public var errorsFail: Bool
   public var registry: PluginRegistry
+  /// The schema subjects must satisfy, when the playbook names one.
+  public var schema: JSONSchema?
 
   /// The folder relative paths in the playbook are resolved against.
   public var baseDirectory: String { (path as NSString).deletingLastPathComponent }
@@ -103,6 +105,24 @@ public struct AuditPlaybook: Sendable {
       }
     }
 
+    var schema: JSONSchema?
+    if let reference = header.document["schema"], let file = reference.string {
+      let schemaPath = InputFiles.join(base, file)
+      do {
+        guard let document = try DocumentLoader.load(path: schemaPath).first else {
+          throw Diagnostic(at: reference.mark, code: "J005", "schema file \"\(file)\" is empty")
+        }
+        schema = try JSONSchema(path: schemaPath, root: document)
+      } catch let error as YAMLError where error.code == "Y016" {
+        problems.append(
+          Diagnostic(
+            at: reference.mark, code: "J006",
+            "schema file \"\(file)\" not found (looked at \(schemaPath))"))
+      } catch {
+        problems += Validator.diagnostics(of: error, file: schemaPath)
+      }
+    }
+
     var failOn: Severity?
     var errorsFail = true
     if let gate = header.document["gate"] {
@@ -120,7 +140,7 @@ public struct AuditPlaybook: Sendable {
     if !problems.isEmpty { throw PlaybookError(problems) }
     return AuditPlaybook(
       header: header, path: path, checks: checks, subjectPatterns: patterns, waivers: waivers,
-      failOn: failOn, errorsFail: errorsFail, registry: registry)
+      failOn: failOn, errorsFail: errorsFail, registry: registry, schema: schema)
   }
 
   static func parseCheck(_ item: Value, registry: PluginRegistry) throws -> CheckSpec {
@@ -200,6 +220,16 @@ public struct AuditPlaybook: Sendable {
       remediation: remediation, when: map["when"]?.string, tags: tags, at: map["at"]?.string,
       mark: item.mark, expressionMark: map["expr"]?.mark ?? item.mark,
       whenMark: map["when"]?.mark ?? item.mark)
+  }
+
+  /// Loads the subjects and checks them against the playbook's schema; any
+  /// violation is an input error (exit 2), reported before a check runs.
+  public func loadSubjects() throws -> [Subject] {
+    let subjects = try SubjectLoader.load(subjectPatterns)
+    guard let schema else { return subjects }
+    let violations = subjects.flatMap { schema.violations(of: $0.value) }
+    if !violations.isEmpty { throw PlaybookError(violations) }
+    return subjects
   }
 
   /// Checks `params` against a plugin's declared parameters and fills in

@@ -39,7 +39,7 @@ public struct AuditRunner: Sendable {
 
   public func run() throws -> AuditReport {
     let started = Date()
-    let subjects = try SubjectLoader.load(playbook.subjectPatterns)
+    let subjects = try playbook.loadSubjects()
     let checks = selectedChecks
     let tasks = subjects.indices.flatMap { s in checks.indices.map { c in (s, c) } }
     let box = ResultBox(count: tasks.count)

@@ -37,6 +37,11 @@ public enum PlaybookSchema {
         FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
         FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
         FieldSpec("gate", .map, doc: "the default --fail-on severity and error policy"),
+        FieldSpec(
+          "schema", .string,
+          doc:
+            "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
+        ),
       ]
     case .survey:
       [

@@ -50,8 +50,15 @@ public enum Validator {
     let header = try PlaybookLoader.load(path: path)
     if header.kind == .audit {
       // An audit can be checked against its plugins without running it.
-      _ = try AuditPlaybook.load(header: header, path: path)
-      return FileResult(path: path, summary: "audit playbook \(header.name)", diagnostics: [])
+      let audit = try AuditPlaybook.load(header: header, path: path)
+      var summary = "audit playbook \(header.name)"
+      if audit.schema != nil {
+        // Only with a schema is there something to check in the subjects
+        // before a run; without one, reading them is the run's job.
+        let subjects = try audit.loadSubjects()
+        summary += " (\(subjects.count) subjects match its schema)"
+      }
+      return FileResult(path: path, summary: summary, diagnostics: [])
     }
     let base = (path as NSString).deletingLastPathComponent
     var problems: [Diagnostic] = []
