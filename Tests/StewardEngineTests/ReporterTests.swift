@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardYAML
 import Testing
 
 @testable import StewardEngine
@@ -112,6 +113,53 @@ import Testing
     #expect(result.output.contains("valid"))
   }
 
+  /// The JSON report satisfies the project's published schema, checked by
+  /// Python's jsonschema and by steward's own validator.
+  @Test func jsonSatisfiesItsPublishedSchema() throws {
+    let json = JSONReporter().render(Self.fixture())
+    let schemaPath = Scratch.packageRoot.appendingPathComponent("docs/schemas/audit-report.schema.json").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-json-\(UUID())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let report = dir.appendingPathComponent("report.json")
+    try Data(json.utf8).write(to: report)
+    let script = """
+      import json, sys, jsonschema
+      jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))
+      print("valid")
+      """
+    let result = try Python.run(script, arguments: [schemaPath, report.path])
+    #expect(result.status == 0 && result.output.contains("valid"), "\(result.output)")
+
+    let root = try #require(try DocumentLoader.load(path: schemaPath).first)
+    let schema = try JSONSchema(path: schemaPath, root: root)
+    let parsed = try #require(try YAMLLoader.load(json, file: "report.json").first)
+    #expect(schema.violations(of: parsed).isEmpty)
+  }
+
+  /// A JUnit consumer (Python's junitparser, as CI dashboards use) reads the
+  /// report with the same counts.
+  @Test func junitReadsInAJUnitConsumer() throws {
+    let xml = JUnitReporter().render(Self.fixture())
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-junit-\(UUID())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let report = dir.appendingPathComponent("report.xml")
+    try Data(xml.utf8).write(to: report)
+    let script = """
+      import sys
+      from junitparser import JUnitXml, Failure, Error, Skipped
+      xml = JUnitXml.fromfile(sys.argv[1])
+      cases = [c for suite in xml for c in suite]
+      kinds = []
+      for c in cases:
+          r = c.result
+          kinds.append(type(r[0]).__name__ if r else "Pass")
+      print(len(cases), ",".join(kinds))
+      """
+    let result = try Python.run(script, arguments: [report.path], module: "junitparser")
+    #expect(result.status == 0, "\(result.output)")
+    #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "4 Failure,Skipped,Pass,Error")
+  }
+
   @Test func junitIsWellFormedXML() throws {
     let xml = JUnitReporter().render(Self.fixture())
     let document = try XMLDocument(xmlString: xml)
@@ -139,16 +187,19 @@ import Testing
   }
 }
 
-/// Runs a Python script with a Python that has `jsonschema`, the independent
-/// validator of our SARIF output. `scripts/setup --test` installs one.
+/// Runs a Python script with a Python that has `module` (jsonschema or
+/// junitparser: independent checkers of our outputs). `scripts/setup --test`
+/// installs them from Debian.
 enum Python {
   struct Result {
     var status: Int32
     var output: String
   }
 
-  static func run(_ script: String, arguments: [String]) throws -> Result {
-    var last = Result(status: -1, output: "no python3 with the jsonschema module found")
+  static func run(_ script: String, arguments: [String], module: String = "jsonschema") throws
+    -> Result
+  {
+    var last = Result(status: -1, output: "no python3 with the \(module) module found; run scripts/setup --test")
     for python in ["/usr/bin/python3", "python3"] {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -161,7 +212,7 @@ enum Python {
       process.waitUntilExit()
       last = Result(
         status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
-      if !last.output.contains("No module named 'jsonschema'") { return last }
+      if !last.output.contains("No module named '\(module)'") { return last }
     }
     return last
   }
