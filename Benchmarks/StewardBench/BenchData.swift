@@ -44,6 +44,11 @@ enum BenchData {
     """
   }
 
+  /// One card file for the gate benchmark, in the shipped model-card format.
+  static func gateCardYAML(_ i: Int) -> String {
+    modelCardYAML(i)
+  }
+
   /// `count` cards as one multi-document YAML stream.
   static func inventoryYAML(count: Int) -> String {
     var text = ""

@@ -7,4 +7,5 @@ print("steward benchmarks (\(quick ? "quick" : "full"); release build expected)"
 YAMLBench.run(quick: quick)
 LuaBench.run(quick: quick)
 StartupBench.run(quick: quick)
+GateBench.run(quick: quick)
 print(String(format: "peak RSS of the benchmark process: %.1f MiB", PeakRSS.mebibytes()))
