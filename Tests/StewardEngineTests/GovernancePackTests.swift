@@ -208,13 +208,16 @@ import Testing
       }
       let outcomes = try ExampleRunner().run(plugin)
       let failed = outcomes.filter { !$0.passed }
-      #expect(failed.isEmpty, "\(failed.map { "\($0.check) #\($0.example) \($0.variant): \($0.actual)" })")
+      #expect(
+        failed.isEmpty, "\(failed.map { "\($0.check) #\($0.example) \($0.variant): \($0.actual)" })"
+      )
     }
   }
 
   /// The schema uses only the keywords Steward's validator supports.
   @Test func modelCardSchemaUsesOnlySupportedKeywords() throws {
-    let data = try Data(contentsOf: Self.root.appendingPathComponent("schemas/model-card.schema.json"))
+    let data = try Data(
+      contentsOf: Self.root.appendingPathComponent("schemas/model-card.schema.json"))
     let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
     let allowed: Set<String> = [
