@@ -1,138 +1,604 @@
 -- ML governance checks over model cards: the rules StreamRec learnt from the
 -- audit of a contractor-built ad model (evaluated on its training data, no
 -- fairness audit, no monitoring, a training-serving skew that cost ~20 %).
+--
+-- The card format is documented field by field in docs/model-card.md: the
+-- Model Card Toolkit's sections (model_details, model_parameters,
+-- quantitative_analysis, considerations) with Steward's governance fields
+-- beside them (owner, stage, training, evaluation, fairness, monitoring, code).
+-- Playbooks/deployment-gate.yaml runs these checks.
 local p = steward.plugin{
   name = "ml-governance",
-  version = "0.1.0",
-  description = "Model-card checks: ownership, validation split, fairness, monitoring, versioning.",
+  version = "0.2.0",
+  description = "Deployment-gate checks over model cards: ownership, held-out evaluation, "
+    .. "fairness (four-fifths rule, equal opportunity), four-layer monitoring, "
+    .. "training-serving skew, versioned and tested code, reproducible training.",
 }
+
+---------------------------------------------------------------------------
+-- Small helpers shared by the checks below.
+---------------------------------------------------------------------------
+
+local function result(status, at, message, evidence)
+  return { status = status, at = at, message = message, evidence = evidence }
+end
+
+local function text(v)
+  return type(v) == "string" and v ~= ""
+end
+
+-- Keys of a map in byte order: Lua's `pairs` has no order, and a check must
+-- report the same finding on every run.
+local function sorted_keys(t)
+  local keys = {}
+  if type(t) == "table" then
+    for k in pairs(t) do
+      if type(k) == "string" then keys[#keys + 1] = k end
+    end
+  end
+  table.sort(keys)
+  return keys
+end
+
+local function is_empty(t)
+  return type(t) ~= "table" or next(t) == nil
+end
+
+-- Split names that mean "scored on the data it was fitted on".
+local TRAINING_SPLITS = { train = true, training = true, ["in-sample"] = true, fit = true }
+
+local function is_training_split(name)
+  return type(name) == "string" and TRAINING_SPLITS[string.lower(name)] == true
+end
+
+-- Stages where the model serves real traffic.
+local SERVING_STAGES = { canary = true, production = true }
+
+local function serving(card)
+  return SERVING_STAGES[steward.get(card, "stage")] == true
+end
+
+local function fmt_rate(x)
+  return string.format("%.2f", x)
+end
+
+---------------------------------------------------------------------------
+-- Ownership and version
+---------------------------------------------------------------------------
 
 p:check{
   id = "has_owner",
   description = "Every model names the team that answers for it.",
   severity = "high",
+  remediation = "Set `owner` to the team accountable for the model in production.",
   run = function(card)
     local owner = steward.get(card, "owner")
-    if type(owner) ~= "string" or owner == "" then
-      return { status = "fail", message = "the card names no owning team", at = "owner" }
+    if not text(owner) then
+      return result("fail", "owner", "the card names no owning team")
     end
-    return { status = "pass", at = "owner", evidence = { owner = owner } }
+    return result("pass", "owner", "owned by " .. owner, { owner = owner })
   end,
   examples = {
-    { subject = { id = "m1", owner = "recsys" }, expect = "pass" },
+    { subject = { id = "m1", owner = "recsys" }, expect = "pass", at = "owner" },
     { subject = { id = "m2" }, expect = "fail", at = "owner" },
+    { subject = { id = "m3", owner = "" }, expect = "fail", at = "owner" },
   },
 }
 
--- Splits that mean "scored on the data it was fitted on".
-local training_splits = { train = true, training = true, ["in-sample"] = true }
+p:check{
+  id = "model_version",
+  description = "The model has a version name and a release date (Model Card Toolkit model_details.version).",
+  severity = "high",
+  remediation = "Fill `model_details.version.name` and `model_details.version.date` (YYYY-MM-DD).",
+  run = function(card)
+    local name = steward.get(card, "model_details.version.name")
+    if not text(name) then
+      return result("fail", "model_details.version.name", "the model has no version name")
+    end
+    local date = steward.get(card, "model_details.version.date")
+    if not (type(date) == "string" and date:match("^%d%d%d%d%-%d%d%-%d%d$")) then
+      return result("fail", "model_details.version.date",
+        "version " .. name .. " has no release date (YYYY-MM-DD)")
+    end
+    return result("pass", "model_details.version.name", "version " .. name .. " of " .. date,
+      { version = name, date = date })
+  end,
+  examples = {
+    { subject = { model_details = { version = { name = "3.2.0", date = "2025-06-30" } } },
+      expect = "pass", at = "model_details.version.name" },
+    { subject = { model_details = { version = { name = "3.2.0" } } },
+      expect = "fail", at = "model_details.version.date" },
+    { subject = { model_details = { name = "x" } }, expect = "fail", at = "model_details.version.name" },
+  },
+}
 
+---------------------------------------------------------------------------
+-- Held-out evaluation
+---------------------------------------------------------------------------
+
+-- Why: the contractor's ad model reported AUC 0.86 measured on its own
+-- training rows. A metric is only an estimate of live performance when it is
+-- computed on data the model never saw.
 p:check{
   id = "validation_split",
-  description = "The reported metrics come from data the model was not trained on.",
+  description = "A held-out validation split is recorded and is disjoint from the training data.",
   severity = "critical",
+  remediation = "Hold out data the model is not fitted on (by user or by time), record it under "
+    .. "`evaluation.validation`, and state how disjointness was checked.",
   run = function(card)
     local split = steward.get(card, "evaluation.validation.split")
-    if split == nil then
-      return { status = "fail", message = "no validation split is recorded",
-               at = "evaluation.validation.split" }
+    if not text(split) then
+      return result("fail", "evaluation.validation.split", "no validation split is recorded")
     end
-    if training_splits[string.lower(tostring(split))] then
-      return { status = "fail", at = "evaluation.validation.split",
-               message = "the model was evaluated on its training data",
-               evidence = { split = split } }
+    if is_training_split(split) then
+      return result("fail", "evaluation.validation.split",
+        "the model was evaluated on its training data (split \"" .. split .. "\")", { split = split })
     end
-    return { status = "pass", at = "evaluation.validation.split", evidence = { split = split } }
+    local data = steward.get(card, "evaluation.validation.data")
+    local training = steward.get(card, "training.data")
+    if text(data) and data == training then
+      return result("fail", "evaluation.validation.data",
+        "the validation data is the training data (" .. data .. ")", { data = data, training = training })
+    end
+    if steward.get(card, "evaluation.validation.disjoint_from_training") ~= true then
+      return result("fail", "evaluation.validation.disjoint_from_training",
+        "split \"" .. split .. "\" is not recorded as disjoint from the training data", { split = split })
+    end
+    return result("pass", "evaluation.validation.split", "held-out split \"" .. split .. "\"",
+      { split = split, data = data })
   end,
   examples = {
-    { subject = { evaluation = { validation = { split = "holdout" } } }, expect = "pass" },
-    { subject = { evaluation = { validation = { split = "train" } } }, expect = "fail",
-      at = "evaluation.validation.split" },
-    { subject = { evaluation = {} }, expect = "fail", at = "evaluation.validation.split" },
+    { subject = { training = { data = "s3://t" },
+                  evaluation = { validation = { split = "holdout", data = "s3://h", disjoint_from_training = true } } },
+      expect = "pass", at = "evaluation.validation.split" },
+    { subject = { evaluation = { validation = { split = "train" } } },
+      expect = "fail", at = "evaluation.validation.split" },
+    { subject = { evaluation = { offline = { metric = "auc" } } },
+      expect = "fail", at = "evaluation.validation.split" },
+    { subject = { training = { data = "s3://t" },
+                  evaluation = { validation = { split = "holdout", data = "s3://t", disjoint_from_training = true } } },
+      expect = "fail", at = "evaluation.validation.data" },
+    { subject = { evaluation = { validation = { split = "holdout" } } },
+      expect = "fail", at = "evaluation.validation.disjoint_from_training" },
   },
 }
 
+-- The held-out splits a card records: the validation split and, if any, a test split.
+local function held_out_splits(card)
+  local names = {}
+  for _, path in ipairs({ "evaluation.validation.split", "evaluation.test.split" }) do
+    local name = steward.get(card, path)
+    if text(name) and not is_training_split(name) then names[name] = true end
+  end
+  return names
+end
+
+p:check{
+  id = "offline_metrics_held_out",
+  description = "The headline offline metric was computed on a recorded held-out split, not on training data.",
+  severity = "high",
+  remediation = "Recompute the offline metric on the validation (or test) split and set "
+    .. "`evaluation.offline.computed_on` to that split's name.",
+  run = function(card)
+    local held_out = held_out_splits(card)
+    -- With no held-out split there is nothing to compare against, and
+    -- validation_split already reports the cause: one finding, not two.
+    if next(held_out) == nil then
+      return result("skip", "evaluation.validation",
+        "no held-out split is recorded (validation_split reports it)")
+    end
+    local on = steward.get(card, "evaluation.offline.computed_on")
+    if not text(on) then
+      return result("fail", "evaluation.offline", "the offline metric does not say which data it was computed on")
+    end
+    if is_training_split(on) then
+      return result("fail", "evaluation.offline.computed_on",
+        "the offline metric was computed on training data (\"" .. on .. "\")", { computed_on = on })
+    end
+    if not held_out[on] then
+      return result("fail", "evaluation.offline.computed_on",
+        "the offline metric was computed on \"" .. on .. "\", which is not a recorded held-out split",
+        { computed_on = on, held_out = sorted_keys(held_out) })
+    end
+    return result("pass", "evaluation.offline.computed_on", "computed on held-out split \"" .. on .. "\"",
+      { computed_on = on })
+  end,
+  examples = {
+    { subject = { evaluation = { validation = { split = "holdout" }, offline = { computed_on = "holdout" } } },
+      expect = "pass", at = "evaluation.offline.computed_on" },
+    { subject = { evaluation = { validation = { split = "holdout" }, test = { split = "test" },
+                                 offline = { computed_on = "test" } } },
+      expect = "pass", at = "evaluation.offline.computed_on" },
+    { subject = { evaluation = { validation = { split = "holdout" }, offline = { computed_on = "train" } } },
+      expect = "fail", at = "evaluation.offline.computed_on" },
+    { subject = { evaluation = { validation = { split = "holdout" }, offline = { computed_on = "dev" } } },
+      expect = "fail", at = "evaluation.offline.computed_on" },
+    { subject = { evaluation = { validation = { split = "holdout" }, offline = { value = 0.8 } } },
+      expect = "fail", at = "evaluation.offline" },
+    { subject = { evaluation = { validation = { split = "train" }, offline = { computed_on = "train" } } },
+      expect = "skip", at = "evaluation.validation" },
+  },
+}
+
+---------------------------------------------------------------------------
+-- Fairness (REFERENCE §4)
+---------------------------------------------------------------------------
+
+-- The groups of one protected attribute whose `field` (selection_rates or
+-- true_positive_rates) is recorded, in byte order, with their rates.
+local function group_rates(attribute, field)
+  local rates = steward.get(attribute, field)
+  local groups, values = {}, {}
+  for _, g in ipairs(sorted_keys(rates)) do
+    if type(rates[g]) == "number" then
+      groups[#groups + 1] = g
+      values[#values + 1] = rates[g]
+    end
+  end
+  return groups, values
+end
+
+local function extreme(groups, values)
+  local lo, hi = 1, 1
+  for i = 2, #values do
+    if values[i] < values[lo] then lo = i end
+    if values[i] > values[hi] then hi = i end
+  end
+  return groups[lo], values[lo], groups[hi], values[hi]
+end
+
+-- Shared by both fairness checks: the audit must exist before its numbers mean anything.
+local function audit_attributes(card)
+  if steward.get(card, "fairness.audited") ~= true then
+    return nil, result("fail", "fairness.audited", "no fairness audit is recorded")
+  end
+  local attributes = steward.get(card, "fairness.attributes")
+  if #sorted_keys(attributes) == 0 then
+    return nil, result("fail", "fairness.attributes", "the fairness audit names no protected attribute")
+  end
+  return attributes
+end
+
+-- Four-fifths rule (29 CFR §1607.4(D)): a group whose selection rate is
+-- below 0.8 of the highest group's shows adverse impact. It is a rule of
+-- thumb, not a legal definition; `min_ratio` can be raised, never read as proof.
 p:check{
   id = "fairness_audit",
-  description = "A fairness audit ran and the disparate-impact ratio clears the four-fifths rule.",
+  description = "A fairness audit is recorded and, for each protected attribute, the groups' selection "
+    .. "rates pass the four-fifths rule (lowest ÷ highest ≥ min_ratio).",
   severity = "high",
+  remediation = "Audit selection rates per group for every protected attribute; where a group falls "
+    .. "below four fifths of the best-treated group, fix the cause (thresholds, data) before shipping.",
   params = {
     min_ratio = { type = "number", default = 0.8,
-                  description = "lowest acceptable selection-rate ratio between groups" },
+                  description = "lowest acceptable selection-rate ratio between groups (four-fifths rule)" },
+  },
+  run = function(card, params)
+    local attributes, missing = audit_attributes(card)
+    if not attributes then return missing end
+    local checked, failures, first_at = {}, {}, nil
+    for _, name in ipairs(sorted_keys(attributes)) do
+      local base = "fairness.attributes." .. name .. ".selection_rates"
+      local groups, rates = group_rates(attributes[name], "selection_rates")
+      if #rates < 2 then
+        return result("fail", base, "attribute " .. name .. " has fewer than two groups with a selection rate")
+      end
+      local ratio = steward.stats.disparate_impact(rates)
+      if ratio == nil then
+        return result("fail", base, "attribute " .. name .. ": every group's selection rate is zero")
+      end
+      local low, low_rate, high, high_rate = extreme(groups, rates)
+      checked[#checked + 1] = { attribute = name, ratio = ratio, lowest = low, highest = high }
+      if ratio < params.min_ratio then
+        -- Name every group under the line, not only the lowest.
+        local below = {}
+        for i, g in ipairs(groups) do
+          if rates[i] / high_rate < params.min_ratio then below[#below + 1] = g end
+        end
+        failures[#failures + 1] = string.format(
+          "%s: selection rate of %s (%s) is %.2f of %s (%s), below %.2f; groups under the line: %s",
+          name, low, fmt_rate(low_rate), ratio, high, fmt_rate(high_rate), params.min_ratio,
+          table.concat(below, ", "))
+        checked[#checked].below = below
+        first_at = first_at or (base .. "." .. low)
+      end
+    end
+    local evidence = { attributes = checked, min_ratio = params.min_ratio }
+    if #failures > 0 then
+      return result("fail", first_at, "four-fifths rule fails for " .. table.concat(failures, "; "), evidence)
+    end
+    return result("pass", "fairness.attributes",
+      string.format("%d attribute(s) pass the four-fifths rule", #checked), evidence)
+  end,
+  examples = {
+    { subject = { fairness = { audited = true, attributes = {
+        language = { selection_rates = { en = 0.31, es = 0.29 } },
+        region = { selection_rates = { eu = 0.30, na = 0.31 } } } } },
+      expect = "pass", at = "fairness.attributes" },
+    -- 0.66 / 0.92 = 0.72 < 0.8: hi is the lowest group, es is also under the line.
+    { subject = { fairness = { audited = true, attributes = {
+        language = { selection_rates = { en = 0.92, es = 0.70, hi = 0.66 } },
+        region = { selection_rates = { eu = 0.90, na = 0.89 } } } } },
+      expect = "fail", at = "fairness.attributes.language.selection_rates.hi" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { selection_rates = { en = 0.92, es = 0.70 } } } } },
+      params = { min_ratio = 0.7 }, expect = "pass" },
+    { subject = { fairness = { audited = false } }, expect = "fail", at = "fairness.audited" },
+    { subject = { owner = "ads" }, expect = "fail", at = "fairness.audited" },
+    { subject = { fairness = { audited = true, attributes = { language = { selection_rates = { en = 0.5 } } } } },
+      expect = "fail", at = "fairness.attributes.language.selection_rates" },
+  },
+}
+
+-- Equal opportunity (Hardt, Price & Srebro 2016; Fairlearn's
+-- equal_opportunity_difference): the true-positive rate, among the cases
+-- that deserve the favourable outcome, should not depend on the group.
+p:check{
+  id = "equal_opportunity",
+  description = "For each audited attribute, the largest gap between the groups' true-positive rates "
+    .. "(equal-opportunity difference) is within max_difference.",
+  severity = "high",
+  remediation = "Record true-positive rates per group; where the gap is too wide, recalibrate per group "
+    .. "or collect more positive examples for the worst-served group.",
+  params = {
+    max_difference = { type = "number", default = 0.1,
+                       description = "largest accepted gap between the groups' true-positive rates" },
   },
   run = function(card, params)
     if steward.get(card, "fairness.audited") ~= true then
-      return { status = "fail", message = "no fairness audit is recorded", at = "fairness.audited" }
+      -- fairness_audit reports the missing audit; one finding, not two.
+      return result("skip", "fairness", "no fairness audit is recorded (fairness_audit reports it)")
     end
-    local ratio = steward.get(card, "fairness.disparate_impact")
-    if type(ratio) ~= "number" then
-      return { status = "fail", message = "the audit reports no disparate-impact ratio",
-               at = "fairness.disparate_impact" }
+    local attributes, missing = audit_attributes(card)
+    if not attributes then return missing end
+    local checked = {}
+    for _, name in ipairs(sorted_keys(attributes)) do
+      local base = "fairness.attributes." .. name .. ".true_positive_rates"
+      local groups, tprs = group_rates(attributes[name], "true_positive_rates")
+      if #tprs < 2 then
+        return result("fail", "fairness.attributes." .. name,
+          "attribute " .. name .. " records no true-positive rates for two or more groups")
+      end
+      local gap = steward.stats.equal_opportunity_difference(tprs)
+      local low, low_tpr, high, high_tpr = extreme(groups, tprs)
+      checked[#checked + 1] = { attribute = name, difference = gap, lowest = low, highest = high }
+      if gap > params.max_difference then
+        return result("fail", base .. "." .. low, string.format(
+          "%s: true-positive rate of %s (%s) is %.2f below %s (%s), more than %.2f",
+          name, low, fmt_rate(low_tpr), gap, high, fmt_rate(high_tpr), params.max_difference),
+          { attributes = checked, max_difference = params.max_difference })
+      end
     end
-    if ratio < params.min_ratio then
-      return { status = "fail", at = "fairness.disparate_impact",
-               message = string.format("disparate impact %.2f is below %.2f", ratio, params.min_ratio),
-               evidence = { ratio = ratio, min_ratio = params.min_ratio } }
-    end
-    return { status = "pass", at = "fairness.disparate_impact", evidence = { ratio = ratio } }
+    return result("pass", "fairness.attributes",
+      string.format("%d attribute(s) within %.2f", #checked, params.max_difference),
+      { attributes = checked, max_difference = params.max_difference })
   end,
   examples = {
-    { subject = { fairness = { audited = true, disparate_impact = 0.91 } }, expect = "pass" },
-    { subject = { fairness = { audited = true, disparate_impact = 0.62 } }, expect = "fail",
-      at = "fairness.disparate_impact" },
-    { subject = { fairness = { audited = false } }, expect = "fail", at = "fairness.audited" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.82, es = 0.74, pt = 0.79 } } } } },
+      expect = "pass", at = "fairness.attributes" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.90, es = 0.70 } } } } },
+      expect = "fail", at = "fairness.attributes.language.true_positive_rates.es" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.90, es = 0.70 } } } } },
+      params = { max_difference = 0.25 }, expect = "pass" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { selection_rates = { en = 0.3, es = 0.3 } } } } },
+      expect = "fail", at = "fairness.attributes.language" },
+    { subject = { fairness = { audited = false } }, expect = "skip", at = "fairness" },
   },
 }
 
+---------------------------------------------------------------------------
+-- Monitoring on four layers
+---------------------------------------------------------------------------
+
+-- A model can be healthy while the business metric it serves sinks, or
+-- the opposite; watching one layer misses the others. Each layer needs
+-- someone who answers the alert, or the alert is noise.
 p:check{
   id = "monitoring",
-  description = "A model in production is monitored, with at least one alert.",
+  description = "A serving model is monitored on the business, model, data and system layers, each "
+    .. "with an owner, at least one metric and an alerting channel.",
   severity = "high",
-  run = function(card)
-    if steward.get(card, "stage") ~= "production" then
-      return { status = "skip", message = "not in production", at = "stage" }
+  remediation = "Under `monitoring`, give each layer an owner, the metrics watched and "
+    .. "`alerting.channel` (where alerts go).",
+  params = {
+    layers = { type = "list", default = { "business", "model", "data", "system" },
+               description = "the layers every serving model must monitor" },
+  },
+  run = function(card, params)
+    if not serving(card) then
+      return result("skip", "stage", "not serving traffic (stage is not canary or production)")
     end
-    if steward.get(card, "monitoring.enabled") ~= true then
-      return { status = "fail", message = "production model without monitoring",
-               at = "monitoring.enabled" }
+    local monitoring = steward.get(card, "monitoring")
+    if is_empty(monitoring) then
+      return result("fail", "monitoring", "a serving model with no monitoring at all")
     end
-    return { status = "pass", at = "monitoring.enabled" }
+    local gaps, first_at = {}, nil
+    for _, layer in ipairs(params.layers) do
+      local base = "monitoring." .. layer
+      local missing = {}
+      if steward.get(card, base) == nil then
+        missing[1] = "the layer"
+      else
+        if not text(steward.get(card, base .. ".owner")) then missing[#missing + 1] = "owner" end
+        if is_empty(steward.get(card, base .. ".metrics")) then missing[#missing + 1] = "metrics" end
+        if not text(steward.get(card, base .. ".alerting.channel")) then missing[#missing + 1] = "alerting" end
+      end
+      if #missing > 0 then
+        gaps[#gaps + 1] = layer .. " (" .. table.concat(missing, ", ") .. ")"
+        first_at = first_at or base
+      end
+    end
+    if #gaps > 0 then
+      return result("fail", first_at, "monitoring is incomplete: " .. table.concat(gaps, "; "), { gaps = gaps })
+    end
+    return result("pass", "monitoring", "all " .. #params.layers .. " layers have an owner, metrics and alerting")
   end,
   examples = {
-    { subject = { stage = "production", monitoring = { enabled = true } }, expect = "pass" },
-    { subject = { stage = "production" }, expect = "fail", at = "monitoring.enabled" },
-    { subject = { stage = "staging" }, expect = "skip" },
+    { subject = { stage = "production", monitoring = {
+        business = { owner = "growth", metrics = { "watch_time" }, alerting = { channel = "#growth" } },
+        model = { owner = "recsys", metrics = { "auc" }, alerting = { channel = "#recsys" } },
+        data = { owner = "data-eng", metrics = { "psi" }, alerting = { channel = "#dq" } },
+        system = { owner = "platform", metrics = { "p99_ms" }, alerting = { channel = "pager" } } } },
+      expect = "pass", at = "monitoring" },
+    { subject = { stage = "production", monitoring = {
+        business = { owner = "growth", metrics = { "watch_time" }, alerting = { channel = "#growth" } },
+        model = { owner = "recsys", metrics = { "auc" } } } },
+      expect = "fail", at = "monitoring.model" },
+    { subject = { stage = "canary", monitoring = {
+        model = { owner = "recsys", metrics = { "auc" }, alerting = { channel = "#recsys" } } } },
+      params = { layers = { "model" } }, expect = "pass" },
+    { subject = { stage = "production" }, expect = "fail", at = "monitoring" },
+    { subject = { stage = "staging" }, expect = "skip", at = "stage" },
   },
 }
+
+---------------------------------------------------------------------------
+-- Training-serving skew (ML Test Score Mon3, "the most important and least
+-- implemented test", REFERENCE §1)
+---------------------------------------------------------------------------
 
 p:check{
   id = "training_serving_skew",
-  description = "Online performance is within a tolerance of the offline estimate.",
-  severity = "medium",
+  description = "The online value of the headline metric is within max_gap (relative) of its offline value.",
+  severity = "high",
+  remediation = "Compare the features served online with those used in training (logging at serving "
+    .. "time), fix the divergence, and re-measure online.",
   params = {
-    max_drop = { type = "number", default = 0.05,
-                 description = "largest accepted relative drop from offline to online" },
+    max_gap = { type = "number", default = 0.10,
+                description = "largest accepted |offline − online| ÷ offline" },
   },
   run = function(card, params)
-    local offline = steward.get(card, "evaluation.validation.auc")
-    local online = steward.get(card, "evaluation.online.auc")
-    if type(offline) ~= "number" or type(online) ~= "number" then
-      return { status = "skip", message = "offline and online AUC are not both recorded",
-               at = "evaluation" }
+    local offline = steward.get(card, "evaluation.offline.value")
+    local online = steward.get(card, "evaluation.online.value")
+    if type(online) ~= "number" then
+      if serving(card) then
+        return result("fail", "evaluation.online", "a serving model records no online value of its metric")
+      end
+      return result("skip", "evaluation", "not serving yet: no online metric to compare")
     end
-    local drop = (offline - online) / offline
-    if drop > params.max_drop then
-      return { status = "fail", at = "evaluation.online.auc",
-               message = string.format("online AUC is %.0f%% below offline", drop * 100),
-               evidence = { offline = offline, online = online } }
+    if type(offline) ~= "number" or offline == 0 then
+      return result("fail", "evaluation.offline.value", "no offline value to compare the online one with")
     end
-    return { status = "pass", at = "evaluation.online.auc" }
+    local metric = steward.get(card, "evaluation.offline.metric")
+    local online_metric = steward.get(card, "evaluation.online.metric")
+    if metric ~= online_metric then
+      return result("fail", "evaluation.online.metric", string.format(
+        "offline and online metrics differ (%s vs %s)", tostring(metric), tostring(online_metric)))
+    end
+    local gap = math.abs(offline - online) / math.abs(offline)
+    local evidence = { metric = metric, offline = offline, online = online, gap = gap, max_gap = params.max_gap }
+    local message = string.format("online %s %.3f vs offline %.3f: a %.0f %% gap", tostring(metric),
+      online, offline, gap * 100)
+    if gap > params.max_gap then
+      return result("fail", "evaluation.online.value",
+        message .. string.format(", above %.0f %%", params.max_gap * 100), evidence)
+    end
+    return result("pass", "evaluation.online.value", message, evidence)
   end,
   examples = {
-    { subject = { evaluation = { validation = { auc = 0.80 }, online = { auc = 0.64 } } },
-      expect = "fail", at = "evaluation.online.auc" },
-    { subject = { evaluation = { validation = { auc = 0.80 }, online = { auc = 0.79 } } },
-      expect = "pass" },
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.86 },
+                                                      online = { metric = "auc", value = 0.69 } } },
+      expect = "fail", at = "evaluation.online.value" },
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.81 },
+                                                      online = { metric = "auc", value = 0.79 } } },
+      expect = "pass", at = "evaluation.online.value" },
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.86 },
+                                                      online = { metric = "auc", value = 0.69 } } },
+      params = { max_gap = 0.25 }, expect = "pass" },
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.81 },
+                                                      online = { metric = "ndcg", value = 0.79 } } },
+      expect = "fail", at = "evaluation.online.metric" },
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.81 } } },
+      expect = "fail", at = "evaluation.online" },
+    { subject = { stage = "staging", evaluation = { offline = { metric = "auc", value = 0.81 } } },
+      expect = "skip", at = "evaluation" },
+  },
+}
+
+---------------------------------------------------------------------------
+-- Engineering: versioned, tested, reproducible (ML Test Score I1, I2, I3)
+---------------------------------------------------------------------------
+
+p:check{
+  id = "code_versioned",
+  description = "The training and serving code is in version control, pinned to a commit.",
+  severity = "high",
+  remediation = "Record `code.repository` and the `code.commit` the model was built from.",
+  run = function(card)
+    if not text(steward.get(card, "code.repository")) then
+      return result("fail", "code.repository", "no code repository is recorded")
+    end
+    local commit = steward.get(card, "code.commit")
+    if not (type(commit) == "string" and #commit >= 7 and commit:match("^%x+$")) then
+      return result("fail", "code.commit", "no commit hash (7 to 40 hex digits) is recorded")
+    end
+    return result("pass", "code.commit", "built from " .. commit, { commit = commit })
+  end,
+  examples = {
+    { subject = { code = { repository = "git@x:r.git", commit = "8f3c2a1d" } }, expect = "pass", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = "main" } }, expect = "fail", at = "code.commit" },
+    { subject = { code = { commit = "8f3c2a1d" } }, expect = "fail", at = "code.repository" },
+  },
+}
+
+p:check{
+  id = "code_tested",
+  description = "The model code has unit tests that run in CI.",
+  severity = "high",
+  remediation = "Add unit tests for feature and model code (ML Test Score D7, I2), run them in CI "
+    .. "and record `code.tests.ci`.",
+  run = function(card)
+    if steward.get(card, "code.tests.unit") ~= true then
+      return result("fail", "code.tests.unit", "the code has no unit tests")
+    end
+    if not text(steward.get(card, "code.tests.ci")) then
+      return result("fail", "code.tests.ci", "the tests do not run in CI")
+    end
+    return result("pass", "code.tests", "unit tests run in CI",
+      { integration = steward.get(card, "code.tests.integration") == true })
+  end,
+  examples = {
+    { subject = { code = { tests = { unit = true, ci = "https://ci/x" } } }, expect = "pass", at = "code.tests" },
+    { subject = { code = { tests = { unit = true } } }, expect = "fail", at = "code.tests.ci" },
+    { subject = { code = {} }, expect = "fail", at = "code.tests.unit" },
+  },
+}
+
+p:check{
+  id = "training_reproducible",
+  description = "Training can be re-run to the same model: seed, pinned environment, data snapshot "
+    .. "and pipeline are recorded.",
+  severity = "high",
+  remediation = "Record under `training.reproducibility` the seed, a pinned environment (image digest "
+    .. "or lock file), an immutable data snapshot and the pipeline that trains the model.",
+  params = {
+    fields = { type = "list", default = { "seed", "environment", "data_snapshot", "pipeline" },
+               description = "what training.reproducibility must record" },
+  },
+  run = function(card, params)
+    local base = "training.reproducibility"
+    if is_empty(steward.get(card, base)) then
+      return result("fail", base, "nothing records how to reproduce training")
+    end
+    for _, field in ipairs(params.fields) do
+      local v = steward.get(card, base .. "." .. field)
+      if v == nil or v == "" then
+        return result("fail", base, "training.reproducibility records no " .. field, { missing = field })
+      end
+    end
+    return result("pass", base, "seed, environment, data snapshot and pipeline are recorded")
+  end,
+  examples = {
+    { subject = { training = { reproducibility = { seed = 7, environment = "img@sha256:ab",
+                                                   data_snapshot = "s3://snap", pipeline = "make train" } } },
+      expect = "pass", at = "training.reproducibility" },
+    { subject = { training = { reproducibility = { seed = 7, environment = "img@sha256:ab" } } },
+      expect = "fail", at = "training.reproducibility" },
+    { subject = { training = { data = "s3://t" } }, expect = "fail", at = "training.reproducibility" },
   },
 }
 

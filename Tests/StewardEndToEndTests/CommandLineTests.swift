@@ -21,7 +21,7 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("ok  Playbooks/deployment-gate.yaml  audit playbook deployment-gate"))
     #expect(
-      r.stdout.contains("ok  Plugins/ml-governance.lua  plugin ml-governance 0.1.0 (5 checks)"))
+      r.stdout.contains("ok  Plugins/ml-governance.lua  plugin ml-governance 0.2.0 (11 checks)"))
   }
 
   @Test func badPlaybookIsExitTwoWithItsMark() throws {
