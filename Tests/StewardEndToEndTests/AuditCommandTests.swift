@@ -107,3 +107,21 @@ import Testing
     #expect(again.status == 2)
   }
 }
+
+@Suite struct SubjectSchemaCommandTests {
+  @Test func aCardOutsideTheSchemaIsExitTwoAtItsField() throws {
+    let card = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent("Examples/streamrec/models/churn.yaml"),
+      encoding: .utf8)
+    let broken = card.replacingOccurrences(of: "\nstage: ", with: "\nstage: prod-")
+    #expect(broken != card)
+    let dir = try StewardBinary.scratch(["models/churn.yaml": broken])
+    let gate = StewardBinary.packageRoot.appendingPathComponent("Playbooks/deployment-gate.yaml").path
+    let r = try StewardBinary.run(["run", gate, "--input", "models=models", "--format", "json"], in: dir)
+    #expect(r.status == 2)
+    #expect(r.stdout.isEmpty)
+    #expect(r.stderr.contains("models/churn.yaml:"))
+    #expect(r.stderr.contains("stage: must be one of"))
+    #expect(r.stderr.contains("[J010]"))
+  }
+}
