@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// Deterministic synthetic model cards, the shape the audits read: about 15
@@ -44,9 +45,59 @@ enum BenchData {
     """
   }
 
-  /// One card file for the gate benchmark, in the shipped model-card format.
+  /// One card file for the gate benchmark, in the shipped model-card format
+  /// (docs/model-card.md, about 90 nodes), varied so that some cards fail:
+  /// every 7th is scored on training data, every 11th fails the four-fifths
+  /// rule, every 13th has no system-layer monitoring, every 5th is in staging,
+  /// and online AUC drifts up to 14 % below offline.
   static func gateCardYAML(_ i: Int) -> String {
-    modelCardYAML(i)
+    let split = i % 7 == 0 ? "train" : "holdout"
+    let hi = i % 11 == 0 ? 0.20 : 0.29
+    let stage = i % 5 == 0 ? "staging" : "production"
+    let offline = 0.80 + Double(i % 10) / 100
+    let online = offline * (1 - Double(i % 15) / 100)
+    let systemLayer =
+      i % 13 == 0 ? "" : "\n  system: {owner: ml-platform, metrics: [p99_ms], alerting: {channel: pager}}"
+    return """
+      id: model-\(i)
+      owner: team-\(i % 9)
+      stage: \(stage)
+      model_details:
+        name: Generated model \(i)
+        owners: [{name: team-\(i % 9), contact: team-\(i % 9)@streamrec.example}]
+        version: {name: "1.\(i % 10).\(i % 4)", date: "2025-0\(1 + i % 9)-1\(i % 10)"}
+      considerations:
+        use_cases: [{description: rank titles for row \(i % 20)}]
+      training:
+        data: s3://streamrec/gen/\(i)/train
+        reproducibility:
+          seed: \(1000 + i)
+          environment: registry.streamrec.example/gen@sha256:\(String(i, radix: 16))
+          data_snapshot: s3://streamrec/gen/\(i)/train@v1
+          pipeline: airflow dag gen_\(i % 12)
+      evaluation:
+        validation: {split: \(split), data: "s3://streamrec/gen/\(i)/holdout", disjoint_from_training: true}
+        offline: {metric: auc, value: \(offline), computed_on: \(split)}
+        online: {metric: auc, value: \(String(format: "%.4f", online))}
+      fairness:
+        audited: true
+        attributes:
+          language:
+            selection_rates: {en: 0.31, es: 0.29, pt: 0.28, hi: \(hi)}
+            true_positive_rates: {en: 0.74, es: 0.71, pt: 0.70, hi: 0.72}
+          region:
+            selection_rates: {na: 0.31, eu: 0.30, latam: 0.28}
+            true_positive_rates: {na: 0.74, eu: 0.73, latam: 0.69}
+      monitoring:
+        business: {owner: growth, metrics: [watch_time], alerting: {channel: "#growth"}}
+        model: {owner: team-\(i % 9), metrics: [online_auc], alerting: {channel: "#models"}}
+        data: {owner: data-eng, metrics: [psi, null_rate], alerting: {channel: "#dq"}}\(systemLayer)
+      code:
+        repository: https://git.streamrec.example/gen/\(i % 12)
+        commit: "\(String(format: "%08x", 0x1000_0000 + i * 7919))"
+        tests: {unit: true, integration: \(i % 3 == 0), ci: https://ci.streamrec.example/gen/\(i % 12)}
+
+      """
   }
 
   /// `count` cards as one multi-document YAML stream.

@@ -18,7 +18,8 @@ enum GateBench {
     let bench = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let steward = bench.deletingLastPathComponent().appendingPathComponent("steward").path
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-gate-\(getpid())")
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let keep = ProcessInfo.processInfo.environment["STEWARD_BENCH_KEEP"] != nil
+    defer { if !keep { try? FileManager.default.removeItem(at: dir) } }
     do {
       try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
       for i in 0..<count {
@@ -31,10 +32,12 @@ enum GateBench {
     }
     let playbook = root.appendingPathComponent("Playbooks/deployment-gate.yaml").path
     let script = root.appendingPathComponent("Benchmarks/python/deployment_gate.py").path
+    let report = dir.path + "-report.json"
+    defer { try? FileManager.default.removeItem(atPath: report) }
     let ours = (0..<3).compactMap { _ in
       Child.run(
         steward,
-        ["run", playbook, "--input", "models=\(dir.path)", "--format", "json", "--output", "/dev/null"],
+        ["run", playbook, "--input", "models=\(dir.path)", "--format", "json", "--output", report],
         directory: root.path)
     }
     guard let best = ours.min(by: { $0.seconds < $1.seconds }) else {
@@ -46,7 +49,18 @@ enum GateBench {
       String(
         format: "gate: %d cards x %d checks, steward run  %.3f s  %.0f cards/s  peak RSS %.0f MB  (exit %d; best of 3; targets < 0.5 s, < 300 MB)",
         count, checks, best.seconds, Double(count) / best.seconds, best.peakMB, best.status))
-    guard let python = Child.run("/usr/bin/env", ["python3", script, dir.path], directory: root.path)
+    print("gate: steward counts   \(summary(of: report))")
+    if best.status > 1 {
+      let errors = dir.appendingPathComponent("steward.err").path
+      _ = Child.run(
+        steward, ["run", playbook, "--input", "models=\(dir.path)"], directory: root.path,
+        stderr: errors)
+      print("gate: steward failed:\n" + ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").prefix(2000))
+    }
+    let pythonOut = dir.appendingPathComponent("python.txt").path
+    guard
+      let python = Child.run(
+        "/usr/bin/env", ["python3", script, dir.path], directory: root.path, stdout: pythonOut)
     else {
       print("gate: python3 not found; the comparison needs PyYAML with libyaml")
       return
@@ -55,7 +69,24 @@ enum GateBench {
       String(
         format: "gate: python3 PyYAML CSafeLoader, same rules  %.3f s  %.0f cards/s  peak RSS %.0f MB  (exit %d)",
         python.seconds, Double(count) / python.seconds, python.peakMB, python.status))
+    let pythonCounts = (try? String(contentsOfFile: pythonOut, encoding: .utf8)) ?? ""
+    if python.status != 0 {
+      let errors = dir.appendingPathComponent("python.err").path
+      _ = Child.run("/usr/bin/env", ["python3", script, dir.path], directory: root.path, stderr: errors)
+      print("gate: python failed:\n" + ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").prefix(2000))
+    }
+    print("gate: python counts    \(pythonCounts.trimmingCharacters(in: .whitespacesAndNewlines))")
     print(String(format: "gate: steward is %.1fx the Python script (target >= 20x)", python.seconds / best.seconds))
+  }
+
+  /// "pass=N fail=N skip=N" from steward's JSON report, to compare with the
+  /// Python script's verdicts on the same cards.
+  static func summary(of report: String) -> String {
+    guard let data = FileManager.default.contents(atPath: report),
+      let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let summary = json["summary"] as? [String: Any]
+    else { return "(no report)" }
+    return ["pass", "fail", "skip"].map { "\($0)=\(summary[$0] ?? 0)" }.joined(separator: " ")
   }
 
   static func countChecks(_ playbook: String) -> Int {
@@ -76,11 +107,15 @@ enum Child {
     var status: Int32
   }
 
-  static func run(_ path: String, _ arguments: [String], directory: String) -> Outcome? {
+  static func run(
+    _ path: String, _ arguments: [String], directory: String, stdout: String = "/dev/null",
+    stderr: String = "/dev/null"
+  ) -> Outcome? {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let previous = FileManager.default.currentDirectoryPath
     FileManager.default.changeCurrentDirectoryPath(directory)
     defer { FileManager.default.changeCurrentDirectoryPath(previous) }

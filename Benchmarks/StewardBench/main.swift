@@ -1,11 +1,16 @@
-// Release-mode benchmarks, one command: `scripts/bench` (or `--quick`).
-// Figures are printed, never asserted: speed targets live here, not in tests.
+// Release-mode benchmarks, one command: `scripts/bench [--quick] [yaml|lua|startup|gate]…`
+// (all four by default). Figures are printed, never asserted: speed targets
+// live here, not in tests.
 import Foundation
 
-let quick = CommandLine.arguments.contains("--quick")
+let arguments = CommandLine.arguments.dropFirst()
+let quick = arguments.contains("--quick")
+let chosen = Set(arguments.filter { !$0.hasPrefix("--") })
+func wanted(_ name: String) -> Bool { chosen.isEmpty || chosen.contains(name) }
+
 print("steward benchmarks (\(quick ? "quick" : "full"); release build expected)")
-YAMLBench.run(quick: quick)
-LuaBench.run(quick: quick)
-StartupBench.run(quick: quick)
-GateBench.run(quick: quick)
+if wanted("yaml") { YAMLBench.run(quick: quick) }
+if wanted("lua") { LuaBench.run(quick: quick) }
+if wanted("startup") { StartupBench.run(quick: quick) }
+if wanted("gate") { GateBench.run(quick: quick) }
 print(String(format: "peak RSS of the benchmark process: %.1f MiB", PeakRSS.mebibytes()))

@@ -18,10 +18,17 @@ enum Output {
 
 /// Prints any error as `file:line:column: error: …` with the source line.
 enum Diagnostics {
+  /// Enough to act on; ten thousand broken cards should not scroll for a minute.
+  static let limit = 50
+
   static func print(_ error: any Error, file: String) {
     var renderer = DiagnosticRenderer()
-    for diagnostic in Validator.diagnostics(of: error, file: file) {
+    let all = Validator.diagnostics(of: error, file: file)
+    for diagnostic in all.prefix(limit) {
       Console.error(renderer.render(diagnostic))
+    }
+    if all.count > limit {
+      Console.error("… and \(all.count - limit) more problems (\(all.count) in all)")
     }
   }
 }
