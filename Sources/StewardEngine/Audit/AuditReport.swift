@@ -40,4 +40,10 @@ public struct AuditReport: Sendable {
   public func results(for subject: String) -> [CheckResult] {
     results.filter { $0.subjectID == subject }
   }
+
+  /// Results grouped by subject id in one pass, for reporters that walk every
+  /// subject (filtering per subject would be quadratic at 10,000 cards).
+  public var resultsBySubject: [String: [CheckResult]] {
+    Dictionary(grouping: results, by: \.subjectID)
+  }
 }

@@ -16,8 +16,9 @@ public struct JUnitReporter: AuditReporter {
     xml +=
       #"<testsuites name="\#(escape(report.playbookName))" tests="\#(report.results.count)" failures="\#(c[.fail] ?? 0)" errors="\#(c[.error] ?? 0)" skipped="\#((c[.skip] ?? 0) + (c[.waived] ?? 0))" time="\#(seconds(report.duration))">"#
       + "\n"
+    let grouped = report.resultsBySubject
     for subject in report.subjects {
-      let results = report.results(for: subject.id)
+      let results = grouped[subject.id] ?? []
       let failures = results.filter { $0.status == .fail }.count
       let errors = results.filter { $0.status == .error }.count
       let skipped = results.filter { $0.status == .skip || $0.status == .waived }.count

@@ -29,9 +29,10 @@ public struct TextReporter: AuditReporter {
 
   public func render(_ report: AuditReport) -> String {
     var lines: [String] = ["\(report.playbookTitle) (\(report.playbookName))", ""]
+    let grouped = report.resultsBySubject
     for subject in report.subjects {
       lines.append(paint(subject.id, "1") + "  \(subject.file)")
-      for r in report.results(for: subject.id) {
+      for r in grouped[subject.id] ?? [] {
         var line =
           "  \(label(r.status)) \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.checkID)"
         if r.status != .pass { line += ": \(r.displayMessage)" }

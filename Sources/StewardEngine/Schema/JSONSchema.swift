@@ -36,6 +36,7 @@ public struct JSONSchema: Sendable {
   public init(path: String, root: Value) throws {
     self.root = root
     self.path = path
+    storage = CompiledSchema(root)
     var problems: [Diagnostic] = []
     var pending: [Value] = [root]
     while let schema = pending.popLast() {
@@ -93,117 +94,208 @@ public struct JSONSchema: Sendable {
   /// (or of the map that lacks a required key).
   public func violations(of document: Value) -> [Diagnostic] {
     var found: [Diagnostic] = []
-    check(document, against: root, at: "", into: &found, depth: 0)
+    var path: [String] = []
+    compiled.check(document, path: &path, into: &found, depth: 0)
     return found
   }
 
-  private func check(
-    _ value: Value, against schema: Value, at path: String, into found: inout [Diagnostic],
-    depth: Int
-  ) {
-    // A $ref cycle in the schema would recurse forever; documents are bounded
-    // by the YAML loader's depth limit, so this bound is never reached by a
-    // legitimate schema.
-    guard depth < 200 else { return }
-    func fail(_ message: String, _ mark: SourceMark = value.mark) {
-      let place = path.isEmpty ? "the document" : path
-      found.append(Diagnostic(at: mark, code: "J010", "\(place): \(message)"))
+  /// The schema turned into a tree of typed nodes once, so that checking
+  /// 10,000 cards does not look keywords up by name or compile a regular
+  /// expression per field.
+  private var compiled: SchemaNode { storage.root }
+  private let storage: CompiledSchema
+}
+
+/// Holds the compiled tree; immutable once built, so sharing it across the
+/// loading threads is safe.
+final class CompiledSchema: @unchecked Sendable {
+  let root: SchemaNode
+
+  init(_ schema: Value) {
+    var definitions: [String: SchemaNode] = [:]
+    for entry in schema["$defs"]?.map?.entries ?? [] {
+      definitions[entry.key] = SchemaNode()
     }
+    for entry in schema["$defs"]?.map?.entries ?? [] {
+      definitions[entry.key]?.fill(from: entry.value, definitions: definitions)
+    }
+    root = SchemaNode()
+    root.fill(from: schema, definitions: definitions)
+  }
+}
+
+/// One compiled schema (a map of keywords, or `true`/`false`).
+final class SchemaNode {
+  var allowsNothing = false
+  var reference: SchemaNode?
+  var types: [String]?
+  var enumValues: [Value]?
+  var constValue: Value?
+  var minimum: Double?
+  var maximum: Double?
+  var exclusiveMinimum: Double?
+  var exclusiveMaximum: Double?
+  var minLength: Int?
+  var maxLength: Int?
+  var pattern: (text: String, regex: NSRegularExpression)?
+  var minItems: Int?
+  var maxItems: Int?
+  var items: SchemaNode?
+  var required: [String] = []
+  var properties: [String: SchemaNode] = [:]
+  var additionalProperties: SchemaNode?
+  var closed = false
+  var allOf: [SchemaNode] = []
+  var anyOf: [SchemaNode] = []
+  var oneOf: [SchemaNode] = []
+
+  func fill(from schema: Value, definitions: [String: SchemaNode]) {
     if let b = schema.bool {
-      if !b { fail("no value is allowed here") }
+      allowsNothing = !b
       return
     }
     guard let s = schema.map else { return }
+    if let r = s["$ref"]?.string, r.hasPrefix("#/$defs/") {
+      reference = definitions[String(r.dropFirst("#/$defs/".count))]
+    }
+    if let t = s["type"] {
+      if let list = t.list {
+        types = list.compactMap(\.string)
+      } else if let name = t.string {
+        types = [name]
+      }
+    }
+    enumValues = s["enum"]?.list
+    constValue = s["const"]
+    minimum = s["minimum"]?.number
+    maximum = s["maximum"]?.number
+    exclusiveMinimum = s["exclusiveMinimum"]?.number
+    exclusiveMaximum = s["exclusiveMaximum"]?.number
+    minLength = Self.integer(s["minLength"])
+    maxLength = Self.integer(s["maxLength"])
+    minItems = Self.integer(s["minItems"])
+    maxItems = Self.integer(s["maxItems"])
+    if let p = s["pattern"]?.string, let regex = try? NSRegularExpression(pattern: p) {
+      pattern = (p, regex)
+    }
+    if let v = s["items"] { items = Self.compile(v, definitions) }
+    required = s["required"]?.list?.compactMap(\.string) ?? []
+    for entry in s["properties"]?.map?.entries ?? [] {
+      properties[entry.key] = Self.compile(entry.value, definitions)
+    }
+    if let a = s["additionalProperties"] {
+      if a.bool == false { closed = true } else { additionalProperties = Self.compile(a, definitions) }
+    }
+    for v in s["allOf"]?.list ?? [] { allOf.append(Self.compile(v, definitions)) }
+    for v in s["anyOf"]?.list ?? [] { anyOf.append(Self.compile(v, definitions)) }
+    for v in s["oneOf"]?.list ?? [] { oneOf.append(Self.compile(v, definitions)) }
+  }
 
-    if let reference = s["$ref"]?.string, let target = resolve(reference) {
-      check(value, against: target, at: path, into: &found, depth: depth + 1)
+  static func integer(_ value: Value?) -> Int? {
+    guard let value, let i = value.int else { return nil }
+    return Int(i)
+  }
+
+  static func compile(_ schema: Value, _ definitions: [String: SchemaNode]) -> SchemaNode {
+    let node = SchemaNode()
+    node.fill(from: schema, definitions: definitions)
+    return node
+  }
+
+  func check(_ value: Value, path: inout [String], into found: inout [Diagnostic], depth: Int) {
+    // A $ref cycle in the schema would recurse forever; documents are bounded
+    // by the YAML loader's depth limit, so no legitimate schema gets here.
+    guard depth < 200 else { return }
+    func fail(_ message: String, _ mark: SourceMark = value.mark) {
+      let place = path.isEmpty ? "the document" : path.joined(separator: ".")
+      found.append(Diagnostic(at: mark, code: "J010", "\(place): \(message)"))
     }
-    if let types = s["type"] {
-      let names = types.list?.compactMap(\.string) ?? [types.string].compactMap { $0 }
-      if !names.contains(where: { Self.matches(value, type: $0) }) {
-        fail("expected \(names.joined(separator: " or ")), found \(Self.jsonType(of: value))")
-        return
-      }
+    if allowsNothing {
+      fail("no value is allowed here")
+      return
     }
-    if let options = s["enum"]?.list, !options.contains(where: { Self.equal($0, value) }) {
+    reference?.check(value, path: &path, into: &found, depth: depth + 1)
+    if let types, !types.contains(where: { JSONSchema.matches(value, type: $0) }) {
+      fail("expected \(types.joined(separator: " or ")), found \(JSONSchema.jsonType(of: value))")
+      return
+    }
+    if let enumValues, !enumValues.contains(where: { JSONSchema.equal($0, value) }) {
       fail(
-        "must be one of \(options.map { JSONText.render($0, pretty: false) }.joined(separator: ", "))"
-      )
+        "must be one of \(enumValues.map { JSONText.render($0, pretty: false) }.joined(separator: ", "))")
     }
-    if let constant = s["const"], !Self.equal(constant, value) {
-      fail("must be \(JSONText.render(constant, pretty: false))")
+    if let constValue, !JSONSchema.equal(constValue, value) {
+      fail("must be \(JSONText.render(constValue, pretty: false))")
     }
-    if let number = value.number {
-      if let m = s["minimum"]?.number, number < m { fail("must be at least \(Self.show(m))") }
-      if let m = s["maximum"]?.number, number > m { fail("must be at most \(Self.show(m))") }
-      if let m = s["exclusiveMinimum"]?.number, number <= m {
-        fail("must be above \(Self.show(m))")
+    switch value.kind {
+    case .int, .double:
+      let number = value.number ?? 0
+      if let m = minimum, number < m { fail("must be at least \(JSONSchema.show(m))") }
+      if let m = maximum, number > m { fail("must be at most \(JSONSchema.show(m))") }
+      if let m = exclusiveMinimum, number <= m { fail("must be above \(JSONSchema.show(m))") }
+      if let m = exclusiveMaximum, number >= m { fail("must be below \(JSONSchema.show(m))") }
+    case .string(let string):
+      if minLength != nil || maxLength != nil {
+        let length = string.unicodeScalars.count
+        if let m = minLength, length < m { fail("must have at least \(m) characters") }
+        if let m = maxLength, length > m { fail("must have at most \(m) characters") }
       }
-      if let m = s["exclusiveMaximum"]?.number, number >= m {
-        fail("must be below \(Self.show(m))")
-      }
-    }
-    if let string = value.string {
-      let length = string.unicodeScalars.count
-      if let m = s["minLength"]?.int, length < m { fail("must have at least \(m) characters") }
-      if let m = s["maxLength"]?.int, length > m { fail("must have at most \(m) characters") }
-      if let pattern = s["pattern"]?.string, let regex = try? NSRegularExpression(pattern: pattern),
-        regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) == nil
+      if let pattern,
+        pattern.regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) == nil
       {
-        fail("must match /\(pattern)/")
+        fail("must match /\(pattern.text)/")
       }
-    }
-    if let items = value.list {
-      if let m = s["minItems"]?.int, items.count < m { fail("must have at least \(m) items") }
-      if let m = s["maxItems"]?.int, items.count > m { fail("must have at most \(m) items") }
-      if let itemSchema = s["items"] {
-        for (i, item) in items.enumerated() {
-          check(item, against: itemSchema, at: "\(path)[\(i)]", into: &found, depth: depth + 1)
+    case .list(let list):
+      if let m = minItems, list.count < m { fail("must have at least \(m) items") }
+      if let m = maxItems, list.count > m { fail("must have at most \(m) items") }
+      if let items {
+        for (i, item) in list.enumerated() {
+          path.append("[\(i)]")
+          items.check(item, path: &path, into: &found, depth: depth + 1)
+          path.removeLast()
         }
       }
-    }
-    if let map = value.map {
-      for key in s["required"]?.list?.compactMap(\.string) ?? [] where map[key] == nil {
+    case .map(let map):
+      for key in required where map[key] == nil {
         fail("missing required field \"\(key)\"")
       }
-      let properties = s["properties"]?.map
       for entry in map.entries {
-        let child = path.isEmpty ? entry.key : "\(path).\(entry.key)"
-        if let propertySchema = properties?[entry.key] {
-          check(entry.value, against: propertySchema, at: child, into: &found, depth: depth + 1)
-        } else if let additional = s["additionalProperties"] {
-          if additional.bool == false {
-            found.append(
-              Diagnostic(
-                at: entry.keyMark, code: "J010",
-                "\(path.isEmpty ? "the document" : path): unknown field \"\(entry.key)\""))
-          } else {
-            check(entry.value, against: additional, at: child, into: &found, depth: depth + 1)
-          }
+        if let property = properties[entry.key] {
+          path.append(entry.key)
+          property.check(entry.value, path: &path, into: &found, depth: depth + 1)
+          path.removeLast()
+        } else if closed {
+          let place = path.isEmpty ? "the document" : path.joined(separator: ".")
+          found.append(
+            Diagnostic(at: entry.keyMark, code: "J010", "\(place): unknown field \"\(entry.key)\""))
+        } else if let additionalProperties {
+          path.append(entry.key)
+          additionalProperties.check(entry.value, path: &path, into: &found, depth: depth + 1)
+          path.removeLast()
         }
       }
+    default: break
     }
-    for sub in s["allOf"]?.list ?? [] {
-      check(value, against: sub, at: path, into: &found, depth: depth + 1)
-    }
-    if let options = s["anyOf"]?.list {
-      let passing = options.filter { option in
+    for sub in allOf { sub.check(value, path: &path, into: &found, depth: depth + 1) }
+    if !anyOf.isEmpty {
+      let passing = anyOf.contains { option in
         var scratch: [Diagnostic] = []
-        check(value, against: option, at: path, into: &scratch, depth: depth + 1)
+        option.check(value, path: &path, into: &scratch, depth: depth + 1)
         return scratch.isEmpty
       }
-      if passing.isEmpty { fail("matches none of the allowed shapes (anyOf)") }
+      if !passing { fail("matches none of the allowed shapes (anyOf)") }
     }
-    if let options = s["oneOf"]?.list {
-      let passing = options.filter { option in
+    if !oneOf.isEmpty {
+      let passing = oneOf.filter { option in
         var scratch: [Diagnostic] = []
-        check(value, against: option, at: path, into: &scratch, depth: depth + 1)
+        option.check(value, path: &path, into: &scratch, depth: depth + 1)
         return scratch.isEmpty
       }.count
       if passing != 1 { fail("must match exactly one allowed shape (oneOf), matches \(passing)") }
     }
   }
+}
 
+extension JSONSchema {
   static func matches(_ value: Value, type: String) -> Bool {
     switch (type, value.kind) {
     case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .list),
