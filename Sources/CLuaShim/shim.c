@@ -80,7 +80,8 @@ static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
       return NULL;  // Lua raises "not enough memory" (protected: Lua code runs)
     }
   }
-  void *block = realloc(ptr, nsize);
+  // A new block (most of them: strings, tables) skips realloc's extra work.
+  void *block = ptr == NULL ? malloc(nsize) : realloc(ptr, nsize);
   if (block == NULL) {
     // Outside Lua code (Swift pushing values) a failure would longjmp
     // through Swift frames: stop the process, as Swift itself does on OOM.
@@ -121,6 +122,7 @@ lua_State *stw_newstate(size_t memory_cap, const char *msg_instructions, const c
   c->main = L;
   lua_atpanic(L, stw_panic);
   lua_sethook(L, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+  (void)lua_gc(L, LUA_GCGEN, 0, 0);
   return L;
 }
 

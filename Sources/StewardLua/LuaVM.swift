@@ -42,6 +42,8 @@ public final class LuaVM {
   var callDepth = 0
   /// The chunk ``loadPlugin(source:chunkName:)`` is running, for marks.
   var loadingChunk: String?
+  /// Frames of ``push(_:root:)``, reused by every push.
+  let pushStack = PushStack()
 
   struct Refs {
     var null: Int32 = 0
