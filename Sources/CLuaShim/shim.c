@@ -267,6 +267,18 @@ int stw_call(lua_State *L, int nargs, int nresults) {
   return status;
 }
 
+void stw_push_message_handler(lua_State *L) { lua_pushcclosure(L, stw_msgh, 0); }
+
+int stw_call_handled(lua_State *L, int nargs, int nresults) {
+  stw_control *c = control(L);
+  int handler = lua_gettop(L) - nargs - 1;  // just below the function
+  int saved = c->enforce;
+  c->enforce = 1;
+  int status = lua_pcallk(L, nargs, nresults, handler, 0, NULL);
+  c->enforce = saved;
+  return status;
+}
+
 int stw_load(lua_State *L, const char *source, size_t length, const char *chunkname) {
   stw_control *c = control(L);
   int saved = c->enforce;
