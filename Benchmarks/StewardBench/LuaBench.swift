@@ -38,6 +38,20 @@ enum LuaBench {
     let back = try vm.call(identity, [card])
     precondition(back.first?["training"]?["rows"] == 100_037)
 
+    if let only = ProcessInfo.processInfo.environment["STEWARD_BENCH_LUA_ONLY"] {
+      // Profiling aid (callgrind): one workload only, a fixed number of times.
+      let n = Int(ProcessInfo.processInfo.environment["STEWARD_BENCH_LUA_N"] ?? "") ?? 10_000
+      for _ in 0..<n {
+        switch only {
+        case "trivial": _ = try vm.call(noop, [])
+        case "card": _ = try vm.call(ignore, [card])
+        default: _ = try vm.call(identity, [card])
+        }
+      }
+      print("lua \(only): \(n) calls")
+      return
+    }
+
     let trivial =
       try bestOf(3) {
         for _ in 0..<calls { _ = try vm.call(noop, []) }

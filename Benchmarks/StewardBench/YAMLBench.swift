@@ -31,8 +31,9 @@ enum YAMLBench {
     var events = 0
     var documents: [Value] = []
     if let only = ProcessInfo.processInfo.environment["STEWARD_BENCH_YAML_ONLY"] {
-      // Profiling aid: one side only, many times.
-      for _ in 0..<20 {
+      // Profiling aid: one side only, many times (STEWARD_BENCH_YAML_N, default 20).
+      let n = Int(ProcessInfo.processInfo.environment["STEWARD_BENCH_YAML_N"] ?? "") ?? 20
+      for _ in 0..<n {
         if only == "floor" {
           events = (try? YAMLEventScanner.countEvents(bytes)) ?? -1
         } else {

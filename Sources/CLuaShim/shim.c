@@ -80,7 +80,8 @@ static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
       return NULL;  // Lua raises "not enough memory" (protected: Lua code runs)
     }
   }
-  void *block = realloc(ptr, nsize);
+  // A new block (most of them: strings, tables) skips realloc's extra work.
+  void *block = ptr == NULL ? malloc(nsize) : realloc(ptr, nsize);
   if (block == NULL) {
     // Outside Lua code (Swift pushing values) a failure would longjmp
     // through Swift frames: stop the process, as Swift itself does on OOM.
@@ -121,6 +122,7 @@ lua_State *stw_newstate(size_t memory_cap, const char *msg_instructions, const c
   c->main = L;
   lua_atpanic(L, stw_panic);
   lua_sethook(L, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+  (void)lua_gc(L, LUA_GCGEN, 0, 0);
   return L;
 }
 
@@ -262,6 +264,18 @@ int stw_call(lua_State *L, int nargs, int nresults) {
   c->enforce = saved;
   lua_rotate(L, base, -1);
   lua_settop(L, -2);  // msgh removed; stack: results... or error
+  return status;
+}
+
+void stw_push_message_handler(lua_State *L) { lua_pushcclosure(L, stw_msgh, 0); }
+
+int stw_call_handled(lua_State *L, int nargs, int nresults) {
+  stw_control *c = control(L);
+  int handler = lua_gettop(L) - nargs - 1;  // just below the function
+  int saved = c->enforce;
+  c->enforce = 1;
+  int status = lua_pcallk(L, nargs, nresults, handler, 0, NULL);
+  c->enforce = saved;
   return status;
 }
 

@@ -21,6 +21,7 @@ public struct OrderedMap: Sendable {
     public var keyMark: SourceMark
     public var value: Value
 
+    @inlinable
     public init(key: String, keyMark: SourceMark = .unknown, value: Value) {
       self.key = key
       self.keyMark = keyMark

@@ -14,10 +14,11 @@
 public struct SourceMark: Sendable, Hashable, CustomStringConvertible {
   /// The file as the user named it (relative paths stay relative).
   public var file: String
-  private var storedLine: Int32
-  private var storedColumn: Int32
+  @usableFromInline internal var storedLine: Int32
+  @usableFromInline internal var storedColumn: Int32
 
   /// A mark at `line`:`column` of `file`; 0 means "not known".
+  @inlinable
   public init(file: String, line: Int, column: Int) {
     self.file = file
     self.storedLine = Int32(clamping: line)

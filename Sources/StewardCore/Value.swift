@@ -25,6 +25,7 @@ public struct Value: Sendable {
   public var kind: Kind
   public var mark: SourceMark
 
+  @inlinable
   public init(_ kind: Kind, mark: SourceMark = .unknown) {
     self.kind = kind
     self.mark = mark

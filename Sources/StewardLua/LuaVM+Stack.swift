@@ -6,7 +6,18 @@ internal import StewardCore
 /// access only and never convert numbers to strings.
 extension LuaVM {
   /// Pushes `s` as a Lua string (pushes one).
+  @inline(__always)
   func pushString(_ s: String) {
+    // Native strings (all of them on Linux) are contiguous: no copy, no closure
+    // that mutates `s`. Bridged or lazily built strings take the slow path.
+    let pushed = s.utf8.withContiguousStorageIfAvailable { buffer in
+      _ = lua_pushlstring(
+        L, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), buffer.count)
+    }
+    if pushed == nil { pushStringCopy(s) }
+  }
+
+  private func pushStringCopy(_ s: String) {
     var s = s
     s.withUTF8 { buffer in
       buffer.withMemoryRebound(to: CChar.self) { chars in

@@ -42,6 +42,8 @@ public final class LuaVM {
   var callDepth = 0
   /// The chunk ``loadPlugin(source:chunkName:)`` is running, for marks.
   var loadingChunk: String?
+  /// Frames of ``push(_:root:)``, reused by every push.
+  let pushStack = PushStack()
 
   struct Refs {
     var null: Int32 = 0
@@ -153,19 +155,24 @@ public final class LuaVM {
 
   /// Calls `f` with `args` under fresh budgets and converts its results.
   public func call(_ f: LuaFunction, _ args: [Value]) throws -> [Value] {
-    let base = try pushFunction(f, extraSlots: args.count)
+    // The message handler goes below the function, so the call needs no
+    // stack rotation; it is dropped with everything else by the settop.
+    let base = try pushFunction(f, extraSlots: args.count, handler: true)
     defer { lua_settop(L, base) }
     for (i, arg) in args.enumerated() {
       try push(arg, root: "argument \(i + 1)")
     }
-    try run(nargs: Int32(args.count), nresults: LUA_MULTRET, base: base, chunkName: f.mark.file)
-    let count = lua_gettop(L) - base
+    try run(
+      nargs: Int32(args.count), nresults: LUA_MULTRET, base: base, chunkName: f.mark.file,
+      handled: true)
+    let first = base + 1  // the handler; results follow it
+    let count = lua_gettop(L) - first
     if count == 0 { return [] }
     var results: [Value] = []
     results.reserveCapacity(Int(count))
     for i in 1...count {
       results.append(
-        try toValue(at: base + i, root: i == 1 ? "result" : "result \(i)", mark: f.mark))
+        try toValue(at: first + i, root: i == 1 ? "result" : "result \(i)", mark: f.mark))
     }
     return results
   }
@@ -187,16 +194,17 @@ public final class LuaVM {
   // MARK: - Internals
 
   /// Pushes the function of `f`; returns the stack top before it.
-  func pushFunction(_ f: LuaFunction, extraSlots: Int) throws -> Int32 {
+  func pushFunction(_ f: LuaFunction, extraSlots: Int, handler: Bool = false) throws -> Int32 {
     guard f.handle.owner == identity, f.handle.ref > 0 else {
       throw LuaError.unavailable(
         message: "the function belongs to another VM or was released")
     }
     let base = lua_gettop(L)
-    guard lua_checkstack(L, Int32(clamping: extraSlots + 4)) != 0 else {
+    guard lua_checkstack(L, Int32(clamping: extraSlots + 5)) != 0 else {
       throw LuaError.conversion(
         path: "arguments", message: "too many arguments", mark: f.mark)
     }
+    if handler { stw_push_message_handler(L) }
     _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(f.handle.ref))
     return base
   }
@@ -219,12 +227,16 @@ public final class LuaVM {
   /// Runs the function below `nargs` arguments under the budgets; on failure
   /// the stack is reset to `base`, the state collected, and the error thrown.
   /// `chunkName` names the place of an error that has none (out of memory).
-  func run(nargs: Int32, nresults: Int32, base: Int32, chunkName: String) throws {
+  /// With `handled`, the caller pushed the message handler below the function.
+  func run(
+    nargs: Int32, nresults: Int32, base: Int32, chunkName: String, handled: Bool = false
+  ) throws {
     if callDepth == 0 {
       stw_budget_begin(L, instructionBudget, wallClockNanoseconds)
     }
     callDepth += 1
-    let status = stw_call(L, nargs, nresults)
+    let status =
+      handled ? stw_call_handled(L, nargs, nresults) : stw_call(L, nargs, nresults)
     callDepth -= 1
     if status != LUA_OK {
       let error = failure(status: status, chunkName: chunkName)

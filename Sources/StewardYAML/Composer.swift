@@ -31,7 +31,8 @@ struct Composer: ~Copyable {
     var anchor: String?
     /// The key waiting for its value (maps).
     var key: String?
-    var keyMark: SourceMark
+    /// The mark of `key` (taken, like it, by the value that completes the entry).
+    var keyMark: SourceMark?
     var keyIsMerge = false
     /// Positions in `entries` of `<<` entries, resolved when the map ends.
     var merges: [Int] = []
@@ -57,6 +58,7 @@ struct Composer: ~Copyable {
   private var items = MoveStack<Value>(capacity: 256)
   private var entries = MoveStack<OrderedMap.Entry>(capacity: 256)
   private var anchors: [String: Anchor] = [:]
+  private let strings = ShortStrings()
   private var nodes = 0
   private var root = Value.null
   private var documents: [Value] = []
@@ -66,7 +68,7 @@ struct Composer: ~Copyable {
     self.limits = limits
     top = Frame(
       isMap: false, mark: .unknown, start: 0, nodesBefore: 0, anchor: nil, key: nil,
-      keyMark: .unknown)
+      keyMark: nil)
     frames.reserveCapacity(32)
   }
 
@@ -140,23 +142,25 @@ struct Composer: ~Copyable {
         "scalar of \(length) bytes is larger than the limit of \(limits.maxScalarBytes) bytes")
     }
     try count(1, at: at)
-    guard let bytes = s.value else { return attach(Value(.string(""), mark: at), at: at) }
+    guard let bytes = s.value else { return attach(Value(.string(""), mark: at)) }
     let plain = s.style == YAML_PLAIN_SCALAR_STYLE
     let anchor = s.anchor.map { String(cString: $0) }
     if awaitingKey {
       // A key is its text as written; only an anchor on it needs the typed value.
-      let key = String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+      let key = strings.make(bytes, length)
       if let anchor {
-        let kind = try ScalarKind.make(bytes, length, plain: plain, tag: s.tag, at: at)
+        let kind = try ScalarKind.make(
+          bytes, length, plain: plain, tag: s.tag, at: at, strings: strings)
         anchors[anchor] = Anchor(value: Value(kind, mark: at), size: 1)
       }
       let merge = (plain && s.tag == nil && length == 2 && key == "<<") || isMergeTag(s.tag)
       return try setKey(key, at: at, merge: merge)
     }
     let value = Value(
-      try ScalarKind.make(bytes, length, plain: plain, tag: s.tag, at: at), mark: at)
+      try ScalarKind.make(bytes, length, plain: plain, tag: s.tag, at: at, strings: strings),
+      mark: at)
     if let anchor { anchors[anchor] = Anchor(value: value, size: 1) }
-    attach(value, at: at)
+    attach(value)
   }
 
   private func isMergeTag(_ tag: UnsafeMutablePointer<UInt8>?) -> Bool {
@@ -186,7 +190,7 @@ struct Composer: ~Copyable {
       }
       return try setKey(key, at: at, merge: false)
     }
-    attach(anchor.value, at: at)
+    attach(anchor.value)
   }
 
   /// A scalar value as a key's text; nil for a list or map.
@@ -225,7 +229,7 @@ struct Composer: ~Copyable {
     if let anchor { anchors[anchor] = nil }
     let frame = Frame(
       isMap: isMap, mark: at, start: isMap ? entries.count : items.count,
-      nodesBefore: nodesBefore, anchor: anchor, key: nil, keyMark: at)
+      nodesBefore: nodesBefore, anchor: anchor, key: nil, keyMark: nil)
     if depth > 0 {
       frames.append(frame)
       swap(&top, &frames[frames.count - 1])
@@ -262,16 +266,16 @@ struct Composer: ~Copyable {
   }
 
   @inline(__always)
-  private mutating func finish(_ value: Value, _ frame: Frame) {
+  private mutating func finish(_ value: consuming Value, _ frame: borrowing Frame) {
     if let anchor = frame.anchor {
-      anchors[anchor] = Anchor(value: value, size: nodes - frame.nodesBefore)
+      anchors[anchor] = Anchor(value: copy value, size: nodes - frame.nodesBefore)
     }
-    attach(value, at: frame.mark)
+    attach(value)
   }
 
   /// Adds a finished node to the open collection, or makes it the document.
   @inline(__always)
-  private mutating func attach(_ value: Value, at: SourceMark) {
+  private mutating func attach(_ value: consuming Value) {
     guard depth > 0 else {
       root = value
       return
@@ -282,14 +286,17 @@ struct Composer: ~Copyable {
         top.keyIsMerge = false
       }
       entries.append(
-        OrderedMap.Entry(key: top.key.take() ?? "", keyMark: top.keyMark, value: value))
+        OrderedMap.Entry(
+          key: top.key.take() ?? "", keyMark: top.keyMark.take() ?? .unknown, value: value))
     } else {
       items.append(value)
     }
   }
 
   /// Records the key of the open map after checking it is not a duplicate.
-  private mutating func setKey(_ key: String, at: SourceMark, merge: Bool) throws(YAMLError) {
+  private mutating func setKey(
+    _ key: consuming String, at: consuming SourceMark, merge: Bool
+  ) throws(YAMLError) {
     if !merge {
       let start = top.start
       let end = entries.count

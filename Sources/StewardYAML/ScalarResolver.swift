@@ -68,6 +68,7 @@ enum ScalarResolver {
   static func resolveNumber(_ p: UnsafePointer<UInt8>, _ n: Int) -> Resolved {
     if let int = resolveInt(p, n) { return int }
     if isCoreFloat(p, n) {
+      if let d = exactDecimal(p, n) { return .double(d) }
       return .double(strtod(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), nil))
     }
     if let special = specialFloat(p, n) { return .double(special) }
@@ -162,6 +163,42 @@ enum ScalarResolver {
     return i == n
   }
 
+  /// A core float without an exponent and with at most 15 significant
+  /// digits and 22 decimals, computed exactly as strtod would (Clinger's
+  /// fast path: the digits and the power of ten are both exact doubles, and
+  /// one IEEE division rounds correctly); nil for anything else.
+  @inline(__always)
+  static func exactDecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+    var i = 0
+    var negative = false
+    if p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
+      negative = p[0] == UInt8(ascii: "-")
+      i = 1
+    }
+    var mantissa: UInt64 = 0
+    var significant = 0
+    var decimals = 0
+    var seenDot = false
+    while i < n {
+      let b = p[i]
+      i += 1
+      if b == UInt8(ascii: ".") {
+        seenDot = true
+        continue
+      }
+      let d = b &- UInt8(ascii: "0")
+      guard d < 10 else { return nil }  // an exponent: strtod
+      if significant > 0 || d != 0 { significant += 1 }
+      if seenDot { decimals += 1 }
+      guard significant <= 15, decimals <= 22 else { return nil }
+      mantissa = mantissa &* 10 &+ UInt64(d)
+    }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let value = Double(mantissa) / scale
+    return negative ? -value : value
+  }
+
   /// `.inf`, `+.inf`, `-.inf`, `.nan` in their three spellings.
   static func specialFloat(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
     var i = 0
@@ -191,12 +228,12 @@ enum ScalarKind {
   @inline(__always)
   static func make(
     _ p: UnsafeMutablePointer<UInt8>, _ n: Int, plain: Bool, tag: UnsafeMutablePointer<UInt8>?,
-    at: SourceMark
+    at: SourceMark, strings: borrowing ShortStrings
   ) throws(YAMLError) -> Value.Kind {
     if let tag, let kind = try tagged(p, n, tag: String(cString: tag), at: at) { return kind }
-    guard plain else { return .string(text(p, n)) }
+    guard plain else { return .string(strings.make(p, n)) }
     switch ScalarResolver.resolvePlain(p, n) {
-    case .string: return .string(text(p, n))
+    case .string: return .string(strings.make(p, n))
     case .null: return .null
     case .bool(let b): return .bool(b)
     case .int(let i): return .int(i)

@@ -85,6 +85,12 @@ void stw_budget_charge(lua_State *L, int64_t n);
 /// function and arguments, pushes `nresults` results (or LUA_MULTRET) or one
 /// error string. Returns the `lua_pcall` status.
 int stw_call(lua_State *L, int nargs, int nresults);
+/// Pushes the message handler `stw_call` uses, for `stw_call_handled`.
+void stw_push_message_handler(lua_State *L);
+/// `stw_call` for a caller that pushed the message handler (with
+/// `stw_push_message_handler`) just below the function: no stack rotation.
+/// The handler stays where it is; results or the error are pushed above it.
+int stw_call_handled(lua_State *L, int nargs, int nresults);
 /// Loads a text chunk (`luaL_loadbufferx` with mode "t") under the memory
 /// cap; pushes the function or an error message. `chunkname` is used as
 /// given (prefix "=" for a plain name).
