@@ -57,7 +57,8 @@ enum BenchData {
     let offline = 0.80 + Double(i % 10) / 100
     let online = offline * (1 - Double(i % 15) / 100)
     let systemLayer =
-      i % 13 == 0 ? "" : "\n  system: {owner: ml-platform, metrics: [p99_ms], alerting: {channel: pager}}"
+      i % 13 == 0
+      ? "" : "\n  system: {owner: ml-platform, metrics: [p99_ms], alerting: {channel: pager}}"
     return """
       id: model-\(i)
       owner: team-\(i % 9)

@@ -17,7 +17,8 @@ enum GateBench {
     let count = quick ? 1_000 : 10_000
     let bench = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let steward = bench.deletingLastPathComponent().appendingPathComponent("steward").path
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-gate-\(getpid())")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "steward-gate-\(getpid())")
     let keep = ProcessInfo.processInfo.environment["STEWARD_BENCH_KEEP"] != nil
     defer { if !keep { try? FileManager.default.removeItem(at: dir) } }
     do {
@@ -47,7 +48,8 @@ enum GateBench {
     let checks = countChecks(playbook)
     print(
       String(
-        format: "gate: %d cards x %d checks, steward run  %.3f s  %.0f cards/s  peak RSS %.0f MB  (exit %d; best of 3; targets < 0.5 s, < 300 MB)",
+        format:
+          "gate: %d cards x %d checks, steward run  %.3f s  %.0f cards/s  peak RSS %.0f MB  (exit %d; best of 3; targets < 0.5 s, < 300 MB)",
         count, checks, best.seconds, Double(count) / best.seconds, best.peakMB, best.status))
     print("gate: steward counts   \(summary(of: report))")
     if best.status > 1 {
@@ -55,7 +57,9 @@ enum GateBench {
       _ = Child.run(
         steward, ["run", playbook, "--input", "models=\(dir.path)"], directory: root.path,
         stderr: errors)
-      print("gate: steward failed:\n" + ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").prefix(2000))
+      print(
+        "gate: steward failed:\n"
+          + ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").prefix(2000))
     }
     let pythonOut = dir.appendingPathComponent("python.txt").path
     guard
@@ -67,16 +71,23 @@ enum GateBench {
     }
     print(
       String(
-        format: "gate: python3 PyYAML CSafeLoader, same rules  %.3f s  %.0f cards/s  peak RSS %.0f MB  (exit %d)",
+        format:
+          "gate: python3 PyYAML CSafeLoader, same rules  %.3f s  %.0f cards/s  peak RSS %.0f MB  (exit %d)",
         python.seconds, Double(count) / python.seconds, python.peakMB, python.status))
     let pythonCounts = (try? String(contentsOfFile: pythonOut, encoding: .utf8)) ?? ""
     if python.status != 0 {
       let errors = dir.appendingPathComponent("python.err").path
-      _ = Child.run("/usr/bin/env", ["python3", script, dir.path], directory: root.path, stderr: errors)
-      print("gate: python failed:\n" + ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").prefix(2000))
+      _ = Child.run(
+        "/usr/bin/env", ["python3", script, dir.path], directory: root.path, stderr: errors)
+      print(
+        "gate: python failed:\n"
+          + ((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").prefix(2000))
     }
     print("gate: python counts    \(pythonCounts.trimmingCharacters(in: .whitespacesAndNewlines))")
-    print(String(format: "gate: steward is %.1fx the Python script (target >= 20x)", python.seconds / best.seconds))
+    print(
+      String(
+        format: "gate: steward is %.1fx the Python script (target >= 20x)",
+        python.seconds / best.seconds))
   }
 
   /// "pass=N fail=N skip=N" from steward's JSON report, to compare with the
@@ -128,6 +139,7 @@ enum Child {
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return Outcome(seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, status: (status >> 8) & 0xff)
+    return Outcome(
+      seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, status: (status >> 8) & 0xff)
   }
 }

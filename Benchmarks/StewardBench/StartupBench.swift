@@ -39,7 +39,8 @@ enum StartupBench {
     times.sort()
     print(
       String(
-        format: "startup: steward --version  median %.2f ms  p90 %.2f ms  (%d runs; target < 10 ms)",
+        format:
+          "startup: steward --version  median %.2f ms  p90 %.2f ms  (%d runs; target < 10 ms)",
         times[times.count / 2], times[times.count * 9 / 10], runs))
   }
 }

@@ -117,7 +117,8 @@ public struct JSONText: Sendable {
         case UInt8(ascii: "\r"): escape = "\\r"
         case UInt8(ascii: "\t"): escape = "\\t"
         case 0..<0x20, 0x7F: escape = Self.unicodeEscape(UInt32(c))
-        case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80
+        case 0xE2
+        where i + 2 < utf8.count && utf8[i + 1] == 0x80
           && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
           escape = utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
           width = 3

@@ -21,21 +21,27 @@ extension Value {
   /// A segment that is itself a key with a dot in it can be quoted:
   /// `labels."app.kubernetes.io/name"`.
   public static func pathSegments(_ path: String) -> [String] {
+    // Scans UTF-8 bytes: every delimiter is ASCII, and checks call this for
+    // every field they read.
     var segments: [String] = []
-    var current = ""
+    var current: [UInt8] = []
     var quoted = false
-    for ch in path {
-      switch ch {
-      case "\"": quoted.toggle()
-      case "." where !quoted, "[" where !quoted:
-        if !current.isEmpty { segments.append(current) }
-        current = ""
-      case "]" where !quoted:
+    for byte in path.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): quoted.toggle()
+      case UInt8(ascii: "."), UInt8(ascii: "["):
+        if quoted {
+          current.append(byte)
+        } else {
+          if !current.isEmpty { segments.append(String(decoding: current, as: UTF8.self)) }
+          current.removeAll(keepingCapacity: true)
+        }
+      case UInt8(ascii: "]") where !quoted:
         break
-      default: current.append(ch)
+      default: current.append(byte)
       }
     }
-    if !current.isEmpty { segments.append(current) }
+    if !current.isEmpty { segments.append(String(decoding: current, as: UTF8.self)) }
     return segments
   }
 

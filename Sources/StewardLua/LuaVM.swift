@@ -42,6 +42,10 @@ public final class LuaVM {
   var callDepth = 0
   /// The chunk ``loadPlugin(source:chunkName:)`` is running, for marks.
   var loadingChunk: String?
+  /// Dotted paths already split by `steward.get`: checks read the same few
+  /// paths for every subject. Cleared when it grows past a bound, so a
+  /// plugin building paths on the fly cannot grow it without end.
+  var pathCache: [String: [String]] = [:]
   /// Frames of ``push(_:root:)``, reused by every push.
   let pushStack = PushStack()
 
@@ -155,26 +159,7 @@ public final class LuaVM {
 
   /// Calls `f` with `args` under fresh budgets and converts its results.
   public func call(_ f: LuaFunction, _ args: [Value]) throws -> [Value] {
-    // The message handler goes below the function, so the call needs no
-    // stack rotation; it is dropped with everything else by the settop.
-    let base = try pushFunction(f, extraSlots: args.count, handler: true)
-    defer { lua_settop(L, base) }
-    for (i, arg) in args.enumerated() {
-      try push(arg, root: "argument \(i + 1)")
-    }
-    try run(
-      nargs: Int32(args.count), nresults: LUA_MULTRET, base: base, chunkName: f.mark.file,
-      handled: true)
-    let first = base + 1  // the handler; results follow it
-    let count = lua_gettop(L) - first
-    if count == 0 { return [] }
-    var results: [Value] = []
-    results.reserveCapacity(Int(count))
-    for i in 1...count {
-      results.append(
-        try toValue(at: first + i, root: i == 1 ? "result" : "result \(i)", mark: f.mark))
-    }
-    return results
+    try call(f, arguments: args.map(LuaArgument.value))
   }
 
   /// Compiles `source` without running it; nil when it is valid.

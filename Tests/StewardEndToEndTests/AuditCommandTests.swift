@@ -81,6 +81,21 @@ import Testing
     #expect(r.stdout.contains("expected fail at a, got pass"))
   }
 
+  @Test func aCheckThatModifiesItsSubjectFailsItsExamples() throws {
+    let dir = try StewardBinary.scratch([
+      "mut.lua": """
+      local p = steward.plugin{ name = "mut", version = "1" }
+      p:check{ id = "c", description = "d", severity = "low",
+        run = function(s) s.owner = nil; return true end,
+        examples = { { subject = { owner = "x" }, expect = "pass" } } }
+      return p
+      """
+    ])
+    let r = try StewardBinary.run(["test", "mut.lua"], in: dir)
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("the check modified its subject"))
+  }
+
   @Test func pluginsListAndShow() throws {
     let list = try StewardBinary.run(["plugins", "list"])
     #expect(list.status == 0)
@@ -111,13 +126,16 @@ import Testing
 @Suite struct SubjectSchemaCommandTests {
   @Test func aCardOutsideTheSchemaIsExitTwoAtItsField() throws {
     let card = try String(
-      contentsOf: StewardBinary.packageRoot.appendingPathComponent("Examples/streamrec/models/churn.yaml"),
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent(
+        "Examples/streamrec/models/churn.yaml"),
       encoding: .utf8)
     let broken = card.replacingOccurrences(of: "\nstage: ", with: "\nstage: prod-")
     #expect(broken != card)
     let dir = try StewardBinary.scratch(["models/churn.yaml": broken])
-    let gate = StewardBinary.packageRoot.appendingPathComponent("Playbooks/deployment-gate.yaml").path
-    let r = try StewardBinary.run(["run", gate, "--input", "models=models", "--format", "json"], in: dir)
+    let gate = StewardBinary.packageRoot.appendingPathComponent("Playbooks/deployment-gate.yaml")
+      .path
+    let r = try StewardBinary.run(
+      ["run", gate, "--input", "models=models", "--format", "json"], in: dir)
     #expect(r.status == 2)
     #expect(r.stdout.isEmpty)
     #expect(r.stderr.contains("models/churn.yaml:"))

@@ -117,8 +117,11 @@ import Testing
   /// Python's jsonschema and by steward's own validator.
   @Test func jsonSatisfiesItsPublishedSchema() throws {
     let json = JSONReporter().render(Self.fixture())
-    let schemaPath = Scratch.packageRoot.appendingPathComponent("docs/schemas/audit-report.schema.json").path
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-json-\(UUID())")
+    let schemaPath = Scratch.packageRoot.appendingPathComponent(
+      "docs/schemas/audit-report.schema.json"
+    ).path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "steward-json-\(UUID())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let report = dir.appendingPathComponent("report.json")
     try Data(json.utf8).write(to: report)
@@ -140,7 +143,8 @@ import Testing
   /// report with the same counts.
   @Test func junitReadsInAJUnitConsumer() throws {
     let xml = JUnitReporter().render(Self.fixture())
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-junit-\(UUID())")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "steward-junit-\(UUID())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let report = dir.appendingPathComponent("report.xml")
     try Data(xml.utf8).write(to: report)
@@ -157,7 +161,9 @@ import Testing
       """
     let result = try Python.run(script, arguments: [report.path], module: "junitparser")
     #expect(result.status == 0, "\(result.output)")
-    #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "4 Failure,Skipped,Pass,Error")
+    #expect(
+      result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        == "4 Failure,Skipped,Pass,Error")
   }
 
   @Test func junitIsWellFormedXML() throws {
@@ -199,7 +205,8 @@ enum Python {
   static func run(_ script: String, arguments: [String], module: String = "jsonschema") throws
     -> Result
   {
-    var last = Result(status: -1, output: "no python3 with the \(module) module found; run scripts/setup --test")
+    var last = Result(
+      status: -1, output: "no python3 with the \(module) module found; run scripts/setup --test")
     for python in ["/usr/bin/python3", "python3"] {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

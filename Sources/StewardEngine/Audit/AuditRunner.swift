@@ -41,17 +41,17 @@ public struct AuditRunner: Sendable {
     let started = Date()
     let subjects = try playbook.loadSubjects()
     let checks = selectedChecks
-    let tasks = subjects.indices.flatMap { s in checks.indices.map { c in (s, c) } }
-    let box = ResultBox(count: tasks.count)
-    let workerCount = max(1, min(workers, tasks.count))
+    // A worker takes a whole subject and runs its checks in playbook order,
+    // converting the subject into Lua once for all of them.
+    let box = ResultBox(subjects: subjects.count, checks: checks.count)
+    let workerCount = max(1, min(workers, subjects.count))
     let playbook = self.playbook
     let limits = self.limits
     let today = self.today
     DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
       let worker = Worker(playbook: playbook, checks: checks, limits: limits, today: today)
-      while let index = box.claim() {
-        let (s, c) = tasks[index]
-        box.store(index, worker.run(checks[c], on: subjects[s]))
+      while let s = box.claim() {
+        box.store(subject: s, worker.run(checks, on: subjects[s]))
       }
     }
     var results = box.results.compactMap { $0 }
@@ -112,27 +112,31 @@ public struct AuditRunner: Sendable {
   }
 }
 
-/// Hands out task indices and collects results from the workers.
+/// Hands out subjects to the workers and collects their results by index.
 final class ResultBox: @unchecked Sendable {
   private let lock = NSLock()
   private var next = 0
+  private let subjects: Int
+  private let checks: Int
   private(set) var results: [CheckResult?]
 
-  init(count: Int) {
-    results = Array(repeating: nil, count: count)
+  init(subjects: Int, checks: Int) {
+    self.subjects = subjects
+    self.checks = checks
+    results = Array(repeating: nil, count: subjects * checks)
   }
 
   func claim() -> Int? {
     lock.lock()
     defer { lock.unlock() }
-    guard next < results.count else { return nil }
+    guard next < subjects else { return nil }
     next += 1
     return next - 1
   }
 
-  func store(_ index: Int, _ result: CheckResult) {
+  func store(subject: Int, _ batch: [CheckResult]) {
     lock.lock()
-    results[index] = result
+    for (c, result) in batch.enumerated() { results[subject * checks + c] = result }
     lock.unlock()
   }
 }

@@ -66,7 +66,29 @@ final class Worker {
     }
   }
 
-  func run(_ check: CheckSpec, on subject: Subject) -> CheckResult {
+  /// Runs `checks` in order on one subject, converting it into Lua at most
+  /// once for all of them.
+  func run(_ checks: [CheckSpec], on subject: Subject) -> [CheckResult] {
+    var shared: LuaArgument?
+    defer { if case .reference(let r) = shared { r.release() } }
+    return checks.map { check in
+      let needsLua: Bool
+      switch check.source {
+      case .builtin: needsLua = check.when != nil
+      case .plugin, .expression: needsLua = true
+      }
+      if needsLua, shared == nil, let vm {
+        // A subject that cannot cross into Lua is passed by value, so the
+        // conversion error is reported by each check that needs it.
+        shared =
+          (try? vm.reference(subject.value)).map(LuaArgument.reference)
+          ?? .value(subject.value)
+      }
+      return run(check, on: subject, argument: shared ?? .value(subject.value))
+    }
+  }
+
+  func run(_ check: CheckSpec, on subject: Subject, argument: LuaArgument) -> CheckResult {
     var result = CheckResult(
       checkID: check.id, subjectID: subject.id, status: .error, severity: check.severity,
       title: check.title, mark: subject.value.mark, remediation: check.remediation,
@@ -87,7 +109,9 @@ final class Worker {
     ]
     if let guardFunction = guards[check.id] {
       do {
-        let applies = try vm?.call(guardFunction, [subject.value, params, context]).first
+        let applies = try vm?.call(
+          guardFunction, arguments: [argument, .value(params), .value(context)]
+        ).first
         if applies == nil || applies?.isNull == true || applies?.bool == false {
           result.status = .skip
           result.message = "not applicable (when: \(check.when ?? ""))"
@@ -112,7 +136,9 @@ final class Worker {
         return result
       }
       do {
-        let returned = try vm.call(function, [subject.value, params, context]).first
+        let returned = try vm.call(
+          function, arguments: [argument, .value(params), .value(context)]
+        ).first
         let parsed = CheckOutcome.parse(returned)
         result.status = parsed.status
         result.message = parsed.message

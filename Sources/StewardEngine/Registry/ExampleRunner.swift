@@ -78,10 +78,24 @@ public struct ExampleRunner {
       ]
       var actual: String
       do {
-        let returned = try vm.call(run, [subjectValue, Value(.map(params)), context]).first
+        // The checks of one subject share its Lua table in a run, so an
+        // example also fails when the check modifies its subject.
+        let shared = try vm.reference(subjectValue)
+        defer { shared.release() }
+        let before = try vm.value(of: shared)
+        let returned = try vm.call(
+          run, arguments: [.reference(shared), .value(Value(.map(params))), .value(context)]
+        ).first
         let parsed = CheckOutcome.parse(returned)
         actual = parsed.status.rawValue + (parsed.at.map { " at \($0)" } ?? "")
         if parsed.status == .error { actual += " (\(parsed.message))" }
+        if try vm.value(of: shared) != before {
+          actual +=
+            ", but the check modified its subject (subjects are read-only: checks share them)"
+          return Outcome(
+            plugin: plugin.name, check: check.id, example: number, variant: variant,
+            expected: expected, actual: actual, mark: mark, passed: false)
+        }
         // `at` is compared only when the example states one.
         let passed =
           parsed.status.rawValue == expectedStatus && (expectedAt == nil || parsed.at == expectedAt)

@@ -184,7 +184,11 @@ final class SchemaNode {
       properties[entry.key] = Self.compile(entry.value, definitions)
     }
     if let a = s["additionalProperties"] {
-      if a.bool == false { closed = true } else { additionalProperties = Self.compile(a, definitions) }
+      if a.bool == false {
+        closed = true
+      } else {
+        additionalProperties = Self.compile(a, definitions)
+      }
     }
     for v in s["allOf"]?.list ?? [] { allOf.append(Self.compile(v, definitions)) }
     for v in s["anyOf"]?.list ?? [] { anyOf.append(Self.compile(v, definitions)) }
@@ -221,7 +225,8 @@ final class SchemaNode {
     }
     if let enumValues, !enumValues.contains(where: { JSONSchema.equal($0, value) }) {
       fail(
-        "must be one of \(enumValues.map { JSONText.render($0, pretty: false) }.joined(separator: ", "))")
+        "must be one of \(enumValues.map { JSONText.render($0, pretty: false) }.joined(separator: ", "))"
+      )
     }
     if let constValue, !JSONSchema.equal(constValue, value) {
       fail("must be \(JSONText.render(constValue, pretty: false))")
@@ -240,7 +245,8 @@ final class SchemaNode {
         if let m = maxLength, length > m { fail("must have at most \(m) characters") }
       }
       if let pattern,
-        pattern.regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) == nil
+        pattern.regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string))
+          == nil
       {
         fail("must match /\(pattern.text)/")
       }

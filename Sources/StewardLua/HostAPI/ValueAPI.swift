@@ -54,7 +54,15 @@ enum ValueAPI {
     }
     lua_settop(L, 1)
     guard lua_checkstack(L, 4) != 0 else { return vm.raise("steward.get: stack overflow") }
-    for segment in Value.pathSegments(path) {
+    let segments: [String]
+    if let cached = vm.pathCache[path] {
+      segments = cached
+    } else {
+      segments = Value.pathSegments(path)
+      if vm.pathCache.count >= 4096 { vm.pathCache.removeAll(keepingCapacity: true) }
+      vm.pathCache[path] = segments
+    }
+    for segment in segments {
       guard lua_type(L, -1) == LUA_TTABLE else {
         lua_pushnil(L)
         return 1

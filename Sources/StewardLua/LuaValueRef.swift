@@ -1,0 +1,80 @@
+internal import CLua
+internal import CLuaShim
+public import StewardCore
+
+/// A value converted into Lua once and kept in its VM's registry, so that
+/// many calls can take it without converting it again.
+///
+/// An audit converts each subject once and hands the same table to every
+/// check of that subject: converting a 100-node model card costs more than
+/// most checks do. The checks of one subject therefore share the table; a
+/// check that modifies its subject is a bug that `steward test` reports (its
+/// examples compare the subject before and after the call).
+///
+/// Like ``LuaFunction``, it belongs to one VM and one thread.
+public struct LuaValueRef {
+  let handle: LuaFunction.Handle
+
+  /// Drops the registry reference now; later use fails with
+  /// ``LuaError/unavailable(message:)``.
+  public func release() { handle.release() }
+}
+
+/// An argument of ``LuaVM/call(_:arguments:)``: a value to convert, or one
+/// already in the VM.
+public enum LuaArgument {
+  case value(Value)
+  case reference(LuaValueRef)
+}
+
+extension LuaVM {
+  /// Converts `value` into Lua once and keeps it for later calls.
+  public func reference(_ value: Value) throws -> LuaValueRef {
+    guard lua_checkstack(L, 4) != 0 else {
+      throw LuaError.conversion(
+        path: "value", message: "the Lua stack cannot grow", mark: value.mark)
+    }
+    try push(value, root: "value")
+    return LuaValueRef(handle: LuaFunction.Handle(vm: self, ref: ref()))
+  }
+
+  /// The value behind `reference` as it is now in Lua.
+  public func value(of reference: LuaValueRef) throws -> Value {
+    try pushReference(reference)
+    defer { lua_settop(L, -2) }
+    return try toValue(at: lua_gettop(L), root: "value", mark: .unknown)
+  }
+
+  /// Calls `f` with arguments that are values or references; like
+  /// ``call(_:_:)`` otherwise (budgets, errors, results).
+  public func call(_ f: LuaFunction, arguments: [LuaArgument]) throws -> [Value] {
+    let base = try pushFunction(f, extraSlots: arguments.count, handler: true)
+    defer { lua_settop(L, base) }
+    for (i, argument) in arguments.enumerated() {
+      switch argument {
+      case .value(let v): try push(v, root: "argument \(i + 1)")
+      case .reference(let r): try pushReference(r)
+      }
+    }
+    try run(
+      nargs: Int32(arguments.count), nresults: LUA_MULTRET, base: base, chunkName: f.mark.file,
+      handled: true)
+    let first = base + 1
+    let count = lua_gettop(L) - first
+    if count == 0 { return [] }
+    var results: [Value] = []
+    results.reserveCapacity(Int(count))
+    for i in 1...count {
+      results.append(
+        try toValue(at: first + i, root: i == 1 ? "result" : "result \(i)", mark: f.mark))
+    }
+    return results
+  }
+
+  private func pushReference(_ reference: LuaValueRef) throws {
+    guard reference.handle.owner == identity, reference.handle.ref > 0 else {
+      throw LuaError.unavailable(message: "the value belongs to another VM or was released")
+    }
+    _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(reference.handle.ref))
+  }
+}
