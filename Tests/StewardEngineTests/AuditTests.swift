@@ -35,6 +35,11 @@ import Testing
       run = function(s) while true do end end,
       examples = { { subject = {}, expect = "error" } },
     }
+    p:check{
+      id = "bomb", description = "allocates without end", severity = "low",
+      run = function(s) local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 64) .. i end end,
+      examples = { { subject = {}, expect = "error" } },
+    }
     return p
     """
 
@@ -63,6 +68,7 @@ import Testing
     let header = try PlaybookLoader.load(path: path)
     var runner = AuditRunner(playbook: try AuditPlaybook.load(header: header, path: path))
     runner.limits.wallClock = .milliseconds(300)
+    runner.limits.memoryBytes = 16 << 20
     runner.today = "2026-11-23"
     configure(&runner)
     return try runner.run()
@@ -124,7 +130,12 @@ import Testing
   }
 
   @Test func errorsAndBudgetsBecomeErrorResultsAndTheRunGoesOn() throws {
-    let report = try run("checks:\n  - use: gov.boom\n  - use: gov.spin\n  - use: gov.owner\n")
+    let report = try run(
+      "checks:\n  - use: gov.boom\n  - use: gov.spin\n  - use: gov.bomb\n  - use: gov.owner\n")
+    let bombs = report.results.filter { $0.checkID == "bomb" }
+    #expect(bombs.count == 3 && bombs.allSatisfy { $0.status == .error })
+    // Memory or wall clock, whichever a loaded machine hits first.
+    #expect(bombs.allSatisfy { $0.message.contains("limit of") }, "\(bombs.map(\.message))")
     let boom = try #require(report.results.first { $0.checkID == "boom" })
     #expect(boom.status == .error)
     #expect(boom.message.contains("gov.lua:") && boom.message.contains("kaboom"))
