@@ -1,5 +1,11 @@
 public import StewardCore
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Loads YAML streams (and JSON, which goes through the same parser) into
 /// `Value` trees whose every node carries its file, line and column.
 ///
@@ -46,10 +52,40 @@ public enum YAMLLoader {
 
   // MARK: Shared with DocumentLoader
 
+  /// libyaml reads a scalar whole before its size can be checked, which takes
+  /// about a second for 50 MB; no scalar on one line can exceed the scalar
+  /// limit unless the line does, so such a line is refused before parsing, in
+  /// milliseconds. Only inputs larger than the limit are scanned.
+  static func refuseOverlongLines(
+    _ bytes: UnsafeBufferPointer<UInt8>, file: String, limits: YAMLLimits
+  ) throws(YAMLError) {
+    guard bytes.count > limits.maxScalarBytes, let base = bytes.baseAddress else { return }
+    var start = 0
+    var line = 1
+    while start < bytes.count {
+      let remaining = bytes.count - start
+      let end: Int
+      if let newline = memchr(base + start, 0x0A, remaining) {
+        end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+      } else {
+        end = bytes.count
+      }
+      if end - start > limits.maxScalarBytes {
+        throw YAMLError(
+          .scalarTooLarge, at: SourceMark(file: file, line: line, column: 1),
+          "line of \(end - start) bytes is longer than the limit of \(limits.maxScalarBytes) bytes for a scalar"
+        )
+      }
+      start = end + 1
+      line += 1
+    }
+  }
+
   static func load(file path: String, limits: YAMLLimits, json: Bool) throws(YAMLError)
     -> [Value]
   {
     let buffer = try FileInput.read(path: path, maxBytes: limits.maxFileBytes)
+    try refuseOverlongLines(UnsafeBufferPointer(buffer), file: path, limits: limits)
     if json {
       for i in buffer.indices where buffer[i] == 0x09 { buffer[i] = 0x20 }
     }
@@ -65,6 +101,7 @@ public enum YAMLLoader {
       throw FileInput.tooLarge(
         bytes.count, limits.maxFileBytes, at: SourceMark(file: file, line: 0, column: 0))
     }
+    try refuseOverlongLines(bytes, file: file, limits: limits)
     let parser = try LibYAMLParser(copying: bytes, file: file, tabsToSpaces: json)
     var composer = Composer(file: file, limits: limits)
     return try composer.compose(parser)

@@ -86,8 +86,17 @@ import Testing
     let error = yamlError(text, file: "big.yaml")
     #expect(
       error?.description
-        == "big.yaml:1:6: error: scalar of 50000000 bytes is larger than the limit of"
-        + " 8388608 bytes [Y012]")
+        == "big.yaml:1:1: error: line of 50000005 bytes is longer than the limit of"
+        + " 8388608 bytes for a scalar [Y012]")
+  }
+
+  @Test func aLargeBlockScalarOfShortLinesIsRefusedByTheParser() {
+    let text =
+      "big: |\n"
+      + String(repeating: "  " + String(repeating: "x", count: 70) + "\n", count: 130_000)
+    let error = yamlError(text, file: "block.yaml")
+    #expect(error?.kind == .scalarTooLarge)
+    #expect(error?.description.hasPrefix("block.yaml:1:6: error: scalar of ") == true)
   }
 
   @Test func largeKeyIsRefusedToo() {
