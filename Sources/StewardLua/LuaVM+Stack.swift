@@ -10,7 +10,7 @@ extension LuaVM {
   func pushString(_ s: String) {
     // Native strings (all of them on Linux) are contiguous: no copy, no closure
     // that mutates `s`. Bridged or lazily built strings take the slow path.
-    let pushed = s.utf8.withContiguousStorageIfAvailable { buffer in
+    let pushed: Void? = s.utf8.withContiguousStorageIfAvailable { buffer in
       _ = lua_pushlstring(
         L, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), buffer.count)
     }
