@@ -55,6 +55,30 @@ public struct JSONText: Sendable {
     }
   }
 
+  /// A field of ``writeObject(_:)``: a value, or a list whose elements are
+  /// built one at a time while writing, so a report of 140,000 results never
+  /// exists as one `Value` tree next to its text.
+  public enum Field {
+    case value(Value)
+    case list(count: Int, element: (Int) -> Value)
+  }
+
+  /// Appends an object whose fields are written in the given order.
+  public mutating func writeObject(_ fields: [(String, Field)]) {
+    writeContainer(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), count: fields.count) {
+      out, i in
+      out.writeString(fields[i].0)
+      out.raw(out.pretty ? ": " : ":")
+      switch fields[i].1 {
+      case .value(let v): out.write(v)
+      case .list(let count, let element):
+        out.writeContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: count) {
+          out, j in out.write(element(j))
+        }
+      }
+    }
+  }
+
   private mutating func raw(_ s: String) {
     bytes.append(contentsOf: s.utf8)
   }

@@ -11,7 +11,8 @@ enum Exit {
 /// output can be piped whatever else is said.
 enum Console {
   static func out(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    // Straight from the string's storage: reports can be tens of megabytes.
+    _ = Output.writeAll(1, text) && Output.writeAll(1, "\n")
   }
 
   static func error(_ text: String) {

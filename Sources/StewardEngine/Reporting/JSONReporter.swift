@@ -12,8 +12,10 @@ public struct JSONReporter: AuditReporter {
   public func render(_ report: AuditReport) -> String {
     typealias V = ReportValues
     let c = report.counts
-    let results = report.results.map { r in
-      V.map([
+    let results = report.results
+    func result(_ i: Int) -> Value {
+      let r = results[i]
+      return V.map([
         ("check", V.string(r.checkID)), ("subject", V.string(r.subjectID)),
         ("status", V.string(r.status.rawValue)), ("severity", V.string(r.severity.rawValue)),
         ("title", V.string(r.title)), ("message", V.string(r.displayMessage)),
@@ -22,52 +24,46 @@ public struct JSONReporter: AuditReporter {
         ("tags", Value(.list(r.tags.map(V.string)))), ("waiver", V.waiver(r.waiver)),
       ])
     }
-    let document = V.map([
-      ("schema_version", V.int(Self.schemaVersion)),
-      ("tool", V.map([("name", "steward"), ("version", V.string(StewardVersion.current))])),
-      ("kind", "audit"),
-      (
-        "playbook",
-        V.map([
-          ("name", V.string(report.playbookName)), ("title", V.string(report.playbookTitle)),
-          ("path", V.string(report.playbookPath)),
-        ])
-      ),
-      ("started_at", V.string(V.timestamp(report.startedAt))),
-      ("duration_ms", V.int(Int(report.duration * 1000))),
-      (
-        "gate",
-        V.map([
-          ("fail_on", V.optional(report.failOn?.rawValue)),
-          ("errors_fail", Value(.bool(report.errorsFail))),
-          ("failed", Value(.bool(report.gateFailed))),
-        ])
-      ),
-      (
-        "summary",
-        V.map(
-          [("results", V.int(report.results.count))]
-            + CheckStatus.allCases.map { ($0.rawValue, V.int(c[$0] ?? 0)) })
-      ),
-      (
-        "subjects",
-        Value(
-          .list(
-            report.subjects.map { V.map([("id", V.string($0.id)), ("file", V.string($0.file))]) }))
-      ),
-      ("results", Value(.list(results))),
-      (
-        "warnings",
-        Value(
-          .list(
-            report.warnings.map {
-              V.map([
-                ("code", V.string($0.code)), ("message", V.string($0.message)),
-                ("location", V.location($0.mark)),
-              ])
-            }))
-      ),
+    let subjects = report.subjects.map {
+      V.map([("id", V.string($0.id)), ("file", V.string($0.file))])
+    }
+    let warnings = report.warnings.map {
+      V.map([
+        ("code", V.string($0.code)), ("message", V.string($0.message)),
+        ("location", V.location($0.mark)),
+      ])
+    }
+    let playbook = V.map([
+      ("name", V.string(report.playbookName)), ("title", V.string(report.playbookTitle)),
+      ("path", V.string(report.playbookPath)),
     ])
-    return JSONText.render(document)
+    let gate = V.map([
+      ("fail_on", V.optional(report.failOn?.rawValue)),
+      ("errors_fail", Value(.bool(report.errorsFail))),
+      ("failed", Value(.bool(report.gateFailed))),
+    ])
+    let summary = V.map(
+      [("results", V.int(report.results.count))]
+        + CheckStatus.allCases.map { ($0.rawValue, V.int(c[$0] ?? 0)) })
+    let fields: [(String, JSONText.Field)] = [
+      ("schema_version", .value(V.int(Self.schemaVersion))),
+      (
+        "tool",
+        .value(V.map([("name", "steward"), ("version", V.string(StewardVersion.current))]))
+      ),
+      ("kind", .value("audit")),
+      ("playbook", .value(playbook)),
+      ("started_at", .value(V.string(V.timestamp(report.startedAt)))),
+      ("duration_ms", .value(V.int(Int(report.duration * 1000)))),
+      ("gate", .value(gate)),
+      ("summary", .value(summary)),
+      ("subjects", .value(Value(.list(subjects)))),
+      // Written one result at a time: see JSONText.Field.
+      ("results", .list(count: results.count, element: result)),
+      ("warnings", .value(Value(.list(warnings)))),
+    ]
+    var out = JSONText()
+    out.writeObject(fields)
+    return out.text
   }
 }

@@ -106,7 +106,7 @@ struct RunCommand: ParsableCommand {
     let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
     let text = reportFormat.reporter(color: color).render(report)
     if let output {
-      try Output.writeAtomically(text + "\n", to: output)
+      try Output.writeAtomically(text, to: output)
     } else {
       Console.out(text)
     }
