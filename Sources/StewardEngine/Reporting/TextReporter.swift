@@ -35,7 +35,9 @@ public struct TextReporter: AuditReporter {
       for r in grouped[subject.id] ?? [] {
         var line =
           "  \(label(r.status)) \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.checkID)"
-        if r.status != .pass { line += ": \(r.displayMessage)" }
+        // A pass shows its message only when the check wrote one (an ML Test
+        // Score and its band, say); "passed" would only repeat the label.
+        if r.status != .pass || !r.message.isEmpty { line += ": \(r.displayMessage)" }
         lines.append(line)
         if r.status == .fail || r.status == .error || r.status == .waived, r.mark.isKnown {
           lines.append("           at \(r.mark)")
