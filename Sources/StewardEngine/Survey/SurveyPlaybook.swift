@@ -111,15 +111,17 @@ public struct SurveyPlaybook: Sendable {
     for item in questionItems {
       let found = SchemaValidator(fields: questionFields, context: "question").problems(in: item)
       problems += found
-      guard found.isEmpty, let q = parseQuestion(item, problems: &problems) else { continue }
-      if let first = seenQuestions[q.id] {
-        problems.append(
-          Diagnostic(
-            at: item["id"]?.mark ?? item.mark, code: "Q003",
-            "question id \"\(q.id)\" is used twice (first at \(first))"))
-        continue
+      if let id = item["id"]?.string {
+        if let first = seenQuestions[id] {
+          problems.append(
+            Diagnostic(
+              at: item["id"]?.mark ?? item.mark, code: "Q003",
+              "question id \"\(id)\" is used twice (first at \(first))"))
+          continue
+        }
+        seenQuestions[id] = item.mark
       }
-      seenQuestions[q.id] = item.mark
+      guard found.isEmpty, let q = parseQuestion(item, problems: &problems) else { continue }
       questions.append(q)
     }
 

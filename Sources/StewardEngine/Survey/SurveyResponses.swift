@@ -54,22 +54,25 @@ public struct SurveyResponses: Sendable {
   public static func parse(text: String, file: String, playbook: SurveyPlaybook) throws
     -> SurveyResponses
   {
+    let start = SourceMark(file: file, line: 1, column: 1)
+    let blank = text.unicodeScalars.allSatisfy {
+      $0 == "\u{FEFF}" || CharacterSet.whitespacesAndNewlines.contains($0)
+    }
+    if blank {
+      throw PlaybookError([
+        Diagnostic(
+          at: start, code: "Q101",
+          "the responses file is empty; it needs a header row and one row per respondent")
+      ])
+    }
     let table: Value
     do { table = try CSVLoader.load(text: text, file: file) } catch {
       throw PlaybookError(Validator.diagnostics(of: error, file: file))
     }
     let rows = table.list ?? []
-    let start = SourceMark(file: file, line: 1, column: 1)
     guard let first = rows.first?.map else {
-      let blank = text.unicodeScalars.allSatisfy {
-        $0 == "\u{FEFF}" || CharacterSet.whitespacesAndNewlines.contains($0)
-      }
       throw PlaybookError([
-        Diagnostic(
-          at: start, code: "Q101",
-          blank
-            ? "the responses file is empty; it needs a header row and one row per respondent"
-            : "the responses file has a header but no responses")
+        Diagnostic(at: start, code: "Q101", "the responses file has a header but no responses")
       ])
     }
     let policy = playbook.onBadResponse
