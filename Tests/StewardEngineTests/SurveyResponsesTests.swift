@@ -41,7 +41,8 @@ import Testing
   }
 
   @Test func byteOrderMarkAndCRLF() throws {
-    let bom = try Self.load("\u{FEFF}respondent,team,date,q1,note\r\nr1,ads,d,3,\r\nr2,ads,d,5,\r\n")
+    let bom = try Self.load(
+      "\u{FEFF}respondent,team,date,q1,note\r\nr1,ads,d,3,\r\nr2,ads,d,5,\r\n")
     #expect(bom.responses.map(\.respondent) == ["r1", "r2"])
     #expect(bom.responses.map(\.line) == [2, 3])
     let bad = Self.problems("respondent,team,date,q1,note\r\nr1,ads,d,3,\r\nr2,ads,d,9,\r\n")
@@ -83,21 +84,24 @@ import Testing
   }
 
   @Test func outOfRangeValue() {
-    let problems = Self.problems("respondent,team,date,q1,note\nr1,ads,d,3,\nr2,ads,d,6,\nr3,ads,d,x,\n")
+    let problems = Self.problems(
+      "respondent,team,date,q1,note\nr1,ads,d,3,\nr2,ads,d,6,\nr3,ads,d,x,\n")
     #expect(problems.map(\.code) == ["Q108", "Q108"])
     #expect(problems.map(\.mark.line) == [3, 4])
     #expect(problems.first?.message == "\"6\" is not on the 1–5 scale of q1")
   }
 
   @Test func duplicateRespondent() {
-    let problems = Self.problems("respondent,team,date,q1,note\nr1,ads,d,3,\nr2,ads,d,4,\nr1,ads,d,5,\n")
+    let problems = Self.problems(
+      "respondent,team,date,q1,note\nr1,ads,d,3,\nr2,ads,d,4,\nr1,ads,d,5,\n")
     #expect(problems.map(\.code) == ["Q106"])
     #expect(problems.first?.mark.line == 4)
     #expect(problems.first?.message == "respondent \"r1\" answered twice (first at line 2)")
   }
 
   @Test func dropPolicyTurnsRowProblemsIntoWarnings() throws {
-    let csv = "respondent,team,date,q1,note,extra\nr1,ads,d,3,,x\nr2,ads,d,6,,x\nr1,ads,d,5,,x\nr4,ads,d,4,,x\n"
+    let csv =
+      "respondent,team,date,q1,note,extra\nr1,ads,d,3,,x\nr2,ads,d,6,,x\nr1,ads,d,5,,x\nr4,ads,d,4,,x\n"
     let loaded = try Self.load(csv, policy: "drop")
     #expect(loaded.responses.map(\.respondent) == ["r1", "r4"])
     #expect(loaded.dropped == 2)

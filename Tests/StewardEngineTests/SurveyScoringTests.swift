@@ -42,7 +42,8 @@ import Testing
     #expect(q.answered == 5)
     #expect(close(q.mean, 3.6))
     #expect(q.median == 4)
-    #expect(q.distribution == [.init("1", 0), .init("2", 1), .init("3", 1), .init("4", 2), .init("5", 1)])
+    #expect(
+      q.distribution == [.init("1", 0), .init("2", 1), .init("3", 1), .init("4", 2), .init("5", 1)])
     // Top two boxes of 1–5 are 4 and 5: 4, 4, 5 → 3/5.
     #expect(close(q.topTwoBox, 0.6))
   }
@@ -101,22 +102,25 @@ import Testing
 
     // The previous run had 1 green, 2 yellow, 2 red: (2 + 2)/5 = 0.8 → improving.
     var previous = first
-    previous.overall?.questions = first.overall?.questions.map { q in
-      var q = q
-      if q.id == "fun" { q.lights = SurveyLights(green: 1, yellow: 2, red: 2) }
-      return q
-    } ?? []
+    previous.overall?.questions =
+      first.overall?.questions.map { q in
+        var q = q
+        if q.id == "fun" { q.lights = SurveyLights(green: 1, yellow: 2, red: 2) }
+        return q
+      } ?? []
     let second = try fixture.report(previous: previous)
     #expect(second.overall?.question("fun")?.lights?.trend == .improving)
     #expect(close(second.overall?.question("fun")?.lights?.previousScore, 0.8))
     // The same votes again: stable; a better previous run: worse.
     #expect(try fixture.report(previous: first).overall?.question("fun")?.lights?.trend == .stable)
-    previous.overall?.questions = first.overall?.questions.map { q in
-      var q = q
-      if q.id == "fun" { q.lights = SurveyLights(green: 5, yellow: 0, red: 0) }
-      return q
-    } ?? []
-    #expect(try fixture.report(previous: previous).overall?.question("fun")?.lights?.trend == .worse)
+    previous.overall?.questions =
+      first.overall?.questions.map { q in
+        var q = q
+        if q.id == "fun" { q.lights = SurveyLights(green: 5, yellow: 0, red: 0) }
+        return q
+      } ?? []
+    #expect(
+      try fixture.report(previous: previous).overall?.question("fun")?.lights?.trend == .worse)
   }
 
   @Test func dimensionPoolsItsScaleQuestions() throws {

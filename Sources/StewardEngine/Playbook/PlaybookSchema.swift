@@ -46,7 +46,8 @@ public enum PlaybookSchema {
     case .survey:
       [
         FieldSpec("questions", .list(.map), doc: "the questions, each with an id and a scale"),
-        FieldSpec("responses", .any, doc: "the responses CSV: a path, or a map with file, id, metadata"),
+        FieldSpec(
+          "responses", .any, doc: "the responses CSV: a path, or a map with file, id, metadata"),
         FieldSpec("dimensions", .list(.any), doc: "the dimensions questions score into"),
         FieldSpec("levels", .list(.map), doc: "maturity levels and their criteria"),
         FieldSpec("scoring", .map, doc: "how answers become scores"),

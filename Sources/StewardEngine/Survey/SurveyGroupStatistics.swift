@@ -21,7 +21,8 @@ enum SurveyGroupStatistics {
         continue
       }
       var score = question(q, answers)
-      if var lights = score.lights, let before = previous?.questions.first(where: { $0.id == q.id })?.lights?.score,
+      if var lights = score.lights,
+        let before = previous?.questions.first(where: { $0.id == q.id })?.lights?.score,
         let now = lights.score
       {
         lights.previousScore = before
@@ -62,7 +63,9 @@ enum SurveyGroupStatistics {
     }
     switch q.scale {
     case .likert(let points):
-      score.distribution = (1...points).map { p in SurveyCount(String(p), xs.filter { $0 == Double(p) }.count) }
+      score.distribution = (1...points).map { p in
+        SurveyCount(String(p), xs.filter { $0 == Double(p) }.count)
+      }
     case .labelled(let labels):
       score.distribution = labels.enumerated().map { i, label in
         SurveyCount(label, xs.filter { $0 == Double(i + 1) }.count)
@@ -71,7 +74,9 @@ enum SurveyGroupStatistics {
       score.distribution = counts(options, chosen)
     case .number: break
     case .enps:
-      score.distribution = (0...10).map { p in SurveyCount(String(p), xs.filter { $0 == Double(p) }.count) }
+      score.distribution = (0...10).map { p in
+        SurveyCount(String(p), xs.filter { $0 == Double(p) }.count)
+      }
       score.enps = Statistics.enps(xs.map { Int($0) })
     case .trafficLight:
       let c = counts(SurveyQuestion.lights, chosen)

@@ -65,7 +65,8 @@ struct SurveyLevelScorer {
     let reached = MaturityLadder.cumulative(met: met)
     let nextIndex = reached.map { $0 + 1 } ?? 0
     var result = SurveyLevelResult(
-      level: reached.map { playbook.levels[$0].id }, title: reached.map { playbook.levels[$0].title },
+      level: reached.map { playbook.levels[$0].id },
+      title: reached.map { playbook.levels[$0].title },
       score: nil, next: nil, missing: [], error: nil)
     if nextIndex < playbook.levels.count {
       let next = playbook.levels[nextIndex]
@@ -91,7 +92,8 @@ struct SurveyLevelScorer {
     let reached = score.flatMap { MaturityLadder.cutoff(score: $0, cutoffs: cutoffs) }
     let nextIndex = reached.map { $0 + 1 } ?? 0
     var result = SurveyLevelResult(
-      level: reached.map { playbook.levels[$0].id }, title: reached.map { playbook.levels[$0].title },
+      level: reached.map { playbook.levels[$0].id },
+      title: reached.map { playbook.levels[$0].title },
       score: score, next: nil, missing: [], error: nil)
     if nextIndex < playbook.levels.count {
       let next = playbook.levels[nextIndex]

@@ -43,7 +43,9 @@ extension SurveyPlaybook {
       if type == "multiple", options.contains(where: { $0.contains(separator) }) {
         problem("options", "an option contains the separator \"\(separator)\"")
       }
-      scale = type == "single" ? .single(options: options) : .multiple(options: options, separator: separator)
+      scale =
+        type == "single"
+        ? .single(options: options) : .multiple(options: options, separator: separator)
     case "number":
       let low = item["min"]?.number
       let high = item["max"]?.number
@@ -75,7 +77,8 @@ extension SurveyPlaybook {
     } else {
       problems.append(
         Diagnostic(
-          at: idValue?.mark ?? item.mark, code: "Q011", "a level id must be a string or an integer"))
+          at: idValue?.mark ?? item.mark, code: "Q011", "a level id must be a string or an integer")
+      )
       return nil
     }
     let before = problems.count
@@ -137,7 +140,8 @@ extension SurveyPlaybook {
           problems.append(
             Diagnostic(
               at: c.mark, code: "Q014",
-              "level \(id): \(measure.rawValue) cannot measure \(q.scale.typeName) question \(qid)"))
+              "level \(id): \(measure.rawValue) cannot measure \(q.scale.typeName) question \(qid)")
+          )
           fits = false
         }
       }
@@ -183,13 +187,15 @@ extension SurveyPlaybook {
           problems.append(
             Diagnostic(
               at: level.mark, code: "Q015",
-              "level \(level.id): criteria are for the rules method; this survey scores by weighted thresholds"))
+              "level \(level.id): criteria are for the rules method; this survey scores by weighted thresholds"
+            ))
         }
         if let previous, cut <= previous {
           problems.append(
             Diagnostic(
               at: level.mark, code: "Q016",
-              "level \(level.id): min_score \(SurveyFormat.number(cut)) must be above the level below (\(SurveyFormat.number(previous)))"))
+              "level \(level.id): min_score \(SurveyFormat.number(cut)) must be above the level below (\(SurveyFormat.number(previous)))"
+            ))
         }
         previous = cut
       }
@@ -215,7 +221,8 @@ extension SurveyPlaybook {
         problems.append(
           Diagnostic(
             at: use.mark, code: "Q017",
-            "\"use\" takes PLUGIN.SCORER of a plugin listed under \"plugins:\", found \"\(reference)\""))
+            "\"use\" takes PLUGIN.SCORER of a plugin listed under \"plugins:\", found \"\(reference)\""
+          ))
         return .rules
       }
       guard (plugin.others["scorer"] ?? []).contains(parts[1]) else {
@@ -235,7 +242,8 @@ extension SurveyPlaybook {
         problems.append(
           Diagnostic(
             at: level.mark, code: "Q015",
-            "level \(level.id): min_score is for the weighted method (scoring: { method: weighted })"))
+            "level \(level.id): min_score is for the weighted method (scoring: { method: weighted })"
+          ))
       }
       return .rules
     }

@@ -254,7 +254,8 @@ public struct SurveyPlaybook: Sendable {
       let found = SchemaValidator(fields: SurveyLevel.fields, context: "level").problems(in: item)
       problems += found
       guard found.isEmpty,
-        let level = parseLevel(item, questions: questions, dimensions: dimensions, problems: &problems)
+        let level = parseLevel(
+          item, questions: questions, dimensions: dimensions, problems: &problems)
       else { continue }
       if levels.contains(where: { $0.id == level.id }) {
         problems.append(

@@ -96,7 +96,8 @@ public struct SurveyQuestion: Sendable, Equatable {
             + labels.map { "\"\($0)\"" }.joined(separator: ", ") + ")"))
     case .single(let options):
       guard let option = options.first(where: { $0.lowercased() == cell.lowercased() }) else {
-        return .failure(AnswerError("\"\(cell)\" is not an option of \(id) (\(options.joined(separator: ", ")))"))
+        return .failure(
+          AnswerError("\"\(cell)\" is not an option of \(id) (\(options.joined(separator: ", ")))"))
       }
       return .success(.choices([option]))
     case .multiple(let options, let separator):
@@ -106,7 +107,8 @@ public struct SurveyQuestion: Sendable, Equatable {
         if item.isEmpty { continue }
         guard let option = options.first(where: { $0.lowercased() == item.lowercased() }) else {
           return .failure(
-            AnswerError("\"\(item)\" is not an option of \(id) (\(options.joined(separator: ", ")))"))
+            AnswerError(
+              "\"\(item)\" is not an option of \(id) (\(options.joined(separator: ", ")))"))
         }
         if !chosen.contains(option) { chosen.append(option) }
       }

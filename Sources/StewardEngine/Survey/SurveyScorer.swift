@@ -30,7 +30,10 @@ public enum SurveyScorer {
     let all = responses.responses
     let minimum = playbook.minGroupSize
     var levelScorer = SurveyLevelScorer(playbook: playbook)
-    func group(_ name: String, _ members: [SurveyResponse], isOther: Bool, text: Bool, previous: SurveyGroupScore?)
+    func group(
+      _ name: String, _ members: [SurveyResponse], isOther: Bool, text: Bool,
+      previous: SurveyGroupScore?
+    )
       -> SurveyGroupScore
     {
       var score = SurveyGroupStatistics.score(

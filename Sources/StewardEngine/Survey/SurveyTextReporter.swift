@@ -51,7 +51,8 @@ enum SurveyReportLines {
   static func level(_ level: SurveyLevelResult) -> [String] {
     var lines: [String] = []
     if let error = level.error { return ["level: not scored: \(error)"] }
-    var head = "level: " + (level.level.map { "\($0) (\(level.title ?? $0))" } ?? "below the first level")
+    var head =
+      "level: " + (level.level.map { "\($0) (\(level.title ?? $0))" } ?? "below the first level")
     if let score = level.score { head += ", score \(SurveyFormat.number(score))" }
     lines.append(head)
     if let next = level.next, !level.missing.isEmpty {
