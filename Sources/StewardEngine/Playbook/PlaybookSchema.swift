@@ -46,12 +46,16 @@ public enum PlaybookSchema {
     case .survey:
       [
         FieldSpec("questions", .list(.map), doc: "the questions, each with an id and a scale"),
-        FieldSpec("responses", .any, doc: "the responses CSV"),
+        FieldSpec(
+          "responses", .any, doc: "the responses CSV: a path, or a map with file, id, metadata"),
         FieldSpec("dimensions", .list(.any), doc: "the dimensions questions score into"),
         FieldSpec("levels", .list(.map), doc: "maturity levels and their criteria"),
         FieldSpec("scoring", .map, doc: "how answers become scores"),
         FieldSpec("groups", .list(.string), doc: "respondent columns to group by"),
         FieldSpec("min_group_size", .int, doc: "smallest group reported on its own"),
+        FieldSpec(
+          "on_bad_response", .oneOf(["error", "drop"]),
+          doc: "a response that does not fit: an error (default) or a warning and the row dropped"),
       ]
     case .runbook:
       [

@@ -1,0 +1,149 @@
+import StewardCore
+import StewardLua
+
+/// Decides a group's maturity level by the playbook's method and explains
+/// what the group lacks for the next level. Holds the Lua VM of a custom
+/// scorer for one scoring run; never shared between threads.
+struct SurveyLevelScorer {
+  let playbook: SurveyPlaybook
+  private var vm: LuaVM?
+  private var run: LuaFunction?
+  private var setupError: String?
+  private(set) var setupProblems: [Diagnostic] = []
+
+  init(playbook: SurveyPlaybook) {
+    self.playbook = playbook
+    guard case .lua(let pluginName, let scorer, _) = playbook.method else { return }
+    do {
+      let vm = try LuaVM()
+      for info in playbook.registry.plugins where info.name == pluginName {
+        let plugin = try vm.loadPlugin(source: info.source, chunkName: info.path)
+        run =
+          plugin.registrations.first { $0.kind == "scorer" && $0.id == scorer }?.functions["run"]
+      }
+      self.vm = vm
+      if run == nil { setupError = "scorer \(pluginName).\(scorer) is not loaded" }
+    } catch {
+      let d = Validator.diagnostics(of: error, file: playbook.path)
+      setupError = d.first.map { "\($0.mark): \($0.message)" } ?? "\(error)"
+      setupProblems = d
+    }
+  }
+
+  mutating func level(for group: SurveyGroupScore, members: [SurveyResponse])
+    -> SurveyLevelResult?
+  {
+    switch playbook.method {
+    case .rules: return playbook.levels.isEmpty ? nil : rules(members)
+    case .weighted: return playbook.levels.isEmpty ? nil : weighted(group)
+    case .lua(_, _, let params): return lua(group, params: params)
+    }
+  }
+
+  /// The value of `criterion` over `members`' pooled answers.
+  func value(of criterion: SurveyCriterion, _ members: [SurveyResponse]) -> Double? {
+    var xs: [Double] = []
+    var top = 0
+    for id in criterion.questions {
+      let answers = SurveyGroupStatistics.numbers(members.compactMap { $0.answers[id] })
+      xs += answers
+      let points = Double(playbook.question(id)?.scale.points ?? 5)
+      top += answers.filter { $0 >= points - 1 }.count
+    }
+    switch criterion.measure {
+    case .mean: return Statistics.mean(xs)
+    case .topTwoBox: return xs.isEmpty ? nil : Double(top) / Double(xs.count)
+    case .enps: return Statistics.enps(xs.map { Int($0) })
+    }
+  }
+
+  func rules(_ members: [SurveyResponse]) -> SurveyLevelResult {
+    let values = playbook.levels.map { level in level.criteria.map { value(of: $0, members) } }
+    let met = zip(playbook.levels, values).map { level, vs in
+      zip(level.criteria, vs).map { c, v in v.map { $0 >= c.threshold } ?? false }
+    }
+    let reached = MaturityLadder.cumulative(met: met)
+    let nextIndex = reached.map { $0 + 1 } ?? 0
+    var result = SurveyLevelResult(
+      level: reached.map { playbook.levels[$0].id },
+      title: reached.map { playbook.levels[$0].title },
+      score: nil, next: nil, missing: [], error: nil)
+    if nextIndex < playbook.levels.count {
+      let next = playbook.levels[nextIndex]
+      result.next = next.id
+      for (i, criterion) in next.criteria.enumerated() where !met[nextIndex][i] {
+        let shown = values[nextIndex][i].map {
+          criterion.measure == .topTwoBox ? SurveyFormat.percent($0) : SurveyFormat.number($0)
+        }
+        result.missing.append("\(criterion.label) (is \(shown ?? "not answered"))")
+      }
+    }
+    return result
+  }
+
+  func weighted(_ group: SurveyGroupScore) -> SurveyLevelResult {
+    let pairs = playbook.questions.compactMap { q -> (value: Double, weight: Double)? in
+      guard q.scale.points != nil, let m = group.questions.first(where: { $0.id == q.id })?.mean
+      else { return nil }
+      return (m, q.weight)
+    }
+    let score = MaturityLadder.weightedMean(pairs)
+    let cutoffs = playbook.levels.map { $0.minScore ?? 0 }
+    let reached = score.flatMap { MaturityLadder.cutoff(score: $0, cutoffs: cutoffs) }
+    let nextIndex = reached.map { $0 + 1 } ?? 0
+    var result = SurveyLevelResult(
+      level: reached.map { playbook.levels[$0].id },
+      title: reached.map { playbook.levels[$0].title },
+      score: score, next: nil, missing: [], error: nil)
+    if nextIndex < playbook.levels.count {
+      let next = playbook.levels[nextIndex]
+      result.next = next.id
+      result.missing = [
+        "weighted score ≥ \(SurveyFormat.number(cutoffs[nextIndex])) (is \(score.map(SurveyFormat.number) ?? "not answered"))"
+      ]
+    }
+    return result
+  }
+
+  /// Calls `run(group, params)`; it returns a level id, or a table
+  /// `{ level = "…", score = n, missing = { "…" } }`.
+  mutating func lua(_ group: SurveyGroupScore, params: Value) -> SurveyLevelResult {
+    var result = SurveyLevelResult(
+      level: nil, title: nil, score: nil, next: nil, missing: [], error: nil)
+    guard let vm, let run else {
+      result.error = setupError ?? "the scorer is not loaded"
+      return result
+    }
+    do {
+      let returned = try vm.call(run, [group.toValue(), params]).first ?? .null
+      let levelValue = returned.map == nil ? returned : returned["level"] ?? .null
+      let id = levelValue.string ?? levelValue.int.map { String($0) }
+      if !levelValue.isNull, id == nil {
+        result.error = "the scorer returned \(levelValue.typeName) as a level; expected a level id"
+        return result
+      }
+      result.score = returned["score"]?.number
+      result.missing = returned["missing"]?.list?.compactMap(\.string) ?? []
+      if let id {
+        if playbook.levels.isEmpty {
+          result.level = id
+          result.title = id
+        } else if let i = playbook.levels.firstIndex(where: { $0.id == id }) {
+          result.level = id
+          result.title = playbook.levels[i].title
+          if i + 1 < playbook.levels.count { result.next = playbook.levels[i + 1].id }
+        } else {
+          result.error =
+            "the scorer returned level \"\(id)\", which the playbook does not declare"
+            + " (levels: \(playbook.levels.map(\.id).joined(separator: ", ")))"
+        }
+      } else if let first = playbook.levels.first {
+        result.next = first.id
+      }
+    } catch {
+      let d = Validator.diagnostics(of: error, file: playbook.path).first
+      result.error = d.map { "\($0.mark): \($0.message)" } ?? "\(error)"
+    }
+    return result
+  }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import StewardCore
+import Testing
+
+@testable import StewardEngine
+
+/// Every `yaml` example of docs/survey.md loads and scores, with the `csv`
+/// block after it as its responses and the `lua` block as its plugin.
+@Suite struct SurveyDocsTests {
+  static let docs = Scratch.packageRoot.appendingPathComponent("docs/survey.md")
+
+  static func blocks() throws -> [(language: String, text: String)] {
+    let text = try String(contentsOf: docs, encoding: .utf8)
+    var blocks: [(String, String)] = []
+    var current: (String, [Substring])?
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if current == nil, line.hasPrefix("```"), line.count > 3 {
+        current = (String(line.dropFirst(3)), [])
+      } else if let open = current, line == "```" {
+        blocks.append((open.0, open.1.joined(separator: "\n") + "\n"))
+        current = nil
+      } else if current != nil {
+        current?.1.append(line)
+      }
+    }
+    return blocks
+  }
+
+  @Test func everyExampleScores() throws {
+    let blocks = try Self.blocks()
+    var scored = 0
+    for (i, block) in blocks.enumerated() where block.language == "yaml" {
+      let csv = try #require(blocks[(i + 1)...].first { $0.language == "csv" }?.text)
+      let file = try #require(
+        block.text.split(separator: "\n").first { $0.contains(".csv") }?
+          .split(whereSeparator: { " :#".contains($0) }).first { $0.hasSuffix(".csv") })
+      let report = try SurveyFixture(block.text, files: [String(file): csv]).report()
+      #expect(report.respondents > 0)
+      #expect(report.overall != nil)
+      scored += 1
+    }
+    #expect(scored == 3)
+  }
+
+  @Test func luaExampleScores() throws {
+    let lua = try #require(try Self.blocks().first { $0.language == "lua" }?.text)
+    let yaml = """
+      steward: 1
+      kind: survey
+      name: health
+      plugins: [health.lua]
+      responses: r.csv
+      min_group_size: 1
+      questions: [{ id: enps, text: e, dimension: culture, type: enps }]
+      levels: [{ id: at_risk }, { id: healthy }]
+      scoring: { use: health.enps_band, params: { healthy: 30 } }
+      """
+    // 10, 9, 7: 100 × 2/3 ≈ 66.7 ≥ 30.
+    let report = try SurveyFixture(
+      yaml, files: ["r.csv": "respondent,enps\na,10\nb,9\nc,7\n", "health.lua": lua]
+    ).report()
+    #expect(report.overall?.level?.level == "healthy")
+  }
+
+  @Test func teamHealthExampleHasTheDocumentedNumbers() throws {
+    let blocks = try Self.blocks()
+    let yaml = try #require(blocks.first { $0.language == "yaml" }?.text)
+    let csv = try #require(blocks.first { $0.language == "csv" }?.text)
+    let report = try SurveyFixture(yaml, files: ["team-health.csv": csv]).report()
+    // ads has 5 respondents and is reported; search (1) folds into other (1 < 5): suppressed.
+    #expect(report.groupings[0].groups.map(\.name) == ["ads"])
+    #expect(report.groupings[0].suppressed == 1)
+    // eNPS of everyone: 10, 9 promoters; 7, 8 passives; 6, 3 detractors → 0.
+    #expect(report.overall?.question("enps")?.enps == 0)
+  }
+}
