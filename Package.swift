@@ -19,6 +19,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C: the two Debian libraries and the shim for what Swift cannot import.
@@ -40,7 +41,10 @@ let package = Package(
       name: "StewardLua", dependencies: ["StewardCore", "CLua", "CLuaShim"],
       swiftSettings: strictness),
     .target(
-      name: "StewardEngine", dependencies: ["StewardCore", "StewardYAML", "StewardLua"],
+      name: "StewardEngine",
+      dependencies: [
+        "StewardCore", "StewardYAML", "StewardLua", .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: strictness),
     .executableTarget(
       name: "steward",
