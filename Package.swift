@@ -64,7 +64,12 @@ let package = Package(
     .testTarget(
       name: "StewardLuaTests", dependencies: ["StewardLua"], swiftSettings: strictness),
     .testTarget(
-      name: "StewardEngineTests", dependencies: ["StewardEngine", "StewardLua"], exclude: ["Golden"], swiftSettings: strictness),
+      name: "StewardEngineTests",
+      dependencies: [
+        "StewardEngine", "StewardLua",
+        // To look inside history stores (schema, migrations) the way a user's sqlite3 would.
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ], exclude: ["Golden"], swiftSettings: strictness),
     // Runs the built `steward` binary, as a user or CI would.
     .testTarget(
       name: "StewardEndToEndTests", dependencies: ["StewardEngine", "steward"],

@@ -106,11 +106,12 @@ public enum HistoryRenderer {
   private static func table(_ rows: [[String]], rightAligned: Set<Int>) -> String {
     let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
     return rows.map { row in
-      row.indices.map { c in
+      var line = row.indices.map { c in
         let pad = String(repeating: " ", count: widths[c] - row[c].count)
-        if c == row.count - 1 && !rightAligned.contains(c) { return row[c] }
         return rightAligned.contains(c) ? pad + row[c] : row[c] + pad
       }.joined(separator: "  ")
+      while line.hasSuffix(" ") { line.removeLast() }
+      return line
     }.joined(separator: "\n")
   }
 }
