@@ -50,19 +50,9 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     let pool: DatabasePool
     do {
       pool = try Self.retryingBusy(for: busyTimeout) {
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        // Two processes opening a new store at once can both start migrating;
-        // the loser's deferred transaction fails with SQLITE_BUSY and retries,
-        // then finds the migrations applied.
-        if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
-          throw HistoryError(
-            path: path,
-            "the history store was written by a newer steward (its schema is past \(Self.schemaVersions.last ?? "")); upgrade steward or use another --store"
-          )
-        }
-        if let upTo { try migrator.migrate(pool, upTo: upTo) } else { try migrator.migrate(pool) }
-        return pool
+        try DatabasePool(path: path, configuration: configuration)
       }
+      try Self.migrate(pool, with: migrator, upTo: upTo, path: path, timeout: busyTimeout)
     } catch let error as HistoryError {
       throw error
     } catch {
@@ -307,6 +297,43 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return formatter.date(from: text) ?? Date(timeIntervalSince1970: 0)
+  }
+
+  /// Applies the missing migrations. Two processes opening a new store at
+  /// once can both decide to migrate it; the one that loses fails (a busy
+  /// database, or "table run already exists") and tries again, and then finds
+  /// the migrations applied. Errors that persist past `timeout` are thrown.
+  private static func migrate(
+    _ pool: DatabasePool, with migrator: DatabaseMigrator, upTo: String?, path: String,
+    timeout: TimeInterval
+  ) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    let needed = upTo.flatMap { last in schemaVersions.firstIndex(of: last).map { schemaVersions[...$0] } }
+      ?? schemaVersions[...]
+    while true {
+      let (superseded, complete) = try retryingBusy(for: timeout) {
+        try pool.read { db in
+          (
+            try migrator.hasBeenSuperseded(db),
+            Set(try migrator.appliedIdentifiers(db)).isSuperset(of: needed)
+          )
+        }
+      }
+      if superseded {
+        throw HistoryError(
+          path: path,
+          "the history store was written by a newer steward (its schema is past \(schemaVersions.last ?? "")); upgrade steward or use another --store"
+        )
+      }
+      if complete { return }
+      do {
+        if let upTo { try migrator.migrate(pool, upTo: upTo) } else { try migrator.migrate(pool) }
+        return
+      } catch let error as DatabaseError where Date() < deadline {
+        _ = error
+        usleep(UInt32.random(in: 5_000...50_000))
+      }
+    }
   }
 
   /// Runs `body` again while SQLite says another process holds the database,
