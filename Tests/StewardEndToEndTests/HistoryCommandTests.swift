@@ -24,7 +24,8 @@ import Testing
 
   static func project() throws -> URL {
     try StewardBinary.scratch([
-      "gate.yaml": gate, "models/a.yaml": "id: a\nowner: recsys\nversion: 1\n", "models/b.yaml": "id: b\n",
+      "gate.yaml": gate, "models/a.yaml": "id: a\nowner: recsys\nversion: 1\n",
+      "models/b.yaml": "id: b\n",
     ])
   }
 
@@ -71,7 +72,10 @@ import Testing
         < json.stdout.range(of: "\"summary\"")!.lowerBound)
 
     let trendJSON = try StewardBinary.run(
-      ["history", "--store", "h.sqlite", "--playbook", "gate", "--metric", "fail", "--format", "json"],
+      [
+        "history", "--store", "h.sqlite", "--playbook", "gate", "--metric", "fail", "--format",
+        "json",
+      ],
       in: dir)
     let points = try #require(
       (try JSONSerialization.jsonObject(with: Data(trendJSON.stdout.utf8)) as? [String: Any])?[
@@ -84,7 +88,9 @@ import Testing
     let dir = try Self.project()
     let recorded = try StewardBinary.run(["run", "gate.yaml"], in: dir)
     #expect(recorded.status == 1, "\(recorded.stderr)")
-    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".steward/history.sqlite").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: dir.appendingPathComponent(".steward/history.sqlite").path))
     let listed = try StewardBinary.run(["history"], in: dir)
     #expect(listed.stdout.split(separator: "\n").count == 2)
 
@@ -182,7 +188,8 @@ import Testing
     var interrupted = 0
     for (round, delay) in [0.0, 0.1, 0.3, 0.6].enumerated() {
       let store = dir.appendingPathComponent("killed-\(round).sqlite").path
-      try FileManager.default.copyItem(atPath: dir.appendingPathComponent("seed.sqlite").path, toPath: store)
+      try FileManager.default.copyItem(
+        atPath: dir.appendingPathComponent("seed.sqlite").path, toPath: store)
       let process = try Self.start(
         ["run", "big.yaml", "--store", store, "--output", "/dev/null"], in: dir)
       var sawWrite = false

@@ -74,7 +74,8 @@ import Testing
       startedAt: Date(timeIntervalSince1970: 1_795_000_000 + seconds), duration: 1.25,
       stewardVersion: "0.1.0", exitStatus: fail > 0 ? 1 : 0, gate: fail > 0 ? "failed" : "passed",
       inputs: [
-        InputHash(path: "models/b.yaml", sha256: "bb"), InputHash(path: "models/a.yaml", sha256: "aa"),
+        InputHash(path: "models/b.yaml", sha256: "bb"),
+        InputHash(path: "models/a.yaml", sha256: "aa"),
       ],
       metrics: [Metric("results", 3), Metric("pass", 3 - fail), Metric("fail", fail)])
   }
@@ -82,8 +83,10 @@ import Testing
   static let rows = [
     ResultRecord(
       subject: "a", check: "owner", status: "pass", severity: "high", location: "models/a.yaml:1:1"),
-    ResultRecord(subject: "a", check: "ratio", status: "fail", severity: "medium", message: "0.5 < 0.8"),
-    ResultRecord(subject: "b", check: "owner", status: "pass", severity: "high", message: "ünïcode ✓"),
+    ResultRecord(
+      subject: "a", check: "ratio", status: "fail", severity: "medium", message: "0.5 < 0.8"),
+    ResultRecord(
+      subject: "b", check: "owner", status: "pass", severity: "high", message: "ünïcode ✓"),
   ]
 
   @Test(arguments: Kind.allCases)
@@ -108,8 +111,12 @@ import Testing
     try store.record(Self.run("other", at: 20, fail: 0), results: [])
     try store.record(Self.run("gate", at: 30, fail: 1), results: [])
     try store.record(Self.run("gate", at: 5, fail: 3), results: [])  // recorded late, ran early
-    #expect(try store.runs(playbook: nil, limit: nil).map(\.playbook) == ["gate", "other", "gate", "gate"])
-    #expect(try store.runs(playbook: "gate", limit: nil).compactMap { $0.metric("fail") } == [1, 2, 3])
+    #expect(
+      try store.runs(playbook: nil, limit: nil).map(\.playbook) == [
+        "gate", "other", "gate", "gate",
+      ])
+    #expect(
+      try store.runs(playbook: "gate", limit: nil).compactMap { $0.metric("fail") } == [1, 2, 3])
     #expect(try store.runs(playbook: "gate", limit: 1).count == 1)
     #expect(try store.runs(playbook: "nope", limit: nil).isEmpty)
     let series = try store.series(metric: "fail", playbook: "gate")
@@ -131,7 +138,9 @@ import Testing
         """)
     let json = HistoryRenderer.json(trend: points, metric: "fail", playbook: "gate")
     #expect(json.contains("\"value\": 0.5,\n      \"change\": -1.5"))
-    #expect(json.hasPrefix("{\n  \"schema_version\": 1,\n  \"playbook\": \"gate\",\n  \"metric\": \"fail\""))
+    #expect(
+      json.hasPrefix(
+        "{\n  \"schema_version\": 1,\n  \"playbook\": \"gate\",\n  \"metric\": \"fail\""))
   }
 
   @Test func sqliteStoreKeepsRunsAcrossOpens() throws {
@@ -194,11 +203,17 @@ import Testing
     }
     try queue.close()
     let many = Array(repeating: Self.rows[0], count: 1000)
-    #expect(throws: HistoryError.self) { try store.record(Self.run("gate", at: 0, fail: 0), results: many) }
+    #expect(throws: HistoryError.self) {
+      try store.record(Self.run("gate", at: 0, fail: 0), results: many)
+    }
     #expect(try store.runs(playbook: nil, limit: nil).isEmpty)
     #expect(try store.integrityProblems().isEmpty)
     let leftovers = try DatabaseQueue(path: path).read {
-      try Int.fetchOne($0, sql: "SELECT (SELECT COUNT(*) FROM result) + (SELECT COUNT(*) FROM run_metric) + (SELECT COUNT(*) FROM run_input)")
+      try Int.fetchOne(
+        $0,
+        sql:
+          "SELECT (SELECT COUNT(*) FROM result) + (SELECT COUNT(*) FROM run_metric) + (SELECT COUNT(*) FROM run_input)"
+      )
     }
     #expect(leftovers == 0)
   }
@@ -206,17 +221,17 @@ import Testing
   @Test func auditRunsAreRecordedWithHashesAndMetrics() throws {
     let scratch = try Scratch([
       "gate.yaml": """
-        steward: 1
-        kind: audit
-        name: gate
-        subjects: models
-        checks:
-          - id: owned
-            expr: steward.get(subject, "owner") ~= nil
-            severity: high
-        gate:
-          fail_on: high
-        """,
+      steward: 1
+      kind: audit
+      name: gate
+      subjects: models
+      checks:
+        - id: owned
+          expr: steward.get(subject, "owner") ~= nil
+          severity: high
+      gate:
+        fail_on: high
+      """,
       "models/a.yaml": "id: a\nowner: recsys\n",
       "models/b.yaml": "id: b\n",
     ])
@@ -233,7 +248,8 @@ import Testing
     #expect(run.gate == "failed")
     #expect(run.exitStatus == 1)
     #expect(run.playbookHash == (try SHA256.hex(ofFile: path)))
-    #expect(run.inputs.map(\.path) == [scratch.path("models/a.yaml"), scratch.path("models/b.yaml")])
+    #expect(
+      run.inputs.map(\.path) == [scratch.path("models/a.yaml"), scratch.path("models/b.yaml")])
     #expect(run.inputs[0].sha256 == SHA256.hex(Array("id: a\nowner: recsys\n".utf8)))
     #expect(
       run.metrics.map { "\($0.name)=\(Int($0.value))" } == [
@@ -251,7 +267,8 @@ import Testing
     return try queue.read {
       try String.fetchAll(
         $0,
-        sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+      )
     }
   }
 }

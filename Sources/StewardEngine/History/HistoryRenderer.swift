@@ -29,7 +29,8 @@ public enum HistoryRenderer {
         number(points[i].value), change(points, i).map(signed) ?? "",
       ]
     }
-    return "\(metric) of \(playbook), oldest first\n" + table([header] + rows, rightAligned: [0, 2, 3])
+    return "\(metric) of \(playbook), oldest first\n"
+      + table([header] + rows, rightAligned: [0, 2, 3])
   }
 
   public static func json(runs: [RunRecord]) -> String {
@@ -47,7 +48,10 @@ public enum HistoryRenderer {
         (
           "inputs",
           Value(
-            .list(r.inputs.map { V.map([("path", V.string($0.path)), ("sha256", V.string($0.sha256))]) }))
+            .list(
+              r.inputs.map {
+                V.map([("path", V.string($0.path)), ("sha256", V.string($0.sha256))])
+              }))
         ),
       ])
     }

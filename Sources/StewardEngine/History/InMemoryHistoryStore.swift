@@ -35,7 +35,9 @@ public final class InMemoryHistoryStore: HistoryStore, @unchecked Sendable {
 
   public func series(metric: String, playbook: String) throws -> [MetricPoint] {
     try runs(playbook: playbook, limit: nil).reversed().compactMap { run in
-      run.metric(metric).map { MetricPoint(runID: run.id ?? 0, startedAt: run.startedAt, value: $0) }
+      run.metric(metric).map {
+        MetricPoint(runID: run.id ?? 0, startedAt: run.startedAt, value: $0)
+      }
     }
   }
 }

@@ -40,7 +40,9 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
       }
     }
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
       throw HistoryError(path: path, "the history store is a folder, not an SQLite file")
     }
     var configuration = Configuration()
@@ -96,8 +98,9 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
             problems.append("run \(id) records \(expected) results but has \(actual) rows")
           }
         }
-        let orphans = try Int.fetchOne(
-          db, sql: "SELECT COUNT(*) FROM result WHERE run_id NOT IN (SELECT id FROM run)") ?? 0
+        let orphans =
+          try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM result WHERE run_id NOT IN (SELECT id FROM run)") ?? 0
         if orphans > 0 { problems.append("\(orphans) result rows belong to no run") }
         return problems
       }
@@ -127,7 +130,8 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           sql: "INSERT OR REPLACE INTO run_input (run_id, path, sha256) VALUES (?, ?, ?)")
         for i in run.inputs { try input.execute(arguments: [id, i.path, i.sha256]) }
         let metric = try db.makeStatement(
-          sql: "INSERT OR REPLACE INTO run_metric (run_id, position, name, value) VALUES (?, ?, ?, ?)")
+          sql:
+            "INSERT OR REPLACE INTO run_metric (run_id, position, name, value) VALUES (?, ?, ?, ?)")
         for (n, m) in run.metrics.enumerated() {
           try metric.execute(arguments: [id, n, m.name, m.value])
         }
@@ -308,7 +312,8 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     timeout: TimeInterval
   ) throws {
     let deadline = Date().addingTimeInterval(timeout)
-    let needed = upTo.flatMap { last in schemaVersions.firstIndex(of: last).map { schemaVersions[...$0] } }
+    let needed =
+      upTo.flatMap { last in schemaVersions.firstIndex(of: last).map { schemaVersions[...$0] } }
       ?? schemaVersions[...]
     while true {
       let (superseded, complete) = try retryingBusy(for: timeout) {

@@ -51,7 +51,8 @@ struct HistoryCommand: ParsableCommand {
     // Reading never creates a store: a missing one is a mistyped path.
     guard FileManager.default.fileExists(atPath: store) else {
       Console.error(
-        "\(store): error: no history store here; `steward run` creates it, or name one with --store")
+        "\(store): error: no history store here; `steward run` creates it, or name one with --store"
+      )
       throw ExitCode(Exit.inputError)
     }
     do {
@@ -66,7 +67,8 @@ struct HistoryCommand: ParsableCommand {
           : HistoryRenderer.text(trend: points, metric: metric, playbook: playbook)
       } else {
         let runs = try history.runs(playbook: playbook, limit: limit)
-        text = format == "json" ? HistoryRenderer.json(runs: runs) : HistoryRenderer.text(runs: runs)
+        text =
+          format == "json" ? HistoryRenderer.json(runs: runs) : HistoryRenderer.text(runs: runs)
       }
       Console.out(text)
     } catch let error as HistoryError {
