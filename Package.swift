@@ -72,7 +72,8 @@ let package = Package(
       ], exclude: ["Golden"], swiftSettings: strictness),
     // Runs the built `steward` binary, as a user or CI would.
     .testTarget(
-      name: "StewardEndToEndTests", dependencies: ["StewardEngine", "steward"],
+      name: "StewardEndToEndTests",
+      dependencies: ["StewardEngine", "steward", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictness),
   ],
   swiftLanguageModes: [.v6]

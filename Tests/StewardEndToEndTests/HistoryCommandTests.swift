@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StewardEngine
 import Testing
 
@@ -124,6 +125,25 @@ import Testing
     let usage = try StewardBinary.run(["history", "--metric", "fail"], in: dir)
     #expect(usage.status == 2)
     #expect(usage.stderr.contains("--metric needs --playbook NAME"))
+  }
+
+  @Test func aRecordThatFailsKeepsTheReportAndExits2() throws {
+    let dir = try Self.project()
+    let store = dir.appendingPathComponent("h.sqlite").path
+    _ = try SQLiteHistoryStore(path: store)
+    let queue = try DatabaseQueue(path: store)
+    try queue.write {
+      try $0.execute(
+        sql:
+          "CREATE TRIGGER refuse BEFORE INSERT ON result BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+      )
+    }
+    try queue.close()
+    let r = try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir)
+    #expect(r.status == 2)
+    #expect(r.stdout.contains("gate: FAILED"))
+    #expect(r.stderr == "h.sqlite: error: cannot record the run: disk on fire\n")
+    #expect(try SQLiteHistoryStore(path: store).runs(playbook: nil, limit: nil).isEmpty)
   }
 
   // MARK: - Integrity under concurrency and SIGKILL
