@@ -125,6 +125,12 @@ import Testing
     let usage = try StewardBinary.run(["history", "--metric", "fail"], in: dir)
     #expect(usage.status == 2)
     #expect(usage.stderr.contains("--metric needs --playbook NAME"))
+    for command in ["run gate.yaml", "history"] {
+      let empty = try StewardBinary.run(
+        command.split(separator: " ").map(String.init) + ["--store", ""], in: dir)
+      #expect(empty.status == 2)
+      #expect(empty.stderr.contains("--store takes a file path"))
+    }
   }
 
   @Test func aRecordThatFailsKeepsTheReportAndExits2() throws {

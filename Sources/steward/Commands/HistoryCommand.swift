@@ -41,6 +41,7 @@ struct HistoryCommand: ParsableCommand {
     guard ["text", "json"].contains(format) else {
       throw ValidationError("unknown format \"\(format)\"; use one of text, json")
     }
+    if store.isEmpty { throw ValidationError("--store takes a file path") }
     if metric != nil, playbook == nil {
       throw ValidationError("--metric needs --playbook NAME")
     }

@@ -80,6 +80,7 @@ struct RunCommand: ParsableCommand {
       }
       threshold = s
     }
+    if store.isEmpty { throw ValidationError("--store takes a file path") }
     var overrides: [String: [String]] = [:]
     for input in inputs {
       let parts = input.split(separator: "=", maxSplits: 1).map(String.init)
