@@ -19,6 +19,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C: the two Debian libraries and the shim for what Swift cannot import.
@@ -40,7 +41,10 @@ let package = Package(
       name: "StewardLua", dependencies: ["StewardCore", "CLua", "CLuaShim"],
       swiftSettings: strictness),
     .target(
-      name: "StewardEngine", dependencies: ["StewardCore", "StewardYAML", "StewardLua"],
+      name: "StewardEngine",
+      dependencies: [
+        "StewardCore", "StewardYAML", "StewardLua", .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: strictness),
     .executableTarget(
       name: "steward",
@@ -60,10 +64,16 @@ let package = Package(
     .testTarget(
       name: "StewardLuaTests", dependencies: ["StewardLua"], swiftSettings: strictness),
     .testTarget(
-      name: "StewardEngineTests", dependencies: ["StewardEngine", "StewardLua"], exclude: ["Golden"], swiftSettings: strictness),
+      name: "StewardEngineTests",
+      dependencies: [
+        "StewardEngine", "StewardLua",
+        // To look inside history stores (schema, migrations) the way a user's sqlite3 would.
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ], exclude: ["Golden"], swiftSettings: strictness),
     // Runs the built `steward` binary, as a user or CI would.
     .testTarget(
-      name: "StewardEndToEndTests", dependencies: ["StewardEngine", "steward"],
+      name: "StewardEndToEndTests",
+      dependencies: ["StewardEngine", "steward", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: strictness),
   ],
   swiftLanguageModes: [.v6]

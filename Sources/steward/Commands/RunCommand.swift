@@ -18,6 +18,12 @@ struct RunCommand: ParsableCommand {
         steward run Playbooks/deployment-gate.yaml --fail-on high
         steward run Playbooks/deployment-gate.yaml --format sarif --output gate.sarif
         steward run gate.yaml --input subjects=models/ad-targeting.yaml --only fairness
+        steward run gate.yaml --store ci-history.sqlite       # or --no-record
+
+      Every run is recorded in the history store (.steward/history.sqlite by
+      default; see `steward history`). The report is written before the run
+      is recorded; a store that cannot be opened fails before the run, and one
+      that cannot be written exits 2 after the report.
 
       Formats: text, json, junit, sarif, markdown, github.
       """)
@@ -54,6 +60,12 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Let checks that error pass the gate (by default an error counts as a failure).")
   var ignoreErrors = false
 
+  @Option(help: "The history store to record the run in.")
+  var store: String = HistoryCommand.defaultStore
+
+  @Flag(help: "Do not record the run in the history store.")
+  var noRecord = false
+
   func run() throws {
     guard let reportFormat = ReportFormat(rawValue: format) else {
       throw ValidationError(
@@ -68,6 +80,7 @@ struct RunCommand: ParsableCommand {
       }
       threshold = s
     }
+    if store.isEmpty { throw ValidationError("--store takes a file path") }
     var overrides: [String: [String]] = [:]
     for input in inputs {
       let parts = input.split(separator: "=", maxSplits: 1).map(String.init)
@@ -78,6 +91,7 @@ struct RunCommand: ParsableCommand {
     }
 
     let report: AuditReport
+    let context: RunContext
     do {
       let header = try PlaybookLoader.load(path: playbook)
       guard header.kind == .audit else {
@@ -90,6 +104,9 @@ struct RunCommand: ParsableCommand {
         header: header, path: playbook, pluginPath: pluginPath,
         inputs: overrides)
       if ignoreErrors { audit.errorsFail = false }
+      // Opened before the run, so a bad store costs nothing; created (with
+      // its folder) on first use.
+      context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       var runner = AuditRunner(playbook: audit)
       runner.only = only
       runner.skip = skip
@@ -98,6 +115,9 @@ struct RunCommand: ParsableCommand {
       report = try runner.run()
     } catch let error as ValidationError {
       throw error
+    } catch let error as HistoryError {
+      Console.error(error.description)
+      throw ExitCode(Exit.inputError)
     } catch {
       Diagnostics.print(error, file: playbook)
       throw ExitCode(Exit.inputError)
@@ -112,6 +132,12 @@ struct RunCommand: ParsableCommand {
     }
     if reportFormat != .text {
       for warning in report.warnings { Console.error(warning.description) }
+    }
+    do {
+      try AuditRecorder.record(report, in: context)
+    } catch {
+      Console.error("\(error)")
+      throw ExitCode(Exit.inputError)
     }
     if report.gateFailed { throw ExitCode(Exit.gateFailed) }
   }

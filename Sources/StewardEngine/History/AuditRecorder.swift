@@ -1,0 +1,55 @@
+import Foundation
+import StewardCore
+
+/// Turns a finished audit into history rows and records them.
+///
+/// ```swift
+/// let report = try runner.run()
+/// try AuditRecorder.record(report, in: context)   // after the report is written
+/// ```
+public enum AuditRecorder {
+  /// Records `report` in the context's store, if it has one; returns the run id.
+  /// The playbook and every subject file are hashed now (SHA-256).
+  @discardableResult
+  public static func record(_ report: AuditReport, in context: RunContext) throws -> Int64? {
+    guard let store = context.history else { return nil }
+    return try store.record(try run(report), results: results(report))
+  }
+
+  /// The run row of an audit: hashes, gate and summary metrics.
+  public static func run(_ report: AuditReport) throws -> RunRecord {
+    var files: [String] = []
+    var seen = Set<String>()
+    for subject in report.subjects where seen.insert(subject.file).inserted {
+      files.append(subject.file)
+    }
+    let inputs = try files.sorted().map { InputHash(path: $0, sha256: try SHA256.hex(ofFile: $0)) }
+    let counts = report.counts
+    var metrics = [
+      Metric("results", Double(report.results.count)),
+      Metric("subjects", Double(report.subjects.count)),
+      Metric("checks", Double(report.checks.count)),
+    ]
+    metrics += CheckStatus.allCases.map { Metric($0.rawValue, Double(counts[$0] ?? 0)) }
+    if let failOn = report.failOn {
+      metrics.append(Metric("blocking", Double(report.blocking(at: failOn).count)))
+    }
+    return RunRecord(
+      playbook: report.playbookName, kind: "audit", playbookPath: report.playbookPath,
+      playbookHash: try SHA256.hex(ofFile: report.playbookPath), startedAt: report.startedAt,
+      duration: report.duration, stewardVersion: StewardVersion.current,
+      exitStatus: report.gateFailed ? 1 : 0,
+      gate: report.failOn == nil ? "none" : (report.gateFailed ? "failed" : "passed"),
+      inputs: inputs, metrics: metrics, resultCount: report.results.count)
+  }
+
+  /// One row per check result, in the report's order.
+  public static func results(_ report: AuditReport) -> [ResultRecord] {
+    report.results.map { r in
+      ResultRecord(
+        subject: r.subjectID, check: r.checkID, status: r.status.rawValue,
+        severity: r.severity.rawValue, message: r.displayMessage,
+        location: r.mark.isKnown ? r.mark.description : "")
+    }
+  }
+}

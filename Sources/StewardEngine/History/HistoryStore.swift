@@ -1,0 +1,160 @@
+public import Foundation
+
+/// Where runs are kept once they finish: `steward run` records every run, and
+/// `steward history` reads them back (docs/history.md).
+///
+/// Two implementations: ``SQLiteHistoryStore`` (the `.steward/history.sqlite`
+/// file) and ``InMemoryHistoryStore`` (tests). Pass one in a ``RunContext``.
+///
+/// ```swift
+/// let store = InMemoryHistoryStore()
+/// let id = try store.record(run, results: rows)
+/// let trend = try store.series(metric: "fail", playbook: "deployment-gate")
+/// ```
+public protocol HistoryStore: Sendable {
+  /// Records a run with its results, all or nothing; returns the run's id.
+  /// `run.id` is ignored and `run.resultCount` is set from `results`.
+  @discardableResult
+  func record(_ run: RunRecord, results: [ResultRecord]) throws -> Int64
+
+  /// Runs, newest first; only `playbook`'s when given, at most `limit`.
+  func runs(playbook: String?, limit: Int?) throws -> [RunRecord]
+
+  /// The results of one run, in the order they were recorded.
+  func results(ofRun id: Int64) throws -> [ResultRecord]
+
+  /// A metric of `playbook`'s runs, oldest first; runs without it are left out.
+  func series(metric: String, playbook: String) throws -> [MetricPoint]
+}
+
+/// One run of one playbook, as the history keeps it.
+public struct RunRecord: Sendable, Equatable {
+  /// Set by the store when the run is recorded.
+  public var id: Int64?
+  public var playbook: String
+  /// The playbook kind: `audit`, later `survey`, `runbook`…
+  public var kind: String
+  /// The playbook file as given on the command line.
+  public var playbookPath: String
+  /// SHA-256 of the playbook file's bytes, lowercase hex.
+  public var playbookHash: String
+  public var startedAt: Date
+  public var duration: TimeInterval
+  public var stewardVersion: String
+  /// The exit status the run ended with (0 or 1; a run that exits 2 is not recorded).
+  public var exitStatus: Int
+  /// `passed`, `failed`, or `none` when no gate was set.
+  public var gate: String
+  /// Every input file (path as the run named it) with its SHA-256, in path order.
+  public var inputs: [InputHash]
+  /// Summary metrics in a stable order: `results`, `pass`, `fail`, … and kind-specific ones.
+  public var metrics: [Metric]
+  /// How many result rows the run has.
+  public var resultCount: Int
+
+  public init(
+    id: Int64? = nil, playbook: String, kind: String, playbookPath: String, playbookHash: String,
+    startedAt: Date, duration: TimeInterval, stewardVersion: String, exitStatus: Int,
+    gate: String, inputs: [InputHash] = [], metrics: [Metric] = [], resultCount: Int = 0
+  ) {
+    self.id = id
+    self.playbook = playbook
+    self.kind = kind
+    self.playbookPath = playbookPath
+    self.playbookHash = playbookHash
+    self.startedAt = startedAt
+    self.duration = duration
+    self.stewardVersion = stewardVersion
+    self.exitStatus = exitStatus
+    self.gate = gate
+    self.inputs = inputs
+    self.metrics = metrics
+    self.resultCount = resultCount
+  }
+
+  /// The value of a summary metric, if the run has it.
+  public func metric(_ name: String) -> Double? {
+    metrics.first { $0.name == name }?.value
+  }
+}
+
+/// An input file and the SHA-256 of its bytes.
+public struct InputHash: Sendable, Equatable {
+  public var path: String
+  public var sha256: String
+
+  public init(path: String, sha256: String) {
+    self.path = path
+    self.sha256 = sha256
+  }
+}
+
+/// A named number in a run's summary.
+public struct Metric: Sendable, Equatable {
+  public var name: String
+  public var value: Double
+
+  public init(_ name: String, _ value: Double) {
+    self.name = name
+    self.value = value
+  }
+}
+
+/// One result row of a run: a check (or metric) on a subject.
+public struct ResultRecord: Sendable, Equatable {
+  public var subject: String
+  public var check: String
+  public var status: String
+  public var severity: String
+  public var message: String
+  /// `file:line:column` of the deciding field, or empty.
+  public var location: String
+
+  public init(
+    subject: String, check: String, status: String, severity: String, message: String = "",
+    location: String = ""
+  ) {
+    self.subject = subject
+    self.check = check
+    self.status = status
+    self.severity = severity
+    self.message = message
+    self.location = location
+  }
+}
+
+/// A metric's value in one run, for trends.
+public struct MetricPoint: Sendable, Equatable {
+  public var runID: Int64
+  public var startedAt: Date
+  public var value: Double
+
+  public init(runID: Int64, startedAt: Date, value: Double) {
+    self.runID = runID
+    self.startedAt = startedAt
+    self.value = value
+  }
+}
+
+/// Why the history store could not be used; printed as `PATH: error: MESSAGE`.
+public struct HistoryError: Error, CustomStringConvertible, Sendable {
+  public var path: String
+  public var message: String
+
+  public init(path: String, _ message: String) {
+    self.path = path
+    self.message = message
+  }
+
+  public var description: String { "\(path): error: \(message)" }
+}
+
+/// What a run needs from its surroundings, passed in rather than global
+/// (STYLE.md, practice 14): the history store, or none with `--no-record`.
+public struct RunContext: Sendable {
+  public var history: (any HistoryStore)?
+
+  public init(history: (any HistoryStore)? = nil) {
+    self.history = history
+  }
+}

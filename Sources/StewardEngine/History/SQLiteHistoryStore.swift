@@ -1,0 +1,370 @@
+public import Foundation
+import GRDB
+
+/// The history in an SQLite file (default `.steward/history.sqlite`), in WAL
+/// mode, so that readers never block the run that records and two processes
+/// recording at once both land (each waits for the other's transaction).
+///
+/// The schema is versioned by GRDB's `DatabaseMigrator`: opening a store runs
+/// the migrations it lacks ("v1", "v2"…), and a store written by a newer
+/// Steward is refused rather than misread. The schema is in docs/history.md.
+///
+/// ```swift
+/// let store = try SQLiteHistoryStore(path: ".steward/history.sqlite")
+/// try store.record(run, results: rows)
+/// ```
+public final class SQLiteHistoryStore: HistoryStore, Sendable {
+  /// The migrations this version knows, oldest first; the last one is the
+  /// schema version a new store gets.
+  public static let schemaVersions = ["v1", "v2"]
+
+  public let path: String
+  private let pool: DatabasePool
+
+  /// Opens (creating if needed) the store at `path` and migrates it forward.
+  /// - Parameters:
+  ///   - createFolder: create the missing parent folder (the default store's `.steward/`).
+  ///   - upTo: stop at this migration; tests use it to build an old store.
+  ///   - busyTimeout: how long a write waits for another process's transaction.
+  public init(
+    path: String, createFolder: Bool = true, upTo: String? = nil, busyTimeout: TimeInterval = 60
+  ) throws {
+    self.path = path
+    let folder = (path as NSString).deletingLastPathComponent
+    if createFolder, !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+      do {
+        try FileManager.default.createDirectory(
+          atPath: folder, withIntermediateDirectories: true)
+      } catch {
+        throw HistoryError(path: path, "cannot create the folder \(folder) for the history store")
+      }
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      throw HistoryError(path: path, "the history store is a folder, not an SQLite file")
+    }
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(busyTimeout)
+    configuration.label = "steward-history"
+    let migrator = Self.migrator
+    let pool: DatabasePool
+    do {
+      pool = try Self.retryingBusy(for: busyTimeout) {
+        try DatabasePool(path: path, configuration: configuration)
+      }
+      try Self.migrate(pool, with: migrator, upTo: upTo, path: path, timeout: busyTimeout)
+    } catch let error as HistoryError {
+      throw error
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot open the history store")
+    }
+    self.pool = pool
+  }
+
+  /// The applied migrations, oldest first (the schema version is the last).
+  public func appliedMigrations() throws -> [String] {
+    do {
+      return try pool.read { db in
+        try Self.migrator.appliedIdentifiers(db).sorted {
+          (Self.schemaVersions.firstIndex(of: $0) ?? .max)
+            < (Self.schemaVersions.firstIndex(of: $1) ?? .max)
+        }
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
+  /// `PRAGMA integrity_check` plus the history's own invariant (every run has
+  /// exactly `result_count` result rows); empty when all is well.
+  public func integrityProblems() throws -> [String] {
+    do {
+      return try pool.read { db in
+        var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+        let rows = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT run.id AS id, run.result_count AS expected,
+                   (SELECT COUNT(*) FROM result WHERE result.run_id = run.id) AS actual
+            FROM run
+            """)
+        for row in rows {
+          let id: Int64 = row["id"]
+          let expected: Int = row["expected"]
+          let actual: Int = row["actual"]
+          if expected != actual {
+            problems.append("run \(id) records \(expected) results but has \(actual) rows")
+          }
+        }
+        let orphans =
+          try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM result WHERE run_id NOT IN (SELECT id FROM run)") ?? 0
+        if orphans > 0 { problems.append("\(orphans) result rows belong to no run") }
+        return problems
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
+  @discardableResult
+  public func record(_ run: RunRecord, results: [ResultRecord]) throws -> Int64 {
+    do {
+      // One IMMEDIATE transaction: all rows land, or none do.
+      return try pool.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO run (playbook, kind, playbook_path, playbook_hash, started_at, duration_ms,
+                             steward_version, exit_status, gate, result_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            run.playbook, run.kind, run.playbookPath, run.playbookHash,
+            Self.timestamp(run.startedAt), Int64((run.duration * 1000).rounded()),
+            run.stewardVersion, run.exitStatus, run.gate, results.count,
+          ])
+        let id = db.lastInsertedRowID
+        let input = try db.makeStatement(
+          sql: "INSERT OR REPLACE INTO run_input (run_id, path, sha256) VALUES (?, ?, ?)")
+        for i in run.inputs { try input.execute(arguments: [id, i.path, i.sha256]) }
+        let metric = try db.makeStatement(
+          sql:
+            "INSERT OR REPLACE INTO run_metric (run_id, position, name, value) VALUES (?, ?, ?, ?)")
+        for (n, m) in run.metrics.enumerated() {
+          try metric.execute(arguments: [id, n, m.name, m.value])
+        }
+        let result = try db.makeStatement(
+          sql: """
+            INSERT INTO result (run_id, position, subject, check_id, status, severity, message, location)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (n, r) in results.enumerated() {
+          try result.execute(arguments: [
+            id, n, r.subject, r.check, r.status, r.severity, r.message, r.location,
+          ])
+        }
+        return id
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot record the run")
+    }
+  }
+
+  public func runs(playbook: String?, limit: Int?) throws -> [RunRecord] {
+    do {
+      return try pool.read { db in
+        var sql = "SELECT * FROM run"
+        var arguments: StatementArguments = []
+        if let playbook {
+          sql += " WHERE playbook = ?"
+          arguments += [playbook]
+        }
+        sql += " ORDER BY started_at DESC, id DESC"
+        if let limit {
+          sql += " LIMIT ?"
+          arguments += [limit]
+        }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.run($0, db) }
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
+  public func results(ofRun id: Int64) throws -> [ResultRecord] {
+    do {
+      return try pool.read { db in
+        try Row.fetchAll(
+          db, sql: "SELECT * FROM result WHERE run_id = ? ORDER BY position", arguments: [id]
+        ).map { row in
+          ResultRecord(
+            subject: row["subject"], check: row["check_id"], status: row["status"],
+            severity: row["severity"], message: row["message"], location: row["location"])
+        }
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
+  public func series(metric: String, playbook: String) throws -> [MetricPoint] {
+    do {
+      return try pool.read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT run.id AS id, run.started_at AS started_at, run_metric.value AS value
+            FROM run JOIN run_metric ON run_metric.run_id = run.id
+            WHERE run.playbook = ? AND run_metric.name = ?
+            ORDER BY run.started_at, run.id
+            """, arguments: [playbook, metric]
+        ).map { row in
+          MetricPoint(
+            runID: row["id"], startedAt: Self.date(row["started_at"]), value: row["value"])
+        }
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
+  // MARK: - Schema
+
+  /// Every schema change is a new migration appended here; a migration is
+  /// never edited once released (docs/history.md).
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE run (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            playbook TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            playbook_path TEXT NOT NULL,
+            playbook_hash TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            steward_version TEXT NOT NULL,
+            exit_status INTEGER NOT NULL,
+            gate TEXT NOT NULL,
+            result_count INTEGER NOT NULL
+          );
+          CREATE TABLE run_input (
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            PRIMARY KEY (run_id, path)
+          );
+          CREATE TABLE run_metric (
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (run_id, name)
+          );
+          CREATE TABLE result (
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            subject TEXT NOT NULL,
+            check_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            message TEXT NOT NULL,
+            location TEXT NOT NULL,
+            PRIMARY KEY (run_id, position)
+          );
+          """)
+    }
+    // v2: `steward history --playbook NAME` and trends read runs by playbook
+    // and time; metrics are looked up by name across runs.
+    migrator.registerMigration("v2") { db in
+      try db.execute(
+        sql: """
+          CREATE INDEX run_by_playbook ON run (playbook, started_at);
+          CREATE INDEX run_metric_by_name ON run_metric (name, run_id);
+          """)
+    }
+    return migrator
+  }
+
+  // MARK: - Helpers
+
+  private static func run(_ row: Row, _ db: Database) throws -> RunRecord {
+    let id: Int64 = row["id"]
+    let inputs = try Row.fetchAll(
+      db, sql: "SELECT path, sha256 FROM run_input WHERE run_id = ? ORDER BY path", arguments: [id]
+    ).map { InputHash(path: $0["path"], sha256: $0["sha256"]) }
+    let metrics = try Row.fetchAll(
+      db, sql: "SELECT name, value FROM run_metric WHERE run_id = ? ORDER BY position",
+      arguments: [id]
+    ).map { Metric($0["name"], $0["value"]) }
+    let durationMS: Int64 = row["duration_ms"]
+    return RunRecord(
+      id: id, playbook: row["playbook"], kind: row["kind"], playbookPath: row["playbook_path"],
+      playbookHash: row["playbook_hash"], startedAt: date(row["started_at"]),
+      duration: Double(durationMS) / 1000, stewardVersion: row["steward_version"],
+      exitStatus: row["exit_status"], gate: row["gate"], inputs: inputs, metrics: metrics,
+      resultCount: row["result_count"])
+  }
+
+  /// UTC with milliseconds, `2026-11-23T12:04:23.123Z`: sorts as text.
+  static func timestamp(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: date)
+  }
+
+  static func date(_ text: String) -> Date {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text) ?? Date(timeIntervalSince1970: 0)
+  }
+
+  /// Applies the missing migrations. Two processes opening a new store at
+  /// once can both decide to migrate it; the one that loses fails (a busy
+  /// database, or "table run already exists") and tries again, and then finds
+  /// the migrations applied. Errors that persist past `timeout` are thrown.
+  private static func migrate(
+    _ pool: DatabasePool, with migrator: DatabaseMigrator, upTo: String?, path: String,
+    timeout: TimeInterval
+  ) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    let needed =
+      upTo.flatMap { last in schemaVersions.firstIndex(of: last).map { schemaVersions[...$0] } }
+      ?? schemaVersions[...]
+    while true {
+      let (superseded, complete) = try retryingBusy(for: timeout) {
+        try pool.read { db in
+          (
+            try migrator.hasBeenSuperseded(db),
+            Set(try migrator.appliedIdentifiers(db)).isSuperset(of: needed)
+          )
+        }
+      }
+      if superseded {
+        throw HistoryError(
+          path: path,
+          "the history store was written by a newer steward (its schema is past \(schemaVersions.last ?? "")); upgrade steward or use another --store"
+        )
+      }
+      if complete { return }
+      do {
+        if let upTo { try migrator.migrate(pool, upTo: upTo) } else { try migrator.migrate(pool) }
+        return
+      } catch let error as DatabaseError where Date() < deadline {
+        _ = error
+        usleep(UInt32.random(in: 5_000...50_000))
+      }
+    }
+  }
+
+  /// Runs `body` again while SQLite says another process holds the database,
+  /// for at most `seconds`.
+  private static func retryingBusy<T>(for seconds: TimeInterval, _ body: () throws -> T) throws
+    -> T
+  {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+      do {
+        return try body()
+      } catch let error as DatabaseError
+        where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED)
+        && Date() < deadline
+      {
+        usleep(UInt32.random(in: 5_000...50_000))
+      }
+    }
+  }
+
+  private static func describe(_ error: any Error, path: String, doing: String) -> HistoryError {
+    if let error = error as? HistoryError { return error }
+    if let error = error as? DatabaseError {
+      let message = error.message ?? "\(error.resultCode)"
+      return HistoryError(path: path, "\(doing): \(message)")
+    }
+    return HistoryError(path: path, "\(doing): \(error)")
+  }
+}

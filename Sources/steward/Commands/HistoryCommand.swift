@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import StewardEngine
+
+struct HistoryCommand: ParsableCommand {
+  static let defaultStore = ".steward/history.sqlite"
+
+  static let configuration = CommandConfiguration(
+    commandName: "history",
+    abstract: "List recorded runs, or show a metric's trend.",
+    discussion: """
+      Every `steward run` records its run (playbook, content hashes, gate,
+      summary and every result) in the history store. Runs are listed newest
+      first; --metric shows one summary metric of a playbook's runs, oldest
+      first, with the change from the run before:
+
+        steward history
+        steward history --playbook deployment-gate --format json
+        steward history --playbook deployment-gate --metric fail
+
+      Audit metrics: results, subjects, checks, pass, fail, skip, waived,
+      error, and blocking when a gate is set.
+      """)
+
+  @Option(help: "Only runs of this playbook (its `name:`).")
+  var playbook: String?
+
+  @Option(help: "Show this summary metric's trend over the playbook's runs (needs --playbook).")
+  var metric: String?
+
+  @Option(help: "Output format: text, json.")
+  var format: String = "text"
+
+  @Option(help: "At most this many runs, newest first.")
+  var limit: Int?
+
+  @Option(help: "The history store to read.")
+  var store: String = HistoryCommand.defaultStore
+
+  func validate() throws {
+    guard ["text", "json"].contains(format) else {
+      throw ValidationError("unknown format \"\(format)\"; use one of text, json")
+    }
+    if store.isEmpty { throw ValidationError("--store takes a file path") }
+    if metric != nil, playbook == nil {
+      throw ValidationError("--metric needs --playbook NAME")
+    }
+    if let limit, limit < 1 { throw ValidationError("--limit takes a positive number") }
+  }
+
+  func run() throws {
+    // Reading never creates a store: a missing one is a mistyped path.
+    guard FileManager.default.fileExists(atPath: store) else {
+      Console.error(
+        "\(store): error: no history store here; `steward run` creates it, or name one with --store"
+      )
+      throw ExitCode(Exit.inputError)
+    }
+    do {
+      let history = try Self.open(store, createFolder: false)
+      let text: String
+      if let metric, let playbook {
+        var points = try history.series(metric: metric, playbook: playbook)
+        if let limit { points = Array(points.suffix(limit)) }
+        text =
+          format == "json"
+          ? HistoryRenderer.json(trend: points, metric: metric, playbook: playbook)
+          : HistoryRenderer.text(trend: points, metric: metric, playbook: playbook)
+      } else {
+        let runs = try history.runs(playbook: playbook, limit: limit)
+        text =
+          format == "json" ? HistoryRenderer.json(runs: runs) : HistoryRenderer.text(runs: runs)
+      }
+      Console.out(text)
+    } catch let error as HistoryError {
+      Console.error(error.description)
+      throw ExitCode(Exit.inputError)
+    }
+  }
+
+  /// Opens the SQLite store at `path`, printing nothing; errors are `HistoryError`s.
+  static func open(_ path: String, createFolder: Bool = true) throws -> any HistoryStore {
+    try SQLiteHistoryStore(path: path, createFolder: createFolder)
+  }
+}

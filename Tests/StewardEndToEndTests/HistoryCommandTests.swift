@@ -1,0 +1,254 @@
+import Foundation
+import GRDB
+import StewardEngine
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+@Suite struct HistoryCommandTests {
+  static let gate = """
+    steward: 1
+    kind: audit
+    name: gate
+    subjects: models
+    checks:
+      - id: owned
+        expr: steward.get(subject, "owner") ~= nil
+        severity: high
+      - id: versioned
+        expr: steward.get(subject, "version") ~= nil
+    gate:
+      fail_on: high
+    """
+
+  static func project() throws -> URL {
+    try StewardBinary.scratch([
+      "gate.yaml": gate, "models/a.yaml": "id: a\nowner: recsys\nversion: 1\n",
+      "models/b.yaml": "id: b\n",
+    ])
+  }
+
+  @Test func runsAreListedAndTrendsShown() throws {
+    let dir = try Self.project()
+    let first = try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir)
+    #expect(first.status == 1, "\(first.stderr)")
+    try Data("id: b\nowner: ads\nversion: 2\n".utf8).write(
+      to: dir.appendingPathComponent("models/b.yaml"))
+    let second = try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir)
+    #expect(second.status == 0, "\(second.stderr)")
+
+    let list = try StewardBinary.run(["history", "--store", "h.sqlite"], in: dir)
+    #expect(list.status == 0, "\(list.stderr)")
+    let lines = list.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.count == 3)
+    #expect(lines[0].hasPrefix("RUN  STARTED"))
+    #expect(lines[1].hasPrefix("  2  "))
+    #expect(lines[1].contains("audit  passed  results 4, subjects 2, checks 2, pass 4, fail 0"))
+    #expect(lines[2].contains("audit  failed  results 4, subjects 2, checks 2, pass 2, fail 2"))
+
+    let trend = try StewardBinary.run(
+      ["history", "--store", "h.sqlite", "--playbook", "gate", "--metric", "fail"], in: dir)
+    let rows = trend.stdout.split(separator: "\n").map(String.init)
+    #expect(rows.first == "fail of gate, oldest first")
+    #expect(rows.count == 4)
+    #expect(rows[2].hasPrefix("  1  ") && rows[2].hasSuffix("Z     2"))
+    #expect(rows[3].hasPrefix("  2  ") && rows[3].hasSuffix("Z     0      -2"))
+
+    let json = try StewardBinary.run(
+      ["history", "--store", "h.sqlite", "--playbook", "gate", "--format", "json"], in: dir)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect(object["schema_version"] as? Int == 1)
+    let runs = try #require(object["runs"] as? [[String: Any]])
+    #expect(runs.map { $0["id"] as? Int } == [2, 1])
+    #expect(runs[1]["gate"] as? String == "failed")
+    #expect((runs[1]["summary"] as? [String: Any])?["fail"] as? Int == 2)
+    #expect((runs[1]["inputs"] as? [[String: Any]])?.count == 2)
+    // Keys in a stable order.
+    #expect(json.stdout.contains("\"schema_version\": 1,\n  \"runs\": [\n    {\n      \"id\": 2,"))
+    #expect(
+      json.stdout.range(of: "\"playbook_sha256\"")!.lowerBound
+        < json.stdout.range(of: "\"summary\"")!.lowerBound)
+
+    let trendJSON = try StewardBinary.run(
+      [
+        "history", "--store", "h.sqlite", "--playbook", "gate", "--metric", "fail", "--format",
+        "json",
+      ],
+      in: dir)
+    let points = try #require(
+      (try JSONSerialization.jsonObject(with: Data(trendJSON.stdout.utf8)) as? [String: Any])?[
+        "points"] as? [[String: Any]])
+    #expect(points.map { $0["value"] as? Int } == [2, 0])
+    #expect(points[1]["change"] as? Int == -2)
+  }
+
+  @Test func theDefaultStoreIsCreatedAndNoRecordLeavesNone() throws {
+    let dir = try Self.project()
+    let recorded = try StewardBinary.run(["run", "gate.yaml"], in: dir)
+    #expect(recorded.status == 1, "\(recorded.stderr)")
+    #expect(
+      FileManager.default.fileExists(
+        atPath: dir.appendingPathComponent(".steward/history.sqlite").path))
+    let listed = try StewardBinary.run(["history"], in: dir)
+    #expect(listed.stdout.split(separator: "\n").count == 2)
+
+    let other = try Self.project()
+    let unrecorded = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--store", "x.sqlite"], in: other)
+    #expect(unrecorded.status == 1)
+    #expect(unrecorded.stdout.contains("gate: FAILED"))
+    let left = try FileManager.default.contentsOfDirectory(atPath: other.path).sorted()
+    #expect(left == ["gate.yaml", "models"])
+  }
+
+  @Test func anUnusableStoreIsAnErrorBeforeTheRun() throws {
+    let dir = try Self.project()
+    try Data(String(repeating: "junk\n", count: 200).utf8).write(
+      to: dir.appendingPathComponent("junk.sqlite"))
+    let junk = try StewardBinary.run(["run", "gate.yaml", "--store", "junk.sqlite"], in: dir)
+    #expect(junk.status == 2)
+    #expect(junk.stdout.isEmpty)
+    #expect(junk.stderr.hasPrefix("junk.sqlite: error: cannot open the history store"))
+
+    let folder = try StewardBinary.run(["run", "gate.yaml", "--store", "models"], in: dir)
+    #expect(folder.status == 2)
+    #expect(folder.stderr.contains("models: error: the history store is a folder"))
+
+    let missing = try StewardBinary.run(["history", "--store", "none.sqlite"], in: dir)
+    #expect(missing.status == 2)
+    #expect(missing.stderr.hasPrefix("none.sqlite: error: no history store here"))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.sqlite").path))
+
+    let usage = try StewardBinary.run(["history", "--metric", "fail"], in: dir)
+    #expect(usage.status == 2)
+    #expect(usage.stderr.contains("--metric needs --playbook NAME"))
+    for command in ["run gate.yaml", "history"] {
+      let empty = try StewardBinary.run(
+        command.split(separator: " ").map(String.init) + ["--store", ""], in: dir)
+      #expect(empty.status == 2)
+      #expect(empty.stderr.contains("--store takes a file path"))
+    }
+  }
+
+  @Test func aRecordThatFailsKeepsTheReportAndExits2() throws {
+    let dir = try Self.project()
+    let store = dir.appendingPathComponent("h.sqlite").path
+    _ = try SQLiteHistoryStore(path: store)
+    let queue = try DatabaseQueue(path: store)
+    try queue.write {
+      try $0.execute(
+        sql:
+          "CREATE TRIGGER refuse BEFORE INSERT ON result BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+      )
+    }
+    try queue.close()
+    let r = try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir)
+    #expect(r.status == 2)
+    #expect(r.stdout.contains("gate: FAILED"))
+    #expect(r.stderr == "h.sqlite: error: cannot record the run: disk on fire\n")
+    #expect(try SQLiteHistoryStore(path: store).runs(playbook: nil, limit: nil).isEmpty)
+  }
+
+  // MARK: - Integrity under concurrency and SIGKILL
+
+  /// A folder of `count` model cards and a playbook `big.yaml` of 70 inline checks
+  /// (`count` × 70 results), plus `small.yaml` over three of the cards.
+  static func bigProject(subjects count: Int) throws -> URL {
+    var files: [String: String] = [:]
+    for i in 0..<count {
+      files[String(format: "cards/m%05d.yaml", i)] =
+        "id: m\(i)\nowner: team\(i % 7)\nscore: \(i % 10)\nstage: production\n"
+    }
+    for i in 0..<3 { files["few/f\(i).yaml"] = "id: f\(i)\nscore: \(i)\n" }
+    let checks = (0..<70).map { "  - id: c\($0)\n    expr: subject.score ~= \($0 % 10)\n" }.joined()
+    files["big.yaml"] = "steward: 1\nkind: audit\nname: big\nsubjects: cards\nchecks:\n" + checks
+    files["small.yaml"] = "steward: 1\nkind: audit\nname: small\nsubjects: few\nchecks:\n" + checks
+    return try StewardBinary.scratch(files)
+  }
+
+  /// Starts `steward ARGS` in `dir` with its output thrown away.
+  static func start(_ arguments: [String], in dir: URL) throws -> Process {
+    let process = Process()
+    process.executableURL = StewardBinary.executable
+    process.arguments = arguments
+    process.currentDirectoryURL = dir
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  static func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+  }
+
+  @Test func twoProcessesRecordingAtOnceBothLand() throws {
+    let dir = try Self.bigProject(subjects: 200)
+    // A fresh store each round, so the two also race to create and migrate it.
+    for round in 0..<3 {
+      let store = "both-\(round).sqlite"
+      let processes = try (0..<2).map { _ in
+        try Self.start(["run", "big.yaml", "--store", store, "--jobs", "1"], in: dir)
+      }
+      for p in processes { p.waitUntilExit() }
+      #expect(processes.map(\.terminationStatus) == [0, 0], "round \(round)")
+      let history = try SQLiteHistoryStore(path: dir.appendingPathComponent(store).path)
+      let runs = try history.runs(playbook: "big", limit: nil)
+      #expect(runs.count == 2, "round \(round)")
+      #expect(runs.map(\.resultCount) == [14_000, 14_000])
+      #expect(try history.integrityProblems() == [])
+    }
+  }
+
+  /// `steward run` records 140,000 result rows; it is killed with SIGKILL once
+  /// the store's write-ahead log starts growing (the write is under way), after
+  /// a different extra delay each round. Whatever the moment, the store must
+  /// hold the earlier run and either all of the killed run's rows or none.
+  @Test func aRunKilledMidWriteLeavesNoPartialRun() throws {
+    let dir = try Self.bigProject(subjects: 2_000)
+    let seed = try StewardBinary.run(["run", "small.yaml", "--store", "seed.sqlite"], in: dir)
+    #expect(seed.status == 0, "\(seed.stderr)")
+    var interrupted = 0
+    for (round, delay) in [0.0, 0.1, 0.3, 0.6].enumerated() {
+      let store = dir.appendingPathComponent("killed-\(round).sqlite").path
+      try FileManager.default.copyItem(
+        atPath: dir.appendingPathComponent("seed.sqlite").path, toPath: store)
+      let process = try Self.start(
+        ["run", "big.yaml", "--store", store, "--output", "/dev/null"], in: dir)
+      var sawWrite = false
+      let deadline = Date().addingTimeInterval(300)
+      while process.isRunning, Date() < deadline {
+        if Self.fileSize(store + "-wal") > 512 * 1024 {
+          sawWrite = true
+          if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+          kill(process.processIdentifier, SIGKILL)
+          break
+        }
+        Thread.sleep(forTimeInterval: 0.002)
+      }
+      process.waitUntilExit()
+      let killed = process.terminationReason == .uncaughtSignal
+      #expect(sawWrite, "round \(round): the write was never seen under way")
+
+      let history = try SQLiteHistoryStore(path: store)
+      #expect(try history.integrityProblems() == [], "round \(round)")
+      let runs = try history.runs(playbook: nil, limit: nil)
+      #expect(runs.contains { $0.playbook == "small" }, "round \(round): the earlier run is gone")
+      let big = runs.filter { $0.playbook == "big" }
+      #expect(big.count <= 1)
+      if let run = big.first {
+        #expect(run.resultCount == 140_000)
+        #expect(try history.results(ofRun: run.id ?? 0).count == 140_000)
+      }
+      if killed, big.isEmpty { interrupted += 1 }
+      // The store stays usable after the crash.
+      let after = try StewardBinary.run(["run", "small.yaml", "--store", store], in: dir)
+      #expect(after.status == 0, "\(after.stderr)")
+      #expect(try history.runs(playbook: "small", limit: nil).count == 2)
+    }
+    #expect(interrupted > 0, "no round killed the run before its transaction committed")
+  }
+}
