@@ -117,7 +117,14 @@ struct SurveyLevelScorer {
     do {
       let returned = try vm.call(run, [group.toValue(), params]).first ?? .null
       let levelValue = returned.map == nil ? returned : returned["level"] ?? .null
-      let id = levelValue.string ?? levelValue.int.map { String($0) }
+      // Spelled out with a switch: `levelValue.int.map { … }` here crashes the
+      // Swift 6.3 optimizer ("Found ownership error") in release builds.
+      let id: String?
+      switch levelValue.kind {
+      case .string(let s): id = s
+      case .int(let i): id = String(i)
+      default: id = nil
+      }
       if !levelValue.isNull, id == nil {
         result.error = "the scorer returned \(levelValue.typeName) as a level; expected a level id"
         return result
