@@ -94,6 +94,10 @@ struct RunCommand: ParsableCommand {
     let context: RunContext
     do {
       let header = try PlaybookLoader.load(path: playbook)
+      if header.kind == .survey {
+        try runSurvey(header, overrides: overrides)
+        return
+      }
       guard header.kind == .audit else {
         throw Diagnostic(
           at: header.document["kind"]?.mark ?? header.document.mark, code: "R001",
@@ -115,6 +119,8 @@ struct RunCommand: ParsableCommand {
       report = try runner.run()
     } catch let error as ValidationError {
       throw error
+    } catch let exit as ExitCode {
+      throw exit  // a survey run decides its own exit code
     } catch let error as HistoryError {
       Console.error(error.description)
       throw ExitCode(Exit.inputError)

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import StewardCore
+import StewardEngine
+
+extension RunCommand {
+  /// `steward run SURVEY`: score the responses, print the report, record it.
+  /// Exits 1 when fewer people answered than the anonymity threshold allows
+  /// to report (the survey did not reach its quorum).
+  func runSurvey(_ header: PlaybookHeader, overrides: [String: [String]]) throws {
+    let formats = ["text", "markdown", "json"]
+    guard formats.contains(format) else {
+      throw ValidationError(
+        "a survey report is text, markdown or json; \"\(format)\" is for audits")
+    }
+    if failOn != nil || !only.isEmpty || !skip.isEmpty || ignoreErrors {
+      throw ValidationError("--fail-on, --only, --skip and --ignore-errors apply to audits only")
+    }
+    let started = Date()
+    let survey: SurveyPlaybook
+    let report: SurveyReport
+    let context: RunContext
+    do {
+      survey = try SurveyPlaybook.load(
+        header: header, path: playbook, pluginPath: pluginPath, inputs: overrides)
+      context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
+      let responses = try SurveyResponses.load(for: survey)
+      report = SurveyScorer.score(survey, responses)
+    } catch let error as HistoryError {
+      Console.error(error.description)
+      throw ExitCode(Exit.inputError)
+    } catch {
+      Diagnostics.print(error, file: playbook)
+      throw ExitCode(Exit.inputError)
+    }
+    let text: String
+    switch format {
+    case "markdown": text = SurveyMarkdownReporter().render(report)
+    case "json": text = SurveyJSONReporter().render(report)
+    default: text = SurveyTextReporter().render(report)
+    }
+    if let output {
+      try Output.writeAtomically(text, to: output)
+    } else {
+      Console.out(text)
+    }
+    for warning in report.warnings { Console.error(warning.description) }
+    do {
+      try SurveyRecorder.record(
+        report, playbook: survey, startedAt: started,
+        duration: Date().timeIntervalSince(started), in: context)
+    } catch {
+      Console.error("\(error)")
+      throw ExitCode(Exit.inputError)
+    }
+    if report.overall == nil { throw ExitCode(Exit.gateFailed) }
+  }
+}
