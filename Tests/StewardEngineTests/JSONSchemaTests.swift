@@ -81,10 +81,7 @@ import Testing
   /// implementation.
   @Test func agreesWithPythonJsonschema() throws {
     let schema = try schema()
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "steward-schema-\(UUID())")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    try Data(Self.schemaText.utf8).write(to: dir.appendingPathComponent("schema.json"))
+    let dir = try Scratch(["schema.json": Self.schemaText]).url
     var expected: [String] = []
     for (i, (text, _)) in Self.documents.enumerated() {
       let doc = try #require(try YAMLLoader.load(text, file: "d.yaml").first)

@@ -95,11 +95,7 @@ import Testing
 
   @Test func sarifValidatesAgainstTheOfficialSchema() throws {
     let sarif = SARIFReporter().render(Self.fixture())
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "steward-sarif-\(UUID())")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let report = dir.appendingPathComponent("report.sarif")
-    try Data(sarif.utf8).write(to: report)
+    let report = try Scratch(["report.sarif": sarif]).url.appendingPathComponent("report.sarif")
     let script = """
       import json, sys, jsonschema
       schema = json.load(open(sys.argv[1]))
@@ -120,11 +116,7 @@ import Testing
     let schemaPath = Scratch.packageRoot.appendingPathComponent(
       "docs/schemas/audit-report.schema.json"
     ).path
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "steward-json-\(UUID())")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let report = dir.appendingPathComponent("report.json")
-    try Data(json.utf8).write(to: report)
+    let report = try Scratch(["report.json": json]).url.appendingPathComponent("report.json")
     let script = """
       import json, sys, jsonschema
       jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))
@@ -143,11 +135,7 @@ import Testing
   /// report with the same counts.
   @Test func junitReadsInAJUnitConsumer() throws {
     let xml = JUnitReporter().render(Self.fixture())
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "steward-junit-\(UUID())")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let report = dir.appendingPathComponent("report.xml")
-    try Data(xml.utf8).write(to: report)
+    let report = try Scratch(["report.xml": xml]).url.appendingPathComponent("report.xml")
     let script = """
       import sys
       from junitparser import JUnitXml, Failure, Error, Skipped

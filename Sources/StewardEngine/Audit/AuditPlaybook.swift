@@ -28,17 +28,7 @@ public struct AuditPlaybook: Sendable {
     var problems: [Diagnostic] = []
     let base = (path as NSString).deletingLastPathComponent
     var registry = PluginRegistry(searchPath: pluginPath)
-    for item in header.document["plugins"]?.list ?? [] {
-      guard let reference = item.string else { continue }
-      guard let resolved = registry.resolve(reference, base: base) else {
-        problems.append(
-          Diagnostic(at: item.mark, code: "S008", "plugin \"\(reference)\" not found"))
-        continue
-      }
-      do { try registry.load(path: resolved) } catch {
-        problems += Validator.diagnostics(of: error, file: resolved)
-      }
-    }
+    problems += registry.loadListed(in: header, base: base)
 
     var checks: [CheckSpec] = []
     for item in header.document["checks"]?.list ?? [] {

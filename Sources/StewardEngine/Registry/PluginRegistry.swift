@@ -1,5 +1,5 @@
 import Foundation
-import StewardCore
+public import StewardCore
 import StewardLua
 
 /// Finds and loads Lua plugins, and validates what they declare.
@@ -55,6 +55,25 @@ public struct PluginRegistry: Sendable {
     }
     plugins.append(info)
     return info
+  }
+
+  /// Loads the plugins a playbook lists under `plugins:` (paths relative to
+  /// `base`, or names on the search path); every missing or broken plugin is
+  /// a problem at its entry.
+  public mutating func loadListed(in header: PlaybookHeader, base: String) -> [Diagnostic] {
+    var problems: [Diagnostic] = []
+    for item in header.document["plugins"]?.list ?? [] {
+      guard let reference = item.string else { continue }
+      guard let resolved = resolve(reference, base: base) else {
+        problems.append(
+          Diagnostic(at: item.mark, code: "S008", "plugin \"\(reference)\" not found"))
+        continue
+      }
+      do { try load(path: resolved) } catch {
+        problems += Validator.diagnostics(of: error, file: resolved)
+      }
+    }
+    return problems
   }
 
   /// Loads every `.lua` file under `paths` (files or folders).

@@ -206,16 +206,7 @@ extension SurveyPlaybook {
           Diagnostic(at: mark, code: "Q017", "the lua method needs \"use: PLUGIN.SCORER\""))
         return .rules
       }
-      for item in header.document["plugins"]?.list ?? [] {
-        guard let path = item.string else { continue }
-        guard let resolved = registry.resolve(path, base: base) else {
-          problems.append(Diagnostic(at: item.mark, code: "S008", "plugin \"\(path)\" not found"))
-          continue
-        }
-        do { try registry.load(path: resolved) } catch {
-          problems += Validator.diagnostics(of: error, file: resolved)
-        }
-      }
+      problems += registry.loadListed(in: header, base: base)
       let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
       guard parts.count == 2, let plugin = registry.plugin(named: parts[0]) else {
         problems.append(

@@ -60,18 +60,11 @@ public enum Validator {
       }
       return FileResult(path: path, summary: summary, diagnostics: [])
     }
-    let base = (path as NSString).deletingLastPathComponent
-    var problems: [Diagnostic] = []
-    for item in header.document["plugins"]?.list ?? [] {
-      guard let reference = item.string else { continue }
-      let resolved = InputFiles.join(base, reference)
-      if !FileManager.default.fileExists(atPath: resolved) {
-        problems.append(
-          Diagnostic(
-            at: item.mark, code: "S008", "plugin \"\(reference)\" not found (looked at \(resolved))"
-          ))
-      }
-    }
+    // Other kinds: the header, and the plugins it lists, resolved and loaded
+    // the way a run would.
+    var registry = PluginRegistry()
+    let problems = registry.loadListed(
+      in: header, base: (path as NSString).deletingLastPathComponent)
     return FileResult(
       path: path, summary: "\(header.kind.rawValue) playbook \(header.name)", diagnostics: problems)
   }
