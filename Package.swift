@@ -20,6 +20,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    // Runbook steps run commands; reports and announcements render templates.
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     // C: the two Debian libraries and the shim for what Swift cannot import.
@@ -44,6 +47,8 @@ let package = Package(
       name: "StewardEngine",
       dependencies: [
         "StewardCore", "StewardYAML", "StewardLua", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "Mustache", package: "swift-mustache"),
       ],
       swiftSettings: strictness),
     .executableTarget(

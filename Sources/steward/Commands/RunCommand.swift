@@ -66,6 +66,24 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Do not record the run in the history store.")
   var noRecord = false
 
+  @Option(name: .customLong("var"), help: "Set a playbook variable, KEY=VALUE (repeatable).")
+  var vars: [String] = []
+
+  @Flag(help: "Runbooks: answer yes to every prompt (an unattended run).")
+  var yes = false
+
+  @Option(help: "Runbooks: a YAML file of prompt answers, by step id.")
+  var answers: String?
+
+  @Flag(help: "Runbooks: print the plan with variables resolved; run nothing.")
+  var dryRun = false
+
+  @Option(help: "Runbooks: continue the interrupted run RUN after its last completed step.")
+  var resume: String?
+
+  @Option(help: "Rituals: write the next occurrences to FILE as iCalendar.")
+  var ics: String?
+
   func run() throws {
     guard let reportFormat = ReportFormat(rawValue: format) else {
       throw ValidationError(
@@ -94,15 +112,13 @@ struct RunCommand: ParsableCommand {
     let context: RunContext
     do {
       let header = try PlaybookLoader.load(path: playbook)
-      if header.kind == .survey {
-        try runSurvey(header, overrides: overrides)
-        return
-      }
-      guard header.kind == .audit else {
-        throw Diagnostic(
-          at: header.document["kind"]?.mark ?? header.document.mark, code: "R001",
-          "running \(header.kind.rawValue) playbooks is not supported by steward \(StewardVersion.current) yet"
-        )
+      switch header.kind {
+      case .audit: break
+      case .survey: return try runSurvey(header, overrides: overrides)
+      case .runbook: return try runRunbook(header, overrides: overrides)
+      case .hackathon: return try runHackathon(header, overrides: overrides)
+      case .ritual: return try runRitual(header, overrides: overrides)
+      case .dashboard: return try runDashboard(header, overrides: overrides)
       }
       var audit = try AuditPlaybook.load(
         header: header, path: playbook, pluginPath: pluginPath,

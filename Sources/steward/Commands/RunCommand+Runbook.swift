@@ -1,0 +1,11 @@
+import StewardCore
+import StewardEngine
+
+extension RunCommand {
+  /// `steward run` on a runbook playbook.
+  func runRunbook(_ header: PlaybookHeader, overrides: [String: [String]]) throws {
+    throw Diagnostic(
+      at: header.document["kind"]?.mark ?? header.document.mark, code: "R001",
+      "running runbook playbooks is not supported by steward \(StewardVersion.current) yet")
+  }
+}
