@@ -4,16 +4,27 @@
 import ArgumentParser
 import Foundation
 
-do {
-  var command = try StewardCommand.parseAsRoot()
-  try command.run()
-} catch let exit as ExitCode {
-  Foundation.exit(exit.rawValue)
-} catch {
-  let code = StewardCommand.exitCode(for: error)
-  if code == .success {
-    StewardCommand.exit(withError: error)  // --help, --version
+/// Parses and runs the command; `steward demo` runs child processes and so
+/// is the one asynchronous command.
+func runSteward() async -> Never {
+  do {
+    var command = try StewardCommand.parseAsRoot()
+    if var asynchronous = command as? any AsyncParsableCommand {
+      try await asynchronous.run()
+    } else {
+      try command.run()
+    }
+    Foundation.exit(Exit.success)
+  } catch let exit as ExitCode {
+    Foundation.exit(exit.rawValue)
+  } catch {
+    let code = StewardCommand.exitCode(for: error)
+    if code == .success {
+      StewardCommand.exit(withError: error)  // --help, --version
+    }
+    Console.error(StewardCommand.fullMessage(for: error))
+    Foundation.exit(Exit.inputError)
   }
-  Console.error(StewardCommand.fullMessage(for: error))
-  Foundation.exit(Exit.inputError)
 }
+
+await runSteward()

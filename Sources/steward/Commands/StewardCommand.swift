@@ -12,7 +12,7 @@ struct StewardCommand: ParsableCommand {
     version: StewardVersion.current,
     subcommands: [
       RunCommand.self, ValidateCommand.self, TestCommand.self, PluginsCommand.self,
-      NewCommand.self, InspectCommand.self, HistoryCommand.self,
+      NewCommand.self, InspectCommand.self, HistoryCommand.self, DemoCommand.self,
     ]
   )
 }

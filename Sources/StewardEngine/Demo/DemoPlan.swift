@@ -1,0 +1,91 @@
+/// The StreamRec story as a list of `steward` commands, in the order the
+/// story happens: the deployment gate blocks two models and passes their
+/// fixes, the surveys measure month 0 and then month 18, the community
+/// rituals run, the on-call runbook meets a healthy and then a broken
+/// service, and the dashboard sums it up from the history the others wrote.
+///
+/// Each step is a real command line, so the index page can show what a user
+/// would type to get the same report.
+public struct DemoStep: Sendable, Equatable {
+  /// The report's file stem in the demo folder.
+  public var id: String
+  public var title: String
+  /// What the step shows, in a sentence.
+  public var story: String
+  /// The arguments after `steward`, relative to the repository root.
+  public var arguments: [String]
+  /// The exit status the story expects (1 where a gate should block).
+  public var expectedExit: Int32
+  /// Extra renderings: each a format and the file it goes to. They re-run
+  /// the step without recording it, so the history holds each run once.
+  public var renderings: [Rendering]
+
+  public struct Rendering: Sendable, Equatable {
+    public var format: String
+    public var file: String
+  }
+
+  public init(
+    id: String, title: String, story: String, arguments: [String], expectedExit: Int32 = 0,
+    renderings: [(format: String, extension: String)] = []
+  ) {
+    self.id = id
+    self.title = title
+    self.story = story
+    self.arguments = arguments
+    self.expectedExit = expectedExit
+    self.renderings = renderings.map { Rendering(format: $0.format, file: "\(id).\($0.extension)") }
+  }
+
+  /// The report the step's recorded run writes.
+  public var mainFile: String { "\(id).md" }
+}
+
+public enum DemoPlan {
+  /// Every step, in story order; later steps read the history earlier ones wrote.
+  public static let steps: [DemoStep] = [
+    DemoStep(
+      id: "deployment-gate",
+      title: "Deployment gate: the model cards as they were",
+      story:
+        "The contractor's ad-targeting model fails the four findings of the audit, and the content-moderation model is blocked for disparate impact on non-English content.",
+      arguments: [
+        "run", "Playbooks/deployment-gate.yaml", "--input", "models=Examples/streamrec/models",
+        "--fail-on", "high",
+      ],
+      expectedExit: 1,
+      renderings: [("json", "json"), ("sarif", "sarif")]),
+    DemoStep(
+      id: "deployment-gate-remediated",
+      title: "Deployment gate: after the fixes",
+      story: "The remediated ad-targeting and content-moderation cards pass the same gate.",
+      arguments: [
+        "run", "Playbooks/deployment-gate.yaml", "--input",
+        "models=Examples/streamrec/models-remediated", "--fail-on", "high",
+      ],
+      renderings: [("json", "json")]),
+    DemoStep(
+      id: "experiment-review",
+      title: "Experiment review",
+      story:
+        "Every A/B test is checked for sample ratio mismatch, a pre-registered analysis plan and a recorded sample size.",
+      arguments: ["run", "Playbooks/experiment-review.yaml"],
+      expectedExit: 1,
+      renderings: [("json", "json")]),
+    DemoStep(
+      id: "ml-test-score",
+      title: "ML Test Score",
+      story:
+        "Each team's production readiness, scored on the 28 tests of the ML Test Score; one team is below the bar.",
+      arguments: ["run", "Playbooks/ml-test-score.yaml"],
+      expectedExit: 1,
+      renderings: [("json", "json")]),
+    DemoStep(
+      id: "org-design",
+      title: "Org design: hub and spoke",
+      story:
+        "The hiring plan is checked: the platform hub staffed before the spokes, each spoke's lead before the team.",
+      arguments: ["run", "Playbooks/org-design.yaml"],
+      renderings: [("json", "json")]),
+  ]
+}
