@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes JSON text with a stable key order, the one the map was built in.
 ///
 /// Foundation's `JSONSerialization` sorts or scrambles keys and turns `1` into
@@ -60,8 +62,13 @@ public struct JSONText: Sendable {
   /// exists as one `Value` tree next to its text.
   public enum Field {
     case value(Value)
-    case list(count: Int, element: (Int) -> Value)
+    case list(count: Int, element: @Sendable (Int) -> Value)
   }
+
+  /// Lists at least this long are written in chunks on all cores: the
+  /// results list of a large audit is most of its report, and writing it on
+  /// one thread left the other cores idle at the end of the run.
+  static let parallelThreshold = 4096
 
   /// Appends an object whose fields are written in the given order.
   public mutating func writeObject(_ fields: [(String, Field)]) {
@@ -71,12 +78,37 @@ public struct JSONText: Sendable {
       out.raw(out.pretty ? ": " : ":")
       switch fields[i].1 {
       case .value(let v): out.write(v)
+      case .list(let count, let element) where count >= Self.parallelThreshold:
+        out.writeListInParallel(count: count, element: element)
       case .list(let count, let element):
         out.writeContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: count) {
           out, j in out.write(element(j))
         }
       }
     }
+  }
+
+  /// The same bytes `writeContainer` would write for the list, built as
+  /// contiguous chunks on all cores and joined in order.
+  private mutating func writeListInParallel(count: Int, element: @Sendable (Int) -> Value) {
+    let chunks = max(1, min(count / 512, ProcessInfo.processInfo.activeProcessorCount * 4))
+    let parts = ChunkParts(count: chunks)
+    let (pretty, depth) = (self.pretty, self.depth + 1)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+      var out = JSONText(pretty: pretty)
+      out.depth = depth
+      for i in (count * c / chunks)..<(count * (c + 1) / chunks) {
+        if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+        out.newline()
+        out.write(element(i))
+      }
+      parts.set(c, out.bytes)
+    }
+    bytes.append(UInt8(ascii: "["))
+    bytes.reserveCapacity(bytes.count + parts.totalCount + 64)
+    for part in parts.all { bytes.append(contentsOf: part) }
+    newline()
+    bytes.append(UInt8(ascii: "]"))
   }
 
   private mutating func raw(_ s: String) {
@@ -166,4 +198,19 @@ public struct JSONText: Sendable {
     let hex = String(value, radix: 16)
     return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
   }
+}
+
+/// One slot per chunk, each written by exactly one worker of
+/// `concurrentPerform` and read only after it returns.
+private final class ChunkParts: @unchecked Sendable {
+  private var parts: [[UInt8]]
+
+  init(count: Int) { parts = Array(repeating: [], count: count) }
+
+  func set(_ index: Int, _ bytes: [UInt8]) {
+    parts.withUnsafeMutableBufferPointer { $0[index] = bytes }
+  }
+
+  var all: [[UInt8]] { parts }
+  var totalCount: Int { parts.reduce(0) { $0 + $1.count } }
 }

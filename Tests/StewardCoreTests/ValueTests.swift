@@ -139,4 +139,17 @@ import Testing
         == #"[".inf",".nan"]"#)
     #expect(JSONText.render(0.25, pretty: false) == "0.25")
   }
+
+  /// A long list written in parallel chunks must give the very bytes the
+  /// one-thread writer gives, in both layouts, at every chunk boundary.
+  @Test(arguments: [true, false], [4096, 4097, 10_001])
+  func longListsWrittenInParallelMatchTheSerialWriter(pretty: Bool, count: Int) {
+    @Sendable func element(_ i: Int) -> Value {
+      ["i": Value(.int(Int64(i))), "s": Value(.string("n\(i)\"")), "l": [Value(.int(Int64(i % 7))), nil]]
+    }
+    var parallel = JSONText(pretty: pretty)
+    parallel.writeObject([("a", .value(1)), ("items", .list(count: count, element: element))])
+    let serial: Value = ["a": 1, "items": Value(.list((0..<count).map(element)))]
+    #expect(parallel.text == JSONText.render(serial, pretty: pretty))
+  }
 }

@@ -35,7 +35,7 @@ public enum HistoryRenderer {
 
   public static func json(runs: [RunRecord]) -> String {
     typealias V = ReportValues
-    func run(_ r: RunRecord) -> Value {
+    @Sendable func run(_ r: RunRecord) -> Value {
       V.map([
         ("id", Value(.int(r.id ?? 0))), ("playbook", V.string(r.playbook)),
         ("kind", V.string(r.kind)), ("started_at", V.string(V.timestamp(r.startedAt))),

@@ -13,7 +13,7 @@ public struct JSONReporter: AuditReporter {
     typealias V = ReportValues
     let c = report.counts
     let results = report.results
-    func result(_ i: Int) -> Value {
+    @Sendable func result(_ i: Int) -> Value {
       let r = results[i]
       return V.map([
         ("check", V.string(r.checkID)), ("subject", V.string(r.subjectID)),
