@@ -15,6 +15,10 @@ enum Console {
     _ = Output.writeAll(1, text) && Output.writeAll(1, "\n")
   }
 
+  static func out(_ utf8: [UInt8]) {
+    _ = Output.writeAll(1, utf8) && (utf8.last == UInt8(ascii: "\n") || Output.writeAll(1, "\n"))
+  }
+
   static func error(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
   }

@@ -9,6 +9,10 @@ import StewardEngine
 /// about 100 MB, and each extra copy would add that much to peak memory.
 enum Output {
   static func writeAtomically(_ text: String, to path: String) throws {
+    try writeAtomically(Array(text.utf8), to: path)
+  }
+
+  static func writeAtomically(_ utf8: [UInt8], to path: String) throws {
     var isDirectory: ObjCBool = false
     let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
     let regular =
@@ -18,7 +22,8 @@ enum Output {
     // /dev/null, a pipe or a terminal cannot be replaced by a rename.
     let target = regular ? path + ".steward-tmp-\(getpid())" : path
     let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    var ok = fd >= 0 && writeAll(fd, text) && (text.hasSuffix("\n") || writeAll(fd, "\n"))
+    var ok =
+      fd >= 0 && writeAll(fd, utf8) && (utf8.last == UInt8(ascii: "\n") || writeAll(fd, "\n"))
     if fd >= 0 { ok = close(fd) == 0 && ok }
     if ok, regular { ok = rename(target, path) == 0 }
     if !ok {
@@ -32,18 +37,24 @@ enum Output {
   /// Writes all of `text` to `fd`, retrying short writes.
   static func writeAll(_ fd: Int32, _ text: String) -> Bool {
     var text = text
-    return text.withUTF8 { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let n = write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          return false
-        }
-        offset += n
+    return text.withUTF8 { writeAll(fd, $0) }
+  }
+
+  static func writeAll(_ fd: Int32, _ utf8: [UInt8]) -> Bool {
+    utf8.withUnsafeBufferPointer { writeAll(fd, $0) }
+  }
+
+  static func writeAll(_ fd: Int32, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    var offset = 0
+    while offset < buffer.count {
+      let n = write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return false
       }
-      return true
+      offset += n
     }
+    return true
   }
 }
 

@@ -10,6 +10,10 @@ public struct JSONReporter: AuditReporter {
   public init() {}
 
   public func render(_ report: AuditReport) -> String {
+    String(decoding: renderUTF8(report), as: UTF8.self)
+  }
+
+  public func renderUTF8(_ report: AuditReport) -> [UInt8] {
     typealias V = ReportValues
     let c = report.counts
     let results = report.results
@@ -64,6 +68,6 @@ public struct JSONReporter: AuditReporter {
     ]
     var out = JSONText()
     out.writeObject(fields)
-    return out.text
+    return out.finishUTF8()
   }
 }

@@ -6,6 +6,13 @@ public protocol AuditReporter: Sendable {
   static var identifier: String { get }
   static var description: String { get }
   func render(_ report: AuditReport) -> String
+  /// The report as UTF-8 bytes, for writing to a file or stdout; reporters
+  /// whose output can be large build the bytes without a `String` copy.
+  func renderUTF8(_ report: AuditReport) -> [UInt8]
+}
+
+extension AuditReporter {
+  public func renderUTF8(_ report: AuditReport) -> [UInt8] { Array(render(report).utf8) }
 }
 
 /// The formats `--format` accepts for audits.

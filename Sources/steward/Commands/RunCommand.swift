@@ -146,7 +146,7 @@ struct RunCommand: ParsableCommand {
     }
 
     let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
-    let text = reportFormat.reporter(color: color).render(report)
+    let text = reportFormat.reporter(color: color).renderUTF8(report)
     if let output {
       try Output.writeAtomically(text, to: output)
     } else {
