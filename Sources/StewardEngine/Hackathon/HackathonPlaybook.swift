@@ -81,15 +81,10 @@ public struct HackathonPlaybook: Sendable {
 
     var policy = BadInputPolicy.error
     if let s = document["on_bad_input"]?.string { policy = BadInputPolicy(rawValue: s) ?? .error }
-    func bad(_ d: Diagnostic) {
-      if policy == .warn {
-        var w = d
-        w.severity = .warning
-        warnings.append(w)
-      } else {
-        problems.append(d)
-      }
-    }
+    // Kept apart from `problems`, which the file loaders hold inout while
+    // they call this.
+    var flagged: [Diagnostic] = []
+    func bad(_ d: Diagnostic) { flagged.append(d) }
     for name in overrides.keys.sorted() where !["projects", "scores", "org"].contains(name) {
       problems.append(
         Diagnostic(
@@ -267,6 +262,15 @@ public struct HackathonPlaybook: Sendable {
       }
     }
 
+    if policy == .warn {
+      warnings += flagged.map {
+        var w = $0
+        w.severity = .warning
+        return w
+      }
+    } else {
+      problems += flagged
+    }
     if !problems.isEmpty { throw PlaybookError(problems) }
     return HackathonPlaybook(
       header: header, path: path, event: event, roster: roster, projects: projects,

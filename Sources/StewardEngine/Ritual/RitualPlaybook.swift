@@ -48,15 +48,10 @@ public struct RitualPlaybook: Sendable {
     var warnings: [Diagnostic] = []
     var inputFiles: [String] = []
     let warn = document["on_bad_input"]?.string == "warn"
-    func bad(_ d: Diagnostic) {
-      if warn {
-        var w = d
-        w.severity = .warning
-        warnings.append(w)
-      } else {
-        problems.append(d)
-      }
-    }
+    // Kept apart from `problems`, which the file loaders hold inout while
+    // they call this.
+    var flagged: [Diagnostic] = []
+    func bad(_ d: Diagnostic) { flagged.append(d) }
     for name in overrides.keys.sorted() where !["people", "absences", "attendance"].contains(name) {
       problems.append(
         Diagnostic(
@@ -269,6 +264,15 @@ public struct RitualPlaybook: Sendable {
       }
     }
 
+    if warn {
+      warnings += flagged.map {
+        var w = $0
+        w.severity = .warning
+        return w
+      }
+    } else {
+      problems += flagged
+    }
     if !problems.isEmpty { throw PlaybookError(problems) }
     return RitualPlaybook(
       header: header, path: path, rituals: rituals, roster: roster, absences: absences,

@@ -70,6 +70,7 @@ public final class RitualScheduler {
     var last: [String: LocalDate] = [:]
     var counts: [String: Int] = [:]
     var pointer = 0
+    var previous: String?
     var out: [(String?, String?)] = []
     for (n, date) in dates.enumerated() {
       let eligible = rotation.pool.filter { id in
@@ -105,11 +106,12 @@ public final class RitualScheduler {
       case .lua(let plugin, let id):
         (chosen, note) = callLua(
           "\(plugin).\(id)", ritual: ritual, rotation: rotation, eligible: eligible, n: n,
-          date: date, last: last, counts: counts)
+          date: date, last: last, counts: counts, previous: previous)
       }
       if let chosen {
         last[chosen] = date
         counts[chosen, default: 0] += 1
+        previous = chosen
       }
       out.append((chosen, note))
     }
@@ -118,7 +120,7 @@ public final class RitualScheduler {
 
   func callLua(
     _ name: String, ritual: Ritual, rotation: RitualRotation, eligible: [String], n: Int,
-    date: LocalDate, last: [String: LocalDate], counts: [String: Int]
+    date: LocalDate, last: [String: LocalDate], counts: [String: Int], previous: String?
   ) -> (String?, String?) {
     guard let vm, let run = strategies[name] else {
       return (nil, "rotation \(name) is not loaded")
@@ -132,8 +134,17 @@ public final class RitualScheduler {
         "last": last[id].map { Value(.string($0.description)) } ?? .null,
       ]
     }
+    var previousValue = Value.null
+    if let previous {
+      let p = playbook.roster.person(previous)
+      previousValue = [
+        "id": Value(.string(previous)), "name": Value(.string(p?.name ?? previous)),
+        "team": Value(.string(p?.team ?? "")),
+      ]
+    }
     let ctx: Value = [
       "ritual": Value(.string(ritual.id)), "date": Value(.string(date.description)),
+      "previous": previousValue,
       "params": rotation.params.isNull ? Value(.map(OrderedMap())) : rotation.params,
     ]
     do {
