@@ -18,7 +18,9 @@ enum Output {
     // /dev/null, a pipe or a terminal cannot be replaced by a rename.
     let target = regular ? path + ".steward-tmp-\(getpid())" : path
     let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    var ok = fd >= 0 && writeAll(fd, text) && (text.hasSuffix("\n") || writeAll(fd, "\n"))
+    // Bytes, not Characters: "\r\n" is one Character, so a CRLF text
+    // (iCalendar) would not end with "\n" and would get a stray LF.
+    var ok = fd >= 0 && writeAll(fd, text) && (text.utf8.last == 0x0A || writeAll(fd, "\n"))
     if fd >= 0 { ok = close(fd) == 0 && ok }
     if ok, regular { ok = rename(target, path) == 0 }
     if !ok {

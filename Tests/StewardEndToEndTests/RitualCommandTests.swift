@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// `steward run` on the shipped hackathon and ritual playbooks, from the
+/// repository root, as a user or `steward demo` runs them.
+@Suite struct RitualCommandTests {
+  @Test func theHackathonReproducesTheStory() throws {
+    let r = try StewardBinary.run(["run", "Playbooks/quarterly-hackathon.yaml", "--no-record"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Projects: 9, cross-team: 7"))
+    #expect(r.stdout.contains("9 submitted → 7 demoed → 2 into the backlog → 1 shipped"))
+    #expect(r.stdout.contains("stalled: toxicity-explainer TS-128, 56 days in the backlog"))
+    #expect(r.stderr.isEmpty)
+  }
+
+  @Test func theCommunityRitualsNameWhoIsDriftingAwayAndWriteACalendar() throws {
+    let dir = try StewardBinary.scratch([:])
+    let ics = dir.appendingPathComponent("community.ics").path
+    let store = dir.appendingPathComponent("h.sqlite").path
+    let r = try StewardBinary.run([
+      "run", "Playbooks/ds-community.yaml", "--ics", ics, "--store", store,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Drifting away (attended none of the last 4 sessions): 2"))
+    #expect(r.stdout.contains("Yusuf Demir (trust and safety)"))
+    #expect(r.stdout.contains("Ivan Horvat (ads)"))
+    let text = try String(contentsOfFile: ics, encoding: .utf8)
+    #expect(text.hasPrefix("BEGIN:VCALENDAR\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
+    // A second run shows the first one's count as the trend.
+    let again = try StewardBinary.run([
+      "run", "Playbooks/ds-community.yaml", "--store", store, "--format", "json",
+    ])
+    #expect(again.status == 0)
+    let json = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+    let attendance = json?["attendance"] as? [String: Any]
+    #expect(attendance?["isolated_in_earlier_runs"] as? [Int] == [2])
+  }
+
+  @Test func theLuaPaperGroupRuns() throws {
+    let r = try StewardBinary.run([
+      "run", "Playbooks/paper-group.lua", "--no-record", "--format", "markdown",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("presenters by rotations.cross_team"))
+  }
+
+  @Test func badInputIsExitTwoWithItsMark() throws {
+    let dir = try StewardBinary.scratch([
+      "r.yaml": """
+        steward: 1
+        kind: ritual
+        name: r
+        timezone: Europe/Berlin
+        rituals:
+          - {id: talks, cadence: monthly on the 5th tuesday, start: 2026-06-02, time: "17:00"}
+          - {id: papers, cadence: weekly on thursday, start: 2026-13-01, time: "16:00"}
+        """
+    ])
+    let r = try StewardBinary.run(["run", "r.yaml", "--no-record"], in: dir)
+    #expect(r.status == 2)
+    #expect(r.stdout.isEmpty)
+    #expect(r.stderr.contains("r.yaml:6:26: error: cadence \"monthly on the 5th tuesday\" is impossible"))
+    #expect(r.stderr.contains("r.yaml:7:54: error: start of papers \"2026-13-01\" is not a date"))
+    let hack = try StewardBinary.run(
+      [
+        "run", "Playbooks/quarterly-hackathon.yaml", "--no-record", "--input",
+        "scores=\(dir.appendingPathComponent("s.csv").path)",
+      ])
+    #expect(hack.status == 2)
+    #expect(hack.stderr.contains("s.csv: error: cannot read"))
+  }
+}
