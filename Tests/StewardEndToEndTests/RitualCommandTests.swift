@@ -47,19 +47,20 @@ import Testing
   @Test func badInputIsExitTwoWithItsMark() throws {
     let dir = try StewardBinary.scratch([
       "r.yaml": """
-        steward: 1
-        kind: ritual
-        name: r
-        timezone: Europe/Berlin
-        rituals:
-          - {id: talks, cadence: monthly on the 5th tuesday, start: 2026-06-02, time: "17:00"}
-          - {id: papers, cadence: weekly on thursday, start: 2026-13-01, time: "16:00"}
-        """
+      steward: 1
+      kind: ritual
+      name: r
+      timezone: Europe/Berlin
+      rituals:
+        - {id: talks, cadence: monthly on the 5th tuesday, start: 2026-06-02, time: "17:00"}
+        - {id: papers, cadence: weekly on thursday, start: 2026-13-01, time: "16:00"}
+      """
     ])
     let r = try StewardBinary.run(["run", "r.yaml", "--no-record"], in: dir)
     #expect(r.status == 2)
     #expect(r.stdout.isEmpty)
-    #expect(r.stderr.contains("r.yaml:6:26: error: cadence \"monthly on the 5th tuesday\" is impossible"))
+    #expect(
+      r.stderr.contains("r.yaml:6:26: error: cadence \"monthly on the 5th tuesday\" is impossible"))
     #expect(r.stderr.contains("r.yaml:7:54: error: start of papers \"2026-13-01\" is not a date"))
     let hack = try StewardBinary.run(
       [

@@ -255,6 +255,7 @@ struct HackathonFixture {
     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
     #expect(object?["schema_version"] as? Int == 1)
     #expect((object?["funnel"] as? [String: Any])?["cross_team"] as? Int == 7)
-    #expect(HackathonReporter.render(report, format: "markdown").contains("| Feature store for ads"))
+    #expect(
+      HackathonReporter.render(report, format: "markdown").contains("| Feature store for ads"))
   }
 }

@@ -43,9 +43,11 @@ import Testing
     #expect(fromLua.document == fromYAML.document)
     // Keys come back in source order, as YAML keeps them.
     #expect(fromLua.document.map?.keys == ["steward", "kind", "name", "timezone", "rituals"])
-    #expect(fromLua.document["rituals"]?[0]?.map?.keys == ["id", "cadence", "start", "time", "data"])
+    #expect(
+      fromLua.document["rituals"]?[0]?.map?.keys == ["id", "cadence", "start", "time", "data"])
     let ritual = try RitualPlaybook.load(
-      header: fromLua, path: scratch.path("p.lua"), today: LocalDate(year: 2026, month: 11, day: 30)!)
+      header: fromLua, path: scratch.path("p.lua"),
+      today: LocalDate(year: 2026, month: 11, day: 30)!)
     #expect(ritual.rituals.map(\.id) == ["papers"])
   }
 
@@ -94,7 +96,8 @@ import Testing
 
   @Test func aFunctionOrANonTableIsAnErrorAtItsPlace() throws {
     let scratch = try Scratch([
-      "f.lua": "return {\n  steward = 1, kind = \"ritual\", name = \"x\",\n  rituals = { { id = \"a\", run = function() end } },\n}\n",
+      "f.lua":
+        "return {\n  steward = 1, kind = \"ritual\", name = \"x\",\n  rituals = { { id = \"a\", run = function() end } },\n}\n",
       "n.lua": "return 42\n",
       "e.lua": "local t = {}\nreturn t.missing.field\n",
     ])

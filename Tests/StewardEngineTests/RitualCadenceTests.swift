@@ -77,7 +77,8 @@ import Testing
         "2028-02-22", "2028-02-29", "2028-03-07",
       ])
     #expect(
-      try Self.dates("monthly on the last tuesday", start: "2028-02-01", count: 1) == ["2028-02-29"])
+      try Self.dates("monthly on the last tuesday", start: "2028-02-01", count: 1) == ["2028-02-29"]
+    )
     #expect(
       try Self.dates("monthly on the last day", start: "2100-02-01", count: 1) == ["2100-02-28"])
   }

@@ -219,7 +219,8 @@ struct RitualFixture {
       attendance: a.csv
       rituals: [{id: papers, cadence: weekly on thursday, start: 2026-10-01, time: "16:00"}]
       """
-    let csv = "date,ritual,person\n2026-10-01,papers,p1\n01/10/2026,papers,p1\n2026-10-08,talks,p1\n2026-10-08,papers,zed\n"
+    let csv =
+      "date,ritual,person\n2026-10-01,papers,p1\n01/10/2026,papers,p1\n2026-10-08,talks,p1\n2026-10-08,papers,zed\n"
     let problems = try RitualFixture(
       yaml, files: ["people.yaml": "people: [{id: p1, team: red}]\n", "a.csv": csv]
     ).problems()
@@ -250,7 +251,10 @@ struct RitualFixture {
             {{#presenter}}{{name}} of {{team}}{{/presenter}}{{#next}}, then {{presenter.name}}{{/next}}
       """
     let playbook = try RitualFixture(
-      yaml, files: ["people.yaml": "people: [{id: p1, name: Ana, team: red}, {id: p2, name: Bo, team: blue}]\n"]
+      yaml,
+      files: [
+        "people.yaml": "people: [{id: p1, name: Ana, team: red}, {id: p2, name: Bo, team: blue}]\n"
+      ]
     ).load()
     let report = RitualReport.build(playbook, scheduler: try RitualScheduler(playbook: playbook))
     #expect(
@@ -316,7 +320,9 @@ struct RitualFixture {
     let isolated = try #require(report.attendance?.isolated)
     #expect(isolated.map(\.name) == ["Yusuf Demir", "Ivan Horvat"])
     #expect(report.warnings.isEmpty)
-    #expect(RitualReporter.text(report).contains("Drifting away (attended none of the last 4 sessions): 2"))
+    #expect(
+      RitualReporter.text(report).contains(
+        "Drifting away (attended none of the last 4 sessions): 2"))
     // Marta Nowak is on parental leave from 7 December: no turn for her.
     for row in report.rituals {
       for o in row.occurrences where o.presenter == "marta-nowak" {

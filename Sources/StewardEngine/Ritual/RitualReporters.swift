@@ -71,7 +71,7 @@ public enum RitualReporter {
         out.append("Trend (people who came at least once, per month):")
         for m in a.months {
           out.append(
-            "  \(m.month): \(m.came) of \(m.active), \(m.sessions) sessions, \(String(format: "%.1f", m.meanAttendance)) per session"
+            "  \(m.month): \(m.came) of \(m.active), \(m.sessions) session\(m.sessions == 1 ? "" : "s"), \(String(format: "%.1f", m.meanAttendance)) per session"
           )
         }
       }
