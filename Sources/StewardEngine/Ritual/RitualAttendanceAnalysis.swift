@@ -1,4 +1,4 @@
-public import StewardCore
+import StewardCore
 
 /// Participation from the attendance file, by person and by team, and who is
 /// drifting away: people who attended none of the last N sessions they

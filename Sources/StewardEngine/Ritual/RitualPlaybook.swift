@@ -148,8 +148,15 @@ public struct RitualPlaybook: Sendable {
       }
       var duration = 60
       if let d = item["duration"] {
-        let text = d.string ?? d.int.map { String($0) }
-        if let m = text.flatMap(RitualTime.minutes) {
+        // Spelled out with a switch: `d.string ?? d.int.map { … }` here
+        // crashes the Swift 6.3 optimizer ("Found ownership error").
+        var text: String?
+        switch d.kind {
+        case .string(let s): text = s
+        case .int(let i): text = String(i)
+        default: text = nil
+        }
+        if let text, let m = RitualTime.minutes(text) {
           duration = m
         } else {
           problems.append(
@@ -246,8 +253,11 @@ public struct RitualPlaybook: Sendable {
     }
     if let given = vars["from"] { fromValue = Value(.string(given), mark: cli) }
     if let given = vars["count"] {
-      countValue =
-        Int64(given).map { Value(.int($0), mark: cli) } ?? Value(.string(given), mark: cli)
+      if let n = Int64(given) {
+        countValue = Value(.int(n), mark: cli)
+      } else {
+        countValue = Value(.string(given), mark: cli)
+      }
     }
     if let v = fromValue, v.string != "today" {
       switch LocalDate.parse(v, what: "schedule from", code: "T012") {

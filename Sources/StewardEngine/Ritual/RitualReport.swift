@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import StewardCore
 
 /// What a ritual run shows: each ritual's next occurrences with presenters

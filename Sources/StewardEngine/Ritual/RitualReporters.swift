@@ -22,6 +22,11 @@ public enum RitualReporter {
     "\(p.previousWindow.attended)/\(p.previousWindow.of) → \(p.lastWindow.attended)/\(p.lastWindow.of)"
   }
 
+  /// People by attendance rate, lowest first, then by name.
+  static func byRate(_ a: RitualAttendanceAnalysis) -> [RitualAttendanceAnalysis.PersonRow] {
+    a.people.sorted { ($0.rate ?? 1, $0.name) < ($1.rate ?? 1, $1.name) }
+  }
+
   public static func text(_ r: RitualReport) -> String {
     var out = ["\(r.title): the next occurrences from \(r.from)"]
     for row in r.rituals {
@@ -54,6 +59,12 @@ public enum RitualReporter {
         out.append(
           "  \(t.team): \(t.rate.map(HackathonFormat.percent) ?? "n/a") of sessions (\(t.people) people)"
         )
+      }
+      out.append("By person (lowest attendance first):")
+      for p in byRate(a) {
+        out.append(
+          "  \(p.name) (\(p.team)): \(p.attended) of \(p.eligible)"
+            + (p.rate.map { " (\(HackathonFormat.percent($0)))" } ?? ""))
       }
       let isolated = a.isolated
       out.append("")
@@ -109,6 +120,12 @@ public enum RitualReporter {
       ]
       for t in a.teams {
         out.append("| \(t.team) | \(t.people) | \(t.rate.map(HackathonFormat.percent) ?? "n/a") |")
+      }
+      out += ["", "| Person | Team | Sessions | Attendance |", "|---|---|---|---|"]
+      for p in byRate(a) {
+        out.append(
+          "| \(p.name) | \(p.team) | \(p.attended) of \(p.eligible) | \(p.rate.map(HackathonFormat.percent) ?? "n/a") |"
+        )
       }
       out += ["", "### Drifting away", ""]
       let isolated = a.isolated
