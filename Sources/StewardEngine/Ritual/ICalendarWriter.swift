@@ -4,7 +4,7 @@ public import Foundation
 /// occurrence with its start and end in the ritual's own zone
 /// (`DTSTART;TZID=Europe/Berlin:20261203T160000`), and a VTIMEZONE per zone
 /// that lists the zone's real offset changes over the span of the events
-/// (read from the system zone database), so a calendar shows the right
+/// (as Foundation's `TimeZone` knows them), so a calendar shows the right
 /// local time on both sides of a daylight-saving change.
 public struct ICalendarWriter: Sendable {
   public struct Event: Sendable {

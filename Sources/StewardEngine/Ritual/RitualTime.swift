@@ -1,8 +1,9 @@
 public import Foundation
 
 /// Wall-clock times in a named IANA zone, through Foundation's `Calendar`
-/// and `TimeZone` (which read the system zone database, /usr/share/zoneinfo
-/// on Linux).
+/// and `TimeZone`. On Linux these read the zone rules built into the
+/// toolchain's ICU (`lib_FoundationICU.so`), not /usr/share/zoneinfo, so
+/// results do not depend on the machine's `tzdata` package.
 public struct RitualTime: Sendable, Equatable {
   public var hour: Int
   public var minute: Int
