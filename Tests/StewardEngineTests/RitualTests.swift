@@ -143,6 +143,49 @@ struct RitualFixture {
     #expect(badScheduler.warnings.first?.message.contains("returned \"nobody\"") ?? false)
   }
 
+  @Test func aRunawayStrategyCostsOneBudgetNotOnePerDate() throws {
+    let plugin = """
+      local p = steward.plugin{ name = "bad", version = "1" }
+      p:rotation{ id = "spin", run = function() while true do end end }
+      return p
+      """
+    let playbook = try RitualFixture(
+      RitualFixture.playbook(strategy: "bad.spin", extra: "plugins: [bad.lua]"),
+      files: [
+        "people.yaml": RitualFixture.roster, "absences.yaml": RitualFixture.absences,
+        "bad.lua": plugin,
+      ]
+    ).load()
+    let started = Date()
+    let scheduler = try RitualScheduler(playbook: playbook)
+    let occurrences = scheduler.schedule(playbook.rituals[0], from: playbook.from, count: 52)
+    #expect(occurrences.count == 52)
+    #expect(occurrences.allSatisfy { $0.presenter == nil && $0.note != nil })
+    #expect(scheduler.warnings.count == 1)
+    #expect(scheduler.warnings.first?.message.contains("budget") ?? false, "\(scheduler.warnings)")
+    #expect(Date().timeIntervalSince(started) < 30)
+  }
+
+  @Test func aTemplateThatDoesNotParseIsAnErrorOnItsLine() throws {
+    let yaml = """
+      steward: 1
+      kind: ritual
+      name: r
+      timezone: UTC
+      rituals:
+        - id: papers
+          cadence: weekly on thursday
+          start: 2026-10-01
+          time: "16:00"
+          announcement: |
+            {{title}} on {{date}}
+            {{#presenter}}{{name}}{{/presnter}}
+      """
+    let problems = try RitualFixture(yaml).problems()
+    #expect(problems.map(\.code) == ["T040"])
+    #expect(problems.first?.mark.line == 12)
+  }
+
   @Test func anUnknownStrategyOrPersonIsAnErrorWithItsMark() throws {
     let fixture = try RitualFixture(
       RitualFixture.playbook(strategy: "mine.nope").replacingOccurrences(

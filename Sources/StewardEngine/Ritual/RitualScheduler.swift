@@ -23,6 +23,9 @@ public final class RitualScheduler {
   let playbook: RitualPlaybook
   private var vm: LuaVM?
   private var strategies: [String: LuaFunction] = [:]
+  /// Strategies that raised an error or ran out of budget: not called again
+  /// in this run, so a runaway strategy costs one budget, not one per date.
+  private var failed: [String: String] = [:]
   public private(set) var warnings: [Diagnostic] = []
 
   public init(playbook: RitualPlaybook) throws {
@@ -125,6 +128,7 @@ public final class RitualScheduler {
     guard let vm, let run = strategies[name] else {
       return (nil, "rotation \(name) is not loaded")
     }
+    if let message = failed[name] { return (nil, message) }
     let people: [Value] = eligible.map { id in
       let p = playbook.roster.person(id)
       return [
@@ -168,6 +172,7 @@ public final class RitualScheduler {
       let d = Validator.diagnostics(of: error, file: run.mark.file).first
       let message = "rotation \(name) failed on \(date): \(d?.message ?? "\(error)")"
       warnings.append(Diagnostic(.warning, at: d?.mark ?? run.mark, code: "T050", message))
+      failed[name] = message
       return (nil, message)
     }
   }
