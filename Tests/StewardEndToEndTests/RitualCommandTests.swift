@@ -13,6 +13,39 @@ import Testing
     #expect(r.stderr.isEmpty)
   }
 
+  @Test func theFunnelAcrossHackathonsIsReadFromTheStore() throws {
+    let root = StewardBinary.packageRoot
+    let original = try String(
+      contentsOf: root.appendingPathComponent("Playbooks/quarterly-hackathon.yaml"), encoding: .utf8)
+    // The next quarter: the same playbook with another event and fewer projects.
+    let next = original.replacingOccurrences(of: "id: 2026-q3", with: "id: 2026-q4")
+      .replacingOccurrences(of: "title: Hackathon 2026 Q3", with: "title: Hackathon 2026 Q4")
+      .replacingOccurrences(of: "../Examples/", with: root.path + "/Examples/")
+      .replacingOccurrences(
+        of: root.path + "/Examples/streamrec/hackathon/2026-q3-projects.yaml",
+        with: "projects.yaml")
+      .replacingOccurrences(of: "  scores: " + root.path + "/Examples/streamrec/hackathon/2026-q3-scores.csv\n", with: "")
+    let dir = try StewardBinary.scratch([
+      "q4.yaml": next,
+      "projects.yaml": """
+        projects:
+          - {id: a, title: A, members: [chen-wei, ben-carter], status: demoed}
+          - {id: b, title: B, members: [lucas-martin], status: idea}
+        """,
+    ])
+    let store = dir.appendingPathComponent("h.sqlite").path
+    let q3 = try StewardBinary.run(["run", "Playbooks/quarterly-hackathon.yaml", "--store", store])
+    #expect(q3.status == 0, "\(q3.stderr)")
+    let q4 = try StewardBinary.run(["run", "q4.yaml", "--store", store], in: dir)
+    #expect(q4.status == 0, "\(q4.stderr)")
+    #expect(q4.stdout.contains("Across hackathons:"))
+    #expect(q4.stdout.contains("2026-q3: 9 submitted → 7 demoed → 2 into the backlog → 1 shipped"))
+    #expect(q4.stdout.contains("2026-q4: 2 submitted → 1 demoed → 0 into the backlog → 0 shipped"))
+    let md = try StewardBinary.run(
+      ["run", "q4.yaml", "--store", store, "--format", "markdown"], in: dir)
+    #expect(md.stdout.contains("| Hackathon 2026 Q3 | 9 | 7 | 2 | 1 | 7 |"))
+  }
+
   @Test func theCommunityRitualsNameWhoIsDriftingAwayAndWriteACalendar() throws {
     let dir = try StewardBinary.scratch([:])
     let ics = dir.appendingPathComponent("community.ics").path

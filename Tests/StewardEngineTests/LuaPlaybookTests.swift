@@ -135,6 +135,34 @@ import Testing
     #expect(scheduler.warnings.isEmpty)
   }
 
+  /// Any kind can be written in Lua: an audit whose checks are generated
+  /// by a loop, run like its YAML form.
+  @Test func anAuditPlaybookInLuaRuns() throws {
+    let lua = """
+      local checks = {}
+      for _, field in ipairs({ "owner", "stage" }) do
+        checks[#checks + 1] = {
+          id = "has-" .. field, builtin = "required", params = { path = field }, severity = "high",
+        }
+      end
+      return {
+        steward = 1, kind = "audit", name = "cards",
+        subjects = "cards/",
+        checks = checks,
+      }
+      """
+    let scratch = try Scratch([
+      "audit.lua": lua, "cards/a.yaml": "id: a\nowner: recs\nstage: prod\n",
+      "cards/b.yaml": "id: b\nstage: prod\n",
+    ])
+    let path = scratch.path("audit.lua")
+    let audit = try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path)
+    let report = try AuditRunner(playbook: audit).run()
+    let failed = report.results.filter { $0.status == .fail }.map { "\($0.subjectID) \($0.checkID)" }
+    #expect(failed == ["b has-owner"])
+    #expect(report.results.count == 4)
+  }
+
   @Test func validateReadsALuaPlaybookAsAPlaybook() throws {
     let path = Scratch.packageRoot.appendingPathComponent("Playbooks/paper-group.lua").path
     let result = Validator.validate(file: path)
