@@ -16,22 +16,26 @@ import Testing
   @Test func theFunnelAcrossHackathonsIsReadFromTheStore() throws {
     let root = StewardBinary.packageRoot
     let original = try String(
-      contentsOf: root.appendingPathComponent("Playbooks/quarterly-hackathon.yaml"), encoding: .utf8)
+      contentsOf: root.appendingPathComponent("Playbooks/quarterly-hackathon.yaml"), encoding: .utf8
+    )
     // The next quarter: the same playbook with another event and fewer projects.
     let next = original.replacingOccurrences(of: "id: 2026-q3", with: "id: 2026-q4")
       .replacingOccurrences(of: "title: Hackathon 2026 Q3", with: "title: Hackathon 2026 Q4")
       .replacingOccurrences(of: "../Examples/", with: root.path + "/Examples/")
       .replacingOccurrences(
         of: root.path + "/Examples/streamrec/hackathon/2026-q3-projects.yaml",
-        with: "projects.yaml")
-      .replacingOccurrences(of: "  scores: " + root.path + "/Examples/streamrec/hackathon/2026-q3-scores.csv\n", with: "")
+        with: "projects.yaml"
+      )
+      .replacingOccurrences(
+        of: "  scores: " + root.path + "/Examples/streamrec/hackathon/2026-q3-scores.csv\n",
+        with: "")
     let dir = try StewardBinary.scratch([
       "q4.yaml": next,
       "projects.yaml": """
-        projects:
-          - {id: a, title: A, members: [chen-wei, ben-carter], status: demoed}
-          - {id: b, title: B, members: [lucas-martin], status: idea}
-        """,
+      projects:
+        - {id: a, title: A, members: [chen-wei, ben-carter], status: demoed}
+        - {id: b, title: B, members: [lucas-martin], status: idea}
+      """,
     ])
     let store = dir.appendingPathComponent("h.sqlite").path
     let q3 = try StewardBinary.run(["run", "Playbooks/quarterly-hackathon.yaml", "--store", store])
@@ -67,6 +71,14 @@ import Testing
     let json = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
     let attendance = json?["attendance"] as? [String: Any]
     #expect(attendance?["isolated_in_earlier_runs"] as? [Int] == [2])
+  }
+
+  @Test func aNewRitualPlaybookRunsAsWritten() throws {
+    let dir = try StewardBinary.scratch([:])
+    #expect(try StewardBinary.run(["new", "playbook", "ritual", "team"], in: dir).status == 0)
+    let r = try StewardBinary.run(["run", "team.yaml", "--no-record"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Paper reading group (paper-group): weekly on thursday at 16:00"))
   }
 
   @Test func theLuaPaperGroupRuns() throws {

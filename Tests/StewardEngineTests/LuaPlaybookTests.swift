@@ -158,7 +158,9 @@ import Testing
     let path = scratch.path("audit.lua")
     let audit = try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path)
     let report = try AuditRunner(playbook: audit).run()
-    let failed = report.results.filter { $0.status == .fail }.map { "\($0.subjectID) \($0.checkID)" }
+    let failed = report.results.filter { $0.status == .fail }.map {
+      "\($0.subjectID) \($0.checkID)"
+    }
     #expect(failed == ["b has-owner"])
     #expect(report.results.count == 4)
   }
