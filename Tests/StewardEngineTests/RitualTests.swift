@@ -156,14 +156,12 @@ struct RitualFixture {
         "bad.lua": plugin,
       ]
     ).load()
-    let started = Date()
     let scheduler = try RitualScheduler(playbook: playbook)
     let occurrences = scheduler.schedule(playbook.rituals[0], from: playbook.from, count: 52)
     #expect(occurrences.count == 52)
     #expect(occurrences.allSatisfy { $0.presenter == nil && $0.note != nil })
     #expect(scheduler.warnings.count == 1)
     #expect(scheduler.warnings.first?.message.contains("budget") ?? false, "\(scheduler.warnings)")
-    #expect(Date().timeIntervalSince(started) < 30)
   }
 
   @Test func aTemplateThatDoesNotParseIsAnErrorOnItsLine() throws {
