@@ -22,6 +22,8 @@ enum Output {
     // /dev/null, a pipe or a terminal cannot be replaced by a rename.
     let target = regular ? path + ".steward-tmp-\(getpid())" : path
     let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    // Bytes, not Characters: "\r\n" is one Character, so a CRLF text
+    // (iCalendar) checked as a String would not end with "\n".
     var ok =
       fd >= 0 && writeAll(fd, utf8) && (utf8.last == UInt8(ascii: "\n") || writeAll(fd, "\n"))
     if fd >= 0 { ok = close(fd) == 0 && ok }

@@ -188,7 +188,8 @@ import Testing
     #expect(
       Set(playbooks) == [
         "deployment-gate.yaml", "model-card.yaml", "ml-test-score.yaml",
-        "experiment-review.yaml", "org-design.yaml",
+        "experiment-review.yaml", "org-design.yaml", "quarterly-hackathon.yaml",
+        "ds-community.yaml",
       ])
   }
 
@@ -196,7 +197,7 @@ import Testing
     var registry = PluginRegistry()
     let files = try FileManager.default.contentsOfDirectory(atPath: Self.path("Plugins"))
       .filter { $0.hasSuffix(".lua") }.sorted()
-    #expect(files.count == 5)
+    #expect(files.count == 6)
     for file in files {
       let plugin = try registry.load(path: Self.path("Plugins/\(file)"))
       for check in plugin.checks {

@@ -70,7 +70,9 @@ function Plugin:check(spec) end
 ---@return steward.Plugin
 function Plugin:scorer(spec) end
 
----Registers a presenter-rotation strategy.
+---Registers a presenter-rotation strategy: `run(people, n, ctx)` returns
+---one of `people` ({ id, name, team, presented, last }) or its id; `n`
+---counts occurrences from 0; `ctx` is { ritual, date, previous, params }.
 ---@param spec steward.RegistrationSpec
 ---@return steward.Plugin
 function Plugin:rotation(spec) end

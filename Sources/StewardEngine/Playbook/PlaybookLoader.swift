@@ -9,6 +9,9 @@ public enum PlaybookLoader {
       throw Diagnostic(
         at: SourceMark(file: path, line: 0, column: 0), code: "F001", "no such file or directory")
     }
+    if LuaPlaybookLoader.isLua(path) {
+      return try PlaybookHeader.parse(try LuaPlaybookLoader.document(path: path))
+    }
     let documents = try DocumentLoader.load(path: path)
     guard let document = documents.first else {
       throw Diagnostic(

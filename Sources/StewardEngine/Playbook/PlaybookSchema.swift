@@ -70,6 +70,10 @@ public enum PlaybookSchema {
         FieldSpec("org", .any, doc: "the org file: each person's team"),
         FieldSpec("judging", .map, doc: "criteria, weights and judges' scores"),
         FieldSpec("event", .map, doc: "dates and theme of the hackathon"),
+        FieldSpec("followup", .map, doc: "the follow-up date and when a backlog item has stalled"),
+        FieldSpec(
+          "on_bad_input", .oneOf(["error", "warn"]),
+          doc: "an unknown member or scored project: an error (default) or a warning"),
       ]
     case .ritual:
       [
@@ -78,6 +82,10 @@ public enum PlaybookSchema {
         FieldSpec("absences", .any, doc: "who is on leave when"),
         FieldSpec("attendance", .any, doc: "attendance CSV"),
         FieldSpec("timezone", .string, doc: "IANA time zone, e.g. Europe/Berlin"),
+        FieldSpec("schedule", .map, doc: "the first day to schedule and how many occurrences"),
+        FieldSpec(
+          "on_bad_input", .oneOf(["error", "warn"]),
+          doc: "an unknown person or ritual in the inputs: an error (default) or a warning"),
       ]
     case .dashboard:
       [

@@ -81,6 +81,26 @@ public enum StarterFiles {
           fail_on: high                  # exit 1 on an unwaived high or critical failure
 
         """
+    case .ritual:
+      return header + """
+        # docs/ritual.md describes every key. Run it with
+        # `steward run \(name).yaml --ics \(name).ics` for the next dates as a calendar.
+        timezone: Europe/Berlin          # an IANA zone; times below are local to it
+        # people: people.yaml            # the roster (id, name, team, start); enables rotations
+        # absences: absences.yaml        # who is away when; rotations skip them
+        # attendance: attendance.csv     # date, ritual, person: who is drifting away
+        schedule: {from: today, count: 4}
+        rituals:
+          - id: paper-group
+            title: Paper reading group
+            cadence: weekly on thursday  # or "monthly on the first wednesday", or an RRULE
+            start: 2026-01-01
+            time: "16:00"
+            duration: 1h
+            announcement: |
+              {{title}}: {{date}}, {{time}} ({{timezone}}).
+
+        """
     default:
       return header + """
         # The \(kind.rawValue) body is described in docs/playbooks.md.

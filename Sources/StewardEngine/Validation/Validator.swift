@@ -34,7 +34,9 @@ public enum Validator {
     let ext = (path as NSString).pathExtension.lowercased()
     do {
       switch ext {
-      case "lua": return try validatePlugin(path)
+      case "lua":
+        if LuaPlaybookLoader.returnsPlaybook(path: path) { return try validatePlaybook(path) }
+        return try validatePlugin(path)
       case "yaml", "yml", "json": return try validatePlaybook(path)
       default:
         throw Diagnostic(

@@ -1,11 +1,53 @@
+import ArgumentParser
+import Foundation
 import StewardCore
 import StewardEngine
 
 extension RunCommand {
-  /// `steward run` on a ritual playbook.
+  /// `steward run RITUALS`: the next occurrences with presenters and
+  /// announcements, attendance and who is drifting away; `--ics FILE` also
+  /// writes the occurrences as an iCalendar file.
   func runRitual(_ header: PlaybookHeader, overrides: [String: [String]]) throws {
-    throw Diagnostic(
-      at: header.document["kind"]?.mark ?? header.document.mark, code: "R001",
-      "running ritual playbooks is not supported by steward \(StewardVersion.current) yet")
+    try checkKindOptions("ritual")
+    let started = Date()
+    let playbook: RitualPlaybook
+    let context: RunContext
+    let report: RitualReport
+    do {
+      playbook = try RitualPlaybook.load(
+        header: header, path: self.playbook, pluginPath: pluginPath, inputs: overrides,
+        vars: try variables(), today: Self.today())
+      context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
+      let earlier =
+        try context.history.map { try RitualRecorder.isolationHistory(header.name, in: $0) } ?? []
+      let scheduler = try RitualScheduler(playbook: playbook)
+      report = RitualReport.build(playbook, scheduler: scheduler, isolationHistory: earlier)
+    } catch let error as HistoryError {
+      Console.error(error.description)
+      throw ExitCode(Exit.inputError)
+    } catch let error as ValidationError {
+      throw error
+    } catch {
+      Diagnostics.print(error, file: self.playbook)
+      throw ExitCode(Exit.inputError)
+    }
+    if let ics {
+      try Output.writeAtomically(RitualReporter.calendar(report, stamp: started), to: ics)
+    }
+    let text = RitualReporter.render(report, format: format)
+    if let output {
+      try Output.writeAtomically(text, to: output)
+    } else {
+      Console.out(text)
+    }
+    for warning in report.warnings { Console.error(warning.description) }
+    do {
+      try RitualRecorder.record(
+        report, playbook: playbook, startedAt: started,
+        duration: Date().timeIntervalSince(started), in: context)
+    } catch {
+      Console.error("\(error)")
+      throw ExitCode(Exit.inputError)
+    }
   }
 }

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// `steward run` on the shipped hackathon and ritual playbooks, from the
+/// repository root, as a user or `steward demo` runs them.
+@Suite struct RitualCommandTests {
+  @Test func theHackathonReproducesTheStory() throws {
+    let r = try StewardBinary.run(["run", "Playbooks/quarterly-hackathon.yaml", "--no-record"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Projects: 9, cross-team: 7"))
+    #expect(r.stdout.contains("9 submitted → 7 demoed → 2 into the backlog → 1 shipped"))
+    #expect(r.stdout.contains("stalled: toxicity-explainer TS-128, 56 days in the backlog"))
+    #expect(r.stderr.isEmpty)
+  }
+
+  @Test func theFunnelAcrossHackathonsIsReadFromTheStore() throws {
+    let root = StewardBinary.packageRoot
+    let original = try String(
+      contentsOf: root.appendingPathComponent("Playbooks/quarterly-hackathon.yaml"), encoding: .utf8
+    )
+    // The next quarter: the same playbook with another event and fewer projects.
+    let next = original.replacingOccurrences(of: "id: 2026-q3", with: "id: 2026-q4")
+      .replacingOccurrences(of: "title: Hackathon 2026 Q3", with: "title: Hackathon 2026 Q4")
+      .replacingOccurrences(of: "../Examples/", with: root.path + "/Examples/")
+      .replacingOccurrences(
+        of: root.path + "/Examples/streamrec/hackathon/2026-q3-projects.yaml",
+        with: "projects.yaml"
+      )
+      .replacingOccurrences(
+        of: "  scores: " + root.path + "/Examples/streamrec/hackathon/2026-q3-scores.csv\n",
+        with: "")
+    let dir = try StewardBinary.scratch([
+      "q4.yaml": next,
+      "projects.yaml": """
+      projects:
+        - {id: a, title: A, members: [chen-wei, ben-carter], status: demoed}
+        - {id: b, title: B, members: [lucas-martin], status: idea}
+      """,
+    ])
+    let store = dir.appendingPathComponent("h.sqlite").path
+    let q3 = try StewardBinary.run(["run", "Playbooks/quarterly-hackathon.yaml", "--store", store])
+    #expect(q3.status == 0, "\(q3.stderr)")
+    let q4 = try StewardBinary.run(["run", "q4.yaml", "--store", store], in: dir)
+    #expect(q4.status == 0, "\(q4.stderr)")
+    #expect(q4.stdout.contains("Across hackathons:"))
+    #expect(q4.stdout.contains("2026-q3: 9 submitted → 7 demoed → 2 into the backlog → 1 shipped"))
+    #expect(q4.stdout.contains("2026-q4: 2 submitted → 1 demoed → 0 into the backlog → 0 shipped"))
+    let md = try StewardBinary.run(
+      ["run", "q4.yaml", "--store", store, "--format", "markdown"], in: dir)
+    #expect(md.stdout.contains("| Hackathon 2026 Q3 | 9 | 7 | 2 | 1 | 7 |"))
+  }
+
+  @Test func theCommunityRitualsNameWhoIsDriftingAwayAndWriteACalendar() throws {
+    let dir = try StewardBinary.scratch([:])
+    let ics = dir.appendingPathComponent("community.ics").path
+    let store = dir.appendingPathComponent("h.sqlite").path
+    let r = try StewardBinary.run([
+      "run", "Playbooks/ds-community.yaml", "--ics", ics, "--store", store,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Drifting away (attended none of the last 4 sessions): 2"))
+    #expect(r.stdout.contains("Yusuf Demir (trust and safety)"))
+    #expect(r.stdout.contains("Ivan Horvat (ads)"))
+    let text = try String(contentsOfFile: ics, encoding: .utf8)
+    #expect(text.hasPrefix("BEGIN:VCALENDAR\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
+    // A second run shows the first one's count as the trend.
+    let again = try StewardBinary.run([
+      "run", "Playbooks/ds-community.yaml", "--store", store, "--format", "json",
+    ])
+    #expect(again.status == 0)
+    let json = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+    let attendance = json?["attendance"] as? [String: Any]
+    #expect(attendance?["isolated_in_earlier_runs"] as? [Int] == [2])
+  }
+
+  @Test func aNewRitualPlaybookRunsAsWritten() throws {
+    let dir = try StewardBinary.scratch([:])
+    #expect(try StewardBinary.run(["new", "playbook", "ritual", "team"], in: dir).status == 0)
+    let r = try StewardBinary.run(["run", "team.yaml", "--no-record"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Paper reading group (paper-group): weekly on thursday at 16:00"))
+  }
+
+  @Test func theLuaPaperGroupRuns() throws {
+    let r = try StewardBinary.run([
+      "run", "Playbooks/paper-group.lua", "--no-record", "--format", "markdown",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("presenters by rotations.cross_team"))
+  }
+
+  @Test func badInputIsExitTwoWithItsMark() throws {
+    let dir = try StewardBinary.scratch([
+      "r.yaml": """
+      steward: 1
+      kind: ritual
+      name: r
+      timezone: Europe/Berlin
+      rituals:
+        - {id: talks, cadence: monthly on the 5th tuesday, start: 2026-06-02, time: "17:00"}
+        - {id: papers, cadence: weekly on thursday, start: 2026-13-01, time: "16:00"}
+      """
+    ])
+    let r = try StewardBinary.run(["run", "r.yaml", "--no-record"], in: dir)
+    #expect(r.status == 2)
+    #expect(r.stdout.isEmpty)
+    #expect(
+      r.stderr.contains("r.yaml:6:26: error: cadence \"monthly on the 5th tuesday\" is impossible"))
+    #expect(r.stderr.contains("r.yaml:7:54: error: start of papers \"2026-13-01\" is not a date"))
+    let hack = try StewardBinary.run(
+      [
+        "run", "Playbooks/quarterly-hackathon.yaml", "--no-record", "--input",
+        "scores=\(dir.appendingPathComponent("s.csv").path)",
+      ])
+    #expect(hack.status == 2)
+    #expect(hack.stderr.contains("s.csv: error: cannot read"))
+  }
+}
