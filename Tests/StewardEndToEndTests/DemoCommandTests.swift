@@ -20,14 +20,17 @@ import Testing
     #expect(index.contains("Every step ended as the story expects"))
     for step in DemoPlan.steps {
       #expect(index.contains("id=\"\(step.id)\""), "index misses \(step.id)")
-      for file in [step.mainFile] + step.renderings.map(\.file) {
+      for file in [step.mainFile] + step.renderings.map(\.file) + step.extraFiles.map(\.file) {
         let path = folder.appendingPathComponent(file).path
         #expect(FileManager.default.fileExists(atPath: path), "missing \(file)")
         #expect(index.contains("href=\"\(file)\""), "index does not link \(file)")
       }
     }
-    // Self-contained: nothing fetched from elsewhere.
-    #expect(!index.contains("http://") && !index.contains("https://"))
+    // Self-contained: no asset is fetched from anywhere (the reports quoted
+    // in the page may mention web addresses as text).
+    for asset in ["<script", "<link", "src=", "@import", "url("] {
+      #expect(!index.contains(asset), "index.html loads an asset: \(asset)")
+    }
 
     // Each step's recorded run is in the demo's own store, once.
     let store = try DatabaseQueue(path: folder.appendingPathComponent("history.sqlite").path)

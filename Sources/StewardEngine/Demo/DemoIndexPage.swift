@@ -16,8 +16,7 @@ struct DemoIndexPage {
         "id": outcome.step.id,
         "title": outcome.step.title,
         "story": outcome.step.story,
-        "command": (["steward"] + outcome.step.arguments).map(Self.shellQuoted).joined(
-          separator: " "),
+        "command": outcome.step.commandLine.map(Self.shellQuoted).joined(separator: " "),
         "exit": outcome.exitStatus,
         "expected": outcome.step.expectedExit,
         "ok": outcome.asExpected,

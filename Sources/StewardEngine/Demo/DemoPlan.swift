@@ -6,7 +6,7 @@
 ///
 /// Each step is a real command line, so the index page can show what a user
 /// would type to get the same report.
-public struct DemoStep: Sendable, Equatable {
+public struct DemoStep: Sendable {
   /// The report's file stem in the demo folder.
   public var id: String
   public var title: String
@@ -14,6 +14,9 @@ public struct DemoStep: Sendable, Equatable {
   public var story: String
   /// The arguments after `steward`, relative to the repository root.
   public var arguments: [String]
+  /// Files the recorded run writes beside its report, each with the option
+  /// that writes it (e.g. `--ics`); the extra renderings leave them out.
+  public var extraFiles: [(option: String, file: String)]
   /// The exit status the story expects (1 where a gate should block).
   public var expectedExit: Int32
   /// Extra renderings: each a format and the file it goes to. They re-run
@@ -27,14 +30,21 @@ public struct DemoStep: Sendable, Equatable {
 
   public init(
     id: String, title: String, story: String, arguments: [String], expectedExit: Int32 = 0,
-    renderings: [(format: String, extension: String)] = []
+    renderings: [(format: String, extension: String)] = [],
+    extraFiles: [(option: String, file: String)] = []
   ) {
     self.id = id
     self.title = title
     self.story = story
     self.arguments = arguments
     self.expectedExit = expectedExit
+    self.extraFiles = extraFiles
     self.renderings = renderings.map { Rendering(format: $0.format, file: "\(id).\($0.extension)") }
+  }
+
+  /// The command a user would type for the recorded run's report.
+  public var commandLine: [String] {
+    ["steward"] + arguments + extraFiles.flatMap { [$0.option, $0.file] }
   }
 
   /// The report the step's recorded run writes.
@@ -87,5 +97,25 @@ public enum DemoPlan {
         "The hiring plan is checked: the platform hub staffed before the spokes, each spoke's lead before the team.",
       arguments: ["run", "Playbooks/org-design.yaml"],
       renderings: [("json", "json")]),
+    DemoStep(
+      id: "quarterly-hackathon",
+      title: "The quarterly hackathon",
+      story:
+        "Cross-team projects from the org file, judges' scores normalised per judge, and the funnel from submitted to demoed to the sprint backlog: 7 cross-team projects, 2 into the backlog.",
+      arguments: ["run", "Playbooks/quarterly-hackathon.yaml"],
+      renderings: [("json", "json")]),
+    DemoStep(
+      id: "ds-community",
+      title: "Community rituals",
+      story:
+        "The paper reading group, the monthly tech talk, the quarterly hackathon and the monthly value post: next dates, presenters, the calendar file, and who has stopped coming.",
+      arguments: ["run", "Playbooks/ds-community.yaml"],
+      renderings: [("json", "json")], extraFiles: [("--ics", "ds-community.ics")]),
+    DemoStep(
+      id: "paper-group",
+      title: "The paper group, written in Lua",
+      story:
+        "A ritual playbook written as a Lua file, with a rotation strategy that never picks two presenters from the same team in a row.",
+      arguments: ["run", "Playbooks/paper-group.lua"]),
   ]
 }

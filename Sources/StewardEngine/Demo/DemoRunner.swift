@@ -77,7 +77,8 @@ public struct DemoRunner: Sendable {
     let fm = FileManager.default
     try fm.createDirectory(at: folder, withIntermediateDirectories: true)
     // Only what an earlier demo wrote: the folder may be one the user named.
-    let ours = Set(steps.flatMap { [$0.mainFile] + $0.renderings.map(\.file) })
+    let ours = Set(
+      steps.flatMap { [$0.mainFile] + $0.renderings.map(\.file) + $0.extraFiles.map(\.file) })
     for name in try fm.contentsOfDirectory(atPath: folder.path)
     where ours.contains(name) || name == "index.html" || name.hasPrefix("history.sqlite") {
       try fm.removeItem(at: folder.appendingPathComponent(name))
@@ -86,12 +87,15 @@ public struct DemoRunner: Sendable {
 
   func run(_ step: DemoStep) async throws -> DemoOutcome {
     let started = Date()
+    let written = step.extraFiles.flatMap {
+      [$0.option, folder.appendingPathComponent($0.file).path]
+    }
     let main = try await child(
-      step.arguments + [
+      step.arguments + written + [
         "--store", store.path, "--format", "markdown", "--output",
         folder.appendingPathComponent(step.mainFile).path,
       ])
-    var files = [step.mainFile]
+    var files = [step.mainFile] + step.extraFiles.map(\.file)
     for rendering in step.renderings {
       let extra = try await child(
         step.arguments + [
