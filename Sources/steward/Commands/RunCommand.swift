@@ -84,6 +84,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Rituals: write the next occurrences to FILE as iCalendar.")
   var ics: String?
 
+  @Option(help: "Dashboards: also post the Slack message to this incoming-webhook URL.")
+  var slackWebhook: String?
+
   func run() throws {
     guard let reportFormat = ReportFormat(rawValue: format) else {
       throw ValidationError(
