@@ -114,7 +114,7 @@ enum DashboardCharts {
     let rows = view.heatRows
     guard !columns.isEmpty, !rows.isEmpty else { return "" }
     let labelWidth = 130.0
-    let cell = 92.0
+    let cell = 124.0
     let rowHeight = 34.0
     let headerHeight = 44.0
     let w = labelWidth + cell * Double(columns.count)

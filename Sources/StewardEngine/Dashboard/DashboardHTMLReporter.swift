@@ -112,7 +112,7 @@ public struct DashboardHTMLReporter: Sendable {
     th:first-child, td:first-child { text-align: left; white-space: normal; }
     thead th { background: #eef2f6; font-size: .85rem; }
     .wide { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
-    .heat svg { max-width: 560px; }
+    .heat svg { max-width: 640px; }
     footer { color: var(--muted); font-size: .8rem; margin-top: 28px; }
     @media (max-width: 600px) {
       main { padding: 12px 10px 28px; }
@@ -121,6 +121,8 @@ public struct DashboardHTMLReporter: Sendable {
       .grid { grid-template-columns: 1fr 1fr; gap: 8px; }
       .grid .card { padding: 10px; }
       .wide { grid-template-columns: 1fr; }
+      table { min-width: 0; font-size: .85rem; }
+      th, td { padding: 6px 6px; white-space: normal; }
     }
     @media (max-width: 360px) { .grid { grid-template-columns: 1fr; } }
     @media print {
