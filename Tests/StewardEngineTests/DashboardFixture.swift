@@ -11,7 +11,9 @@ enum DashboardFixture {
     ISO8601DateFormatter().date(from: text + "T12:00:00Z") ?? Date(timeIntervalSince1970: 0)
   }
 
-  static func survey(_ name: String, on day: String, _ rows: [ResultRecord]) -> (RunRecord, [ResultRecord]) {
+  static func survey(_ name: String, on day: String, _ rows: [ResultRecord]) -> (
+    RunRecord, [ResultRecord]
+  ) {
     (
       RunRecord(
         playbook: name, kind: "survey", playbookPath: "\(name).yaml", playbookHash: "",
@@ -40,7 +42,9 @@ enum DashboardFixture {
           ResultRecord(
             subject: "all", check: "dimension:recommend", status: "scored", severity: "",
             message: "mean 9.333, top-two-box 1.000, answers 3"),
-          ResultRecord(subject: "all", check: "metric:enps", status: "scored", severity: "", message: "100 (3 promoters of 3)"),
+          ResultRecord(
+            subject: "all", check: "metric:enps", status: "scored", severity: "",
+            message: "100 (3 promoters of 3)"),
         ]),
       survey(
         "mlops-maturity", on: "2026-11-20",
@@ -63,7 +67,8 @@ enum DashboardFixture {
           ResultRecord(
             subject: "team=recommendations", check: "dimension:recommend", status: "scored",
             severity: "", message: "mean 8.900, top-two-box 0.900, answers 10"),
-          ResultRecord(subject: "all", check: "metric:enps", status: "scored", severity: "", message: "43"),
+          ResultRecord(
+            subject: "all", check: "metric:enps", status: "scored", severity: "", message: "43"),
         ]),
     ]
   }

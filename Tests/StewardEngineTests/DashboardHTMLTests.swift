@@ -25,7 +25,8 @@ import Testing
     }
     // A trend per metric, the win-rate band and 80 % line, the heat map, the severities.
     let report = try Self.report()
-    #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 >= report.metrics.count + 2)
+    #expect(
+      html.components(separatedBy: "<svg class=\"chart\"").count - 1 >= report.metrics.count + 2)
     #expect(html.contains("class=\"band\""))
     #expect(html.contains("class=\"threshold\""))
     #expect(html.contains("<svg class=\"heatmap\""))
@@ -59,7 +60,10 @@ import Testing
     let process = Process()
     process.executableURL = URL(fileURLWithPath: chromium)
     process.arguments =
-      ["--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars", "--user-data-dir=\(FileManager.default.temporaryDirectory.path)/steward-chromium-\(UUID().uuidString)"]
+      [
+        "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
+        "--user-data-dir=\(FileManager.default.temporaryDirectory.path)/steward-chromium-\(UUID().uuidString)",
+      ]
       + arguments
     let out = Pipe()
     let err = Pipe()
@@ -95,7 +99,8 @@ import Testing
     }
     #expect(consoleErrors.isEmpty, "\(consoleErrors)")
 
-    for (name, size) in [("dashboard-desktop.png", "1280,900"), ("dashboard-phone.png", "390,844")] {
+    for (name, size) in [("dashboard-desktop.png", "1280,900"), ("dashboard-phone.png", "390,844")]
+    {
       let shot = folder.appendingPathComponent(name).path
       try? FileManager.default.removeItem(atPath: shot)
       let (code, _, _) = try Self.headless(["--screenshot=\(shot)", "--window-size=\(size)", url])

@@ -23,7 +23,10 @@ import Testing
     #expect(DashboardMonth("2024-02")?.lastDay == "2024-02-29")
     #expect(DashboardMonth("2026-13") == nil)
     #expect(DashboardMonth("26-11") == nil)
-    #expect(DashboardMonth.range(m.advanced(by: -2), m).map(\.description) == ["2026-09", "2026-10", "2026-11"])
+    #expect(
+      DashboardMonth.range(m.advanced(by: -2), m).map(\.description) == [
+        "2026-09", "2026-10", "2026-11",
+      ])
   }
 
   @Test func headcountCountsTheRosterOnTheLastDayAgainstThePlan() throws {
@@ -85,7 +88,8 @@ import Testing
     // November 2026: b retired, d live.
     let now = DashboardMetrics.modelsInProduction(cards: cards, deployments: log, month: nov)
     #expect(now.value == 2)
-    #expect(now.breakdown == [DashboardPart(name: "x", value: 1), DashboardPart(name: "y", value: 1)])
+    #expect(
+      now.breakdown == [DashboardPart(name: "x", value: 1), DashboardPart(name: "y", value: 1)])
   }
 
   static let experiments = """
@@ -128,7 +132,8 @@ import Testing
 
   @Test func winRateAbove80PercentWarns() throws {
     let rows = try Self.csv(
-      "id,launched,ended,outcome,srm\n" + (1...9).map { "e\($0),2026-10-01,2026-11-0\($0),win,pass" }.joined(separator: "\n")
+      "id,launched,ended,outcome,srm\n"
+        + (1...9).map { "e\($0),2026-10-01,2026-11-0\($0),win,pass" }.joined(separator: "\n")
         + "\ne10,2026-10-01,2026-11-10,loss,pass\n")
     let p = DashboardMetrics.winRate(experiments: rows, month: nov)
     #expect(p.value == 0.9)
@@ -142,7 +147,8 @@ import Testing
   }
 
   @Test func winRateWithNothingConcludedHasNoValue() throws {
-    let p = DashboardMetrics.winRate(experiments: try Self.csv(Self.experiments), month: DashboardMonth(year: 2020, month: 1))
+    let p = DashboardMetrics.winRate(
+      experiments: try Self.csv(Self.experiments), month: DashboardMonth(year: 2020, month: 1))
     #expect(p.value == nil)
     #expect(p.missing?.contains("no validly concluded experiment") == true)
   }
@@ -156,15 +162,18 @@ import Testing
 
   @Test func financeSumsTheWindowAndItsRange() throws {
     let rows = try Self.csv(Self.finance)
-    let p = DashboardMetrics.financeSum(rows: rows, column: "revenue", low: "low", high: "high", month: nov, window: 3)
+    let p = DashboardMetrics.financeSum(
+      rows: rows, column: "revenue", low: "low", high: "high", month: nov, window: 3)
     #expect(p.value == 600)
     #expect(p.low == 470)
     #expect(p.high == 740)
-    let two = DashboardMetrics.financeSum(rows: rows, column: "cost", low: nil, high: nil, month: nov, window: 2)
+    let two = DashboardMetrics.financeSum(
+      rows: rows, column: "cost", low: nil, high: nil, month: nov, window: 2)
     #expect(two.value == 50)
     #expect(two.low == nil)
     // A window reaching before the first row has no value rather than a partial sum.
-    let long = DashboardMetrics.financeSum(rows: rows, column: "revenue", low: nil, high: nil, month: nov, window: 4)
+    let long = DashboardMetrics.financeSum(
+      rows: rows, column: "revenue", low: nil, high: nil, month: nov, window: 4)
     #expect(long.value == nil)
     #expect(long.missing == "no revenue for 2026-08")
   }
@@ -181,7 +190,8 @@ import Testing
     #expect(DashboardFormatter.format(finance.value, .multiple) == "10.2×")
     #expect(DashboardMetrics.roiLabel(finance: false).contains("return multiple"))
     #expect(DashboardMetrics.roiLabel(finance: true).contains("finance form"))
-    let zero = DashboardMetrics.roi(revenue: revenue, cost: DashboardPoint(month: nov, value: 0), finance: false, month: nov)
+    let zero = DashboardMetrics.roi(
+      revenue: revenue, cost: DashboardPoint(month: nov, value: 0), finance: false, month: nov)
     #expect(zero.value == nil)
   }
 

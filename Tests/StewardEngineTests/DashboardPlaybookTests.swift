@@ -22,7 +22,8 @@ import Testing
     ])
     let path = scratch.path("d.yaml")
     return (
-      try DashboardPlaybook.load(header: try PlaybookLoader.load(path: path), path: path, vars: vars),
+      try DashboardPlaybook.load(
+        header: try PlaybookLoader.load(path: path), path: path, vars: vars),
       scratch
     )
   }
@@ -56,9 +57,14 @@ import Testing
 
       """)
     #expect(found.contains("6:17 D001 \"2026-13\" is not a month; write YYYY-MM, e.g. 2026-11"))
-    #expect(found.contains { $0.hasPrefix("6:35 D002 the comparison month 2027-01 must come before") })
+    #expect(
+      found.contains { $0.hasPrefix("6:35 D002 the comparison month 2027-01 must come before") })
     #expect(found.contains { $0.hasPrefix("8:5 D013 win_rate reads the input \"experiments\"") })
-    #expect(found.contains { $0.hasPrefix("10:14 S003 unknown key \"windw\" in attributed_revenue params; did you mean \"window\"?") })
+    #expect(
+      found.contains {
+        $0.hasPrefix(
+          "10:14 S003 unknown key \"windw\" in attributed_revenue params; did you mean \"window\"?")
+      })
     #expect(found.contains { $0.hasPrefix("11:5 D015 roi divides by the metric \"team_cost\"") })
     #expect(found.contains("13:0 D014 metric x: unexpected symbol near <eof>"))
     #expect(found.contains { $0.hasPrefix("14:5 D012 a metric has exactly one of") })
@@ -67,7 +73,8 @@ import Testing
 
   @Test func aMetricIDUsedTwice() {
     let found = problems("metrics:\n  - builtin: team_cost\n  - builtin: team_cost\n")
-    #expect(found.contains { $0.hasPrefix("8:5 D011 metric id \"team_cost\" is used twice (first at") })
+    #expect(
+      found.contains { $0.hasPrefix("8:5 D011 metric id \"team_cost\" is used twice (first at") })
   }
 
   @Test func customMetricsSeeEarlierMetricsAndInputs() throws {
@@ -157,7 +164,8 @@ import Testing
 
   @Test func slackPayloadPostsToAWebhook() throws {
     let (playbook, _) = try load(
-      "period: {month: 2026-11, trend: 1}\nmetrics:\n  - builtin: team_cost\n    headline: true\n    params: {window: 3}\n")
+      "period: {month: 2026-11, trend: 1}\nmetrics:\n  - builtin: team_cost\n    headline: true\n    params: {window: 3}\n"
+    )
     let report = try DashboardRunner.run(playbook: playbook, history: nil)
     let payload = DashboardSlackReporter().payload(report)
     #expect(payload["blocks"]?.list?.count == 3)

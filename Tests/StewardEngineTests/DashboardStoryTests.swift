@@ -89,7 +89,9 @@ import Testing
     #expect(m.current.value == nil)
     #expect(m.current.missing == "no mlops-maturity survey run recorded by 2026-11")
     #expect(report.metric("models_in_production")?.current.value == 11)
-    #expect(DashboardTextReporter().render(report).contains("no team-enps survey run recorded by 2026-11"))
+    #expect(
+      DashboardTextReporter().render(report).contains("no team-enps survey run recorded by 2026-11")
+    )
   }
 
   @Test func theExampleDataIsConsistent() throws {

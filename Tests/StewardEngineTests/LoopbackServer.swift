@@ -42,8 +42,11 @@ final class LoopbackServer: @unchecked Sendable {
         text += String(decoding: buffer[0..<n], as: UTF8.self)
         if let end = text.range(of: "\r\n\r\n") {
           let headers = text[..<end.lowerBound].lowercased()
-          let length = headers.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+          let length =
+            headers.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+            .flatMap {
+              Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+            } ?? 0
           if text.utf8.count - text[..<end.upperBound].utf8.count >= length { break }
         }
       }

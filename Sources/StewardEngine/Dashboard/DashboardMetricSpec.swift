@@ -166,6 +166,11 @@ public struct DashboardMetricSpec: Sendable {
     if let name = item["builtin"]?.string, let builtin = DashboardBuiltin(rawValue: name) {
       source = .builtin(builtin)
       defaultTitle = builtin.title
+      if builtin == .roi {
+        // Two forms differ by one: the title says which, wherever it is shown.
+        defaultTitle =
+          params["form"]?.string == "finance" ? "ROI (finance form)" : "ROI (return multiple)"
+      }
       defaultID = builtin.rawValue
       format = format ?? builtin.format
       let before = problems.count

@@ -88,7 +88,12 @@ struct RunCommand: ParsableCommand {
   var slackWebhook: String?
 
   func run() throws {
-    guard let reportFormat = ReportFormat(rawValue: format) else {
+    // "html" and "slack" are dashboard formats; audits refuse them below.
+    let dashboardFormats = ["html", "slack"]
+    guard
+      let reportFormat = ReportFormat(rawValue: format)
+        ?? (dashboardFormats.contains(format) ? .json : nil)
+    else {
       throw ValidationError(
         "unknown format \"\(format)\"; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
       )
@@ -116,7 +121,10 @@ struct RunCommand: ParsableCommand {
     do {
       let header = try PlaybookLoader.load(path: playbook)
       switch header.kind {
-      case .audit: break
+      case .audit:
+        if dashboardFormats.contains(format) {
+          throw ValidationError("--format \(format) is for dashboards")
+        }
       case .survey: return try runSurvey(header, overrides: overrides)
       case .runbook: return try runRunbook(header, overrides: overrides)
       case .hackathon: return try runHackathon(header, overrides: overrides)

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// `steward run` on a dashboard: every format, the history it reads and
+/// writes, and bad input exiting 2.
+@Suite struct DashboardCommandTests {
+  static let playbook = "Playbooks/value-dashboard.yaml"
+
+  static func store() throws -> String {
+    try StewardBinary.scratch([:]).appendingPathComponent("h.sqlite").path
+  }
+
+  @Test(arguments: ["text", "markdown", "json", "html", "slack"])
+  func everyFormat(format: String) throws {
+    let r = try StewardBinary.run(
+      ["run", Self.playbook, "--format", format, "--store", try Self.store()])
+    #expect(r.status == 0, "\(r.stderr)")
+    switch format {
+    case "json":
+      let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+      #expect(json?["schema_version"] as? Int == 1)
+      let metrics = json?["metrics"] as? [[String: Any]] ?? []
+      let models = metrics.first { $0["id"] as? String == "models_in_production" }
+      #expect((models?["current"] as? [String: Any])?["value"] as? Double == 11)
+      #expect((models?["compare"] as? [String: Any])?["value"] as? Double == 2)
+    case "markdown":
+      #expect(r.stdout.contains("| Monthly A/B tests | 2 | 14 | +12 |"))
+      #expect(r.stdout.contains("- **Experiment win rate: 42 %** (was 60 % in 2025-05; −18 pts)."))
+    case "html":
+      #expect(r.stdout.hasPrefix("<!DOCTYPE html>"))
+    case "slack":
+      #expect(r.stdout.contains("\"blocks\""))
+    default:
+      #expect(r.stdout.contains("ROI (return multiple)"))
+      #expect(r.stdout.contains("30× → 11.2×"))
+    }
+  }
+
+  @Test func readsTheAuditRunAndComparesWithTheLastRecordedRun() throws {
+    let store = try Self.store()
+    let gate = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", "--store", store])
+    #expect(gate.status == 1, "\(gate.stderr)")  // the story's failures block the gate
+    // This month, whatever the clock says, so that the gate run just recorded counts.
+    let c = Calendar(identifier: .gregorian).dateComponents(
+      in: TimeZone(identifier: "UTC")!, from: Date())
+    let month = String(format: "%04d-%02d", c.year ?? 0, c.month ?? 0)
+    let out = try StewardBinary.scratch([:]).appendingPathComponent("d.json").path
+    let first = try StewardBinary.run([
+      "run", Self.playbook, "--store", store, "--var", "month=\(month)", "--var", "compare=none",
+      "--format", "json", "--output", out,
+    ])
+    #expect(first.status == 0, "\(first.stderr)")
+    let text = try String(contentsOfFile: out, encoding: .utf8)
+    #expect(text.contains("\"fail\": 5"))
+    #expect(text.contains("deployment-gate run #1 of"))
+    // The next month's dashboard compares with the run just recorded.
+    let next = String(
+      format: "%04d-%02d", (c.month ?? 1) == 12 ? (c.year ?? 0) + 1 : (c.year ?? 0),
+      (c.month ?? 1) % 12 + 1)
+    let second = try StewardBinary.run([
+      "run", Self.playbook, "--store", store, "--var", "month=\(next)", "--var", "compare=previous",
+      "--format", "json",
+    ])
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stdout.contains("\"compare_source\": \"history run #2\""))
+    let history = try StewardBinary.run(["history", "--store", store])
+    #expect(history.stdout.contains("value-dashboard"))
+  }
+
+  @Test func badInputExits2WithItsPlace() throws {
+    let dir = try StewardBinary.scratch([
+      "d.yaml":
+        "steward: 1\nkind: dashboard\nname: d\nperiod: {month: May}\nmetrics:\n  - builtin: ab_tests\n"
+    ])
+    let r = try StewardBinary.run(["run", "d.yaml", "--no-record"], in: dir)
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "d.yaml:4:17: error: \"May\" is not a month; write YYYY-MM, e.g. 2026-11 [D001]"))
+    #expect(r.stderr.contains("d.yaml:6:5: error: ab_tests reads the input \"experiments\""))
+    #expect(r.stdout.isEmpty)
+
+    let format = try StewardBinary.run(["run", Self.playbook, "--format", "junit", "--no-record"])
+    #expect(format.status == 2)
+    let hook = try StewardBinary.run([
+      "run", Self.playbook, "--slack-webhook", "not a url", "--no-record",
+    ])
+    #expect(hook.status == 2)
+    #expect(hook.stderr.contains("--slack-webhook takes an http(s) URL"))
+  }
+
+  @Test func anUnreachableWebhookExits2AfterTheReport() throws {
+    // Port 9 on the loopback (discard) is closed here: the post fails fast, never the network.
+    let dir = try StewardBinary.scratch([:])
+    let out = dir.appendingPathComponent("d.md").path
+    let r = try StewardBinary.run([
+      "run", Self.playbook, "--no-record", "--format", "markdown", "--output", out,
+      "--slack-webhook", "http://127.0.0.1:9/hook",
+    ])
+    #expect(r.status == 2)
+    #expect(FileManager.default.fileExists(atPath: out))
+    #expect(r.stderr.contains("http://127.0.0.1:9/hook: error:"))
+  }
+}
