@@ -25,7 +25,9 @@ import Testing
       #expect((models?["compare"] as? [String: Any])?["value"] as? Double == 2)
     case "markdown":
       #expect(r.stdout.contains("| Monthly A/B tests | 2 | 14 | +12 |"))
-      #expect(r.stdout.contains("- **Experiment win rate: 42 %** (was 60 % in 2025-05; −18 pts)."))
+      #expect(
+        r.stdout.contains(
+          "- **Experiment win rate: 42 %** (range 29 % to 56 %); was 60 % in 2025-05 (−18 pts)."))
     case "html":
       #expect(r.stdout.hasPrefix("<!DOCTYPE html>"))
     case "slack":

@@ -56,6 +56,8 @@ import Testing
     let health = try #require(report.metric("team_health"))
     #expect(health.compare?.value == 1)
     #expect(health.compare?.fact("enps") == 100)
+    #expect(health.compare?.detail.hasPrefix("3 of 3 agree; survey team-enps") == true)
+    #expect(health.compare?.detail.hasSuffix("; eNPS +100") == true)
     #expect(health.current.value == 0.786)
     #expect(health.current.fact("enps") == 43)
     #expect(health.current.part("recommendations")?.value == 0.9)

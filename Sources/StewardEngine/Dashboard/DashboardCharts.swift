@@ -116,7 +116,7 @@ enum DashboardCharts {
     let labelWidth = 130.0
     let cell = 124.0
     let rowHeight = 34.0
-    let headerHeight = 44.0
+    let headerHeight = 58.0
     let w = labelWidth + cell * Double(columns.count)
     let h = headerHeight + rowHeight * Double(rows.count) + 4
     let maxLevel = max(4, rows.flatMap { $0.cells.compactMap(\.value) }.max() ?? 4)
@@ -124,13 +124,23 @@ enum DashboardCharts {
       "<svg class=\"heatmap\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"Maturity levels per team\"><title>Maturity levels per team</title>"
     for (j, column) in columns.enumerated() {
       let cx = labelWidth + cell * (Double(j) + 0.5)
-      let words = column.title.split(separator: " ")
-      let last = words.last.map(String.init) ?? ""
-      let first = words.dropLast().joined(separator: " ")
+      // The metric's title on up to two lines, then the month.
+      let words = column.title.split(separator: " ").map(String.init)
+      let month = words.last ?? ""
+      var lines: [String] = [""]
+      for word in words.dropLast() {
+        if let last = lines.last, !last.isEmpty, last.count + word.count + 1 > 16, lines.count < 2 {
+          lines.append(word)
+        } else {
+          lines[lines.count - 1] += (lines[lines.count - 1].isEmpty ? "" : " ") + word
+        }
+      }
+      for (k, line) in lines.enumerated() {
+        svg +=
+          "<text class=\"tick\" x=\"\(n(cx))\" y=\"\(12 + 12 * k)\" text-anchor=\"middle\">\(escape(line))</text>"
+      }
       svg +=
-        "<text class=\"tick\" x=\"\(n(cx))\" y=\"16\" text-anchor=\"middle\">\(escape(first))</text>"
-      svg +=
-        "<text class=\"tick strong\" x=\"\(n(cx))\" y=\"32\" text-anchor=\"middle\">\(escape(last))</text>"
+        "<text class=\"tick strong\" x=\"\(n(cx))\" y=\"48\" text-anchor=\"middle\">\(escape(month))</text>"
     }
     for (i, row) in rows.enumerated() {
       let y = headerHeight + rowHeight * Double(i)
@@ -144,7 +154,7 @@ enum DashboardCharts {
         svg +=
           "<rect x=\"\(n(x + 2))\" y=\"\(n(y + 2))\" width=\"\(n(cell - 4))\" height=\"\(n(rowHeight - 4))\" rx=\"4\" fill=\"\(fill)\"><title>\(escape("\(row.team), \(columns[j].title): \(c.text)"))</title></rect>"
         svg +=
-          "<text x=\"\(n(x + cell / 2))\" y=\"\(n(y + rowHeight / 2 + 4))\" text-anchor=\"middle\" fill=\"\(ink)\" class=\"cell\">\(escape(c.value.map { DashboardFormatter.format($0, .level) } ?? c.text))</text>"
+          "<text x=\"\(n(x + cell / 2))\" y=\"\(n(y + rowHeight / 2 + 4))\" text-anchor=\"middle\" class=\"cell\" style=\"fill: \(ink)\">\(escape(c.value.map { DashboardFormatter.format($0, .level) } ?? c.text))</text>"
       }
     }
     return svg + "</svg>"

@@ -16,16 +16,16 @@ public struct DashboardHTMLReporter: Sendable {
     let view = DashboardView(report)
     let cards: [[String: Any]] = zip(report.metrics, view.rows).map { metric, row in
       var card: [String: Any] = [
-        "id": metric.id, "title": metric.title, "now": row.now, "then": row.then,
-        "change": row.change, "detail": row.detail, "label": metric.label,
+        "id": metric.id, "title": metric.title, "now": row.now,
+        "change": row.change, "label": metric.label,
         "warnings": row.warnings, "warned": !row.warnings.isEmpty,
         "trend": DashboardCharts.trend(metric),
         "direction": metric.change.map { $0 > 0 ? "up" : ($0 < 0 ? "down" : "flat") } ?? "flat",
       ]
-      if let low = metric.current.low, let high = metric.current.high, metric.current.value != nil {
-        card["interval"] =
-          "\(DashboardFormatter.format(low, metric.format)) to \(DashboardFormatter.format(high, metric.format))"
-      }
+      // Absent keys, not empty strings, so that the template's sections stay closed.
+      if let was = row.was { card["then"] = was }
+      if !row.detail.isEmpty { card["detail"] = row.detail }
+      if let interval = row.interval { card["interval"] = interval }
       return card
     }
     var context: [String: Any] = [
@@ -98,7 +98,7 @@ public struct DashboardHTMLReporter: Sendable {
     svg { display: block; width: 100%; height: auto; margin-top: 6px; }
     svg text { font: 10px system-ui, sans-serif; fill: var(--muted); }
     svg .label { font-size: 12px; fill: var(--ink); }
-    svg .cell { font-size: 12px; font-weight: 600; fill: inherit; }
+    svg .cell { font-size: 12px; font-weight: 600; }
     svg .strong { font-weight: 700; fill: var(--ink); }
     svg .warn { fill: var(--warn); }
     .axis { stroke: #9aa4ae; stroke-width: 1; } .grid line, .grid { stroke: #eef1f4; }
@@ -112,7 +112,10 @@ public struct DashboardHTMLReporter: Sendable {
     th:first-child, td:first-child { text-align: left; white-space: normal; }
     thead th { background: #eef2f6; font-size: .85rem; }
     .wide { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
-    .heat svg { max-width: 640px; }
+    .heat { grid-column: 1 / -1; }
+    .heat svg { max-width: 760px; }
+    .scroll { overflow-x: auto; }
+    .grid > *, .wide > * { min-width: 0; }
     footer { color: var(--muted); font-size: .8rem; margin-top: 28px; }
     @media (max-width: 600px) {
       main { padding: 12px 10px 28px; }
@@ -121,8 +124,11 @@ public struct DashboardHTMLReporter: Sendable {
       .grid { grid-template-columns: 1fr 1fr; gap: 8px; }
       .grid .card { padding: 10px; }
       .wide { grid-template-columns: 1fr; }
+      .grid.metrics { grid-template-columns: 1fr; }
+      .heat svg { min-width: 520px; }
       table { min-width: 0; font-size: .85rem; }
       th, td { padding: 6px 6px; white-space: normal; }
+      td:not(:first-child), th:not(:first-child) { white-space: nowrap; }
     }
     @media (max-width: 360px) { .grid { grid-template-columns: 1fr; } }
     @media print {
@@ -184,12 +190,6 @@ public struct DashboardHTMLReporter: Sendable {
     <p class="detail">{{detail}}</p>
     </section>
     {{/winrate}}
-    {{#hasHeatmap}}
-    <section class="card heat" aria-label="Maturity by team">
-    <h3>Maturity levels per team</h3>
-    {{{heatmap}}}
-    </section>
-    {{/hasHeatmap}}
     {{#audit}}
     <section class="card" aria-label="Audit findings">
     <h3>{{title}}: failures by severity</h3>
@@ -197,11 +197,17 @@ public struct DashboardHTMLReporter: Sendable {
     <p class="detail">{{detail}}</p>
     </section>
     {{/audit}}
+    {{#hasHeatmap}}
+    <section class="card heat" aria-label="Maturity by team">
+    <h3>Maturity levels per team</h3>
+    <div class="scroll">{{{heatmap}}}</div>
+    </section>
+    {{/hasHeatmap}}
     </div>
 
     <section aria-label="Every metric">
     <h2>Every metric and its trend</h2>
-    <div class="grid">
+    <div class="grid metrics">
     {{#cards}}
     <div class="card" id="metric-{{id}}">
     <h3>{{title}}</h3>

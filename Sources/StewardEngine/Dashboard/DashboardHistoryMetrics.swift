@@ -66,7 +66,19 @@ extension DashboardMetrics {
       breakdown: groups.map {
         DashboardPart(name: String($0.dropFirst(prefix.count)), value: share($0))
       })
-    if let enpsValue { point.facts.append(("enps", enpsValue)) }
+    // "3 of 3 agree" reads better than 100 % when the group is small.
+    let answers = rows.first { row in
+      row.subject == "all"
+        && (dimension.map { row.check == $0 } ?? row.check.hasPrefix("dimension:"))
+    }.flatMap { number(after: "answers", in: $0.message) }
+    if let overall, let answers, answers > 0 {
+      point.detail =
+        "\(Int((overall * answers).rounded())) of \(Int(answers)) agree; " + point.detail
+    }
+    if let enpsValue {
+      point.facts.append(("enps", enpsValue))
+      point.detail += "; eNPS \(DashboardFormatter.format(enpsValue, .score))"
+    }
     if let n = record.metric("respondents") { point.facts.append(("respondents", n)) }
     return point
   }

@@ -14,7 +14,7 @@ public struct DashboardMarkdownReporter: Sendable {
     # {{title}}: {{period}}
 
     {{#headlines}}
-    - **{{title}}: {{now}}**{{#then}} (was {{then}} in {{compare}}; {{change}}){{/then}}. {{detail}}
+    - **{{title}}: {{now}}**{{#interval}} (range {{interval}}){{/interval}}{{#was}}; was {{was}} in {{compare}} ({{change}}){{/was}}.{{#detail}} {{detail}}.{{/detail}}
     {{/headlines}}
 
     {{#hasCompare}}
@@ -68,11 +68,15 @@ public struct DashboardMarkdownReporter: Sendable {
       s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
     func row(_ r: DashboardView.Row) -> [String: Any] {
-      [
+      var row: [String: Any] = [
         "title": md(r.title), "then": md(r.then), "now": md(r.now), "change": md(r.change),
-        "detail": md(r.detail), "label": md(r.label), "warnings": r.warnings.map(md),
-        "compare": view.compareText,
+        "label": md(r.label), "warnings": r.warnings.map(md), "compare": view.compareText,
       ]
+      // Absent keys, not empty strings, so that sections stay closed.
+      if !r.detail.isEmpty { row["detail"] = md(r.detail) }
+      if let was = r.was { row["was"] = md(was) }
+      if let interval = r.interval { row["interval"] = md(interval) }
+      return row
     }
     let headlineIDs = Set(report.headlines.map(\.id))
     let context: [String: Any] = [

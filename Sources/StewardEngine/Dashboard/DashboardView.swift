@@ -13,6 +13,10 @@ struct DashboardView {
     var detail: String
     var label: String
     var warnings: [String]
+    /// The comparison's value, when it has one ("was 60 %").
+    var was: String?
+    /// The current value's interval, when it has one ("29 % to 56 %").
+    var interval: String?
   }
 
   struct HeatColumn {
@@ -42,7 +46,15 @@ struct DashboardView {
         now: DashboardFormatter.format(m.current.value, m.format),
         change: m.change.map { DashboardFormatter.change($0, m.format) } ?? "",
         detail: m.current.value == nil ? (m.current.missing ?? "") : m.current.detail,
-        label: m.label, warnings: m.current.warnings)
+        label: m.label, warnings: m.current.warnings,
+        was: m.compare?.value.map { DashboardFormatter.format($0, m.format) },
+        interval: m.current.value == nil
+          ? nil
+          : m.current.low.flatMap { low in
+            m.current.high.map { high in
+              "\(DashboardFormatter.format(low, m.format)) to \(DashboardFormatter.format(high, m.format))"
+            }
+          })
     }
     let maturity = report.metrics.filter { $0.source == "maturity" }
     var teams: [String] = []
