@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardYAML
 import Testing
 
 @testable import StewardEngine
@@ -109,5 +110,30 @@ import Testing
       #expect(bytes > 10_000, "\(shot) is \(bytes) bytes")
       print("dashboard screenshot: \(shot)")
     }
+  }
+}
+
+/// The JSON report satisfies docs/schemas/dashboard-report.schema.json,
+/// checked by Python's jsonschema and by steward's own validator.
+@Suite struct DashboardJSONTests {
+  @Test func jsonSatisfiesItsPublishedSchema() throws {
+    let json = DashboardJSONReporter().render(try DashboardHTMLTests.report())
+    let schemaPath = Scratch.packageRoot.appendingPathComponent(
+      "docs/schemas/dashboard-report.schema.json"
+    ).path
+    let file = try Scratch(["d.json": json]).url.appendingPathComponent("d.json")
+    let script = """
+      import json, sys, jsonschema
+      jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))
+      print("valid")
+      """
+    let result = try Python.run(script, arguments: [schemaPath, file.path])
+    #expect(result.status == 0 && result.output.contains("valid"), "\(result.output)")
+
+    let root = try #require(try DocumentLoader.load(path: schemaPath).first)
+    let schema = try JSONSchema(path: schemaPath, root: root)
+    let parsed = try #require(try YAMLLoader.load(json, file: "d.json").first)
+    #expect(schema.violations(of: parsed).map(\.description) == [])
+    #expect(json.hasPrefix("{\n  \"schema_version\": 1,"))
   }
 }

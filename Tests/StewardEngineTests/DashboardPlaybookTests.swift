@@ -109,7 +109,7 @@ import Testing
   @Test func hostileLuaIsStoppedAndTheDashboardGoesOn() throws {
     let (playbook, _) = try load(
       """
-      period: {month: 2026-11, trend: 1}
+      period: {month: 2026-11, trend: 3}
       metrics:
         - builtin: team_cost
           params: {window: 1}
@@ -126,7 +126,11 @@ import Testing
     let report = try DashboardRunner.run(playbook: playbook, history: nil)
     #expect(report.metric("team_cost")?.current.value == 30)
     #expect(report.metric("spin")?.current.value == nil)
-    #expect(report.metric("spin")?.current.missing?.contains("instruction") == true)
+    // The budget is spent once, in the first month; later months do not run it again.
+    let spin = try #require(report.metric("spin"))
+    #expect(spin.trend[0].missing?.contains("instruction") == true)
+    #expect(spin.current.missing?.hasPrefix("not run: ") == true)
+    #expect(spin.current.missing?.hasSuffix(" in an earlier month") == true)
     // The error names the playbook line of the failing Lua line.
     let boom = try #require(report.metric("boom")?.current.missing)
     #expect(boom.contains("d.yaml:15:"), "\(boom)")

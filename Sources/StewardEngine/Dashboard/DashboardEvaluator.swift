@@ -15,6 +15,9 @@ struct Evaluator {
   private var runs: [String: (RunRecord, [ResultRecord])?] = [:]
   private(set) var warnings: [String] = []
   private var warned = Set<String>()
+  /// Metrics whose Lua spent a budget: not run again for later months, so
+  /// that a hostile metric costs one budget, not one per month of the trend.
+  private var exhausted: [String: String] = [:]
 
   init(playbook: DashboardPlaybook, inputs: DashboardInputs, history: (any HistoryStore)?) throws {
     self.playbook = playbook
@@ -115,6 +118,9 @@ struct Evaluator {
     _ spec: DashboardMetricSpec, _ month: DashboardMonth, _ earlier: [String: DashboardPoint]
   ) -> DashboardPoint {
     guard let vm, let source = spec.luaSource else { return .missing(month, "no Lua VM") }
+    if let reason = exhausted[spec.id] {
+      return .missing(month, "not run: \(reason) in an earlier month")
+    }
     var values: [OrderedMap.Entry] = []
     for other in playbook.metrics {
       guard let point = earlier[other.id], let v = point.value else { continue }
@@ -154,6 +160,7 @@ struct Evaluator {
       }
       return .missing(month, "the metric returned a \(result.typeName), not a number")
     } catch let error as LuaError {
+      if case .budget(let budget, _, _) = error { exhausted[spec.id] = budget.description }
       let message = "metric \(spec.id): \(error.description)"
       if warned.insert(message).inserted { warnings.append(message) }
       return .missing(month, error.description)

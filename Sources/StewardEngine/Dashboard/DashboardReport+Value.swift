@@ -12,6 +12,7 @@ extension DashboardReport {
     var fields: [(String, Value)] = [
       ("schema_version", .init(.int(Int64(Self.schemaVersion)))),
       ("tool", ["name": "steward", "version": Value(.string(StewardVersion.current))]),
+      ("kind", "dashboard"),
       (
         "playbook",
         [
