@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Writes a dashboard's reports into a folder: `dashboard.html`,
 /// `dashboard.md`, `dashboard.json` and `dashboard-slack.json` (or

@@ -1,5 +1,5 @@
 import Foundation
-public import StewardCore
+import StewardCore
 
 /// The built-in metrics read from other playbooks' runs in the history
 /// store: team health and maturity from survey runs, the pass rate and

@@ -1,5 +1,5 @@
 public import Foundation
-public import StewardCore
+import StewardCore
 
 /// A dashboard playbook read and validated: its period, its inputs and its
 /// metrics. Every problem is reported at once (``PlaybookError``), each at

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import StewardCore
 
 /// Stores a dashboard run in the history: the period as the run metric

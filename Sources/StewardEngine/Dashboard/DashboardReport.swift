@@ -1,5 +1,5 @@
 public import Foundation
-public import StewardCore
+import StewardCore
 
 /// A computed dashboard: every metric for the period, the comparison period
 /// and each month of the trend. Reporters render it; ``DashboardRecorder``
