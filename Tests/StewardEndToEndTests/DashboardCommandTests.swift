@@ -104,3 +104,19 @@ import Testing
     #expect(r.stderr.contains("http://127.0.0.1:9/hook: error:"))
   }
 }
+
+extension DashboardCommandTests {
+  @Test func theStarterPlaybookValidatesAndRuns() throws {
+    let dir = try StewardBinary.scratch([
+      "experiments.csv": "id,team,launched,ended,outcome,srm\na,x,2026-01-05,2026-01-19,win,pass\n",
+      "finance.csv": "month,attributed_revenue,team_cost\n2026-01,100,10\n",
+    ])
+    #expect(try StewardBinary.run(["new", "playbook", "dashboard", "value"], in: dir).status == 0)
+    let valid = try StewardBinary.run(["validate", "value.yaml"], in: dir)
+    #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
+    let run = try StewardBinary.run(
+      ["run", "value.yaml", "--var", "month=2026-01", "--no-record"], in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("A/B tests launched this month"))
+  }
+}

@@ -35,7 +35,8 @@ struct RunCommand: ParsableCommand {
     name: .customLong("input"), help: "Override a named input, e.g. subjects=models/ (repeatable).")
   var inputs: [String] = []
 
-  @Option(help: "Output format: text, json, junit, sarif, markdown, github.")
+  @Option(
+    help: "Output format: text, json, junit, sarif, markdown, github; dashboards also html, slack.")
   var format: String = "text"
 
   @Option(name: .shortAndLong, help: "Write the report to FILE instead of stdout.")
