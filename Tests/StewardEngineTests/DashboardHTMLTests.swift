@@ -110,6 +110,16 @@ import Testing
       #expect(bytes > 10_000, "\(shot) is \(bytes) bytes")
       print("dashboard screenshot: \(shot)")
     }
+    // Printed, through the @media print rules, for review beside the screenshots.
+    let pdf = folder.appendingPathComponent("dashboard-print.pdf").path
+    try? FileManager.default.removeItem(atPath: pdf)
+    let (printed, _, _) = try Self.headless([
+      "--print-to-pdf=\(pdf)", "--no-pdf-header-footer", url,
+    ])
+    #expect(printed == 0)
+    let head = FileManager.default.contents(atPath: pdf)?.prefix(4) ?? Data()
+    #expect(head == Data("%PDF".utf8))
+    print("dashboard print: \(pdf)")
   }
 }
 

@@ -132,13 +132,15 @@ public struct DashboardHTMLReporter: Sendable {
     }
     @media (max-width: 360px) { .grid { grid-template-columns: 1fr; } }
     @media print {
-      body { background: #fff; font-size: 11pt; }
+      body { background: #fff; font-size: 10pt; }
       main { max-width: none; padding: 0; }
       .card, .table-wrap { border-color: #999; box-shadow: none; }
-      .grid { grid-template-columns: repeat(3, 1fr); }
+      .grid { grid-template-columns: repeat(4, 1fr); gap: 8px; }
+      .grid.metrics { grid-template-columns: repeat(3, 1fr); }
+      .value { font-size: 1.5rem; } .headline .value { font-size: 1.8rem; }
       .wide { grid-template-columns: 1fr 1fr; }
-      h2 { break-after: avoid; page-break-after: avoid; }
-      section { break-inside: avoid; page-break-inside: avoid; }
+      h2 { break-after: avoid; page-break-after: avoid; margin-top: 16px; }
+      tr, .card { break-inside: avoid; page-break-inside: avoid; }
       thead th { background: none; }
     }
     </style>
