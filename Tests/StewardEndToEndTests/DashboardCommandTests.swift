@@ -120,3 +120,51 @@ extension DashboardCommandTests {
     #expect(run.stdout.contains("A/B tests launched this month"))
   }
 }
+
+extension DashboardCommandTests {
+  static let survey = """
+    steward: 1
+    kind: survey
+    name: practice
+    responses: { file: RESPONSES, metadata: [team, date] }
+    groups: [team]
+    min_group_size: 2
+    questions:
+      - { id: q, text: We test every change., dimension: practice, type: likert }
+    levels:
+      - { id: "1" }
+      - id: "2"
+        criteria: [{ question: q, min: 4 }]
+    """
+
+  /// What `steward demo` does: both survey waves scored now, one after the
+  /// other, with the CLI; each counts for the month of its responses.
+  @Test func surveysScoredTodayCountForTheMonthOfTheirResponses() throws {
+    let dir = try StewardBinary.scratch([
+      "m0.yaml": Self.survey.replacingOccurrences(of: "RESPONSES", with: "m0.csv"),
+      "m18.yaml": Self.survey.replacingOccurrences(of: "RESPONSES", with: "m18.csv"),
+      "m0.csv": "respondent,team,date,q\na,recs,2025-05-12,3\nb,recs,2025-05-20,2\n",
+      "m18.csv": "respondent,team,date,q\na,recs,2026-11-03,5\nb,recs,2026-11-10,4\n",
+      "d.yaml": """
+      steward: 1
+      kind: dashboard
+      name: d
+      period: {month: 2026-11, compare: 2025-05}
+      metrics:
+        - builtin: maturity
+          params: {survey: practice}
+
+      """,
+    ])
+    // Month 18 first, then month 0: the order of recording does not matter.
+    for wave in ["m18.yaml", "m0.yaml"] {
+      let r = try StewardBinary.run(["run", wave, "--store", "h.sqlite"], in: dir)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    let r = try StewardBinary.run(
+      ["run", "d.yaml", "--store", "h.sqlite", "--no-record", "--format", "markdown"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("| Maturity level | level 1 | level 2 | +1 |"), "\(r.stdout)")
+    #expect(r.stdout.contains("run #1 as of 2026-11-10"))
+  }
+}

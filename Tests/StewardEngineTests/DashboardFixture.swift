@@ -35,7 +35,10 @@ enum DashboardFixture {
         [level("all", "1"), level("team=recommendations", "1")]),
       survey(
         "experimentation-maturity", on: "2025-05-28",
-        [level("all", "walk"), level("team=recommendations", "walk")]),
+        [
+          level("all", "crawl"), level("team=recommendations", "walk"), level("team=ads", "crawl"),
+          level("team=other", "crawl"),
+        ]),
       survey(
         "team-enps", on: "2025-05-28",
         [
@@ -56,7 +59,7 @@ enum DashboardFixture {
         "experimentation-maturity", on: "2026-11-20",
         [
           level("all", "run"), level("team=recommendations", "fly"), level("team=ads", "run"),
-          level("team=trust and safety", "run"),
+          level("team=trust and safety", "run"), level("team=ML platform", "run"),
         ]),
       survey(
         "team-enps", on: "2026-11-20",

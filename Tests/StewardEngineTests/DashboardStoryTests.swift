@@ -66,7 +66,10 @@ import Testing
     let exp = try #require(report.metric("experimentation_maturity"))
     #expect(exp.current.part("recommendations")?.value == 4)
     #expect(exp.current.part("ads")?.value == 3)
-    #expect(exp.compare?.breakdown.map(\.name) == ["recommendations"])
+    #expect(exp.compare?.breakdown.map(\.name) == ["recommendations", "ads", "other"])
+    #expect(
+      exp.compare?.detail.hasSuffix("past crawl (recommendations: walk), 1 of 3 teams") == true)
+    #expect(exp.current.detail.hasSuffix("past crawl (ads: run), 4 of 4 teams") == true)
 
     // The gate run of 2026-11-23 (recorded in the fixture): five unwaived failures.
     let audit = try #require(report.metric("audit"))

@@ -12,7 +12,8 @@ struct Evaluator {
   let inputs: DashboardInputs
   let history: (any HistoryStore)?
   private var vm: LuaVM?
-  private var runs: [String: (RunRecord, [ResultRecord])?] = [:]
+  private var dated: [String: [(run: RunRecord, date: Date)]] = [:]
+  private var results: [Int64: [ResultRecord]] = [:]
   private(set) var warnings: [String] = []
   private var warned = Set<String>()
   /// Metrics whose Lua spent a budget: not run again for later months, so
@@ -85,13 +86,15 @@ struct Evaluator {
       let survey = p["survey"]?.string ?? "team-health"
       return DashboardMetrics.teamHealth(
         run: try run(survey, "survey", month), survey: survey, agree: p["agree"]?.string,
-        enps: p["enps"]?.string, group: p["group"]?.string ?? "team", month: month)
+        enps: p["enps"]?.string, group: p["group"]?.string ?? "team", month: month,
+        question: p["question"]?.string)
     case .maturity:
       let survey = p["survey"]?.string ?? ""
       return DashboardMetrics.maturity(
         run: try run(survey, "survey", month), survey: survey,
         levels: p["levels"]?.list?.compactMap(\.text) ?? [], group: p["group"]?.string ?? "team",
-        month: month)
+        month: month,
+        summary: p["summary"]?.string.flatMap(DashboardMetrics.MaturitySummary.init) ?? .overall)
     case .audit:
       let name = p["playbook"]?.string ?? ""
       return DashboardMetrics.audit(
@@ -99,16 +102,23 @@ struct Evaluator {
     }
   }
 
-  /// The latest run of `playbook` by the month's end, looked up once per month.
+  /// The latest run of `playbook` as of the month's end. The runs and their
+  /// dates are read once per playbook, results once per run.
   private mutating func run(_ playbook: String, _ kind: String, _ month: DashboardMonth) throws
     -> (RunRecord, [ResultRecord])?
   {
     guard let history else { return nil }
-    let key = "\(kind) \(playbook) \(month)"
-    if let cached = runs[key] { return cached }
-    let found = try DashboardMetrics.latestRun(of: playbook, kind: kind, by: month, in: history)
-    runs[key] = found
-    return found
+    let key = "\(kind) \(playbook)"
+    if dated[key] == nil {
+      dated[key] = try history.runs(playbook: playbook, limit: nil).filter { $0.kind == kind }
+        .map { (run: $0, date: DashboardMetrics.asOf($0)) }
+    }
+    guard let chosen = DashboardMetrics.pick(dated[key] ?? [], by: month), let id = chosen.id
+    else { return nil }
+    if let rows = results[id] { return (chosen, rows) }
+    let rows = try history.results(ofRun: id)
+    results[id] = rows
+    return (chosen, rows)
   }
 
   /// An expression or Lua chunk. Globals: each earlier metric's value by

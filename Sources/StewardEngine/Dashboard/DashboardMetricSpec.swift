@@ -88,6 +88,8 @@ public enum DashboardBuiltin: String, Sendable, CaseIterable {
     case .team_health:
       return [
         FieldSpec("survey", .string, doc: "the survey playbook's name in the history"),
+        FieldSpec(
+          "question", .string, doc: "the question whose share agreeing and eNPS are reported"),
         FieldSpec("agree", .string, doc: "the dimension whose top-two-box share is reported"),
         FieldSpec("enps", .string, doc: "the result row holding eNPS (default: one named enps)"),
         FieldSpec("group", .string, doc: "the grouping column shown per team (default team)"),
@@ -97,6 +99,9 @@ public enum DashboardBuiltin: String, Sendable, CaseIterable {
         FieldSpec(
           "survey", .string, required: true, doc: "the survey playbook's name in the history"),
         FieldSpec("levels", .list(.any), doc: "level ids, lowest first, when they are not numbers"),
+        FieldSpec(
+          "summary", .oneOf(DashboardMetrics.MaturitySummary.allCases.map(\.rawValue)),
+          doc: "the organisation's level: overall (default), lowest, highest or started"),
         FieldSpec("group", .string, doc: "the grouping column shown per team (default team)"),
       ]
     case .audit:

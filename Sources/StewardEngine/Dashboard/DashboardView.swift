@@ -77,9 +77,9 @@ struct DashboardView {
           }
           guard let part = point?.part(team) else { return (nil, "–") }
           let text = part.value.map { DashboardFormatter.format($0, .level) } ?? part.text
-          return (
-            part.value, part.text.isEmpty || part.text == text ? text : "\(text) (\(part.text))"
-          )
+          // "level 3 (run)", but "level 2", not "level 2 (2)".
+          let same = part.text.isEmpty || part.text == text || Double(part.text) == part.value
+          return (part.value, same ? text : "\(text) (\(part.text))")
         })
     }
   }
