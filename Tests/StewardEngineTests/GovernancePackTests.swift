@@ -189,7 +189,7 @@ import Testing
       Set(playbooks) == [
         "deployment-gate.yaml", "model-card.yaml", "ml-test-score.yaml",
         "experiment-review.yaml", "org-design.yaml", "quarterly-hackathon.yaml",
-        "ds-community.yaml",
+        "ds-community.yaml", "value-dashboard.yaml",
       ])
   }
 

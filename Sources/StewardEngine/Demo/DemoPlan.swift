@@ -117,5 +117,12 @@ public enum DemoPlan {
       story:
         "A ritual playbook written as a Lua file, with a rotation strategy that never picks two presenters from the same team in a row.",
       arguments: ["run", "Playbooks/paper-group.lua"]),
+    DemoStep(
+      id: "value-dashboard",
+      title: "The value dashboard",
+      story:
+        "The monthly post that won the CFO, from the same inputs and the history the steps above recorded: month 18 against month 0.",
+      arguments: ["run", "Playbooks/value-dashboard.yaml"],
+      renderings: [("html", "html"), ("json", "json"), ("slack", "slack.json")]),
   ]
 }

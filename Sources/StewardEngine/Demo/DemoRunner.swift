@@ -99,7 +99,7 @@ public struct DemoRunner: Sendable {
     for rendering in step.renderings {
       let extra = try await child(
         step.arguments + [
-          "--no-record", "--format", rendering.format, "--output",
+          "--store", store.path, "--no-record", "--format", rendering.format, "--output",
           folder.appendingPathComponent(rendering.file).path,
         ])
       if extra.status <= 1 { files.append(rendering.file) }

@@ -101,6 +101,25 @@ public enum StarterFiles {
               {{title}}: {{date}}, {{time}} ({{timezone}}).
 
         """
+    case .dashboard:
+      return header + """
+        # Inputs, relative to this playbook (docs/dashboard.md says what each holds).
+        inputs:
+          experiments: experiments.csv   # id, team, launched, ended, outcome, srm
+          finance: finance.csv           # month, attributed_revenue, team_cost
+        period:
+          compare: previous              # the last recorded run; or a month, YYYY-MM
+        metrics:
+          - builtin: ab_tests
+          - builtin: win_rate            # wins ÷ valid experiments, SRM failures excluded
+            headline: true
+          - builtin: attributed_revenue
+            headline: true
+          - builtin: team_cost
+          - builtin: roi
+            params: { form: multiple }   # or finance: (revenue − cost) ÷ cost
+
+        """
     default:
       return header + """
         # The \(kind.rawValue) body is described in docs/playbooks.md.

@@ -62,6 +62,14 @@ public enum Validator {
       }
       return FileResult(path: path, summary: summary, diagnostics: [])
     }
+    if header.kind == .dashboard {
+      // Its period, inputs and metrics (Lua syntax included), without reading inputs.
+      let dashboard = try DashboardPlaybook.load(header: header, path: path)
+      return FileResult(
+        path: path,
+        summary: "dashboard playbook \(header.name) (\(dashboard.metrics.count) metrics)",
+        diagnostics: [])
+    }
     // Other kinds: the header, and the plugins it lists, resolved and loaded
     // the way a run would.
     var registry = PluginRegistry()

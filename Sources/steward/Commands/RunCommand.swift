@@ -35,7 +35,8 @@ struct RunCommand: ParsableCommand {
     name: .customLong("input"), help: "Override a named input, e.g. subjects=models/ (repeatable).")
   var inputs: [String] = []
 
-  @Option(help: "Output format: text, json, junit, sarif, markdown, github.")
+  @Option(
+    help: "Output format: text, json, junit, sarif, markdown, github; dashboards also html, slack.")
   var format: String = "text"
 
   @Option(name: .shortAndLong, help: "Write the report to FILE instead of stdout.")
@@ -84,8 +85,16 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Rituals: write the next occurrences to FILE as iCalendar.")
   var ics: String?
 
+  @Option(help: "Dashboards: also post the Slack message to this incoming-webhook URL.")
+  var slackWebhook: String?
+
   func run() throws {
-    guard let reportFormat = ReportFormat(rawValue: format) else {
+    // "html" and "slack" are dashboard formats; audits refuse them below.
+    let dashboardFormats = ["html", "slack"]
+    guard
+      let reportFormat = ReportFormat(rawValue: format)
+        ?? (dashboardFormats.contains(format) ? .json : nil)
+    else {
       throw ValidationError(
         "unknown format \"\(format)\"; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
       )
@@ -113,7 +122,10 @@ struct RunCommand: ParsableCommand {
     do {
       let header = try PlaybookLoader.load(path: playbook)
       switch header.kind {
-      case .audit: break
+      case .audit:
+        if dashboardFormats.contains(format) {
+          throw ValidationError("--format \(format) is for dashboards")
+        }
       case .survey: return try runSurvey(header, overrides: overrides)
       case .runbook: return try runRunbook(header, overrides: overrides)
       case .hackathon: return try runHackathon(header, overrides: overrides)

@@ -1,0 +1,111 @@
+public import Foundation
+public import StewardCore
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// The dashboard as a Slack message payload (Block Kit): the headline
+/// numbers with their change, and a link-free context line. Write it to a
+/// file, or post it to an incoming-webhook URL with ``post(_:to:)``.
+public struct DashboardSlackReporter: Sendable {
+  public init() {}
+
+  public func payload(_ report: DashboardReport) -> Value {
+    let view = DashboardView(report)
+    let headlineIDs = Set(report.headlines.map(\.id))
+    let lines = view.rows.filter { headlineIDs.contains($0.id) }.map { r -> String in
+      var line = "*\(slack(r.title))*: \(slack(r.now))"
+      if !r.then.isEmpty { line += " (was \(slack(r.then)); \(slack(r.change)))" }
+      for w in r.warnings { line += "\n:warning: \(slack(w))" }
+      return line
+    }
+    let heading = "\(report.title): \(report.period)"
+    let context =
+      report.compare.map { "Compared with \($0). " } ?? ""
+      + "Computed by steward \(StewardVersion.current) from \(report.inputFiles.count) input files."
+    let blocks: [Value] = [
+      ["type": "header", "text": ["type": "plain_text", "text": Value(.string(heading))]],
+      [
+        "type": "section",
+        "text": ["type": "mrkdwn", "text": Value(.string(lines.joined(separator: "\n")))],
+      ],
+      [
+        "type": "context",
+        "elements": Value(.list([["type": "mrkdwn", "text": Value(.string(context))]])),
+      ],
+    ]
+    return [
+      "text": Value(.string(heading + "\n" + lines.joined(separator: "\n"))),
+      "blocks": Value(.list(blocks)),
+    ]
+  }
+
+  public func render(_ report: DashboardReport) -> String {
+    JSONText.render(payload(report)) + "\n"
+  }
+
+  /// Slack's mrkdwn needs `&`, `<` and `>` escaped.
+  func slack(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;")
+  }
+
+  /// Posts the payload to a webhook URL and waits up to `timeout` seconds;
+  /// throws unless the server answers 2xx.
+  public func post(_ report: DashboardReport, to url: URL, timeout: TimeInterval = 10) throws {
+    var request = URLRequest(url: url, timeoutInterval: timeout)
+    request.httpMethod = "POST"
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    request.httpBody = Data(render(report).utf8)
+    let box = ResponseBox()
+    let done = DispatchSemaphore(value: 0)
+    let task = URLSession.shared.dataTask(with: request) { data, response, error in
+      box.set(status: (response as? HTTPURLResponse)?.statusCode, body: data, error: error)
+      done.signal()
+    }
+    task.resume()
+    if done.wait(timeout: .now() + timeout + 1) == .timedOut {
+      task.cancel()
+      throw SlackError(message: "no answer from \(url.host ?? "the webhook") in \(Int(timeout)) s")
+    }
+    let (status, body, error) = box.get()
+    if let error {
+      throw SlackError(
+        message: "cannot post to \(url.host ?? "the webhook"): \(error.localizedDescription)")
+    }
+    guard let status, (200..<300).contains(status) else {
+      let text = body.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? ""
+      throw SlackError(
+        message: "the webhook answered \(status.map(String.init) ?? "nothing"): \(text)")
+    }
+  }
+}
+
+/// Why a Slack post failed.
+public struct SlackError: Error, CustomStringConvertible, Sendable {
+  public var message: String
+  public var description: String { message }
+}
+
+/// The webhook's answer, handed from URLSession's queue to the waiting caller.
+private final class ResponseBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var status: Int?
+  private var body: Data?
+  private var error: (any Error)?
+
+  func set(status: Int?, body: Data?, error: (any Error)?) {
+    lock.lock()
+    defer { lock.unlock() }
+    self.status = status
+    self.body = body
+    self.error = error
+  }
+
+  func get() -> (Int?, Data?, (any Error)?) {
+    lock.lock()
+    defer { lock.unlock() }
+    return (status, body, error)
+  }
+}
