@@ -4,7 +4,7 @@ import StewardCore
 enum SurveyGroupStatistics {
   static func score(
     name: String, members: [SurveyResponse], playbook: SurveyPlaybook, isOther: Bool,
-    includeText: Bool, previous: SurveyGroupScore?
+    includeText: Bool, previous: SurveyBaseline.Group?
   ) -> SurveyGroupScore {
     var questions: [SurveyQuestionScore] = []
     var freeText: [SurveyFreeText] = []
@@ -21,11 +21,13 @@ enum SurveyGroupStatistics {
         continue
       }
       var score = question(q, answers)
-      if var lights = score.lights,
-        let before = previous?.questions.first(where: { $0.id == q.id })?.lights?.score,
+      score.previousENPS = previous?.enps[q.id]
+      if var lights = score.lights, let counts = previous?.lights[q.id],
+        let before = SurveyLights(green: counts[0], yellow: counts[1], red: counts[2]).score,
         let now = lights.score
       {
         lights.previousScore = before
+        lights.previousCounts = counts
         lights.trend =
           now > before + playbook.trendTolerance
           ? .improving : now < before - playbook.trendTolerance ? .worse : .stable
@@ -78,6 +80,7 @@ enum SurveyGroupStatistics {
         SurveyCount(String(p), xs.filter { $0 == Double(p) }.count)
       }
       score.enps = Statistics.enps(xs.map { Int($0) })
+      score.agree = xs.isEmpty ? nil : Double(xs.filter { $0 >= 9 }.count) / Double(xs.count)
     case .trafficLight:
       let c = counts(SurveyQuestion.lights, chosen)
       score.distribution = c
@@ -92,6 +95,7 @@ enum SurveyGroupStatistics {
     }
     if let points = q.scale.points {
       score.topTwoBox = Statistics.topTwoBoxShare(xs.map { Int($0) }, scaleMax: points)
+      score.agree = score.topTwoBox
     }
     return score
   }
