@@ -59,8 +59,10 @@ import Testing
 
   @Test func dimensionsLevelsLightsAndENPSAgainstTheStoredRun() throws {
     let report = try Self.twoRuns()
-    #expect(report.previous == SurveyPreviousRun(
-      run: 1, startedAt: Date(timeIntervalSince1970: 0), rubricChanged: false))
+    #expect(
+      report.previous
+        == SurveyPreviousRun(
+          run: 1, startedAt: Date(timeIntervalSince1970: 0), rubricChanged: false))
     let ads = try #require(report.group("team", "ads"))
     let trend = try #require(ads.trend)
     #expect(!trend.isNew)
@@ -139,7 +141,10 @@ import Testing
   @Test func aGroupNotReportedBeforeIsNew() throws {
     let store = InMemoryHistoryStore()
     let first = try SurveyFixture(
-      Self.yaml(), files: ["r.csv": "respondent,team,q1,q2,fun,rec\nb1,recs,4,4,green,9\nb2,recs,5,3,yellow,10\n"])
+      Self.yaml(),
+      files: [
+        "r.csv": "respondent,team,q1,q2,fun,rec\nb1,recs,4,4,green,9\nb2,recs,5,3,yellow,10\n"
+      ])
     try SurveyRecorder.record(
       try first.report(), playbook: first.playbook, startedAt: Date(), duration: 0,
       in: RunContext(history: store))
@@ -157,7 +162,8 @@ import Testing
     let report = try fixture.report()
     let metrics = SurveyRecorder.metrics(report, levels: ["1", "2"])
     func value(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
-    #expect(Array(metrics.prefix(4).map(\.name)) == ["respondents", "dropped", "groups", "suppressed"])
+    #expect(
+      Array(metrics.prefix(4).map(\.name)) == ["respondents", "dropped", "groups", "suppressed"])
     #expect(value("team=ads/respondents") == 3)
     #expect(value("team=ads/dimension/d/mean") == 4)
     #expect(close(value("team=ads/dimension/d/top_two_box"), 5.0 / 6.0))

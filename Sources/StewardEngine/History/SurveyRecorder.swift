@@ -83,7 +83,9 @@ public enum SurveyRecorder {
     }
     if let overall = report.overall { add(SurveyMetrics.allSubject, overall) }
     for grouping in report.groupings {
-      for group in grouping.groups { add(SurveyMetrics.subject(grouping.column, group.name), group) }
+      for group in grouping.groups {
+        add(SurveyMetrics.subject(grouping.column, group.name), group)
+      }
     }
     return metrics
   }
@@ -126,7 +128,9 @@ public enum SurveyRecorder {
     }
     if let overall = report.overall { add(SurveyMetrics.allSubject, overall) }
     for grouping in report.groupings {
-      for group in grouping.groups { add(SurveyMetrics.subject(grouping.column, group.name), group) }
+      for group in grouping.groups {
+        add(SurveyMetrics.subject(grouping.column, group.name), group)
+      }
     }
     return rows
   }

@@ -60,7 +60,8 @@ public struct SurveyBaseline: Sendable {
   public static func latest(playbook: String, in store: any HistoryStore) throws -> SurveyBaseline?
   {
     guard
-      let run = try store.runs(playbook: playbook, limit: nil).first(where: { $0.kind == "survey" }),
+      let run = try store.runs(playbook: playbook, limit: nil).first(where: { $0.kind == "survey" }
+      ),
       let id = run.id
     else { return nil }
     let rows = try store.results(ofRun: id)

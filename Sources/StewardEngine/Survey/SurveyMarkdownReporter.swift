@@ -37,7 +37,8 @@ public struct SurveyMarkdownReporter: Sendable {
     }
     let trend = SurveyReportLines.trend(group)
     if !trend.isEmpty {
-      out += "\n" + trend.map { "- " + escape($0.trimmingCharacters(in: .whitespaces)) + "\n" }.joined()
+      out +=
+        "\n" + trend.map { "- " + escape($0.trimmingCharacters(in: .whitespaces)) + "\n" }.joined()
     }
     out += "\n| dimension | mean | median | top-2 | answers |\n|---|---|---|---|---|\n"
     for d in group.dimensions where d.answers > 0 {

@@ -1,5 +1,5 @@
-public import StewardCore
 import Foundation
+public import StewardCore
 
 /// The report as a `Value`, keys in a fixed, documented order: the JSON
 /// format and the Lua scorer's view of a group.

@@ -42,7 +42,9 @@ public enum SurveyRubric {
     case .lua(let plugin, let scorer, let params):
       // The plugin's source is part of how levels are decided.
       let source = playbook.registry.plugins.first { $0.name == plugin }?.source ?? ""
-      lines.append("method lua \(plugin).\(scorer) \(JSONText.render(params, pretty: false)) \(SHA256.hex(Array(source.utf8)))")
+      lines.append(
+        "method lua \(plugin).\(scorer) \(JSONText.render(params, pretty: false)) \(SHA256.hex(Array(source.utf8)))"
+      )
     }
     return SHA256.hex(Array(lines.joined(separator: "\n").utf8))
   }

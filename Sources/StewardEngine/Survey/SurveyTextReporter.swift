@@ -127,7 +127,9 @@ enum SurveyReportLines {
     for d in t.dimensions {
       var parts: [String] = []
       if let before = d.previousMean, let change = d.meanChange {
-        parts.append("mean \(SurveyFormat.number(before)) → \(SurveyFormat.number(before + change)) (\(signed(change)))")
+        parts.append(
+          "mean \(SurveyFormat.number(before)) → \(SurveyFormat.number(before + change)) (\(signed(change)))"
+        )
       }
       if let before = d.previousTopTwoBox, let change = d.topTwoBoxChange {
         parts.append(

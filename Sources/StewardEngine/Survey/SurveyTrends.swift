@@ -4,8 +4,7 @@ enum SurveyTrends {
   /// runs, since the rubric hash matched).
   static func trend(
     of score: SurveyGroupScore, since before: SurveyBaseline.Group?, levels: [String]
-  ) -> SurveyGroupTrend
-  {
+  ) -> SurveyGroupTrend {
     guard let before, before.respondents != nil else {
       return SurveyGroupTrend(
         isNew: true, previousRespondents: nil, dimensions: [], previousLevel: nil, levelMove: nil)
