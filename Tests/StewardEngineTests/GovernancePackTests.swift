@@ -188,7 +188,9 @@ import Testing
     #expect(
       Set(playbooks) == [
         "deployment-gate.yaml", "model-card.yaml", "ml-test-score.yaml",
-        "experiment-review.yaml", "org-design.yaml",
+        "experiment-review.yaml", "org-design.yaml", "mlops-maturity.yaml",
+        "mlops-maturity-google.yaml", "experimentation-maturity.yaml", "team-health.yaml",
+        "team-enps.yaml", "listening-tour.yaml",
       ])
   }
 
