@@ -1,9 +1,10 @@
+import Foundation
 public import StewardCore
 
 /// A streaming RFC 4180 reader over bytes, for large CSV files (survey
 /// responses): no `Value` tree, no `String` per field unless asked for one,
 /// and every field keeps the line and column it starts at, so errors still
-/// point at their cell (decision 0010).
+/// point at their cell (decision 0013).
 ///
 /// ```swift
 /// let scanner = try CSVScanner(bytes: data, file: "r.csv")
@@ -180,6 +181,25 @@ public struct CSVScanner: Sendable {
     while end > i && bytes[end - 1] == 0x20 { end -= 1 }
     guard end - i == 1, bytes[i] >= 0x30, bytes[i] <= 0x39 else { return nil }
     return Int(bytes[i] &- 0x30)
+  }
+
+  /// The field's text without white space around it. ASCII spaces, tabs
+  /// and line breaks are trimmed on the bytes; a field that starts or ends
+  /// with a non-ASCII byte is trimmed by Foundation (other Unicode spaces).
+  public func trimmed(_ f: Field) -> String {
+    var i = f.start
+    var end = f.end
+    func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    while i < end && space(bytes[i]) { i += 1 }
+    while end > i && space(bytes[end - 1]) { end -= 1 }
+    if i < end && (bytes[i] >= 0x80 || bytes[end - 1] >= 0x80) {
+      return string(f).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    if f.escapes == 0 { return String(decoding: bytes[i..<end], as: UTF8.self) }
+    var g = f
+    g.start = i
+    g.end = end
+    return string(g)
   }
 
   /// True when the field holds only white space.

@@ -27,7 +27,8 @@ import Testing
 
   static func at(_ d: Diagnostic?) -> String {
     guard let d else { return "none" }
-    return "\((d.mark.file as NSString).lastPathComponent):\(d.mark.line):\(d.mark.column) \(d.code)"
+    return
+      "\((d.mark.file as NSString).lastPathComponent):\(d.mark.line):\(d.mark.column) \(d.code)"
   }
 
   @Test func aRowLongerThanTheHeaderIsAnErrorAtItsExtraField() {
@@ -93,6 +94,11 @@ import Testing
     let p = Self.problems("unterminated-quote.csv")
     #expect(p.map(Self.at) == ["unterminated-quote.csv:2:12 Y022"])
     #expect(p.first?.message.contains("never closed") == true)
+  }
+
+  @Test func textAfterAClosingQuoteIsAnError() {
+    let p = Self.problems("text-after-quote.csv")
+    #expect(p.map(Self.at) == ["text-after-quote.csv:2:12 Y022"])
   }
 
   @Test func loneCarriageReturnsEndLines() {

@@ -13,36 +13,50 @@ enum SurveyGroupStatistics {
     var answered = 0
   }
 
-  static func tally(_ q: SurveyQuestion, index k: Int, _ members: [SurveyResponse]) -> Tally {
-    var t = Tally()
-    let integral: Bool
-    switch q.scale {
-    case .likert(let points):
-      t.counts = [Int](repeating: 0, count: points + 1)
-      integral = true
-    case .labelled(let labels):
-      t.counts = [Int](repeating: 0, count: labels.count + 1)
-      integral = true
-    case .enps:
-      t.counts = [Int](repeating: 0, count: 11)
-      integral = true
-    default: integral = false
-    }
-    for m in members {
-      guard let answer = m.values[k] else { continue }
-      t.answered += 1
-      switch answer {
-      case .number(let x):
-        if integral, let i = Int(exactly: x), i >= 0, i < t.counts.count {
-          t.counts[i] += 1
-        } else {
-          t.xs.append(x)
-        }
-      case .choices(let c): for option in c { t.chosen[option, default: 0] += 1 }
-      case .text(let text): t.texts.append(text)
+  /// Every question's tally for `members`, in one pass over the rows
+  /// (row by row, the order the answers are stored in).
+  static func tallies(_ questions: [SurveyQuestion], _ members: [SurveyResponse]) -> [Tally] {
+    var tallies = [Tally](repeating: Tally(), count: questions.count)
+    var integral = [Bool](repeating: false, count: questions.count)
+    for (k, q) in questions.enumerated() {
+      switch q.scale {
+      case .likert(let points):
+        tallies[k].counts = [Int](repeating: 0, count: points + 1)
+        integral[k] = true
+      case .labelled(let labels):
+        tallies[k].counts = [Int](repeating: 0, count: labels.count + 1)
+        integral[k] = true
+      case .enps:
+        tallies[k].counts = [Int](repeating: 0, count: 11)
+        integral[k] = true
+      default: break
       }
     }
-    return t
+    tallies.withUnsafeMutableBufferPointer { t in
+      for m in members {
+        m.numbers.withUnsafeBufferPointer { numbers in
+          for k in 0..<numbers.count {
+            let x = numbers[k]
+            if x.isNaN { continue }
+            t[k].answered += 1
+            if integral[k], let i = Int(exactly: x), i >= 0, i < t[k].counts.count {
+              t[k].counts[i] += 1
+            } else {
+              t[k].xs.append(x)
+            }
+          }
+        }
+        for (k, answer) in m.others {
+          t[k].answered += 1
+          switch answer {
+          case .number(let x): t[k].xs.append(x)
+          case .choices(let c): for option in c { t[k].chosen[option, default: 0] += 1 }
+          case .text(let text): t[k].texts.append(text)
+          }
+        }
+      }
+    }
+    return tallies
   }
 
   static func score(
@@ -52,8 +66,9 @@ enum SurveyGroupStatistics {
     var questions: [SurveyQuestionScore] = []
     var freeText: [SurveyFreeText] = []
     var tallies: [String: Tally] = [:]
+    let all = Self.tallies(playbook.questions, members)
     for (k, q) in playbook.questions.enumerated() {
-      let t = tally(q, index: k, members)
+      let t = all[k]
       if case .text = q.scale {
         if includeText {
           freeText.append(SurveyFreeText(question: q.id, answers: t.texts.sorted()))

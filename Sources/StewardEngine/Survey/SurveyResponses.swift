@@ -2,23 +2,47 @@ import Foundation
 public import StewardCore
 import StewardYAML
 
-/// One respondent's row, checked against the questions.
+/// One respondent's row, checked against the questions. Stored compactly
+/// (a survey may have 100,000 of them): numeric answers in one array of
+/// doubles, other answers aside, metadata in the playbook's column order.
 public struct SurveyResponse: Sendable, Equatable {
   public var respondent: String
   /// The CSV line the row starts on.
   public var line: Int
-  /// Metadata columns (team, role, date, …) as written.
-  public var metadata: [String: String]
-  /// Answers in the playbook's question order; nil for a blank answer.
-  public var values: [SurveyQuestion.Answer?]
-  /// The question ids `values` follows (one array shared by every response).
+  /// Metadata values in `metadataColumns` order, as written (trimmed).
+  public var metadataValues: [String]
+  /// The playbook's metadata columns (one array shared by every response).
+  public var metadataColumns: [String]
+  /// Numeric answers in question order; NaN where the answer is blank or
+  /// not a number (see `others`).
+  public var numbers: [Double]
+  /// Choice and text answers, by question index.
+  public var others: [Int: SurveyQuestion.Answer]
+  /// The question ids the answers follow (one array shared by every response).
   public var questionIDs: [String]
+
+  /// The answer to question `k` (the playbook's order); nil when blank.
+  @inline(__always)
+  public func value(_ k: Int) -> SurveyQuestion.Answer? {
+    let x = numbers[k]
+    return x.isNaN ? others[k] : .number(x)
+  }
+
+  /// Metadata by column name.
+  public var metadata: [String: String] {
+    Dictionary(zip(metadataColumns, metadataValues)) { a, _ in a }
+  }
 
   /// Answers by question id; a blank answer is absent.
   public var answers: [String: SurveyQuestion.Answer] {
     var out: [String: SurveyQuestion.Answer] = [:]
-    for (id, value) in zip(questionIDs, values) { out[id] = value }
+    for k in questionIDs.indices { if let v = value(k) { out[questionIDs[k]] = v } }
     return out
+  }
+
+  public static func == (a: SurveyResponse, b: SurveyResponse) -> Bool {
+    a.respondent == b.respondent && a.line == b.line && a.metadata == b.metadata
+      && a.answers == b.answers
   }
 }
 
@@ -58,7 +82,7 @@ public struct SurveyResponses: Sendable {
   }
 
   /// Reads CSV bytes as if they were the file `file`. The rows are read by
-  /// ``CSVScanner`` (decision 0010): a Likert or eNPS cell is one digit read
+  /// ``CSVScanner`` (decision 0013): a Likert or eNPS cell is one digit read
   /// without building a String, which is most of a large survey.
   public static func parse(bytes: [UInt8], file: String, playbook: SurveyPlaybook) throws
     -> SurveyResponses
@@ -180,7 +204,7 @@ public struct SurveyResponses: Sendable {
       let rowMark = SourceMark(file: file, line: row.line, column: 1)
       let id =
         idColumn < fields.count
-        ? scanner.string(fields[idColumn]).trimmingCharacters(in: .whitespaces) : ""
+        ? scanner.trimmed(fields[idColumn]) : ""
       if id.isEmpty {
         problems.append(
           Diagnostic(
@@ -194,17 +218,18 @@ public struct SurveyResponses: Sendable {
       } else {
         firstLine[id] = row.line
       }
-      var values = [SurveyQuestion.Answer?](repeating: nil, count: questions.count)
+      var numbers = [Double](repeating: .nan, count: questions.count)
+      var others: [Int: SurveyQuestion.Answer] = [:]
       for k in 0..<questions.count {
         let column = questionColumn[k]
         guard column >= 0, column < fields.count else { continue }
         let field = fields[column]
         if let range = digitRange[k], let d = scanner.digit(field), range.contains(d) {
-          values[k] = .number(Double(d))
+          numbers[k] = Double(d)
           continue
         }
         let q = questions[k]
-        let cell = scanner.string(field).trimmingCharacters(in: .whitespacesAndNewlines)
+        let cell = scanner.trimmed(field)
         if cell.isEmpty {
           if q.required {
             problems.append(
@@ -215,7 +240,8 @@ public struct SurveyResponses: Sendable {
           continue
         }
         switch q.parse(cell) {
-        case .success(let answer): values[k] = answer
+        case .success(.number(let x)): numbers[k] = x
+        case .success(let answer): others[k] = answer
         case .failure(let failure):
           problems.append(Diagnostic(at: scanner.mark(field), code: "Q108", failure.message))
         }
@@ -234,16 +260,15 @@ public struct SurveyResponses: Sendable {
         }
         return
       }
-      var metadata: [String: String] = [:]
+      var metadata: [String] = []
       metadata.reserveCapacity(metadataColumn.count)
-      for (name, column) in metadataColumn {
-        metadata[name] =
-          column >= 0 && column < fields.count
-          ? scanner.string(fields[column]).trimmingCharacters(in: .whitespaces) : ""
+      for (_, column) in metadataColumn {
+        metadata.append(column >= 0 && column < fields.count ? scanner.trimmed(fields[column]) : "")
       }
       responses.append(
         SurveyResponse(
-          respondent: id, line: row.line, metadata: metadata, values: values,
+          respondent: id, line: row.line, metadataValues: metadata,
+          metadataColumns: metadataColumns, numbers: numbers, others: others,
           questionIDs: questionIDs))
     }
 

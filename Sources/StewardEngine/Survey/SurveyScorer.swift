@@ -66,8 +66,9 @@ public enum SurveyScorer {
     var groupings: [SurveyGrouping] = []
     for (index, column) in playbook.groups.enumerated() {
       var buckets: [String: [SurveyResponse]] = [:]
+      let position = playbook.metadataColumns.firstIndex(of: column)
       for r in all {
-        let value = r.metadata[column] ?? ""
+        let value = position.map { r.metadataValues[$0] } ?? ""
         buckets[value.isEmpty ? blankGroup : value, default: []].append(r)
       }
       var large: [String] = []
