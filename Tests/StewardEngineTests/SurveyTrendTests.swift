@@ -181,6 +181,13 @@ import Testing
     #expect(SurveyMetrics.parse("respondents") == nil)
   }
 
+  @Test func theRunListCountsGroupMetrics() {
+    let text = HistoryRenderer.summaryText([
+      Metric("respondents", 5), Metric("all/respondents", 5), Metric("team=a/level", 2),
+    ])
+    #expect(text == "respondents 5, +2 group metrics")
+  }
+
   @Test func levelNumbers() {
     #expect(SurveyRecorder.levelNumber("3", levels: ["0", "1", "2", "3", "4"]) == 3)
     #expect(SurveyRecorder.levelNumber("walk", levels: ["crawl", "walk", "run", "fly"]) == 2)
