@@ -151,8 +151,8 @@ public struct CSVScanner: Sendable {
           }
           break
         }
-        if row.fields.count == 1, !row.fields[0].quoted, row.fields[0].start == row.fields[0].end {
-          continue  // a blank line
+        if row.fields.count == 1, row.fields[0].start == row.fields[0].end {
+          continue  // a blank line (or a lone "", which CSVLoader also skips)
         }
         try body(row)
       }
