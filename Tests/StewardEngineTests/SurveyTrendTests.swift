@@ -138,6 +138,20 @@ import Testing
     #expect(SurveyRubric.hash(base.playbook) != SurveyRubric.hash(stricter.playbook))
   }
 
+  @Test func aRunBelowQuorumIsPassedOver() throws {
+    let store = InMemoryHistoryStore()
+    _ = try Self.twoRuns(store: store)  // records month 0 as run 1
+    let few = try SurveyFixture(
+      Self.yaml(), files: ["r.csv": "respondent,team,q1,q2,fun,rec\nz1,ads,1,1,red,0\n"])
+    let below = try few.report()
+    #expect(below.overall == nil)
+    try SurveyRecorder.record(
+      below, playbook: few.playbook, startedAt: Date(timeIntervalSince1970: 100), duration: 0,
+      in: RunContext(history: store))
+    let baseline = try #require(try SurveyBaseline.latest(playbook: "trend", in: store))
+    #expect(baseline.run == 1)
+  }
+
   @Test func aGroupNotReportedBeforeIsNew() throws {
     let store = InMemoryHistoryStore()
     let first = try SurveyFixture(

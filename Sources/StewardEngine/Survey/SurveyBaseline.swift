@@ -56,12 +56,13 @@ public struct SurveyBaseline: Sendable {
     self.init(run: nil, startedAt: nil, rubricHash: report.rubricHash, groups: groups)
   }
 
-  /// The most recent recorded run of `playbook` (a survey), or nil when there is none.
+  /// The most recent recorded run of `playbook` that reported (a survey
+  /// that reached its quorum, exit 0), or nil when there is none. A run below
+  /// the quorum reported nothing to compare with, so it is passed over.
   public static func latest(playbook: String, in store: any HistoryStore) throws -> SurveyBaseline?
   {
-    guard
-      let run = try store.runs(playbook: playbook, limit: nil).first(where: { $0.kind == "survey" }
-      ),
+    let recent = try store.runs(playbook: playbook, limit: 50)
+    guard let run = recent.first(where: { $0.kind == "survey" && $0.exitStatus == 0 }),
       let id = run.id
     else { return nil }
     let rows = try store.results(ofRun: id)
