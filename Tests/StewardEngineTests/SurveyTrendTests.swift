@@ -98,7 +98,8 @@ import Testing
     #expect(text.contains("trend: compared with run 1 of 1970-01-01"))
     #expect(text.contains("trend: respondents 2 → 3; level 1 → 2 (up)"))
     #expect(text.contains("  d: mean 3 → 4 (+1), top-2 25% → 83.3% (+58.33 pts)"))
-    #expect(text.contains("green 2, yellow 1, red 0 (was 0, 1, 1), trend improving"))
+    #expect(
+      text.contains("green 2, yellow 1, red 0 (was green 0, yellow 1, red 1), trend improving"))
     #expect(text.contains("eNPS 66.67 (was -50, +116.67)"))
     let markdown = SurveyMarkdownReporter().render(report)
     #expect(markdown.contains("- trend: respondents 2 → 3; level 1 → 2 (up)"))

@@ -82,7 +82,7 @@ enum SurveyReportLines {
     if let l = q.lights {
       var light = "green \(l.green), yellow \(l.yellow), red \(l.red)"
       if let c = l.previousCounts {
-        light += " (was \(c[0]), \(c[1]), \(c[2]))"
+        light += " (was green \(c[0]), yellow \(c[1]), red \(c[2]))"
       }
       if let trend = l.trend { light += ", trend \(trend.rawValue)" }
       parts.append(light)
