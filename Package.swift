@@ -76,7 +76,7 @@ let package = Package(
         "StewardEngine", "StewardLua",
         // To look inside history stores (schema, migrations) the way a user's sqlite3 would.
         .product(name: "GRDB", package: "GRDB.swift"),
-      ], exclude: ["Golden"], swiftSettings: strictness),
+      ], exclude: ["Golden", "Fixtures"], swiftSettings: strictness),
     // Runs the built `steward` binary, as a user or CI would.
     .testTarget(
       name: "StewardEndToEndTests",

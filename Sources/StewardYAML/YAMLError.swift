@@ -23,6 +23,7 @@
 // | Y018 | internal          | libyaml ran out of memory or could not start                   |
 // | Y020 | csvRowTooLong     | a CSV row with more fields than the header                     |
 // | Y021 | csvHeader         | a CSV header with an empty or repeated column name             |
+// | Y022 | csvQuote          | a CSV quoted field never closed, or text after its close quote |
 
 public import StewardCore
 
@@ -59,6 +60,7 @@ public struct YAMLError: Error, Sendable, Equatable, DiagnosticConvertible,
     case `internal` = "Y018"
     case csvRowTooLong = "Y020"
     case csvHeader = "Y021"
+    case csvQuote = "Y022"
   }
 
   /// The stable code, `Y001`...

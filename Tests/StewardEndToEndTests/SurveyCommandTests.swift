@@ -48,6 +48,29 @@ import Testing
     #expect(rows.contains { $0.subject == "team=recsys" })
     #expect(
       !rows.contains { $0.subject.contains("tiny-team") || $0.message.contains("only I know") })
+    // Differencing: tiny-team (1) alone in "other" could be found as
+    // everyone (7) minus recsys and search, so search (3, the last of the
+    // two smallest by name) joins other (4); search is never reported alone.
+    #expect(r.stdout.contains("joined"))
+    #expect(!rows.contains { $0.subject == "team=search" })
+    #expect(rows.contains { $0.subject == "team=other" })
+    #expect(!run.metrics.contains { $0.name.hasPrefix("team=search") })
+    #expect(run.metric("team=other/respondents") == 4)
+    #expect(run.metric("suppressed") == 0)
+  }
+
+  @Test func validateReadsTheSurveyBodyAndItsResponses() throws {
+    let broken = Self.playbook.replacingOccurrences(
+      of: "text: Fun,", with: "text: Fun, really,")
+    let dir = try StewardBinary.scratch([
+      "health.yaml": Self.playbook, "broken.yaml": broken, "r.csv": Self.responses,
+    ])
+    let ok = try StewardBinary.run(["validate", "health.yaml"], in: dir)
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(ok.stdout.contains("7 responses fit its questions"))
+    let bad = try StewardBinary.run(["validate", "broken.yaml"], in: dir)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("broken.yaml:8:"), "\(bad.stderr)")
   }
 
   @Test func belowQuorumIsExitOne() throws {

@@ -189,7 +189,9 @@ import Testing
       Set(playbooks) == [
         "deployment-gate.yaml", "model-card.yaml", "ml-test-score.yaml",
         "experiment-review.yaml", "org-design.yaml", "quarterly-hackathon.yaml",
-        "ds-community.yaml", "value-dashboard.yaml",
+        "ds-community.yaml", "value-dashboard.yaml", "mlops-maturity.yaml",
+        "mlops-maturity-google.yaml", "experimentation-maturity.yaml", "team-health.yaml",
+        "team-enps.yaml", "listening-tour.yaml",
       ])
   }
 

@@ -39,7 +39,7 @@ import Testing
     return lines.joined(separator: "\n") + "\n"
   }
 
-  @Test func smallGroupsFoldIntoOtherOrAreSuppressed() throws {
+  @Test func smallGroupsFoldIntoOtherAndALargerOneJoinsWhenOtherIsTooSmall() throws {
     // ads 6, tiny-search 3, tiny-infra 2: the two fold into other (3 + 2 = 5 ≥ 5).
     let folded = try SurveyFixture(
       Self.yaml, files: ["r.csv": Self.csv([("ads", 6), ("tiny-search", 3), ("tiny-infra", 2)])]
@@ -47,20 +47,23 @@ import Testing
     #expect(folded.groupings[0].groups.map(\.name) == ["ads", "other"])
     #expect(folded.groupings[0].groups.map(\.respondents) == [6, 5])
     #expect(folded.groupings[0].suppressed == 0)
-    // ads 6, tiny-search 3: other would hold 3 < 5 and is suppressed.
-    let suppressed = try SurveyFixture(
+    // ads 6, tiny-search 3: other would hold 3 < 5, and everyone (9) minus
+    // ads (6) would give it away, so ads joins other (9).
+    let joined = try SurveyFixture(
       Self.yaml, files: ["r.csv": Self.csv([("ads", 6), ("tiny-search", 3)])]
     ).report()
-    #expect(suppressed.groupings[0].groups.map(\.name) == ["ads"])
-    #expect(suppressed.groupings[0].suppressed == 3)
-    for report in [folded, suppressed] {
+    #expect(joined.groupings[0].groups.map(\.name) == ["other"])
+    #expect(joined.groupings[0].groups.map(\.respondents) == [9])
+    #expect(joined.groupings[0].joinedOther == ["ads"])
+    #expect(joined.groupings[0].suppressed == 0)
+    for report in [folded, joined] {
       for output in Self.outputs(report) {
         #expect(!output.contains("tiny-"))
       }
     }
-    #expect(
-      Self.outputs(suppressed)[0].contains("3 respondents in groups under 5 are not reported"))
-    #expect(Self.outputs(suppressed)[2].contains("\"suppressed_respondents\": 3"))
+    #expect(Self.outputs(joined)[0].contains("team: \"ads\" joined \"other\""))
+    #expect(Self.outputs(joined)[1].contains("\"ads\" joined \"other\""))
+    #expect(Self.outputs(joined)[2].contains("\"joined_other\": [\n        \"ads\"\n      ]"))
   }
 
   @Test func tooFewRespondentsReportNothing() throws {

@@ -67,9 +67,13 @@ import Testing
     let yaml = try #require(blocks.first { $0.language == "yaml" }?.text)
     let csv = try #require(blocks.first { $0.language == "csv" }?.text)
     let report = try SurveyFixture(yaml, files: ["team-health.csv": csv]).report()
-    // ads has 5 respondents and is reported; search (1) folds into other (1 < 5): suppressed.
-    #expect(report.groupings[0].groups.map(\.name) == ["ads"])
-    #expect(report.groupings[0].suppressed == 1)
+    // search (1) folds into other, which is too small (1 < 5); reporting ads
+    // (5) beside everyone (6) would give search by subtraction, so ads joins
+    // other: only other (6) is reported, and nobody is suppressed.
+    #expect(report.groupings[0].groups.map(\.name) == ["other"])
+    #expect(report.groupings[0].groups.map(\.respondents) == [6])
+    #expect(report.groupings[0].joinedOther == ["ads"])
+    #expect(report.groupings[0].suppressed == 0)
     // eNPS of everyone: 10, 9 promoters; 7, 8 passives; 6, 3 detractors → 0.
     #expect(report.overall?.question("enps")?.enps == 0)
   }

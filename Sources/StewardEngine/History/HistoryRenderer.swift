@@ -6,6 +6,15 @@ import StewardCore
 public enum HistoryRenderer {
   public static let schemaVersion = 1
 
+  /// The run-level metrics; per-group ones (named `SUBJECT/…`, surveys)
+  /// are counted, not listed: `--metric` or JSON shows them.
+  static func summaryText(_ metrics: [Metric]) -> String {
+    let grouped = metrics.filter { $0.name.contains("/") }.count
+    var parts = metrics.filter { !$0.name.contains("/") }.map { "\($0.name) \(number($0.value))" }
+    if grouped > 0 { parts.append("+\(grouped) group metrics") }
+    return parts.joined(separator: ", ")
+  }
+
   /// A run list, newest first: id, time, playbook, kind, gate and summary.
   public static func text(runs: [RunRecord]) -> String {
     guard !runs.isEmpty else { return "no runs recorded" }
@@ -13,7 +22,7 @@ public enum HistoryRenderer {
     let rows = runs.map { run in
       [
         "\(run.id ?? 0)", ReportValues.timestamp(run.startedAt), run.playbook, run.kind, run.gate,
-        run.metrics.map { "\($0.name) \(number($0.value))" }.joined(separator: ", "),
+        summaryText(run.metrics),
       ]
     }
     return table([header] + rows, rightAligned: [0])

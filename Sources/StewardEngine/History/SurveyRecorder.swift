@@ -5,8 +5,23 @@ import StewardCore
 ///
 /// Only what the report shows is stored: the groups that met the anonymity
 /// threshold (small groups are already folded into "other" or suppressed),
-/// their dimension scores and levels. Free text and respondent metadata are
-/// never stored, so the history cannot reveal what the report hides.
+/// their scores and levels. Free text and respondent metadata are never
+/// stored, so the history cannot reveal what the report hides.
+///
+/// Named metrics (docs/history.md, "Survey metrics"), so that
+/// `steward history --metric` and the dashboard can trend any figure:
+///
+/// ```text
+/// respondents  dropped  groups  suppressed           the run
+/// SUBJECT/respondents                                 SUBJECT: all, or COLUMN=GROUP
+/// SUBJECT/dimension/ID/mean                           weighted mean of its scale questions
+/// SUBJECT/dimension/ID/top_two_box                    0–1
+/// SUBJECT/level                                       the level's number (see levelNumber)
+/// SUBJECT/level_score                                 weighted or Lua score
+/// SUBJECT/question/ID/enps                            −100…100
+/// SUBJECT/question/ID/agree                           share agreeing, 0–1
+/// SUBJECT/question/ID/green|yellow|red|light_score    traffic-light cards
+/// ```
 public enum SurveyRecorder {
   @discardableResult
   public static func record(
@@ -15,8 +30,6 @@ public enum SurveyRecorder {
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
     let rows = results(report)
-    let suppressed = report.groupings.reduce(0) { $0 + $1.suppressed }
-    let reported = report.groupings.reduce(0) { $0 + $1.groups.count }
     let run = RunRecord(
       playbook: report.playbook, kind: "survey", playbookPath: playbook.path,
       playbookHash: try SHA256.hex(ofFile: playbook.path), startedAt: startedAt,
@@ -26,19 +39,74 @@ public enum SurveyRecorder {
         InputHash(
           path: playbook.responsesPath, sha256: try SHA256.hex(ofFile: playbook.responsesPath))
       ],
-      metrics: [
-        Metric("respondents", Double(report.respondents)),
-        Metric("dropped", Double(report.dropped)),
-        Metric("groups", Double(reported)),
-        Metric("suppressed", Double(suppressed)),
-      ],
+      metrics: metrics(report, levels: playbook.levels.map(\.id)),
       resultCount: rows.count)
     return try store.record(run, results: rows)
   }
 
-  /// One row per reported group and dimension (its mean), and one per level.
+  /// The run's summary and every reported group's figures, in report order.
+  public static func metrics(_ report: SurveyReport, levels: [String]) -> [Metric] {
+    let suppressed = report.groupings.reduce(0) { $0 + $1.suppressed }
+    let reported = report.groupings.reduce(0) { $0 + $1.groups.count }
+    var metrics = [
+      Metric("respondents", Double(report.respondents)),
+      Metric("dropped", Double(report.dropped)),
+      Metric("groups", Double(reported)),
+      Metric("suppressed", Double(suppressed)),
+    ]
+    func add(_ subject: String, _ group: SurveyGroupScore) {
+      metrics.append(Metric("\(subject)/respondents", Double(group.respondents)))
+      for d in group.dimensions {
+        if let m = d.mean { metrics.append(Metric("\(subject)/dimension/\(d.id)/mean", m)) }
+        if let t = d.topTwoBox {
+          metrics.append(Metric("\(subject)/dimension/\(d.id)/top_two_box", t))
+        }
+      }
+      if let level = group.level {
+        if let id = level.level, let n = levelNumber(id, levels: levels) {
+          metrics.append(Metric("\(subject)/level", n))
+        }
+        if let score = level.score { metrics.append(Metric("\(subject)/level_score", score)) }
+      }
+      for q in group.questions {
+        let base = "\(subject)/question/\(q.id)"
+        if let e = q.enps { metrics.append(Metric("\(base)/enps", e)) }
+        if let a = q.agree { metrics.append(Metric("\(base)/agree", a)) }
+        if let l = q.lights {
+          metrics += [
+            Metric("\(base)/green", Double(l.green)), Metric("\(base)/yellow", Double(l.yellow)),
+            Metric("\(base)/red", Double(l.red)),
+          ]
+          if let score = l.score { metrics.append(Metric("\(base)/light_score", score)) }
+        }
+      }
+    }
+    if let overall = report.overall { add(SurveyMetrics.allSubject, overall) }
+    for grouping in report.groupings {
+      for group in grouping.groups {
+        add(SurveyMetrics.subject(grouping.column, group.name), group)
+      }
+    }
+    return metrics
+  }
+
+  /// A level as a number a chart can draw: the id itself when every level
+  /// id of the playbook is an integer (Microsoft's 0–4), else its position
+  /// counting from 1 (crawl 1, walk 2, run 3, fly 4). Nil for a level the
+  /// playbook does not declare (a Lua scorer's own).
+  public static func levelNumber(_ id: String, levels: [String]) -> Double? {
+    if !levels.isEmpty, levels.allSatisfy({ Int($0) != nil }) { return Int(id).map(Double.init) }
+    return levels.firstIndex(of: id).map { Double($0 + 1) }
+  }
+
+  /// The rubric row, then per reported group one row per dimension (its
+  /// mean) and one for its level.
   public static func results(_ report: SurveyReport) -> [ResultRecord] {
-    var rows: [ResultRecord] = []
+    var rows: [ResultRecord] = [
+      ResultRecord(
+        subject: "survey", check: SurveyMetrics.rubricCheck, status: "recorded", severity: "",
+        message: report.rubricHash)
+    ]
     func add(_ subject: String, _ group: SurveyGroupScore) {
       for d in group.dimensions {
         let mean = d.mean.map { String(format: "%.3f", $0) } ?? "n/a"
@@ -51,16 +119,18 @@ public enum SurveyRecorder {
       if let level = group.level {
         rows.append(
           ResultRecord(
-            subject: subject, check: "level", status: level.level ?? "below first level",
-            severity: "",
+            subject: subject, check: "level",
+            status: level.level ?? SurveyMetrics.belowFirstLevel, severity: "",
             message: level.missing.isEmpty
               ? "" : "missing for \(level.next ?? "next"): \(level.missing.joined(separator: "; "))"
           ))
       }
     }
-    if let overall = report.overall { add("all", overall) }
+    if let overall = report.overall { add(SurveyMetrics.allSubject, overall) }
     for grouping in report.groupings {
-      for group in grouping.groups { add("\(grouping.column)=\(group.name)", group) }
+      for group in grouping.groups {
+        add(SurveyMetrics.subject(grouping.column, group.name), group)
+      }
     }
     return rows
   }

@@ -2,30 +2,88 @@ import StewardCore
 
 /// The per-question and per-dimension statistics of one group.
 enum SurveyGroupStatistics {
+  /// The answers of one question in one group, gathered in one pass.
+  struct Tally {
+    /// Counts per integer value, for the ordered scales and 0–10 (index = value).
+    var counts: [Int] = []
+    /// Every number answered, for `number` questions (which need sorting).
+    var xs: [Double] = []
+    var chosen: [String: Int] = [:]
+    var texts: [String] = []
+    var answered = 0
+  }
+
+  /// Every question's tally for `members`, in one pass over the rows
+  /// (row by row, the order the answers are stored in).
+  static func tallies(_ questions: [SurveyQuestion], _ members: [SurveyResponse]) -> [Tally] {
+    var tallies = [Tally](repeating: Tally(), count: questions.count)
+    var integral = [Bool](repeating: false, count: questions.count)
+    for (k, q) in questions.enumerated() {
+      switch q.scale {
+      case .likert(let points):
+        tallies[k].counts = [Int](repeating: 0, count: points + 1)
+        integral[k] = true
+      case .labelled(let labels):
+        tallies[k].counts = [Int](repeating: 0, count: labels.count + 1)
+        integral[k] = true
+      case .enps:
+        tallies[k].counts = [Int](repeating: 0, count: 11)
+        integral[k] = true
+      default: break
+      }
+    }
+    tallies.withUnsafeMutableBufferPointer { t in
+      for m in members {
+        m.numbers.withUnsafeBufferPointer { numbers in
+          for k in 0..<numbers.count {
+            let x = numbers[k]
+            if x.isNaN { continue }
+            t[k].answered += 1
+            if integral[k], let i = Int(exactly: x), i >= 0, i < t[k].counts.count {
+              t[k].counts[i] += 1
+            } else {
+              t[k].xs.append(x)
+            }
+          }
+        }
+        for (k, answer) in m.others {
+          t[k].answered += 1
+          switch answer {
+          case .number(let x): t[k].xs.append(x)
+          case .choices(let c): for option in c { t[k].chosen[option, default: 0] += 1 }
+          case .text(let text): t[k].texts.append(text)
+          }
+        }
+      }
+    }
+    return tallies
+  }
+
   static func score(
     name: String, members: [SurveyResponse], playbook: SurveyPlaybook, isOther: Bool,
-    includeText: Bool, previous: SurveyGroupScore?
+    includeText: Bool, previous: SurveyBaseline.Group?
   ) -> SurveyGroupScore {
     var questions: [SurveyQuestionScore] = []
     var freeText: [SurveyFreeText] = []
-    for q in playbook.questions {
-      let answers = members.compactMap { $0.answers[q.id] }
+    var tallies: [String: Tally] = [:]
+    let all = Self.tallies(playbook.questions, members)
+    for (k, q) in playbook.questions.enumerated() {
+      let t = all[k]
       if case .text = q.scale {
         if includeText {
-          let texts = answers.compactMap { a -> String? in
-            if case .text(let t) = a { return t }
-            return nil
-          }
-          freeText.append(SurveyFreeText(question: q.id, answers: texts.sorted()))
+          freeText.append(SurveyFreeText(question: q.id, answers: t.texts.sorted()))
         }
         continue
       }
-      var score = question(q, answers)
-      if var lights = score.lights,
-        let before = previous?.questions.first(where: { $0.id == q.id })?.lights?.score,
+      tallies[q.id] = t
+      var score = question(q, t)
+      score.previousENPS = previous?.enps[q.id]
+      if var lights = score.lights, let counts = previous?.lights[q.id],
+        let before = SurveyLights(green: counts[0], yellow: counts[1], red: counts[2]).score,
         let now = lights.score
       {
         lights.previousScore = before
+        lights.previousCounts = counts
         lights.trend =
           now > before + playbook.trendTolerance
           ? .improving : now < before - playbook.trendTolerance ? .worse : .stable
@@ -34,7 +92,7 @@ enum SurveyGroupStatistics {
       questions.append(score)
     }
     let dimensions = playbook.dimensions.map { d in
-      dimension(id: d.id, title: d.title, playbook: playbook, members: members, scores: questions)
+      dimension(id: d.id, title: d.title, playbook: playbook, tallies: tallies, scores: questions)
     }
     return SurveyGroupScore(
       name: name, respondents: members.count, isOther: isOther, dimensions: dimensions,
@@ -48,82 +106,114 @@ enum SurveyGroupStatistics {
     }
   }
 
-  static func question(_ q: SurveyQuestion, _ answers: [SurveyQuestion.Answer])
-    -> SurveyQuestionScore
-  {
-    var score = SurveyQuestionScore(
-      id: q.id, dimension: q.dimension, type: q.scale.typeName, answered: answers.count)
-    let xs = numbers(answers)
-    func counts(_ labels: [String], _ values: [String]) -> [SurveyCount] {
-      labels.map { label in SurveyCount(label, values.filter { $0 == label }.count) }
+  /// The mean of integer answers given as counts per value.
+  static func mean(counts: [Int]) -> Double? {
+    var n = 0
+    var sum = 0.0
+    for (v, c) in counts.enumerated() where c > 0 {
+      n += c
+      sum += Double(v) * Double(c)
     }
-    let chosen = answers.flatMap {
-      if case .choices(let c) = $0 { return c }
-      return []
+    return n == 0 ? nil : sum / Double(n)
+  }
+
+  /// The median of integer answers given as counts per value, as
+  /// ``Statistics/median(_:)`` computes it (the mean of the two middle
+  /// values for an even count), without sorting every answer.
+  static func median(counts: [Int]) -> Double? {
+    let n = counts.reduce(0, +)
+    guard n > 0 else { return nil }
+    func kth(_ k: Int) -> Double {
+      var seen = 0
+      for (v, c) in counts.enumerated() {
+        seen += c
+        if seen > k { return Double(v) }
+      }
+      return Double(counts.count - 1)
+    }
+    let h = Double(n - 1) * 0.5
+    let lo = Int(h.rounded(.down))
+    let hi = min(lo + 1, n - 1)
+    let a = kth(lo)
+    return a + (h - Double(lo)) * (kth(hi) - a)
+  }
+
+  static func question(_ q: SurveyQuestion, _ t: Tally) -> SurveyQuestionScore {
+    var score = SurveyQuestionScore(
+      id: q.id, dimension: q.dimension, type: q.scale.typeName, answered: t.answered)
+    func counts(_ labels: [String]) -> [SurveyCount] {
+      labels.map { SurveyCount($0, t.chosen[$0] ?? 0) }
     }
     switch q.scale {
     case .likert(let points):
-      score.distribution = (1...points).map { p in
-        SurveyCount(String(p), xs.filter { $0 == Double(p) }.count)
-      }
+      score.distribution = (1...points).map { SurveyCount(String($0), t.counts[$0]) }
     case .labelled(let labels):
-      score.distribution = labels.enumerated().map { i, label in
-        SurveyCount(label, xs.filter { $0 == Double(i + 1) }.count)
-      }
+      score.distribution = labels.enumerated().map { SurveyCount($1, t.counts[$0 + 1]) }
     case .single(let options), .multiple(let options, _):
-      score.distribution = counts(options, chosen)
-    case .number: break
+      score.distribution = counts(options)
+    case .number:
+      score.mean = Statistics.mean(t.xs)
+      score.median = Statistics.median(t.xs)
     case .enps:
-      score.distribution = (0...10).map { p in
-        SurveyCount(String(p), xs.filter { $0 == Double(p) }.count)
+      score.distribution = (0...10).map { SurveyCount(String($0), t.counts[$0]) }
+      let n = t.counts.reduce(0, +)
+      if n > 0 {
+        let promoters = t.counts[9] + t.counts[10]
+        let detractors = t.counts[0...6].reduce(0, +)
+        score.enps = 100 * Double(promoters - detractors) / Double(n)
+        score.agree = Double(promoters) / Double(n)
       }
-      score.enps = Statistics.enps(xs.map { Int($0) })
     case .trafficLight:
-      let c = counts(SurveyQuestion.lights, chosen)
+      let c = counts(SurveyQuestion.lights)
       score.distribution = c
       score.lights = SurveyLights(green: c[0].count, yellow: c[1].count, red: c[2].count)
     case .text: break
     }
     switch q.scale {
-    case .likert, .labelled, .number, .enps:
-      score.mean = Statistics.mean(xs)
-      score.median = Statistics.median(xs)
+    case .likert, .labelled, .enps:
+      score.mean = mean(counts: t.counts)
+      score.median = median(counts: t.counts)
     default: break
     }
     if let points = q.scale.points {
-      score.topTwoBox = Statistics.topTwoBoxShare(xs.map { Int($0) }, scaleMax: points)
+      let n = t.counts.reduce(0, +)
+      if n > 0 {
+        score.topTwoBox = Double(t.counts[(points - 1)...].reduce(0, +)) / Double(n)
+      }
+      score.agree = score.topTwoBox
     }
     return score
   }
 
   static func dimension(
-    id: String, title: String, playbook: SurveyPlaybook, members: [SurveyResponse],
+    id: String, title: String, playbook: SurveyPlaybook, tallies: [String: Tally],
     scores: [SurveyQuestionScore]
   ) -> SurveyDimensionScore {
     let scaleQuestions = playbook.questions.filter { $0.dimension == id && $0.scale.points != nil }
-    var pooled: [Double] = []
+    let widest = scaleQuestions.map { ($0.scale.points ?? 0) + 1 }.max() ?? 0
+    var pooled = [Int](repeating: 0, count: widest)
     var top = 0
     var pairs: [(value: Double, weight: Double)] = []
     for q in scaleQuestions {
-      let xs = numbers(members.compactMap { $0.answers[q.id] })
-      pooled += xs
-      let points = Double(q.scale.points ?? 5)
-      top += xs.filter { $0 >= points - 1 }.count
-      if let m = Statistics.mean(xs) { pairs.append((m, q.weight)) }
+      guard let t = tallies[q.id], let points = q.scale.points else { continue }
+      for (v, c) in t.counts.enumerated() { pooled[v] += c }
+      top += t.counts[(points - 1)...].reduce(0, +)
+      if let m = mean(counts: t.counts) { pairs.append((m, q.weight)) }
     }
+    let answers = pooled.reduce(0, +)
     var distribution: [SurveyCount] = []
     if let firstScale = scaleQuestions.first?.scale,
       scaleQuestions.allSatisfy({ $0.scale == firstScale }), let first = scaleQuestions.first,
       let sample = scores.first(where: { $0.id == first.id })
     {
       distribution = sample.distribution.enumerated().map { i, c in
-        SurveyCount(c.label, pooled.filter { $0 == Double(i + 1) }.count)
+        SurveyCount(c.label, i + 1 < pooled.count ? pooled[i + 1] : 0)
       }
     }
     return SurveyDimensionScore(
-      id: id, title: title, answers: pooled.count, mean: MaturityLadder.weightedMean(pairs),
-      median: Statistics.median(pooled), distribution: distribution,
-      topTwoBox: pooled.isEmpty ? nil : Double(top) / Double(pooled.count))
+      id: id, title: title, answers: answers, mean: MaturityLadder.weightedMean(pairs),
+      median: median(counts: pooled), distribution: distribution,
+      topTwoBox: answers == 0 ? nil : Double(top) / Double(answers))
   }
 }
 

@@ -45,7 +45,8 @@ struct SurveyLevelScorer {
     var xs: [Double] = []
     var top = 0
     for id in criterion.questions {
-      let answers = SurveyGroupStatistics.numbers(members.compactMap { $0.answers[id] })
+      guard let k = playbook.questions.firstIndex(where: { $0.id == id }) else { continue }
+      let answers = SurveyGroupStatistics.numbers(members.compactMap { $0.value(k) })
       xs += answers
       let points = Double(playbook.question(id)?.scale.points ?? 5)
       top += answers.filter { $0 >= points - 1 }.count

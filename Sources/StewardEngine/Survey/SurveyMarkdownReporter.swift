@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// The survey report as Markdown, for a wiki page or a pull request.
@@ -9,6 +10,7 @@ public struct SurveyMarkdownReporter: Sendable {
     out += "\(report.respondents) respondents"
     if report.dropped > 0 { out += ", \(report.dropped) rows dropped" }
     out += ". Groups under \(report.minGroupSize) respondents fold into *other*.\n"
+    if let line = SurveyReportLines.previous(report) { out += "\n" + escape(line) + "\n" }
     if let overall = report.overall {
       out += "\n## Everyone\n\n" + section(overall)
     } else {
@@ -23,6 +25,7 @@ public struct SurveyMarkdownReporter: Sendable {
         out +=
           "\n\(grouping.suppressed) respondents in groups under \(report.minGroupSize) are not reported.\n"
       }
+      if let line = SurveyReportLines.joined(grouping) { out += "\n" + escape(line) + ".\n" }
     }
     return out
   }
@@ -31,6 +34,11 @@ public struct SurveyMarkdownReporter: Sendable {
     var out = "Respondents: \(group.respondents)\n"
     if let level = group.level {
       out += "\n" + SurveyReportLines.level(level).map { "- " + escape($0) + "\n" }.joined()
+    }
+    let trend = SurveyReportLines.trend(group)
+    if !trend.isEmpty {
+      out +=
+        "\n" + trend.map { "- " + escape($0.trimmingCharacters(in: .whitespaces)) + "\n" }.joined()
     }
     out += "\n| dimension | mean | median | top-2 | answers |\n|---|---|---|---|---|\n"
     for d in group.dimensions where d.answers > 0 {

@@ -1,3 +1,4 @@
+import Foundation
 public import StewardCore
 
 /// The report as a `Value`, keys in a fixed, documented order: the JSON
@@ -13,6 +14,7 @@ extension SurveyReport {
           ("column", .string(grouping.column)),
           ("groups", .list(grouping.groups.map { $0.toValue() })),
           ("suppressed_respondents", .int(Int64(grouping.suppressed))),
+          ("joined_other", .list(grouping.joinedOther.map { Value(.string($0)) })),
         ]))
     }
     return map([
@@ -36,7 +38,18 @@ extension SurveyReport {
             ])
           })
       ),
+      ("rubric_sha256", .string(rubricHash)),
+      ("previous_run", previousValue()),
     ])
+  }
+
+  private func previousValue() -> Value.Kind {
+    guard let previous else { return .null }
+    return map([
+      ("run", previous.run.map { .int($0) } ?? .null),
+      ("started_at", previous.startedAt.map { .string(SQLiteHistoryStore.timestamp($0)) } ?? .null),
+      ("rubric_changed", .bool(previous.rubricChanged)),
+    ]).kind
   }
 }
 
@@ -52,6 +65,9 @@ extension SurveyGroupScore {
     if let level {
       fields.append(("level", level.toValue().kind))
     }
+    if let trend {
+      fields.append(("trend", trend.toValue().kind))
+    }
     fields.append(
       (
         "free_text",
@@ -64,6 +80,29 @@ extension SurveyGroupScore {
           })
       ))
     return map(fields)
+  }
+}
+
+extension SurveyGroupTrend {
+  func toValue() -> Value {
+    map([
+      ("new", .bool(isNew)),
+      ("previous_respondents", previousRespondents.map { .int(Int64($0)) } ?? .null),
+      ("previous_level", previousLevel.map { .string($0) } ?? .null),
+      ("level_move", levelMove.map { .string($0) } ?? .null),
+      (
+        "dimensions",
+        .list(
+          dimensions.map {
+            map([
+              ("id", .string($0.id)), ("previous_mean", number($0.previousMean)),
+              ("mean_change", number($0.meanChange)),
+              ("previous_top_two_box", number($0.previousTopTwoBox)),
+              ("top_two_box_change", number($0.topTwoBoxChange)),
+            ])
+          })
+      ),
+    ])
   }
 }
 
@@ -88,13 +127,22 @@ extension SurveyQuestionScore {
     }
     if !distribution.isEmpty { fields.append(("distribution", distributionValue(distribution))) }
     if type == "likert" || type == "labelled" { fields.append(("top_two_box", number(topTwoBox))) }
-    if type == "enps" { fields.append(("enps", number(enps))) }
+    if type == "likert" || type == "labelled" || type == "enps" {
+      fields.append(("agree", number(agree)))
+    }
+    if type == "enps" {
+      fields += [("enps", number(enps)), ("previous_enps", number(previousENPS))]
+    }
     if let lights {
       fields += [
         ("green", .int(Int64(lights.green))), ("yellow", .int(Int64(lights.yellow))),
         ("red", .int(Int64(lights.red))), ("light_score", number(lights.score)),
         ("trend", lights.trend.map { .string($0.rawValue) } ?? .null),
         ("previous_light_score", number(lights.previousScore)),
+        (
+          "previous_counts",
+          lights.previousCounts.map { c in .list(c.map { Value(.int(Int64($0))) }) } ?? .null
+        ),
       ]
     }
     return map(fields)

@@ -1,3 +1,4 @@
+public import Foundation
 public import StewardCore
 
 /// The scores of one survey run: per group and dimension, per question, the
@@ -19,6 +20,11 @@ public struct SurveyReport: Sendable {
   /// One entry per `groups:` column, in the playbook's order.
   public var groupings: [SurveyGrouping]
   public var warnings: [Diagnostic]
+  /// SHA-256 of the questions and levels (``SurveyRubric``): two runs with
+  /// the same hash asked the same questions and scored them the same way.
+  public var rubricHash: String = ""
+  /// The run this one is compared with; nil when there is none.
+  public var previous: SurveyPreviousRun?
 }
 
 /// The groups of one respondent column (team, role, …).
@@ -27,8 +33,12 @@ public struct SurveyGrouping: Sendable {
   /// Groups reported, by name, "other" (small groups folded together) last.
   public var groups: [SurveyGroupScore]
   /// Respondents in no reported group: the small groups whose "other" was
-  /// itself below `min_group_size`.
+  /// itself below `min_group_size` (then nothing at all is reported).
   public var suppressed: Int
+  /// Groups large enough to be reported that were folded into "other" so
+  /// that the small groups cannot be found by subtracting the reported
+  /// groups from everyone (docs/survey.md, "Differencing").
+  public var joinedOther: [String] = []
 }
 
 /// The scores of one group of respondents.
@@ -42,6 +52,8 @@ public struct SurveyGroupScore: Sendable {
   public var level: SurveyLevelResult?
   /// Free-text answers per text question, sorted, with no respondent metadata.
   public var freeText: [SurveyFreeText]
+  /// The move since the previous run; nil without a comparable previous run.
+  public var trend: SurveyGroupTrend? = nil
 }
 
 /// A count of answers at one scale point, option or light.
@@ -83,6 +95,11 @@ public struct SurveyQuestionScore: Sendable {
   public var topTwoBox: Double?
   /// eNPS, −100…100, for 0–10 questions.
   public var enps: Double?
+  /// The share agreeing: for Likert and labelled questions the top-two-box
+  /// share, for 0–10 questions the promoters' (9–10) share.
+  public var agree: Double? = nil
+  /// eNPS of the same group and question in the previous run.
+  public var previousENPS: Double? = nil
   /// For traffic-light cards: green, yellow, red counts and the trend.
   public var lights: SurveyLights?
 }
@@ -104,6 +121,8 @@ public struct SurveyLights: Sendable, Equatable {
   /// Against the same group and card of the previous run; nil without one.
   public var trend: Trend?
   public var previousScore: Double?
+  /// The previous run's green, yellow and red counts, when there is one.
+  public var previousCounts: [Int]? = nil
 }
 
 /// A group's maturity level and what it lacks for the next one.
@@ -125,4 +144,38 @@ public struct SurveyLevelResult: Sendable, Equatable {
 public struct SurveyFreeText: Sendable, Equatable {
   public var question: String
   public var answers: [String]
+}
+
+/// The previous run of the same playbook, as far as the report compares with it.
+public struct SurveyPreviousRun: Sendable, Equatable {
+  /// Its id in the history store (nil when the baseline came from a report, not a store).
+  public var run: Int64?
+  public var startedAt: Date?
+  /// True when its questions or levels differ from this run's (another
+  /// rubric hash, or none recorded): nothing is compared, because a move
+  /// would only show the new rubric.
+  public var rubricChanged: Bool
+}
+
+/// How one group moved since the previous run of the same playbook.
+public struct SurveyGroupTrend: Sendable, Equatable {
+  /// The group was not reported in the previous run (new, or under the threshold then).
+  public var isNew: Bool
+  public var previousRespondents: Int?
+  public var dimensions: [SurveyDimensionTrend]
+  /// The previous level; nil when the group had none (new, below the first
+  /// level, or the playbook has no levels).
+  public var previousLevel: String?
+  /// `up`, `down` or `same` (`changed` for a Lua scorer's undeclared levels) against `previousLevel`; nil when either side has no level.
+  public var levelMove: String?
+}
+
+/// A dimension's mean and top-two-box share now and in the previous run.
+public struct SurveyDimensionTrend: Sendable, Equatable {
+  public var id: String
+  public var previousMean: Double?
+  public var meanChange: Double?
+  public var previousTopTwoBox: Double?
+  /// In share points (0.2 = +20 percentage points).
+  public var topTwoBoxChange: Double?
 }

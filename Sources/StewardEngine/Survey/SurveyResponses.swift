@@ -2,15 +2,48 @@ import Foundation
 public import StewardCore
 import StewardYAML
 
-/// One respondent's row, checked against the questions.
+/// One respondent's row, checked against the questions. Stored compactly
+/// (a survey may have 100,000 of them): numeric answers in one array of
+/// doubles, other answers aside, metadata in the playbook's column order.
 public struct SurveyResponse: Sendable, Equatable {
   public var respondent: String
   /// The CSV line the row starts on.
   public var line: Int
-  /// Metadata columns (team, role, date, …) as written.
-  public var metadata: [String: String]
+  /// Metadata values in `metadataColumns` order, as written (trimmed).
+  public var metadataValues: [String]
+  /// The playbook's metadata columns (one array shared by every response).
+  public var metadataColumns: [String]
+  /// Numeric answers in question order; NaN where the answer is blank or
+  /// not a number (see `others`).
+  public var numbers: [Double]
+  /// Choice and text answers, by question index.
+  public var others: [Int: SurveyQuestion.Answer]
+  /// The question ids the answers follow (one array shared by every response).
+  public var questionIDs: [String]
+
+  /// The answer to question `k` (the playbook's order); nil when blank.
+  @inline(__always)
+  public func value(_ k: Int) -> SurveyQuestion.Answer? {
+    let x = numbers[k]
+    return x.isNaN ? others[k] : .number(x)
+  }
+
+  /// Metadata by column name.
+  public var metadata: [String: String] {
+    Dictionary(zip(metadataColumns, metadataValues)) { a, _ in a }
+  }
+
   /// Answers by question id; a blank answer is absent.
-  public var answers: [String: SurveyQuestion.Answer]
+  public var answers: [String: SurveyQuestion.Answer] {
+    var out: [String: SurveyQuestion.Answer] = [:]
+    for k in questionIDs.indices { if let v = value(k) { out[questionIDs[k]] = v } }
+    return out
+  }
+
+  public static func == (a: SurveyResponse, b: SurveyResponse) -> Bool {
+    a.respondent == b.respondent && a.line == b.line && a.metadata == b.metadata
+      && a.answers == b.answers
+  }
 }
 
 /// The responses of a survey, read from CSV and checked row by row.
@@ -38,134 +71,179 @@ public struct SurveyResponses: Sendable {
           code: "Q100", "responses file \"\(path)\" not found")
       ])
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      // Let the CSV loader say where the bad byte is.
-      do { _ = try CSVLoader.load(path: path) } catch {
-        throw PlaybookError(Validator.diagnostics(of: error, file: path))
-      }
-      throw PlaybookError([
-        Diagnostic(at: SourceMark(file: path, line: 1, column: 1), code: "Y010", "not UTF-8")
-      ])
-    }
-    return try parse(text: text, file: path, playbook: playbook)
+    return try parse(bytes: [UInt8](data), file: path, playbook: playbook)
   }
 
   /// Reads CSV `text` as if it were the file `file`.
   public static func parse(text: String, file: String, playbook: SurveyPlaybook) throws
     -> SurveyResponses
   {
+    try parse(bytes: Array(text.utf8), file: file, playbook: playbook)
+  }
+
+  /// Reads CSV bytes as if they were the file `file`. The rows are read by
+  /// ``CSVScanner`` (decision 0013): a Likert or eNPS cell is one digit read
+  /// without building a String, which is most of a large survey.
+  public static func parse(bytes: [UInt8], file: String, playbook: SurveyPlaybook) throws
+    -> SurveyResponses
+  {
     let start = SourceMark(file: file, line: 1, column: 1)
-    let blank = text.unicodeScalars.allSatisfy {
-      $0 == "\u{FEFF}" || CharacterSet.whitespacesAndNewlines.contains($0)
+    let scanner: CSVScanner
+    do { scanner = try CSVScanner(bytes: bytes, file: file) } catch {
+      throw PlaybookError(Validator.diagnostics(of: error, file: file))
     }
-    if blank {
+    if scanner.isBlank {
       throw PlaybookError([
         Diagnostic(
           at: start, code: "Q101",
           "the responses file is empty; it needs a header row and one row per respondent")
       ])
     }
-    let table: Value
-    do { table = try CSVLoader.load(text: text, file: file) } catch {
-      throw PlaybookError(Validator.diagnostics(of: error, file: file))
-    }
-    let rows = table.list ?? []
-    guard let first = rows.first?.map else {
-      throw PlaybookError([
-        Diagnostic(at: start, code: "Q101", "the responses file has a header but no responses")
-      ])
-    }
     let policy = playbook.onBadResponse
-    let header = first.keys
-    let columns = headerColumns(text)
-    func headerMark(_ name: String) -> SourceMark {
-      let i = header.firstIndex(of: name) ?? 0
-      return SourceMark(file: file, line: 1, column: i < columns.count ? columns[i] : 0)
-    }
+    let questions = playbook.questions
+    let questionIDs = questions.map(\.id)
+    let metadataColumns = playbook.metadataColumns
 
+    var header: [String] = []
+    var headerMarks: [SourceMark] = []
+    // Column index of the respondent id, of each question and of each metadata column.
+    var idColumn = -1
+    var questionColumn = [Int](repeating: -1, count: questions.count)
+    var metadataColumn: [(name: String, column: Int)] = []
     var errors: [Diagnostic] = []
     var warnings: [Diagnostic] = []
-    for column in [playbook.respondentColumn] + playbook.metadataColumns
-    where !header.contains(column) {
-      errors.append(
-        Diagnostic(
-          at: start, code: "Q102",
-          column == playbook.respondentColumn
-            ? "the responses have no respondent column \"\(column)\" (set responses.id to name another)"
-            : "the responses have no column \"\(column)\", which the playbook needs"))
-    }
-    let known = Set(
-      [playbook.respondentColumn] + playbook.metadataColumns + playbook.questions.map(\.id))
-    var ignored: Set<String> = []
-    for column in header where !known.contains(column) {
-      var message = "unknown column \"\(column)\": not a question, the respondent id or metadata"
-      if let guess = SchemaValidator.suggestion(
-        for: column, among: playbook.questions.map(\.id) + playbook.metadataColumns)
-      {
-        message += "; did you mean \"\(guess)\"?"
-      } else {
-        message += " (declare it under responses.metadata)"
-      }
-      if policy == .drop {
-        warnings.append(
-          Diagnostic(.warning, at: headerMark(column), code: "Q103", message + "; column ignored"))
-        ignored.insert(column)
-      } else {
-        errors.append(Diagnostic(at: headerMark(column), code: "Q103", message))
-      }
-    }
-    for q in playbook.questions where !header.contains(q.id) {
-      if q.required {
-        errors.append(
-          Diagnostic(
-            at: start, code: "Q104", "no column for required question \"\(q.id)\""))
-      } else {
-        warnings.append(
-          Diagnostic(
-            .warning, at: start, code: "Q104",
-            "no column for question \"\(q.id)\"; it has no answers"))
-      }
-    }
-    if !errors.isEmpty { throw PlaybookError(errors) }
-
     var responses: [SurveyResponse] = []
     var firstLine: [String: Int] = [:]
     var dropped = 0
-    for row in rows {
-      guard let map = row.map else { continue }
+    var sawRow = false
+    // Likert and eNPS questions whose one-digit cells are read directly.
+    let digitRange: [ClosedRange<Int>?] = questions.map { q in
+      switch q.scale {
+      case .likert(let points) where points <= 9: 1...points
+      case .enps: 0...10
+      default: nil
+      }
+    }
+
+    func readHeader(_ row: borrowing CSVScanner.Row) throws {
+      var seen: [String: SourceMark] = [:]
+      for (i, field) in row.fields.enumerated() {
+        let name = scanner.string(field)
+        let mark = scanner.mark(field)
+        if name.isEmpty {
+          throw PlaybookError([
+            Diagnostic(at: mark, code: "Y021", "column \(i + 1) of the header has no name")
+          ])
+        }
+        if let first = seen.updateValue(mark, forKey: name) {
+          throw PlaybookError([
+            Diagnostic(
+              at: mark, code: "Y021",
+              "duplicate column \"\(name)\" (first defined at \(first.line):\(first.column))")
+          ])
+        }
+        header.append(name)
+        headerMarks.append(mark)
+      }
+      for column in [playbook.respondentColumn] + metadataColumns where !header.contains(column) {
+        errors.append(
+          Diagnostic(
+            at: start, code: "Q102",
+            column == playbook.respondentColumn
+              ? "the responses have no respondent column \"\(column)\" (set responses.id to name another)"
+              : "the responses have no column \"\(column)\", which the playbook needs"))
+      }
+      let known = Set([playbook.respondentColumn] + metadataColumns + questionIDs)
+      var ignored: Set<String> = []
+      for (i, column) in header.enumerated() where !known.contains(column) {
+        var message = "unknown column \"\(column)\": not a question, the respondent id or metadata"
+        if let guess = SchemaValidator.suggestion(
+          for: column, among: questionIDs + metadataColumns)
+        {
+          message += "; did you mean \"\(guess)\"?"
+        } else {
+          message += " (declare it under responses.metadata)"
+        }
+        if policy == .drop {
+          warnings.append(
+            Diagnostic(.warning, at: headerMarks[i], code: "Q103", message + "; column ignored"))
+          ignored.insert(column)
+        } else {
+          errors.append(Diagnostic(at: headerMarks[i], code: "Q103", message))
+        }
+      }
+      for q in questions where !header.contains(q.id) {
+        if q.required {
+          errors.append(
+            Diagnostic(at: start, code: "Q104", "no column for required question \"\(q.id)\""))
+        } else {
+          warnings.append(
+            Diagnostic(
+              .warning, at: start, code: "Q104",
+              "no column for question \"\(q.id)\"; it has no answers"))
+        }
+      }
+      if !errors.isEmpty { throw PlaybookError(errors) }
+      idColumn = header.firstIndex(of: playbook.respondentColumn) ?? -1
+      for (k, q) in questions.enumerated() { questionColumn[k] = header.firstIndex(of: q.id) ?? -1 }
+      for column in metadataColumns where !ignored.contains(column) {
+        metadataColumn.append((column, header.firstIndex(of: column) ?? -1))
+      }
+    }
+
+    func readRow(_ row: borrowing CSVScanner.Row) throws {
+      let fields = row.fields
+      if fields.count > header.count {
+        throw PlaybookError([
+          Diagnostic(
+            at: scanner.mark(fields[header.count]), code: "Y020",
+            "row has \(fields.count) fields but the header has \(header.count) columns")
+        ])
+      }
       var problems: [Diagnostic] = []
-      let idEntry = map.entry(playbook.respondentColumn)
-      let id = idEntry?.value.string?.trimmingCharacters(in: .whitespaces) ?? ""
+      let rowMark = SourceMark(file: file, line: row.line, column: 1)
+      let id =
+        idColumn < fields.count
+        ? scanner.trimmed(fields[idColumn]) : ""
       if id.isEmpty {
         problems.append(
           Diagnostic(
-            at: idEntry?.value.mark ?? row.mark, code: "Q105",
+            at: idColumn < fields.count ? scanner.mark(fields[idColumn]) : rowMark, code: "Q105",
             "row has no respondent id (column \"\(playbook.respondentColumn)\")"))
       } else if let line = firstLine[id] {
         problems.append(
           Diagnostic(
-            at: idEntry?.value.mark ?? row.mark, code: "Q106",
+            at: scanner.mark(fields[idColumn]), code: "Q106",
             "respondent \"\(id)\" answered twice (first at line \(line))"))
       } else {
-        firstLine[id] = row.mark.line
+        firstLine[id] = row.line
       }
-      var answers: [String: SurveyQuestion.Answer] = [:]
-      for q in playbook.questions {
-        guard let entry = map.entry(q.id) else { continue }
-        let cell = entry.value.string?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+      var numbers = [Double](repeating: .nan, count: questions.count)
+      var others: [Int: SurveyQuestion.Answer] = [:]
+      for k in 0..<questions.count {
+        let column = questionColumn[k]
+        guard column >= 0, column < fields.count else { continue }
+        let field = fields[column]
+        if let range = digitRange[k], let d = scanner.digit(field), range.contains(d) {
+          numbers[k] = Double(d)
+          continue
+        }
+        let q = questions[k]
+        let cell = scanner.trimmed(field)
         if cell.isEmpty {
           if q.required {
             problems.append(
               Diagnostic(
-                at: entry.value.mark, code: "Q107",
+                at: scanner.mark(field), code: "Q107",
                 "respondent \"\(id)\" did not answer required question \(q.id)"))
           }
           continue
         }
         switch q.parse(cell) {
-        case .success(let answer): answers[q.id] = answer
+        case .success(.number(let x)): numbers[k] = x
+        case .success(let answer): others[k] = answer
         case .failure(let failure):
-          problems.append(Diagnostic(at: entry.value.mark, code: "Q108", failure.message))
+          problems.append(Diagnostic(at: scanner.mark(field), code: "Q108", failure.message))
         }
       }
       if !problems.isEmpty {
@@ -180,34 +258,40 @@ public struct SurveyResponses: Sendable {
         } else {
           errors += problems
         }
-        continue
+        return
       }
-      var metadata: [String: String] = [:]
-      for column in playbook.metadataColumns where !ignored.contains(column) {
-        metadata[column] = map[column]?.string?.trimmingCharacters(in: .whitespaces) ?? ""
+      var metadata: [String] = []
+      metadata.reserveCapacity(metadataColumn.count)
+      for (_, column) in metadataColumn {
+        metadata.append(column >= 0 && column < fields.count ? scanner.trimmed(fields[column]) : "")
       }
       responses.append(
-        SurveyResponse(respondent: id, line: row.mark.line, metadata: metadata, answers: answers))
+        SurveyResponse(
+          respondent: id, line: row.line, metadataValues: metadata,
+          metadataColumns: metadataColumns, numbers: numbers, others: others,
+          questionIDs: questionIDs))
+    }
+
+    do {
+      try scanner.forEachRow { row in
+        if header.isEmpty {
+          try readHeader(row)
+        } else {
+          sawRow = true
+          try readRow(row)
+        }
+      }
+    } catch let error as PlaybookError {
+      throw error
+    } catch {
+      throw PlaybookError(Validator.diagnostics(of: error, file: file))
+    }
+    if !sawRow {
+      throw PlaybookError([
+        Diagnostic(at: start, code: "Q101", "the responses file has a header but no responses")
+      ])
     }
     if !errors.isEmpty { throw PlaybookError(errors) }
     return SurveyResponses(responses: responses, warnings: warnings, dropped: dropped)
-  }
-
-  /// The 1-based column where each field of the header line starts (a
-  /// header with a quoted line break stops the count).
-  static func headerColumns(_ text: String) -> [Int] {
-    var columns = [1]
-    var column = 1
-    var quoted = false
-    var scalars = Substring(text).unicodeScalars[...]
-    if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
-    for s in scalars {
-      if s == "\"" { quoted.toggle() }
-      if !quoted && (s == "\n" || s == "\r") { break }
-      if quoted && s == "\n" { break }
-      column += 1
-      if !quoted && s == "," { columns.append(column) }
-    }
-    return columns
   }
 }

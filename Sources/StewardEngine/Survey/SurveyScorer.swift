@@ -22,61 +22,100 @@ public enum SurveyScorer {
   /// The name of the group of respondents with a blank grouping column.
   public static let blankGroup = "(blank)"
 
-  /// Scores `responses`; `previous` (the last run's report) gives the
-  /// traffic-light trends.
+  /// Scores `responses` against `previous`, a report of the last run scored
+  /// in memory (tests); `steward run` passes a ``SurveyBaseline`` from the store.
   public static func score(
-    _ playbook: SurveyPlaybook, _ responses: SurveyResponses, previous: SurveyReport? = nil
+    _ playbook: SurveyPlaybook, _ responses: SurveyResponses, previous: SurveyReport?
+  ) -> SurveyReport {
+    score(playbook, responses, baseline: previous.map { SurveyBaseline(report: $0) })
+  }
+
+  /// Scores `responses`; `baseline` (the previous run of the same playbook)
+  /// gives every group its trend, unless the questions changed since.
+  public static func score(
+    _ playbook: SurveyPlaybook, _ responses: SurveyResponses, baseline: SurveyBaseline? = nil
   ) -> SurveyReport {
     let all = responses.responses
     let minimum = playbook.minGroupSize
+    let rubric = SurveyRubric.hash(playbook)
+    var previousRun: SurveyPreviousRun?
+    var compared: SurveyBaseline?
+    if let baseline {
+      let changed = baseline.rubricHash != rubric
+      previousRun = SurveyPreviousRun(
+        run: baseline.run, startedAt: baseline.startedAt, rubricChanged: changed)
+      if !changed { compared = baseline }
+    }
     var levelScorer = SurveyLevelScorer(playbook: playbook)
     func group(
-      _ name: String, _ members: [SurveyResponse], isOther: Bool, text: Bool,
-      previous: SurveyGroupScore?
-    )
-      -> SurveyGroupScore
-    {
+      _ name: String, subject: String, _ members: [SurveyResponse], isOther: Bool, text: Bool
+    ) -> SurveyGroupScore {
       var score = SurveyGroupStatistics.score(
         name: name, members: members, playbook: playbook, isOther: isOther, includeText: text,
-        previous: previous)
+        previous: compared?.groups[subject])
       score.level = levelScorer.level(for: score, members: members)
+      if let compared {
+        score.trend = SurveyTrends.trend(
+          of: score, since: compared.groups[subject], levels: playbook.levels.map(\.id))
+      }
       return score
     }
     let overall =
       all.count >= minimum
-      ? group("all", all, isOther: false, text: true, previous: previous?.overall) : nil
+      ? group("all", subject: SurveyMetrics.allSubject, all, isOther: false, text: true) : nil
     var groupings: [SurveyGrouping] = []
     for (index, column) in playbook.groups.enumerated() {
       var buckets: [String: [SurveyResponse]] = [:]
+      let position = playbook.metadataColumns.firstIndex(of: column)
       for r in all {
-        let value = r.metadata[column] ?? ""
+        let value = position.map { r.metadataValues[$0] } ?? ""
         buckets[value.isEmpty ? blankGroup : value, default: []].append(r)
       }
-      var reported: [SurveyGroupScore] = []
+      var large: [String] = []
       var folded: [SurveyResponse] = []
-      let before = previous?.groupings.first { $0.column == column }
       for name in buckets.keys.sorted() {
         let members = buckets[name] ?? []
         if members.count < minimum || name == otherGroup {
           folded += members
-          continue
+        } else {
+          large.append(name)
         }
-        reported.append(
-          group(
-            name, members, isOther: false, text: index == 0,
-            previous: before?.groups.first { $0.name == name }))
+      }
+      // Differencing: everyone minus the reported groups is "other". When
+      // "other" is too small to report, it could still be computed by
+      // subtraction, so the smallest reported group (the last by name on a
+      // tie) joins it until "other" is large enough. Nothing is then hidden
+      // that subtraction could recover. With no reported group left, everyone
+      // is below the threshold and nothing is reported at all.
+      var joined: [String] = []
+      while !folded.isEmpty, folded.count < minimum, !large.isEmpty {
+        let smallest = large.enumerated().min { a, b in
+          let (ca, cb) = (buckets[a.element]?.count ?? 0, buckets[b.element]?.count ?? 0)
+          return ca != cb ? ca < cb : a.element > b.element
+        }
+        guard let smallest else { break }
+        large.remove(at: smallest.offset)
+        joined.append(smallest.element)
+        folded += buckets[smallest.element] ?? []
+      }
+      var reported = large.map { name in
+        group(
+          name, subject: SurveyMetrics.subject(column, name), buckets[name] ?? [], isOther: false,
+          text: index == 0)
       }
       var suppressed = 0
       if folded.count >= minimum {
         folded.sort { $0.line < $1.line }
         reported.append(
           group(
-            otherGroup, folded, isOther: true, text: index == 0,
-            previous: before?.groups.first { $0.name == otherGroup }))
+            otherGroup, subject: SurveyMetrics.subject(column, otherGroup), folded, isOther: true,
+            text: index == 0))
       } else {
         suppressed = folded.count
       }
-      groupings.append(SurveyGrouping(column: column, groups: reported, suppressed: suppressed))
+      groupings.append(
+        SurveyGrouping(
+          column: column, groups: reported, suppressed: suppressed, joinedOther: joined.sorted()))
     }
     let method: String
     switch playbook.method {
@@ -88,6 +127,7 @@ public enum SurveyScorer {
       playbook: playbook.header.name, title: playbook.header.title ?? playbook.header.name,
       respondents: all.count, dropped: responses.dropped, minGroupSize: minimum,
       method: method, overall: overall, groupings: groupings,
-      warnings: responses.warnings + levelScorer.setupProblems)
+      warnings: responses.warnings + levelScorer.setupProblems, rubricHash: rubric,
+      previous: previousRun)
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// The survey report for a terminal: one block per group, dimensions first,
@@ -9,6 +10,7 @@ public struct SurveyTextReporter: Sendable {
     var out = "\(report.title): \(report.respondents) respondents"
     if report.dropped > 0 { out += ", \(report.dropped) rows dropped" }
     out += " (groups under \(report.minGroupSize) fold into \"other\")\n"
+    if let line = SurveyReportLines.previous(report) { out += line + "\n" }
     if let overall = report.overall {
       out += "\n== everyone\n" + block(overall)
     } else {
@@ -22,6 +24,7 @@ public struct SurveyTextReporter: Sendable {
         out +=
           "\n\(grouping.column): \(grouping.suppressed) respondents in groups under \(report.minGroupSize) are not reported\n"
       }
+      if let line = SurveyReportLines.joined(grouping) { out += "\n" + line + "\n" }
     }
     for w in report.warnings { out += "\nwarning: \(w.mark): \(w.message) [\(w.code)]" }
     if !report.warnings.isEmpty { out += "\n" }
@@ -31,6 +34,7 @@ public struct SurveyTextReporter: Sendable {
   func block(_ group: SurveyGroupScore) -> String {
     var out = "respondents: \(group.respondents)\n"
     if let level = group.level { out += SurveyReportLines.level(level).map { $0 + "\n" }.joined() }
+    out += SurveyReportLines.trend(group).map { $0 + "\n" }.joined()
     for d in group.dimensions where d.answers > 0 {
       out +=
         "  \(d.title): mean \(SurveyFormat.optional(d.mean)), median \(SurveyFormat.optional(d.median)), top-2 \(d.topTwoBox.map(SurveyFormat.percent) ?? "–") (\(d.answers) answers)\n"
@@ -67,15 +71,88 @@ enum SurveyReportLines {
     if let m = q.mean { parts.append("mean \(SurveyFormat.number(m))") }
     if let m = q.median { parts.append("median \(SurveyFormat.number(m))") }
     if let t = q.topTwoBox { parts.append("top-2 \(SurveyFormat.percent(t))") }
-    if let e = q.enps { parts.append("eNPS \(SurveyFormat.number(e))") }
+    if let e = q.enps {
+      var text = "eNPS \(SurveyFormat.number(e))"
+      if let before = q.previousENPS {
+        text += " (was \(SurveyFormat.number(before)), \(signed(e - before)))"
+      }
+      parts.append(text)
+    }
+    if q.type == "enps", let a = q.agree { parts.append("promoters \(SurveyFormat.percent(a))") }
     if let l = q.lights {
       var light = "green \(l.green), yellow \(l.yellow), red \(l.red)"
+      if let c = l.previousCounts {
+        light += " (was green \(c[0]), yellow \(c[1]), red \(c[2]))"
+      }
       if let trend = l.trend { light += ", trend \(trend.rawValue)" }
       parts.append(light)
     } else if !q.distribution.isEmpty {
       parts.append(q.distribution.map { "\($0.label): \($0.count)" }.joined(separator: ", "))
     }
     return parts.joined(separator: "; ")
+  }
+
+  /// Which run the report compares with, or why it does not.
+  static func previous(_ report: SurveyReport) -> String? {
+    guard let p = report.previous else { return nil }
+    let run = p.run.map { "run \($0)" } ?? "the previous run"
+    let when = p.startedAt.map { " of " + day($0) } ?? ""
+    if p.rubricChanged {
+      return "trend: not compared with \(run)\(when): the questions or levels changed since,"
+        + " so a move would only show the new rubric"
+    }
+    return "trend: compared with \(run)\(when)"
+  }
+
+  /// The groups that joined "other" to protect the small ones.
+  static func joined(_ grouping: SurveyGrouping) -> String? {
+    guard !grouping.joinedOther.isEmpty else { return nil }
+    return "\(grouping.column): "
+      + grouping.joinedOther.map { "\"\($0)\"" }.joined(separator: ", ")
+      + " joined \"other\" so that the smaller groups in it cannot be found by subtracting"
+      + " the reported groups from everyone"
+  }
+
+  /// A group's move since the previous run, as lines.
+  static func trend(_ group: SurveyGroupScore) -> [String] {
+    guard let t = group.trend else { return [] }
+    if t.isNew { return ["trend: not reported in the previous run"] }
+    var head = "trend: respondents \(t.previousRespondents ?? 0) → \(group.respondents)"
+    if let move = t.levelMove, let then = t.previousLevel, let now = group.level?.level {
+      head += "; level \(then) → \(now) (\(move))"
+    } else if group.level != nil {
+      head += "; level \(t.previousLevel ?? "none") → \(group.level?.level ?? "none")"
+    }
+    var lines = [head]
+    for d in t.dimensions {
+      var parts: [String] = []
+      if let before = d.previousMean, let change = d.meanChange {
+        parts.append(
+          "mean \(SurveyFormat.number(before)) → \(SurveyFormat.number(before + change)) (\(signed(change)))"
+        )
+      }
+      if let before = d.previousTopTwoBox, let change = d.topTwoBoxChange {
+        parts.append(
+          "top-2 \(SurveyFormat.percent(before)) → \(SurveyFormat.percent(before + change)) (\(signed(change * 100)) pts)"
+        )
+      }
+      if !parts.isEmpty {
+        let title = group.dimensions.first { $0.id == d.id }?.title ?? d.id
+        lines.append("  \(title): " + parts.joined(separator: ", "))
+      }
+    }
+    return lines
+  }
+
+  static func signed(_ x: Double) -> String {
+    let text = SurveyFormat.number(x)
+    return text.hasPrefix("-") || text == "0" ? (text == "0" ? "±0" : text) : "+" + text
+  }
+
+  static func day(_ date: Date) -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withFullDate]
+    return f.string(from: date)
   }
 
   /// Free text on one line: line breaks become spaces.

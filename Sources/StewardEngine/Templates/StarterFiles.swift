@@ -120,6 +120,27 @@ public enum StarterFiles {
             params: { form: multiple }   # or finance: (revenue − cost) ÷ cost
 
         """
+    case .survey:
+      return header + """
+        # One row per respondent, columns named by question id; see docs/survey.md.
+        responses:
+          file: \(name).csv               # relative to this playbook; or --input responses=PATH
+          metadata: [team, role, date]
+        groups: [team]                   # report per team; smaller groups fold into "other"
+        min_group_size: 5
+        questions:
+          - { id: release, text: Releasing a model is easy., dimension: delivery, type: likert }
+          - { id: recommend, text: I would recommend this team to a friend., dimension: culture, type: enps }
+          - { id: fun, text: Fun, dimension: culture, type: traffic_light }
+          - { id: comment, text: Anything else?, dimension: culture, type: text }
+        levels:
+          - { id: starting }
+          - id: healthy
+            criteria:
+              - { question: release, min: 3.5 }
+              - { question: recommend, measure: enps, min: 0 }
+
+        """
     default:
       return header + """
         # The \(kind.rawValue) body is described in docs/playbooks.md.

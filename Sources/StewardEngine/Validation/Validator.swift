@@ -70,6 +70,17 @@ public enum Validator {
         summary: "dashboard playbook \(header.name) (\(dashboard.metrics.count) metrics)",
         diagnostics: [])
     }
+    if header.kind == .survey {
+      // A survey's questions, levels and scorer are checked the way a run
+      // reads them, and its default responses file, when present, against them.
+      let survey = try SurveyPlaybook.load(header: header, path: path)
+      var summary = "survey playbook \(header.name)"
+      if FileManager.default.fileExists(atPath: survey.responsesPath) {
+        let responses = try SurveyResponses.load(for: survey)
+        summary += " (\(responses.responses.count) responses fit its questions)"
+      }
+      return FileResult(path: path, summary: summary, diagnostics: [])
+    }
     // Other kinds: the header, and the plugins it lists, resolved and loaded
     // the way a run would.
     var registry = PluginRegistry()

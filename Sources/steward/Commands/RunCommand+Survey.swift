@@ -25,7 +25,11 @@ extension RunCommand {
         header: header, path: playbook, pluginPath: pluginPath, inputs: overrides)
       context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       let responses = try SurveyResponses.load(for: survey)
-      report = SurveyScorer.score(survey, responses)
+      // The trend compares with the last recorded run of this playbook.
+      let baseline = try context.history.flatMap {
+        try SurveyBaseline.latest(playbook: header.name, in: $0)
+      }
+      report = SurveyScorer.score(survey, responses, baseline: baseline)
     } catch let error as HistoryError {
       Console.error(error.description)
       throw ExitCode(Exit.inputError)
