@@ -53,7 +53,54 @@ public struct DemoStep: Sendable {
 
 public enum DemoPlan {
   /// Every step, in story order; later steps read the history earlier ones wrote.
-  public static let steps: [DemoStep] = [
+  public static let steps: [DemoStep] =
+    audits + surveys(month: "00") + surveys(month: "18") + community + dashboard
+
+  /// The surveys StreamRec ran, each at month 0 (May 2025) or month 18
+  /// (November 2026); the month-18 run reports the trend since month 0.
+  static let surveyPlaybooks: [(id: String, title: String, story: String, months: Set<String>)] = [
+    (
+      "mlops-maturity", "MLOps maturity (Microsoft's levels 0-4)",
+      "Level 1 at month 0; level 2 at month 18, recommendations approaching 3.", ["00", "18"]
+    ),
+    (
+      "mlops-maturity-google", "MLOps maturity (Google's levels 0-2)",
+      "The same teams on Google's scale.", ["00", "18"]
+    ),
+    (
+      "experimentation-maturity", "Experimentation maturity (crawl, walk, run, fly)",
+      "Walk for recommendations only at month 0; run for every product team and fly for recommendations at month 18.",
+      ["00", "18"]
+    ),
+    (
+      "team-health", "Team health (squad health check cards)",
+      "Traffic lights per card and team, with the trend.", ["00", "18"]
+    ),
+    (
+      "team-enps", "Team eNPS",
+      "\"I would recommend this team to a friend\": 3 of 3 at month 0.", ["00", "18"]
+    ),
+    (
+      "listening-tour", "The listening tour",
+      "Each stakeholder's perception and primary need, and the themes they share.", ["00"]
+    ),
+  ]
+
+  static func surveys(month: String) -> [DemoStep] {
+    surveyPlaybooks.filter { $0.months.contains(month) }.map { survey in
+      DemoStep(
+        id: "\(survey.id)-month-\(month)",
+        title: "\(survey.title), month \(Int(month) ?? 0)",
+        story: survey.story,
+        arguments: [
+          "run", "Playbooks/\(survey.id).yaml", "--input",
+          "responses=Examples/streamrec/surveys/\(survey.id)-month-\(month).csv",
+        ],
+        renderings: [("json", "json")])
+    }
+  }
+
+  static let audits: [DemoStep] = [
     DemoStep(
       id: "deployment-gate",
       title: "Deployment gate: the model cards as they were",
@@ -97,6 +144,9 @@ public enum DemoPlan {
         "The hiring plan is checked: the platform hub staffed before the spokes, each spoke's lead before the team.",
       arguments: ["run", "Playbooks/org-design.yaml"],
       renderings: [("json", "json")]),
+  ]
+
+  static let community: [DemoStep] = [
     DemoStep(
       id: "quarterly-hackathon",
       title: "The quarterly hackathon",
@@ -117,12 +167,15 @@ public enum DemoPlan {
       story:
         "A ritual playbook written as a Lua file, with a rotation strategy that never picks two presenters from the same team in a row.",
       arguments: ["run", "Playbooks/paper-group.lua"]),
+  ]
+
+  static let dashboard: [DemoStep] = [
     DemoStep(
       id: "value-dashboard",
       title: "The value dashboard",
       story:
         "The monthly post that won the CFO, from the same inputs and the history the steps above recorded: month 18 against month 0.",
       arguments: ["run", "Playbooks/value-dashboard.yaml"],
-      renderings: [("html", "html"), ("json", "json"), ("slack", "slack.json")]),
+      renderings: [("html", "html"), ("json", "json"), ("slack", "slack.json")])
   ]
 }
