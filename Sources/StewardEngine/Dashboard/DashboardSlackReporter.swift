@@ -1,10 +1,6 @@
 public import Foundation
 public import StewardCore
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// The dashboard as a Slack message payload (Block Kit): the headline
 /// numbers with their change, and a link-free context line. Write it to a
 /// file, or post it to an incoming-webhook URL with ``post(_:to:)``.
@@ -54,30 +50,10 @@ public struct DashboardSlackReporter: Sendable {
   /// Posts the payload to a webhook URL and waits up to `timeout` seconds;
   /// throws unless the server answers 2xx.
   public func post(_ report: DashboardReport, to url: URL, timeout: TimeInterval = 10) throws {
-    var request = URLRequest(url: url, timeoutInterval: timeout)
-    request.httpMethod = "POST"
-    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(render(report).utf8)
-    let box = ResponseBox()
-    let done = DispatchSemaphore(value: 0)
-    let task = URLSession.shared.dataTask(with: request) { data, response, error in
-      box.set(status: (response as? HTTPURLResponse)?.statusCode, body: data, error: error)
-      done.signal()
-    }
-    task.resume()
-    if done.wait(timeout: .now() + timeout + 1) == .timedOut {
-      task.cancel()
-      throw SlackError(message: "no answer from \(url.host ?? "the webhook") in \(Int(timeout)) s")
-    }
-    let (status, body, error) = box.get()
-    if let error {
-      throw SlackError(
-        message: "cannot post to \(url.host ?? "the webhook"): \(error.localizedDescription)")
-    }
-    guard let status, (200..<300).contains(status) else {
-      let text = body.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? ""
-      throw SlackError(
-        message: "the webhook answered \(status.map(String.init) ?? "nothing"): \(text)")
+    do {
+      try WebhookPost.post(json: render(report), to: url, timeout: timeout)
+    } catch {
+      throw SlackError(message: "\(error)")
     }
   }
 }
@@ -86,26 +62,4 @@ public struct DashboardSlackReporter: Sendable {
 public struct SlackError: Error, CustomStringConvertible, Sendable {
   public var message: String
   public var description: String { message }
-}
-
-/// The webhook's answer, handed from URLSession's queue to the waiting caller.
-private final class ResponseBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var status: Int?
-  private var body: Data?
-  private var error: (any Error)?
-
-  func set(status: Int?, body: Data?, error: (any Error)?) {
-    lock.lock()
-    defer { lock.unlock() }
-    self.status = status
-    self.body = body
-    self.error = error
-  }
-
-  func get() -> (Int?, Data?, (any Error)?) {
-    lock.lock()
-    defer { lock.unlock() }
-    return (status, body, error)
-  }
 }
