@@ -88,9 +88,14 @@ enum ProcessControl {
           chunk.withUnsafeBytes { onOutput(Array($0)) }
         }
       }
-      // The leader has exited and the output is closed; a timer still
-      // pending would only kill a group that no longer matters.
-      watchdog.timer?.cancel()
+      if watchdog.fired {
+        // The leader is gone and the output closed, but a child that ignores
+        // SIGTERM and writes elsewhere may live on: let the timer send its
+        // SIGKILL to the group.
+        _ = await watchdog.timer?.result
+      } else {
+        watchdog.timer?.cancel()
+      }
       var outcome = Outcome(timedOut: watchdog.fired)
       switch result.terminationStatus {
       case .exited(let code): outcome.exitCode = code
@@ -131,7 +136,7 @@ enum ProcessControl {
 
 /// Runs async work to completion from synchronous code (the runner is a
 /// plain loop; Lua host calls into it are synchronous too).
-enum Blocking {
+public enum Blocking {
   final class Box<T>: @unchecked Sendable {
     var value: T?
   }
@@ -147,4 +152,18 @@ enum Blocking {
     guard let value = box.value else { preconditionFailure("async work finished without a value") }
     return value
   }
+
+  /// `run` for throwing work; for callers outside the cooperative pool
+  /// (the command line's main thread).
+  public static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    try run { () async -> Result<T, any Error> in
+      do { return .success(try await body()) } catch { return .failure(error) }
+    }.get()
+  }
+}
+
+/// Hands a non-Sendable value to a task that is its only user.
+public final class UncheckedBox<T>: @unchecked Sendable {
+  public let value: T
+  public init(_ value: T) { self.value = value }
 }

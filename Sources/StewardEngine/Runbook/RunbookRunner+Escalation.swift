@@ -5,7 +5,7 @@ extension RunbookRunner {
   /// Says who to call with what the run found so far, records it, and runs
   /// the notification hooks. A hook that fails is recorded, never fatal:
   /// the person on call still sees the message on the terminal.
-  func escalate(from step: RunbookStep, reason: String) throws {
+  func escalate(from step: RunbookStep, reason: String) async throws {
     escalated = true
     let contact = render(playbook.escalation.contact)
     var context: [String] = []
@@ -44,9 +44,9 @@ extension RunbookRunner {
       env["STEWARD_REASON"] = message
       let collector = OutputCollector()
       let stream = RedactingStream(redactor)
-      let outcome = ProcessControl.run(
+      let outcome = await ProcessControl.runAsync(
         command.map(render), environment: env, directory: playbook.baseDirectory,
-        timeout: playbook.escalation.timeout, input: payload + "\n"
+        timeout: playbook.escalation.timeout, grace: grace, input: payload + "\n"
       ) { chunk in collector.append(stream.feed(chunk)) }
       collector.append(stream.finish())
       try emit(

@@ -4,7 +4,7 @@ import StewardLua
 
 extension RunbookRunner {
   /// Runs one step: its guard, its confirmation, its action and its checks.
-  func perform(_ step: RunbookStep) throws -> StepResult {
+  func perform(_ step: RunbookStep) async throws -> StepResult {
     var result = StepResult(id: step.id, title: step.title)
     if let when = step.when {
       let holds: Bool
@@ -51,7 +51,7 @@ extension RunbookRunner {
     let clock = Date()
     switch step.action {
     case .command, .shell:
-      result = try runCommand(step, result)
+      result = try await runCommand(step, result)
     case .prompt(let prompt):
       switch try ask(step, prompt) {
       case .failure(let stop):
@@ -68,7 +68,7 @@ extension RunbookRunner {
         }
       }
     case .escalate(let message):
-      try escalate(from: step, reason: render(message))
+      try await escalate(from: step, reason: render(message))
       result.status = .escalated
       result.message = render(message)
     case .plugin(let plugin, let type, let params):
@@ -111,7 +111,7 @@ extension RunbookRunner {
 
   // MARK: - Commands
 
-  func runCommand(_ step: RunbookStep, _ initial: StepResult) throws -> StepResult {
+  func runCommand(_ step: RunbookStep, _ initial: StepResult) async throws -> StepResult {
     var result = initial
     let arguments: [String]
     switch step.action {
@@ -130,9 +130,10 @@ extension RunbookRunner {
           step.id, "retry",
           "\(step.id): attempt \(attempt + 1) of \(step.retries + 1) in \(Self.seconds(wait)) (\(result.message))",
           ["attempt": Value(.int(Int64(attempt + 1))), "wait": Value(.double(wait))])
-        Thread.sleep(forTimeInterval: wait)
+        try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
       }
-      let (outcome, excerpt) = execute(arguments, env: env, directory: directory, timeout: step.timeout)
+      let (outcome, excerpt) = await execute(
+        arguments, env: env, directory: directory, timeout: step.timeout)
       result.attempts = attempt + 1
       result.duration += outcome.duration
       result.output = excerpt
@@ -170,29 +171,24 @@ extension RunbookRunner {
 
   /// Runs one attempt, streaming redacted output to the terminal and log.
   func execute(_ arguments: [String], env: [String: String], directory: String, timeout: Double)
-    -> (ProcessControl.Outcome, OutputExcerpt)
+    async -> (ProcessControl.Outcome, OutputExcerpt)
   {
-    let collector = OutputCollector()
-    let stream = RedactingStream(redactor)
-    let terminal = self.terminal
-    let log = self.log
-    let sink: @Sendable ([UInt8]) -> Void = { chunk in
-      let clean = stream.feed(chunk)
-      guard !clean.isEmpty else { return }
-      collector.append(clean)
-      terminal?(clean)
-      log?.write(Data(clean))
-    }
+    let capture = Capture(redactor: redactor, terminal: terminal, log: log)
+    let outcome = await ProcessControl.runAsync(
+      arguments, environment: env, directory: directory, timeout: timeout, grace: grace,
+      input: nil, onOutput: capture.take)
+    return (outcome, capture.finish())
+  }
+
+  /// The same, for `steward.run`: a Lua host function cannot suspend.
+  func executeBlocking(
+    _ arguments: [String], env: [String: String], directory: String, timeout: Double
+  ) -> (ProcessControl.Outcome, OutputExcerpt) {
+    let capture = Capture(redactor: redactor, terminal: terminal, log: log)
     let outcome = ProcessControl.run(
       arguments, environment: env, directory: directory, timeout: timeout, grace: grace,
-      onOutput: sink)
-    let rest = stream.finish()
-    if !rest.isEmpty {
-      collector.append(rest)
-      terminal?(rest)
-      log?.write(Data(rest))
-    }
-    return (outcome, collector.excerpt)
+      onOutput: capture.take)
+    return (outcome, capture.finish())
   }
 
   /// Why the attempt failed (exit code, expected output, check), or nil.
@@ -333,7 +329,8 @@ extension RunbookRunner {
         throw RunbookError(
           "\(arguments[0]) is not granted; the playbook allows \(allowed.joined(separator: ", "))")
       }
-      let (outcome, excerpt) = self.execute(arguments, env: env, directory: base, timeout: step.timeout)
+      let (outcome, excerpt) = self.executeBlocking(
+        arguments, env: env, directory: base, timeout: step.timeout)
       try self.emit(
         step.id, "lua_run",
         "\(step.id): steward.run \(arguments.map(RunbookStep.quote).joined(separator: " ")) → \(outcome.description)",
@@ -351,4 +348,37 @@ extension RunbookRunner {
 struct StopReason: Error {
   var message: String
   init(_ message: String) { self.message = message }
+}
+
+/// Where a command's output goes: redacted, then kept (bounded), shown on
+/// the terminal and written to the log.
+final class Capture: @unchecked Sendable {
+  let collector = OutputCollector()
+  let stream: RedactingStream
+  let terminal: (@Sendable ([UInt8]) -> Void)?
+  let log: FileHandle?
+
+  init(redactor: Redactor, terminal: (@Sendable ([UInt8]) -> Void)?, log: FileHandle?) {
+    stream = RedactingStream(redactor)
+    self.terminal = terminal
+    self.log = log
+  }
+
+  @Sendable func take(_ chunk: [UInt8]) {
+    let clean = stream.feed(chunk)
+    guard !clean.isEmpty else { return }
+    collector.append(clean)
+    terminal?(clean)
+    log?.write(Data(clean))
+  }
+
+  func finish() -> OutputExcerpt {
+    let rest = stream.finish()
+    if !rest.isEmpty {
+      collector.append(rest)
+      terminal?(rest)
+      log?.write(Data(rest))
+    }
+    return collector.excerpt
+  }
 }

@@ -4,9 +4,14 @@ public import StewardCore
 /// Runs a runbook step by step, appending each event to the timeline store
 /// as it happens (docs/runbook.md).
 ///
+/// The runner is async so that waiting on a command never blocks a thread of
+/// Swift's cooperative pool (swift-subprocess needs those threads to deliver
+/// the output). The one synchronous wait left is `steward.run` from Lua,
+/// because a Lua host function cannot suspend.
+///
 /// ```swift
 /// let runner = try RunbookRunner(playbook: runbook, store: InMemoryTimelineStore())
-/// let report = try runner.run()        // or try runner.resume(7)
+/// let report = try await runner.run()        // or runner.resume(7)
 /// ```
 public final class RunbookRunner {
   public let playbook: RunbookPlaybook
@@ -59,7 +64,7 @@ public final class RunbookRunner {
   // MARK: - Starting and resuming
 
   /// Runs every step from the first.
-  public func run() throws -> RunbookReport {
+  public func run() async throws -> RunbookReport {
     started = Date()
     timeline = try store.begin(
       TimelineRun(
@@ -68,11 +73,11 @@ public final class RunbookRunner {
     try emit(
       "", "run_started", "run \(timeline) of \(playbook.name) started by \(RunbookPrompter.user)",
       ["user": Value(.string(RunbookPrompter.user))])
-    return try loop(from: 0)
+    return try await loop(from: 0)
   }
 
   /// Continues the interrupted run `id` after its last completed step.
-  public func resume(_ id: Int64) throws -> RunbookReport {
+  public func resume(_ id: Int64) async throws -> RunbookReport {
     guard let (record, past) = try store.timeline(id) else {
       throw RunbookError("there is no runbook run \(id) in the history store")
     }
@@ -99,12 +104,12 @@ public final class RunbookRunner {
     }
     let after = order.last.map { "after step \($0.id)" } ?? "from the first step"
     try emit("", "run_resumed", "run \(id) resumed \(after) by \(RunbookPrompter.user)", [:])
-    return try loop(from: next)
+    return try await loop(from: next)
   }
 
   // MARK: - The loop
 
-  func loop(from start: Int) throws -> RunbookReport {
+  func loop(from start: Int) async throws -> RunbookReport {
     var index = start
     var runs = 0
     while index < playbook.steps.count {
@@ -118,7 +123,7 @@ public final class RunbookRunner {
         break
       }
       reached.insert(step.id)
-      var result = try perform(step)
+      var result = try await perform(step)
       var next: Int? = index + 1
       var escalation: String?
       switch result.status {
@@ -145,7 +150,7 @@ public final class RunbookRunner {
       order.append(result)
       try finishStep(step, result, next: next)
       if let escalation {
-        try escalate(from: step, reason: escalation)
+        try await escalate(from: step, reason: escalation)
       }
       guard let next else { break }
       index = next

@@ -80,7 +80,13 @@ extension RunCommand {
       runner.playbookHash = (try? SHA256.hex(ofFile: playbook)) ?? ""
       runner.terminal = { bytes in _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) } }
       runner.log = history.flatMap { Self.openLog(store: $0.path, playbook: runbook.name) }
-      report = try resumeID.map { try runner.resume($0) } ?? runner.run()
+      // The main thread is outside Swift's cooperative pool, so it may wait here.
+      let box = UncheckedBox(runner)
+      let resuming = resumeID
+      report = try Blocking.wait {
+        if let resumeID = resuming { return try await box.value.resume(resumeID) }
+        return try await box.value.run()
+      }
     } catch let error as RunbookError {
       Console.error("\(playbook): error: \(error.description)")
       throw ExitCode(Exit.inputError)
