@@ -275,11 +275,13 @@ struct RunbookParser {
       problem(item["retries"], "R016", "step \(id): retries must be between 0 and 100")
     }
     let failure = item["on_failure"] == nil ? defaults.3 : onFailure(item["on_failure"])
+    let timeout = duration(item["timeout"]) ?? defaults.0
+    let backoff = duration(item["backoff"]) ?? defaults.2
     guard problems.count == before, let failure else { return nil }
     return RunbookStep(
       id: id, title: item["title"]?.string ?? id, action: action, env: env,
-      cwd: item["cwd"]?.string, timeout: duration(item["timeout"]) ?? defaults.0,
-      retries: retries, backoff: duration(item["backoff"]) ?? defaults.2, expect: expect,
+      cwd: item["cwd"]?.string, timeout: timeout,
+      retries: retries, backoff: backoff, expect: expect,
       check: item["check"]?.string, when: item["when"]?.string, confirm: confirm,
       onFailure: failure, mark: item.mark, checkMark: item["check"]?.mark ?? item.mark,
       whenMark: item["when"]?.mark ?? item.mark)
