@@ -19,7 +19,8 @@ enum RunbookBench {
     let runbook = root + "/Benchmarks/ansible/ten-steps.yaml"
     let ansible = root + "/Benchmarks/ansible/ten-steps.yml"
     let store = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "steward-runbook-bench-\(getpid()).sqlite").path
+      "steward-runbook-bench-\(getpid()).sqlite"
+    ).path
     defer {
       for suffix in ["", "-wal", "-shm"] { unlink(store + suffix) }
       try? FileManager.default.removeItem(

@@ -91,12 +91,16 @@ import Testing
         "step restart asks \"Restart ranker-v42?\" and there is no terminal to answer it; run with --yes, or --answers FILE"
       ))
     let answered = try StewardBinary.run(
-      ["run", "risky.yaml", "--no-record", "--answers", "answers.yaml", "--format", "json"], in: dir)
+      ["run", "risky.yaml", "--no-record", "--answers", "answers.yaml", "--format", "json"], in: dir
+    )
     #expect(answered.status == 1)
     #expect(answered.stdout.contains("the operator declined"))
     let bad = try StewardBinary.run(["run", "risky.yaml", "--var", "nope=1"], in: dir)
     #expect(bad.status == 2)
-    #expect(bad.stderr.contains("risky.yaml:4:7: error: --var nope: the runbook declares no variable \"nope\" (it declares target)"))
+    #expect(
+      bad.stderr.contains(
+        "risky.yaml:4:7: error: --var nope: the runbook declares no variable \"nope\" (it declares target)"
+      ))
   }
 
   @Test func aPromptAnsweredInATerminalIsRecorded() throws {
@@ -189,12 +193,58 @@ import Testing
     #expect(count("step_started", "three") == 2)
     let ran = try String(contentsOfFile: path("ran.txt"), encoding: .utf8)
     #expect(ran == "one\ntwo\nthree\nthree\nfour\n")
-    #expect((json["steps"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["one", "two", "three", "four"])
+    #expect(
+      (json["steps"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [
+        "one", "two", "three", "four",
+      ])
 
     let again = try StewardBinary.run(
       ["run", "long.yaml", "--store", "h.sqlite", "--resume", "1"], in: dir)
     #expect(again.status == 2)
     #expect(again.stderr.contains("run 1 already ended (ok); there is nothing to resume"))
+  }
+
+  @Test func anInterruptEndsTheRunningStepAndTheRunCanResume() throws {
+    let playbook = """
+      steward: 1
+      kind: runbook
+      name: wait
+      steps:
+        - id: wait
+          shell: true
+          run: 'if [ -f resumed ]; then exit 0; fi; echo $$ > wait.pid; exec sleep 60'
+      """
+    let dir = try StewardBinary.scratch(["wait.yaml": playbook])
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    let run = Process()
+    run.executableURL = StewardBinary.executable
+    run.arguments = ["run", "wait.yaml", "--store", "h.sqlite"]
+    run.currentDirectoryURL = dir
+    run.standardOutput = FileHandle.nullDevice
+    run.standardError = FileHandle.nullDevice
+    try run.run()
+    for _ in 0..<150 where !FileManager.default.fileExists(atPath: path("wait.pid")) {
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    Thread.sleep(forTimeInterval: 0.2)
+    let pid = try #require(
+      Int32(
+        (try? String(contentsOfFile: path("wait.pid"), encoding: .utf8))?
+          .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
+    kill(run.processIdentifier, SIGINT)
+    run.waitUntilExit()
+    #expect(run.terminationStatus == 130)
+    var gone = false
+    for _ in 0..<30 where !gone {
+      let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+      gone = kill(pid, 0) != 0 || status.contains("State:\tZ")
+      if !gone { Thread.sleep(forTimeInterval: 0.1) }
+    }
+    #expect(gone, "the interrupted step \(pid) is still running")
+    FileManager.default.createFile(atPath: path("resumed"), contents: nil)
+    let resumed = try StewardBinary.run(
+      ["run", "wait.yaml", "--store", "h.sqlite", "--resume", "1"], in: dir)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
   }
 
   /// Runs tmux and waits for it with waitpid. Not Foundation's Process: its

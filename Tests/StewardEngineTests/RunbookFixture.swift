@@ -40,7 +40,9 @@ struct RunbookFixture {
       _ = try RunbookFixture(yaml)
       return []
     } catch let error as PlaybookError {
-      return error.diagnostics.map { "\($0.mark.line):\($0.mark.column): \($0.message) [\($0.code)]" }
+      return error.diagnostics.map {
+        "\($0.mark.line):\($0.mark.column): \($0.message) [\($0.code)]"
+      }
     } catch {
       return ["\(error)"]
     }

@@ -127,7 +127,9 @@ import Testing
     // Nobody to answer: the run stops at the first question, whatever on_failure says.
     let none = try await RunbookFixture(yaml).run(yes: false)
     #expect(none.steps.map(\.id) == ["ask"])
-    #expect(none.step("ask")?.message.contains("no terminal to answer it; run with --yes, or --answers FILE") == true)
+    #expect(
+      none.step("ask")?.message.contains(
+        "no terminal to answer it; run with --yes, or --answers FILE") == true)
     #expect(none.exitCode == 1)
 
     let fixture = try RunbookFixture(yaml)
@@ -181,7 +183,10 @@ import Testing
     #expect(report.step("leak")?.output.text.contains("again ***") == true)
     let id = try #require(report.run)
     let stored = try #require(try store.timeline(id))
-    #expect(!stored.1.contains { JSONText.render($0.data).contains(secret) || $0.message.contains(secret) })
+    #expect(
+      !stored.1.contains {
+        JSONText.render($0.data).contains(secret) || $0.message.contains(secret)
+      })
     #expect(stored.0.vars["token"] == "***")
   }
 
@@ -287,7 +292,10 @@ import Testing
     let id = try #require(report.run)
     let (run, events) = try #require(try store.timeline(id))
     #expect(run.playbook == "sq")
-    #expect(events.map(\.type) == ["run_started", "step_started", "output", "exit", "step_finished", "run_finished"])
+    #expect(
+      events.map(\.type) == [
+        "run_started", "step_started", "output", "exit", "step_finished", "run_finished",
+      ])
     #expect(events.map(\.seq) == Array(1...6))
     #expect(events[2].data["head"]?.string == "hi\n")
     #expect(events.map(\.message) == report.events.map(\.message))
@@ -337,7 +345,9 @@ final class LoopbackServer: @unchecked Sendable {
       data += buffer[0..<n]
       let text = String(decoding: data, as: UTF8.self)
       if let end = text.range(of: "\r\n\r\n"),
-        let lengthLine = text.split(separator: "\r\n").first(where: { $0.hasPrefix("Content-Length: ") }),
+        let lengthLine = text.split(separator: "\r\n").first(where: {
+          $0.hasPrefix("Content-Length: ")
+        }),
         let length = Int(lengthLine.dropFirst("Content-Length: ".count)),
         text.utf8.count - text[..<end.upperBound].utf8.count >= length
       {

@@ -71,11 +71,15 @@ enum ProcessControl {
     do {
       let result = try await Subprocess.run(
         executable, arguments: Arguments(Array(arguments.dropFirst())),
-        environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (.init(stringLiteral: $0.key), $0.value) })),
+        environment: .custom(
+          Dictionary(
+            uniqueKeysWithValues: environment.map { (.init(stringLiteral: $0.key), $0.value) })),
         workingDirectory: FilePath(directory), platformOptions: options,
         input: .string(input ?? ""), output: .sequence, error: .combinedWithOutput
       ) { execution in
         let pid = execution.processIdentifier.value
+        Interrupts.runningGroup = pid
+        defer { Interrupts.runningGroup = 0 }
         let timer = Task.detached {
           try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
           watchdog.fire()
@@ -101,12 +105,14 @@ enum ProcessControl {
       case .exited(let code): outcome.exitCode = code
       case .signaled(let signal): outcome.signal = signal
       }
-      outcome.duration = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+      outcome.duration =
+        Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
       return outcome
     } catch {
       watchdog.timer?.cancel()
       var outcome = Outcome(launchError: "cannot run \(first): \(describe(error))")
-      outcome.duration = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+      outcome.duration =
+        Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
       return outcome
     }
   }
@@ -155,7 +161,8 @@ public enum Blocking {
 
   /// `run` for throwing work; for callers outside the cooperative pool
   /// (the command line's main thread).
-  public static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+  public static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T
+  {
     try run { () async -> Result<T, any Error> in
       do { return .success(try await body()) } catch { return .failure(error) }
     }.get()
@@ -166,4 +173,24 @@ public enum Blocking {
 public final class UncheckedBox<T>: @unchecked Sendable {
   public let value: T
   public init(_ value: T) { self.value = value }
+}
+
+/// Ctrl-C at the terminal reaches steward's process group, not the step's
+/// (it has a group of its own so that a timeout can end it). Without this,
+/// an interrupted steward would leave the step running.
+public enum Interrupts {
+  /// The group of the command running now, or 0. Read by the signal handler.
+  nonisolated(unsafe) static var runningGroup: pid_t = 0
+
+  /// On SIGINT or SIGTERM: SIGKILL to the running step's group, then exit
+  /// 130. The timeline so far is on disk; `--resume` continues the run.
+  public static func install() {
+    let handler: @convention(c) (Int32) -> Void = { _ in
+      let group = Interrupts.runningGroup
+      if group > 0 { killpg(group, SIGKILL) }
+      _exit(130)
+    }
+    signal(SIGINT, handler)
+    signal(SIGTERM, handler)
+  }
 }

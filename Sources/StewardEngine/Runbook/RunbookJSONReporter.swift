@@ -44,7 +44,11 @@ public struct RunbookJSONReporter: Sendable {
       ("exit_code", Value(.int(Int64(report.exitCode)))),
       ("started_at", Value(.string(RunbookFormat.timestamp(report.startedAt)))),
       ("duration_seconds", Value(.double((report.duration * 1000).rounded() / 1000))),
-      ("vars", RunbookRunner.stringMap(Dictionary(report.vars.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }))),
+      (
+        "vars",
+        RunbookRunner.stringMap(
+          Dictionary(report.vars.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }))
+      ),
       ("steps", Value(.list(steps))),
       ("not_reached", Value(.list(report.notReached.map { Value(.string($0)) }))),
       ("events", Value(.list(events))),

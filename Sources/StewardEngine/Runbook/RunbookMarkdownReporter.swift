@@ -30,7 +30,8 @@ public struct RunbookMarkdownReporter: Sendable {
       let captures = step.captures.filter { Int($0.key) == nil }.sorted { $0.key < $1.key }
       if !captures.isEmpty {
         note +=
-          (note.isEmpty ? "" : "; ") + captures.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+          (note.isEmpty ? "" : "; ")
+          + captures.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
       }
       out.append(
         "| \(n + 1) | \(cell(step.title)) (`\(step.id)`) | \(RunbookFormat.icon(step.status)) \(step.status.rawValue) | \(step.exitCode.map(String.init) ?? "") | \(step.attempts) | \(RunbookFormat.seconds(step.duration)) | \(cell(note)) |"
@@ -46,7 +47,8 @@ public struct RunbookMarkdownReporter: Sendable {
       out.append("## Escalation")
       for e in escalations {
         out.append("")
-        out.append("- **\(e.data["contact"]?.string ?? "")**: \(e.data["reason"]?.string ?? e.message)")
+        out.append(
+          "- **\(e.data["contact"]?.string ?? "")**: \(e.data["reason"]?.string ?? e.message)")
         for line in e.data["context"]?.list ?? [] {
           out.append("  - \(line.string ?? "")")
         }
@@ -62,7 +64,8 @@ public struct RunbookMarkdownReporter: Sendable {
     out.append("|---|---|---|---|")
     for e in report.events where e.type != "output" || (e.data["bytes"]?.int ?? 0) > 0 {
       out.append(
-        "| \(RunbookFormat.time(e.at)) | \(e.step.isEmpty ? "" : "`\(e.step)`") | \(e.type) | \(cell(e.message)) |")
+        "| \(RunbookFormat.time(e.at)) | \(e.step.isEmpty ? "" : "`\(e.step)`") | \(e.type) | \(cell(e.message)) |"
+      )
     }
     let failed = report.steps.filter { $0.status == .failed && !$0.output.text.isEmpty }
     if !failed.isEmpty {

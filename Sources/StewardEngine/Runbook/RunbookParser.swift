@@ -24,7 +24,8 @@ struct RunbookParser {
     var vars: [(name: String, value: String)] = []
     for entry in document["vars"]?.map?.entries ?? [] {
       guard let text = Self.scalarText(entry.value) else {
-        problem(entry.value, "R001", "variable \"\(entry.key)\" must be a string, number or boolean")
+        problem(
+          entry.value, "R001", "variable \"\(entry.key)\" must be a string, number or boolean")
         continue
       }
       if RunbookPlaybook.builtinVars.contains(entry.key) {
@@ -288,7 +289,9 @@ struct RunbookParser {
   }
 
   mutating func parsePrompt(_ value: Value?, id: String) -> RunbookPrompt? {
-    if let text = value?.string { return RunbookPrompt(text: text, kind: .confirm, defaultAnswer: nil) }
+    if let text = value?.string {
+      return RunbookPrompt(text: text, kind: .confirm, defaultAnswer: nil)
+    }
     guard let value, let map = value.map, let text = map["text"]?.string else {
       problem(value, "R015", "step \(id): prompt is a question, or {text, type, default}")
       return nil
@@ -363,7 +366,9 @@ struct RunbookParser {
   }
 
   /// Every `{{name}}` must be a declared variable, a built-in, or an earlier step's value.
-  mutating func checkTemplate(_ text: String, at value: Value?, varNames: Set<String>, earlier: [String]) {
+  mutating func checkTemplate(
+    _ text: String, at value: Value?, varNames: Set<String>, earlier: [String]
+  ) {
     for name in RunbookTemplate.names(in: text) {
       let parts = name.split(separator: ".").map(String.init)
       guard let root = parts.first else { continue }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `--dry-run`: the steps as they would run, variables resolved, with each
 /// step's guard and failure route. Values captured by earlier steps are not
 /// known before the run and stay as written (`{{steps.ID.…}}`).
@@ -5,19 +7,27 @@ public enum RunbookPlan {
   public static func render(_ playbook: RunbookPlaybook) -> String {
     let context = RunbookRunner.context(
       vars: playbook.vars, results: [:], base: playbook.baseDirectory, run: 0)
-    let redactor = Redactor(
-      values: playbook.secrets.compactMap { name in
-        playbook.env.first { $0.0 == name }.map { RunbookTemplate.render($0.1, context) }
-      })
+    let environment = ProcessInfo.processInfo.environment
+    var secretValues: [String] = []
+    let declared = playbook.env + playbook.steps.flatMap(\.env)
+    for name in playbook.secrets {
+      if let value = environment[name] { secretValues.append(value) }
+      for (key, value) in declared where key == name {
+        secretValues.append(RunbookTemplate.render(value, context))
+      }
+    }
+    let redactor = Redactor(values: secretValues)
     func resolve(_ text: String) -> String {
       let later = RunbookTemplate.names(in: text).contains { $0.hasPrefix("steps.") }
       return redactor.redact(later ? text : RunbookTemplate.render(text, context))
     }
     var lines: [String] = []
-    lines.append("Plan for \(playbook.header.title ?? playbook.name) (\(playbook.name)); nothing is run.")
+    lines.append(
+      "Plan for \(playbook.header.title ?? playbook.name) (\(playbook.name)); nothing is run.")
     if !playbook.vars.isEmpty {
       lines.append(
-        "vars: " + playbook.vars.map { "\($0.name)=\(redactor.redact($0.value))" }.joined(separator: ", "))
+        "vars: "
+          + playbook.vars.map { "\($0.name)=\(redactor.redact($0.value))" }.joined(separator: ", "))
     }
     for (n, step) in playbook.steps.enumerated() {
       lines.append("\(n + 1). \(step.id): \(step.title)")
@@ -25,7 +35,8 @@ public enum RunbookPlan {
       if let confirm = step.confirm { lines.append("   confirm: \(resolve(confirm.text))") }
       switch step.action {
       case .command(let args):
-        lines.append("   run: " + args.map { RunbookStep.quote(resolve($0)) }.joined(separator: " "))
+        lines.append(
+          "   run: " + args.map { RunbookStep.quote(resolve($0)) }.joined(separator: " "))
       case .shell(let text): lines.append("   run (shell): \(resolve(text))")
       case .prompt(let p): lines.append("   ask (\(p.kind.rawValue)): \(resolve(p.text))")
       case .escalate(let message):

@@ -1,5 +1,5 @@
 import Foundation
-public import StewardCore
+import StewardCore
 
 /// A runbook playbook read and validated, ready to run (docs/runbook.md).
 /// Every problem is found here, all at once (``PlaybookError``), before a

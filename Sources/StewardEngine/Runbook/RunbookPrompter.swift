@@ -40,9 +40,11 @@ public struct RunbookPrompter: Sendable {
     if let given = answers[step] {
       let who = "answers file \(answersFile ?? "")"
       guard let normal = Self.normalize(given, prompt.kind) else {
-        return .failure(Refusal(
-          message:
-            "step \(step): the answers file says \"\(given)\"; a confirmation takes yes, no or skip"))
+        return .failure(
+          Refusal(
+            message:
+              "step \(step): the answers file says \"\(given)\"; a confirmation takes yes, no or skip"
+          ))
       }
       return .success(Answer(text: normal, who: who))
     }
@@ -56,12 +58,14 @@ public struct RunbookPrompter: Sendable {
       }
     }
     guard interactive else {
-      return .failure(Refusal(
-        message:
-          "step \(step) asks \"\(text)\" and there is no terminal to answer it; run with --yes, or --answers FILE (a YAML map of step id to answer)"
-      ))
+      return .failure(
+        Refusal(
+          message:
+            "step \(step) asks \"\(text)\" and there is no terminal to answer it; run with --yes, or --answers FILE (a YAML map of step id to answer)"
+        ))
     }
-    let hint = prompt.kind == .confirm ? " [yes/no/skip]" : (prompt.defaultAnswer.map { " [\($0)]" } ?? "")
+    let hint =
+      prompt.kind == .confirm ? " [yes/no/skip]" : (prompt.defaultAnswer.map { " [\($0)]" } ?? "")
     let terminal = ttyname(STDIN_FILENO).map { String(cString: $0) } ?? "stdin"
     for _ in 0..<5 {
       FileHandle.standardError.write(Data("? \(text)\(hint) ".utf8))

@@ -29,7 +29,9 @@ public enum RunbookRecorder {
         Metric("escalated", count(.escalated)),
       ], resultCount: rows.count)
     let id = try store.record(run, results: rows)
-    if let timeline = report.run { try timelines?.finish(timeline, status: report.status, historyRun: id) }
+    if let timeline = report.run {
+      try timelines?.finish(timeline, status: report.status, historyRun: id)
+    }
     return id
   }
 }

@@ -58,22 +58,31 @@ public struct StepResult: Sendable {
   }
 
   /// Rebuilds a result from its `step_finished` event (for `--resume`).
+  /// Spelled out with if-lets: the Swift 6.3 optimizer crashes ("Found
+  /// ownership error") on `optional?.x.map {}` chains here.
   init?(event: TimelineEvent) {
-    guard let status = event.data["status"]?.string.flatMap(Status.init(rawValue:)) else {
+    let data = event.data
+    guard let name = data["status"]?.string, let status = Status(rawValue: name) else {
       return nil
     }
-    self.init(id: event.step, title: event.data["title"]?.string ?? event.step, status: status)
-    exitCode = event.data["exit"]?.int.map { Int32(clamping: $0) }
-    timedOut = event.data["timed_out"]?.bool ?? false
-    attempts = Int(event.data["attempts"]?.int ?? 0)
-    duration = event.data["duration"]?.number ?? 0
-    answer = event.data["answer"]?.string
-    message = event.data["message"]?.string ?? ""
-    output = OutputExcerpt(
-      head: "", tail: event.data["output_tail"]?.string ?? "",
-      totalBytes: Int(event.data["bytes"]?.int ?? 0))
-    for entry in event.data["captures"]?.map?.entries ?? [] {
-      captures[entry.key] = entry.value.string ?? ""
+    var title = event.step
+    if let t = data["title"]?.string { title = t }
+    self.init(id: event.step, title: title, status: status)
+    if let code = data["exit"]?.int { exitCode = Int32(clamping: code) }
+    if let t = data["timed_out"]?.bool { timedOut = t }
+    if let n = data["attempts"]?.int { attempts = Int(n) }
+    if let d = data["duration"]?.number { duration = d }
+    if let a = data["answer"]?.string { answer = a }
+    if let m = data["message"]?.string { message = m }
+    var tail = ""
+    if let t = data["output_tail"]?.string { tail = t }
+    var bytes = 0
+    if let b = data["bytes"]?.int { bytes = Int(b) }
+    output = OutputExcerpt(head: "", tail: tail, totalBytes: bytes)
+    if let map = data["captures"]?.map {
+      for entry in map.entries {
+        if let v = entry.value.string { captures[entry.key] = v }
+      }
     }
   }
 }

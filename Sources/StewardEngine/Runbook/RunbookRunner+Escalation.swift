@@ -14,7 +14,9 @@ extension RunbookRunner {
       if !r.message.isEmpty { line += " — \(r.message)" }
       if let answer = r.answer { line += " (answer: \(answer))" }
       if !r.captures.isEmpty {
-        line += " [" + r.captures.filter { Int($0.key) == nil }.sorted { $0.key < $1.key }
+        line +=
+          " ["
+          + r.captures.filter { Int($0.key) == nil }.sorted { $0.key < $1.key }
           .map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "]"
       }
       context.append(redactor.redact(line))
@@ -53,7 +55,10 @@ extension RunbookRunner {
         step.id, "hook",
         "notification command \(command.first ?? ""): \(outcome.description)"
           + (collector.excerpt.head.isEmpty
-            ? "" : " — " + (collector.excerpt.head.split(whereSeparator: \.isNewline).first.map(String.init) ?? "")),
+            ? ""
+            : " — "
+              + (collector.excerpt.head.split(whereSeparator: \.isNewline).first.map(String.init)
+                ?? "")),
         [
           "hook": "command", "ok": Value(.bool(outcome.exitCode == 0)),
           "output": Value(.string(String(collector.excerpt.text.prefix(2048)))),

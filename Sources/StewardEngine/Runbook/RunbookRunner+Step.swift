@@ -121,7 +121,8 @@ extension RunbookRunner {
     }
     var env = environment
     for (key, value) in step.env { env[key] = render(value) }
-    let directory = step.cwd.map { InputFiles.join(playbook.baseDirectory, render($0)) }
+    let directory =
+      step.cwd.map { InputFiles.join(playbook.baseDirectory, render($0)) }
       ?? playbook.baseDirectory
     for attempt in 0...step.retries {
       if attempt > 0 {
@@ -142,7 +143,8 @@ extension RunbookRunner {
       result.captures = [:]
       try emit(
         step.id, "output",
-        "\(step.id): \(excerpt.totalBytes) bytes of output" + (excerpt.truncated ? " (excerpt kept)" : ""),
+        "\(step.id): \(excerpt.totalBytes) bytes of output"
+          + (excerpt.truncated ? " (excerpt kept)" : ""),
         [
           "head": Value(.string(String(excerpt.head.prefix(4096)))),
           "tail": Value(.string(excerpt.truncated ? String(excerpt.tail.suffix(4096)) : "")),
@@ -222,19 +224,22 @@ extension RunbookRunner {
     provisional.status = .ok
     let verdict: String?
     do {
-      let holds = try lua.truth(expression, env: luaEnv(result: provisional), chunkName: "\(step.id).check")
+      let holds = try lua.truth(
+        expression, env: luaEnv(result: provisional), chunkName: "\(step.id).check")
       verdict = holds ? nil : "check failed: \(expression)"
     } catch {
       verdict = "check error: \(error)"
     }
     try? emit(
-      step.id, "check", "\(step.id): check \(expression) → \(verdict == nil ? "true" : verdict?.hasPrefix("check error") == true ? verdict ?? "" : "false")",
+      step.id, "check",
+      "\(step.id): check \(expression) → \(verdict == nil ? "true" : verdict?.hasPrefix("check error") == true ? verdict ?? "" : "false")",
       ["expression": Value(.string(expression)), "passed": Value(.bool(verdict == nil))])
     return verdict
   }
 
   static func match(_ pattern: String, in text: String) -> [String: String]? {
-    guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else {
+    guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
+    else {
       return nil
     }
     let range = NSRange(text.startIndex..., in: text)
@@ -299,7 +304,10 @@ extension RunbookRunner {
       result.duration = Date().timeIntervalSince(clock)
       try emit(
         step.id, "output", "\(step.id): \(name) returned ok=\(ok)",
-        ["head": Value(.string(String(text.prefix(4096)))), "bytes": Value(.int(Int64(text.utf8.count)))])
+        [
+          "head": Value(.string(String(text.prefix(4096)))),
+          "bytes": Value(.int(Int64(text.utf8.count))),
+        ])
       if !ok {
         result.status = .failed
         result.message = redactor.redact(value["message"]?.string ?? "\(name) reported a failure")
@@ -334,7 +342,10 @@ extension RunbookRunner {
       try self.emit(
         step.id, "lua_run",
         "\(step.id): steward.run \(arguments.map(RunbookStep.quote).joined(separator: " ")) → \(outcome.description)",
-        ["arguments": Value(.list(arguments.map { Value(.string($0)) })), "exit": outcome.exitCode.map { Value(.int(Int64($0))) } ?? .null])
+        [
+          "arguments": Value(.list(arguments.map { Value(.string($0)) })),
+          "exit": outcome.exitCode.map { Value(.int(Int64($0))) } ?? .null,
+        ])
       return [
         "exit": outcome.exitCode.map { Value(.int(Int64($0))) } ?? .null,
         "output": Value(.string(excerpt.text)),

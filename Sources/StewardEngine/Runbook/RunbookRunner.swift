@@ -100,7 +100,8 @@ public final class RunbookRunner {
       if result.status == .failed { failed = true }
       if result.status == .escalated { escalated = true }
       let target = event.data["next"]?.string ?? ""
-      next = target.isEmpty ? playbook.steps.count : (playbook.index(of: target) ?? playbook.steps.count)
+      next =
+        target.isEmpty ? playbook.steps.count : (playbook.index(of: target) ?? playbook.steps.count)
     }
     let after = order.last.map { "after step \($0.id)" } ?? "from the first step"
     try emit("", "run_resumed", "run \(id) resumed \(after) by \(RunbookPrompter.user)", [:])
@@ -117,7 +118,8 @@ public final class RunbookRunner {
       runs += 1
       if runs > Self.maxStepRuns {
         try emit(
-          step.id, "step_finished", "stopped: more than \(Self.maxStepRuns) steps run (a goto loop?)",
+          step.id, "step_finished",
+          "stopped: more than \(Self.maxStepRuns) steps run (a goto loop?)",
           ["status": "failed", "next": ""])
         failed = true
         break
@@ -182,7 +184,10 @@ public final class RunbookRunner {
       ("bytes", Value(.int(Int64(result.output.totalBytes)))),
       // Enough for `check` and templates after a resume; the excerpts are in `output` events.
       ("output_tail", Value(.string(String(result.output.text.suffix(2048))))),
-      ("next", Value(.string(next.map { $0 < playbook.steps.count ? playbook.steps[$0].id : "" } ?? ""))),
+      (
+        "next",
+        Value(.string(next.map { $0 < playbook.steps.count ? playbook.steps[$0].id : "" } ?? ""))
+      ),
     ]
     if let code = result.exitCode { data.append(("exit", Value(.int(Int64(code))))) }
     if let answer = result.answer { data.append(("answer", Value(.string(answer)))) }
@@ -197,10 +202,14 @@ public final class RunbookRunner {
     case .escalated: what = "escalated"
     }
     var line = "\(step.id) \(what)"
-    if result.status == .failed, let n = next, n < playbook.steps.count, n != (playbook.index(of: step.id) ?? -1) + 1 {
+    if result.status == .failed, let n = next, n < playbook.steps.count,
+      n != (playbook.index(of: step.id) ?? -1) + 1
+    {
       line += " → goto \(playbook.steps[n].id)"
     }
-    try emit(step.id, "step_finished", line, Value(.map(OrderedMap(uniqueEntries: data.map { OrderedMap.Entry(key: $0.0, value: $0.1) }))))
+    try emit(
+      step.id, "step_finished", line,
+      Value(.map(OrderedMap(uniqueEntries: data.map { OrderedMap.Entry(key: $0.0, value: $0.1) }))))
   }
 
   // MARK: - Events
@@ -224,7 +233,9 @@ public final class RunbookRunner {
   }
 
   func emit(_ step: String, _ type: String, _ message: String, _ data: [String: Value]) throws {
-    let entries = data.sorted { $0.key < $1.key }.map { OrderedMap.Entry(key: $0.key, value: $0.value) }
+    let entries = data.sorted { $0.key < $1.key }.map {
+      OrderedMap.Entry(key: $0.key, value: $0.value)
+    }
     try emit(step, type, message, Value(.map(OrderedMap(uniqueEntries: entries))))
   }
 
@@ -241,7 +252,11 @@ public final class RunbookRunner {
     case .list(let items): return Value(.list(items.map(redact)), mark: value.mark)
     case .map(let map):
       return Value(
-        .map(OrderedMap(uniqueEntries: map.entries.map { OrderedMap.Entry(key: $0.key, value: redact($0.value)) })),
+        .map(
+          OrderedMap(
+            uniqueEntries: map.entries.map {
+              OrderedMap.Entry(key: $0.key, value: redact($0.value))
+            })),
         mark: value.mark)
     default: return value
     }
@@ -271,10 +286,11 @@ public final class RunbookRunner {
     context["run_id"] = String(run)
     var steps: [String: Any] = [:]
     for (id, r) in results {
-      steps[id] = [
-        "status": r.status.rawValue, "captures": r.captures, "answer": r.answer ?? "",
-        "exit": r.exitCode.map { String($0) } ?? "", "message": r.message,
-      ] as [String: Any]
+      steps[id] =
+        [
+          "status": r.status.rawValue, "captures": r.captures, "answer": r.answer ?? "",
+          "exit": r.exitCode.map { String($0) } ?? "", "message": r.message,
+        ] as [String: Any]
     }
     context["steps"] = steps
     return context

@@ -80,7 +80,8 @@ public struct RunbookStep: Sendable {
   }
 
   static func quote(_ s: String) -> String {
-    let plain = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0) }
+    let plain =
+      !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0) }
     return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 }

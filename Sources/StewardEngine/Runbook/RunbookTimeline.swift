@@ -17,7 +17,9 @@ public struct TimelineEvent: Sendable, Equatable {
   public var message: String
   public var data: Value
 
-  public init(seq: Int = 0, at: Date = Date(), step: String, type: String, message: String, data: Value = [:]) {
+  public init(
+    seq: Int = 0, at: Date = Date(), step: String, type: String, message: String, data: Value = [:]
+  ) {
     self.seq = seq
     self.at = at
     self.step = step

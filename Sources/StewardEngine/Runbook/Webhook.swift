@@ -19,7 +19,8 @@ enum Webhook {
       let host = parsed.host, !host.isEmpty
     else { throw Failure(description: "not an http:// URL: \(url)") }
     let port = parsed.port ?? 80
-    let path = (parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath)
+    let path =
+      (parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath)
       + (parsed.percentEncodedQuery.map { "?" + $0 } ?? "")
 
     var hints = addrinfo()
@@ -37,7 +38,8 @@ enum Webhook {
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
-      throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
+      throw Failure(
+        description: "cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
     }
     let body = Array(json.utf8)
     let request =

@@ -15,7 +15,8 @@ extension RunCommand {
   /// every step passed, 1 when one failed or the run escalated.
   func runRunbook(_ header: PlaybookHeader, overrides: [String: [String]]) throws {
     guard ["text", "markdown", "json"].contains(format) else {
-      throw ValidationError("a runbook report is text, markdown or json; \"\(format)\" is for audits")
+      throw ValidationError(
+        "a runbook report is text, markdown or json; \"\(format)\" is for audits")
     }
     if failOn != nil || !only.isEmpty || !skip.isEmpty || ignoreErrors || !overrides.isEmpty {
       throw ValidationError(
@@ -78,8 +79,10 @@ extension RunCommand {
       let runner = try RunbookRunner(playbook: runbook, store: timelines)
       runner.prompter = prompter
       runner.playbookHash = (try? SHA256.hex(ofFile: playbook)) ?? ""
-      runner.terminal = { bytes in _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) } }
+      runner.terminal = { bytes in _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+      }
       runner.log = history.flatMap { Self.openLog(store: $0.path, playbook: runbook.name) }
+      Interrupts.install()
       // The main thread is outside Swift's cooperative pool, so it may wait here.
       let box = UncheckedBox(runner)
       let resuming = resumeID
