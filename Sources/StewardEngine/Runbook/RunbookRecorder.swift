@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import StewardCore
 
 /// Records a finished runbook run in the history (`steward history`): one
