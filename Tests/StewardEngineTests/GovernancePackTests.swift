@@ -189,6 +189,7 @@ import Testing
       Set(playbooks) == [
         "deployment-gate.yaml", "model-card.yaml", "ml-test-score.yaml",
         "experiment-review.yaml", "org-design.yaml",
+        "recsys-oncall.yaml", "monitoring-review.yaml",
       ])
   }
 
