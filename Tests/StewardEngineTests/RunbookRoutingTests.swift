@@ -299,6 +299,10 @@ import Testing
     #expect(events.map(\.seq) == Array(1...6))
     #expect(events[2].data["head"]?.string == "hi\n")
     #expect(events.map(\.message) == report.events.map(\.message))
+    for instant in [0, 1_796_004_483.117, 1_796_004_483.9996, 951_782_400.5] {
+      let date = Date(timeIntervalSince1970: instant)
+      #expect(RunbookFormat.timestamp(date) == SQLiteHistoryStore.timestamp(date))
+    }
   }
 }
 

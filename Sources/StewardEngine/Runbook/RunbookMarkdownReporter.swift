@@ -1,6 +1,10 @@
 import Foundation
 import StewardCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The post-incident timeline: what ran, what it found, who answered what,
 /// and who was called, in Markdown.
 public struct RunbookMarkdownReporter: Sendable {
@@ -90,10 +94,20 @@ public struct RunbookMarkdownReporter: Sendable {
 
 /// Shared formatting of runbook reports.
 enum RunbookFormat {
+  /// `2026-11-30T02:18:03.117Z`, as the history writes times. By hand:
+  /// an ISO8601DateFormatter per event cost more than the SQLite insert.
   static func timestamp(_ date: Date) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return f.string(from: date)
+    let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+    var seconds = time_t(millis / 1000)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func pad(_ n: Int32, _ width: Int) -> String {
+      let text = String(n)
+      return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+    return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-"
+      + pad(parts.tm_mday, 2) + "T" + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":"
+      + pad(parts.tm_sec, 2) + "." + pad(Int32(millis % 1000), 3) + "Z"
   }
 
   static func time(_ date: Date) -> String {

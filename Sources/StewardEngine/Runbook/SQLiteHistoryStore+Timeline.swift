@@ -61,15 +61,15 @@ extension SQLiteHistoryStore: TimelineStore {
 
   public func append(_ event: TimelineEvent, to run: Int64) throws {
     try appending("cannot append to the runbook timeline") { db in
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO runbook_event (runbook_run_id, seq, at, step, type, message, data)
           VALUES (?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          run, event.seq, Self.timestamp(event.at), event.step, event.type, event.message,
-          JSONText.render(event.data, pretty: false),
-        ])
+          """
+      ).execute(arguments: [
+        run, event.seq, RunbookFormat.timestamp(event.at), event.step, event.type, event.message,
+        JSONText.render(event.data, pretty: false),
+      ])
     }
   }
 
