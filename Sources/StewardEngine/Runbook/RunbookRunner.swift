@@ -1,5 +1,5 @@
 public import Foundation
-public import StewardCore
+import StewardCore
 
 /// Runs a runbook step by step, appending each event to the timeline store
 /// as it happens (docs/runbook.md).
