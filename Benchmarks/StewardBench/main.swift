@@ -1,5 +1,5 @@
-// Release-mode benchmarks, one command: `scripts/bench [--quick] [yaml|lua|startup|gate|survey]…`
-// (all five by default). Figures are printed, never asserted: speed targets
+// Release-mode benchmarks, one command: `scripts/bench [--quick] [yaml|lua|startup|gate|survey|runbook]…`
+// (all by default). Figures are printed, never asserted: speed targets
 // live here, not in tests.
 import Foundation
 
@@ -14,4 +14,5 @@ if wanted("lua") { LuaBench.run(quick: quick) }
 if wanted("startup") { StartupBench.run(quick: quick) }
 if wanted("gate") { GateBench.run(quick: quick) }
 if wanted("survey") { SurveyBench.run(quick: quick) }
+if wanted("runbook") { RunbookBench.run(quick: quick) }
 print(String(format: "peak RSS of the benchmark process: %.1f MiB", PeakRSS.mebibytes()))

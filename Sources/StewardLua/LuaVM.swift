@@ -27,6 +27,10 @@ public final class LuaVM {
   public static let stewardVersion = StewardBuild.version
 
   public let limits: LuaLimits
+  /// Runs a command for `steward.run`; nil unless the host grants the
+  /// capability (a runbook with `capabilities: { run: … }`). It gets the
+  /// argument list and returns `{ exit, output, ok }`, or throws a message.
+  public var commandRunner: (([String]) throws -> Value)?
   let L: OpaquePointer
   /// Tells this VM's functions from another's (random, fixed for its life).
   let identity = UInt64.random(in: 1...UInt64.max)

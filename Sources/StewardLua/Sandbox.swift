@@ -57,7 +57,7 @@ enum Sandbox {
 
   /// The `steward` API (HostAPI installs it; start-up checks it against this).
   static let stewardAPI: [(name: String, fields: [String])] = [
-    ("steward", ["get", "isnull", "log", "map", "null", "plugin", "stats", "version"]),
+    ("steward", ["get", "isnull", "log", "map", "null", "plugin", "run", "stats", "version"]),
     ("steward.log", ["debug", "error", "info", "warn"]),
     (
       "steward.stats",

@@ -192,6 +192,7 @@ import Testing
         "ds-community.yaml", "value-dashboard.yaml", "mlops-maturity.yaml",
         "mlops-maturity-google.yaml", "experimentation-maturity.yaml", "team-health.yaml",
         "team-enps.yaml", "listening-tour.yaml",
+        "recsys-oncall.yaml", "monitoring-review.yaml",
       ])
   }
 

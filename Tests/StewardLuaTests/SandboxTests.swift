@@ -27,7 +27,7 @@ struct SandboxTests {
     ],
     "table": ["concat", "insert", "move", "pack", "remove", "sort", "unpack"],
     "utf8": ["char", "charpattern", "codepoint", "codes", "len", "offset"],
-    "steward": ["get", "isnull", "log", "map", "null", "plugin", "stats", "version"],
+    "steward": ["get", "isnull", "log", "map", "null", "plugin", "run", "stats", "version"],
     "steward.log": ["debug", "error", "info", "warn"],
     "steward.stats": [
       "chisq_gof", "disparate_impact", "enps", "equal_opportunity_difference", "mean", "median",

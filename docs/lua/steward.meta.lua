@@ -77,8 +77,20 @@ function Plugin:scorer(spec) end
 ---@return steward.Plugin
 function Plugin:rotation(spec) end
 
----Registers a runbook step type.
----@param spec steward.RegistrationSpec
+---What a runbook step type gets as `ctx`.
+---@class steward.StepContext
+---@field vars table<string, string> The runbook's variables.
+---@field steps table<string, table> Earlier steps' results by id (status, ok, exit, output, captures…).
+---@field step string This step's id.
+---@field playbook string The runbook's name.
+
+---@class steward.StepSpec
+---@field id string
+---@field description string?
+---@field run fun(params: table, ctx: steward.StepContext): ({ ok: boolean, output: string?, message: string?, captures: table<string, string>? }|boolean)
+
+---Registers a runbook step type (docs/runbook.md), used as `use: PLUGIN.ID`.
+---@param spec steward.StepSpec
 ---@return steward.Plugin
 function Plugin:step(spec) end
 
@@ -103,6 +115,18 @@ function steward.isnull(v) end
 ---@param t T?
 ---@return T
 function steward.map(t) end
+
+---What `steward.run` returns.
+---@class steward.RunResult
+---@field exit integer? The exit code; nil when a signal ended the command.
+---@field output string The output kept (head and tail), redacted.
+---@field ok boolean Exit 0 within the timeout.
+
+---Runs a command through the host. Only in a runbook that grants the
+---capability (`capabilities: { run: [EXECUTABLE] }`); an error otherwise.
+---@param args string[] The executable and its arguments (no shell).
+---@return steward.RunResult
+function steward.run(args) end
 
 ---Follows a dotted path ("evaluation.validation.split", "metrics[0].name");
 ---nil when a segment is missing or the value is null.

@@ -16,10 +16,10 @@ import GRDB
 public final class SQLiteHistoryStore: HistoryStore, Sendable {
   /// The migrations this version knows, oldest first; the last one is the
   /// schema version a new store gets.
-  public static let schemaVersions = ["v1", "v2"]
+  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline"]
 
   public let path: String
-  private let pool: DatabasePool
+  let pool: DatabasePool
 
   /// Opens (creating if needed) the store at `path` and migrates it forward.
   /// - Parameters:
@@ -267,6 +267,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           CREATE INDEX run_metric_by_name ON run_metric (name, run_id);
           """)
     }
+    registerTimelineMigration(&migrator)
     return migrator
   }
 

@@ -141,6 +141,29 @@ public enum StarterFiles {
               - { question: recommend, measure: enps, min: 0 }
 
         """
+    case .runbook:
+      return header + """
+        # The format is in docs/runbook.md. Run it with `steward run \(name).yaml`;
+        # `--dry-run` shows the plan, `--yes` answers the questions.
+        vars:
+          service: localhost
+        escalation:
+          contact: the on-call engineer of your-team
+        defaults:
+          timeout: 30s
+        steps:
+          - id: check
+            title: Is the service answering?
+            run: [echo, "{{service}} status=up"]   # an argument list; `shell: true` for a string
+            expect:
+              output: 'status=(?<status>\\w+)'
+            check: captures.status == "up"
+            on_failure: { goto: escalate }
+          - id: escalate
+            when: steps.check.failed
+            escalate: "{{service}} is not answering"
+
+        """
     default:
       return header + """
         # The \(kind.rawValue) body is described in docs/playbooks.md.

@@ -81,6 +81,13 @@ public enum Validator {
       }
       return FileResult(path: path, summary: summary, diagnostics: [])
     }
+    if header.kind == .runbook {
+      // Steps, templates, Lua expressions and plugin step types, as a run reads them.
+      let runbook = try RunbookPlaybook.load(header: header, path: path)
+      return FileResult(
+        path: path, summary: "runbook playbook \(header.name) (\(runbook.steps.count) steps)",
+        diagnostics: [])
+    }
     // Other kinds: the header, and the plugins it lists, resolved and loaded
     // the way a run would.
     var registry = PluginRegistry()

@@ -54,6 +54,8 @@ enum HostAPI {
     vm.setRawField(steward, "map")
     vm.pushHost { L in ValueAPI.get(L) }
     vm.setRawField(steward, "get")
+    vm.pushHost { L in RunAPI.run(L) }
+    vm.setRawField(steward, "run")
     _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(vm.refs.null))
     vm.setRawField(steward, "null")
     vm.pushString(LuaVM.stewardVersion)

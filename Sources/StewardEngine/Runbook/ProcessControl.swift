@@ -1,0 +1,196 @@
+import Dispatch
+import Foundation
+import Subprocess
+
+#if canImport(System)
+  import System
+#else
+  import SystemPackage
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs one command for a runbook step: in a process group of its own, with
+/// stdout and stderr merged and handed over chunk by chunk as it arrives,
+/// and a timeout that ends the whole group.
+///
+/// Built on swift-subprocess. Two things it does not do for us (see
+/// docs/decisions/0008-runbook-process-control.md): its teardown stops
+/// once the leader has exited, so a child that ignores SIGTERM would
+/// survive it; and it has no timeout. So the watchdog here sends SIGTERM
+/// to the group, waits the grace period, and then sends SIGKILL to the
+/// group whatever became of the leader.
+enum ProcessControl {
+  struct Outcome: Sendable {
+    /// The exit code, or nil when a signal ended the process.
+    var exitCode: Int32?
+    var signal: Int32?
+    var timedOut = false
+    /// Why the command could not start (not found, not executable).
+    var launchError: String?
+    var duration: Double = 0
+
+    var description: String {
+      if let launchError { return launchError }
+      if timedOut { return "timed out" }
+      if let exitCode { return "exit \(exitCode)" }
+      return "killed by signal \(signal ?? 0)"
+    }
+  }
+
+  /// How long a group has between SIGTERM and SIGKILL after a timeout.
+  static let grace: Double = 1
+
+  /// Runs `arguments` (the first is the executable, looked up on PATH)
+  /// synchronously; `onOutput` gets every chunk of output in order.
+  static func run(
+    _ arguments: [String], environment: [String: String], directory: String, timeout: Double,
+    grace: Double = grace, input: String? = nil, onOutput: @escaping @Sendable ([UInt8]) -> Void
+  ) -> Outcome {
+    Blocking.run {
+      await runAsync(
+        arguments, environment: environment, directory: directory, timeout: timeout, grace: grace,
+        input: input, onOutput: onOutput)
+    }
+  }
+
+  static func runAsync(
+    _ arguments: [String], environment: [String: String], directory: String, timeout: Double,
+    grace: Double, input: String?, onOutput: @escaping @Sendable ([UInt8]) -> Void
+  ) async -> Outcome {
+    guard let first = arguments.first else {
+      return Outcome(launchError: "no command to run")
+    }
+    let started = DispatchTime.now()
+    var options = PlatformOptions()
+    // A group of its own (pgid = pid), so that a timeout reaches every child.
+    options.processGroupID = 0
+    let executable: Executable = first.contains("/") ? .path(FilePath(first)) : .name(first)
+    let watchdog = Watchdog()
+    do {
+      let result = try await Subprocess.run(
+        executable, arguments: Arguments(Array(arguments.dropFirst())),
+        environment: .custom(
+          Dictionary(
+            uniqueKeysWithValues: environment.map { (.init(stringLiteral: $0.key), $0.value) })),
+        workingDirectory: FilePath(directory), platformOptions: options,
+        input: .string(input ?? ""), output: .sequence, error: .combinedWithOutput
+      ) { execution in
+        let pid = execution.processIdentifier.value
+        Interrupts.runningGroup = pid
+        defer { Interrupts.runningGroup = 0 }
+        let timer = Task.detached {
+          try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+          watchdog.fire()
+          killpg(pid, SIGTERM)
+          try await Task.sleep(nanoseconds: UInt64(grace * 1e9))
+          killpg(pid, SIGKILL)
+        }
+        watchdog.timer = timer
+        for try await chunk in execution.standardOutput {
+          chunk.withUnsafeBytes { onOutput(Array($0)) }
+        }
+      }
+      if watchdog.fired {
+        // The leader is gone and the output closed, but a child that ignores
+        // SIGTERM and writes elsewhere may live on: let the timer send its
+        // SIGKILL to the group.
+        _ = await watchdog.timer?.result
+      } else {
+        watchdog.timer?.cancel()
+      }
+      var outcome = Outcome(timedOut: watchdog.fired)
+      switch result.terminationStatus {
+      case .exited(let code): outcome.exitCode = code
+      case .signaled(let signal): outcome.signal = signal
+      }
+      outcome.duration =
+        Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+      return outcome
+    } catch {
+      watchdog.timer?.cancel()
+      var outcome = Outcome(launchError: "cannot run \(first): \(describe(error))")
+      outcome.duration =
+        Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+      return outcome
+    }
+  }
+
+  static func describe(_ error: any Error) -> String {
+    let text = "\(error)"
+    if text.contains("executableNotFound") || text.contains("not found") {
+      return "command not found"
+    }
+    return text
+  }
+
+  /// Whether the timeout fired; shared between the timer task and the run.
+  final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _fired = false
+    private var _timer: Task<Void, any Error>?
+
+    func fire() { lock.withLock { _fired = true } }
+    var fired: Bool { lock.withLock { _fired } }
+    var timer: Task<Void, any Error>? {
+      get { lock.withLock { _timer } }
+      set { lock.withLock { _timer = newValue } }
+    }
+  }
+}
+
+/// Runs async work to completion from synchronous code (the runner is a
+/// plain loop; Lua host calls into it are synchronous too).
+public enum Blocking {
+  final class Box<T>: @unchecked Sendable {
+    var value: T?
+  }
+
+  static func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    let box = Box<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+      box.value = await body()
+      done.signal()
+    }
+    done.wait()
+    guard let value = box.value else { preconditionFailure("async work finished without a value") }
+    return value
+  }
+
+  /// `run` for throwing work; for callers outside the cooperative pool
+  /// (the command line's main thread).
+  public static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T
+  {
+    try run { () async -> Result<T, any Error> in
+      do { return .success(try await body()) } catch { return .failure(error) }
+    }.get()
+  }
+}
+
+/// Hands a non-Sendable value to a task that is its only user.
+public final class UncheckedBox<T>: @unchecked Sendable {
+  public let value: T
+  public init(_ value: T) { self.value = value }
+}
+
+/// Ctrl-C at the terminal reaches steward's process group, not the step's
+/// (it has a group of its own so that a timeout can end it). Without this,
+/// an interrupted steward would leave the step running.
+public enum Interrupts {
+  /// The group of the command running now, or 0. Read by the signal handler.
+  nonisolated(unsafe) static var runningGroup: pid_t = 0
+
+  /// On SIGINT or SIGTERM: SIGKILL to the running step's group, then exit
+  /// 130. The timeline so far is on disk; `--resume` continues the run.
+  public static func install() {
+    let handler: @convention(c) (Int32) -> Void = { _ in
+      let group = Interrupts.runningGroup
+      if group > 0 { killpg(group, SIGKILL) }
+      _exit(130)
+    }
+    signal(SIGINT, handler)
+    signal(SIGTERM, handler)
+  }
+}
