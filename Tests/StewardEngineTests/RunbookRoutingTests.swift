@@ -67,7 +67,7 @@ import Testing
   }
 
   @Test func aWebhookIsPostedToALoopbackServer() async throws {
-    let server = try LoopbackServer()
+    let server = try LoopbackServer(status: 200)
     let fixture = try RunbookFixture(
       """
       steward: 1
@@ -311,63 +311,4 @@ final class ByteSink: @unchecked Sendable {
   private var bytes: [UInt8] = []
   func add(_ b: [UInt8]) { lock.withLock { bytes += b } }
   var text: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
-}
-
-/// An HTTP server on 127.0.0.1 that answers one request with 200 and keeps it.
-final class LoopbackServer: @unchecked Sendable {
-  let fd: Int32
-  let port: UInt16
-  private let lock = NSLock()
-  private var request = ""
-  private let done = DispatchSemaphore(value: 0)
-
-  init() throws {
-    let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Bool in
-        bind(sock, p, length) == 0 && listen(sock, 1) == 0 && getsockname(sock, p, &length) == 0
-      }
-    }
-    guard bound else { throw RunbookError("cannot listen on 127.0.0.1") }
-    fd = sock
-    port = UInt16(bigEndian: address.sin_port)
-    Thread.detachNewThread { [self] in serve() }
-  }
-
-  private func serve() {
-    let client = accept(fd, nil, nil)
-    var data: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while client >= 0 {
-      let n = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-      if n <= 0 { break }
-      data += buffer[0..<n]
-      let text = String(decoding: data, as: UTF8.self)
-      if let end = text.range(of: "\r\n\r\n"),
-        let lengthLine = text.split(separator: "\r\n").first(where: {
-          $0.hasPrefix("Content-Length: ")
-        }),
-        let length = Int(lengthLine.dropFirst("Content-Length: ".count)),
-        text.utf8.count - text[..<end.upperBound].utf8.count >= length
-      {
-        break
-      }
-    }
-    lock.withLock { request = String(decoding: data, as: UTF8.self) }
-    let reply = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".utf8)
-    _ = reply.withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
-    close(client)
-    close(fd)
-    done.signal()
-  }
-
-  func received() -> String {
-    _ = done.wait(timeout: .now() + 5)
-    return lock.withLock { request }
-  }
 }

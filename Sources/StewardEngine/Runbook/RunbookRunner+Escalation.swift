@@ -67,12 +67,17 @@ extension RunbookRunner {
     if let url = playbook.escalation.webhook {
       let target = render(url)
       do {
-        let status = try Webhook.post(target, json: payload, timeout: playbook.escalation.timeout)
+        guard let url = URL(string: target) else {
+          throw WebhookPost.Failure(description: "not a URL: \(target)")
+        }
+        let code = try WebhookPost.post(
+          json: payload, to: url, timeout: playbook.escalation.timeout)
+        let status = "HTTP \(code)"
         try emit(
           step.id, "hook", "webhook \(target): \(status)",
           ["hook": "webhook", "ok": true, "status": Value(.string(status))])
       } catch {
-        let why = (error as? Webhook.Failure)?.description ?? "\(error)"
+        let why = (error as? WebhookPost.Failure)?.description ?? "\(error)"
         try emit(
           step.id, "hook", "webhook \(target) failed: \(why)",
           ["hook": "webhook", "ok": false, "status": Value(.string(why))])

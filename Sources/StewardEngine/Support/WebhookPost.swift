@@ -1,7 +1,4 @@
-import Dispatch
 public import Foundation
-import Subprocess
-import SystemPackage
 
 /// POSTs a JSON body to a webhook (Slack, an incident tool) through `curl`.
 ///
@@ -17,72 +14,57 @@ public enum WebhookPost {
 
   /// Posts `json` and returns the HTTP status; throws when the webhook
   /// cannot be reached, answers outside 2xx, or does not answer in time.
+  /// Posts `json` and returns the HTTP status; throws when the webhook
+  /// cannot be reached, answers outside 2xx, or does not answer in time.
+  ///
+  /// Synchronous on purpose, with Foundation's Process: it is called from
+  /// plain functions that may run on Swift's cooperative pool, and waiting
+  /// there for async work that needs the same pool deadlocks it.
   @discardableResult
   public static func post(json: String, to url: URL, timeout: TimeInterval = 10) throws -> Int {
     guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
       throw Failure(description: "a webhook must be an http:// or https:// URL, found \(url)")
     }
     let host = url.host ?? "the webhook"
-    let arguments = [
-      "--silent", "--show-error", "--max-time", String(Int(max(1, timeout.rounded(.up)))),
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      "curl", "--silent", "--show-error", "--max-time", String(Int(max(1, timeout.rounded(.up)))),
       "--request", "POST", "--header", "Content-Type: application/json",
       "--data-binary", "@-", "--output", "/dev/null", "--write-out", "%{http_code}",
       url.absoluteString,
     ]
-    let outcome = Blocking.run { () async throws -> Answer in
-      let r = try await Subprocess.run(
-        .name("curl"), arguments: Arguments(arguments), input: .string(json),
-        output: .string(limit: 64), error: .string(limit: 4096))
-      var exited = false
-      if case .exited(0) = r.terminationStatus { exited = true }
-      return Answer(ok: exited, stdout: r.standardOutput ?? "", stderr: r.standardError ?? "")
+    let input = Pipe()
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = errors
+    do {
+      try process.run()
+    } catch {
+      throw Failure(description: "cannot post to \(host): cannot start curl (\(error))")
     }
-    let result: Answer
-    switch outcome {
-    case .success(let r): result = r
-    case .failure(let error):
+    input.fileHandleForWriting.write(Data(json.utf8))
+    try? input.fileHandleForWriting.close()
+    // Both pipes are read to the end before waiting, so neither can fill up.
+    let said = output.fileHandleForReading.readDataToEndOfFile()
+    let complaint = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let status =
+      Int(String(decoding: said, as: UTF8.self).trimmingCharacters(in: .whitespaces)) ?? 0
+    if process.terminationStatus == 127 {
       throw Failure(
-        description:
-          "cannot post to \(host): curl did not run (\(error)); install it with `apt-get install curl`"
-      )
+        description: "cannot post to \(host): curl is not installed (`apt-get install curl`)")
     }
-    let status = Int(result.stdout.trimmingCharacters(in: .whitespaces)) ?? 0
-    guard result.ok else {
-      let reason = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard process.terminationStatus == 0 else {
+      let reason = String(decoding: complaint, as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
       throw Failure(description: "cannot post to \(host): \(reason)")
     }
     guard (200..<300).contains(status) else {
       throw Failure(description: "the webhook at \(host) answered \(status)")
     }
     return status
-  }
-
-  /// What curl said, copied out of Subprocess's non-copyable result.
-  struct Answer: Sendable {
-    var ok: Bool
-    var stdout: String
-    var stderr: String
-  }
-}
-
-/// Runs async work to completion from synchronous code (a command's `run`),
-/// on a task of its own so that no cooperative thread is blocked waiting.
-enum Blocking {
-  static func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> Result<
-    T, any Error
-  > {
-    let box = Box<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-      do { box.value = .success(try await work()) } catch { box.value = .failure(error) }
-      done.signal()
-    }
-    done.wait()
-    return box.value ?? .failure(CancellationError())
-  }
-
-  private final class Box<T: Sendable>: @unchecked Sendable {
-    // Written once by the task before it signals, read after the wait.
-    var value: Result<T, any Error>?
   }
 }
