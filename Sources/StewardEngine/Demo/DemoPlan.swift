@@ -54,7 +54,7 @@ public struct DemoStep: Sendable {
 public enum DemoPlan {
   /// Every step, in story order; later steps read the history earlier ones wrote.
   public static let steps: [DemoStep] =
-    audits + surveys(month: "00") + surveys(month: "18") + community + dashboard
+    audits + surveys(month: "00") + surveys(month: "18") + community + runbooks + dashboard
 
   /// The surveys StreamRec ran, each at month 0 (May 2025) or month 18
   /// (November 2026); the month-18 run reports the trend since month 0.
@@ -167,6 +167,32 @@ public enum DemoPlan {
       story:
         "A ritual playbook written as a Lua file, with a rotation strategy that never picks two presenters from the same team in a row.",
       arguments: ["run", "Playbooks/paper-group.lua"]),
+  ]
+
+  /// The on-call runbook against the simulated recommender service, run
+  /// unattended (`--yes` answers its confirmation prompt).
+  static let runbooks: [DemoStep] = [
+    DemoStep(
+      id: "recsys-oncall-healthy",
+      title: "On-call runbook: a healthy night",
+      story:
+        "The recommender's runbook checks serving health, feature freshness, latency and click-through; all is well, so no remedy runs.",
+      arguments: ["run", "Playbooks/recsys-oncall.yaml", "--yes"],
+      renderings: [("json", "json")]),
+    DemoStep(
+      id: "recsys-oncall-broken",
+      title: "On-call runbook: the feature pipeline breaks at 2 a.m.",
+      story:
+        "The runbook finds features five hours stale, falls back to popularity recommendations, checks the fallback works and escalates to the feature-store owner, with a timeline for the post-incident review.",
+      arguments: ["run", "Playbooks/recsys-oncall.yaml", "--yes", "--var", "state=broken"],
+      expectedExit: 1,
+      renderings: [("json", "json")]),
+    DemoStep(
+      id: "monitoring-review",
+      title: "Monitoring review",
+      story: "The four monitoring layers walked in turn: business, model, data and system.",
+      arguments: ["run", "Playbooks/monitoring-review.yaml", "--yes"],
+      renderings: [("json", "json")]),
   ]
 
   static let dashboard: [DemoStep] = [

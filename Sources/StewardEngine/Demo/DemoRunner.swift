@@ -80,7 +80,9 @@ public struct DemoRunner: Sendable {
     let ours = Set(
       steps.flatMap { [$0.mainFile] + $0.renderings.map(\.file) + $0.extraFiles.map(\.file) })
     for name in try fm.contentsOfDirectory(atPath: folder.path)
-    where ours.contains(name) || name == "index.html" || name.hasPrefix("history.sqlite") {
+    where ours.contains(name) || name == "index.html" || name.hasPrefix("history.sqlite")
+      || name == "runbook-logs"
+    {
       try fm.removeItem(at: folder.appendingPathComponent(name))
     }
   }
