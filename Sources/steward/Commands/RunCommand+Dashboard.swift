@@ -60,11 +60,7 @@ extension RunCommand {
     case "slack": text = DashboardSlackReporter().render(report)
     default: text = DashboardTextReporter().render(report)
     }
-    if let output {
-      try Output.writeAtomically(text, to: output)
-    } else {
-      Console.out(text)
-    }
+    try emit(text)
     if format != "text" {
       for warning in report.allWarnings { Console.error("warning: \(warning)") }
     }
@@ -76,11 +72,8 @@ extension RunCommand {
         throw ExitCode(Exit.inputError)
       }
     }
-    do {
+    try record {
       try DashboardRecorder.record(report, in: context)
-    } catch {
-      Console.error("\(error)")
-      throw ExitCode(Exit.inputError)
     }
   }
 }

@@ -30,19 +30,12 @@ extension RunCommand {
       throw ExitCode(Exit.inputError)
     }
     let text = HackathonReporter.render(report, format: format)
-    if let output {
-      try Output.writeAtomically(text, to: output)
-    } else {
-      Console.out(text)
-    }
+    try emit(text)
     for warning in report.warnings { Console.error(warning.description) }
-    do {
+    try record {
       try HackathonRecorder.record(
         report, playbook: playbook, startedAt: started,
         duration: Date().timeIntervalSince(started), in: context)
-    } catch {
-      Console.error("\(error)")
-      throw ExitCode(Exit.inputError)
     }
   }
 

@@ -35,19 +35,12 @@ extension RunCommand {
       try Output.writeAtomically(RitualReporter.calendar(report, stamp: started), to: ics)
     }
     let text = RitualReporter.render(report, format: format)
-    if let output {
-      try Output.writeAtomically(text, to: output)
-    } else {
-      Console.out(text)
-    }
+    try emit(text)
     for warning in report.warnings { Console.error(warning.description) }
-    do {
+    try record {
       try RitualRecorder.record(
         report, playbook: playbook, startedAt: started,
         duration: Date().timeIntervalSince(started), in: context)
-    } catch {
-      Console.error("\(error)")
-      throw ExitCode(Exit.inputError)
     }
   }
 }

@@ -106,22 +106,11 @@ extension RunCommand {
     case "json": try emit(RunbookJSONReporter().render(report))
     default: try emit(RunbookTextReporter().render(report))
     }
-    do {
+    try record {
       try RunbookRecorder.record(
         report, playbook: runbook, in: RunContext(history: history), timelines: history)
-    } catch {
-      Console.error("\(error)")
-      throw ExitCode(Exit.inputError)
     }
     if report.exitCode != 0 { throw ExitCode(report.exitCode) }
-  }
-
-  private func emit(_ text: String) throws {
-    if let output {
-      try Output.writeAtomically(text, to: output)
-    } else {
-      Console.out(text)
-    }
   }
 
   /// `--answers FILE`: a YAML map of step id to answer (yes, no, skip or text).

@@ -43,19 +43,12 @@ extension RunCommand {
     case "json": text = SurveyJSONReporter().render(report)
     default: text = SurveyTextReporter().render(report)
     }
-    if let output {
-      try Output.writeAtomically(text, to: output)
-    } else {
-      Console.out(text)
-    }
+    try emit(text)
     for warning in report.warnings { Console.error(warning.description) }
-    do {
+    try record {
       try SurveyRecorder.record(
         report, playbook: survey, startedAt: started,
         duration: Date().timeIntervalSince(started), in: context)
-    } catch {
-      Console.error("\(error)")
-      throw ExitCode(Exit.inputError)
     }
     if report.overall == nil { throw ExitCode(Exit.gateFailed) }
   }

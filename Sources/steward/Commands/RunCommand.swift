@@ -167,12 +167,27 @@ struct RunCommand: ParsableCommand {
     if reportFormat != .text {
       for warning in report.warnings { Console.error(warning.description) }
     }
+    try record { try AuditRecorder.record(report, in: context) }
+    if report.gateFailed { throw ExitCode(Exit.gateFailed) }
+  }
+
+  /// Writes a report to `--output` (atomically) or to stdout.
+  func emit(_ text: String) throws {
+    if let output {
+      try Output.writeAtomically(text, to: output)
+    } else {
+      Console.out(text)
+    }
+  }
+
+  /// Records a run after its report is out: a store that cannot be written
+  /// is said on stderr and exits 2, with the report already delivered.
+  func record(_ body: () throws -> Void) throws {
     do {
-      try AuditRecorder.record(report, in: context)
+      try body()
     } catch {
       Console.error("\(error)")
       throw ExitCode(Exit.inputError)
     }
-    if report.gateFailed { throw ExitCode(Exit.gateFailed) }
   }
 }
