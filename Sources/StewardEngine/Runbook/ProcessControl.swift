@@ -80,27 +80,19 @@ enum ProcessControl {
         let pid = execution.processIdentifier.value
         Interrupts.runningGroup = pid
         defer { Interrupts.runningGroup = 0 }
-        let timer = Task.detached {
-          try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-          watchdog.fire()
-          killpg(pid, SIGTERM)
-          try await Task.sleep(nanoseconds: UInt64(grace * 1e9))
-          killpg(pid, SIGKILL)
-        }
-        watchdog.timer = timer
+        watchdog.arm(group: pid, timeout: timeout, grace: grace)
         for try await chunk in execution.standardOutput {
           chunk.withUnsafeBytes { onOutput(Array($0)) }
         }
       }
-      if watchdog.fired {
+      let timedOut = watchdog.disarm()
+      if timedOut {
         // The leader is gone and the output closed, but a child that ignores
-        // SIGTERM and writes elsewhere may live on: let the timer send its
+        // SIGTERM and writes elsewhere may live on: let the watchdog send its
         // SIGKILL to the group.
-        _ = await watchdog.timer?.result
-      } else {
-        watchdog.timer?.cancel()
+        await watchdog.killed()
       }
-      var outcome = Outcome(timedOut: watchdog.fired)
+      var outcome = Outcome(timedOut: timedOut)
       switch result.terminationStatus {
       case .exited(let code): outcome.exitCode = code
       case .signaled(let signal): outcome.signal = signal
@@ -109,7 +101,7 @@ enum ProcessControl {
         Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
       return outcome
     } catch {
-      watchdog.timer?.cancel()
+      _ = watchdog.disarm()
       var outcome = Outcome(launchError: "cannot run \(first): \(describe(error))")
       outcome.duration =
         Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -125,17 +117,61 @@ enum ProcessControl {
     return text
   }
 
-  /// Whether the timeout fired; shared between the timer task and the run.
+  /// The timeout of one command: SIGTERM to its group when it is due,
+  /// SIGKILL after the grace period.
+  ///
+  /// Its timers run on a dispatch queue of their own, not as tasks: a
+  /// timer task needs a free thread of Swift's cooperative pool, and when
+  /// other work blocks them all (a test suite in parallel on two cores did)
+  /// a 500 ms timeout fired 25 s late.
   final class Watchdog: @unchecked Sendable {
+    private static let queue = DispatchQueue(label: "steward.runbook.watchdog")
     private let lock = NSLock()
-    private var _fired = false
-    private var _timer: Task<Void, any Error>?
+    private var armed = false
+    private var fired = false
+    private var done = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func fire() { lock.withLock { _fired = true } }
-    var fired: Bool { lock.withLock { _fired } }
-    var timer: Task<Void, any Error>? {
-      get { lock.withLock { _timer } }
-      set { lock.withLock { _timer = newValue } }
+    func arm(group: pid_t, timeout: Double, grace: Double) {
+      lock.withLock { armed = true }
+      Self.queue.asyncAfter(deadline: .now() + timeout) { [self] in
+        let due = lock.withLock { () -> Bool in
+          guard armed else { return false }
+          fired = true
+          return true
+        }
+        guard due else { return }
+        killpg(group, SIGTERM)
+        Self.queue.asyncAfter(deadline: .now() + grace) { [self] in
+          killpg(group, SIGKILL)
+          let resumed = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            done = true
+            defer { waiters = [] }
+            return waiters
+          }
+          for waiter in resumed { waiter.resume() }
+        }
+      }
+    }
+
+    /// Stops a timeout that has not fired; returns whether it had fired.
+    func disarm() -> Bool {
+      lock.withLock {
+        armed = false
+        return fired
+      }
+    }
+
+    /// Returns once the SIGKILL of a fired timeout has been sent.
+    func killed() async {
+      await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+        let now = lock.withLock { () -> Bool in
+          if done { return true }
+          waiters.append(waiter)
+          return false
+        }
+        if now { waiter.resume() }
+      }
     }
   }
 }
