@@ -31,6 +31,15 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     self.notes = notes
   }
 
+  /// The same problem reported as a warning, for input a playbook lets
+  /// through (`on_bad_input: warn`, `on_bad_response: drop`).
+  public func asWarning(adding suffix: String = "") -> Diagnostic {
+    var warning = self
+    warning.severity = .warning
+    warning.message += suffix
+    return warning
+  }
+
   /// `file:line:column: error: message [CODE]`, then the notes indented.
   public var description: String {
     var text = "\(mark): \(severity.rawValue): \(message) [\(code)]"

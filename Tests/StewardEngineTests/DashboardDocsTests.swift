@@ -11,20 +11,7 @@ import Testing
   static let docs = Scratch.packageRoot.appendingPathComponent("docs/dashboard.md")
 
   static func blocks() throws -> [(info: String, text: String)] {
-    let text = try String(contentsOf: docs, encoding: .utf8)
-    var blocks: [(String, String)] = []
-    var current: (String, [Substring])?
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if current == nil, line.hasPrefix("```") {
-        current = (String(line.dropFirst(3)), [])
-      } else if let open = current, line == "```" {
-        blocks.append((open.0, open.1.joined(separator: "\n") + "\n"))
-        current = nil
-      } else if current != nil {
-        current?.1.append(line)
-      }
-    }
-    return blocks
+    try DocBlocks.read("docs/dashboard.md").map { ($0.info, $0.text) }
   }
 
   @Test func theExampleRunsAndPrintsWhatTheDocsSay() throws {

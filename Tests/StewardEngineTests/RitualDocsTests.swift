@@ -10,21 +10,7 @@ import Testing
 /// docs/ritual.md loads as a playbook.
 @Suite struct RitualDocsTests {
   static func blocks(_ doc: String) throws -> [(info: String, text: String)] {
-    let text = try String(
-      contentsOf: Scratch.packageRoot.appendingPathComponent(doc), encoding: .utf8)
-    var blocks: [(String, String)] = []
-    var current: (String, [Substring])?
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if current == nil, line.hasPrefix("```"), line.count > 3 {
-        current = (String(line.dropFirst(3)), [])
-      } else if let open = current, line == "```" {
-        blocks.append((open.0, open.1.joined(separator: "\n") + "\n"))
-        current = nil
-      } else if current != nil {
-        current?.1.append(line)
-      }
-    }
-    return blocks
+    try DocBlocks.read(doc).map { ($0.info, $0.text) }
   }
 
   static func example(_ doc: String) throws -> (Scratch, expected: String) {

@@ -7,23 +7,9 @@ import Testing
 /// Every `yaml` example of docs/survey.md loads and scores, with the `csv`
 /// block after it as its responses and the `lua` block as its plugin.
 @Suite struct SurveyDocsTests {
-  static let docs = Scratch.packageRoot.appendingPathComponent("docs/survey.md")
 
   static func blocks() throws -> [(language: String, text: String)] {
-    let text = try String(contentsOf: docs, encoding: .utf8)
-    var blocks: [(String, String)] = []
-    var current: (String, [Substring])?
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if current == nil, line.hasPrefix("```"), line.count > 3 {
-        current = (String(line.dropFirst(3)), [])
-      } else if let open = current, line == "```" {
-        blocks.append((open.0, open.1.joined(separator: "\n") + "\n"))
-        current = nil
-      } else if current != nil {
-        current?.1.append(line)
-      }
-    }
-    return blocks
+    try DocBlocks.read("docs/survey.md").map { ($0.info, $0.text) }
   }
 
   @Test func everyExampleScores() throws {

@@ -263,11 +263,7 @@ public struct HackathonPlaybook: Sendable {
     }
 
     if policy == .warn {
-      warnings += flagged.map {
-        var w = $0
-        w.severity = .warning
-        return w
-      }
+      warnings += flagged.map { $0.asWarning() }
     } else {
       problems += flagged
     }

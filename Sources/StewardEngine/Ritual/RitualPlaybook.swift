@@ -275,11 +275,7 @@ public struct RitualPlaybook: Sendable {
     }
 
     if warn {
-      warnings += flagged.map {
-        var w = $0
-        w.severity = .warning
-        return w
-      }
+      warnings += flagged.map { $0.asWarning() }
     } else {
       problems += flagged
     }

@@ -249,12 +249,7 @@ public struct SurveyResponses: Sendable {
       if !problems.isEmpty {
         if policy == .drop {
           dropped += 1
-          warnings += problems.map {
-            var w = $0
-            w.severity = .warning
-            w.message += "; row dropped"
-            return w
-          }
+          warnings += problems.map { $0.asWarning(adding: "; row dropped") }
         } else {
           errors += problems
         }

@@ -45,12 +45,8 @@ extension RunCommand {
         ? nil : try HistoryCommand.open(store)
       context = RunContext(history: noRecord ? nil : reading)
       report = try DashboardRunner.run(playbook: dashboard, history: reading)
-    } catch let error as HistoryError {
-      Console.error(error.description)
-      throw ExitCode(Exit.inputError)
     } catch {
-      Diagnostics.print(error, file: playbook)
-      throw ExitCode(Exit.inputError)
+      throw inputFailure(error)
     }
     let text: String
     switch format {

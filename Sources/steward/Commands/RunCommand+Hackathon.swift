@@ -20,14 +20,8 @@ extension RunCommand {
       context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       let earlier = try context.history.map { try HackathonRecorder.history(in: $0) } ?? []
       report = HackathonReport.build(playbook, earlier: earlier)
-    } catch let error as HistoryError {
-      Console.error(error.description)
-      throw ExitCode(Exit.inputError)
-    } catch let error as ValidationError {
-      throw error
     } catch {
-      Diagnostics.print(error, file: self.playbook)
-      throw ExitCode(Exit.inputError)
+      throw inputFailure(error)
     }
     let text = HackathonReporter.render(report, format: format)
     try emit(text)

@@ -22,14 +22,8 @@ extension RunCommand {
         try context.history.map { try RitualRecorder.isolationHistory(header.name, in: $0) } ?? []
       let scheduler = try RitualScheduler(playbook: playbook)
       report = RitualReport.build(playbook, scheduler: scheduler, isolationHistory: earlier)
-    } catch let error as HistoryError {
-      Console.error(error.description)
-      throw ExitCode(Exit.inputError)
-    } catch let error as ValidationError {
-      throw error
     } catch {
-      Diagnostics.print(error, file: self.playbook)
-      throw ExitCode(Exit.inputError)
+      throw inputFailure(error)
     }
     if let ics {
       try Output.writeAtomically(RitualReporter.calendar(report, stamp: started), to: ics)

@@ -60,12 +60,8 @@ extension RunCommand {
         prompter.answers = try Self.loadAnswers(answers)
         prompter.answersFile = answers
       }
-    } catch let error as HistoryError {
-      Console.error(error.description)
-      throw ExitCode(Exit.inputError)
     } catch {
-      Diagnostics.print(error, file: playbook)
-      throw ExitCode(Exit.inputError)
+      throw inputFailure(error)
     }
 
     if dryRun {
@@ -93,12 +89,8 @@ extension RunCommand {
     } catch let error as RunbookError {
       Console.error("\(playbook): error: \(error.description)")
       throw ExitCode(Exit.inputError)
-    } catch let error as HistoryError {
-      Console.error(error.description)
-      throw ExitCode(Exit.inputError)
     } catch {
-      Diagnostics.print(error, file: playbook)
-      throw ExitCode(Exit.inputError)
+      throw inputFailure(error)
     }
 
     switch format {

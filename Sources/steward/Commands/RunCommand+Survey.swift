@@ -30,12 +30,8 @@ extension RunCommand {
         try SurveyBaseline.latest(playbook: header.name, in: $0)
       }
       report = SurveyScorer.score(survey, responses, baseline: baseline)
-    } catch let error as HistoryError {
-      Console.error(error.description)
-      throw ExitCode(Exit.inputError)
     } catch {
-      Diagnostics.print(error, file: playbook)
-      throw ExitCode(Exit.inputError)
+      throw inputFailure(error)
     }
     let text: String
     switch format {

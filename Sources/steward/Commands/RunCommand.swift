@@ -145,16 +145,8 @@ struct RunCommand: ParsableCommand {
       runner.failOn = threshold
       if let jobs { runner.workers = max(1, jobs) }
       report = try runner.run()
-    } catch let error as ValidationError {
-      throw error
-    } catch let exit as ExitCode {
-      throw exit  // a survey run decides its own exit code
-    } catch let error as HistoryError {
-      Console.error(error.description)
-      throw ExitCode(Exit.inputError)
     } catch {
-      Diagnostics.print(error, file: playbook)
-      throw ExitCode(Exit.inputError)
+      throw inputFailure(error)
     }
 
     let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
@@ -189,5 +181,18 @@ struct RunCommand: ParsableCommand {
       Console.error("\(error)")
       throw ExitCode(Exit.inputError)
     }
+  }
+
+  /// Says why the input was refused (with `file:line:column` for playbook
+  /// problems) and gives what to throw: exit 2, or a usage error or exit
+  /// code unchanged.
+  func inputFailure(_ error: any Error) -> any Error {
+    switch error {
+    case let usage as ValidationError: return usage
+    case let exit as ExitCode: return exit
+    case let history as HistoryError: Console.error(history.description)
+    default: Diagnostics.print(error, file: playbook)
+    }
+    return ExitCode(Exit.inputError)
   }
 }
