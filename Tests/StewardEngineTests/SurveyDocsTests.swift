@@ -7,7 +7,6 @@ import Testing
 /// Every `yaml` example of docs/survey.md loads and scores, with the `csv`
 /// block after it as its responses and the `lua` block as its plugin.
 @Suite struct SurveyDocsTests {
-
   static func blocks() throws -> [(language: String, text: String)] {
     try DocBlocks.read("docs/survey.md").map { ($0.info, $0.text) }
   }
