@@ -59,6 +59,20 @@ enum ProcessControl {
     _ arguments: [String], environment: [String: String], directory: String, timeout: Double,
     grace: Double, input: String?, onOutput: @escaping @Sendable ([UInt8]) -> Void
   ) async -> Outcome {
+    // Off the cooperative pool: when other work holds all its threads (a
+    // test suite in parallel on two cores did, for 30 s), the closure that
+    // arms the timeout would start only after the command had finished.
+    await withTaskExecutorPreference(DispatchExecutor.shared) {
+      await supervise(
+        arguments, environment: environment, directory: directory, timeout: timeout,
+        grace: grace, input: input, onOutput: onOutput)
+    }
+  }
+
+  private static func supervise(
+    _ arguments: [String], environment: [String: String], directory: String, timeout: Double,
+    grace: Double, input: String?, onOutput: @escaping @Sendable ([UInt8]) -> Void
+  ) async -> Outcome {
     guard let first = arguments.first else {
       return Outcome(launchError: "no command to run")
     }
@@ -67,7 +81,7 @@ enum ProcessControl {
     // A group of its own (pgid = pid), so that a timeout reaches every child.
     options.processGroupID = 0
     let executable: Executable = first.contains("/") ? .path(FilePath(first)) : .name(first)
-    let watchdog = Watchdog()
+    let watchdog = Watchdog(deadline: started + timeout)
     do {
       let result = try await Subprocess.run(
         executable, arguments: Arguments(Array(arguments.dropFirst())),
@@ -80,7 +94,7 @@ enum ProcessControl {
         let pid = execution.processIdentifier.value
         Interrupts.runningGroup = pid
         defer { Interrupts.runningGroup = 0 }
-        watchdog.arm(group: pid, timeout: timeout, grace: grace)
+        watchdog.arm(group: pid, grace: grace)
         for try await chunk in execution.standardOutput {
           chunk.withUnsafeBytes { onOutput(Array($0)) }
         }
@@ -127,14 +141,19 @@ enum ProcessControl {
   final class Watchdog: @unchecked Sendable {
     private static let queue = DispatchQueue(label: "steward.runbook.watchdog")
     private let lock = NSLock()
+    /// Counted from before the launch, so that a late start of the
+    /// supervising code does not lengthen the timeout.
+    private let deadline: DispatchTime
     private var armed = false
     private var fired = false
     private var done = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func arm(group: pid_t, timeout: Double, grace: Double) {
+    init(deadline: DispatchTime) { self.deadline = deadline }
+
+    func arm(group: pid_t, grace: Double) {
       lock.withLock { armed = true }
-      Self.queue.asyncAfter(deadline: .now() + timeout) { [self] in
+      Self.queue.asyncAfter(deadline: deadline) { [self] in
         let due = lock.withLock { () -> Bool in
           guard armed else { return false }
           fired = true
@@ -176,6 +195,19 @@ enum ProcessControl {
   }
 }
 
+/// A task executor on Dispatch's threads, which grow when some block,
+/// unlike the cooperative pool's one per core.
+final class DispatchExecutor: TaskExecutor {
+  static let shared = DispatchExecutor()
+  private let queue = DispatchQueue(label: "steward.process", attributes: .concurrent)
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    let executor = asUnownedTaskExecutor()
+    queue.async { job.runSynchronously(on: executor) }
+  }
+}
+
 /// Runs async work to completion from synchronous code (the runner is a
 /// plain loop; Lua host calls into it are synchronous too).
 public enum Blocking {
@@ -186,7 +218,9 @@ public enum Blocking {
   static func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
     let box = Box<T>()
     let done = DispatchSemaphore(value: 0)
-    Task.detached {
+    // On Dispatch's threads: the caller may itself hold a cooperative
+    // thread, and with all of them waiting like this nothing would run.
+    Task(executorPreference: DispatchExecutor.shared) {
       box.value = await body()
       done.signal()
     }
