@@ -71,6 +71,22 @@ extension LuaVM {
     return results
   }
 
+  /// Sets `table[key] = text` in a referenced table, without converting the
+  /// table again (an audit's context changes only its `check` per call).
+  public func set(_ key: String, to text: String, in reference: LuaValueRef) throws {
+    guard lua_checkstack(L, 3) != 0 else {
+      throw LuaError.conversion(path: key, message: "the Lua stack cannot grow", mark: .unknown)
+    }
+    try pushReference(reference)
+    defer { lua_settop(L, -2) }
+    guard lua_type(L, -1) == LUA_TTABLE else {
+      throw LuaError.conversion(path: key, message: "not a table", mark: .unknown)
+    }
+    pushString(key)
+    pushString(text)
+    lua_rawset(L, -3)
+  }
+
   private func pushReference(_ reference: LuaValueRef) throws {
     guard reference.handle.owner == identity, reference.handle.ref > 0 else {
       throw LuaError.unavailable(message: "the value belongs to another VM or was released")

@@ -7,6 +7,8 @@ public struct AuditReport: Sendable {
   public struct SubjectRef: Sendable {
     public var id: String
     public var file: String
+    /// Where the subject's document starts.
+    public var mark: SourceMark = .unknown
   }
 
   public var playbookName: String

@@ -39,25 +39,44 @@ public struct AuditRunner: Sendable {
 
   public func run() throws -> AuditReport {
     let started = Date()
-    // Each subject's tree is dropped once its checks have run: with ten
-    // thousand cards, keeping them all to the end was a third of peak memory.
-    let subjects = SubjectSlots(try playbook.loadSubjects())
-    let refs = subjects.refs
+    let files = try SubjectLoader.files(playbook.subjectPatterns)
     let checks = selectedChecks
-    // A worker takes a whole subject and runs its checks in playbook order,
-    // converting the subject into Lua once for all of them.
-    let box = ResultBox(subjects: refs.count, checks: checks.count)
-    let workerCount = max(1, min(workers, refs.count))
+    // One pass per file on each worker: read, validate against the schema,
+    // check, and drop the tree. Ten thousand cards read up front held all
+    // their trees at once, and the schema pass ran on one core.
+    let box = FileResults(count: files.count)
+    let workerCount = max(1, min(workers, files.count))
     let playbook = self.playbook
     let limits = self.limits
     let today = self.today
     DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
       let worker = Worker(playbook: playbook, checks: checks, limits: limits, today: today)
-      while let s = box.claim() {
-        box.store(subject: s, worker.run(checks, on: subjects.take(s)))
+      while let f = box.claim() {
+        switch SubjectLoader.subjects(in: files[f]) {
+        case .failure(let error):
+          box.store(file: f, problems: error.diagnostics)
+        case .success(let subjects):
+          let problems =
+            playbook.schema.map { schema in
+              subjects.flatMap { schema.violations(of: $0.value) }
+            } ?? []
+          let refs = subjects.map {
+            AuditReport.SubjectRef(id: $0.id, file: $0.file, mark: $0.value.mark)
+          }
+          // Once the input is known to be refused, the rest is only read.
+          guard problems.isEmpty, !box.refused else {
+            box.store(file: f, subjects: refs, problems: problems)
+            continue
+          }
+          box.store(
+            file: f, subjects: refs, results: subjects.flatMap { worker.run(checks, on: $0) })
+        }
       }
     }
-    var results = box.takeResults()
+    let (refs, collected, problems) = box.take()
+    let refused = problems + SubjectLoader.duplicates(refs.lazy.map { ($0.id, $0.mark) })
+    if !refused.isEmpty { throw PlaybookError(refused) }
+    var results = collected
     let warnings = applyWaivers(&results)
     let gate = failOn ?? playbook.failOn
     let gateFailed =
@@ -115,67 +134,60 @@ public struct AuditRunner: Sendable {
   }
 }
 
-/// Hands out subjects to the workers and collects their results by index.
-final class ResultBox: @unchecked Sendable {
+/// Hands out files to the workers and collects, by file, their subjects,
+/// results and problems, so that the report keeps file order.
+final class FileResults: @unchecked Sendable {
+  private struct Slot {
+    var subjects: [AuditReport.SubjectRef] = []
+    var results: [CheckResult] = []
+    var problems: [Diagnostic] = []
+  }
+
   private let lock = NSLock()
   private var next = 0
-  private let subjects: Int
-  private let checks: Int
-  private(set) var results: [CheckResult?]
+  private var slots: [Slot]
+  private var anyProblem = false
 
-  init(subjects: Int, checks: Int) {
-    self.subjects = subjects
-    self.checks = checks
-    results = Array(repeating: nil, count: subjects * checks)
+  init(count: Int) {
+    slots = Array(repeating: Slot(), count: count)
   }
 
   func claim() -> Int? {
-    lock.lock()
-    defer { lock.unlock() }
-    guard next < subjects else { return nil }
-    next += 1
-    return next - 1
-  }
-
-  /// The results in order, leaving the box empty so they are held once.
-  func takeResults() -> [CheckResult] {
-    lock.lock()
-    defer { lock.unlock() }
-    var all: [CheckResult] = []
-    all.reserveCapacity(results.count)
-    for i in results.indices {
-      if let r = results[i] { all.append(r) }
-      results[i] = nil
+    lock.withLock {
+      guard next < slots.count else { return nil }
+      next += 1
+      return next - 1
     }
-    results = []
-    return all
   }
 
-  func store(subject: Int, _ batch: [CheckResult]) {
-    lock.lock()
-    for (c, result) in batch.enumerated() { results[subject * checks + c] = result }
-    lock.unlock()
-  }
-}
+  /// Whether some file was refused already: the run will not report.
+  var refused: Bool { lock.withLock { anyProblem } }
 
-/// The loaded subjects, each taken once by the worker that checks it.
-final class SubjectSlots: @unchecked Sendable {
-  private let lock = NSLock()
-  private var slots: [Subject?]
-  let refs: [AuditReport.SubjectRef]
-
-  init(_ subjects: [Subject]) {
-    refs = subjects.map { AuditReport.SubjectRef(id: $0.id, file: $0.file) }
-    slots = subjects
-  }
-
-  func take(_ index: Int) -> Subject {
-    lock.lock()
-    defer { lock.unlock() }
-    guard let subject = slots[index] else {
-      preconditionFailure("subject \(index) taken twice")
+  func store(
+    file: Int, subjects: [AuditReport.SubjectRef] = [], results: [CheckResult] = [],
+    problems: [Diagnostic] = []
+  ) {
+    lock.withLock {
+      slots[file] = Slot(subjects: subjects, results: results, problems: problems)
+      if !problems.isEmpty { anyProblem = true }
     }
-    slots[index] = nil
-    return subject
+  }
+
+  /// Everything in file order, leaving the box empty so results are held once.
+  func take() -> ([AuditReport.SubjectRef], [CheckResult], [Diagnostic]) {
+    lock.withLock {
+      var subjects: [AuditReport.SubjectRef] = []
+      var results: [CheckResult] = []
+      var problems: [Diagnostic] = []
+      results.reserveCapacity(slots.reduce(0) { $0 + $1.results.count })
+      for i in slots.indices {
+        subjects += slots[i].subjects
+        results += slots[i].results
+        problems += slots[i].problems
+        slots[i] = Slot()
+      }
+      slots = []
+      return (subjects, results, problems)
+    }
   }
 }

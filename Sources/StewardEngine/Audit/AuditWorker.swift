@@ -10,6 +10,11 @@ final class Worker {
   private var runs: [String: LuaFunction] = [:]
   private var guards: [String: LuaFunction] = [:]
   private var compileErrors: [String: Diagnostic] = [:]
+  /// Each check's parameters, converted into Lua once per worker. Like the
+  /// subject, they are shared between calls: a check must not modify them.
+  private var params: [String: LuaValueRef] = [:]
+  /// Parsed `at` paths: the same few come back for every subject.
+  private var segments: [String: [String]] = [:]
   private let playbookName: String
   private let today: String
 
@@ -66,11 +71,15 @@ final class Worker {
     }
   }
 
-  /// Runs `checks` in order on one subject, converting it into Lua at most
-  /// once for all of them.
+  /// Runs `checks` in order on one subject, converting it (and the context
+  /// its checks get) into Lua at most once for all of them.
   func run(_ checks: [CheckSpec], on subject: Subject) -> [CheckResult] {
     var shared: LuaArgument?
-    defer { if case .reference(let r) = shared { r.release() } }
+    var context: LuaArgument?
+    defer {
+      if case .reference(let r) = shared { r.release() }
+      if case .reference(let r) = context { r.release() }
+    }
     return checks.map { check in
       let needsLua: Bool
       switch check.source {
@@ -83,12 +92,42 @@ final class Worker {
         shared =
           (try? vm.reference(subject.value)).map(LuaArgument.reference)
           ?? .value(subject.value)
+        context = (try? vm.reference(self.context(check, subject))).map(LuaArgument.reference)
       }
-      return run(check, on: subject, argument: shared ?? .value(subject.value))
+      var contextArgument = LuaArgument.value(self.context(check, subject))
+      if case .reference(let r) = context, (try? vm?.set("check", to: check.id, in: r)) != nil {
+        contextArgument = .reference(r)
+      }
+      return run(
+        check, on: subject, argument: shared ?? .value(subject.value), context: contextArgument)
     }
   }
 
-  func run(_ check: CheckSpec, on subject: Subject, argument: LuaArgument) -> CheckResult {
+  private func context(_ check: CheckSpec, _ subject: Subject) -> Value {
+    [
+      "check": .init(.string(check.id)), "subject_id": .init(.string(subject.id)),
+      "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
+    ]
+  }
+
+  private func paramsArgument(_ check: CheckSpec) -> LuaArgument {
+    if let cached = params[check.id] { return .reference(cached) }
+    let value = Value(.map(check.params))
+    guard let vm, let reference = try? vm.reference(value) else { return .value(value) }
+    params[check.id] = reference
+    return .reference(reference)
+  }
+
+  private func mark(of path: String, in subject: Subject) -> SourceMark {
+    if let cached = segments[path] { return subject.value.lookup(segments: cached).mark }
+    let parsed = Value.pathSegments(path)
+    if segments.count < 1024 { segments[path] = parsed }
+    return subject.value.lookup(segments: parsed).mark
+  }
+
+  func run(
+    _ check: CheckSpec, on subject: Subject, argument: LuaArgument, context: LuaArgument
+  ) -> CheckResult {
     var result = CheckResult(
       checkID: check.id, subjectID: subject.id, status: .error, severity: check.severity,
       title: check.title, mark: subject.value.mark, remediation: check.remediation,
@@ -102,15 +141,10 @@ final class Worker {
       result.mark = problem.mark
       return result
     }
-    let params = Value(.map(check.params))
-    let context: Value = [
-      "check": .init(.string(check.id)), "subject_id": .init(.string(subject.id)),
-      "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
-    ]
     if let guardFunction = guards[check.id] {
       do {
         let applies = try vm?.call(
-          guardFunction, arguments: [argument, .value(params), .value(context)]
+          guardFunction, arguments: [argument, paramsArgument(check), context]
         ).first
         if applies == nil || applies?.isNull == true || applies?.bool == false {
           result.status = .skip
@@ -137,7 +171,7 @@ final class Worker {
       }
       do {
         let returned = try vm.call(
-          function, arguments: [argument, .value(params), .value(context)]
+          function, arguments: [argument, paramsArgument(check), context]
         ).first
         let parsed = CheckOutcome.parse(returned)
         result.status = parsed.status
@@ -145,7 +179,7 @@ final class Worker {
         result.evidence = parsed.evidence
         if let at = parsed.at ?? check.at {
           result.path = at
-          result.mark = subject.value.lookup(at).mark
+          result.mark = mark(of: at, in: subject)
         }
         return result
       } catch {

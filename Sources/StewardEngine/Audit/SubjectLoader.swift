@@ -19,6 +19,24 @@ public enum SubjectLoader {
   public static let extensions: Set<String> = ["yaml", "yml", "json"]
 
   public static func load(_ patterns: [(pattern: String, mark: SourceMark)]) throws -> [Subject] {
+    let files = try self.files(patterns)
+    let loaded = loadInParallel(files)
+    var subjects: [Subject] = []
+    var problems: [Diagnostic] = []
+    for outcome in loaded {
+      switch outcome {
+      case .success(let found): subjects += found
+      case .failure(let error): problems += error.diagnostics
+      }
+    }
+    problems += duplicates(subjects.lazy.map { ($0.id, $0.value.mark) })
+    if !problems.isEmpty { throw PlaybookError(problems) }
+    return subjects
+  }
+
+  /// The files the patterns name, in order; a pattern that matches nothing
+  /// is an error at its mark.
+  public static func files(_ patterns: [(pattern: String, mark: SourceMark)]) throws -> [String] {
     var files: [String] = []
     var problems: [Diagnostic] = []
     for (pattern, mark) in patterns {
@@ -30,48 +48,50 @@ public enum SubjectLoader {
       files += matched
     }
     if !problems.isEmpty { throw PlaybookError(problems) }
-
-    let loaded = loadInParallel(files)
-    var subjects: [Subject] = []
-    var seen: [String: SourceMark] = [:]
-    for (file, outcome) in zip(files, loaded) {
-      let documents: [Value]
-      switch outcome {
-      case .success(let parsed): documents = parsed
-      case .failure(let error):
-        problems += Validator.diagnostics(of: error, file: file)
-        continue
-      }
-      let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-      for (i, document) in documents.enumerated() {
-        let id = document["id"]?.string ?? (documents.count == 1 ? stem : "\(stem)#\(i + 1)")
-        if let first = seen[id] {
-          problems.append(
-            Diagnostic(
-              at: document.mark, code: "A009",
-              "subject id \"\(id)\" is used twice (first at \(first))"))
-          continue
-        }
-        seen[id] = document.mark
-        subjects.append(Subject(id: id, value: document, file: file))
-      }
-    }
-    if !problems.isEmpty { throw PlaybookError(problems) }
-    return subjects
+    return files
   }
 
-  /// Parses `files` on all cores (a folder of 10,000 model cards is most of
-  /// an audit's work); results keep the order of `files`.
-  static func loadInParallel(_ files: [String]) -> [Result<[Value], YAMLError>] {
+  /// The subjects of one file: one per document, identified by its `id`
+  /// key, or else by the file name (with `#N` when the file holds several).
+  public static func subjects(in file: String) -> Result<[Subject], PlaybookError> {
+    let documents: [Value]
+    do {
+      documents = try DocumentLoader.load(path: file)
+    } catch {
+      return .failure(PlaybookError(Validator.diagnostics(of: error, file: file)))
+    }
+    let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+    return .success(
+      documents.enumerated().map { i, document in
+        let id = document["id"]?.string ?? (documents.count == 1 ? stem : "\(stem)#\(i + 1)")
+        return Subject(id: id, value: document, file: file)
+      })
+  }
+
+  /// A problem for every id used a second time, in order.
+  public static func duplicates(_ ids: some Sequence<(String, SourceMark)>) -> [Diagnostic] {
+    var seen: [String: SourceMark] = [:]
+    var problems: [Diagnostic] = []
+    for (id, mark) in ids {
+      if let first = seen[id] {
+        problems.append(
+          Diagnostic(
+            at: mark, code: "A009", "subject id \"\(id)\" is used twice (first at \(first))"))
+      } else {
+        seen[id] = mark
+      }
+    }
+    return problems
+  }
+
+  /// Reads `files` on all cores; results keep the order of `files`.
+  static func loadInParallel(_ files: [String]) -> [Result<[Subject], PlaybookError>] {
     let box = LoadBox(count: files.count)
     let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       var index = worker
       while index < files.count {
-        let result = Result { () throws(YAMLError) -> [Value] in
-          try DocumentLoader.load(path: files[index])
-        }
-        box.store(index, result)
+        box.store(index, subjects(in: files[index]))
         index += workers
       }
     }
@@ -113,13 +133,13 @@ public enum SubjectLoader {
 /// Parsed files, stored by index from the loading workers.
 private final class LoadBox: @unchecked Sendable {
   private let lock = NSLock()
-  private(set) var results: [Result<[Value], YAMLError>?]
+  private(set) var results: [Result<[Subject], PlaybookError>?]
 
   init(count: Int) {
     results = Array(repeating: nil, count: count)
   }
 
-  func store(_ index: Int, _ result: Result<[Value], YAMLError>) {
+  func store(_ index: Int, _ result: Result<[Subject], PlaybookError>) {
     lock.lock()
     results[index] = result
     lock.unlock()
