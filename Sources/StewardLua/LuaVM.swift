@@ -46,10 +46,6 @@ public final class LuaVM {
   var callDepth = 0
   /// The chunk ``loadPlugin(source:chunkName:)`` is running, for marks.
   var loadingChunk: String?
-  /// Dotted paths already split by `steward.get`: checks read the same few
-  /// paths for every subject. Cleared when it grows past a bound, so a
-  /// plugin building paths on the fly cannot grow it without end.
-  var pathCache: [String: [String]] = [:]
   /// Frames of ``push(_:root:)``, reused by every push.
   let pushStack = PushStack()
 

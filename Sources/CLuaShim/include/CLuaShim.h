@@ -114,6 +114,9 @@ typedef int (*stw_host_function)(lua_State *L);
 /// `stw_upvalueindex(2)`.
 void stw_push_host_function(lua_State *L, stw_host_function f, void *context);
 
+/// Pops `steward.null` and pushes `steward.get`, a C closure over it.
+void stw_push_get(lua_State *L);
+
 /// The line and source of the Lua function `level` levels up the call stack
 /// (1 = the caller of the running C function), via `lua_getinfo("Sl")`.
 /// Returns the line, or 0 when unknown; `*source` points at the short source.

@@ -48,13 +48,12 @@ public struct GitHubReporter: AuditReporter {
   }
 
   /// Escaping of a workflow command's message.
-  func data(_ s: String) -> String {
-    s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-      .replacingOccurrences(of: "\n", with: "%0A")
-  }
-
+  static let data = ByteEscaper([("%", "%25"), ("\r", "%0D"), ("\n", "%0A")])
   /// Escaping of a workflow command's property value.
-  func property(_ s: String) -> String {
-    data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
-  }
+  static let property = ByteEscaper([
+    ("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C"),
+  ])
+
+  func data(_ s: String) -> String { Self.data(s) }
+  func property(_ s: String) -> String { Self.property(s) }
 }

@@ -60,9 +60,9 @@ public struct MarkdownReporter: AuditReporter {
 
   /// Text safe inside a table cell: HTML and pipes escaped (a check message
   /// must not inject markup into a pull-request comment), newlines folded.
-  func cell(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "|", with: "\\|")
-      .replacingOccurrences(of: "\n", with: " ")
-  }
+  func cell(_ s: String) -> String { Self.cell(s) }
+
+  static let cell = ByteEscaper([
+    ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\n", " "),
+  ])
 }

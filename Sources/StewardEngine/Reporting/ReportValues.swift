@@ -42,3 +42,41 @@ enum ReportValues {
     }
   }
 }
+
+/// Replaces single ASCII bytes with text, in one pass over the UTF-8 bytes;
+/// most strings need no change and come back as they are. Foundation's
+/// `replacingOccurrences` goes through NSString on Linux, and a report of
+/// 140,000 results spent a quarter of its rendering time there.
+struct ByteEscaper: Sendable {
+  private var table: [String?] = Array(repeating: nil, count: 128)
+
+  init(_ replacements: [(Character, String)]) {
+    for (character, text) in replacements {
+      guard let ascii = character.asciiValue else {
+        preconditionFailure("ByteEscaper replaces ASCII characters only")
+      }
+      table[Int(ascii)] = text
+    }
+  }
+
+  func callAsFunction(_ s: String) -> String {
+    let original = s
+    var s = s
+    return s.withUTF8 { bytes in
+      guard let first = bytes.firstIndex(where: { $0 < 128 && table[Int($0)] != nil }) else {
+        return original
+      }
+      var out: [UInt8] = []
+      out.reserveCapacity(bytes.count + 16)
+      out.append(contentsOf: bytes[..<first])
+      for byte in bytes[first...] {
+        if byte < 128, let text = table[Int(byte)] {
+          out.append(contentsOf: text.utf8)
+        } else {
+          out.append(byte)
+        }
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+  }
+}

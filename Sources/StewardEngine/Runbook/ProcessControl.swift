@@ -197,14 +197,18 @@ enum ProcessControl {
 
 /// A task executor on Dispatch's threads, which grow when some block,
 /// unlike the cooperative pool's one per core.
+///
+/// Each job goes to a serial queue of its own: Dispatch gives serial queues
+/// a thread whenever they have work ("overcommit"), while a concurrent
+/// queue, like the global ones, runs no more jobs at once than there are
+/// cores, so two blocked jobs on CI's two cores stalled every process.
 final class DispatchExecutor: TaskExecutor {
   static let shared = DispatchExecutor()
-  private let queue = DispatchQueue(label: "steward.process", attributes: .concurrent)
 
   func enqueue(_ job: consuming ExecutorJob) {
     let job = UnownedJob(job)
     let executor = asUnownedTaskExecutor()
-    queue.async { job.runSynchronously(on: executor) }
+    DispatchQueue(label: "steward.process").async { job.runSynchronously(on: executor) }
   }
 }
 

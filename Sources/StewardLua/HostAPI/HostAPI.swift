@@ -52,7 +52,8 @@ enum HostAPI {
     vm.setRawField(steward, "isnull")
     vm.pushHost { L in ValueAPI.map(L) }
     vm.setRawField(steward, "map")
-    vm.pushHost { L in ValueAPI.get(L) }
+    _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(vm.refs.null))
+    stw_push_get(L)
     vm.setRawField(steward, "get")
     vm.pushHost { L in RunAPI.run(L) }
     vm.setRawField(steward, "run")
