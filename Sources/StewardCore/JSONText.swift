@@ -18,6 +18,10 @@ public struct JSONText: Sendable {
   private var bytes: [UInt8] = []
   public var pretty: Bool
   private var depth = 0
+  /// Where the bytes go as they pile up, in order; nil keeps them all for
+  /// ``finishUTF8()``. A streamed report of 100 MB never exists in memory.
+  public var sink: (@Sendable ([UInt8]) -> Void)?
+  public static let flushSize = 1 << 20
 
   public init(pretty: Bool = true) {
     self.pretty = pretty
@@ -30,6 +34,13 @@ public struct JSONText: Sendable {
   /// that `text` makes: for a report of a hundred megabytes, that copy was a
   /// hundred megabytes of peak memory.
   public consuming func finishUTF8() -> [UInt8] { bytes }
+
+  /// Hands what is left to the sink.
+  public mutating func flush() {
+    guard let sink, !bytes.isEmpty else { return }
+    sink(bytes)
+    bytes.removeAll(keepingCapacity: true)
+  }
 
   /// Renders `value` on its own.
   public static func render(_ value: Value, pretty: Bool = true) -> String {
@@ -94,25 +105,35 @@ public struct JSONText: Sendable {
   }
 
   /// The same bytes `writeContainer` would write for the list, built as
-  /// contiguous chunks on all cores and joined in order.
+  /// contiguous chunks on all cores and joined in order, a wave of elements
+  /// at a time so that a sink can take each wave before the next is built.
   private mutating func writeListInParallel(count: Int, element: @Sendable (Int) -> Value) {
-    let chunks = max(1, min(count / 512, ProcessInfo.processInfo.activeProcessorCount * 4))
-    let parts = ChunkParts(count: chunks)
+    let wave = 16_384
     let (pretty, depth) = (self.pretty, self.depth + 1)
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-      var out = JSONText(pretty: pretty)
-      out.depth = depth
-      for i in (count * c / chunks)..<(count * (c + 1) / chunks) {
-        if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
-        out.newline()
-        out.write(element(i))
-      }
-      parts.set(c, out.bytes)
-    }
     bytes.append(UInt8(ascii: "["))
-    bytes.reserveCapacity(bytes.count + parts.totalCount + 64)
-    // Each chunk is freed once copied, so the list is never held twice.
-    for c in 0..<chunks { bytes.append(contentsOf: parts.take(c)) }
+    for start in stride(from: 0, to: count, by: wave) {
+      let end = min(count, start + wave)
+      let chunks = max(
+        1, min((end - start) / 512, ProcessInfo.processInfo.activeProcessorCount * 4))
+      let parts = ChunkParts(count: chunks)
+      DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        var out = JSONText(pretty: pretty)
+        out.depth = depth
+        let n = end - start
+        for i in (start + n * c / chunks)..<(start + n * (c + 1) / chunks) {
+          if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+          out.newline()
+          out.write(element(i))
+        }
+        parts.set(c, out.bytes)
+      }
+      if sink == nil { bytes.reserveCapacity(bytes.count + parts.totalCount + 64) }
+      // Each chunk is freed once copied, so the list is never held twice.
+      for c in 0..<chunks {
+        bytes.append(contentsOf: parts.take(c))
+        if bytes.count >= Self.flushSize { flush() }
+      }
+    }
     newline()
     bytes.append(UInt8(ascii: "]"))
   }

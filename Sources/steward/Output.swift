@@ -13,6 +13,26 @@ enum Output {
   }
 
   static func writeAtomically(_ utf8: [UInt8], to path: String) throws {
+    try writeAtomically(to: path) { sink in sink(utf8) }
+  }
+
+  /// Writes what `produce` hands its sink, in order, to `path` (atomically)
+  /// or to stdout when `path` is nil, ending with a newline.
+  static func stream(
+    to path: String?, _ produce: (@escaping @Sendable ([UInt8]) -> Void) -> Void
+  ) throws {
+    guard let path else {
+      let writer = Writer(fd: 1)
+      produce(writer.write)
+      writer.finish()
+      return
+    }
+    try writeAtomically(to: path, produce)
+  }
+
+  static func writeAtomically(
+    to path: String, _ produce: (@escaping @Sendable ([UInt8]) -> Void) -> Void
+  ) throws {
     var isDirectory: ObjCBool = false
     let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
     let regular =
@@ -22,17 +42,43 @@ enum Output {
     // /dev/null, a pipe or a terminal cannot be replaced by a rename.
     let target = regular ? path + ".steward-tmp-\(getpid())" : path
     let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    // Bytes, not Characters: "\r\n" is one Character, so a CRLF text
-    // (iCalendar) checked as a String would not end with "\n".
-    var ok =
-      fd >= 0 && writeAll(fd, utf8) && (utf8.last == UInt8(ascii: "\n") || writeAll(fd, "\n"))
-    if fd >= 0 { ok = close(fd) == 0 && ok }
+    var ok = fd >= 0
+    if ok {
+      let writer = Writer(fd: fd)
+      produce(writer.write)
+      ok = writer.finish()
+      ok = close(fd) == 0 && ok
+    }
     if ok, regular { ok = rename(target, path) == 0 }
     if !ok {
       let reason = String(cString: strerror(errno))
       if regular { unlink(target) }
       Console.error("\(path): error: cannot write the report: \(reason)")
       throw ExitCode(Exit.inputError)
+    }
+  }
+
+  /// A sink for one file descriptor that remembers a failed write (and then
+  /// writes nothing more) and whether the text ended with a newline.
+  final class Writer: @unchecked Sendable {
+    private let fd: Int32
+    private var ok = true
+    private var last: UInt8?
+
+    init(fd: Int32) { self.fd = fd }
+
+    func write(_ bytes: [UInt8]) {
+      guard ok, !bytes.isEmpty else { return }
+      ok = writeAll(fd, bytes)
+      last = bytes.last
+    }
+
+    /// Adds the final newline if the text lacks one; false if a write failed.
+    @discardableResult func finish() -> Bool {
+      // Bytes, not Characters: "\r\n" is one Character, so a CRLF text
+      // (iCalendar) checked as a String would not end with "\n".
+      if ok, last != UInt8(ascii: "\n") { ok = writeAll(fd, "\n") }
+      return ok
     }
   }
 

@@ -142,14 +142,34 @@ import Testing
 
   /// A long list written in parallel chunks must give the very bytes the
   /// one-thread writer gives, in both layouts, at every chunk boundary.
-  @Test(arguments: [true, false], [4096, 4097, 10_001])
+  @Test(arguments: [true, false], [4096, 4097, 10_001, 40_000])
   func longListsWrittenInParallelMatchTheSerialWriter(pretty: Bool, count: Int) {
     @Sendable func element(_ i: Int) -> Value {
-      ["i": Value(.int(Int64(i))), "s": Value(.string("n\(i)\"")), "l": [Value(.int(Int64(i % 7))), nil]]
+      [
+        "i": Value(.int(Int64(i))), "s": Value(.string("n\(i)\"")),
+        "l": [Value(.int(Int64(i % 7))), nil],
+      ]
     }
     var parallel = JSONText(pretty: pretty)
     parallel.writeObject([("a", .value(1)), ("items", .list(count: count, element: element))])
     let serial: Value = ["a": 1, "items": Value(.list((0..<count).map(element)))]
-    #expect(parallel.text == JSONText.render(serial, pretty: pretty))
+    let expected = JSONText.render(serial, pretty: pretty)
+    #expect(parallel.text == expected)
+
+    // Streamed to a sink, a megabyte at a time across waves of elements:
+    // the same bytes, in pieces none much larger than the flush size.
+    let pieces = Pieces()
+    var streamed = JSONText(pretty: pretty)
+    streamed.sink = { pieces.append($0) }
+    streamed.writeObject([("a", .value(1)), ("items", .list(count: count, element: element))])
+    streamed.flush()
+    #expect(String(decoding: pieces.all.joined(), as: UTF8.self) == expected)
+    #expect(pieces.all.allSatisfy { $0.count < 2 * JSONText.flushSize })
+    if expected.utf8.count > 2 * JSONText.flushSize { #expect(pieces.all.count > 1) }
   }
+}
+
+private final class Pieces: @unchecked Sendable {
+  var all: [[UInt8]] = []
+  func append(_ bytes: [UInt8]) { all.append(bytes) }
 }

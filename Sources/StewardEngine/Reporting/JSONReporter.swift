@@ -14,6 +14,20 @@ public struct JSONReporter: AuditReporter {
   }
 
   public func renderUTF8(_ report: AuditReport) -> [UInt8] {
+    var out = JSONText()
+    write(report, into: &out)
+    return out.finishUTF8()
+  }
+
+  /// Streams the report: a 10,000-card audit is about 100 MB of JSON.
+  public func write(_ report: AuditReport, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+    var out = JSONText()
+    out.sink = sink
+    write(report, into: &out)
+    out.flush()
+  }
+
+  private func write(_ report: AuditReport, into out: inout JSONText) {
     typealias V = ReportValues
     let c = report.counts
     let results = report.results
@@ -66,8 +80,6 @@ public struct JSONReporter: AuditReporter {
       ("results", .list(count: results.count, element: result)),
       ("warnings", .value(Value(.list(warnings)))),
     ]
-    var out = JSONText()
     out.writeObject(fields)
-    return out.finishUTF8()
   }
 }

@@ -9,10 +9,17 @@ public protocol AuditReporter: Sendable {
   /// The report as UTF-8 bytes, for writing to a file or stdout; reporters
   /// whose output can be large build the bytes without a `String` copy.
   func renderUTF8(_ report: AuditReport) -> [UInt8]
+  /// Hands the report to `sink` in order, in one piece or, for reporters
+  /// whose output can be large, a megabyte at a time.
+  func write(_ report: AuditReport, to sink: @escaping @Sendable ([UInt8]) -> Void)
 }
 
 extension AuditReporter {
   public func renderUTF8(_ report: AuditReport) -> [UInt8] { Array(render(report).utf8) }
+
+  public func write(_ report: AuditReport, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+    sink(renderUTF8(report))
+  }
 }
 
 /// The formats `--format` accepts for audits.

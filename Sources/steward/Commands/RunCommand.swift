@@ -150,12 +150,8 @@ struct RunCommand: ParsableCommand {
     }
 
     let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
-    let text = reportFormat.reporter(color: color).renderUTF8(report)
-    if let output {
-      try Output.writeAtomically(text, to: output)
-    } else {
-      Console.out(text)
-    }
+    let reporter = reportFormat.reporter(color: color)
+    try Output.stream(to: output) { sink in reporter.write(report, to: sink) }
     if reportFormat != .text {
       for warning in report.warnings { Console.error(warning.description) }
     }
