@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Strings of up to 15 UTF-8 bytes made recently, found again by their
 /// bytes: the keys of a stream and its repeated values (`production`,
 /// `holdout`, …) are decoded once per load instead of once per node.
@@ -17,15 +19,38 @@ struct ShortStrings: ~Copyable {
   private static let slotCount = 512
   private let slots: UnsafeMutablePointer<Slot>
 
+  /// Tables left by earlier loads, kept filled: setting up 512 slots for
+  /// every one of 10,000 small cards was a few percent of reading them, and
+  /// the keys of one card are mostly the keys of the next.
+  private static let pool = Mutex<[Table]>([])
+  private static let poolLimit = 64
+
+  /// A table between two loads, owned by the pool alone.
+  private struct Table: @unchecked Sendable {
+    var slots: UnsafeMutablePointer<Slot>
+  }
+
   init() {
+    if let reused = Self.pool.withLock({ $0.popLast() }) {
+      slots = reused.slots
+      return
+    }
     slots = .allocate(capacity: Self.slotCount)
     slots.initialize(
       repeating: Slot(length: -1, head: 0, tail: 0, string: ""), count: Self.slotCount)
   }
 
   deinit {
-    slots.deinitialize(count: Self.slotCount)
-    slots.deallocate()
+    let table = Table(slots: slots)
+    let kept = Self.pool.withLock { pool -> Bool in
+      guard pool.count < Self.poolLimit else { return false }
+      pool.append(table)
+      return true
+    }
+    if !kept {
+      slots.deinitialize(count: Self.slotCount)
+      slots.deallocate()
+    }
   }
 
   /// The string of the `n` bytes at `p`, decoded as UTF-8 (repairing).

@@ -94,7 +94,7 @@ public struct JSONSchema: Sendable {
   /// (or of the map that lacks a required key).
   public func violations(of document: Value) -> [Diagnostic] {
     var found: [Diagnostic] = []
-    var path: [String] = []
+    var path: [SchemaPathStep] = []
     compiled.check(document, path: &path, into: &found, depth: 0)
     return found
   }
@@ -129,6 +129,8 @@ final class SchemaNode {
   var allowsNothing = false
   var reference: SchemaNode?
   var types: [String]?
+  /// `types` as bits, so that checking a node compares no strings.
+  var typeMask: JSONTypes = []
   var enumValues: [Value]?
   var constValue: Value?
   var minimum: Double?
@@ -165,6 +167,7 @@ final class SchemaNode {
         types = [name]
       }
     }
+    typeMask = JSONTypes(names: types ?? [])
     enumValues = s["enum"]?.list
     constValue = s["const"]
     minimum = s["minimum"]?.number
@@ -206,20 +209,21 @@ final class SchemaNode {
     return node
   }
 
-  func check(_ value: Value, path: inout [String], into found: inout [Diagnostic], depth: Int) {
+  func check(
+    _ value: Value, path: inout [SchemaPathStep], into found: inout [Diagnostic], depth: Int
+  ) {
     // A $ref cycle in the schema would recurse forever; documents are bounded
     // by the YAML loader's depth limit, so no legitimate schema gets here.
     guard depth < 200 else { return }
     func fail(_ message: String, _ mark: SourceMark = value.mark) {
-      let place = path.isEmpty ? "the document" : path.joined(separator: ".")
-      found.append(Diagnostic(at: mark, code: "J010", "\(place): \(message)"))
+      found.append(Diagnostic(at: mark, code: "J010", "\(SchemaPathStep.place(path)): \(message)"))
     }
     if allowsNothing {
       fail("no value is allowed here")
       return
     }
     reference?.check(value, path: &path, into: &found, depth: depth + 1)
-    if let types, !types.contains(where: { JSONSchema.matches(value, type: $0) }) {
+    if let types, !typeMask.overlaps(JSONTypes(of: value)) {
       fail("expected \(types.joined(separator: " or ")), found \(JSONSchema.jsonType(of: value))")
       return
     }
@@ -255,7 +259,7 @@ final class SchemaNode {
       if let m = maxItems, list.count > m { fail("must have at most \(m) items") }
       if let items {
         for (i, item) in list.enumerated() {
-          path.append("[\(i)]")
+          path.append(.index(i))
           items.check(item, path: &path, into: &found, depth: depth + 1)
           path.removeLast()
         }
@@ -266,15 +270,16 @@ final class SchemaNode {
       }
       for entry in map.entries {
         if let property = properties[entry.key] {
-          path.append(entry.key)
+          path.append(.key(entry.key))
           property.check(entry.value, path: &path, into: &found, depth: depth + 1)
           path.removeLast()
         } else if closed {
-          let place = path.isEmpty ? "the document" : path.joined(separator: ".")
           found.append(
-            Diagnostic(at: entry.keyMark, code: "J010", "\(place): unknown field \"\(entry.key)\""))
+            Diagnostic(
+              at: entry.keyMark, code: "J010",
+              "\(SchemaPathStep.place(path)): unknown field \"\(entry.key)\""))
         } else if let additionalProperties {
-          path.append(entry.key)
+          path.append(.key(entry.key))
           additionalProperties.check(entry.value, path: &path, into: &found, depth: depth + 1)
           path.removeLast()
         }
@@ -301,17 +306,63 @@ final class SchemaNode {
   }
 }
 
-extension JSONSchema {
-  static func matches(_ value: Value, type: String) -> Bool {
-    switch (type, value.kind) {
-    case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .list),
-      ("object", .map), ("integer", .int), ("number", .int), ("number", .double):
-      return true
-    case ("integer", .double(let d)): return d.isFinite && d == d.rounded()
-    default: return false
+/// One step of the path to a node, rendered only when there is a violation
+/// to report: building `[3]` for every list item cost more than the check.
+enum SchemaPathStep {
+  case key(String)
+  case index(Int)
+
+  static func place(_ path: [SchemaPathStep]) -> String {
+    guard !path.isEmpty else { return "the document" }
+    return path.map {
+      switch $0 {
+      case .key(let key): key
+      case .index(let i): "[\(i)]"
+      }
+    }.joined(separator: ".")
+  }
+}
+
+/// JSON Schema's type names as bits.
+struct JSONTypes: OptionSet {
+  let rawValue: UInt8
+  static let null = JSONTypes(rawValue: 1)
+  static let boolean = JSONTypes(rawValue: 2)
+  static let string = JSONTypes(rawValue: 4)
+  static let array = JSONTypes(rawValue: 8)
+  static let object = JSONTypes(rawValue: 16)
+  static let integer = JSONTypes(rawValue: 32)
+  static let number = JSONTypes(rawValue: 64)
+
+  init(rawValue: UInt8) { self.rawValue = rawValue }
+
+  init(names: [String]) {
+    let all: [String: JSONTypes] = [
+      "null": .null, "boolean": .boolean, "string": .string, "array": .array,
+      "object": .object, "integer": .integer, "number": .number,
+    ]
+    self = names.reduce(into: []) { $0.formUnion(all[$1] ?? []) }
+  }
+
+  /// The types `value` has: an integer is a number too, and so is a double
+  /// with an integral value an integer (JSON Schema's rule).
+  init(of value: Value) {
+    switch value.kind {
+    case .null: self = .null
+    case .bool: self = .boolean
+    case .string: self = .string
+    case .list: self = .array
+    case .map: self = .object
+    case .int: self = [.integer, .number]
+    case .double(let d): self = d.isFinite && d == d.rounded() ? [.integer, .number] : .number
     }
   }
 
+  /// Whether some type of `types` is one of these.
+  func overlaps(_ types: JSONTypes) -> Bool { !isDisjoint(with: types) }
+}
+
+extension JSONSchema {
   static func jsonType(of value: Value) -> String {
     switch value.kind {
     case .null: "null"
