@@ -21,6 +21,8 @@ public struct JSONText: Sendable {
   /// Where the bytes go as they pile up, in order; nil keeps them all for
   /// ``finishUTF8()``. A streamed report of 100 MB never exists in memory.
   public var sink: (@Sendable ([UInt8]) -> Void)?
+  /// Fields written so far in each object opened with ``beginObject()``.
+  private var fieldsSoFar: [Int] = []
   public static let flushSize = 1 << 20
 
   public init(pretty: Bool = true) {
@@ -79,6 +81,9 @@ public struct JSONText: Sendable {
   public enum Field {
     case value(Value)
     case list(count: Int, element: @Sendable (Int) -> Value)
+    /// A list whose elements write themselves (with ``beginObject()``,
+    /// ``key(_:)`` and the value writers), without a `Value` in between.
+    case written(count: Int, element: @Sendable (Int, inout JSONText) -> Void)
   }
 
   /// Lists at least this long are written in chunks on all cores: the
@@ -94,12 +99,10 @@ public struct JSONText: Sendable {
       out.raw(out.pretty ? ": " : ":")
       switch fields[i].1 {
       case .value(let v): out.write(v)
-      case .list(let count, let element) where count >= Self.parallelThreshold:
-        out.writeListInParallel(count: count, element: element)
       case .list(let count, let element):
-        out.writeContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: count) {
-          out, j in out.write(element(j))
-        }
+        out.writeList(count: count) { j, out in out.write(element(j)) }
+      case .written(let count, let element):
+        out.writeList(count: count, element: element)
       }
     }
   }
@@ -107,7 +110,21 @@ public struct JSONText: Sendable {
   /// The same bytes `writeContainer` would write for the list, built as
   /// contiguous chunks on all cores and joined in order, a wave of elements
   /// at a time so that a sink can take each wave before the next is built.
-  private mutating func writeListInParallel(count: Int, element: @Sendable (Int) -> Value) {
+  private mutating func writeList(
+    count: Int, element: @escaping @Sendable (Int, inout JSONText) -> Void
+  ) {
+    guard count >= Self.parallelThreshold else {
+      writeContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: count) {
+        out, j in element(j, &out)
+      }
+      return
+    }
+    writeListInParallel(count: count, element: element)
+  }
+
+  private mutating func writeListInParallel(
+    count: Int, element: @Sendable (Int, inout JSONText) -> Void
+  ) {
     let wave = 16_384
     let (pretty, depth) = (self.pretty, self.depth + 1)
     bytes.append(UInt8(ascii: "["))
@@ -123,7 +140,7 @@ public struct JSONText: Sendable {
         for i in (start + n * c / chunks)..<(start + n * (c + 1) / chunks) {
           if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
           out.newline()
-          out.write(element(i))
+          element(i, &out)
         }
         parts.set(c, out.bytes)
       }
@@ -136,6 +153,46 @@ public struct JSONText: Sendable {
     }
     newline()
     bytes.append(UInt8(ascii: "]"))
+  }
+
+  // MARK: Writing without a Value
+
+  /// Opens an object; its fields follow as ``key(_:)`` and a value each,
+  /// and ``endObject()`` closes it. The bytes are those `write` gives for
+  /// a map with the same entries.
+  public mutating func beginObject() {
+    bytes.append(UInt8(ascii: "{"))
+    depth += 1
+    fieldsSoFar.append(0)
+  }
+
+  public mutating func key(_ name: String) {
+    if fieldsSoFar[fieldsSoFar.count - 1] > 0 { bytes.append(UInt8(ascii: ",")) }
+    fieldsSoFar[fieldsSoFar.count - 1] += 1
+    newline()
+    writeString(name)
+    raw(pretty ? ": " : ":")
+  }
+
+  public mutating func endObject() {
+    depth -= 1
+    if fieldsSoFar.removeLast() > 0 { newline() }
+    bytes.append(UInt8(ascii: "}"))
+  }
+
+  public mutating func writeInt(_ i: Int) { raw(String(i)) }
+  public mutating func writeNull() { raw("null") }
+
+  /// A string, or null.
+  public mutating func writeString(_ s: String?) {
+    if let s { writeString(s) } else { writeNull() }
+  }
+
+  /// A list of strings, as `write` gives it.
+  public mutating func writeStrings(_ strings: [String]) {
+    writeContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: strings.count) {
+      out, i in out.writeString(strings[i])
+    }
   }
 
   private mutating func raw(_ s: String) {
@@ -187,6 +244,12 @@ public struct JSONText: Sendable {
     bytes.append(UInt8(ascii: "\""))
     var s = s
     s.withUTF8 { utf8 in
+      // Most strings need no escape at all: one pass over a table, then a
+      // single copy.
+      guard utf8.contains(where: { Self.mayEscape[Int($0)] }) else {
+        bytes.append(contentsOf: utf8)
+        return
+      }
       var runStart = 0
       var i = 0
       while i < utf8.count {
@@ -219,6 +282,12 @@ public struct JSONText: Sendable {
       bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
     bytes.append(UInt8(ascii: "\""))
+  }
+
+  /// Bytes that may start an escape: controls, `"`, `\\`, DEL, and 0xE2
+  /// (the first byte of U+2028 and U+2029).
+  private static let mayEscape: [Bool] = (0..<256).map {
+    $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2
   }
 
   static func unicodeEscape(_ value: UInt32) -> String {

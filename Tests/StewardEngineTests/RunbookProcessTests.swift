@@ -8,7 +8,9 @@ import Testing
 /// child that ignores SIGTERM included; output stays bounded; retries back off.
 @Suite("Runbook processes") struct RunbookProcessTests {
   @Test func aTimeoutKillsTheStepAndItsChildren() async throws {
-    let fixture = try RunbookFixture(
+    // No wall-clock bound (the suite shares two cores): a step that was not
+    // cut short would run its 30 s and not be marked timed out.
+    let (fixture, report) = try await runUntilStarted(grace: 0.3) { timeout in
       """
       steward: 1
       kind: runbook
@@ -17,11 +19,9 @@ import Testing
         - id: hang
           shell: true
           run: "sleep 30 & echo $! > child.pid; sleep 30"
-          timeout: 500ms
-      """)
-    // No wall-clock bound (the suite shares two cores): a step that was not
-    // cut short would run its 30 s and not be marked timed out.
-    let report = try await fixture.run(grace: 0.3)
+          timeout: \(timeout)
+      """
+    }
     let step = try #require(report.step("hang"))
     #expect(step.status == .failed)
     #expect(step.timedOut)
@@ -39,16 +39,8 @@ import Testing
   }
 
   @Test func aChildThatIgnoresSIGTERMIsKilled() async throws {
-    let fixture = try RunbookFixture(
-      """
-      steward: 1
-      kind: runbook
-      name: t
-      steps:
-        - id: stubborn
-          run: [python3, stubborn.py]
-          timeout: 500ms
-      """,
+    let (fixture, report) = try await runUntilStarted(
+      grace: 0.3,
       files: [
         "stubborn.py": """
         import os, signal, subprocess, sys, time
@@ -60,8 +52,18 @@ import Testing
         open("child.pid", "w").write(str(child.pid))
         time.sleep(60)
         """
-      ])
-    let report = try await fixture.run(grace: 0.3)
+      ]
+    ) { timeout in
+      """
+      steward: 1
+      kind: runbook
+      name: t
+      steps:
+        - id: stubborn
+          run: [python3, stubborn.py]
+          timeout: \(timeout)
+      """
+    }
     #expect(report.step("stubborn")?.timedOut == true)
     let child = try #require(Int32(fixture.text("child.pid")))
     // The run waits to send its SIGKILL; the kernel takes a moment to act on it.
@@ -71,6 +73,24 @@ import Testing
       if !gone { try await Task.sleep(nanoseconds: 100_000_000) }
     }
     #expect(gone, "the SIGTERM-ignoring child \(child) survived (it sleeps 60 s)")
+  }
+
+  /// Runs the playbook `yaml(timeout)` with a timeout of 500 ms, then
+  /// longer ones, until its step got as far as writing `child.pid` before
+  /// it was cut short: on a loaded machine a short timeout can fire before
+  /// the interpreter has even started, and then there is no child to check.
+  func runUntilStarted(
+    grace: Double, files: [String: String] = [:], _ yaml: (String) -> String
+  ) async throws -> (RunbookFixture, RunbookReport) {
+    var milliseconds = 500
+    while true {
+      let fixture = try RunbookFixture(yaml("\(milliseconds)ms"), files: files)
+      let report = try await fixture.run(grace: grace)
+      if !fixture.text("child.pid").isEmpty || milliseconds >= 16_000 {
+        return (fixture, report)
+      }
+      milliseconds *= 2
+    }
   }
 
   @Test func aHundredMegabytesOfOutputStayBounded() async throws {

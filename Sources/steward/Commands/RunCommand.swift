@@ -156,6 +156,7 @@ struct RunCommand: ParsableCommand {
       for warning in report.warnings { Console.error(warning.description) }
     }
     try record { try AuditRecorder.record(report, in: context) }
+    KeptUntilExit.keep(report)
     if report.gateFailed { throw ExitCode(Exit.gateFailed) }
   }
 
