@@ -180,6 +180,17 @@ public struct JSONText: Sendable {
     bytes.append(UInt8(ascii: "}"))
   }
 
+  /// A field whose value is a string, or null.
+  public mutating func field(_ name: String, _ value: String?) {
+    key(name)
+    writeString(value)
+  }
+
+  public mutating func field(_ name: String, int value: Int) {
+    key(name)
+    writeInt(value)
+  }
+
   public mutating func writeInt(_ i: Int) { raw(String(i)) }
   public mutating func writeNull() { raw("null") }
 
