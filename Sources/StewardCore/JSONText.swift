@@ -231,8 +231,18 @@ public struct JSONText: Sendable {
 
   private mutating func newline() {
     guard pretty else { return }
-    bytes.append(UInt8(ascii: "\n"))
-    bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+    if depth < Self.indents.count {
+      bytes.append(contentsOf: Self.indents[depth])
+    } else {
+      bytes.append(UInt8(ascii: "\n"))
+      bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+    }
+  }
+
+  /// A newline and the indentation of each of the first levels, copied in
+  /// one piece: a pretty report is a fifth indentation.
+  private static let indents: [[UInt8]] = (0..<24).map {
+    [UInt8(ascii: "\n")] + Array(repeating: UInt8(ascii: " "), count: 2 * $0)
   }
 
   private mutating func writeDouble(_ d: Double) {
