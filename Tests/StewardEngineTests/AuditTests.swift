@@ -247,6 +247,38 @@ import Testing
     for _ in 0..<5 { #expect(try many.run().results == reference) }
   }
 
+  /// A check that writes into its parameters must not see its own writes
+  /// on the next subject: with one table per worker, what it saw would
+  /// depend on how the subjects were shared out between the cores.
+  @Test func aCheckThatModifiesItsParametersSeesFreshOnesOnEverySubject() throws {
+    let meddler = """
+      local p = steward.plugin{ name = "meddler", version = "1.0" }
+      p:check{
+        id = "count", description = "counts calls in its params", severity = "low",
+        params = { seen = { type = "integer", default = 0 } },
+        run = function(s, params, ctx)
+          params.seen = params.seen + 1
+          ctx.note = (ctx.note or 0) + 1
+          return { status = "pass", evidence = { seen = params.seen, ctx = ctx.check } }
+        end,
+      }
+      return p
+      """
+    let (_, path) = try playbook(
+      "checks:\n  - use: meddler.count\n", extra: ["meddler.lua": meddler])
+    var text = try String(contentsOfFile: path, encoding: .utf8)
+    text = text.replacingOccurrences(of: "plugins: [gov.lua]", with: "plugins: [meddler.lua]")
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let audit = try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path)
+    for workers in [1, 2] {
+      var runner = AuditRunner(playbook: audit)
+      runner.workers = workers
+      let results = try runner.run().results
+      #expect(results.count == 3)
+      #expect(results.allSatisfy { $0.evidence["seen"] == 1 && $0.evidence["ctx"] == "count" })
+    }
+  }
+
   @Test func subjectsFromANamedInputAndItsOverride() throws {
     let body = "inputs:\n  cards: models/b.yaml\nchecks:\n  - use: gov.owner\n"
     let (scratch, path) = try playbook(body)

@@ -10,9 +10,6 @@ final class Worker {
   private var runs: [String: LuaFunction] = [:]
   private var guards: [String: LuaFunction] = [:]
   private var compileErrors: [String: Diagnostic] = [:]
-  /// Each check's parameters, converted into Lua once per worker. Like the
-  /// subject, they are shared between calls: a check must not modify them.
-  private var params: [String: LuaValueRef] = [:]
   /// Parsed `at` paths: the same few come back for every subject.
   private var segments: [String: [String]] = [:]
   private let playbookName: String
@@ -94,9 +91,11 @@ final class Worker {
           ?? .value(subject.value)
         context = (try? vm.reference(self.context(check, subject))).map(LuaArgument.reference)
       }
-      var contextArgument = LuaArgument.value(self.context(check, subject))
+      let contextArgument: LuaArgument
       if case .reference(let r) = context, (try? vm?.set("check", to: check.id, in: r)) != nil {
         contextArgument = .reference(r)
+      } else {
+        contextArgument = .value(self.context(check, subject))
       }
       return run(
         check, on: subject, argument: shared ?? .value(subject.value), context: contextArgument)
@@ -110,12 +109,11 @@ final class Worker {
     ]
   }
 
+  /// A fresh table of the check's parameters for each call: one shared by
+  /// all the subjects of a worker would let a check that modifies it change
+  /// the results of later subjects, which depend on the core count.
   private func paramsArgument(_ check: CheckSpec) -> LuaArgument {
-    if let cached = params[check.id] { return .reference(cached) }
-    let value = Value(.map(check.params))
-    guard let vm, let reference = try? vm.reference(value) else { return .value(value) }
-    params[check.id] = reference
-    return .reference(reference)
+    .value(Value(.map(check.params)))
   }
 
   private func mark(of path: String, in subject: Subject) -> SourceMark {
