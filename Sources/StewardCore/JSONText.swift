@@ -231,8 +231,8 @@ public struct JSONText: Sendable {
 
   private mutating func newline() {
     guard pretty else { return }
-    if depth < Self.indents.count {
-      bytes.append(contentsOf: Self.indents[depth])
+    if depth < indents.count {
+      bytes.append(contentsOf: indents[depth])
     } else {
       bytes.append(UInt8(ascii: "\n"))
       bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
@@ -240,8 +240,10 @@ public struct JSONText: Sendable {
   }
 
   /// A newline and the indentation of each of the first levels, copied in
-  /// one piece: a pretty report is a fifth indentation.
-  private static let indents: [[UInt8]] = (0..<24).map {
+  /// one piece: a pretty report is a fifth indentation. Held by each writer
+  /// so that the hot path does not go through a global's lazy initializer.
+  private let indents = JSONText.indentTable
+  private static let indentTable: [[UInt8]] = (0..<24).map {
     [UInt8(ascii: "\n")] + Array(repeating: UInt8(ascii: " "), count: 2 * $0)
   }
 
@@ -267,7 +269,7 @@ public struct JSONText: Sendable {
     s.withUTF8 { utf8 in
       // Most strings need no escape at all: one pass over a table, then a
       // single copy.
-      guard utf8.contains(where: { Self.mayEscape[Int($0)] }) else {
+      guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }) else {
         bytes.append(contentsOf: utf8)
         return
       }
@@ -303,12 +305,6 @@ public struct JSONText: Sendable {
       bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
     bytes.append(UInt8(ascii: "\""))
-  }
-
-  /// Bytes that may start an escape: controls, `"`, `\\`, DEL, and 0xE2
-  /// (the first byte of U+2028 and U+2029).
-  private static let mayEscape: [Bool] = (0..<256).map {
-    $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2
   }
 
   static func unicodeEscape(_ value: UInt32) -> String {
