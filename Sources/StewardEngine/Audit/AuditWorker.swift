@@ -169,8 +169,8 @@ final class Worker {
       }
       do {
         let returned = try vm.call(
-          function, arguments: [argument, paramsArgument(check), context]
-        ).first
+          function, arguments: [argument, paramsArgument(check), context],
+          record: CheckOutcome.fields)
         let parsed = CheckOutcome.parse(returned)
         result.status = parsed.status
         result.message = parsed.message

@@ -1,4 +1,5 @@
 import StewardCore
+import StewardLua
 
 /// Reads what a check's Lua function returned into a status, message,
 /// evidence and path. A check may return a boolean, a status string, or a
@@ -33,6 +34,28 @@ enum CheckOutcome {
         evidence: m["evidence"] ?? .null)
     default:
       return invalid("the check returned a \(returned.typeName)")
+    }
+  }
+
+  /// The fields of a result table, in the order `parse(_: LuaReturn)` reads.
+  static let fields = ["status", "message", "at", "evidence"]
+
+  /// What ``LuaVM/call(_:arguments:record:)`` read with ``fields``; the same
+  /// outcome `parse(_: Value?)` gives for the whole table.
+  static func parse(_ returned: LuaReturn) -> Parsed {
+    switch returned {
+    case .value(let value):
+      return parse(value)
+    case .record(let fields):
+      let statusName = fields[0]?.string
+      guard let statusName, let status = allowed(statusName) else {
+        return invalid(
+          "the check returned a table whose status is \(statusName.map { "\"\($0)\"" } ?? "missing")"
+        )
+      }
+      return Parsed(
+        status: status, message: fields[1]?.string ?? "", at: fields[2]?.string,
+        evidence: fields[3] ?? .null)
     }
   }
 

@@ -84,8 +84,8 @@ public struct ExampleRunner {
         defer { shared.release() }
         let before = try vm.value(of: shared)
         let returned = try vm.call(
-          run, arguments: [.reference(shared), .value(Value(.map(params))), .value(context)]
-        ).first
+          run, arguments: [.reference(shared), .value(Value(.map(params))), .value(context)],
+          record: CheckOutcome.fields)
         let parsed = CheckOutcome.parse(returned)
         actual = parsed.status.rawValue + (parsed.at.map { " at \($0)" } ?? "")
         if parsed.status == .error { actual += " (\(parsed.message))" }

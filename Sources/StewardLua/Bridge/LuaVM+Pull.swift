@@ -186,7 +186,7 @@ extension LuaVM {
     return lua_rawequal(L, -1, -2) != 0
   }
 
-  private func scalar(at index: Int32, mark: SourceMark, path: () -> String) throws -> Value {
+  func scalar(at index: Int32, mark: SourceMark, path: () -> String) throws -> Value {
     switch lua_type(L, index) {
     case LUA_TNIL:
       return .null
