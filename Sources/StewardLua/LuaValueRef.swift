@@ -56,39 +56,21 @@ extension LuaVM {
   /// Calls `f` with arguments that are values or references; like
   /// ``call(_:_:)`` otherwise (budgets, errors, results).
   public func call(_ f: LuaFunction, arguments: [LuaArgument]) throws -> [Value] {
-    let base = try pushFunction(f, extraSlots: arguments.count, handler: true)
-    defer { lua_settop(L, base) }
-    for (i, argument) in arguments.enumerated() {
-      switch argument {
-      case .value(let v): try push(v, root: "argument \(i + 1)")
-      case .reference(let r): try pushReference(r)
-      }
-    }
-    try run(
-      nargs: Int32(arguments.count), nresults: LUA_MULTRET, base: base, chunkName: f.mark.file,
-      handled: true)
-    let first = base + 1
-    let count = lua_gettop(L) - first
-    if count == 0 { return [] }
-    var results: [Value] = []
-    results.reserveCapacity(Int(count))
-    for i in 1...count {
-      results.append(
-        try toValue(at: first + i, root: i == 1 ? "result" : "result \(i)", mark: f.mark))
-    }
-    return results
+    try calling(f, arguments) { first, count in try results(first, count, of: f) }
   }
 
-  /// Calls `f` like ``call(_:arguments:)`` and reads its one result as a
-  /// record when it is a table whose keys are all among `fields`: each field
-  /// converted on its own, without converting the table around them (a check
-  /// returns `{ status =, message =, at =, evidence = }` 140,000 times in a
-  /// large audit). Anything else (another result type, another key, several
-  /// results, a value that does not convert) comes back as ``LuaReturn/value(_:)``
-  /// through the general conversion, with its errors.
-  public func call(
-    _ f: LuaFunction, arguments: [LuaArgument], record fields: [String]
-  ) throws -> LuaReturn {
+  private func results(_ first: Int32, _ count: Int32, of f: LuaFunction) throws -> [Value] {
+    try (0..<count).map { i in
+      try toValue(at: first + i, root: i == 0 ? "result" : "result \(i + 1)", mark: f.mark)
+    }
+  }
+
+  /// Pushes `f` and its arguments, runs it under the budgets, and hands
+  /// `read` the stack index of the first result and their count; the stack
+  /// is reset afterwards.
+  private func calling<T>(
+    _ f: LuaFunction, _ arguments: [LuaArgument], read: (Int32, Int32) throws -> T
+  ) throws -> T {
     let base = try pushFunction(f, extraSlots: arguments.count, handler: true)
     defer { lua_settop(L, base) }
     for (i, argument) in arguments.enumerated() {
@@ -101,16 +83,27 @@ extension LuaVM {
       nargs: Int32(arguments.count), nresults: LUA_MULTRET, base: base, chunkName: f.mark.file,
       handled: true)
     let first = base + 2  // the message handler, then the results
-    let count = lua_gettop(L) - first + 1
-    if count == 1, let record = try record(at: first, fields: fields, mark: f.mark) {
-      return .record(record)
+    return try read(first, lua_gettop(L) - first + 1)
+  }
+
+  /// Calls `f` like ``call(_:arguments:)`` and reads its one result as a
+  /// record when it is a table whose keys are all among `fields`: each field
+  /// converted on its own, without converting the table around them (a check
+  /// returns `{ status =, message =, at =, evidence = }` 140,000 times in a
+  /// large audit). Anything else (another result type, another key, several
+  /// results, a value that does not convert) comes back as ``LuaReturn/value(_:)``
+  /// through the general conversion, with its errors.
+  public func call(
+    _ f: LuaFunction, arguments: [LuaArgument], record fields: [String]
+  ) throws -> LuaReturn {
+    try calling(f, arguments) { first, count in
+      if count == 1, let record = try record(at: first, fields: fields, mark: f.mark) {
+        return .record(record)
+      }
+      // Every result converts, as in call(_:arguments:): a second result
+      // that cannot is the same error there and here.
+      return .value(try results(first, count, of: f).first)
     }
-    var results: [Value] = []
-    for i in 0..<max(0, count) {
-      results.append(
-        try toValue(at: first + i, root: i == 0 ? "result" : "result \(i + 1)", mark: f.mark))
-    }
-    return .value(results.first)
   }
 
   /// The table at `index` read as a record of `fields`, or nil when it is not
