@@ -1,4 +1,5 @@
 import Foundation
+import StewardEngine
 import Testing
 
 @Suite struct AuditCommandTests {
@@ -120,6 +121,30 @@ import Testing
     #expect(t.status == 0, "\(t.stdout)")
     let again = try StewardBinary.run(["new", "plugin", "my-checks"], in: dir)
     #expect(again.status == 2)
+  }
+
+  /// Every kind's starter validates and runs as written; a hackathon's
+  /// comes with the roster, projects and scores files it reads.
+  @Test(arguments: PlaybookKind.allCases)
+  func everyKindsStarterValidatesAndRuns(_ kind: PlaybookKind) throws {
+    let dir = try StewardBinary.scratch([:])
+    let name = "my-\(kind.rawValue)"
+    let made = try StewardBinary.run(["new", "playbook", kind.rawValue, name], in: dir)
+    #expect(made.status == 0, "\(made.stderr)")
+    let v = try StewardBinary.run(["validate", "\(name).yaml"], in: dir)
+    #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+    guard kind == .hackathon else { return }
+    #expect(made.stdout.contains("wrote ./\(name)-projects.yaml"))
+    let run = try StewardBinary.run(["run", "\(name).yaml", "--no-record"], in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("cross-team: 1"))
+    // A second `new` writes nothing, not even the files that do not exist yet.
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("\(name)-scores.csv"))
+    let again = try StewardBinary.run(["new", "playbook", "hackathon", name], in: dir)
+    #expect(again.status == 2)
+    #expect(
+      !FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(name)-scores.csv").path)
+    )
   }
 }
 

@@ -174,6 +174,6 @@ import Testing
     let path = Scratch.packageRoot.appendingPathComponent("Playbooks/paper-group.lua").path
     let result = Validator.validate(file: path)
     #expect(result.ok)
-    #expect(result.summary == "ritual playbook paper-group")
+    #expect(result.summary == "ritual playbook paper-group (1 ritual)")
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import StewardCore
 
 /// A calendar date with no time and no zone (`2026-11-30`), as playbooks,
@@ -74,6 +75,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     self.year = year
     self.month = month
     self.day = day
+  }
+
+  /// Today in the machine's calendar and time zone.
+  public static func today() -> LocalDate {
+    let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+    return LocalDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+      ?? LocalDate(dayNumber: 0)
   }
 
   public static func isLeap(_ year: Int) -> Bool {

@@ -45,6 +45,62 @@ public enum StarterFiles {
     """
   }
 
+  /// The files `steward new playbook KIND NAME` writes: the playbook, and
+  /// for a hackathon the small roster, projects and scores files it reads,
+  /// so that `validate` and `run` work on the first try.
+  public static func files(kind: PlaybookKind, name: String) -> [(file: String, text: String)] {
+    var files = [(file: "\(name).yaml", text: playbook(kind: kind, name: name))]
+    if kind == .hackathon {
+      files += [
+        (
+          "\(name)-people.yaml",
+          """
+          # Who is on which team; docs/hackathon.md. The hub is named in the playbook.
+          people:
+            - {id: ada, name: Ada, team: platform, start: 2026-01-05}
+            - {id: ben, name: Ben, team: recommendations, start: 2026-02-02}
+            - {id: chloe, name: Chloe, team: ads, start: 2026-03-02}
+            - {id: dev, name: Dev, team: recommendations, start: 2026-04-06}
+
+          """
+        ),
+        (
+          "\(name)-projects.yaml",
+          """
+          # One entry per project; members are ids from \(name)-people.yaml.
+          # status: idea, building, demoed, backlog, shipped or dropped.
+          projects:
+            - id: shared-features
+              title: Shared features for ads
+              pitch: Serve the recommendations embeddings to the ads model.
+              members: [ada, chloe]
+              status: backlog
+              ticket: ADS-1
+              backlog_date: 2026-09-21
+            - id: better-rows
+              title: Better home rows
+              pitch: Rank the home page rows by predicted watch time.
+              members: [ben, dev]
+              status: demoed
+
+          """
+        ),
+        (
+          "\(name)-scores.csv",
+          """
+          judge,project,impact,craft
+          ada,better-rows,4,3
+          ada,shared-features,5,4
+          ben,better-rows,3,4
+          ben,shared-features,4,4
+
+          """
+        ),
+      ]
+    }
+    return files
+  }
+
   public static func playbook(kind: PlaybookKind, name: String) -> String {
     let header = """
       # \(name): a Steward \(kind.rawValue) playbook (\(kind.summary)).
@@ -99,6 +155,28 @@ public enum StarterFiles {
             duration: 1h
             announcement: |
               {{title}}: {{date}}, {{time}} ({{timezone}}).
+
+        """
+    case .hackathon:
+      return header + """
+        # docs/hackathon.md describes every key. `steward new` wrote the three
+        # files it reads beside it; replace their contents with your own.
+        event:
+          id: \(name)
+          title: \(name)
+          start: 2026-09-10
+          end: 2026-09-11
+        org:
+          people: \(name)-people.yaml     # id, name, team: the org plan the audits use
+          hub: platform                  # the hub team; the others are spokes
+        projects: \(name)-projects.yaml
+        judging:
+          criteria:                      # each judge's scores are normalised (z-score)
+            - {id: impact, title: Impact on viewers or revenue, weight: 2}
+            - {id: craft, title: Quality of the demo, weight: 1}
+          scores: \(name)-scores.csv      # judge, project, one column per criterion
+        followup:
+          stall_after_days: 42           # a backlog item older than this has stalled
 
         """
     case .dashboard:

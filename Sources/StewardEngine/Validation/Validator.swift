@@ -88,14 +88,36 @@ public enum Validator {
         path: path, summary: "runbook playbook \(header.name) (\(runbook.steps.count) steps)",
         diagnostics: [])
     }
-    // Other kinds: the header, and the plugins it lists, resolved and loaded
-    // the way a run would.
+    if header.kind == .hackathon {
+      // Projects, judging and follow-up, with the projects, scores and org
+      // files it names, as a run reads them.
+      let hackathon = try HackathonPlaybook.load(header: header, path: path, today: .today())
+      return FileResult(
+        path: path,
+        summary:
+          "hackathon playbook \(header.name) (\(count(hackathon.projects.count, "project")), \(count(hackathon.scores.count, "score")))",
+        diagnostics: hackathon.warnings.map { $0.asWarning() })
+    }
+    if header.kind == .ritual {
+      // Cadences, rotations, templates and the people, absences and
+      // attendance files, as a run reads them (Lua playbooks included).
+      let ritual = try RitualPlaybook.load(header: header, path: path, today: .today())
+      return FileResult(
+        path: path,
+        summary: "ritual playbook \(header.name) (\(count(ritual.rituals.count, "ritual")))",
+        diagnostics: ritual.warnings.map { $0.asWarning() })
+    }
+    // Any other kind: the header, and the plugins it lists, resolved and
+    // loaded the way a run would.
     var registry = PluginRegistry()
     let problems = registry.loadListed(
       in: header, base: (path as NSString).deletingLastPathComponent)
     return FileResult(
       path: path, summary: "\(header.kind.rawValue) playbook \(header.name)", diagnostics: problems)
   }
+
+  /// "1 ritual", "4 rituals".
+  static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
   static func validatePlugin(_ path: String) throws -> FileResult {
     let source = try InputFiles.readText(path)
@@ -104,10 +126,7 @@ public enum Validator {
     let plugin = try vm.loadPlugin(source: source, chunkName: path)
     var counts: [String: Int] = [:]
     for registration in plugin.registrations { counts[registration.kind, default: 0] += 1 }
-    let parts = counts.keys.sorted().map { kind in
-      let n = counts[kind] ?? 0
-      return "\(n) \(kind)\(n == 1 ? "" : "s")"
-    }
+    let parts = counts.keys.sorted().map { count(counts[$0] ?? 0, $0) }
     let what = parts.isEmpty ? "no registrations" : parts.joined(separator: ", ")
     return FileResult(
       path: path, summary: "plugin \(plugin.name) \(plugin.version) (\(what))", diagnostics: [])

@@ -24,11 +24,11 @@ struct NewCommand: ParsableCommand {
   var directory: String = "."
 
   func run() throws {
-    let (file, text): (String, String)
+    let files: [(file: String, text: String)]
     switch (what, rest.count) {
     case ("plugin", 1):
       try check(name: rest[0])
-      (file, text) = ("\(rest[0]).lua", StarterFiles.plugin(name: rest[0]))
+      files = [("\(rest[0]).lua", StarterFiles.plugin(name: rest[0]))]
     case ("playbook", 2):
       guard let kind = PlaybookKind(rawValue: rest[0]) else {
         throw ValidationError(
@@ -36,17 +36,20 @@ struct NewCommand: ParsableCommand {
         )
       }
       try check(name: rest[1])
-      (file, text) = ("\(rest[1]).yaml", StarterFiles.playbook(kind: kind, name: rest[1]))
+      files = StarterFiles.files(kind: kind, name: rest[1])
     default:
       throw ValidationError("use `steward new plugin NAME` or `steward new playbook KIND NAME`")
     }
-    let path = (directory as NSString).appendingPathComponent(file)
-    guard !FileManager.default.fileExists(atPath: path) else {
-      Console.error("\(path): error: the file exists; steward new never overwrites")
+    let paths = files.map { (directory as NSString).appendingPathComponent($0.file) }
+    // All or nothing: a starter missing one of its files would not validate.
+    if let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+      Console.error("\(existing): error: the file exists; steward new never overwrites")
       throw ExitCode(Exit.inputError)
     }
-    try Output.writeAtomically(text, to: path)
-    Console.out("wrote \(path)")
+    for (path, file) in zip(paths, files) {
+      try Output.writeAtomically(file.text, to: path)
+      Console.out("wrote \(path)")
+    }
   }
 
   func check(name: String) throws {

@@ -61,9 +61,5 @@ extension RunCommand {
   }
 
   /// Today in the machine's time zone.
-  static func today() -> LocalDate {
-    let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-    return LocalDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
-      ?? LocalDate(dayNumber: 0)
-  }
+  static func today() -> LocalDate { LocalDate.today() }
 }
