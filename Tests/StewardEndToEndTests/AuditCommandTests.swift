@@ -109,6 +109,16 @@ import Testing
     #expect(missing.status == 2)
   }
 
+  /// The report is written on a queue of its own; a failed write still
+  /// says why (the writing thread's errno) and exits 2.
+  @Test func aReportThatCannotBeWrittenIsExitTwoWithTheReason() throws {
+    guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+    let r = try StewardBinary.run(
+      ["run", "Playbooks/deployment-gate.yaml", "--format", "json", "--output", "/dev/full"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("/dev/full: error: cannot write the report: No space left on device"))
+  }
+
   @Test func newFilesValidateAndTest() throws {
     let dir = try StewardBinary.scratch([:])
     #expect(try StewardBinary.run(["new", "plugin", "my-checks"], in: dir).status == 0)
