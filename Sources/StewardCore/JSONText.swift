@@ -166,12 +166,21 @@ public struct JSONText: Sendable {
     fieldsSoFar.append(0)
   }
 
-  public mutating func key(_ name: String) {
+  /// A field name written as it is: names are literals in Steward's code,
+  /// identifiers that need no escape, so they are copied without the scan
+  /// `writeString` makes (a large report writes millions of them).
+  public mutating func key(_ name: StaticString) {
     if fieldsSoFar[fieldsSoFar.count - 1] > 0 { bytes.append(UInt8(ascii: ",")) }
     fieldsSoFar[fieldsSoFar.count - 1] += 1
     newline()
-    writeString(name)
-    raw(pretty ? ": " : ":")
+    bytes.append(UInt8(ascii: "\""))
+    name.withUTF8Buffer { name in
+      assert(!name.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F })
+      bytes.append(contentsOf: name)
+    }
+    bytes.append(UInt8(ascii: "\""))
+    bytes.append(UInt8(ascii: ":"))
+    if pretty { bytes.append(UInt8(ascii: " ")) }
   }
 
   public mutating func endObject() {
@@ -181,17 +190,31 @@ public struct JSONText: Sendable {
   }
 
   /// A field whose value is a string, or null.
-  public mutating func field(_ name: String, _ value: String?) {
+  public mutating func field(_ name: StaticString, _ value: String?) {
     key(name)
     writeString(value)
   }
 
-  public mutating func field(_ name: String, int value: Int) {
+  public mutating func field(_ name: StaticString, int value: Int) {
     key(name)
     writeInt(value)
   }
 
-  public mutating func writeInt(_ i: Int) { raw(String(i)) }
+  public mutating func writeInt(_ i: Int) {
+    // Digits straight into the bytes: lines and columns, two per result.
+    if i < 0 { bytes.append(UInt8(ascii: "-")) }
+    var magnitude = i.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var start = buffer.count
+      repeat {
+        start -= 1
+        buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+      } while magnitude > 0
+      bytes.append(contentsOf: buffer[start...])
+    }
+  }
   public mutating func writeNull() { raw("null") }
 
   /// A string, or null.

@@ -140,6 +140,33 @@ import Testing
     #expect(JSONText.render(0.25, pretty: false) == "0.25")
   }
 
+  @Test(arguments: [0, 7, 10, 99, 1234, -1, -10, Int.max, Int.min])
+  func integersAreWrittenAsSwiftPrintsThem(_ i: Int) {
+    var out = JSONText(pretty: false)
+    out.writeInt(i)
+    #expect(out.text == String(i))
+  }
+
+  /// Objects written field by field are the bytes `write` gives the map.
+  @Test(arguments: [true, false]) func objectsWrittenByFieldMatchTheMapWriter(pretty: Bool) {
+    var out = JSONText(pretty: pretty)
+    out.beginObject()
+    out.field("name", "ad \"targeting\"")
+    out.field("line", int: 14)
+    out.key("empty")
+    out.beginObject()
+    out.endObject()
+    out.key("tags")
+    out.writeStrings(["a", "b"])
+    out.field("waiver", nil)
+    out.endObject()
+    let map: Value = [
+      "name": "ad \"targeting\"", "line": 14, "empty": Value(.map(OrderedMap())),
+      "tags": ["a", "b"], "waiver": nil,
+    ]
+    #expect(out.text == JSONText.render(map, pretty: pretty))
+  }
+
   /// A long list written in parallel chunks must give the very bytes the
   /// one-thread writer gives, in both layouts, at every chunk boundary.
   @Test(arguments: [true, false], [4096, 4097, 10_001, 40_000])
