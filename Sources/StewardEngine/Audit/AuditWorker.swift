@@ -91,14 +91,15 @@ final class Worker {
           ?? .value(subject.value)
         context = (try? vm.reference(self.context(check, subject))).map(LuaArgument.reference)
       }
-      let contextArgument: LuaArgument
-      if case .reference(let r) = context, (try? vm?.set("check", to: check.id, in: r)) != nil {
-        contextArgument = .reference(r)
-      } else {
-        contextArgument = .value(self.context(check, subject))
+      // Made only when Lua is called: a builtin without a guard needs none.
+      func contextArgument() -> LuaArgument {
+        if case .reference(let r) = context, (try? vm?.set("check", to: check.id, in: r)) != nil {
+          return .reference(r)
+        }
+        return .value(self.context(check, subject))
       }
       return run(
-        check, on: subject, argument: shared ?? .value(subject.value), context: contextArgument)
+        check, on: subject, argument: shared ?? .value(subject.value), context: contextArgument())
     }
   }
 
@@ -124,7 +125,8 @@ final class Worker {
   }
 
   func run(
-    _ check: CheckSpec, on subject: Subject, argument: LuaArgument, context: LuaArgument
+    _ check: CheckSpec, on subject: Subject, argument: LuaArgument,
+    context: @autoclosure () -> LuaArgument
   ) -> CheckResult {
     var result = CheckResult(
       checkID: check.id, subjectID: subject.id, status: .error, severity: check.severity,
@@ -142,7 +144,7 @@ final class Worker {
     if let guardFunction = guards[check.id] {
       do {
         let applies = try vm?.call(
-          guardFunction, arguments: [argument, paramsArgument(check), context]
+          guardFunction, arguments: [argument, paramsArgument(check), context()]
         ).first
         if applies == nil || applies?.isNull == true || applies?.bool == false {
           result.status = .skip
@@ -169,7 +171,7 @@ final class Worker {
       }
       do {
         let returned = try vm.call(
-          function, arguments: [argument, paramsArgument(check), context],
+          function, arguments: [argument, paramsArgument(check), context()],
           record: CheckOutcome.fields)
         let parsed = CheckOutcome.parse(returned)
         result.status = parsed.status

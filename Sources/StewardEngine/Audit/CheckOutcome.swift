@@ -23,15 +23,7 @@ enum CheckOutcome {
       guard let status = allowed(s) else { return invalid("the check returned \"\(s)\"") }
       return Parsed(status: status, message: "", at: nil, evidence: .null)
     case .map(let m):
-      let statusName = m["status"]?.string
-      guard let statusName, let status = allowed(statusName) else {
-        return invalid(
-          "the check returned a table whose status is \(statusName.map { "\"\($0)\"" } ?? "missing")"
-        )
-      }
-      return Parsed(
-        status: status, message: m["message"]?.string ?? "", at: m["at"]?.string,
-        evidence: m["evidence"] ?? .null)
+      return table(status: m["status"], message: m["message"], at: m["at"], evidence: m["evidence"])
     default:
       return invalid("the check returned a \(returned.typeName)")
     }
@@ -47,16 +39,22 @@ enum CheckOutcome {
     case .value(let value):
       return parse(value)
     case .record(let fields):
-      let statusName = fields[0]?.string
-      guard let statusName, let status = allowed(statusName) else {
-        return invalid(
-          "the check returned a table whose status is \(statusName.map { "\"\($0)\"" } ?? "missing")"
-        )
-      }
-      return Parsed(
-        status: status, message: fields[1]?.string ?? "", at: fields[2]?.string,
-        evidence: fields[3] ?? .null)
+      return table(status: fields[0], message: fields[1], at: fields[2], evidence: fields[3])
     }
+  }
+
+  /// A returned `{ status =, message =, at =, evidence = }`, however it was read.
+  private static func table(status: Value?, message: Value?, at: Value?, evidence: Value?)
+    -> Parsed
+  {
+    let statusName = status?.string
+    guard let statusName, let status = allowed(statusName) else {
+      return invalid(
+        "the check returned a table whose status is \(statusName.map { "\"\($0)\"" } ?? "missing")"
+      )
+    }
+    return Parsed(
+      status: status, message: message?.string ?? "", at: at?.string, evidence: evidence ?? .null)
   }
 
   /// Statuses a check may report itself; `waived` is the host's to decide.

@@ -25,18 +25,19 @@ public struct GitHubReporter: AuditReporter {
       }
       var properties: [String] = []
       if r.mark.isKnown {
-        properties.append("file=\(property(r.mark.file))")
+        properties.append("file=\(Self.property(r.mark.file))")
         if r.mark.line > 0 { properties.append("line=\(r.mark.line)") }
         if r.mark.column > 0 { properties.append("col=\(r.mark.column)") }
       }
-      properties.append("title=\(property("\(r.checkID) (\(r.severity.rawValue))"))")
+      properties.append("title=\(Self.property("\(r.checkID) (\(r.severity.rawValue))"))")
       var message = "\(r.subjectID): \(r.displayMessage)"
       if let w = r.waiver { message += " [waived by \(w.owner) until \(w.expires)]" }
-      lines.append("::\(level) \(properties.joined(separator: ","))::\(data(message))")
+      lines.append("::\(level) \(properties.joined(separator: ","))::\(Self.data(message))")
     }
     for w in report.warnings {
       lines.append(
-        "::warning file=\(property(w.mark.file)),line=\(max(1, w.mark.line))::\(data(w.message))")
+        "::warning file=\(Self.property(w.mark.file)),line=\(max(1, w.mark.line))::\(Self.data(w.message))"
+      )
     }
     let c = report.counts
     lines.append(
@@ -53,7 +54,4 @@ public struct GitHubReporter: AuditReporter {
   static let property = ByteEscaper([
     ("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C"),
   ])
-
-  func data(_ s: String) -> String { Self.data(s) }
-  func property(_ s: String) -> String { Self.property(s) }
 }

@@ -11,7 +11,7 @@ public struct MarkdownReporter: AuditReporter {
 
   public func render(_ report: AuditReport) -> String {
     let c = report.counts
-    var md = "## \(cell(report.playbookTitle))\n\n"
+    var md = "## \(Self.cell(report.playbookTitle))\n\n"
     if let threshold = report.failOn {
       md +=
         report.gateFailed
@@ -31,7 +31,7 @@ public struct MarkdownReporter: AuditReporter {
       for r in problems {
         let severity = r.status == .error ? "error" : r.severity.rawValue
         md +=
-          "| \(severity) | \(cell(r.subjectID)) | `\(r.checkID)` | \(cell(r.displayMessage)) | `\(cell(r.mark.description))` |\n"
+          "| \(severity) | \(Self.cell(r.subjectID)) | `\(r.checkID)` | \(Self.cell(r.displayMessage)) | `\(Self.cell(r.mark.description))` |\n"
       }
       md += "\n"
     }
@@ -40,19 +40,23 @@ public struct MarkdownReporter: AuditReporter {
       md += "### Waived\n\n| subject | check | reason | owner | expires |\n|---|---|---|---|---|\n"
       for r in waived {
         md +=
-          "| \(cell(r.subjectID)) | `\(r.checkID)` | \(cell(r.waiver?.reason ?? "")) | \(cell(r.waiver?.owner ?? "")) | \(r.waiver?.expires ?? "") |\n"
+          "| \(Self.cell(r.subjectID)) | `\(r.checkID)` | \(Self.cell(r.waiver?.reason ?? "")) | \(Self.cell(r.waiver?.owner ?? "")) | \(r.waiver?.expires ?? "") |\n"
       }
       md += "\n"
     }
     if !report.warnings.isEmpty {
       md += "### Warnings\n\n"
-      for w in report.warnings { md += "- `\(cell(w.mark.description))`: \(cell(w.message))\n" }
+      for w in report.warnings {
+        md += "- `\(Self.cell(w.mark.description))`: \(Self.cell(w.message))\n"
+      }
       md += "\n"
     }
     let passed = report.results.filter { $0.status == .pass || $0.status == .skip }
     if !passed.isEmpty {
       md += "<details><summary>\(passed.count) passed or skipped</summary>\n\n"
-      for r in passed { md += "- \(r.status.rawValue): \(cell(r.subjectID)) / `\(r.checkID)`\n" }
+      for r in passed {
+        md += "- \(r.status.rawValue): \(Self.cell(r.subjectID)) / `\(r.checkID)`\n"
+      }
       md += "\n</details>\n"
     }
     return md
@@ -60,8 +64,6 @@ public struct MarkdownReporter: AuditReporter {
 
   /// Text safe inside a table cell: HTML and pipes escaped (a check message
   /// must not inject markup into a pull-request comment), newlines folded.
-  func cell(_ s: String) -> String { Self.cell(s) }
-
   static let cell = ByteEscaper([
     ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\n", " "),
   ])

@@ -50,70 +50,49 @@ public enum Validator {
 
   static func validatePlaybook(_ path: String) throws -> FileResult {
     let header = try PlaybookLoader.load(path: path)
-    if header.kind == .audit {
+    var summary = "\(header.kind.rawValue) playbook \(header.name)"
+    var warnings: [Diagnostic] = []
+    switch header.kind {
+    case .audit:
       // An audit can be checked against its plugins without running it.
       let audit = try AuditPlaybook.load(header: header, path: path)
-      var summary = "audit playbook \(header.name)"
       if audit.schema != nil {
         // Only with a schema is there something to check in the subjects
         // before a run; without one, reading them is the run's job.
         let subjects = try audit.loadSubjects()
         summary += " (\(subjects.count) subjects match its schema)"
       }
-      return FileResult(path: path, summary: summary, diagnostics: [])
-    }
-    if header.kind == .dashboard {
+    case .dashboard:
       // Its period, inputs and metrics (Lua syntax included), without reading inputs.
       let dashboard = try DashboardPlaybook.load(header: header, path: path)
-      return FileResult(
-        path: path,
-        summary: "dashboard playbook \(header.name) (\(dashboard.metrics.count) metrics)",
-        diagnostics: [])
-    }
-    if header.kind == .survey {
+      summary += " (\(dashboard.metrics.count) metrics)"
+    case .survey:
       // A survey's questions, levels and scorer are checked the way a run
       // reads them, and its default responses file, when present, against them.
       let survey = try SurveyPlaybook.load(header: header, path: path)
-      var summary = "survey playbook \(header.name)"
       if FileManager.default.fileExists(atPath: survey.responsesPath) {
         let responses = try SurveyResponses.load(for: survey)
         summary += " (\(responses.responses.count) responses fit its questions)"
       }
-      return FileResult(path: path, summary: summary, diagnostics: [])
-    }
-    if header.kind == .runbook {
+    case .runbook:
       // Steps, templates, Lua expressions and plugin step types, as a run reads them.
       let runbook = try RunbookPlaybook.load(header: header, path: path)
-      return FileResult(
-        path: path, summary: "runbook playbook \(header.name) (\(runbook.steps.count) steps)",
-        diagnostics: [])
-    }
-    if header.kind == .hackathon {
+      summary += " (\(runbook.steps.count) steps)"
+    case .hackathon:
       // Projects, judging and follow-up, with the projects, scores and org
       // files it names, as a run reads them.
       let hackathon = try HackathonPlaybook.load(header: header, path: path, today: .today())
-      return FileResult(
-        path: path,
-        summary:
-          "hackathon playbook \(header.name) (\(count(hackathon.projects.count, "project")), \(count(hackathon.scores.count, "score")))",
-        diagnostics: hackathon.warnings.map { $0.asWarning() })
-    }
-    if header.kind == .ritual {
+      summary +=
+        " (\(count(hackathon.projects.count, "project")), \(count(hackathon.scores.count, "score")))"
+      warnings = hackathon.warnings
+    case .ritual:
       // Cadences, rotations, templates and the people, absences and
       // attendance files, as a run reads them (Lua playbooks included).
       let ritual = try RitualPlaybook.load(header: header, path: path, today: .today())
-      return FileResult(
-        path: path,
-        summary: "ritual playbook \(header.name) (\(count(ritual.rituals.count, "ritual")))",
-        diagnostics: ritual.warnings.map { $0.asWarning() })
+      summary += " (\(count(ritual.rituals.count, "ritual")))"
+      warnings = ritual.warnings
     }
-    // Any other kind: the header, and the plugins it lists, resolved and
-    // loaded the way a run would.
-    var registry = PluginRegistry()
-    let problems = registry.loadListed(
-      in: header, base: (path as NSString).deletingLastPathComponent)
-    return FileResult(
-      path: path, summary: "\(header.kind.rawValue) playbook \(header.name)", diagnostics: problems)
+    return FileResult(path: path, summary: summary, diagnostics: warnings)
   }
 
   /// "1 ritual", "4 rituals".

@@ -16,7 +16,7 @@ extension RunCommand {
     do {
       playbook = try HackathonPlaybook.load(
         header: header, path: self.playbook, inputs: overrides, vars: try variables(),
-        today: Self.today())
+        today: .today())
       context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       let earlier = try context.history.map { try HackathonRecorder.history(in: $0) } ?? []
       report = HackathonReport.build(playbook, earlier: earlier)
@@ -61,5 +61,4 @@ extension RunCommand {
   }
 
   /// Today in the machine's time zone.
-  static func today() -> LocalDate { LocalDate.today() }
 }

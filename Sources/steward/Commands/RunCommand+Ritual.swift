@@ -16,7 +16,7 @@ extension RunCommand {
     do {
       playbook = try RitualPlaybook.load(
         header: header, path: self.playbook, pluginPath: pluginPath, inputs: overrides,
-        vars: try variables(), today: Self.today())
+        vars: try variables(), today: .today())
       context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       let earlier =
         try context.history.map { try RitualRecorder.isolationHistory(header.name, in: $0) } ?? []
