@@ -85,22 +85,10 @@ public struct HackathonPlaybook: Sendable {
     // they call this.
     var flagged: [Diagnostic] = []
     func bad(_ d: Diagnostic) { flagged.append(d) }
-    for name in overrides.keys.sorted() where !["projects", "scores", "org"].contains(name) {
-      problems.append(
-        Diagnostic(
-          at: cli, code: "H020",
-          "--input \(name)=…: a hackathon reads \"projects\", \"scores\" and \"org\""))
-    }
-    func file(_ name: String, declared: Value?) -> (String, SourceMark)? {
-      if let given = overrides[name] {
-        if given.count != 1 {
-          problems.append(
-            Diagnostic(at: cli, code: "H020", "--input \(name)=PATH takes one file"))
-        }
-        return given.first.map { ($0, SourceMark(file: $0, line: 0, column: 0)) }
-      }
-      guard let declared, let s = declared.string else { return nil }
-      return (InputFiles.join(base, s), declared.mark)
+    let inputs = PlaybookInputs.Overrides(overrides: overrides, base: base, cli: cli, code: "H020")
+    problems += inputs.unknownNames(reads: ["projects", "scores", "org"], reader: "a hackathon")
+    func file(_ name: String, declared: Value?) -> String? {
+      inputs.path(name, declared: declared, problems: &problems)
     }
 
     // Event.
@@ -142,7 +130,7 @@ public struct HackathonPlaybook: Sendable {
         hub = org["hub"]?.string
       }
     }
-    if let (orgPath, _) = file("org", declared: orgDeclared) {
+    if let orgPath = file("org", declared: orgDeclared) {
       do {
         roster = try OrgRoster.load(path: orgPath, hub: hub)
         inputFiles.append(orgPath)
@@ -166,7 +154,7 @@ public struct HackathonPlaybook: Sendable {
 
     // Projects.
     var projects: [HackathonProject] = []
-    if let (projectsPath, _) = file("projects", declared: document["projects"]) {
+    if let projectsPath = file("projects", declared: document["projects"]) {
       do {
         projects = try loadProjects(
           path: projectsPath, roster: roster, checkMembers: !roster.people.isEmpty,
@@ -221,7 +209,7 @@ public struct HackathonPlaybook: Sendable {
           Diagnostic(at: judging.mark, code: "H010", "the criteria weights add up to zero"))
       }
     }
-    if let (scoresPath, _) = file("scores", declared: scoresDeclared) {
+    if let scoresPath = file("scores", declared: scoresDeclared) {
       do {
         scores = try loadScores(
           path: scoresPath, criteria: criteria, projects: projects, problems: &problems, bad: bad)

@@ -52,21 +52,11 @@ public struct RitualPlaybook: Sendable {
     // they call this.
     var flagged: [Diagnostic] = []
     func bad(_ d: Diagnostic) { flagged.append(d) }
-    for name in overrides.keys.sorted() where !["people", "absences", "attendance"].contains(name) {
-      problems.append(
-        Diagnostic(
-          at: cli, code: "T020",
-          "--input \(name)=…: a ritual playbook reads \"people\", \"absences\" and \"attendance\""))
-    }
+    let inputs = PlaybookInputs.Overrides(overrides: overrides, base: base, cli: cli, code: "T020")
+    problems += inputs.unknownNames(
+      reads: ["people", "absences", "attendance"], reader: "a ritual playbook")
     func file(_ name: String, declared: Value?) -> String? {
-      if let given = overrides[name] {
-        if given.count != 1 {
-          problems.append(Diagnostic(at: cli, code: "T020", "--input \(name)=PATH takes one file"))
-        }
-        return given.first
-      }
-      guard let s = declared?.string else { return nil }
-      return InputFiles.join(base, s)
+      inputs.path(name, declared: declared, problems: &problems)
     }
 
     // Time zone.
