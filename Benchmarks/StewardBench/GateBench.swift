@@ -38,7 +38,10 @@ enum GateBench {
     let ours = (0..<3).compactMap { _ in
       Child.run(
         steward,
-        ["run", playbook, "--input", "models=\(dir.path)", "--format", "json", "--output", report, "--no-record"],
+        [
+          "run", playbook, "--input", "models=\(dir.path)", "--format", "json", "--output", report,
+          "--no-record",
+        ],
         directory: root.path)
     }
     guard let best = ours.min(by: { $0.seconds < $1.seconds }) else {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import StewardCore
@@ -193,6 +194,31 @@ import Testing
     #expect(String(decoding: pieces.all.joined(), as: UTF8.self) == expected)
     #expect(pieces.all.allSatisfy { $0.count < 2 * JSONText.flushSize })
     if expected.utf8.count > 2 * JSONText.flushSize { #expect(pieces.all.count > 1) }
+  }
+
+  /// A list in the `lines` layout is one compact element per line inside the
+  /// pretty document, the same whether it is written on one thread (short)
+  /// or in parallel chunks (long), and reads back as the value it wrote.
+  @Test(arguments: [3, 4096, 10_001])
+  func listsInTheLinesLayoutHaveOneCompactElementPerLine(count: Int) throws {
+    @Sendable func element(_ i: Int) -> Value {
+      ["i": Value(.int(Int64(i))), "s": Value(.string("n\(i)\"")), "m": ["k": [1, nil]]]
+    }
+    @Sendable func written(_ i: Int, _ out: inout JSONText) { out.write(element(i)) }
+    var out = JSONText(pretty: true)
+    out.writeObject([("a", .value(1)), ("items", .lines(count: count, element: written))])
+    let lines = out.text.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.count == count + 5)
+    #expect(lines[1] == #"  "a": 1,"#)
+    #expect(lines[3] == #"    {"i":0,"s":"n0\"","m":{"k":[1,null]}},"#)
+    #expect(
+      lines[count + 2] == #"    {"i":\#(count - 1),"s":"n\#(count - 1)\"","m":{"k":[1,null]}}"#)
+    #expect(lines[count + 3] == "  ]")
+    let compact = JSONText.render(
+      ["a": 1, "items": Value(.list((0..<count).map(element)))], pretty: false)
+    let reread = try JSONSerialization.jsonObject(with: Data(out.text.utf8)) as? NSDictionary
+    let expected = try JSONSerialization.jsonObject(with: Data(compact.utf8)) as? NSDictionary
+    #expect(reread == expected)
   }
 }
 

@@ -39,7 +39,7 @@ import Testing
   @Test func jsonOnStdoutIsPureJSON() throws {
     let r = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", "--format", "json"])
     let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-    #expect(object?["schema_version"] as? Int == 1)
+    #expect(object?["schema_version"] as? Int == 2)
   }
 
   @Test func badPlaybookIsExitTwoAndWritesNoReport() throws {

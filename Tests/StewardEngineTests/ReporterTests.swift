@@ -167,10 +167,10 @@ import Testing
   @Test func jsonParsesAndKeepsItsKeyOrder() throws {
     let json = JSONReporter().render(Self.fixture())
     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-    #expect(object?["schema_version"] as? Int == 1)
+    #expect(object?["schema_version"] as? Int == 2)
     let keys = [
       "schema_version", "tool", "kind", "playbook", "started_at", "duration_ms", "gate", "summary",
-      "subjects", "results", "warnings",
+      "checks", "subjects", "results", "warnings",
     ]
     var last = json.startIndex
     for key in keys {

@@ -4,8 +4,10 @@ import StewardCore
 /// versioned by `schema_version`. Keys always come in the same order.
 public struct JSONReporter: AuditReporter {
   public static let identifier = "json"
-  public static let description = "machine-readable, schema_version 1"
-  public static let schemaVersion = 1
+  public static let description = "machine-readable, schema_version 2"
+  /// 2: a check's title, remediation and tags moved from every result to the
+  /// `checks` list, and each result is one line.
+  public static let schemaVersion = 2
 
   public init() {}
 
@@ -40,7 +42,6 @@ public struct JSONReporter: AuditReporter {
       out.field("subject", r.subjectID)
       out.field("status", r.status.rawValue)
       out.field("severity", r.severity.rawValue)
-      out.field("title", r.title)
       out.field("message", r.displayMessage)
       out.key("location")
       if r.mark.isKnown {
@@ -55,12 +56,25 @@ public struct JSONReporter: AuditReporter {
       out.field("path", r.path)
       out.key("evidence")
       out.write(r.evidence)
-      out.field("remediation", r.remediation)
-      out.key("tags")
-      out.writeStrings(r.tags)
       out.key("waiver")
       out.write(V.waiver(r.waiver))
       out.endObject()
+    }
+    // What each check is, once: the same title and remediation on all
+    // 140,000 results of a 10,000-card run were two thirds of its report.
+    let checks = report.checks.map { check in
+      let (source, uses): (String, String) =
+        switch check.source {
+        case .plugin(let plugin, let name): ("plugin", "\(plugin).\(name)")
+        case .builtin(let name): ("builtin", name)
+        case .expression(let text): ("expr", text)
+        }
+      return V.map([
+        ("id", V.string(check.id)), ("title", V.string(check.title)),
+        ("severity", V.string(check.severity.rawValue)), ("source", V.string(source)),
+        ("uses", V.string(uses)), ("remediation", V.optional(check.remediation)),
+        ("tags", Value(.list(check.tags.map(V.string)))), ("location", V.location(check.mark)),
+      ])
     }
     let subjects = report.subjects.map {
       V.map([("id", V.string($0.id)), ("file", V.string($0.file))])
@@ -95,9 +109,10 @@ public struct JSONReporter: AuditReporter {
       ("duration_ms", .value(V.int(Int(report.duration * 1000)))),
       ("gate", .value(gate)),
       ("summary", .value(summary)),
+      ("checks", .value(Value(.list(checks)))),
       ("subjects", .value(Value(.list(subjects)))),
-      // Written one result at a time: see JSONText.Field.
-      ("results", .written(count: results.count, element: result)),
+      // Written one result at a time, a line each: see JSONText.Field.
+      ("results", .lines(count: results.count, element: result)),
       ("warnings", .value(Value(.list(warnings)))),
     ]
     out.writeObject(fields)
