@@ -84,6 +84,19 @@ import Testing
     }
   }
 
+  /// A subject without an `id` is named after its file, the way NSString's
+  /// path methods name it, and only YAML and JSON files are subjects.
+  @Test(arguments: [
+    "models/ad-targeting.yaml", "ad.YAML", "/abs/dir.v2/card.json", "a.b.yml", ".hidden",
+    "dir/.hidden.yaml", "noext", "dir.d/noext", "trailing/", "x.", "models//ad.yaml",
+  ])
+  func subjectsWithoutAnIdAreNamedAfterTheirFile(path: String) {
+    let ns = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    #expect(SubjectLoader.stem(of: path) == ns)
+    let ext = (path as NSString).pathExtension.lowercased()
+    #expect(SubjectLoader.isSubjectFile(path) == ["yaml", "yml", "json"].contains(ext))
+  }
+
   @Test func resultsPointAtTheDecidingField() throws {
     let report = try run("checks:\n  - use: gov.owner\n  - use: gov.ratio\n")
     #expect(report.subjects.map(\.id) == ["a", "b", "c"])
