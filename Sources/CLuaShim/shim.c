@@ -15,6 +15,25 @@
 /// Instructions between two runs of the budget hook.
 #define STW_HOOK_PERIOD 1000
 
+/// Blocks up to this size come from the state's own free lists, by class
+/// of 16 bytes: a check allocates and frees its tables and strings by the
+/// thousand per subject, and glibc's malloc and free (shared by all threads)
+/// cost several times what popping a list does.
+#define STW_POOL_STEP 16
+#define STW_POOL_MAX 256
+#define STW_POOL_CLASSES (STW_POOL_MAX / STW_POOL_STEP)
+/// Small blocks are cut from slabs of this size, freed with the state.
+#define STW_SLAB_BYTES ((size_t)64 << 10)
+
+typedef struct stw_block { struct stw_block *next; } stw_block;
+
+typedef struct stw_pool {
+  stw_block *free[STW_POOL_CLASSES];  // freed blocks of each class
+  stw_block *slabs;                   // every slab, to free at close
+  char *bump;                         // the unused rest of the newest slab
+  char *bump_end;
+} stw_pool;
+
 typedef struct stw_control {
   size_t used;        // bytes allocated by the state
   size_t cap;         // bytes allowed while `enforce` is set
@@ -28,6 +47,7 @@ typedef struct stw_control {
   char msg_instructions[128];
   char msg_memory[128];
   char msg_time[128];
+  stw_pool pool;      // small blocks, recycled within this state
 } stw_control;
 
 static stw_control *control(lua_State *L) {
@@ -62,13 +82,79 @@ static void exhaust(stw_control *c, int kind) {
 
 // MARK: - Allocator
 
+/// The class of a small block of `size` bytes (1…STW_POOL_MAX).
+static inline int pool_class(size_t size) { return (int)((size - 1) / STW_POOL_STEP); }
+
+static void *pool_alloc(stw_pool *pool, size_t size) {
+  int k = pool_class(size);
+  stw_block *b = pool->free[k];
+  if (b != NULL) {
+    pool->free[k] = b->next;
+    return b;
+  }
+  size_t bytes = (size_t)(k + 1) * STW_POOL_STEP;
+  if ((size_t)(pool->bump_end - pool->bump) < bytes) {
+    // The rest of the old slab (under STW_POOL_MAX bytes) is left unused.
+    stw_block *slab = (stw_block *)malloc(STW_SLAB_BYTES);
+    if (slab == NULL) return NULL;
+    slab->next = pool->slabs;
+    pool->slabs = slab;
+    // Blocks start 16 bytes in, so they keep malloc's 16-byte alignment.
+    pool->bump = (char *)slab + STW_POOL_STEP;
+    pool->bump_end = (char *)slab + STW_SLAB_BYTES;
+  }
+  void *block = pool->bump;
+  pool->bump += bytes;
+  return block;
+}
+
+static inline void pool_free(stw_pool *pool, void *ptr, size_t size) {
+  int k = pool_class(size);
+  stw_block *b = (stw_block *)ptr;
+  b->next = pool->free[k];
+  pool->free[k] = b;
+}
+
+static void pool_release(stw_pool *pool) {
+  stw_block *slab = pool->slabs;
+  while (slab != NULL) {
+    stw_block *next = slab->next;
+    free(slab);
+    slab = next;
+  }
+  memset(pool, 0, sizeof *pool);
+}
+
+/// malloc/realloc/free for the state's blocks; Lua always says how large
+/// the old block is, so the size tells which allocator a block came from.
+static void *raw_alloc(stw_pool *pool, void *ptr, size_t old, size_t nsize) {
+  if (ptr == NULL) return nsize <= STW_POOL_MAX ? pool_alloc(pool, nsize) : malloc(nsize);
+  int old_small = old <= STW_POOL_MAX;
+  int new_small = nsize <= STW_POOL_MAX;
+  if (old_small && new_small && pool_class(old) == pool_class(nsize)) return ptr;
+  if (!old_small && !new_small) return realloc(ptr, nsize);
+  void *block = new_small ? pool_alloc(pool, nsize) : malloc(nsize);
+  if (block == NULL) return NULL;  // the old block stays valid, as with realloc
+  memcpy(block, ptr, old < nsize ? old : nsize);
+  if (old_small) {
+    pool_free(pool, ptr, old);
+  } else {
+    free(ptr);
+  }
+  return block;
+}
+
 static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   stw_control *c = (stw_control *)ud;
   // With ptr == NULL, osize is the type of the object, not a size.
   size_t old = ptr != NULL ? osize : 0;
   if (nsize == 0) {
     if (ptr != NULL) {
-      free(ptr);
+      if (old <= STW_POOL_MAX) {
+        pool_free(&c->pool, ptr, old);
+      } else {
+        free(ptr);
+      }
       c->used -= old;
     }
     return NULL;  // never refuse a free
@@ -80,8 +166,7 @@ static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
       return NULL;  // Lua raises "not enough memory" (protected: Lua code runs)
     }
   }
-  // A new block (most of them: strings, tables) skips realloc's extra work.
-  void *block = ptr == NULL ? malloc(nsize) : realloc(ptr, nsize);
+  void *block = raw_alloc(&c->pool, ptr, old, nsize);
   if (block == NULL) {
     // Outside Lua code (Swift pushing values) a failure would longjmp
     // through Swift frames: stop the process, as Swift itself does on OOM.
@@ -116,6 +201,7 @@ lua_State *stw_newstate(size_t memory_cap, const char *msg_instructions, const c
   copy_message(c->msg_time, msg_time);
   lua_State *L = lua_newstate(stw_alloc, c);
   if (L == NULL) {
+    pool_release(&c->pool);
     free(c);
     return NULL;
   }
@@ -129,10 +215,13 @@ lua_State *stw_newstate(size_t memory_cap, const char *msg_instructions, const c
 void stw_close(lua_State *L) {
   stw_control *c = control(L);
   lua_close(L);
+  pool_release(&c->pool);
   free(c);
 }
 
 size_t stw_memory_used(lua_State *L) { return control(L)->used; }
+
+void stw_collect(lua_State *L) { (void)lua_gc(L, LUA_GCCOLLECT); }
 
 // MARK: - Budgets
 

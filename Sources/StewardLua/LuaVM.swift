@@ -94,6 +94,10 @@ public final class LuaVM {
   /// Bytes the VM holds now, as its allocator counts them.
   public var memoryInUse: Int { Int(stw_memory_used(L)) }
 
+  /// A full collection, so that `memoryInUse` counts only what is reachable
+  /// (plugins have no `collectgarbage`; the tests of the allocator do).
+  func collectGarbage() { stw_collect(L) }
+
   // MARK: - Loading and running chunks
 
   /// Runs a plugin chunk in a fresh environment under the budgets; the chunk

@@ -198,6 +198,36 @@ struct HostileCodeTests {
     #expect(LuaBudget.time(.seconds(2)).description == "wall-clock limit of 2 s exceeded")
   }
 
+  /// Small blocks come from the state's own free lists (shim.c): blocks that
+  /// grow and shrink across size classes and across the small/large line
+  /// keep their contents, and the memory counted returns to where it was.
+  @Test func blocksResizedAcrossSizeClassesKeepTheirContents() throws {
+    let vm = try LuaVM()
+    vm.collectGarbage()
+    let before = vm.memoryInUse
+    let checked = try vm.evaluate(
+      """
+      local ok = 0
+      for round = 1, 20 do
+        local t, s = {}, {}
+        for i = 1, 600 do            -- the array part grows through every class
+          t[i] = i * round
+          s[i] = string.rep(string.char(65 + i % 26), i % 300 + 1) .. round
+        end
+        for i = 600, 1, -1 do t[i] = nil end   -- and is shrunk again by the GC
+        for i = 1, 600 do
+          local want = string.rep(string.char(65 + i % 26), i % 300 + 1) .. round
+          if s[i] == want then ok = ok + 1 end
+        end
+      end
+      return ok
+      """, chunkName: "pool.lua")
+    #expect(checked == Value(.int(20 * 600)))
+    vm.collectGarbage()
+    #expect(abs(vm.memoryInUse - before) < 16 << 10, "\(before) -> \(vm.memoryInUse)")
+    try expectHealthy(vm)
+  }
+
   @Test func endlessRecursionEndsCleanlyWithDefaultLimits() throws {
     let vm = try LuaVM()
     // Lua's stack reaches 1,000,000 slots; its growth can hit 64 MiB first.

@@ -68,6 +68,8 @@ lua_State *stw_newstate(size_t memory_cap, const char *msg_instructions, const c
 void stw_close(lua_State *L);
 /// Bytes currently allocated by the state.
 size_t stw_memory_used(lua_State *L);
+/// A full garbage collection (lua_gc is variadic, which Swift cannot call).
+void stw_collect(lua_State *L);
 /// Starts the budgets of one call: `instructions` Lua instructions and a
 /// deadline `wall_ns` nanoseconds from now (monotonic clock). Clears any
 /// exhausted budget and re-arms the count hook on the main thread.
