@@ -246,6 +246,14 @@ public struct JSONText: Sendable {
     bytes.append(contentsOf: s.utf8)
   }
 
+  /// Appends JSON text that the caller has written out in full, such as
+  /// `,"status":` between two fields of a compact record. The text is
+  /// copied as it is and the writer's idea of open objects is unchanged, so
+  /// use it only for a whole value or inside a value written the same way.
+  public mutating func literal(_ text: StaticString) {
+    text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
   private mutating func writeContainer(
     open: UInt8, close: UInt8, count: Int, element: (inout JSONText, Int) -> Void
   ) {
@@ -303,9 +311,8 @@ public struct JSONText: Sendable {
     bytes.append(UInt8(ascii: "\""))
     var s = s
     s.withUTF8 { utf8 in
-      // Most strings need no escape at all: one pass over a table, then a
-      // single copy.
-      guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }) else {
+      // Most strings need no escape at all: one pass, then a single copy.
+      guard Self.needsEscape(utf8) else {
         bytes.append(contentsOf: utf8)
         return
       }
@@ -341,6 +348,33 @@ public struct JSONText: Sendable {
       bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
     bytes.append(UInt8(ascii: "\""))
+  }
+
+  /// Whether some byte is a control character, `"`, `\\`, DEL or not ASCII,
+  /// eight bytes at a time: a large report passes tens of megabytes of
+  /// strings through here. (`v - 0x01…01 & ~v & 0x80…80` is nonzero exactly
+  /// when a byte of `v` is zero, and with `0x20…20`, when one is below 0x20.)
+  static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = utf8.baseAddress else { return false }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    @inline(__always) func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+    var i = 0
+    while i + 8 <= utf8.count {
+      let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+      if w & highs != 0 || (w &- 0x20 &* ones) & ~w & highs != 0 || hasZero(w ^ (0x22 &* ones))
+        || hasZero(w ^ (0x5C &* ones)) || hasZero(w ^ (0x7F &* ones))
+      {
+        return true
+      }
+      i += 8
+    }
+    while i < utf8.count {
+      let c = utf8[i]
+      if c < 0x20 || c == 0x22 || c == 0x5C || c >= 0x7F { return true }
+      i += 1
+    }
+    return false
   }
 
   static func unicodeEscape(_ value: UInt32) -> String {

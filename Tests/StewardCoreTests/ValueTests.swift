@@ -122,6 +122,31 @@ import Testing
 }
 
 @Suite struct JSONTextTests {
+  /// The word-at-a-time scan agrees with the byte-by-byte rule for every
+  /// byte value at every position of strings of 1 to 24 bytes.
+  @Test func theEscapeScanAgreesWithTheByteRule() {
+    func slow(_ bytes: [UInt8]) -> Bool {
+      bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }
+    }
+    var disagreements = 0
+    for length in 1...24 {
+      for position in 0..<length {
+        for byte in UInt8.min...UInt8.max {
+          var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+          bytes[position] = byte
+          let fast = bytes.withUnsafeBufferPointer { JSONText.needsEscape($0) }
+          if fast != slow(bytes) { disagreements += 1 }
+        }
+      }
+    }
+    #expect(disagreements == 0)
+    // Near misses on each side of each rule, in every lane of a word.
+    for byte: UInt8 in [0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7E, 0x7F, 0x80] {
+      let bytes = Array("abcdefgh".utf8) + [byte] + Array("ijklmnop".utf8)
+      #expect(bytes.withUnsafeBufferPointer { JSONText.needsEscape($0) } == slow(bytes))
+    }
+  }
+
   @Test func compactKeepsOrderAndTypes() {
     let v: Value = ["z": 1, "a": 1.0, "s": "q\"\n\u{1}", "l": [nil, true], "e": [:]]
     #expect(

@@ -164,6 +164,36 @@ import Testing
     #expect(try document.nodes(forXPath: "//error").count == 1)
   }
 
+  /// A result line is the compact rendering of the result as a map with the
+  /// documented keys in order, whatever is null or needs escaping.
+  @Test func aResultLineIsTheCompactMapOfItsFields() {
+    let report = Self.fixture()
+    var odd = report.results[0]
+    odd.mark = .unknown
+    odd.path = nil
+    odd.message = "tab\tquote\" back\\ é \u{2028} \u{1}"
+    odd.evidence = ["rates": ["en": 0.31, "hi": 0.2], "n": 3, "none": nil]
+    for r in report.results + [odd] {
+      var line = JSONText(pretty: false)
+      JSONReporter.writeLine(r, into: &line)
+      let location: Value =
+        r.mark.isKnown
+        ? [
+          "file": Value(.string(r.mark.file)), "line": Value(.int(Int64(r.mark.line))),
+          "column": Value(.int(Int64(r.mark.column))),
+        ] : nil
+      let expected: Value = [
+        "check": Value(.string(r.checkID)), "subject": Value(.string(r.subjectID)),
+        "status": Value(.string(r.status.rawValue)),
+        "severity": Value(.string(r.severity.rawValue)),
+        "message": Value(.string(r.displayMessage)), "location": location,
+        "path": r.path.map { Value(.string($0)) } ?? nil, "evidence": r.evidence,
+        "waiver": ReportValues.waiver(r.waiver),
+      ]
+      #expect(line.text == JSONText.render(expected, pretty: false))
+    }
+  }
+
   @Test func jsonParsesAndKeepsItsKeyOrder() throws {
     let json = JSONReporter().render(Self.fixture())
     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
