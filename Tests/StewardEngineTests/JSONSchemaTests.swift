@@ -32,10 +32,19 @@ import Testing
         },
         "version": { "anyOf": [{ "type": "string" }, { "type": "integer" }] },
         "replicas": { "type": "integer", "exclusiveMinimum": 0 },
-        "kind": { "oneOf": [{ "const": "batch" }, { "const": "online" }] }
+        "kind": { "oneOf": [{ "const": "batch" }, { "const": "online" }] },
+        "short": { "type": "string", "minLength": 2, "maxLength": 3 },
+        "tree": { "$ref": "#/$defs/node" },
+        "wide": { "type": "object", "additionalProperties": false, "properties": { "p0": { "type": "integer" }, "p1": { "type": "integer" }, "p2": { "type": "integer" }, "p3": { "type": "integer" }, "p4": { "type": "integer" }, "p5": { "type": "integer" }, "p6": { "type": "integer" }, "p7": { "type": "integer" }, "p8": { "type": "integer" }, "p9": { "type": "integer" }, "p10": { "type": "integer" }, "p11": { "type": "integer" }, "p12": { "type": "integer" }, "p13": { "type": "integer" }, "p14": { "type": "integer" }, "p15": { "type": "integer" }, "p16": { "type": "integer" }, "p17": { "type": "integer" }, "p18": { "type": "integer" }, "p19": { "type": "integer" } } },
+        "anything": true,
+        "nothing": false
       },
       "$defs": {
-        "owner": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } }
+        "owner": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } },
+        "node": {
+          "type": "object", "additionalProperties": false,
+          "properties": { "name": { "type": "string" }, "children": { "type": "array", "items": { "$ref": "#/$defs/node" } } }
+        }
       }
     }
     """
@@ -56,6 +65,23 @@ import Testing
       1
     ),
     ("- a list\n", 1),
+    // Lengths count characters, not bytes, on both sides of each limit.
+    ("stage: staging\nmodel_details: { name: x }\nshort: \"é\"\n", 1),
+    ("stage: staging\nmodel_details: { name: x }\nshort: \"éé\"\n", 0),
+    ("stage: staging\nmodel_details: { name: x }\nshort: \"€€€\"\n", 0),
+    ("stage: staging\nmodel_details: { name: x }\nshort: \"éééé\"\n", 1),
+    ("stage: staging\nmodel_details: { name: x }\nshort: \"abcd\"\n", 1),
+    // A definition that refers to itself, checked at every depth.
+    (
+      "stage: staging\nmodel_details: { name: x }\ntree: { name: a, children: [{ name: b, children: [{ name: 3 }] }] }\n",
+      1
+    ),
+    (
+      "stage: staging\nmodel_details: { name: x }\ntree: { name: a, children: [{ bogus: 1 }] }\n", 1
+    ),
+    // An object with many properties, and the boolean schemas.
+    ("stage: staging\nmodel_details: { name: x }\nwide: { p0: 1, p19: 2, p7: x, zz: 1 }\n", 2),
+    ("stage: staging\nmodel_details: { name: x }\nanything: [1, { a: b }]\nnothing: 1\n", 1),
   ]
 
   func schema() throws -> JSONSchema {
