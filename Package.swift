@@ -58,7 +58,8 @@ let package = Package(
       dependencies: [
         "StewardEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      swiftSettings: strictness),
+      swiftSettings: strictness,
+      linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
 
     // Release-mode benchmarks: `swift run -c release steward-bench`.
     .executableTarget(
