@@ -77,10 +77,12 @@ final class Worker {
       if case .reference(let r) = shared { r.release() }
       if case .reference(let r) = context { r.release() }
     }
-    return checks.map { check in
+    // By index: `map` would copy each check (a dozen strings and arrays)
+    // for every subject.
+    return checks.indices.map { i in
       let needsLua: Bool
-      switch check.source {
-      case .builtin: needsLua = check.when != nil
+      switch checks[i].source {
+      case .builtin: needsLua = checks[i].when != nil
       case .plugin, .expression: needsLua = true
       }
       if needsLua, shared == nil, let vm {
@@ -89,23 +91,26 @@ final class Worker {
         shared =
           (try? vm.reference(subject.value)).map(LuaArgument.reference)
           ?? .value(subject.value)
-        context = (try? vm.reference(self.context(check, subject))).map(LuaArgument.reference)
+        context = (try? vm.reference(self.context(checks[i].id, subject))).map(
+          LuaArgument.reference)
       }
       // Made only when Lua is called: a builtin without a guard needs none.
       func contextArgument() -> LuaArgument {
-        if case .reference(let r) = context, (try? vm?.set("check", to: check.id, in: r)) != nil {
+        let id = checks[i].id
+        if case .reference(let r) = context, (try? vm?.set("check", to: id, in: r)) != nil {
           return .reference(r)
         }
-        return .value(self.context(check, subject))
+        return .value(self.context(id, subject))
       }
       return run(
-        check, on: subject, argument: shared ?? .value(subject.value), context: contextArgument())
+        checks[i], on: subject, argument: shared ?? .value(subject.value),
+        context: contextArgument())
     }
   }
 
-  private func context(_ check: CheckSpec, _ subject: Subject) -> Value {
+  private func context(_ check: String, _ subject: Subject) -> Value {
     [
-      "check": .init(.string(check.id)), "subject_id": .init(.string(subject.id)),
+      "check": .init(.string(check)), "subject_id": .init(.string(subject.id)),
       "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
     ]
   }
