@@ -15,7 +15,7 @@ public struct JSONText: Sendable {
   /// UTF-8 bytes, appended in bulk: a 10,000-card audit report is tens of
   /// megabytes, and appending to a `String` scalar by scalar was most of
   /// `steward run --format json`'s time.
-  private var bytes: [UInt8] = []
+  private var bytes = ByteBuffer()
   public var pretty: Bool
   private var depth = 0
   /// Where the bytes go as they pile up, in order; nil keeps them all for
@@ -30,17 +30,17 @@ public struct JSONText: Sendable {
   }
 
   /// The JSON written so far.
-  public var text: String { String(decoding: bytes, as: UTF8.self) }
+  public var text: String { bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }
 
   /// The JSON written so far as UTF-8, without the copy into a `String`
   /// that `text` makes: for a report of a hundred megabytes, that copy was a
   /// hundred megabytes of peak memory.
-  public consuming func finishUTF8() -> [UInt8] { bytes }
+  public consuming func finishUTF8() -> [UInt8] { bytes.array }
 
   /// Hands what is left to the sink.
   public mutating func flush() {
     guard let sink, !bytes.isEmpty else { return }
-    sink(bytes)
+    sink(bytes.array)
     bytes.removeAll(keepingCapacity: true)
   }
 
@@ -160,7 +160,7 @@ public struct JSONText: Sendable {
       if sink == nil { bytes.reserveCapacity(bytes.count + parts.totalCount + 64) }
       // Each chunk is freed once copied, so the list is never held twice.
       for c in 0..<chunks {
-        bytes.append(contentsOf: parts.take(c))
+        bytes.append(parts.take(c))
         if bytes.count >= Self.flushSize { flush() }
       }
     }
@@ -189,7 +189,7 @@ public struct JSONText: Sendable {
     bytes.append(UInt8(ascii: "\""))
     name.withUTF8Buffer { name in
       assert(!name.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F })
-      bytes.append(contentsOf: name)
+      bytes.append(name)
     }
     bytes.append(UInt8(ascii: "\""))
     bytes.append(UInt8(ascii: ":"))
@@ -217,15 +217,14 @@ public struct JSONText: Sendable {
     // Digits straight into the bytes: lines and columns, two per result.
     if i < 0 { bytes.append(UInt8(ascii: "-")) }
     var magnitude = i.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits
-    withUnsafeMutableBytes(of: &digits) { buffer in
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in  // 20 digits at most
       var start = buffer.count
       repeat {
         start -= 1
         buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
         magnitude /= 10
       } while magnitude > 0
-      bytes.append(contentsOf: buffer[start...])
+      bytes.append(UnsafeBufferPointer(rebasing: buffer[start...]))
     }
   }
   public mutating func writeNull() { raw("null") }
@@ -243,7 +242,7 @@ public struct JSONText: Sendable {
   }
 
   private mutating func raw(_ s: String) {
-    bytes.append(contentsOf: s.utf8)
+    bytes.append(s)
   }
 
   /// Appends JSON text that the caller has written out in full, such as
@@ -251,7 +250,7 @@ public struct JSONText: Sendable {
   /// copied as it is and the writer's idea of open objects is unchanged, so
   /// use it only for a whole value or inside a value written the same way.
   public mutating func literal(_ text: StaticString) {
-    text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    bytes.append(text)
   }
 
   private mutating func writeContainer(
@@ -276,10 +275,10 @@ public struct JSONText: Sendable {
   private mutating func newline() {
     guard pretty else { return }
     if depth < indents.count {
-      bytes.append(contentsOf: indents[depth])
+      bytes.append(indents[depth])
     } else {
       bytes.append(UInt8(ascii: "\n"))
-      bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+      bytes.append(repeating: UInt8(ascii: " "), count: 2 * depth)
     }
   }
 
@@ -313,7 +312,7 @@ public struct JSONText: Sendable {
     s.withUTF8 { utf8 in
       // Most strings need no escape at all: one pass, then a single copy.
       guard Self.needsEscape(utf8) else {
-        bytes.append(contentsOf: utf8)
+        bytes.append(utf8)
         return
       }
       var runStart = 0
@@ -337,15 +336,15 @@ public struct JSONText: Sendable {
         default: break
         }
         if let escape {
-          bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-          bytes.append(contentsOf: escape.utf8)
+          bytes.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+          bytes.append(escape)
           i += width
           runStart = i
         } else {
           i += 1
         }
       }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+      bytes.append(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
     bytes.append(UInt8(ascii: "\""))
   }
@@ -386,17 +385,17 @@ public struct JSONText: Sendable {
 /// One slot per chunk, each written by exactly one worker of
 /// `concurrentPerform` and read only after it returns.
 private final class ChunkParts: @unchecked Sendable {
-  private var parts: [[UInt8]]
+  private var parts: [ByteBuffer]
 
-  init(count: Int) { parts = Array(repeating: [], count: count) }
+  init(count: Int) { parts = Array(repeating: ByteBuffer(), count: count) }
 
-  func set(_ index: Int, _ bytes: [UInt8]) {
+  func set(_ index: Int, _ bytes: ByteBuffer) {
     parts.withUnsafeMutableBufferPointer { $0[index] = bytes }
   }
 
-  func take(_ index: Int) -> [UInt8] {
+  func take(_ index: Int) -> ByteBuffer {
     parts.withUnsafeMutableBufferPointer { buffer in
-      defer { buffer[index] = [] }
+      defer { buffer[index] = ByteBuffer() }
       return buffer[index]
     }
   }

@@ -175,7 +175,7 @@ import Testing
     odd.evidence = ["rates": ["en": 0.31, "hi": 0.2], "n": 3, "none": nil]
     for r in report.results + [odd] {
       var line = JSONText(pretty: false)
-      JSONReporter.writeLine(r, into: &line)
+      withUnsafePointer(to: r) { JSONReporter.writeLine($0, into: &line) }
       let location: Value =
         r.mark.isKnown
         ? [

@@ -68,8 +68,13 @@ public struct AuditRunner: Sendable {
             box.store(file: f, subjects: refs, problems: problems)
             continue
           }
+          // A file is usually one subject: its results are kept as they
+          // are, where `flatMap` would copy each one.
           box.store(
-            file: f, subjects: refs, results: subjects.flatMap { worker.run(checks, on: $0) })
+            file: f, subjects: refs,
+            results: subjects.count == 1
+              ? worker.run(checks, on: subjects[0])
+              : subjects.flatMap { worker.run(checks, on: $0) })
         }
       }
     }
@@ -177,17 +182,42 @@ final class FileResults: @unchecked Sendable {
   func take() -> ([AuditReport.SubjectRef], [CheckResult], [Diagnostic]) {
     lock.withLock {
       var subjects: [AuditReport.SubjectRef] = []
-      var results: [CheckResult] = []
       var problems: [Diagnostic] = []
-      results.reserveCapacity(slots.reduce(0) { $0 + $1.results.count })
-      for i in slots.indices {
-        subjects += slots[i].subjects
-        results += slots[i].results
-        problems += slots[i].problems
-        slots[i] = Slot()
+      let total = slots.reduce(0) { $0 + $1.results.count }
+      let results = [CheckResult](unsafeUninitializedCapacity: total) { buffer, filled in
+        for i in slots.indices {
+          subjects += slots[i].subjects
+          problems += slots[i].problems
+          var chunk = slots[i].results
+          slots[i] = Slot()
+          filled += Self.move(&chunk, to: buffer.baseAddress! + filled)
+        }
       }
       slots = []
       return (subjects, results, problems)
+    }
+  }
+
+  /// Moves the elements of `chunk` to `target` and leaves `chunk` holding
+  /// placeholders; returns how many moved. Copying the 140,000 results of a
+  /// 10,000-card run retained and released every string of every result,
+  /// all over the heap: 80 ms on one core at the end of the run, with the
+  /// other idle.
+  private static let placeholder = CheckResult(
+    checkID: "", subjectID: "", status: .skip, severity: .info)
+
+  private static func move(
+    _ chunk: inout [CheckResult], to target: UnsafeMutablePointer<CheckResult>
+  )
+    -> Int
+  {
+    chunk.withUnsafeMutableBufferPointer { source in
+      guard let base = source.baseAddress else { return 0 }
+      target.moveInitialize(from: base, count: source.count)
+      // The placeholder's fields are empty: setting and later freeing them
+      // touches no other memory.
+      base.initialize(repeating: placeholder, count: source.count)
+      return source.count
     }
   }
 }
