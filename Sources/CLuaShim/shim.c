@@ -701,24 +701,81 @@ void stw_push_stock_patterns(lua_State *L) {
 
 /// Walks one segment: the string key first (maps), then, for digits, the
 /// 0-based list index. The current node is at `node`; the child replaces it.
-static void get_step(lua_State *L, int node, const char *key, size_t n) {
+/// Appends one segment to the table on top: its key at 2k-1 and, when the
+/// key is all digits, the list index it also names (0-based in the path, so
+/// `metrics[0]` is Lua's index 1) at 2k, else false.
+static void add_segment(lua_State *L, const char *key, size_t n, lua_Integer *k) {
   lua_pushlstring(L, key, n);
-  if (lua_rawget(L, node) == LUA_TNIL && n > 0 && n < 19) {
-    lua_Integer index = 0;
-    size_t i = 0;
+  lua_rawseti(L, -2, ++*k);
+  lua_Integer index = 0;
+  size_t i = 0;
+  if (n > 0 && n < 19) {
     for (; i < n && key[i] >= '0' && key[i] <= '9'; i++) index = index * 10 + (key[i] - '0');
-    if (i == n) {
-      lua_pop(L, 1);
-      lua_rawgeti(L, node, index + 1);
-    }
   }
-  lua_replace(L, node);
+  if (n > 0 && n < 19 && i == n) {
+    lua_pushinteger(L, index + 1);
+  } else {
+    lua_pushboolean(L, 0);
+  }
+  lua_rawseti(L, -2, ++*k);
 }
 
+/// Pushes the segments of `path` as a table (see add_segment), with the
+/// syntax of `Value.pathSegments`: `.` and `[` separate segments, `]` is
+/// dropped, empty segments are skipped, and double quotes protect a key with
+/// dots in it.
+static void push_segments(lua_State *L, const char *path, size_t length) {
+  lua_createtable(L, 8, 0);
+  lua_Integer k = 0;
+  if (memchr(path, '"', length) == NULL) {
+    size_t start = 0;
+    for (size_t i = 0; i <= length; i++) {
+      char ch = i < length ? path[i] : '.';
+      if (ch != '.' && ch != '[' && ch != ']') continue;
+      if (i > start) add_segment(L, path + start, i - start, &k);
+      start = i + 1;
+    }
+    return;
+  }
+  luaL_Buffer segment;
+  int quoted = 0;
+  size_t pending = 0;
+  luaL_buffinit(L, &segment);
+  for (size_t i = 0; i <= length; i++) {
+    char ch = i < length ? path[i] : '.';
+    if (ch == '"') {
+      quoted = !quoted;
+    } else if ((ch == '.' || ch == '[') && (!quoted || i == length)) {
+      luaL_pushresult(&segment);  // the segment, above the table
+      if (pending > 0) {
+        size_t n;
+        const char *key = lua_tolstring(L, -1, &n);
+        lua_pushvalue(L, -2);  // the table on top, to add to it
+        add_segment(L, key, n, &k);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+      pending = 0;
+      luaL_buffinit(L, &segment);
+    } else if (ch == ']' && !quoted) {
+      continue;
+    } else {
+      luaL_addchar(&segment, ch);
+      pending++;
+    }
+  }
+  luaL_pushresult(&segment);
+  lua_pop(L, 1);
+}
+
+/// Parsed paths kept per VM, at most this many: a check asks for the same
+/// literal paths on every subject.
+#define STW_GET_CACHE_LIMIT 4096
+
 /// `steward.get(value, "a.b[0].c")`, in C: checks call it for nearly every
-/// field they read, and the Swift version cost more than the walk. The same
-/// path syntax as `Value.pathSegments`: `.` and `[` separate segments, `]`
-/// is dropped, and double quotes protect a key with dots in it.
+/// field they read, and the Swift version cost more than the walk. Each path
+/// is parsed once into its segments and kept (upvalue 2, keyed by the path
+/// string, which the table keeps alive; upvalue 3 counts the entries).
 /// Upvalue 1 is `steward.null`, which reads as nil.
 static int stw_get(lua_State *L) {
   if (lua_type(L, 2) != LUA_TSTRING) {
@@ -729,56 +786,49 @@ static int stw_get(lua_State *L) {
     lua_concat(L, 2);
     return lua_error(L);
   }
-  size_t length;
-  const char *path = lua_tolstring(L, 2, &length);
   lua_settop(L, 2);
-  lua_pushvalue(L, 1);
-  const int node = 3;
-  if (memchr(path, '"', length) == NULL) {
-    size_t start = 0;
-    for (size_t i = 0; i <= length; i++) {
-      char ch = i < length ? path[i] : '.';
-      if (ch != '.' && ch != '[' && ch != ']') continue;
-      size_t end = i;
-      if (end > start) {
-        if (lua_type(L, node) != LUA_TTABLE) return lua_pushnil(L), 1;
-        get_step(L, node, path + start, end - start);
-      }
-      start = i + 1;
-    }
-  } else {
-    luaL_Buffer segment;
-    int quoted = 0;
-    size_t pending = 0;
-    luaL_buffinit(L, &segment);
-    for (size_t i = 0; i <= length; i++) {
-      char ch = i < length ? path[i] : '.';
-      if (ch == '"') {
-        quoted = !quoted;
-      } else if ((ch == '.' || ch == '[') && (!quoted || i == length)) {
-        luaL_pushresult(&segment);
-        if (pending > 0) {
-          if (lua_type(L, node) != LUA_TTABLE) return lua_pushnil(L), 1;
-          size_t n;
-          const char *key = lua_tolstring(L, -1, &n);
-          get_step(L, node, key, n);
-        }
-        lua_pop(L, 1);
-        pending = 0;
-        luaL_buffinit(L, &segment);
-      } else if (ch == ']' && !quoted) {
-        continue;
-      } else {
-        luaL_addchar(&segment, ch);
-        pending++;
-      }
-    }
-    luaL_pushresult(&segment);
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TTABLE) {  // 3: the segments
     lua_pop(L, 1);
+    size_t length;
+    const char *path = lua_tolstring(L, 2, &length);
+    push_segments(L, path, length);
+    lua_Integer cached = lua_tointeger(L, lua_upvalueindex(3));
+    if (cached < STW_GET_CACHE_LIMIT) {
+      lua_pushvalue(L, 2);
+      lua_pushvalue(L, 3);
+      lua_rawset(L, lua_upvalueindex(2));
+      lua_pushinteger(L, cached + 1);
+      lua_replace(L, lua_upvalueindex(3));
+    }
   }
-  lua_settop(L, node);
-  if (lua_rawequal(L, node, lua_upvalueindex(1))) lua_pushnil(L);
+  lua_pushvalue(L, 1);  // 4: the node reached so far
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
+  for (lua_Integer k = 1; k < n; k += 2) {
+    if (lua_type(L, 4) != LUA_TTABLE) {
+      lua_pushnil(L);
+      return 1;
+    }
+    lua_rawgeti(L, 3, k);  // 5: the key
+    if (lua_rawget(L, 4) == LUA_TNIL) {
+      // No such key: a key of digits also names a list index.
+      if (lua_rawgeti(L, 3, k + 1) == LUA_TNUMBER) {
+        lua_Integer index = lua_tointeger(L, 6);
+        lua_settop(L, 4);
+        lua_rawgeti(L, 4, index);
+      } else {
+        lua_settop(L, 5);
+      }
+    }
+    lua_replace(L, 4);
+  }
+  lua_settop(L, 4);
+  if (lua_rawequal(L, 4, lua_upvalueindex(1))) lua_pushnil(L);
   return 1;
 }
 
-void stw_push_get(lua_State *L) { lua_pushcclosure(L, stw_get, 1); }
+void stw_push_get(lua_State *L) {
+  lua_createtable(L, 0, 64);  // parsed paths
+  lua_pushinteger(L, 0);      // how many
+  lua_pushcclosure(L, stw_get, 3);
+}

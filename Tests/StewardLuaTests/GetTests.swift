@@ -37,6 +37,33 @@ struct GetTests {
     #expect(read["v"] == wanted, "path \(path)")
   }
 
+  /// Paths are parsed once and kept: every path read again, on another
+  /// value, after the cache is full and between other paths, reads the same.
+  @Test func cachedPathsReadWhatFreshOnesRead() throws {
+    let vm = try LuaVM(limits: .default)
+    let paths = Value(.list(Self.paths.map { Value(.string($0)) }))
+    let fresh = try vm.evaluate(
+      """
+      local out = {}
+      for i, p in ipairs(paths) do out[i] = { v = steward.get(card, p) } end
+      return out
+      """, chunkName: "get.lua", env: ["card": Self.card, "paths": paths])
+    let again = try vm.evaluate(
+      """
+      -- Fill the cache past its limit with other paths, then read them all
+      -- once more, on a copy of the card built in Lua.
+      for i = 1, 5000 do steward.get(card, "labels.k" .. i) end
+      local copy = { owner = card.owner, labels = card.labels, metrics = card.metrics,
+                     nested = card.nested, empty = card.empty, stage = card.stage }
+      local out = {}
+      for i, p in ipairs(paths) do out[i] = { v = steward.get(copy, p) } end
+      assert(steward.get(card, "labels.k4999") == nil)
+      return out
+      """, chunkName: "get.lua", env: ["card": Self.card, "paths": paths])
+    #expect(fresh == again)
+    #expect(fresh.list?.count == Self.paths.count)
+  }
+
   @Test func aPathThatIsNotAStringIsAnError() throws {
     let vm = try LuaVM(limits: .default)
     #expect(throws: LuaError.self) {

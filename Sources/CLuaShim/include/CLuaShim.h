@@ -116,7 +116,8 @@ typedef int (*stw_host_function)(lua_State *L);
 /// `stw_upvalueindex(2)`.
 void stw_push_host_function(lua_State *L, stw_host_function f, void *context);
 
-/// Pops `steward.null` and pushes `steward.get`, a C closure over it.
+/// Pops `steward.null` and pushes `steward.get`, a C closure over it (and
+/// over its cache of parsed paths).
 void stw_push_get(lua_State *L);
 
 /// The line and source of the Lua function `level` levels up the call stack
