@@ -260,6 +260,50 @@ import Testing
     for _ in 0..<5 { #expect(try many.run().results == reference) }
   }
 
+  /// Past 8,192 results the report's list is filled by several threads
+  /// (FileResults.take): files of one and of many documents, in file order,
+  /// each result where a one-worker run puts it.
+  @Test func aLargeRunKeepsFileOrderOnEveryCore() throws {
+    var extra: [String: String] = [:]
+    for f in 0..<700 {
+      let documents = f % 7 == 0 ? 9 : 1
+      extra["models/m\(String(format: "%04d", f)).yaml"] = (0..<documents).map {
+        "id: s\(f)-\($0)\nowner: team-\(f % 3)\nfairness: { ratio: 0.\(f % 10)\(($0 + 1) % 10) }\n"
+      }.joined(separator: "---\n")
+    }
+    let (_, path) = try playbook(
+      "checks:\n  - use: gov.owner\n  - use: gov.ratio\n  - id: e1\n    expr: \"true\"\n"
+        + "  - id: e2\n    expr: subject.owner ~= nil\n  - id: b1\n    builtin: required\n"
+        + "    params: { path: owner }\n  - id: b2\n    builtin: required\n    params: { path: id }\n",
+      extra: extra)
+    let audit = try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path)
+    var one = AuditRunner(playbook: audit)
+    one.workers = 1
+    var two = AuditRunner(playbook: audit)
+    two.workers = 2
+    let reference = try one.run()
+    #expect(reference.results.count == (600 + 100 * 9 + 3) * 6)
+    #expect(reference.results.count > 8192)
+    #expect(try two.run().results == reference.results)
+    // File order, then document order, then check order, all of it.
+    let checks = ["owner", "ratio", "e1", "e2", "b1", "b2"]
+    let expected =
+      ["a", "b", "c"]
+      + (0..<700).flatMap { f in (0..<(f % 7 == 0 ? 9 : 1)).map { "s\(f)-\($0)" } }
+    #expect(
+      reference.results.map { "\($0.subjectID)/\($0.checkID)" }
+        == expected.flatMap { subject in checks.map { "\(subject)/\($0)" } })
+    let subjects = reference.results.map(\.subjectID)
+    #expect(subjects.first == "a")
+    #expect(subjects.contains("s0-8"))
+    let firstOfSeven = try #require(subjects.firstIndex(of: "s7-0"))
+    #expect(subjects[firstOfSeven..<firstOfSeven + 54].allSatisfy { $0.hasPrefix("s7-") })
+    #expect(
+      reference.results[firstOfSeven..<firstOfSeven + 6].map(\.checkID) == [
+        "owner", "ratio", "e1", "e2", "b1", "b2",
+      ])
+  }
+
   /// A check that writes into its parameters must not see its own writes
   /// on the next subject: with one table per worker, what it saw would
   /// depend on how the subjects were shared out between the cores.
