@@ -135,6 +135,27 @@ public final class LuaVM {
   /// try vm.evaluate("x * 2", chunkName: "inline", env: ["x": 21])  // 42
   /// ```
   public func evaluate(_ source: String, chunkName: String, env: Value? = nil) throws -> Value {
+    try evaluating(source, chunkName: chunkName, env: env) { top in
+      try toValue(at: top, root: "result", mark: SourceMark(file: chunkName, line: 0, column: 0))
+    }
+  }
+
+  /// The result of `source` converted both ways, to hold the quick
+  /// conversion to the general one (tests).
+  func evaluateBothWays(_ source: String) throws -> (
+    quick: Value?, general: Result<Value, any Error>
+  ) {
+    try evaluating(source, chunkName: "both.lua", env: nil) { top in
+      (
+        quickValue(at: top, depth: 0),
+        Result { try convert(at: top, root: "result", mark: .unknown) }
+      )
+    }
+  }
+
+  private func evaluating<R>(
+    _ source: String, chunkName: String, env: Value?, read: (Int32) throws -> R
+  ) throws -> R {
     let base = lua_gettop(L)
     defer { lua_settop(L, base) }
     do {
@@ -157,8 +178,7 @@ public final class LuaVM {
     }
     _ = lua_setupvalue(L, -2, 1)
     try run(nargs: 0, nresults: 1, base: base, chunkName: chunkName)
-    return try toValue(
-      at: -1, root: "result", mark: SourceMark(file: chunkName, line: 0, column: 0))
+    return try read(lua_gettop(L))
   }
 
   /// Calls `f` with `args` under fresh budgets and converts its results.

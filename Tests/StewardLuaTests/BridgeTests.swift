@@ -22,6 +22,32 @@ struct BridgeTests {
     #expect(try roundTrip(value, in: vm) == value)
   }
 
+  /// The quick conversion (plain recursion, for small tables) gives what
+  /// the general one gives, or declines and leaves the value to it.
+  @Test(arguments: [
+    "{ owner = 'recsys' }", "{ split = 'train', data = 's3://x', n = 3, ok = true, r = 0.5 }",
+    "{ attributes = { { attribute = 'language', ratio = 0.69, below = { 'hi' } }, "
+      + "{ attribute = 'region', ratio = 0.9 } }, min_ratio = 0.8 }",
+    "{}", "steward.map{}", "{ {}, steward.map{}, { {} } }", "{ x = steward.null, 'no' }",
+    "{ [1] = 'a', [2] = 'b', [3] = 'c' }", "{ [3] = 'c', [1] = 'a', [2] = 'b' }",
+    "{ ['é'] = 1, Z = 2, a = 3, ['a b'] = 4, [''] = 5 }", "{ 1, 2.0, -0.0, 1e300, 1/0, -1/0 }",
+    "(function() local s = { 1 } return { a = s, b = { s, s } } end)()",
+    "(function() local t = { 1 } for i = 1, 30 do t = { t } end return t end)()",
+    "{ 1, 2, x = 3 }", "{ [1] = 1, [3] = 3 }", "{ [0] = 1 }", "{ x = 0/0 }", "{ s = '\\255' }",
+    "{ f = print }", "(function() local t = {} t.x = { t } return t end)()", "{ [true] = 1 }",
+  ])
+  func theQuickConversionAgreesWithTheGeneralOne(_ source: String) throws {
+    let vm = try makeVM()
+    let (quick, general) = try vm.evaluateBothWays(source)
+    switch general {
+    case .success(let value):
+      if let quick { #expect(quick == value, "\(source)") }
+    case .failure:
+      // The general conversion refuses it: the quick one must have declined.
+      #expect(quick == nil, "\(source)")
+    }
+  }
+
   @Test func integersStayIntegersAndDoublesStayDoubles() throws {
     let vm = try makeVM()
     #expect(try vm.evaluate("math.type(x)", chunkName: "t", env: ["x": 3]) == "integer")

@@ -46,6 +46,63 @@ extension LuaVM {
 
   /// Converts the value at `index` (the stack is unchanged).
   func toValue(at index: Int32, root: String, mark: SourceMark) throws -> Value {
+    if let value = quickValue(at: index, depth: 0) { return value }
+    return try convert(at: index, root: root, mark: mark)
+  }
+
+  /// The value at `index` converted by plain recursion, for the small,
+  /// well-formed tables checks return as evidence: the general converter's
+  /// frames, key lists and second lookup of every key cost about 11,000
+  /// instructions for a three-field table. Nil for anything the general
+  /// converter must judge (mixed or non-string keys, holes, NaN, strings that
+  /// are not UTF-8, functions, cycles, more than 16 levels), which then
+  /// converts it or reports the error with its path. Leaves the stack as it
+  /// was.
+  func quickValue(at index: Int32, depth: Int) -> Value? {
+    guard lua_type(L, index) == LUA_TTABLE else {
+      // A scalar the general conversion refuses (NaN, a function) is left
+      // to it, so that it names the path.
+      return try? scalar(at: index, mark: .unknown, path: { "" })
+    }
+    guard depth < 16, lua_checkstack(L, 4) != 0 else { return .none }
+    return quickTable(at: lua_absindex(L, index), depth: depth)
+  }
+
+  private func quickTable(at slot: Int32, depth: Int) -> Value? {
+    // `.none`, never `nil`: Value is itself expressible by `nil` (as null).
+    var entries: [OrderedMap.Entry] = []
+    var items: [(index: lua_Integer, value: Value)] = []
+    lua_pushnil(L)
+    while lua_next(L, slot) != 0 {
+      // stack: …, key, value
+      guard let value = quickValue(at: -1, depth: depth + 1) else {
+        lua_settop(L, -3)
+        return .none
+      }
+      if lua_type(L, -2) == LUA_TSTRING, items.isEmpty, let key = validString(at: -2) {
+        entries.append(OrderedMap.Entry(key: key, value: value))
+      } else if lua_type(L, -2) == LUA_TNUMBER, lua_isinteger(L, -2) != 0, entries.isEmpty {
+        items.append((lua_tointegerx(L, -2, nil), value))
+      } else {
+        lua_settop(L, -3)
+        return .none
+      }
+      lua_settop(L, -2)  // keep the key for lua_next
+    }
+    if !items.isEmpty {
+      items.sort { $0.index < $1.index }
+      for (i, item) in items.enumerated() where item.index != lua_Integer(i + 1) { return .none }
+      return Value(.list(items.map(\.value)))
+    }
+    if entries.isEmpty {
+      return hasMapMarker(at: slot) ? Value(.map(OrderedMap())) : Value(.list([]))
+    }
+    entries.sort { LuaVM.byteOrder($0.key, $1.key) }
+    return Value(.map(OrderedMap(uniqueEntries: entries)))
+  }
+
+  /// The general conversion, with the path of whatever cannot be converted.
+  func convert(at index: Int32, root: String, mark: SourceMark) throws -> Value {
     let top = lua_gettop(L)
     let slot = lua_absindex(L, index)
     defer { lua_settop(L, top) }
@@ -179,7 +236,7 @@ extension LuaVM {
     return frame
   }
 
-  private func hasMapMarker(at slot: Int32) -> Bool {
+  func hasMapMarker(at slot: Int32) -> Bool {
     guard lua_getmetatable(L, slot) != 0 else { return false }
     _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(refs.mapMeta))
     defer { lua_settop(L, -3) }
