@@ -2,6 +2,12 @@ internal import CLua
 internal import CLuaShim
 public import StewardCore
 
+#if canImport(Glibc)
+  internal import Glibc
+#elseif canImport(Darwin)
+  internal import Darwin
+#endif
+
 /// A value converted into Lua once and kept in its VM's registry, so that
 /// many calls can take it without converting it again.
 ///
@@ -112,7 +118,11 @@ extension LuaVM {
     guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 4) != 0 else { return nil }
     let top = lua_gettop(L)
     defer { lua_settop(L, top) }
-    var values = [Value?](repeating: nil, count: fields.count)
+    // Filled by appending: `Array(repeating:count:)` for `Value?` is not
+    // specialised and cost about a thousand instructions a call.
+    var values: [Value?] = []
+    values.reserveCapacity(fields.count)
+    for _ in fields { values.append(.none) }
     var found = 0
     lua_pushnil(L)
     while lua_next(L, index) != 0 {
@@ -120,10 +130,11 @@ extension LuaVM {
       guard lua_type(L, -2) == LUA_TSTRING else { return nil }
       var length = 0
       guard let key = lua_tolstring(L, -2, &length) else { return nil }
-      let bytes = UnsafeRawBufferPointer(start: key, count: length)
       guard
         let slot = fields.firstIndex(where: { name in
-          name.utf8.count == length && name.utf8.elementsEqual(bytes)
+          var name = name
+          return name.utf8.count == length
+            && name.withUTF8 { length == 0 || memcmp($0.baseAddress!, key, length) == 0 }
         })
       else { return nil }
       switch lua_type(L, -1) {
