@@ -82,7 +82,11 @@ static void exhaust(stw_control *c, int kind) {
 
 // MARK: - Allocator
 
-/// The class of a small block of `size` bytes (1…STW_POOL_MAX).
+/// Whether a block of `size` bytes comes from the pool: 1…STW_POOL_MAX
+/// (a block of 0 bytes, which Lua never asks for, would go to malloc).
+static inline int is_small(size_t size) { return size - 1 < STW_POOL_MAX; }
+
+/// The class of a small block of `size` bytes.
 static inline int pool_class(size_t size) { return (int)((size - 1) / STW_POOL_STEP); }
 
 static void *pool_alloc(stw_pool *pool, size_t size) {
@@ -128,9 +132,9 @@ static void pool_release(stw_pool *pool) {
 /// malloc/realloc/free for the state's blocks; Lua always says how large
 /// the old block is, so the size tells which allocator a block came from.
 static void *raw_alloc(stw_pool *pool, void *ptr, size_t old, size_t nsize) {
-  if (ptr == NULL) return nsize <= STW_POOL_MAX ? pool_alloc(pool, nsize) : malloc(nsize);
-  int old_small = old <= STW_POOL_MAX;
-  int new_small = nsize <= STW_POOL_MAX;
+  if (ptr == NULL) return is_small(nsize) ? pool_alloc(pool, nsize) : malloc(nsize);
+  int old_small = is_small(old);
+  int new_small = is_small(nsize);
   if (old_small && new_small && pool_class(old) == pool_class(nsize)) return ptr;
   if (!old_small && !new_small) return realloc(ptr, nsize);
   void *block = new_small ? pool_alloc(pool, nsize) : malloc(nsize);
@@ -150,7 +154,7 @@ static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   size_t old = ptr != NULL ? osize : 0;
   if (nsize == 0) {
     if (ptr != NULL) {
-      if (old <= STW_POOL_MAX) {
+      if (is_small(old)) {
         pool_free(&c->pool, ptr, old);
       } else {
         free(ptr);
