@@ -19,7 +19,7 @@ public struct JSONText: Sendable {
   public var pretty: Bool
   private var depth = 0
   /// Where the bytes go as they pile up, in order; nil keeps them all for
-  /// ``finishUTF8()``. A streamed report of 100 MB never exists in memory.
+  /// ``finishUTF8()``. A streamed report never exists in memory whole.
   public var sink: (@Sendable ([UInt8]) -> Void)?
   /// Fields written so far in each object opened with ``beginObject()``.
   private var fieldsSoFar: [Int] = []
@@ -32,9 +32,9 @@ public struct JSONText: Sendable {
   /// The JSON written so far.
   public var text: String { bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }
 
-  /// The JSON written so far as UTF-8, without the copy into a `String`
-  /// that `text` makes: for a report of a hundred megabytes, that copy was a
-  /// hundred megabytes of peak memory.
+  /// The JSON written so far as UTF-8, copied once into an array (`text`
+  /// also checks the bytes as a `String`). Large outputs set a `sink`
+  /// instead and are never held whole.
   public consuming func finishUTF8() -> [UInt8] { bytes.array }
 
   /// Hands what is left to the sink.

@@ -21,7 +21,7 @@ public struct JSONReporter: AuditReporter {
     return out.finishUTF8()
   }
 
-  /// Streams the report: a 10,000-card audit is about 100 MB of JSON.
+  /// Streams the report: a 10,000-card audit is about 46 MB of JSON.
   public func write(_ report: AuditReport, to sink: @escaping @Sendable ([UInt8]) -> Void) {
     var out = JSONText()
     out.sink = sink
