@@ -134,7 +134,10 @@ extension LuaVM {
         let slot = fields.firstIndex(where: { name in
           var name = name
           return name.utf8.count == length
-            && name.withUTF8 { length == 0 || memcmp($0.baseAddress!, key, length) == 0 }
+            && name.withUTF8 { name in
+              guard let bytes = name.baseAddress else { return length == 0 }
+              return memcmp(bytes, key, length) == 0
+            }
         })
       else { return nil }
       switch lua_type(L, -1) {
