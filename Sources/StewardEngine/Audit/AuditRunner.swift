@@ -183,10 +183,11 @@ final class FileResults: @unchecked Sendable {
     lock.withLock {
       var subjects: [AuditReport.SubjectRef] = []
       var problems: [Diagnostic] = []
-      var starts = [0]
-      starts.reserveCapacity(slots.count + 1)
-      for slot in slots { starts.append(starts[starts.count - 1] + slot.results.count) }
-      let offsets = starts
+      // Where each file's results start in the list (by index: `for slot in
+      // slots` would copy every slot's arrays).
+      let offsets = slots.indices.reduce(into: [0]) { starts, i in
+        starts.append(starts[starts.count - 1] + slots[i].results.count)
+      }
       let total = offsets[offsets.count - 1]
       let files = slots.count
       // Moved on all cores, each a run of files into its own part of the
