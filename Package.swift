@@ -48,6 +48,7 @@ let package = Package(
       name: "StewardEngine",
       dependencies: [
         "StewardCore", "StewardYAML", "StewardLua", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Mustache", package: "swift-mustache"),

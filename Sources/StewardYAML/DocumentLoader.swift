@@ -26,18 +26,27 @@ public enum DocumentLoader {
   /// The documents of the file at `path`: every document of a YAML stream,
   /// the one value of a JSON file (none when it is empty), or one list of
   /// maps for a CSV file.
-  public static func load(path: String, limits: YAMLLimits = .default) throws(YAMLError)
-    -> [Value]
-  {
+  ///
+  /// `observe` sees the file's bytes before they are parsed: the audit hashes
+  /// each subject file for the history while it holds the bytes, instead of
+  /// reading all of them a second time.
+  public static func load(
+    path: String, limits: YAMLLimits = .default,
+    observe: ((UnsafeRawBufferPointer) -> Void)? = nil
+  ) throws(YAMLError) -> [Value] {
     guard let format = DocumentFormat(path: path) else {
       throw YAMLError(
         .unsupportedFormat, at: SourceMark(file: path, line: 0, column: 0),
         "cannot read \(path): expected a .yaml, .yml, .json or .csv file")
     }
+    let buffer = try FileInput.read(path: path, maxBytes: limits.maxFileBytes)
+    observe?(UnsafeRawBufferPointer(buffer))
     switch format {
-    case .yaml: return try YAMLLoader.load(file: path, limits: limits, json: false)
-    case .json: return try YAMLLoader.load(file: path, limits: limits, json: true)
-    case .csv: return [try CSVLoader.load(path: path, limits: limits)]
+    case .yaml, .json:
+      return try YAMLLoader.load(owning: buffer, file: path, limits: limits, json: format == .json)
+    case .csv:
+      defer { buffer.deallocate() }
+      return [try CSVLoader.load(bytes: UnsafeBufferPointer(buffer), file: path, limits: limits)]
     }
   }
 

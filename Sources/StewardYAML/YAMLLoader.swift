@@ -84,13 +84,26 @@ public enum YAMLLoader {
   static func load(file path: String, limits: YAMLLimits, json: Bool) throws(YAMLError)
     -> [Value]
   {
-    let buffer = try FileInput.read(path: path, maxBytes: limits.maxFileBytes)
-    try refuseOverlongLines(UnsafeBufferPointer(buffer), file: path, limits: limits)
+    try load(
+      owning: try FileInput.read(path: path, maxBytes: limits.maxFileBytes), file: path,
+      limits: limits, json: json)
+  }
+
+  /// The documents in `buffer`, which this takes over and deallocates.
+  static func load(
+    owning buffer: UnsafeMutableBufferPointer<UInt8>, file: String, limits: YAMLLimits, json: Bool
+  ) throws(YAMLError) -> [Value] {
+    do {
+      try refuseOverlongLines(UnsafeBufferPointer(buffer), file: file, limits: limits)
+    } catch {
+      buffer.deallocate()
+      throw error
+    }
     if json {
       for i in buffer.indices where buffer[i] == 0x09 { buffer[i] = 0x20 }
     }
-    let parser = try LibYAMLParser(owning: buffer, file: path)
-    var composer = Composer(file: path, limits: limits)
+    let parser = try LibYAMLParser(owning: buffer, file: file)
+    var composer = Composer(file: file, limits: limits)
     return try composer.compose(parser)
   }
 

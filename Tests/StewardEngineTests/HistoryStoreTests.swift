@@ -37,6 +37,9 @@ import Testing
   func paddingBoundariesInOneGoAndInPieces(length: Int, digest: String) {
     let bytes = (0..<length).map { UInt8(($0 * 7 + 3) % 256) }
     #expect(SHA256.hex(bytes) == digest)
+    #expect(bytes.withUnsafeBytes { SHA256.hex($0) } == digest)
+    // A sequence without contiguous storage takes the copying path.
+    #expect(SHA256.hex(bytes.lazy.map { $0 }) == digest)
     for piece in [1, 13, 64, 100] {
       var hasher = SHA256()
       var i = 0
@@ -87,6 +90,11 @@ import Testing
       subject: "a", check: "ratio", status: "fail", severity: "medium", message: "0.5 < 0.8"),
     ResultRecord(
       subject: "b", check: "owner", status: "pass", severity: "high", message: "ünïcode ✓"),
+    // Bound with their lengths: a NUL stays inside the text, and empty text
+    // is "" rather than NULL.
+    ResultRecord(
+      subject: "b", check: "nul", status: "error", severity: "low", message: "a\u{0}b",
+      location: ""),
   ]
 
   @Test(arguments: Kind.allCases)
@@ -97,7 +105,7 @@ import Testing
     #expect(runs.count == 1)
     var expected = Self.run("gate", at: 0, fail: 1)
     expected.id = id
-    expected.resultCount = 3
+    expected.resultCount = Self.rows.count
     expected.inputs.sort { $0.path < $1.path }
     #expect(runs.first == expected)
     #expect(try store.results(ofRun: id) == Self.rows)
@@ -219,7 +227,10 @@ import Testing
     #expect(leftovers == 0)
   }
 
-  @Test func auditRunsAreRecordedWithHashesAndMetrics() throws {
+  /// With `hashInputs` the workers hash the bytes they parse; without, the
+  /// recorder reads each subject file again. Both record the same inputs.
+  @Test(arguments: [true, false])
+  func auditRunsAreRecordedWithHashesAndMetrics(hashInputs: Bool) throws {
     let scratch = try Scratch([
       "gate.yaml": """
       steward: 1
@@ -237,9 +248,11 @@ import Testing
       "models/b.yaml": "id: b\n",
     ])
     let path = scratch.path("gate.yaml")
-    let runner = AuditRunner(
+    var runner = AuditRunner(
       playbook: try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path))
+    runner.hashInputs = hashInputs
     let report = try runner.run()
+    #expect((report.inputHashes != nil) == hashInputs)
     let store = InMemoryHistoryStore()
     let id = try AuditRecorder.record(report, in: RunContext(history: store))
     #expect(try AuditRecorder.record(report, in: RunContext()) == nil)

@@ -24,6 +24,10 @@ public struct AuditReport: Sendable {
   public var failOn: Severity?
   public var errorsFail: Bool
   public var gateFailed: Bool
+  /// The SHA-256 of every file read, by path, when the run was asked to
+  /// hash them (``AuditRunner/hashInputs``): hashed from the bytes the
+  /// workers parsed, so the history names exactly what was checked.
+  public var inputHashes: [InputHash]? = nil
 
   /// How many results have each status.
   public var counts: [CheckStatus: Int] {
@@ -42,9 +46,20 @@ public struct AuditReport: Sendable {
 
   /// Results that hold the gate shut (or would, at `failOn`).
   public func blocking(at threshold: Severity) -> [CheckResult] {
-    results.filter {
-      ($0.status == .fail || ($0.status == .error && errorsFail)) && $0.severity >= threshold
+    results.filter { blocks($0, at: threshold) }
+  }
+
+  /// How many results hold the gate shut at `threshold`, counted in place.
+  public func blockingCount(at threshold: Severity) -> Int {
+    results.withUnsafeBufferPointer { results in
+      results.indices.reduce(0) { count, i in
+        count + (blocks(results[i], at: threshold) ? 1 : 0)
+      }
     }
+  }
+
+  private func blocks(_ r: CheckResult, at threshold: Severity) -> Bool {
+    (r.status == .fail || (r.status == .error && errorsFail)) && r.severity >= threshold
   }
 
   public func results(for subject: String) -> [CheckResult] {

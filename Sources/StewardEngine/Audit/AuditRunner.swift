@@ -16,6 +16,9 @@ public struct AuditRunner: Sendable {
   public var today: String = AuditRunner.isoDay(Date())
   /// Overrides the playbook's gate (`--fail-on`).
   public var failOn: Severity?
+  /// Hash every file read (SHA-256) into ``AuditReport/inputHashes``, for
+  /// the history; off when nothing is recorded.
+  public var hashInputs = false
 
   public init(playbook: AuditPlaybook) {
     self.playbook = playbook
@@ -49,10 +52,15 @@ public struct AuditRunner: Sendable {
     let playbook = self.playbook
     let limits = self.limits
     let today = self.today
+    let hashInputs = self.hashInputs
     DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
       let worker = Worker(playbook: playbook, checks: checks, limits: limits, today: today)
       while let f = box.claim() {
-        switch SubjectLoader.subjects(in: files[f]) {
+        var sha256: String?
+        let loaded = SubjectLoader.subjects(
+          in: files[f], observe: hashInputs ? { sha256 = SHA256.hex($0) } : nil)
+        box.hash(file: f, sha256)
+        switch loaded {
         case .failure(let error):
           box.store(file: f, problems: error.diagnostics)
         case .success(let subjects):
@@ -78,7 +86,7 @@ public struct AuditRunner: Sendable {
         }
       }
     }
-    let (refs, collected, problems) = box.take()
+    let (refs, collected, problems, hashes) = box.take(files: files)
     let refused = problems + SubjectLoader.duplicates(refs.lazy.map { ($0.id, $0.mark) })
     if !refused.isEmpty { throw PlaybookError(refused) }
     var results = collected
@@ -97,7 +105,8 @@ public struct AuditRunner: Sendable {
       playbookPath: playbook.path, startedAt: started, duration: Date().timeIntervalSince(started),
       subjects: refs,
       checks: checks, results: results, warnings: warnings, failOn: gate,
-      errorsFail: playbook.errorsFail, gateFailed: gateFailed)
+      errorsFail: playbook.errorsFail, gateFailed: gateFailed,
+      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil)
   }
 
   /// Turns covered failures into `waived`; returns warnings for expired and
@@ -151,10 +160,18 @@ final class FileResults: @unchecked Sendable {
   private let lock = NSLock()
   private var next = 0
   private var slots: [Slot]
+  /// Kept apart from the slots, which `store` replaces whole.
+  private var hashes: [String?]
   private var anyProblem = false
 
   init(count: Int) {
     slots = Array(repeating: Slot(), count: count)
+    hashes = Array(repeating: nil, count: count)
+  }
+
+  func hash(file: Int, _ sha256: String?) {
+    guard let sha256 else { return }
+    lock.withLock { hashes[file] = sha256 }
   }
 
   func claim() -> Int? {
@@ -178,8 +195,11 @@ final class FileResults: @unchecked Sendable {
     }
   }
 
-  /// Everything in file order, leaving the box empty so results are held once.
-  func take() -> ([AuditReport.SubjectRef], [CheckResult], [Diagnostic]) {
+  /// Everything in file order, leaving the box empty so results are held
+  /// once; the hashes are of the files that were hashed.
+  func take(files paths: [String]) -> (
+    [AuditReport.SubjectRef], [CheckResult], [Diagnostic], [InputHash]
+  ) {
     lock.withLock {
       var subjects: [AuditReport.SubjectRef] = []
       var problems: [Diagnostic] = []
@@ -211,7 +231,10 @@ final class FileResults: @unchecked Sendable {
         problems += slots[i].problems
       }
       slots = []
-      return (subjects, results, problems)
+      let inputs = hashes.indices.compactMap { i in
+        hashes[i].map { InputHash(path: paths[i], sha256: $0) }
+      }
+      return (subjects, results, problems, inputs)
     }
   }
 

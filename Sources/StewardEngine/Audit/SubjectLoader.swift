@@ -53,10 +53,13 @@ public enum SubjectLoader {
 
   /// The subjects of one file: one per document, identified by its `id`
   /// key, or else by the file name (with `#N` when the file holds several).
-  public static func subjects(in file: String) -> Result<[Subject], PlaybookError> {
+  /// `observe` sees the file's bytes (``DocumentLoader/load(path:limits:observe:)``).
+  public static func subjects(
+    in file: String, observe: ((UnsafeRawBufferPointer) -> Void)? = nil
+  ) -> Result<[Subject], PlaybookError> {
     let documents: [Value]
     do {
-      documents = try DocumentLoader.load(path: file)
+      documents = try DocumentLoader.load(path: file, observe: observe)
     } catch {
       return .failure(PlaybookError(Validator.diagnostics(of: error, file: file)))
     }

@@ -18,12 +18,7 @@ public enum AuditRecorder {
 
   /// The run row of an audit: hashes, gate and summary metrics.
   public static func run(_ report: AuditReport) throws -> RunRecord {
-    var files: [String] = []
-    var seen = Set<String>()
-    for subject in report.subjects where seen.insert(subject.file).inserted {
-      files.append(subject.file)
-    }
-    let inputs = try files.sorted().map { InputHash(path: $0, sha256: try SHA256.hex(ofFile: $0)) }
+    let inputs = try report.inputHashes ?? hashedSubjectFiles(report)
     let counts = report.counts
     var metrics = [
       Metric("results", Double(report.results.count)),
@@ -32,7 +27,7 @@ public enum AuditRecorder {
     ]
     metrics += CheckStatus.allCases.map { Metric($0.rawValue, Double(counts[$0] ?? 0)) }
     if let failOn = report.failOn {
-      metrics.append(Metric("blocking", Double(report.blocking(at: failOn).count)))
+      metrics.append(Metric("blocking", Double(report.blockingCount(at: failOn))))
     }
     return RunRecord(
       playbook: report.playbookName, kind: "audit", playbookPath: report.playbookPath,
@@ -41,6 +36,16 @@ public enum AuditRecorder {
       exitStatus: report.gateFailed ? 1 : 0,
       gate: report.failOn == nil ? "none" : (report.gateFailed ? "failed" : "passed"),
       inputs: inputs, metrics: metrics, resultCount: report.results.count)
+  }
+
+  /// A report whose run did not hash its files: each subject file, read again.
+  static func hashedSubjectFiles(_ report: AuditReport) throws -> [InputHash] {
+    var files: [String] = []
+    var seen = Set<String>()
+    for subject in report.subjects where seen.insert(subject.file).inserted {
+      files.append(subject.file)
+    }
+    return try files.sorted().map { InputHash(path: $0, sha256: try SHA256.hex(ofFile: $0)) }
   }
 
   /// One row per check result, in the report's order.

@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The history in an SQLite file (default `.steward/history.sqlite`), in WAL
 /// mode, so that readers never block the run that records and two processes
@@ -140,15 +141,55 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
             INSERT INTO result (run_id, position, subject, check_id, status, severity, message, location)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for (n, r) in results.enumerated() {
-          try result.execute(arguments: [
-            id, n, r.subject, r.check, r.status, r.severity, r.message, r.location,
-          ])
-        }
+        try Self.insert(results, run: id, with: result, in: db)
         return id
       }
     } catch {
       throw Self.describe(error, path: path, doing: "cannot record the run")
+    }
+  }
+
+  /// The result rows, bound straight to SQLite. GRDB's `execute(arguments:)`
+  /// builds and checks an array of arguments for each row: a third of the
+  /// time it took to record the 140,000 results of a 10,000-card audit.
+  private static func insert(
+    _ results: [ResultRecord], run id: Int64, with statement: Statement, in db: Database
+  ) throws {
+    let handle = statement.sqliteStatement
+    func check(_ code: Int32, _ expected: Int32 = SQLITE_OK) throws {
+      guard code == expected else {
+        throw DatabaseError(
+          resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage,
+          sql: statement.sql)
+      }
+    }
+    // With its length, so that a NUL inside a message is kept; an empty
+    // string is bound as "" (a null pointer would bind NULL).
+    func text(_ column: Int32, _ value: String) throws {
+      var value = value
+      try check(
+        value.withUTF8 { bytes in
+          bytes.withMemoryRebound(to: CChar.self) { chars in
+            guard let base = chars.baseAddress else {
+              return sqlite3_bind_text64(handle, column, "", 0, transient, UInt8(SQLITE_UTF8))
+            }
+            return sqlite3_bind_text64(
+              handle, column, base, UInt64(chars.count), transient, UInt8(SQLITE_UTF8))
+          }
+        })
+    }
+    defer { sqlite3_reset(handle) }
+    for n in results.indices {
+      try check(sqlite3_bind_int64(handle, 1, id))
+      try check(sqlite3_bind_int64(handle, 2, Int64(n)))
+      try text(3, results[n].subject)
+      try text(4, results[n].check)
+      try text(5, results[n].status)
+      try text(6, results[n].severity)
+      try text(7, results[n].message)
+      try text(8, results[n].location)
+      try check(sqlite3_step(handle), SQLITE_DONE)
+      sqlite3_reset(handle)
     }
   }
 
@@ -176,12 +217,22 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
   public func results(ofRun id: Int64) throws -> [ResultRecord] {
     do {
       return try pool.read { db in
+        // Read as bytes: GRDB reads text up to its first NUL, and a YAML id
+        // or a plugin's message can hold one.
         try Row.fetchAll(
-          db, sql: "SELECT * FROM result WHERE run_id = ? ORDER BY position", arguments: [id]
+          db,
+          sql: """
+            SELECT CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
+                   CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB)
+            FROM result WHERE run_id = ? ORDER BY position
+            """, arguments: [id]
         ).map { row in
-          ResultRecord(
-            subject: row["subject"], check: row["check_id"], status: row["status"],
-            severity: row["severity"], message: row["message"], location: row["location"])
+          func text(_ i: Int) -> String {
+            (row[i] as Data?).map { String(decoding: $0, as: UTF8.self) } ?? ""
+          }
+          return ResultRecord(
+            subject: text(0), check: text(1), status: text(2), severity: text(3),
+            message: text(4), location: text(5))
         }
       }
     } catch {
@@ -272,6 +323,11 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
   }
 
   // MARK: - Helpers
+
+  /// SQLite copies the bytes it is given before the call returns (the C
+  /// macro `SQLITE_TRANSIENT`, which Swift cannot import).
+  private static let transient = unsafeBitCast(
+    OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
   private static func run(_ row: Row, _ db: Database) throws -> RunRecord {
     let id: Int64 = row["id"]

@@ -144,6 +144,7 @@ struct RunCommand: ParsableCommand {
       runner.skip = skip
       runner.failOn = threshold
       if let jobs { runner.workers = max(1, jobs) }
+      runner.hashInputs = context.history != nil
       report = try runner.run()
     } catch {
       throw inputFailure(error)
