@@ -67,22 +67,27 @@ let package = Package(
       name: "steward-bench", dependencies: ["StewardCore", "StewardYAML", "StewardLua"],
       path: "Benchmarks/StewardBench", swiftSettings: strictness),
 
+    // Temporary folders for the tests, removed when the test process exits.
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictness),
     .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"], swiftSettings: strictness),
     .testTarget(
-      name: "StewardYAMLTests", dependencies: ["StewardYAML"], swiftSettings: strictness),
+      name: "StewardYAMLTests", dependencies: ["StewardYAML", "TestSupport"],
+      swiftSettings: strictness),
     .testTarget(
       name: "StewardLuaTests", dependencies: ["StewardLua"], swiftSettings: strictness),
     .testTarget(
       name: "StewardEngineTests",
       dependencies: [
-        "StewardEngine", "StewardLua",
+        "StewardEngine", "StewardLua", "TestSupport",
         // To look inside history stores (schema, migrations) the way a user's sqlite3 would.
         .product(name: "GRDB", package: "GRDB.swift"),
       ], exclude: ["Golden", "Fixtures"], swiftSettings: strictness),
     // Runs the built `steward` binary, as a user or CI would.
     .testTarget(
       name: "StewardEndToEndTests",
-      dependencies: ["StewardEngine", "steward", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: [
+        "StewardEngine", "steward", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       swiftSettings: strictness),
   ],
   swiftLanguageModes: [.v6]

@@ -167,7 +167,7 @@ import Testing
     {
       killpg(pid, SIGKILL)
     }
-    FileManager.default.createFile(atPath: path("resumed"), contents: nil)
+    _ = FileManager.default.createFile(atPath: path("resumed"), contents: nil)
 
     let r = try StewardBinary.run(
       ["run", "long.yaml", "--store", "h.sqlite", "--resume", "1", "--format", "json"], in: dir)
@@ -239,7 +239,7 @@ import Testing
       if !gone { Thread.sleep(forTimeInterval: 0.1) }
     }
     #expect(gone, "the interrupted step \(pid) is still running")
-    FileManager.default.createFile(atPath: path("resumed"), contents: nil)
+    _ = FileManager.default.createFile(atPath: path("resumed"), contents: nil)
     let resumed = try StewardBinary.run(
       ["run", "wait.yaml", "--store", "h.sqlite", "--resume", "1"], in: dir)
     #expect(resumed.status == 0, "\(resumed.stderr)")

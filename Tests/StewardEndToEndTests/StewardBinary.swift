@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the `steward` binary that `swift build` put next to the test bundle.
 enum StewardBinary {
@@ -44,9 +45,7 @@ enum StewardBinary {
 
   /// A fresh temporary folder holding `files` (name → content).
   static func scratch(_ files: [String: String]) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("steward-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try TestFolders.make("e2e")
     for (name, content) in files {
       let url = dir.appendingPathComponent(name)
       try FileManager.default.createDirectory(

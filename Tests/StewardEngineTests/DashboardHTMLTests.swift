@@ -1,6 +1,7 @@
 import Foundation
 import StewardCore
 import StewardYAML
+import TestSupport
 import Testing
 
 @testable import StewardEngine
@@ -63,7 +64,7 @@ import Testing
     process.arguments =
       [
         "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-        "--user-data-dir=\(FileManager.default.temporaryDirectory.path)/steward-chromium-\(UUID().uuidString)",
+        "--user-data-dir=\(TestFolders.unusedPath("chromium").path)",
       ]
       + arguments
     let out = Pipe()

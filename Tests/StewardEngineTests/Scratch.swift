@@ -1,13 +1,12 @@
 import Foundation
+import TestSupport
 
 /// A temporary folder of files for one test.
 struct Scratch {
   let url: URL
 
   init(_ files: [String: String]) throws {
-    url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("steward-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    url = try TestFolders.make("scratch")
     for (name, content) in files {
       let file = url.appendingPathComponent(name)
       try FileManager.default.createDirectory(

@@ -1,14 +1,13 @@
 import Foundation
 import StewardCore
+import TestSupport
 
 @testable import StewardYAML
 
 /// A fresh temporary directory per call, for files the loaders read by path.
 enum TempFiles {
   static func write(_ bytes: [UInt8], name: String) throws -> String {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("steward-yaml-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try TestFolders.make("yaml")
     let url = directory.appendingPathComponent(name)
     try Data(bytes).write(to: url)
     return url.path
