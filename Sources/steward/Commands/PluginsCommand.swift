@@ -23,7 +23,11 @@ struct PluginsCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List plugins and their checks.")
+    // Named here: otherwise ArgumentParser derives the name from the type's
+    // description, which demangles its metadata on every start (a quarter
+    // of `steward --version`'s instructions).
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List plugins and their checks.")
     @OptionGroup var location: Location
 
     func run() throws {
@@ -46,7 +50,7 @@ struct PluginsCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Show a plugin's checks, parameters and examples.")
+      commandName: "show", abstract: "Show a plugin's checks, parameters and examples.")
     @Argument(help: "The plugin's name.") var name: String
     @OptionGroup var location: Location
 
