@@ -135,5 +135,7 @@ public struct SHA256: Sendable {
     }
   }
 
-  private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+  // Masking shifts: `>>` and `<<` would also test for shifts past 31 bits.
+  @inline(__always)
+  private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
 }

@@ -112,6 +112,21 @@ import Testing
     #expect(try store.results(ofRun: id + 100).isEmpty)
   }
 
+  /// The SQLite store inserts rows many to a statement and the rest one by
+  /// one: every row comes back in its place, across and between batches.
+  @Test(arguments: [0, 1, 31, 32, 33, 70])
+  func manyRowsComeBackInOrder(count: Int) throws {
+    let store = try Self.makeStore(.sqlite)
+    let rows = (0..<count).map { i in
+      ResultRecord(
+        subject: "s\(i / 14)", check: "c\(i % 14)", status: i % 5 == 0 ? "fail" : "pass",
+        severity: "high", message: String(repeating: "m", count: i), location: "f.yaml:\(i):1")
+    }
+    let id = try store.record(Self.run("gate", at: 0, fail: 0), results: rows)
+    #expect(try store.results(ofRun: id) == rows)
+    #expect(try store.runs(playbook: nil, limit: nil).first?.resultCount == count)
+  }
+
   @Test(arguments: Kind.allCases)
   func listsNewestFirstAndFiltersByPlaybook(kind: Kind) throws {
     let store = try Self.makeStore(kind)
