@@ -36,7 +36,9 @@ let package = Package(
     .target(name: "CLuaShim", dependencies: ["CLua"]),
 
     // Swift layers; arrows point down only.
-    .target(name: "StewardCore", swiftSettings: strictness),
+    // SHA-256 blocks on the x86-64 SHA extensions (decision 0019).
+    .target(name: "CSHA256"),
+    .target(name: "StewardCore", dependencies: ["CSHA256"], swiftSettings: strictness),
     .target(
       name: "StewardYAML",
       dependencies: ["StewardCore", "CYAML", .product(name: "CSV", package: "CSV.swift")],

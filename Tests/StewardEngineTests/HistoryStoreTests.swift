@@ -19,17 +19,30 @@ import Testing
     (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
   ]
 
-  @Test func fipsVectors() {
+  /// The digest of `bytes` with the SHA extensions or the Swift block function.
+  static func hex(_ bytes: [UInt8], hardware: Bool) -> String {
+    var hasher = SHA256(hardware: hardware)
+    hasher.update(bytes)
+    return hasher.hexDigest()
+  }
+
+  /// Both block functions: the machine's SHA extensions when it has them
+  /// (`true` then falls back to Swift elsewhere, so both cases still run).
+  @Test(arguments: [true, false])
+  func fipsVectors(hardware: Bool) {
+    #expect(SHA256(hardware: hardware).usesHardware == (hardware && SHA256.hardwareAvailable))
     #expect(
-      SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+      Self.hex([], hardware: hardware)
+        == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     #expect(
-      SHA256.hex(Array("abc".utf8))
+      Self.hex(Array("abc".utf8), hardware: hardware)
         == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     #expect(
-      SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+      Self.hex(
+        Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8), hardware: hardware)
         == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     #expect(
-      SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
+      Self.hex([UInt8](repeating: 0x61, count: 1_000_000), hardware: hardware)
         == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 
@@ -37,18 +50,44 @@ import Testing
   func paddingBoundariesInOneGoAndInPieces(length: Int, digest: String) {
     let bytes = (0..<length).map { UInt8(($0 * 7 + 3) % 256) }
     #expect(SHA256.hex(bytes) == digest)
+    #expect(Self.hex(bytes, hardware: false) == digest)
     #expect(bytes.withUnsafeBytes { SHA256.hex($0) } == digest)
     // A sequence without contiguous storage takes the copying path.
     #expect(SHA256.hex(bytes.lazy.map { $0 }) == digest)
-    for piece in [1, 13, 64, 100] {
-      var hasher = SHA256()
-      var i = 0
-      while i < bytes.count {
-        hasher.update(bytes[i..<min(i + piece, bytes.count)])
-        i += piece
+    for hardware in [true, false] {
+      for piece in [1, 13, 64, 100] {
+        var hasher = SHA256(hardware: hardware)
+        var i = 0
+        while i < bytes.count {
+          hasher.update(bytes[i..<min(i + piece, bytes.count)])
+          i += piece
+        }
+        #expect(hasher.hexDigest() == digest, "fed \(piece) bytes at a time, hardware \(hardware)")
       }
-      #expect(hasher.hexDigest() == digest, "fed \(piece) bytes at a time")
     }
+  }
+
+  /// The two block functions agree on every length up to five blocks and on
+  /// a large input fed in uneven pieces.
+  @Test func bothBlockFunctionsAgree() {
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    let bytes = (0..<(1 << 20) + 37).map { _ in
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: seed >> 56)
+    }
+    for length in 0...320 {
+      let prefix = Array(bytes[..<length])
+      #expect(Self.hex(prefix, hardware: true) == Self.hex(prefix, hardware: false), "\(length)")
+    }
+    var pieces = SHA256(hardware: true)
+    var i = 0
+    var step = 1
+    while i < bytes.count {
+      pieces.update(bytes[i..<min(i + step, bytes.count)])
+      i += step
+      step = step % 997 + 61
+    }
+    #expect(pieces.hexDigest() == Self.hex(bytes, hardware: false))
   }
 
   @Test func files() throws {
