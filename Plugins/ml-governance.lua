@@ -15,6 +15,15 @@ local p = steward.plugin{
     .. "training-serving skew, versioned and tested code, reproducible training.",
 }
 
+-- The functions the checks call on every card, as locals: a global read in
+-- the sandbox goes through the plugin's environment and a read-only library
+-- table, two table lookups and a metamethod each time.
+local get = steward.get
+local format, lower = string.format, string.lower
+local concat, sort = table.concat, table.sort
+local abs = math.abs
+local type, pairs, ipairs, next, tostring = type, pairs, ipairs, next, tostring
+
 ---------------------------------------------------------------------------
 -- Small helpers shared by the checks below.
 ---------------------------------------------------------------------------
@@ -36,7 +45,7 @@ local function sorted_keys(t)
       if type(k) == "string" then keys[#keys + 1] = k end
     end
   end
-  table.sort(keys)
+  sort(keys)
   return keys
 end
 
@@ -48,18 +57,18 @@ end
 local TRAINING_SPLITS = { train = true, training = true, ["in-sample"] = true, fit = true }
 
 local function is_training_split(name)
-  return type(name) == "string" and TRAINING_SPLITS[string.lower(name)] == true
+  return type(name) == "string" and TRAINING_SPLITS[lower(name)] == true
 end
 
 -- Stages where the model serves real traffic.
 local SERVING_STAGES = { canary = true, production = true }
 
 local function serving(card)
-  return SERVING_STAGES[steward.get(card, "stage")] == true
+  return SERVING_STAGES[get(card, "stage")] == true
 end
 
 local function fmt_rate(x)
-  return string.format("%.2f", x)
+  return format("%.2f", x)
 end
 
 ---------------------------------------------------------------------------
@@ -72,7 +81,7 @@ p:check{
   severity = "high",
   remediation = "Set `owner` to the team accountable for the model in production.",
   run = function(card)
-    local owner = steward.get(card, "owner")
+    local owner = get(card, "owner")
     if not text(owner) then
       return result("fail", "owner", "the card names no owning team")
     end
@@ -91,11 +100,11 @@ p:check{
   severity = "high",
   remediation = "Fill `model_details.version.name` and `model_details.version.date` (YYYY-MM-DD).",
   run = function(card)
-    local name = steward.get(card, "model_details.version.name")
+    local name = get(card, "model_details.version.name")
     if not text(name) then
       return result("fail", "model_details.version.name", "the model has no version name")
     end
-    local date = steward.get(card, "model_details.version.date")
+    local date = get(card, "model_details.version.date")
     if not (type(date) == "string" and date:match("^%d%d%d%d%-%d%d%-%d%d$")) then
       return result("fail", "model_details.version.date",
         "version " .. name .. " has no release date (YYYY-MM-DD)")
@@ -126,7 +135,7 @@ p:check{
   remediation = "Hold out data the model is not fitted on (by user or by time), record it under "
     .. "`evaluation.validation`, and state how disjointness was checked.",
   run = function(card)
-    local split = steward.get(card, "evaluation.validation.split")
+    local split = get(card, "evaluation.validation.split")
     if not text(split) then
       return result("fail", "evaluation.validation.split", "no validation split is recorded")
     end
@@ -134,13 +143,13 @@ p:check{
       return result("fail", "evaluation.validation.split",
         "the model was evaluated on its training data (split \"" .. split .. "\")", { split = split })
     end
-    local data = steward.get(card, "evaluation.validation.data")
-    local training = steward.get(card, "training.data")
+    local data = get(card, "evaluation.validation.data")
+    local training = get(card, "training.data")
     if text(data) and data == training then
       return result("fail", "evaluation.validation.data",
         "the validation data is the training data (" .. data .. ")", { data = data, training = training })
     end
-    if steward.get(card, "evaluation.validation.disjoint_from_training") ~= true then
+    if get(card, "evaluation.validation.disjoint_from_training") ~= true then
       return result("fail", "evaluation.validation.disjoint_from_training",
         "split \"" .. split .. "\" is not recorded as disjoint from the training data", { split = split })
     end
@@ -167,7 +176,7 @@ p:check{
 local function held_out_splits(card)
   local names = {}
   for _, path in ipairs({ "evaluation.validation.split", "evaluation.test.split" }) do
-    local name = steward.get(card, path)
+    local name = get(card, path)
     if text(name) and not is_training_split(name) then names[name] = true end
   end
   return names
@@ -187,7 +196,7 @@ p:check{
       return result("skip", "evaluation.validation",
         "no held-out split is recorded (validation_split reports it)")
     end
-    local on = steward.get(card, "evaluation.offline.computed_on")
+    local on = get(card, "evaluation.offline.computed_on")
     if not text(on) then
       return result("fail", "evaluation.offline", "the offline metric does not say which data it was computed on")
     end
@@ -227,7 +236,7 @@ p:check{
 -- The groups of one protected attribute whose `field` (selection_rates or
 -- true_positive_rates) is recorded, in byte order, with their rates.
 local function group_rates(attribute, field)
-  local rates = steward.get(attribute, field)
+  local rates = get(attribute, field)
   local groups, values = {}, {}
   for _, g in ipairs(sorted_keys(rates)) do
     if type(rates[g]) == "number" then
@@ -249,10 +258,10 @@ end
 
 -- Shared by both fairness checks: the audit must exist before its numbers mean anything.
 local function audit_attributes(card)
-  if steward.get(card, "fairness.audited") ~= true then
+  if get(card, "fairness.audited") ~= true then
     return nil, result("fail", "fairness.audited", "no fairness audit is recorded")
   end
-  local attributes = steward.get(card, "fairness.attributes")
+  local attributes = get(card, "fairness.attributes")
   if #sorted_keys(attributes) == 0 then
     return nil, result("fail", "fairness.attributes", "the fairness audit names no protected attribute")
   end
@@ -295,20 +304,20 @@ p:check{
         for i, g in ipairs(groups) do
           if rates[i] / high_rate < params.min_ratio then below[#below + 1] = g end
         end
-        failures[#failures + 1] = string.format(
+        failures[#failures + 1] = format(
           "%s: selection rate of %s (%s) is %.2f of %s (%s), below %.2f; groups under the line: %s",
           name, low, fmt_rate(low_rate), ratio, high, fmt_rate(high_rate), params.min_ratio,
-          table.concat(below, ", "))
+          concat(below, ", "))
         checked[#checked].below = below
         first_at = first_at or (base .. "." .. low)
       end
     end
     local evidence = { attributes = checked, min_ratio = params.min_ratio }
     if #failures > 0 then
-      return result("fail", first_at, "four-fifths rule fails for " .. table.concat(failures, "; "), evidence)
+      return result("fail", first_at, "four-fifths rule fails for " .. concat(failures, "; "), evidence)
     end
     return result("pass", "fairness.attributes",
-      string.format("%d attribute(s) pass the four-fifths rule", #checked), evidence)
+      format("%d attribute(s) pass the four-fifths rule", #checked), evidence)
   end,
   examples = {
     { subject = { fairness = { audited = true, attributes = {
@@ -345,7 +354,7 @@ p:check{
                        description = "largest accepted gap between the groups' true-positive rates" },
   },
   run = function(card, params)
-    if steward.get(card, "fairness.audited") ~= true then
+    if get(card, "fairness.audited") ~= true then
       -- fairness_audit reports the missing audit; one finding, not two.
       return result("skip", "fairness", "no fairness audit is recorded (fairness_audit reports it)")
     end
@@ -363,14 +372,14 @@ p:check{
       local low, low_tpr, high, high_tpr = extreme(groups, tprs)
       checked[#checked + 1] = { attribute = name, difference = gap, lowest = low, highest = high }
       if gap > params.max_difference then
-        return result("fail", base .. "." .. low, string.format(
+        return result("fail", base .. "." .. low, format(
           "%s: true-positive rate of %s (%s) is %.2f below %s (%s), more than %.2f",
           name, low, fmt_rate(low_tpr), gap, high, fmt_rate(high_tpr), params.max_difference),
           { attributes = checked, max_difference = params.max_difference })
       end
     end
     return result("pass", "fairness.attributes",
-      string.format("%d attribute(s) within %.2f", #checked, params.max_difference),
+      format("%d attribute(s) within %.2f", #checked, params.max_difference),
       { attributes = checked, max_difference = params.max_difference })
   end,
   examples = {
@@ -412,7 +421,7 @@ p:check{
     if not serving(card) then
       return result("skip", "stage", "not serving traffic (stage is not canary or production)")
     end
-    local monitoring = steward.get(card, "monitoring")
+    local monitoring = get(card, "monitoring")
     if is_empty(monitoring) then
       return result("fail", "monitoring", "a serving model with no monitoring at all")
     end
@@ -420,20 +429,20 @@ p:check{
     for _, layer in ipairs(params.layers) do
       local base = "monitoring." .. layer
       local missing = {}
-      if steward.get(card, base) == nil then
+      if get(card, base) == nil then
         missing[1] = "the layer"
       else
-        if not text(steward.get(card, base .. ".owner")) then missing[#missing + 1] = "owner" end
-        if is_empty(steward.get(card, base .. ".metrics")) then missing[#missing + 1] = "metrics" end
-        if not text(steward.get(card, base .. ".alerting.channel")) then missing[#missing + 1] = "alerting" end
+        if not text(get(card, base .. ".owner")) then missing[#missing + 1] = "owner" end
+        if is_empty(get(card, base .. ".metrics")) then missing[#missing + 1] = "metrics" end
+        if not text(get(card, base .. ".alerting.channel")) then missing[#missing + 1] = "alerting" end
       end
       if #missing > 0 then
-        gaps[#gaps + 1] = layer .. " (" .. table.concat(missing, ", ") .. ")"
+        gaps[#gaps + 1] = layer .. " (" .. concat(missing, ", ") .. ")"
         first_at = first_at or base
       end
     end
     if #gaps > 0 then
-      return result("fail", first_at, "monitoring is incomplete: " .. table.concat(gaps, "; "), { gaps = gaps })
+      return result("fail", first_at, "monitoring is incomplete: " .. concat(gaps, "; "), { gaps = gaps })
     end
     return result("pass", "monitoring", "all " .. #params.layers .. " layers have an owner, metrics and alerting")
   end,
@@ -472,8 +481,8 @@ p:check{
                 description = "largest accepted |offline − online| ÷ offline" },
   },
   run = function(card, params)
-    local offline = steward.get(card, "evaluation.offline.value")
-    local online = steward.get(card, "evaluation.online.value")
+    local offline = get(card, "evaluation.offline.value")
+    local online = get(card, "evaluation.online.value")
     if type(online) ~= "number" then
       if serving(card) then
         return result("fail", "evaluation.online", "a serving model records no online value of its metric")
@@ -483,19 +492,19 @@ p:check{
     if type(offline) ~= "number" or offline == 0 then
       return result("fail", "evaluation.offline.value", "no offline value to compare the online one with")
     end
-    local metric = steward.get(card, "evaluation.offline.metric")
-    local online_metric = steward.get(card, "evaluation.online.metric")
+    local metric = get(card, "evaluation.offline.metric")
+    local online_metric = get(card, "evaluation.online.metric")
     if metric ~= online_metric then
-      return result("fail", "evaluation.online.metric", string.format(
+      return result("fail", "evaluation.online.metric", format(
         "offline and online metrics differ (%s vs %s)", tostring(metric), tostring(online_metric)))
     end
-    local gap = math.abs(offline - online) / math.abs(offline)
+    local gap = abs(offline - online) / abs(offline)
     local evidence = { metric = metric, offline = offline, online = online, gap = gap, max_gap = params.max_gap }
-    local message = string.format("online %s %.3f vs offline %.3f: a %.0f %% gap", tostring(metric),
+    local message = format("online %s %.3f vs offline %.3f: a %.0f %% gap", tostring(metric),
       online, offline, gap * 100)
     if gap > params.max_gap then
       return result("fail", "evaluation.online.value",
-        message .. string.format(", above %.0f %%", params.max_gap * 100), evidence)
+        message .. format(", above %.0f %%", params.max_gap * 100), evidence)
     end
     return result("pass", "evaluation.online.value", message, evidence)
   end,
@@ -529,10 +538,10 @@ p:check{
   severity = "high",
   remediation = "Record `code.repository` and the `code.commit` the model was built from.",
   run = function(card)
-    if not text(steward.get(card, "code.repository")) then
+    if not text(get(card, "code.repository")) then
       return result("fail", "code.repository", "no code repository is recorded")
     end
-    local commit = steward.get(card, "code.commit")
+    local commit = get(card, "code.commit")
     if not (type(commit) == "string" and #commit >= 7 and commit:match("^%x+$")) then
       return result("fail", "code.commit", "no commit hash (7 to 40 hex digits) is recorded")
     end
@@ -552,14 +561,14 @@ p:check{
   remediation = "Add unit tests for feature and model code (ML Test Score D7, I2), run them in CI "
     .. "and record `code.tests.ci`.",
   run = function(card)
-    if steward.get(card, "code.tests.unit") ~= true then
+    if get(card, "code.tests.unit") ~= true then
       return result("fail", "code.tests.unit", "the code has no unit tests")
     end
-    if not text(steward.get(card, "code.tests.ci")) then
+    if not text(get(card, "code.tests.ci")) then
       return result("fail", "code.tests.ci", "the tests do not run in CI")
     end
     return result("pass", "code.tests", "unit tests run in CI",
-      { integration = steward.get(card, "code.tests.integration") == true })
+      { integration = get(card, "code.tests.integration") == true })
   end,
   examples = {
     { subject = { code = { tests = { unit = true, ci = "https://ci/x" } } }, expect = "pass", at = "code.tests" },
@@ -581,11 +590,11 @@ p:check{
   },
   run = function(card, params)
     local base = "training.reproducibility"
-    if is_empty(steward.get(card, base)) then
+    if is_empty(get(card, base)) then
       return result("fail", base, "nothing records how to reproduce training")
     end
     for _, field in ipairs(params.fields) do
-      local v = steward.get(card, base .. "." .. field)
+      local v = get(card, base .. "." .. field)
       if v == nil or v == "" then
         return result("fail", base, "training.reproducibility records no " .. field, { missing = field })
       end
