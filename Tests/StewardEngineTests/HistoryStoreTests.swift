@@ -151,6 +151,31 @@ import Testing
     #expect(try store.results(ofRun: id + 100).isEmpty)
   }
 
+  /// Past 8,192 results the recorder makes its rows on all cores: the same
+  /// rows, in the same order, as one at a time.
+  @Test func manyResultsBecomeRowsInOrder() {
+    var report = ReporterTests.fixture()
+    let base = report.results
+    report.results = (0..<20_000).map { i in
+      var r = base[i % base.count]
+      r.subjectID = "subject-\(i)"
+      r.mark.line = i + 1
+      return r
+    }
+    let rows = AuditRecorder.results(report)
+    #expect(rows.count == 20_000)
+    #expect(
+      rows
+        == report.results.map { r in
+          ResultRecord(
+            subject: r.subjectID, check: r.checkID, status: r.status.rawValue,
+            severity: r.severity.rawValue, message: r.displayMessage,
+            location: r.mark.isKnown ? r.mark.description : "")
+        })
+    #expect(rows[19_998].location == "models/recommender.yaml:19999:12")
+    #expect(rows[19_999].location == "gov.lua:20000")  // column 0 is left out
+  }
+
   /// The SQLite store inserts rows many to a statement and the rest one by
   /// one: every row comes back in its place, across and between batches.
   @Test(arguments: [0, 1, 31, 32, 33, 70])

@@ -262,9 +262,9 @@ final class FileResults: @unchecked Sendable {
   }
 }
 
-/// A pointer handed to the threads of `FileResults.take`, each of which
-/// touches only its own elements.
-private struct Shared<Element>: @unchecked Sendable {
+/// A pointer handed to the threads of `concurrentPerform` (`FileResults.take`,
+/// `AuditRecorder.results`), each of which touches only its own elements.
+struct Shared<Element>: @unchecked Sendable {
   let pointer: UnsafeMutablePointer<Element>?
   init(_ pointer: UnsafeMutablePointer<Element>?) { self.pointer = pointer }
 }

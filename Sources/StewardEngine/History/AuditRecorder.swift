@@ -48,13 +48,32 @@ public enum AuditRecorder {
     return try files.sorted().map { InputHash(path: $0, sha256: try SHA256.hex(ofFile: $0)) }
   }
 
-  /// One row per check result, in the report's order.
+  /// One row per check result, in the report's order, made on all cores: a
+  /// 10,000-card run has 140,000, each with its location to format, which
+  /// took 70 ms on one core while the other waited.
   public static func results(_ report: AuditReport) -> [ResultRecord] {
-    report.results.map { r in
-      ResultRecord(
-        subject: r.subjectID, check: r.checkID, status: r.status.rawValue,
-        severity: r.severity.rawValue, message: r.displayMessage,
-        location: r.mark.isKnown ? r.mark.description : "")
+    let total = report.results.count
+    let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, total / 8192))
+    return report.results.withUnsafeBufferPointer { source in
+      let from = Shared(UnsafeMutablePointer(mutating: source.baseAddress))
+      return [ResultRecord](unsafeUninitializedCapacity: total) { buffer, filled in
+        let to = Shared(buffer.baseAddress)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+          guard let results = from.pointer, let rows = to.pointer else { return }
+          for i in (total * part / parts)..<(total * (part + 1) / parts) {
+            (rows + i).initialize(to: row(results + i))
+          }
+        }
+        filled = total
+      }
     }
+  }
+
+  /// The row of the result at `r`, read in place.
+  private static func row(_ r: UnsafePointer<CheckResult>) -> ResultRecord {
+    ResultRecord(
+      subject: r.pointee.subjectID, check: r.pointee.checkID, status: r.pointee.status.rawValue,
+      severity: r.pointee.severity.rawValue, message: r.pointee.displayMessage,
+      location: r.pointee.mark.isKnown ? r.pointee.mark.description : "")
   }
 }
