@@ -1,6 +1,5 @@
 public import Foundation
 import GRDB
-import GRDBSQLite
 
 /// The history in an SQLite file (default `.steward/history.sqlite`), in WAL
 /// mode, so that readers never block the run that records and two processes
