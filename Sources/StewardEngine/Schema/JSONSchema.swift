@@ -95,7 +95,7 @@ public struct JSONSchema: Sendable {
   public func violations(of document: Value) -> [Diagnostic] {
     var found: [Diagnostic] = []
     var path: [SchemaPathStep] = []
-    compiled.check(document, path: &path, into: &found, depth: 0)
+    withUnsafePointer(to: document) { compiled.check($0, path: &path, into: &found, depth: 0) }
     return found
   }
 
@@ -222,13 +222,24 @@ final class SchemaNode {
     return nil
   }
 
+  /// The value of entry `i`, where it lies (`entries` is non-empty whenever
+  /// an index into it exists, and `value` is a stored property).
+  private func entryValue(_ entries: UnsafeBufferPointer<OrderedMap.Entry>, _ i: Int)
+    -> UnsafePointer<Value>
+  {
+    (entries.baseAddress.unsafelyUnwrapped + i).pointer(to: \.value).unsafelyUnwrapped
+  }
+
+  /// Checks the value at `value`, read in place: a `Value` parameter was
+  /// copied (its kind and its mark) for every node of every document.
   func check(
-    _ value: Value, path: inout [SchemaPathStep], into found: inout [Diagnostic], depth: Int
+    _ value: UnsafePointer<Value>, path: inout [SchemaPathStep], into found: inout [Diagnostic],
+    depth: Int
   ) {
     // A $ref cycle in the schema would recurse forever; documents are bounded
     // by the YAML loader's depth limit, so no legitimate schema gets here.
     guard depth < 200 else { return }
-    func fail(_ message: String, _ mark: SourceMark = value.mark) {
+    func fail(_ message: String, _ mark: SourceMark = value.pointee.mark) {
       found.append(Diagnostic(at: mark, code: "J010", "\(SchemaPathStep.place(path)): \(message)"))
     }
     if allowsNothing {
@@ -236,21 +247,23 @@ final class SchemaNode {
       return
     }
     reference?.target?.check(value, path: &path, into: &found, depth: depth + 1)
-    if let types, !typeMask.overlaps(JSONTypes(of: value)) {
-      fail("expected \(types.joined(separator: " or ")), found \(JSONSchema.jsonType(of: value))")
+    if let types, !typeMask.overlaps(JSONTypes(of: value.pointee)) {
+      fail(
+        "expected \(types.joined(separator: " or ")), found \(JSONSchema.jsonType(of: value.pointee))"
+      )
       return
     }
-    if let enumValues, !enumValues.contains(where: { JSONSchema.equal($0, value) }) {
+    if let enumValues, !enumValues.contains(where: { JSONSchema.equal($0, value.pointee) }) {
       fail(
         "must be one of \(enumValues.map { JSONText.render($0, pretty: false) }.joined(separator: ", "))"
       )
     }
-    if let constValue, !JSONSchema.equal(constValue, value) {
+    if let constValue, !JSONSchema.equal(constValue, value.pointee) {
       fail("must be \(JSONText.render(constValue, pretty: false))")
     }
-    switch value.kind {
+    switch value.pointee.kind {
     case .int, .double:
-      let number = value.number ?? 0
+      let number = value.pointee.number ?? 0
       if let m = minimum, number < m { fail("must be at least \(JSONSchema.show(m))") }
       if let m = maximum, number > m { fail("must be at most \(JSONSchema.show(m))") }
       if let m = exclusiveMinimum, number <= m { fail("must be above \(JSONSchema.show(m))") }
@@ -279,10 +292,13 @@ final class SchemaNode {
       if let m = minItems, list.count < m { fail("must have at least \(m) items") }
       if let m = maxItems, list.count > m { fail("must have at most \(m) items") }
       if let items {
-        for (i, item) in list.enumerated() {
-          path.append(.index(i))
-          items.check(item, path: &path, into: &found, depth: depth + 1)
-          path.removeLast()
+        list.withUnsafeBufferPointer { list in
+          guard let base = list.baseAddress else { return }
+          for i in list.indices {
+            path.append(.index(i))
+            items.check(base + i, path: &path, into: &found, depth: depth + 1)
+            path.removeLast()
+          }
         }
       }
     case .map(let map):
@@ -295,7 +311,7 @@ final class SchemaNode {
         for i in entries.indices {
           if let property = property(entries[i].key) {
             path.append(.key(entries[i].key))
-            property.check(entries[i].value, path: &path, into: &found, depth: depth + 1)
+            property.check(entryValue(entries, i), path: &path, into: &found, depth: depth + 1)
             path.removeLast()
           } else if closed {
             found.append(
@@ -305,7 +321,7 @@ final class SchemaNode {
           } else if let additionalProperties {
             path.append(.key(entries[i].key))
             additionalProperties.check(
-              entries[i].value, path: &path, into: &found, depth: depth + 1)
+              entryValue(entries, i), path: &path, into: &found, depth: depth + 1)
             path.removeLast()
           }
         }
