@@ -24,8 +24,6 @@ struct RowBatch {
   private var slots: [Slot] = []
   private var arena = ByteBuffer(capacity: 16 * 1024)
 
-  var isEmpty: Bool { slots.isEmpty }
-
   mutating func int(_ value: Int64) { slots.append(.int(value)) }
 
   mutating func int(_ value: Int) { slots.append(.int(Int64(value))) }
