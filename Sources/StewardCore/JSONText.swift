@@ -82,11 +82,10 @@ public struct JSONText: Sendable {
     case value(Value)
     case list(count: Int, element: @Sendable (Int) -> Value)
     /// A list whose elements write themselves (with ``beginObject()``,
-    /// ``key(_:)`` and the value writers), without a `Value` in between.
-    case written(count: Int, element: @Sendable (Int, inout JSONText) -> Void)
-    /// Like `written`, but each element is compact on a line of its own in a
-    /// pretty document: a long list of small records stays readable line by
-    /// line (and greppable) at about half the size of indenting every field.
+    /// ``key(_:)``, ``literal(_:)`` and the value writers), without a `Value`
+    /// in between, each compact on a line of its own in a pretty document: a
+    /// long list of small records stays readable line by line (and
+    /// greppable) at about half the size of indenting every field.
     case lines(count: Int, element: @Sendable (Int, inout JSONText) -> Void)
   }
 
@@ -105,8 +104,6 @@ public struct JSONText: Sendable {
       case .value(let v): out.write(v)
       case .list(let count, let element):
         out.writeList(count: count) { j, out in out.write(element(j)) }
-      case .written(let count, let element):
-        out.writeList(count: count, element: element)
       case .lines(let count, let element):
         out.writeList(count: count, compactElements: true, element: element)
       }

@@ -16,8 +16,6 @@ public struct Subject: Sendable {
 /// Loads audit subjects from files, folders and globs of YAML/JSON: one
 /// subject per document, identified by its `id` key or else its file name.
 public enum SubjectLoader {
-  public static let extensions: Set<String> = ["yaml", "yml", "json"]
-
   public static func load(_ patterns: [(pattern: String, mark: SourceMark)]) throws -> [Subject] {
     let files = try self.files(patterns)
     let loaded = loadInParallel(files)
@@ -132,9 +130,13 @@ public enum SubjectLoader {
   // on Linux cost about 50,000 instructions a file, a tenth of a card's
   // YAML parse.
 
+  /// YAML and JSON files, by the loader's own extension rule (a CSV file is
+  /// data for surveys and dashboards, not audit subjects).
   static func isSubjectFile(_ path: String) -> Bool {
-    guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return false }
-    return extensions.contains(path[path.index(after: dot)...].lowercased())
+    switch DocumentFormat(path: path) {
+    case .yaml, .json: true
+    case .csv, nil: false
+    }
   }
 
   /// The file's name without its folder and extension (`models/ad.yaml` is

@@ -59,6 +59,4 @@ extension RunCommand {
     }
     return out
   }
-
-  /// Today in the machine's time zone.
 }
