@@ -75,6 +75,16 @@ enum GateBench {
         recorded.seconds, Double(count) / recorded.seconds, recorded.peakMB, recorded.status,
         recorded.seconds - best.seconds))
     print("gate: steward counts   \(summary(of: report))")
+    // The same run with only the two built-in checks: what reading, parsing,
+    // the schema and the report cost without the Lua checks.
+    let builtins = bestOfFive([
+      "--no-record", "--only", "deployment_stage", "--only", "model_name",
+    ])
+    let cardFiles = (0..<count).map {
+      dir.appendingPathComponent(String(format: "card-%05d.yaml", $0)).path
+    }
+    let plugin = root.appendingPathComponent("Plugins/ml-governance.lua").path
+    let floors = GateFloors.measure(cards: cardFiles, plugin: plugin)
     if best.status > 1 {
       let errors = dir.appendingPathComponent("steward.err").path
       _ = Child.run(
@@ -111,6 +121,33 @@ enum GateBench {
       String(
         format: "gate: steward is %.1fx the Python script (target >= 20x); %.1fx when recording",
         python.seconds / best.seconds, python.seconds / recorded.seconds))
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    print("gate: what the targets are up against, on the same cards and \(cores) cores:")
+    if let builtins {
+      print(
+        String(
+          format: "  steward with only its 2 built-in checks (no Lua)       %.3f s",
+          builtins.seconds))
+    }
+    guard let floors else {
+      print("  (the floors could not be measured)")
+      return
+    }
+    print(
+      String(
+        format: "  libyaml's bare event scan of every card (read + scan)  %.3f s",
+        floors.yamlSeconds))
+    print(
+      String(
+        format:
+          "  the plugin's Lua checks alone, cards already in Lua     %.3f s  (%d calls: ",
+        floors.luaSeconds, floors.luaCalls) + floors.luaStatuses + ")")
+    let floor = floors.yamlSeconds + floors.luaSeconds
+    print(
+      String(
+        format:
+          "  floor: scan + Lua checks                                %.3f s  against < 0.5 s and Python / 20 = %.3f s",
+        floor, python.seconds / 20))
   }
 
   /// "pass=N fail=N skip=N" from steward's JSON report, to compare with the

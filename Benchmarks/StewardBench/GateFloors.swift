@@ -1,0 +1,168 @@
+import Foundation
+import StewardCore
+import StewardLua
+import StewardYAML
+
+/// What the gate's run cannot go below with the parser and the interpreter it
+/// is built on, measured on the same cards so the targets can be read
+/// against it: libyaml's bare event scan of every file, and the plugin's own
+/// Lua code running its checks over cards already in Lua (no host calls, no
+/// conversions, no results), each on all cores.
+enum GateFloors {
+  struct Figures {
+    var yamlSeconds: Double
+    var luaSeconds: Double
+    var luaCalls: Int
+    var luaStatuses: String
+  }
+
+  static func measure(cards: [String], plugin: String) -> Figures? {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let yaml = (0..<5).map { _ in scanAll(cards, cores: cores) }.min() ?? 0
+    guard let source = try? String(contentsOfFile: plugin, encoding: .utf8) else { return nil }
+    // Each worker's half of the cards as `Value`s, parsed before any clock.
+    let shares: [[Value]] = (0..<cores).map { worker in
+      stride(from: worker, to: cards.count, by: cores).flatMap { index in
+        (try? YAMLLoader.load(file: cards[index])) ?? []
+      }
+    }
+    var best: (seconds: Double, calls: Int, statuses: String)?
+    for _ in 0..<3 {
+      guard let run = luaRun(source: source, plugin: plugin, shares: shares) else { return nil }
+      if best == nil || run.seconds < best!.seconds { best = run }
+    }
+    guard let best else { return nil }
+    return Figures(
+      yamlSeconds: yaml, luaSeconds: best.seconds, luaCalls: best.calls,
+      luaStatuses: best.statuses)
+  }
+
+  /// Reads and scans every file into libyaml events, files shared out over
+  /// `cores` threads; wall-clock seconds.
+  static func scanAll(_ files: [String], cores: Int) -> Double {
+    let events = Shared(Array(repeating: 0, count: cores))
+    let start = DispatchTime.now().uptimeNanoseconds
+    DispatchQueue.concurrentPerform(iterations: cores) { worker in
+      var total = 0
+      var bytes = [UInt8](repeating: 0, count: 1 << 16)
+      for index in stride(from: worker, to: files.count, by: cores) {
+        // Read with open/read into one buffer, as the gate's loader does.
+        let fd = open(files[index], O_RDONLY)
+        guard fd >= 0 else { continue }
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard count > 0 else { continue }
+        total += (try? YAMLEventScanner.countEvents(Array(bytes[..<count]))) ?? 0
+      }
+      events.set(worker, total)
+    }
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+  }
+
+  /// The plugin's checks run from Lua itself: a wrapper records each
+  /// `p:check{}` it registers, then a loop calls every check's `run` on
+  /// every card with its default parameters. Each worker times the same
+  /// chunk with zero rounds and with one, so the cards' conversion into Lua
+  /// and the plugin's loading cancel out; the slowest worker's difference is
+  /// the wall-clock time of the checks' own code, with the instruction hook
+  /// the budgets need still counting.
+  static func luaRun(source: String, plugin: String, shares: [[Value]]) -> (
+    seconds: Double, calls: Int, statuses: String
+  )? {
+    let body = source.replacingOccurrences(
+      of: "\nreturn p", with: "\n", options: .backwards)
+    let chunk = """
+      local real = steward
+      local recorded = {}
+      local steward = setmetatable({
+        plugin = function(spec)
+          return { check = function(self, c) recorded[#recorded + 1] = c end }
+        end,
+      }, { __index = real })
+      \(body)
+      -- Parameters and context made once: the floor is the checks' own work.
+      local params, context = {}, {}
+      for i, c in ipairs(recorded) do
+        params[i] = {}
+        for name, p in pairs(c.params or {}) do params[i][name] = p.default end
+        context[i] = { check = c.id }
+      end
+      local counts, calls = {}, 0
+      for _ = 1, rounds do
+        for _, card in ipairs(cards) do
+          for i, c in ipairs(recorded) do
+            local r = c.run(card, params[i], context[i])
+            local status = type(r) == "table" and r.status or tostring(r)
+            counts[status] = (counts[status] or 0) + 1
+            calls = calls + 1
+          end
+        end
+      end
+      local keys = {}
+      for k in pairs(counts) do keys[#keys + 1] = k end
+      table.sort(keys)
+      local parts = {}
+      for _, k in ipairs(keys) do parts[#parts + 1] = k .. "=" .. counts[k] end
+      return calls .. " " .. table.concat(parts, " ")
+      """
+    let limits = LuaLimits(
+      instructions: Int(Int32.max), memoryBytes: 1 << 30, wallClock: .seconds(120))
+    let outcomes = Shared([(Double, String)?](repeating: nil, count: shares.count))
+    DispatchQueue.concurrentPerform(iterations: shares.count) { worker in
+      guard let vm = try? LuaVM(limits: limits) else { return }
+      // A hundred cards at a time: with all of a worker's cards alive in
+      // one heap, the collector's work would grow with them, where the gate
+      // keeps one card alive at a time.
+      var seconds = 0.0
+      var texts: [String] = []
+      for batch in stride(from: 0, to: shares[worker].count, by: 100) {
+        let cards = Value(
+          .list(Array(shares[worker][batch..<min(batch + 100, shares[worker].count)])))
+        func timed(_ rounds: Int) -> (Double, String)? {
+          let start = DispatchTime.now().uptimeNanoseconds
+          let env: Value = ["cards": cards, "rounds": Value(.int(Int64(rounds)))]
+          guard let result = try? vm.evaluate(chunk, chunkName: plugin, env: env).string else {
+            return nil
+          }
+          return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result)
+        }
+        guard let zero = timed(0), let one = timed(1) else { return }
+        seconds += one.0 - zero.0
+        texts.append(one.1)
+      }
+      outcomes.set(worker, (seconds, texts.joined(separator: " ")))
+    }
+    let done = outcomes.value.compactMap { $0 }
+    guard done.count == shares.count else { return nil }
+    var calls = 0
+    var counts: [String: Int] = [:]
+    // Each batch answers "CALLS status=N status=N ...".
+    for word in done.flatMap({ $0.1.split(separator: " ") }) {
+      let kv = word.split(separator: "=")
+      if kv.count == 2 {
+        counts[String(kv[0]), default: 0] += Int(kv[1]) ?? 0
+      } else {
+        calls += Int(word) ?? 0
+      }
+    }
+    let statuses = counts.keys.sorted().map { "\($0)=\(counts[$0]!)" }.joined(separator: " ")
+    return (done.map(\.0).max() ?? 0, calls, statuses)
+  }
+}
+
+/// An array the workers of `concurrentPerform` write, each its own index.
+final class Shared<Element>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var storage: [Element]
+  init(_ initial: [Element]) { storage = initial }
+  func set(_ index: Int, _ element: Element) {
+    lock.lock()
+    storage[index] = element
+    lock.unlock()
+  }
+  var value: [Element] {
+    lock.lock()
+    defer { lock.unlock() }
+    return storage
+  }
+}
