@@ -237,13 +237,16 @@ p:check{
 -- true_positive_rates) is recorded, in byte order, with their rates.
 local function group_rates(attribute, field)
   local rates = get(attribute, field)
-  local groups, values = {}, {}
-  for _, g in ipairs(sorted_keys(rates)) do
+  local groups, values, n = sorted_keys(rates), {}, 0
+  -- The sorted names are filtered in place: one table fewer per attribute.
+  for i = 1, #groups do
+    local g = groups[i]
     if type(rates[g]) == "number" then
-      groups[#groups + 1] = g
-      values[#values + 1] = rates[g]
+      n = n + 1
+      groups[n], values[n] = g, rates[g]
     end
   end
+  for i = #groups, n + 1, -1 do groups[i] = nil end
   return groups, values
 end
 
@@ -256,16 +259,19 @@ local function extreme(groups, values)
   return groups[lo], values[lo], groups[hi], values[hi]
 end
 
--- Shared by both fairness checks: the audit must exist before its numbers mean anything.
+-- Shared by both fairness checks: the audit must exist before its numbers
+-- mean anything. Returns the failure, or nil, the attributes and their
+-- names in byte order.
 local function audit_attributes(card)
   if get(card, "fairness.audited") ~= true then
-    return nil, result("fail", "fairness.audited", "no fairness audit is recorded")
+    return result("fail", "fairness.audited", "no fairness audit is recorded")
   end
   local attributes = get(card, "fairness.attributes")
-  if #sorted_keys(attributes) == 0 then
-    return nil, result("fail", "fairness.attributes", "the fairness audit names no protected attribute")
+  local names = sorted_keys(attributes)
+  if #names == 0 then
+    return result("fail", "fairness.attributes", "the fairness audit names no protected attribute")
   end
-  return attributes
+  return nil, attributes, names
 end
 
 -- Four-fifths rule (29 CFR §1607.4(D)): a group whose selection rate is
@@ -283,10 +289,10 @@ p:check{
                   description = "lowest acceptable selection-rate ratio between groups (four-fifths rule)" },
   },
   run = function(card, params)
-    local attributes, missing = audit_attributes(card)
-    if not attributes then return missing end
+    local failure, attributes, names = audit_attributes(card)
+    if failure then return failure end
     local checked, failures, first_at = {}, {}, nil
-    for _, name in ipairs(sorted_keys(attributes)) do
+    for _, name in ipairs(names) do
       local base = "fairness.attributes." .. name .. ".selection_rates"
       local groups, rates = group_rates(attributes[name], "selection_rates")
       if #rates < 2 then
@@ -358,10 +364,10 @@ p:check{
       -- fairness_audit reports the missing audit; one finding, not two.
       return result("skip", "fairness", "no fairness audit is recorded (fairness_audit reports it)")
     end
-    local attributes, missing = audit_attributes(card)
-    if not attributes then return missing end
+    local failure, attributes, names = audit_attributes(card)
+    if failure then return failure end
     local checked = {}
-    for _, name in ipairs(sorted_keys(attributes)) do
+    for _, name in ipairs(names) do
       local base = "fairness.attributes." .. name .. ".true_positive_rates"
       local groups, tprs = group_rates(attributes[name], "true_positive_rates")
       if #tprs < 2 then
