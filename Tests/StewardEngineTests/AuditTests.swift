@@ -184,11 +184,58 @@ import Testing
     #expect(b.status == .waived)
     #expect(b.waiver?.owner == "maria")
     #expect(!report.gateFailed)
-    // The second waiver matches no failure: a warning, not an error.
-    #expect(report.warnings.map(\.code) == ["W011"])
+    // The second waiver has expired and has nothing left to waive.
+    #expect(report.warnings.map(\.code) == ["W010"])
+    #expect(report.warnings[0].message.hasSuffix("it matches no failure now; remove it"))
     let later = try run(body) { $0.today = "2027-01-01" }
     #expect(later.gateFailed)
-    #expect(later.warnings.map(\.code).sorted() == ["W010", "W011"])
+    #expect(later.warnings.map(\.code) == ["W010", "W010"])
+    #expect(later.warnings[0].message.hasSuffix("the failure counts again"))
+  }
+
+  @Test func anExpiredWaiverSaysWhenAnotherStillHoldsTheFailure() throws {
+    let report = try run(
+      """
+      checks:
+        - use: gov.owner
+      waivers:
+        - { check: owner, subject: b, reason: old, owner: li, expires: 2026-01-31 }
+        - { check: owner, subject: b, reason: renewed, owner: li, expires: 2026-12-31 }
+      gate: { fail_on: high }
+      """)
+    #expect(report.results.first { $0.subjectID == "b" }?.status == .waived)
+    #expect(!report.gateFailed)
+    #expect(report.warnings.map(\.code) == ["W010"])
+    #expect(report.warnings[0].message.contains("still waived by the waiver at"))
+  }
+
+  @Test func waiversOfChecksLeftOutAreNotJudged() throws {
+    let body = """
+      checks:
+        - use: gov.owner
+        - use: gov.boom
+      waivers:
+        - { check: owner, subject: b, reason: r, owner: o, expires: 2030-01-01 }
+      """
+    // `--only boom`: the owner check did not run, so its waiver cannot be
+    // said to match nothing.
+    #expect(try run(body) { $0.only = ["boom"] }.warnings.isEmpty)
+    #expect(try run(body) { $0.skip = ["owner"] }.warnings.isEmpty)
+  }
+
+  @Test func aWaiverCoversACheckThatErrors() throws {
+    let report = try run(
+      """
+      checks:
+        - use: gov.boom
+      waivers:
+        - { check: boom, subject: "*", reason: plugin fix pending, owner: o, expires: 2030-01-01 }
+      gate: { fail_on: low }
+      """)
+    #expect(!report.results.isEmpty)
+    #expect(report.results.allSatisfy { $0.status == .waived && $0.message.contains("kaboom") })
+    #expect(!report.gateFailed)
+    #expect(report.warnings.isEmpty)
   }
 
   @Test func waiversFromTheirOwnFile() throws {

@@ -109,40 +109,57 @@ public struct AuditRunner: Sendable {
       inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil)
   }
 
-  /// Turns covered failures into `waived`; returns warnings for expired and
-  /// unused waivers.
+  /// Turns covered failures (and errors, which count as failures) into
+  /// `waived`; returns warnings for waivers that expired or match nothing.
+  ///
+  /// A waiver whose check was left out (`--only`, `--skip`) is not judged:
+  /// it may well match a failure on the next full run. An expired waiver is
+  /// reported once, saying what follows from it: the failure counts again,
+  /// another waiver still holds it, or there is nothing left to waive.
   func applyWaivers(_ results: inout [CheckResult]) -> [Diagnostic] {
-    var warnings: [Diagnostic] = []
-    var used = Set<Int>()
-    var reportedExpired = Set<Int>()
-    for i in results.indices where results[i].status == .fail {
-      let r = results[i]
-      let covering = playbook.waivers.indices.filter {
-        playbook.waivers[$0].covers(checkID: r.checkID, subjectID: r.subjectID)
+    let waivers = playbook.waivers
+    var matched = Array(repeating: false, count: waivers.count)
+    // For each expired waiver that matched: whether some failure it covers
+    // was held by no live waiver.
+    var countsAgain = Array(repeating: false, count: waivers.count)
+    var heldBy: [Int: Int] = [:]
+    for i in results.indices where results[i].status == .fail || results[i].status == .error {
+      let covering = waivers.indices.filter {
+        waivers[$0].covers(checkID: results[i].checkID, subjectID: results[i].subjectID)
       }
-      if let live = covering.first(where: { playbook.waivers[$0].isLive(on: today) }) {
+      let live = covering.first { waivers[$0].isLive(on: today) }
+      if let live {
         results[i].status = .waived
-        results[i].waiver = playbook.waivers[live]
-        used.insert(live)
+        results[i].waiver = waivers[live]
       }
-      for w in covering where !playbook.waivers[w].isLive(on: today) {
-        used.insert(w)
-        if reportedExpired.insert(w).inserted {
-          let waiver = playbook.waivers[w]
-          warnings.append(
-            Diagnostic(
-              .warning, at: waiver.mark, code: "W010",
-              "waiver for \(waiver.check) on \(waiver.subject) expired on \(waiver.expires) (owner \(waiver.owner)); the failure counts again"
-            ))
-        }
+      for w in covering {
+        matched[w] = true
+        guard !waivers[w].isLive(on: today) else { continue }
+        if let live { heldBy[w] = heldBy[w] ?? live } else { countsAgain[w] = true }
       }
     }
-    for (w, waiver) in playbook.waivers.enumerated() where !used.contains(w) {
-      warnings.append(
-        Diagnostic(
-          .warning, at: waiver.mark, code: "W011",
-          "waiver for \(waiver.check) on \(waiver.subject) matches no failure; remove it if it is no longer needed"
-        ))
+    let ran = Set(selectedChecks.map(\.id))
+    var warnings: [Diagnostic] = []
+    for (w, waiver) in waivers.enumerated() {
+      let about = "waiver for \(waiver.check) on \(waiver.subject)"
+      if !waiver.isLive(on: today) {
+        let expired = "\(about) expired on \(waiver.expires) (owner \(waiver.owner))"
+        let consequence: String
+        if countsAgain[w] {
+          consequence = "the failure counts again"
+        } else if let live = heldBy[w] {
+          consequence = "the failure is still waived by the waiver at \(waivers[live].mark)"
+        } else {
+          consequence = "it matches no failure now; remove it"
+        }
+        warnings.append(
+          Diagnostic(.warning, at: waiver.mark, code: "W010", "\(expired); \(consequence)"))
+      } else if !matched[w], waiver.check == "*" || ran.contains(waiver.check) {
+        warnings.append(
+          Diagnostic(
+            .warning, at: waiver.mark, code: "W011",
+            "\(about) matches no failure; remove it if it is no longer needed"))
+      }
     }
     return warnings
   }
