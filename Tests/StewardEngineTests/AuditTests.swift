@@ -16,7 +16,7 @@ import Testing
     }
     p:check{
       id = "ratio", description = "ratio above min", severity = "medium",
-      params = { min = { type = "number", default = 0.8 } },
+      params = { min = { type = "number", default = 0.8, min = 0, max = 1 } },
       run = function(s, params)
         local r = steward.get(s, "fairness.ratio")
         if r == nil then return { status = "skip", message = "no ratio" } end
@@ -74,8 +74,8 @@ import Testing
     return try runner.run()
   }
 
-  func loadProblems(_ body: String) throws -> [Diagnostic] {
-    let (_, path) = try playbook(body)
+  func loadProblems(_ body: String, extra: [String: String] = [:]) throws -> [Diagnostic] {
+    let (_, path) = try playbook(body, extra: extra)
     do {
       _ = try AuditPlaybook.load(header: try PlaybookLoader.load(path: path), path: path)
       return []
@@ -118,6 +118,44 @@ import Testing
   @Test func paramsOverrideDefaults() throws {
     let report = try run("checks:\n  - use: gov.ratio\n    params: { min: 0.5 }\n")
     #expect(report.results.filter { $0.status == .pass }.count == 2)
+  }
+
+  @Test func numberParamsMustBeFiniteAndInTheirRange() throws {
+    for (given, why) in [
+      (".nan", "must be a finite number, found nan"),
+      ("-.inf", "must be a finite number, found -inf"),
+      ("-1", "must be at least 0, found -1"),
+      ("1.5", "must be at most 1, found 1.5"),
+    ] {
+      let found = try loadProblems("checks:\n  - use: gov.ratio\n    params: { min: \(given) }\n")
+      #expect(
+        found.map(\.description).contains {
+          $0.hasSuffix(#"parameter "min" of gov.ratio \#(why) [A007]"#)
+        }, "\(given): \(found)")
+      #expect(found.allSatisfy { $0.mark.line == 8 }, "\(found)")
+    }
+    #expect(try loadProblems("checks:\n  - use: gov.ratio\n    params: { min: 1 }\n").isEmpty)
+  }
+
+  @Test func aPluginsRangesAreCheckedWhenItLoads() throws {
+    for (declared, why) in [
+      (#"{ type = "number", min = 1, max = 0 }"#, "min is above max"),
+      (#"{ type = "string", min = 1 }"#, "min must be a finite number, on a number or integer"),
+      (#"{ type = "number", max = "x" }"#, "max must be a finite number"),
+      (
+        #"{ type = "number", default = 2, max = 1 }"#,
+        "the default of parameter \"t\" must be at most 1"
+      ),
+    ] {
+      let plugin = """
+        local p = steward.plugin{ name = "gov", version = "1" }
+        p:check{ id = "c", description = "d", params = { t = \(declared) },
+          run = function() return true end }
+        return p
+        """
+      let found = try loadProblems("checks:\n  - use: gov.c\n", extra: ["gov.lua": plugin])
+      #expect(found.contains { $0.message.contains(why) }, "\(declared): \(found)")
+    }
   }
 
   @Test func badParamsAndReferencesAreFoundBeforeAnythingRuns() throws {

@@ -240,12 +240,10 @@ public struct AuditPlaybook: Sendable {
         problems.append(Diagnostic(at: entry.keyMark, code: "A006", message))
         continue
       }
-      if !spec.accepts(entry.value) {
+      if let why = spec.problem(with: entry.value) {
         problems.append(
           Diagnostic(
-            at: entry.value.mark, code: "A007",
-            "parameter \"\(entry.key)\" of \(check) must be \(spec.type.rawValue == "integer" ? "an integer" : "a \(spec.type.rawValue)"), found \(entry.value.typeName)"
-          ))
+            at: entry.value.mark, code: "A007", "parameter \"\(entry.key)\" of \(check) \(why)"))
       }
     }
     for spec in specs where params[spec.name] == nil {

@@ -29,10 +29,11 @@ public struct CheckInfo: Sendable {
   public var mark: SourceMark
 }
 
-/// One typed parameter of a plugin check, with its default.
+/// One typed parameter of a plugin check, with its default and, for
+/// numbers, the range it must fall in.
 ///
 /// ```lua
-/// params = { min_ratio = { type = "number", default = 0.8, description = "…" } }
+/// params = { min_ratio = { type = "number", default = 0.8, min = 0, max = 1, description = "…" } }
 /// ```
 public struct ParamSpec: Sendable {
   public enum ParamType: String, Sendable, CaseIterable {
@@ -44,6 +45,34 @@ public struct ParamSpec: Sendable {
   public var defaultValue: Value?
   public var description: String
   public var required: Bool
+  /// The smallest and largest value a `number` or `integer` may take.
+  public var minimum: Double? = nil
+  public var maximum: Double? = nil
+
+  /// Why `value` cannot be this parameter, or nil when it can: the declared
+  /// type, then, for a number, a finite value inside the range. A check
+  /// would compare against NaN or a threshold of -1 without complaint and
+  /// give a verdict that means nothing.
+  public func problem(with value: Value) -> String? {
+    guard accepts(value) else {
+      let article = type == .integer || type == .any ? "an" : "a"
+      return "must be \(article) \(type.rawValue), found \(value.typeName)"
+    }
+    guard type == .number || type == .integer, let number = value.number else { return nil }
+    if !number.isFinite { return "must be a finite number, found \(number)" }
+    if let minimum, number < minimum {
+      return "must be at least \(Self.text(minimum)), found \(Self.text(number))"
+    }
+    if let maximum, number > maximum {
+      return "must be at most \(Self.text(maximum)), found \(Self.text(number))"
+    }
+    return nil
+  }
+
+  /// 0.8 as "0.8" and 1 as "1".
+  static func text(_ number: Double) -> String {
+    number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+  }
 
   /// Whether `value` fits the declared type.
   public func accepts(_ value: Value) -> Bool {

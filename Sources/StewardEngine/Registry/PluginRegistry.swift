@@ -118,12 +118,25 @@ public struct PluginRegistry: Sendable {
           "parameter \"\(entry.key)\" has type \"\(typeName)\"; use one of \(ParamSpec.ParamType.allCases.map(\.rawValue).joined(separator: ", "))"
         )
       }
-      let spec = ParamSpec(
+      var spec = ParamSpec(
         name: entry.key, type: type, defaultValue: declared["default"],
         description: declared["description"]?.string ?? "",
         required: declared["required"]?.bool ?? false)
-      if let d = spec.defaultValue, !d.isNull, !spec.accepts(d) {
-        throw problem("the default of parameter \"\(entry.key)\" is not a \(typeName)")
+      for (bound, value) in [("min", declared["min"]), ("max", declared["max"])] {
+        guard let value, !value.isNull else { continue }
+        guard type == .number || type == .integer, let number = value.number, number.isFinite
+        else {
+          throw problem(
+            "parameter \"\(entry.key)\": \(bound) must be a finite number, on a number or integer parameter"
+          )
+        }
+        if bound == "min" { spec.minimum = number } else { spec.maximum = number }
+      }
+      if let low = spec.minimum, let high = spec.maximum, low > high {
+        throw problem("parameter \"\(entry.key)\": min is above max")
+      }
+      if let d = spec.defaultValue, !d.isNull, let why = spec.problem(with: d) {
+        throw problem("the default of parameter \"\(entry.key)\" \(why)")
       }
       params.append(spec)
     }
