@@ -137,6 +137,22 @@ import Testing
     #expect(try loadProblems("checks:\n  - use: gov.ratio\n    params: { min: 1 }\n").isEmpty)
   }
 
+  @Test func aBuiltinRangeMustBeARange() throws {
+    let crossed = try loadProblems(
+      "checks:\n  - builtin: range\n    id: r\n    params: { path: fairness.ratio, min: 1, max: 0 }\n"
+    )
+    #expect(
+      crossed.map(\.description).contains { $0.hasSuffix("range: max (0) is below min (1) [A007]") }
+    )
+    let infinite = try loadProblems(
+      "checks:\n  - builtin: range\n    id: r\n    params: { path: fairness.ratio, min: .nan }\n")
+    #expect(infinite.map(\.message) == ["range: min must be a finite number"])
+    #expect(
+      try loadProblems(
+        "checks:\n  - builtin: range\n    id: r\n    params: { path: fairness.ratio, min: 0, max: 1 }\n"
+      ).isEmpty)
+  }
+
   @Test func aPluginsRangesAreCheckedWhenItLoads() throws {
     for (declared, why) in [
       (#"{ type = "number", min = 1, max = 0 }"#, "min is above max"),

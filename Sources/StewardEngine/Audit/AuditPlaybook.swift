@@ -196,6 +196,7 @@ public struct AuditPlaybook: Sendable {
       let specs = definition?.params ?? []
       problems += SchemaValidator(fields: specs, context: "\(builtin) params")
         .problems(in: map["params"] ?? Value(.map(OrderedMap()), mark: item.mark))
+      problems += Self.rangeProblems(map["params"], builtin: builtin)
     } else {
       source = .expression(map["expr"]?.string ?? "")
     }
@@ -220,6 +221,28 @@ public struct AuditPlaybook: Sendable {
     let violations = subjects.flatMap { schema.violations(of: $0.value) }
     if !violations.isEmpty { throw PlaybookError(violations) }
     return subjects
+  }
+
+  /// A `range` whose bounds are not finite or cross would fail or pass every
+  /// subject for a reason no result would show.
+  static func rangeProblems(_ params: Value?, builtin: String) -> [Diagnostic] {
+    guard builtin == "range", let params else { return [] }
+    var problems: [Diagnostic] = []
+    for key in ["min", "max"] {
+      if let bound = params[key], let number = bound.number, !number.isFinite {
+        problems.append(
+          Diagnostic(at: bound.mark, code: "A007", "range: \(key) must be a finite number"))
+      }
+    }
+    if let low = params["min"]?.number, let high = params["max"]?.number, low > high,
+      let max = params["max"]
+    {
+      problems.append(
+        Diagnostic(
+          at: max.mark, code: "A007",
+          "range: max (\(ParamSpec.text(high))) is below min (\(ParamSpec.text(low)))"))
+    }
+    return problems
   }
 
   /// Checks `params` against a plugin's declared parameters and fills in
