@@ -21,7 +21,7 @@ local p = steward.plugin{
 local get = steward.get
 local format, lower = string.format, string.lower
 local concat, sort = table.concat, table.sort
-local abs = math.abs
+local abs, max = math.abs, math.max
 local type, pairs, ipairs, next, tostring = type, pairs, ipairs, next, tostring
 
 ---------------------------------------------------------------------------
@@ -70,6 +70,24 @@ end
 local function fmt_rate(x)
   return format("%.2f", x)
 end
+
+-- Ratios and gaps computed from decimal rates carry binary rounding error:
+-- 0.32 / 0.40 is 0.7999999999999999 and 0.40 - 0.30 is 0.10000000000000003.
+-- Each rule lets a value exactly on its threshold pass (29 CFR §1607.4(D)
+-- flags a ratio *less than* four fifths), so a value that misses the line
+-- by rounding alone must count as on it. No card records a rate to nine
+-- decimals, so 1e-9 (relative to the limit once it exceeds 1) cannot hide a
+-- real breach.
+local TOLERANCE = 1e-9
+
+-- Whether `x` lies beyond `limit` by more than rounding: `side` is 1 for
+-- "above" and -1 for "below".
+local function beyond(x, limit, side)
+  return (x - limit) * side > TOLERANCE * max(1, abs(limit))
+end
+
+local function above(x, limit) return beyond(x, limit, 1) end
+local function below(x, limit) return beyond(x, limit, -1) end
 
 ---------------------------------------------------------------------------
 -- Ownership and version
@@ -304,17 +322,17 @@ p:check{
       end
       local low, low_rate, high, high_rate = extreme(groups, rates)
       checked[#checked + 1] = { attribute = name, ratio = ratio, lowest = low, highest = high }
-      if ratio < params.min_ratio then
+      if below(ratio, params.min_ratio) then
         -- Name every group under the line, not only the lowest.
-        local below = {}
+        local under = {}
         for i, g in ipairs(groups) do
-          if rates[i] / high_rate < params.min_ratio then below[#below + 1] = g end
+          if below(rates[i] / high_rate, params.min_ratio) then under[#under + 1] = g end
         end
         failures[#failures + 1] = format(
           "%s: selection rate of %s (%s) is %.2f of %s (%s), below %.2f; groups under the line: %s",
           name, low, fmt_rate(low_rate), ratio, high, fmt_rate(high_rate), params.min_ratio,
-          concat(below, ", "))
-        checked[#checked].below = below
+          concat(under, ", "))
+        checked[#checked].below = under
         first_at = first_at or (base .. "." .. low)
       end
     end
@@ -338,6 +356,13 @@ p:check{
     { subject = { fairness = { audited = true, attributes = {
         language = { selection_rates = { en = 0.92, es = 0.70 } } } } },
       params = { min_ratio = 0.7 }, expect = "pass" },
+    -- 0.32 / 0.40 is exactly four fifths (0.7999999999999999 in binary): passes.
+    { subject = { fairness = { audited = true, attributes = {
+        language = { selection_rates = { en = 0.40, es = 0.32 } } } } },
+      expect = "pass", at = "fairness.attributes" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { selection_rates = { en = 0.40, es = 0.3199 } } } } },
+      expect = "fail", at = "fairness.attributes.language.selection_rates.es" },
     { subject = { fairness = { audited = false } }, expect = "fail", at = "fairness.audited" },
     { subject = { owner = "ads" }, expect = "fail", at = "fairness.audited" },
     { subject = { fairness = { audited = true, attributes = { language = { selection_rates = { en = 0.5 } } } } },
@@ -377,7 +402,7 @@ p:check{
       local gap = steward.stats.equal_opportunity_difference(tprs)
       local low, low_tpr, high, high_tpr = extreme(groups, tprs)
       checked[#checked + 1] = { attribute = name, difference = gap, lowest = low, highest = high }
-      if gap > params.max_difference then
+      if above(gap, params.max_difference) then
         return result("fail", base .. "." .. low, format(
           "%s: true-positive rate of %s (%s) is %.2f below %s (%s), more than %.2f",
           name, low, fmt_rate(low_tpr), gap, high, fmt_rate(high_tpr), params.max_difference),
@@ -398,6 +423,13 @@ p:check{
     { subject = { fairness = { audited = true, attributes = {
         language = { true_positive_rates = { en = 0.90, es = 0.70 } } } } },
       params = { max_difference = 0.25 }, expect = "pass" },
+    -- 0.40 - 0.30 is exactly 0.1 (0.10000000000000003 in binary): passes.
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.40, es = 0.30 } } } } },
+      expect = "pass", at = "fairness.attributes" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.40, es = 0.2999 } } } } },
+      expect = "fail", at = "fairness.attributes.language.true_positive_rates.es" },
     { subject = { fairness = { audited = true, attributes = {
         language = { selection_rates = { en = 0.3, es = 0.3 } } } } },
       expect = "fail", at = "fairness.attributes.language" },
@@ -508,7 +540,7 @@ p:check{
     local evidence = { metric = metric, offline = offline, online = online, gap = gap, max_gap = params.max_gap }
     local message = format("online %s %.3f vs offline %.3f: a %.0f %% gap", tostring(metric),
       online, offline, gap * 100)
-    if gap > params.max_gap then
+    if above(gap, params.max_gap) then
       return result("fail", "evaluation.online.value",
         message .. format(", above %.0f %%", params.max_gap * 100), evidence)
     end
@@ -524,6 +556,13 @@ p:check{
     { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.86 },
                                                       online = { metric = "auc", value = 0.69 } } },
       params = { max_gap = 0.25 }, expect = "pass" },
+    -- (0.80 - 0.72) / 0.80 is exactly 10 % (0.10000000000000009 in binary): passes.
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.80 },
+                                                      online = { metric = "auc", value = 0.72 } } },
+      expect = "pass", at = "evaluation.online.value" },
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.80 },
+                                                      online = { metric = "auc", value = 0.7199 } } },
+      expect = "fail", at = "evaluation.online.value" },
     { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.81 },
                                                       online = { metric = "ndcg", value = 0.79 } } },
       expect = "fail", at = "evaluation.online.metric" },

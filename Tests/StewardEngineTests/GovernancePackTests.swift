@@ -103,6 +103,32 @@ import Testing
     #expect(!report.gateFailed)
   }
 
+  /// Values exactly on a threshold pass, although their ratio or gap
+  /// computes a hair beyond it in binary (0.32 / 0.40 < 0.8).
+  @Test func deploymentGateLetsValuesOnTheThresholdPass() throws {
+    let report = try run(
+      "Playbooks/deployment-gate.yaml",
+      inputs: ["models": [Self.path("Tests/StewardEngineTests/Fixtures/boundary-cards")]],
+      failOn: .high)
+    #expect(report.subjects.map(\.id) == ["boundary-eighty", "boundary-skew"])
+    #expect(failing(report).isEmpty)
+    let blocked = report.gateFailed
+    #expect(!blocked)
+
+    // The cards really sit off the line in floating point: without the
+    // tolerance each of these would fail.
+    let fairness = try result(report, "boundary-eighty", "fairness_audit")
+    let ratio = try #require(fairness.evidence["attributes"]?[0]?["ratio"]?.number)
+    #expect(ratio < 0.8 && ratio > 0.8 - 1e-12)
+    let opportunity = try result(report, "boundary-eighty", "equal_opportunity")
+    let difference = try #require(opportunity.evidence["attributes"]?[0]?["difference"]?.number)
+    #expect(difference > 0.1 && difference < 0.1 + 1e-12)
+    let skew = try result(report, "boundary-skew", "training_serving_skew")
+    let gap = try #require(skew.evidence["gap"]?.number)
+    #expect(gap > 0.1 && gap < 0.1 + 1e-12)
+    #expect(skew.status == .pass && skew.message.contains("a 10 % gap"))
+  }
+
   @Test func deploymentGateDefaultsToTheExampleModels() throws {
     let report = try run("Playbooks/deployment-gate.yaml")
     #expect(
