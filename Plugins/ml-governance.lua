@@ -89,6 +89,13 @@ end
 local function above(x, limit) return beyond(x, limit, 1) end
 local function below(x, limit) return beyond(x, limit, -1) end
 
+-- The value a check read, for its evidence: absent or null reads as null,
+-- which, unlike nil, keeps its key in the table.
+local function read(v)
+  if v == nil then return steward.null end
+  return v
+end
+
 ---------------------------------------------------------------------------
 -- Ownership and version
 ---------------------------------------------------------------------------
@@ -281,13 +288,15 @@ end
 -- mean anything. Returns the failure, or nil, the attributes and their
 -- names in byte order.
 local function audit_attributes(card)
-  if get(card, "fairness.audited") ~= true then
-    return result("fail", "fairness.audited", "no fairness audit is recorded")
+  local audited = get(card, "fairness.audited")
+  if audited ~= true then
+    return result("fail", "fairness.audited", "no fairness audit is recorded", { audited = read(audited) })
   end
   local attributes = get(card, "fairness.attributes")
   local names = sorted_keys(attributes)
   if #names == 0 then
-    return result("fail", "fairness.attributes", "the fairness audit names no protected attribute")
+    return result("fail", "fairness.attributes", "the fairness audit names no protected attribute",
+      { attributes = read(attributes) })
   end
   return nil, attributes, names
 end
@@ -391,7 +400,7 @@ p:check{
     end
     local failure, attributes, names = audit_attributes(card)
     if failure then return failure end
-    local checked = {}
+    local checked, failures, first_at = {}, {}, nil
     for _, name in ipairs(names) do
       local base = "fairness.attributes." .. name .. ".true_positive_rates"
       local groups, tprs = group_rates(attributes[name], "true_positive_rates")
@@ -400,18 +409,24 @@ p:check{
           "attribute " .. name .. " records no true-positive rates for two or more groups")
       end
       local gap = steward.stats.equal_opportunity_difference(tprs)
+      if gap == nil then
+        return result("fail", base, "attribute " .. name .. " has a true-positive rate outside [0, 1]")
+      end
       local low, low_tpr, high, high_tpr = extreme(groups, tprs)
       checked[#checked + 1] = { attribute = name, difference = gap, lowest = low, highest = high }
       if above(gap, params.max_difference) then
-        return result("fail", base .. "." .. low, format(
+        failures[#failures + 1] = format(
           "%s: true-positive rate of %s (%s) is %.2f below %s (%s), more than %.2f",
-          name, low, fmt_rate(low_tpr), gap, high, fmt_rate(high_tpr), params.max_difference),
-          { attributes = checked, max_difference = params.max_difference })
+          name, low, fmt_rate(low_tpr), gap, high, fmt_rate(high_tpr), params.max_difference)
+        first_at = first_at or (base .. "." .. low)
       end
     end
+    local evidence = { attributes = checked, max_difference = params.max_difference }
+    if #failures > 0 then
+      return result("fail", first_at, "equal opportunity fails for " .. concat(failures, "; "), evidence)
+    end
     return result("pass", "fairness.attributes",
-      format("%d attribute(s) within %.2f", #checked, params.max_difference),
-      { attributes = checked, max_difference = params.max_difference })
+      format("%d attribute(s) within %.2f", #checked, params.max_difference), evidence)
   end,
   examples = {
     { subject = { fairness = { audited = true, attributes = {
@@ -430,6 +445,15 @@ p:check{
     { subject = { fairness = { audited = true, attributes = {
         language = { true_positive_rates = { en = 0.40, es = 0.2999 } } } } },
       expect = "fail", at = "fairness.attributes.language.true_positive_rates.es" },
+    -- Every failing attribute is reported; `at` is the first one's lowest group.
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.90, es = 0.70 } },
+        region = { true_positive_rates = { eu = 0.90, na = 0.60 } } } } },
+      expect = "fail", at = "fairness.attributes.language.true_positive_rates.es" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.90, es = 0.85 } },
+        region = { true_positive_rates = { eu = 0.90, na = 0.60 } } } } },
+      expect = "fail", at = "fairness.attributes.region.true_positive_rates.na" },
     { subject = { fairness = { audited = true, attributes = {
         language = { selection_rates = { en = 0.3, es = 0.3 } } } } },
       expect = "fail", at = "fairness.attributes.language" },
@@ -461,7 +485,8 @@ p:check{
     end
     local monitoring = get(card, "monitoring")
     if is_empty(monitoring) then
-      return result("fail", "monitoring", "a serving model with no monitoring at all")
+      return result("fail", "monitoring", "a serving model with no monitoring at all",
+        { monitoring = read(monitoring) })
     end
     local gaps, first_at = {}, nil
     for _, layer in ipairs(params.layers) do
@@ -587,14 +612,24 @@ p:check{
       return result("fail", "code.repository", "no code repository is recorded")
     end
     local commit = get(card, "code.commit")
-    if not (type(commit) == "string" and #commit >= 7 and commit:match("^%x+$")) then
-      return result("fail", "code.commit", "no commit hash (7 to 40 hex digits) is recorded")
+    -- Lower case, as git prints hashes and schemas/model-card.schema.json
+    -- requires: the gate and the schema accept the same cards.
+    if not (type(commit) == "string" and #commit >= 7 and #commit <= 40 and commit:match("^[0-9a-f]+$")) then
+      return result("fail", "code.commit", "no commit hash (7 to 40 lower-case hex digits) is recorded",
+        { commit = read(commit) })
     end
     return result("pass", "code.commit", "built from " .. commit, { commit = commit })
   end,
   examples = {
     { subject = { code = { repository = "git@x:r.git", commit = "8f3c2a1d" } }, expect = "pass", at = "code.commit" },
     { subject = { code = { repository = "git@x:r.git", commit = "main" } }, expect = "fail", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = "8f3c2a1" } }, expect = "pass", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = "8f3c2a" } }, expect = "fail", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = string.rep("8f3c2a1d9e", 4) } },
+      expect = "pass", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = string.rep("8f3c2a1d9e", 4) .. "0" } },
+      expect = "fail", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = "8F3C2A1D" } }, expect = "fail", at = "code.commit" },
     { subject = { code = { commit = "8f3c2a1d" } }, expect = "fail", at = "code.repository" },
   },
 }

@@ -148,7 +148,7 @@ def code_versioned(c):
     if not text(get(c, "code.repository")):
         return "fail"
     commit = get(c, "code.commit")
-    return "pass" if isinstance(commit, str) and len(commit) >= 7 and re.fullmatch(r"[0-9a-fA-F]+", commit) else "fail"
+    return "pass" if isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{7,40}", commit) else "fail"
 
 
 def code_tested(c):
