@@ -100,7 +100,14 @@ import Testing
   @Test func pluginsListAndShow() throws {
     let list = try StewardBinary.run(["plugins", "list"])
     #expect(list.status == 0)
-    #expect(list.stdout.contains("check fairness_audit [high]"))
+    // Under each check, its parameters and one example, a line each.
+    let lines = list.stdout.components(separatedBy: "\n")
+    let fairness = try #require(lines.firstIndex { $0.contains("check fairness_audit [high]") })
+    #expect(lines[fairness + 1] == "    params: min_ratio (number, default 0.8)")
+    #expect(lines[fairness + 2] == #"    example: {"owner":"ads"} → fail at fairness.audited"#)
+    let owner = try #require(lines.firstIndex { $0.contains("check has_owner [high]") })
+    #expect(lines[owner + 1] == "    params: none")
+    #expect(lines[owner + 2].hasPrefix("    example: {"))
     let show = try StewardBinary.run(["plugins", "show", "ml-governance"])
     #expect(show.status == 0)
     #expect(show.stdout.contains("param min_ratio: number = 0.8"))

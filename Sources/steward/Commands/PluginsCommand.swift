@@ -27,7 +27,8 @@ struct PluginsCommand: ParsableCommand {
     // description, which demangles its metadata on every start (a quarter
     // of `steward --version`'s instructions).
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "List plugins and their checks.")
+      commandName: "list",
+      abstract: "List plugins and their checks, each with its parameters and an example.")
     @OptionGroup var location: Location
 
     func run() throws {
@@ -40,6 +41,8 @@ struct PluginsCommand: ParsableCommand {
         if !plugin.description.isEmpty { Console.out("  \(plugin.description)") }
         for check in plugin.checks {
           Console.out("  check \(check.id) [\(check.severity.rawValue)]: \(check.description)")
+          Console.out("    params: \(check.paramsSummary)")
+          if let example = check.exampleSummary() { Console.out("    example: \(example)") }
         }
         for (kind, ids) in plugin.others.sorted(by: { $0.key < $1.key }) {
           for id in ids { Console.out("  \(kind) \(id)") }
@@ -71,9 +74,7 @@ struct PluginsCommand: ParsableCommand {
         if let remediation = check.remediation { Console.out("  fix: \(remediation)") }
         if check.params.isEmpty { Console.out("  parameters: none") }
         for p in check.params {
-          let d =
-            p.defaultValue.map { " = " + JSONText.render($0, pretty: false) }
-            ?? (p.required ? " (required)" : "")
+          let d = p.defaultText.map { p.defaultValue == nil ? " (\($0))" : " = \($0)" } ?? ""
           Console.out("  param \(p.name): \(p.type.rawValue)\(d)  \(p.description)")
         }
         if let example = check.examples.first {
