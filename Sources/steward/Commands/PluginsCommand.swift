@@ -20,6 +20,19 @@ struct PluginsCommand: ParsableCommand {
       }
       return registry
     }
+
+    /// The installed plugin called `name`: `plugins show NAME` and
+    /// `steward test NAME` find it the same way.
+    func plugin(named name: String) throws -> PluginInfo {
+      let registry = try registry()
+      guard let plugin = registry.plugin(named: name) else {
+        let installed = registry.plugins.map(\.name)
+        throw ValidationError(
+          "no plugin named \"\(name)\" in \(registry.searchPath.joined(separator: ", ")); installed: \(installed.isEmpty ? "none" : installed.joined(separator: ", "))"
+        )
+      }
+      return plugin
+    }
   }
 
   struct List: ParsableCommand {
@@ -58,12 +71,7 @@ struct PluginsCommand: ParsableCommand {
     @OptionGroup var location: Location
 
     func run() throws {
-      let registry = try location.registry()
-      guard let plugin = registry.plugin(named: name) else {
-        throw ValidationError(
-          "no plugin named \"\(name)\"; installed: \(registry.plugins.map(\.name).joined(separator: ", "))"
-        )
-      }
+      let plugin = try location.plugin(named: name)
       Console.out("\(plugin.name) \(plugin.version)  (\(plugin.path))")
       if !plugin.description.isEmpty { Console.out(plugin.description) }
       for check in plugin.checks {
