@@ -6,7 +6,7 @@ struct PluginsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plugins",
     abstract: "List installed plugins, or show one with its checks.",
-    subcommands: [List.self, Show.self])
+    subcommands: [List.self, Show.self, Meta.self])
 
   struct Location: ParsableArguments {
     @Option(name: .customLong("plugin-path"), help: "Folders to look for plugins in (repeatable).")
@@ -89,6 +89,23 @@ struct PluginsCommand: ParsableCommand {
           Console.out("  example: \(JSONText.render(example, pretty: false))")
         }
       }
+    }
+  }
+
+  struct Meta: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "meta",
+      abstract: "Print the steward API's annotations for lua-language-server.",
+      discussion: """
+          steward plugins meta > .steward/lua/steward.meta.lua
+
+        `steward new plugin NAME` writes this file, with a .luarc.json that
+        points the editor at it, when the folder has none; after upgrading
+        Steward, this refreshes it. docs/lua-api.md has the details.
+        """)
+
+    func run() throws {
+      Console.out(Array(LuaAnnotations.text.utf8))
     }
   }
 }
