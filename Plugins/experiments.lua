@@ -71,6 +71,10 @@ p:check{
                        observed = observed, expected = expected, alpha = params.alpha }
     local message = string.format("chi-square %.2f, df %d, p = %.4g", test.statistic, test.df, test.p)
     local at = string.format("arms[%d].users", worst - 1)
+    -- Strict and without the rounding tolerance ml-governance.lua uses: p is
+    -- a continuous tail probability, not a ratio of rates written to two
+    -- decimals, so it lands on alpha only by chance, and "p < alpha" is the
+    -- test's definition of significance (REFERENCE §5).
     if test.p < params.alpha then
       return result("fail", at, string.format("sample ratio mismatch: %s < %g; %s has %d units, %.0f expected",
         message, params.alpha, tostring(steward.get(arms[worst], "name")), observed[worst], expected[worst]),

@@ -21,7 +21,7 @@ local p = steward.plugin{
 local get = steward.get
 local format, lower = string.format, string.lower
 local concat, sort = table.concat, table.sort
-local abs = math.abs
+local abs, max = math.abs, math.max
 local type, pairs, ipairs, next, tostring = type, pairs, ipairs, next, tostring
 
 ---------------------------------------------------------------------------
@@ -69,6 +69,31 @@ end
 
 local function fmt_rate(x)
   return format("%.2f", x)
+end
+
+-- Ratios and gaps computed from decimal rates carry binary rounding error:
+-- 0.32 / 0.40 is 0.7999999999999999 and 0.40 - 0.30 is 0.10000000000000003.
+-- Each rule lets a value exactly on its threshold pass (29 CFR §1607.4(D)
+-- flags a ratio *less than* four fifths), so a value that misses the line
+-- by rounding alone must count as on it. No card records a rate to nine
+-- decimals, so 1e-9 (relative to the limit once it exceeds 1) cannot hide a
+-- real breach.
+local TOLERANCE = 1e-9
+
+-- Whether `x` lies beyond `limit` by more than rounding: `side` is 1 for
+-- "above" and -1 for "below".
+local function beyond(x, limit, side)
+  return (x - limit) * side > TOLERANCE * max(1, abs(limit))
+end
+
+local function above(x, limit) return beyond(x, limit, 1) end
+local function below(x, limit) return beyond(x, limit, -1) end
+
+-- The value a check read, for its evidence: absent or null reads as null,
+-- which, unlike nil, keeps its key in the table.
+local function read(v)
+  if v == nil then return steward.null end
+  return v
 end
 
 ---------------------------------------------------------------------------
@@ -263,13 +288,15 @@ end
 -- mean anything. Returns the failure, or nil, the attributes and their
 -- names in byte order.
 local function audit_attributes(card)
-  if get(card, "fairness.audited") ~= true then
-    return result("fail", "fairness.audited", "no fairness audit is recorded")
+  local audited = get(card, "fairness.audited")
+  if audited ~= true then
+    return result("fail", "fairness.audited", "no fairness audit is recorded", { audited = read(audited) })
   end
   local attributes = get(card, "fairness.attributes")
   local names = sorted_keys(attributes)
   if #names == 0 then
-    return result("fail", "fairness.attributes", "the fairness audit names no protected attribute")
+    return result("fail", "fairness.attributes", "the fairness audit names no protected attribute",
+      { attributes = read(attributes) })
   end
   return nil, attributes, names
 end
@@ -304,17 +331,17 @@ p:check{
       end
       local low, low_rate, high, high_rate = extreme(groups, rates)
       checked[#checked + 1] = { attribute = name, ratio = ratio, lowest = low, highest = high }
-      if ratio < params.min_ratio then
+      if below(ratio, params.min_ratio) then
         -- Name every group under the line, not only the lowest.
-        local below = {}
+        local under = {}
         for i, g in ipairs(groups) do
-          if rates[i] / high_rate < params.min_ratio then below[#below + 1] = g end
+          if below(rates[i] / high_rate, params.min_ratio) then under[#under + 1] = g end
         end
         failures[#failures + 1] = format(
           "%s: selection rate of %s (%s) is %.2f of %s (%s), below %.2f; groups under the line: %s",
           name, low, fmt_rate(low_rate), ratio, high, fmt_rate(high_rate), params.min_ratio,
-          concat(below, ", "))
-        checked[#checked].below = below
+          concat(under, ", "))
+        checked[#checked].below = under
         first_at = first_at or (base .. "." .. low)
       end
     end
@@ -338,6 +365,13 @@ p:check{
     { subject = { fairness = { audited = true, attributes = {
         language = { selection_rates = { en = 0.92, es = 0.70 } } } } },
       params = { min_ratio = 0.7 }, expect = "pass" },
+    -- 0.32 / 0.40 is exactly four fifths (0.7999999999999999 in binary): passes.
+    { subject = { fairness = { audited = true, attributes = {
+        language = { selection_rates = { en = 0.40, es = 0.32 } } } } },
+      expect = "pass", at = "fairness.attributes" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { selection_rates = { en = 0.40, es = 0.3199 } } } } },
+      expect = "fail", at = "fairness.attributes.language.selection_rates.es" },
     { subject = { fairness = { audited = false } }, expect = "fail", at = "fairness.audited" },
     { subject = { owner = "ads" }, expect = "fail", at = "fairness.audited" },
     { subject = { fairness = { audited = true, attributes = { language = { selection_rates = { en = 0.5 } } } } },
@@ -366,7 +400,7 @@ p:check{
     end
     local failure, attributes, names = audit_attributes(card)
     if failure then return failure end
-    local checked = {}
+    local checked, failures, first_at = {}, {}, nil
     for _, name in ipairs(names) do
       local base = "fairness.attributes." .. name .. ".true_positive_rates"
       local groups, tprs = group_rates(attributes[name], "true_positive_rates")
@@ -375,18 +409,24 @@ p:check{
           "attribute " .. name .. " records no true-positive rates for two or more groups")
       end
       local gap = steward.stats.equal_opportunity_difference(tprs)
+      if gap == nil then
+        return result("fail", base, "attribute " .. name .. " has a true-positive rate outside [0, 1]")
+      end
       local low, low_tpr, high, high_tpr = extreme(groups, tprs)
       checked[#checked + 1] = { attribute = name, difference = gap, lowest = low, highest = high }
-      if gap > params.max_difference then
-        return result("fail", base .. "." .. low, format(
+      if above(gap, params.max_difference) then
+        failures[#failures + 1] = format(
           "%s: true-positive rate of %s (%s) is %.2f below %s (%s), more than %.2f",
-          name, low, fmt_rate(low_tpr), gap, high, fmt_rate(high_tpr), params.max_difference),
-          { attributes = checked, max_difference = params.max_difference })
+          name, low, fmt_rate(low_tpr), gap, high, fmt_rate(high_tpr), params.max_difference)
+        first_at = first_at or (base .. "." .. low)
       end
     end
+    local evidence = { attributes = checked, max_difference = params.max_difference }
+    if #failures > 0 then
+      return result("fail", first_at, "equal opportunity fails for " .. concat(failures, "; "), evidence)
+    end
     return result("pass", "fairness.attributes",
-      format("%d attribute(s) within %.2f", #checked, params.max_difference),
-      { attributes = checked, max_difference = params.max_difference })
+      format("%d attribute(s) within %.2f", #checked, params.max_difference), evidence)
   end,
   examples = {
     { subject = { fairness = { audited = true, attributes = {
@@ -398,6 +438,22 @@ p:check{
     { subject = { fairness = { audited = true, attributes = {
         language = { true_positive_rates = { en = 0.90, es = 0.70 } } } } },
       params = { max_difference = 0.25 }, expect = "pass" },
+    -- 0.40 - 0.30 is exactly 0.1 (0.10000000000000003 in binary): passes.
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.40, es = 0.30 } } } } },
+      expect = "pass", at = "fairness.attributes" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.40, es = 0.2999 } } } } },
+      expect = "fail", at = "fairness.attributes.language.true_positive_rates.es" },
+    -- Every failing attribute is reported; `at` is the first one's lowest group.
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.90, es = 0.70 } },
+        region = { true_positive_rates = { eu = 0.90, na = 0.60 } } } } },
+      expect = "fail", at = "fairness.attributes.language.true_positive_rates.es" },
+    { subject = { fairness = { audited = true, attributes = {
+        language = { true_positive_rates = { en = 0.90, es = 0.85 } },
+        region = { true_positive_rates = { eu = 0.90, na = 0.60 } } } } },
+      expect = "fail", at = "fairness.attributes.region.true_positive_rates.na" },
     { subject = { fairness = { audited = true, attributes = {
         language = { selection_rates = { en = 0.3, es = 0.3 } } } } },
       expect = "fail", at = "fairness.attributes.language" },
@@ -429,7 +485,8 @@ p:check{
     end
     local monitoring = get(card, "monitoring")
     if is_empty(monitoring) then
-      return result("fail", "monitoring", "a serving model with no monitoring at all")
+      return result("fail", "monitoring", "a serving model with no monitoring at all",
+        { monitoring = read(monitoring) })
     end
     local gaps, first_at = {}, nil
     for _, layer in ipairs(params.layers) do
@@ -508,7 +565,7 @@ p:check{
     local evidence = { metric = metric, offline = offline, online = online, gap = gap, max_gap = params.max_gap }
     local message = format("online %s %.3f vs offline %.3f: a %.0f %% gap", tostring(metric),
       online, offline, gap * 100)
-    if gap > params.max_gap then
+    if above(gap, params.max_gap) then
       return result("fail", "evaluation.online.value",
         message .. format(", above %.0f %%", params.max_gap * 100), evidence)
     end
@@ -524,6 +581,13 @@ p:check{
     { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.86 },
                                                       online = { metric = "auc", value = 0.69 } } },
       params = { max_gap = 0.25 }, expect = "pass" },
+    -- (0.80 - 0.72) / 0.80 is exactly 10 % (0.10000000000000009 in binary): passes.
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.80 },
+                                                      online = { metric = "auc", value = 0.72 } } },
+      expect = "pass", at = "evaluation.online.value" },
+    { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.80 },
+                                                      online = { metric = "auc", value = 0.7199 } } },
+      expect = "fail", at = "evaluation.online.value" },
     { subject = { stage = "production", evaluation = { offline = { metric = "auc", value = 0.81 },
                                                       online = { metric = "ndcg", value = 0.79 } } },
       expect = "fail", at = "evaluation.online.metric" },
@@ -548,14 +612,24 @@ p:check{
       return result("fail", "code.repository", "no code repository is recorded")
     end
     local commit = get(card, "code.commit")
-    if not (type(commit) == "string" and #commit >= 7 and commit:match("^%x+$")) then
-      return result("fail", "code.commit", "no commit hash (7 to 40 hex digits) is recorded")
+    -- Lower case, as git prints hashes and schemas/model-card.schema.json
+    -- requires: the gate and the schema accept the same cards.
+    if not (type(commit) == "string" and #commit >= 7 and #commit <= 40 and commit:match("^[0-9a-f]+$")) then
+      return result("fail", "code.commit", "no commit hash (7 to 40 lower-case hex digits) is recorded",
+        { commit = read(commit) })
     end
     return result("pass", "code.commit", "built from " .. commit, { commit = commit })
   end,
   examples = {
     { subject = { code = { repository = "git@x:r.git", commit = "8f3c2a1d" } }, expect = "pass", at = "code.commit" },
     { subject = { code = { repository = "git@x:r.git", commit = "main" } }, expect = "fail", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = "8f3c2a1" } }, expect = "pass", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = "8f3c2a" } }, expect = "fail", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = string.rep("8f3c2a1d9e", 4) } },
+      expect = "pass", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = string.rep("8f3c2a1d9e", 4) .. "0" } },
+      expect = "fail", at = "code.commit" },
+    { subject = { code = { repository = "git@x:r.git", commit = "8F3C2A1D" } }, expect = "fail", at = "code.commit" },
     { subject = { code = { commit = "8f3c2a1d" } }, expect = "fail", at = "code.repository" },
   },
 }

@@ -57,6 +57,8 @@ local SECTIONS = {
 }
 
 -- 2017 points per test.
+-- Sums of these are exact in binary floating point, so the band and
+-- fail_at_or_below comparisons below need no rounding tolerance.
 local POINTS = { none = 0, manual = 0.5, automated = 1 }
 
 -- Table V of the paper: upper bound (inclusive) of each band and its meaning.

@@ -153,6 +153,8 @@ p:check{
     if type(lower) ~= "number" or type(upper) ~= "number" then
       return result("fail", at, "the headline metric has no confidence interval")
     end
+    -- Values compared as read, with no arithmetic: a bound written equal to
+    -- the value parses to the same double, so no rounding tolerance is needed.
     if value == nil or lower > value or value > upper then
       return result("fail", at .. ".confidence_interval", "the confidence interval does not contain the value",
         { value = value, lower = lower, upper = upper })

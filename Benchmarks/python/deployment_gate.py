@@ -18,6 +18,19 @@ SERVING = {"canary", "production"}
 STAGES = {"development", "staging", "canary", "production", "retired"}
 
 
+# As in the plugin: a ratio or gap that misses its threshold by binary
+# rounding alone (0.32 / 0.40 == 0.7999999999999999) counts as on it.
+TOLERANCE = 1e-9
+
+
+def above(x, limit):
+    return x - limit > TOLERANCE * max(1, abs(limit))
+
+
+def below(x, limit):
+    return limit - x > TOLERANCE * max(1, abs(limit))
+
+
 def get(card, path):
     node = card
     for part in path.split("."):
@@ -88,7 +101,7 @@ def fairness(c, min_ratio=0.8):
         r = rates(attributes[name], "selection_rates")
         if len(r) < 2 or max(r) == 0:
             return "fail"
-        if min(r) / max(r) < min_ratio:
+        if below(min(r) / max(r), min_ratio):
             return "fail"
     return "pass"
 
@@ -101,7 +114,7 @@ def equal_opportunity(c, max_difference=0.1):
         return "fail"
     for name in sorted(attributes):
         t = rates(attributes[name], "true_positive_rates")
-        if len(t) < 2 or max(t) - min(t) > max_difference:
+        if len(t) < 2 or above(max(t) - min(t), max_difference):
             return "fail"
     return "pass"
 
@@ -128,14 +141,14 @@ def skew(c, max_gap=0.10):
         return "fail"
     if get(c, "evaluation.offline.metric") != get(c, "evaluation.online.metric"):
         return "fail"
-    return "fail" if abs(offline - online) / abs(offline) > max_gap else "pass"
+    return "fail" if above(abs(offline - online) / abs(offline), max_gap) else "pass"
 
 
 def code_versioned(c):
     if not text(get(c, "code.repository")):
         return "fail"
     commit = get(c, "code.commit")
-    return "pass" if isinstance(commit, str) and len(commit) >= 7 and re.fullmatch(r"[0-9a-fA-F]+", commit) else "fail"
+    return "pass" if isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{7,40}", commit) else "fail"
 
 
 def code_tested(c):

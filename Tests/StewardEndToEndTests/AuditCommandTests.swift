@@ -67,6 +67,53 @@ import Testing
     #expect(r.stdout.contains("ok   ml-governance"))
   }
 
+  /// A plugin is named as `plugins show` names it: found on the search path
+  /// (`--plugin-path`, then ./Plugins), whatever folder it is in.
+  @Test func testAcceptsAnInstalledPluginsName() throws {
+    let r = try StewardBinary.run(["test", "ml-governance"])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("ok   ml-governance"))
+    #expect(!r.stdout.contains("experiments"))
+    let elsewhere = try StewardBinary.scratch([
+      "lib/team.lua": """
+      local p = steward.plugin{ name = "team-checks", version = "1" }
+      p:check{ id = "c", description = "d", severity = "low",
+        run = function() return true end,
+        examples = { { subject = { a = 1 }, expect = "pass" } } }
+      return p
+      """
+    ])
+    let byPath = try StewardBinary.run(
+      ["test", "team-checks", "--plugin-path", "lib"], in: elsewhere)
+    #expect(byPath.status == 0, "\(byPath.stdout)\(byPath.stderr)")
+    #expect(byPath.stdout.contains("ok   team-checks 1: 3/3 example runs passed"))
+    let unknown = try StewardBinary.run(["test", "no-such-plugin"])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains(#"no plugin named "no-such-plugin""#), "\(unknown.stderr)")
+  }
+
+  /// Testing nothing is an input error, not "0 of 0 passed": a CI step that
+  /// names the wrong path must not pass.
+  @Test func testOfAPathWithoutPluginsIsAnInputError() throws {
+    let dir = try StewardBinary.scratch([
+      "my-audit.yaml": "steward: 1\nkind: audit\nname: a\n",
+      "empty/notes.yaml": "a: 1\n",
+    ])
+    let playbook = try StewardBinary.run(["test", "my-audit.yaml"], in: dir)
+    #expect(playbook.status == 2)
+    #expect(
+      playbook.stderr.contains(
+        "my-audit.yaml: error: not a plugin (a plugin is a .lua file) [P003]"),
+      "\(playbook.stderr)")
+    #expect(!playbook.stdout.contains("0 of 0"))
+    let folder = try StewardBinary.run(["test", "empty"], in: dir)
+    #expect(folder.status == 2)
+    #expect(folder.stderr.contains("empty: error: no plugin (.lua file) in this folder [P003]"))
+    let here = try StewardBinary.run(["test", "."], in: dir.appendingPathComponent("empty"))
+    #expect(here.status == 2)
+    #expect(here.stderr.contains(".: error: no plugin"), "\(here.stderr)")
+  }
+
   @Test func failingExampleShowsExpectedAndActual() throws {
     let dir = try StewardBinary.scratch([
       "bad.lua": """
@@ -100,7 +147,14 @@ import Testing
   @Test func pluginsListAndShow() throws {
     let list = try StewardBinary.run(["plugins", "list"])
     #expect(list.status == 0)
-    #expect(list.stdout.contains("check fairness_audit [high]"))
+    // Under each check, its parameters and one example, a line each.
+    let lines = list.stdout.components(separatedBy: "\n")
+    let fairness = try #require(lines.firstIndex { $0.contains("check fairness_audit [high]") })
+    #expect(lines[fairness + 1] == "    params: min_ratio (number, default 0.8)")
+    #expect(lines[fairness + 2] == #"    example: {"owner":"ads"} → fail at fairness.audited"#)
+    let owner = try #require(lines.firstIndex { $0.contains("check has_owner [high]") })
+    #expect(lines[owner + 1] == "    params: none")
+    #expect(lines[owner + 2].hasPrefix("    example: {"))
     let show = try StewardBinary.run(["plugins", "show", "ml-governance"])
     #expect(show.status == 0)
     #expect(show.stdout.contains("param min_ratio: number = 0.8"))

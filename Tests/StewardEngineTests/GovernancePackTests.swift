@@ -84,6 +84,13 @@ import Testing
     }
     let skew = try result(report, "ad-targeting", "training_serving_skew")
     #expect(skew.message.contains("20 %"))
+    // Every finding carries the values it read, even where the field says
+    // there is nothing: `audited: false`, `monitoring: {}`.
+    let audit = try result(report, "ad-targeting", "fairness_audit")
+    #expect(audit.evidence["audited"]?.bool == false, "\(audit.evidence)")
+    let monitoring = try result(report, "ad-targeting", "monitoring")
+    #expect(
+      monitoring.evidence["monitoring"]?.map?.entries.isEmpty == true, "\(monitoring.evidence)")
     #expect(abs((skew.evidence["gap"]?.number ?? 0) - 0.17 / 0.86) < 1e-9)
 
     // One cause, one finding: the dependent checks skip instead of failing again.
@@ -101,6 +108,81 @@ import Testing
     #expect(report.subjects.map(\.id) == ["ad-targeting", "content-moderation"])
     #expect(failing(report).isEmpty)
     #expect(!report.gateFailed)
+  }
+
+  /// Values exactly on a threshold pass, although their ratio or gap
+  /// computes a hair beyond it in binary (0.32 / 0.40 < 0.8).
+  @Test func deploymentGateLetsValuesOnTheThresholdPass() throws {
+    let report = try run(
+      "Playbooks/deployment-gate.yaml",
+      inputs: ["models": [Self.path("Tests/StewardEngineTests/Fixtures/boundary-cards")]],
+      failOn: .high)
+    #expect(report.subjects.map(\.id) == ["boundary-eighty", "boundary-skew"])
+    #expect(failing(report).isEmpty)
+    let blocked = report.gateFailed
+    #expect(!blocked)
+
+    // The cards really sit off the line in floating point: without the
+    // tolerance each of these would fail.
+    let fairness = try result(report, "boundary-eighty", "fairness_audit")
+    let ratio = try #require(fairness.evidence["attributes"]?[0]?["ratio"]?.number)
+    #expect(ratio < 0.8 && ratio > 0.8 - 1e-12)
+    let opportunity = try result(report, "boundary-eighty", "equal_opportunity")
+    let difference = try #require(opportunity.evidence["attributes"]?[0]?["difference"]?.number)
+    #expect(difference > 0.1 && difference < 0.1 + 1e-12)
+    let skew = try result(report, "boundary-skew", "training_serving_skew")
+    let gap = try #require(skew.evidence["gap"]?.number)
+    #expect(gap > 0.1 && gap < 0.1 + 1e-12)
+    #expect(skew.status == .pass && skew.message.contains("a 10 % gap"))
+  }
+
+  /// Like fairness_audit, equal_opportunity names every attribute that
+  /// fails, and points at the first one's lowest group.
+  @Test func equalOpportunityReportsEveryFailingAttribute() throws {
+    let plugin = Self.path("Plugins/ml-governance.lua")
+    let scratch = try Scratch([
+      "gate.yaml": """
+      steward: 1
+      kind: audit
+      name: eo
+      title: Equal opportunity only
+      owner: test
+      plugins: [\(plugin)]
+      subjects: cards
+      checks:
+        - use: ml-governance.fairness_audit
+        - use: ml-governance.equal_opportunity
+      """,
+      "cards/m.yaml": """
+      id: m
+      fairness:
+        audited: true
+        attributes:
+          cohort: {true_positive_rates: {new: 0.80, old: 0.78}}
+          language: {true_positive_rates: {en: 0.90, es: 0.70}}
+          region: {true_positive_rates: {eu: 0.90, na: 0.60}}
+      """,
+      "cards/null.yaml": """
+      id: null-audit
+      fairness: {audited: ~}
+      """,
+    ])
+    let header = try PlaybookLoader.load(path: scratch.path("gate.yaml"))
+    let audit = try AuditPlaybook.load(header: header, path: scratch.path("gate.yaml"), inputs: [:])
+    let report = try AuditRunner(playbook: audit).run()
+    let r = try result(report, "m", "equal_opportunity")
+    #expect(r.status == .fail)
+    #expect(r.path == "fairness.attributes.language.true_positive_rates.es")
+    #expect(r.message.hasPrefix("equal opportunity fails for language: "), "\(r.message)")
+    #expect(r.message.contains("; region: true-positive rate of na (0.60)"), "\(r.message)")
+    #expect(!r.message.contains("cohort"), "\(r.message)")
+    let attributes = r.evidence["attributes"]?.list?.compactMap { $0["attribute"]?.string }
+    #expect(attributes == ["cohort", "language", "region"])
+    #expect(r.evidence["max_difference"]?.number == 0.1)
+    // A null `audited` is evidence too: the key stays, as null.
+    let missing = try result(report, "null-audit", "fairness_audit")
+    #expect(
+      missing.status == .fail && missing.evidence["audited"]?.isNull == true, "\(missing.evidence)")
   }
 
   @Test func deploymentGateDefaultsToTheExampleModels() throws {

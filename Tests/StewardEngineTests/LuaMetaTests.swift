@@ -1,11 +1,23 @@
 import Foundation
 import StewardCore
+import StewardEngine
 import StewardLua
 import Testing
 
 /// The lua-language-server annotations must declare every function and field
 /// the real `steward` table has, so editors never miss an API.
 @Suite struct LuaMetaTests {
+  /// `steward new plugin` and `steward plugins meta` hand out the binary's
+  /// copy; it must be the file this repository documents and edits.
+  @Test func theBinaryCarriesTheMetaFile() throws {
+    let meta = try String(
+      contentsOf: Scratch.packageRoot.appendingPathComponent("docs/lua/steward.meta.lua"),
+      encoding: .utf8)
+    #expect(
+      LuaAnnotations.text == meta,
+      "docs/lua/steward.meta.lua changed: run scripts/lua-annotations")
+  }
+
   @Test func metaFileDeclaresTheWholeAPI() throws {
     let meta = try String(
       contentsOf: Scratch.packageRoot.appendingPathComponent("docs/lua/steward.meta.lua"),

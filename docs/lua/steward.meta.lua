@@ -1,9 +1,15 @@
 ---@meta steward
+-- luacheck: ignore
+-- (Declarations, whose arguments are unused by design: `luacheck .` in a
+-- plugin folder also reaches the copy in .steward/lua/.)
 -- Type annotations of the `steward` Lua API for lua-language-server, so that an
--- editor completes and checks plugin code. Point the server at this folder:
--- `.luarc.json` in this repository does ({ "workspace.library": ["docs/lua"] }).
--- The reference with examples is docs/lua-api.md; a test checks that every
--- function of the real API is declared here.
+-- editor completes and checks plugin code. Point the server at this file's
+-- folder: `.luarc.json` in Steward's repository does ({ "workspace.library":
+-- ["docs/lua"] }); in a plugin author's folder, `steward new plugin NAME`
+-- writes this file as .steward/lua/steward.meta.lua with a .luarc.json that
+-- points at it, and `steward plugins meta` prints it. The reference with
+-- examples is docs/lua-api.md; a test checks that every function of the real
+-- API is declared here.
 
 ---@class steward
 ---@field version string The version of Steward.

@@ -83,6 +83,23 @@ public struct PluginRegistry: Sendable {
     for file in files where file.hasSuffix(".lua") { try load(path: file) }
   }
 
+  /// Loads what `steward test` is given: a plugin file, or every plugin
+  /// under a folder. Unlike `loadAll`, a file that is not a `.lua` plugin
+  /// and a folder without one are errors: a CI step that tests nothing must
+  /// not pass.
+  public mutating func loadPlugins(at path: String) throws {
+    let (files, missing) = InputFiles.expand([path])
+    if let first = missing.first { throw first }
+    let plugins = files.filter { $0.hasSuffix(".lua") }
+    guard !plugins.isEmpty else {
+      throw Diagnostic(
+        at: SourceMark(file: path, line: 0, column: 0), code: "P003",
+        InputFiles.isDirectory(path)
+          ? "no plugin (.lua file) in this folder" : "not a plugin (a plugin is a .lua file)")
+    }
+    for file in plugins { try load(path: file) }
+  }
+
   static func describe(_ plugin: LuaPlugin, path: String, source: String) throws -> PluginInfo {
     var checks: [CheckInfo] = []
     var others: [String: [String]] = [:]

@@ -1,6 +1,34 @@
 /// The commented starting files `steward new` writes. Each must pass
 /// `steward validate` and `steward test` as written (a test checks).
 public enum StarterFiles {
+  /// Where `steward new plugin` puts the `steward` API's annotations for
+  /// lua-language-server: a hidden folder, so that `steward validate .` and
+  /// `steward test .` do not take them for a plugin.
+  public static let annotationsFolder = ".steward/lua"
+
+  /// The files `steward new plugin NAME` writes: the plugin, and for
+  /// lua-language-server in the author's folder a `.luarc.json` and the
+  /// annotations it points at. Those two serve every plugin of the folder,
+  /// so they are written only when absent (`shared`).
+  public static func pluginFiles(name: String) -> [(file: String, text: String, shared: Bool)] {
+    [
+      ("\(name).lua", plugin(name: name), false),
+      (
+        ".luarc.json",
+        """
+        {
+          "runtime.version": "Lua 5.4",
+          "workspace.library": ["\(annotationsFolder)"],
+          "diagnostics.globals": ["steward"]
+        }
+
+        """,
+        true
+      ),
+      ("\(annotationsFolder)/steward.meta.lua", LuaAnnotations.text, true),
+    ]
+  }
+
   public static func plugin(name: String) -> String {
     """
     -- \(name): a Steward plugin. Checks registered here can be used from an
@@ -8,7 +36,9 @@ public enum StarterFiles {
     --
     -- Try it:   steward test \(name).lua
     -- Inspect:  steward plugins show \(name) --plugin-path .
-    -- API:      docs/lua-api.md (steward.get, steward.stats, steward.log, ...)
+    -- API:      docs/lua-api.md (steward.get, steward.stats, steward.log, ...);
+    --           an editor with lua-language-server completes it through
+    --           .luarc.json (refresh the annotations: steward plugins meta).
     local p = steward.plugin{
       name = "\(name)",
       version = "0.1.0",
@@ -23,9 +53,10 @@ public enum StarterFiles {
       params = {                             -- typed, with defaults; set per playbook
         field = { type = "string", default = "owner", description = "the field to read" },
       },
-      -- subject: the document being checked; params: the parameters above;
-      -- ctx: { check, subject_id, playbook, today }.
-      run = function(subject, params, ctx)
+      -- subject: the document being checked; params: the parameters above.
+      -- A third argument, ctx, holds { check, subject_id, playbook, today }:
+      -- add it when the check reads it (luacheck flags an unused argument).
+      run = function(subject, params)
         local owner = steward.get(subject, params.field)
         if owner == nil or owner == "" then
           -- `at` names the field the finding is about; reports show its file:line.

@@ -6,7 +6,7 @@ struct PluginsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plugins",
     abstract: "List installed plugins, or show one with its checks.",
-    subcommands: [List.self, Show.self])
+    subcommands: [List.self, Show.self, Meta.self])
 
   struct Location: ParsableArguments {
     @Option(name: .customLong("plugin-path"), help: "Folders to look for plugins in (repeatable).")
@@ -20,6 +20,19 @@ struct PluginsCommand: ParsableCommand {
       }
       return registry
     }
+
+    /// The installed plugin called `name`: `plugins show NAME` and
+    /// `steward test NAME` find it the same way.
+    func plugin(named name: String) throws -> PluginInfo {
+      let registry = try registry()
+      guard let plugin = registry.plugin(named: name) else {
+        let installed = registry.plugins.map(\.name)
+        throw ValidationError(
+          "no plugin named \"\(name)\" in \(registry.searchPath.joined(separator: ", ")); installed: \(installed.isEmpty ? "none" : installed.joined(separator: ", "))"
+        )
+      }
+      return plugin
+    }
   }
 
   struct List: ParsableCommand {
@@ -27,7 +40,8 @@ struct PluginsCommand: ParsableCommand {
     // description, which demangles its metadata on every start (a quarter
     // of `steward --version`'s instructions).
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "List plugins and their checks.")
+      commandName: "list",
+      abstract: "List plugins and their checks, each with its parameters and an example.")
     @OptionGroup var location: Location
 
     func run() throws {
@@ -40,6 +54,8 @@ struct PluginsCommand: ParsableCommand {
         if !plugin.description.isEmpty { Console.out("  \(plugin.description)") }
         for check in plugin.checks {
           Console.out("  check \(check.id) [\(check.severity.rawValue)]: \(check.description)")
+          Console.out("    params: \(check.paramsSummary)")
+          if let example = check.exampleSummary() { Console.out("    example: \(example)") }
         }
         for (kind, ids) in plugin.others.sorted(by: { $0.key < $1.key }) {
           for id in ids { Console.out("  \(kind) \(id)") }
@@ -55,12 +71,7 @@ struct PluginsCommand: ParsableCommand {
     @OptionGroup var location: Location
 
     func run() throws {
-      let registry = try location.registry()
-      guard let plugin = registry.plugin(named: name) else {
-        throw ValidationError(
-          "no plugin named \"\(name)\"; installed: \(registry.plugins.map(\.name).joined(separator: ", "))"
-        )
-      }
+      let plugin = try location.plugin(named: name)
       Console.out("\(plugin.name) \(plugin.version)  (\(plugin.path))")
       if !plugin.description.isEmpty { Console.out(plugin.description) }
       for check in plugin.checks {
@@ -71,15 +82,30 @@ struct PluginsCommand: ParsableCommand {
         if let remediation = check.remediation { Console.out("  fix: \(remediation)") }
         if check.params.isEmpty { Console.out("  parameters: none") }
         for p in check.params {
-          let d =
-            p.defaultValue.map { " = " + JSONText.render($0, pretty: false) }
-            ?? (p.required ? " (required)" : "")
+          let d = p.defaultText.map { p.defaultValue == nil ? " (\($0))" : " = \($0)" } ?? ""
           Console.out("  param \(p.name): \(p.type.rawValue)\(d)  \(p.description)")
         }
         if let example = check.examples.first {
           Console.out("  example: \(JSONText.render(example, pretty: false))")
         }
       }
+    }
+  }
+
+  struct Meta: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "meta",
+      abstract: "Print the steward API's annotations for lua-language-server.",
+      discussion: """
+          steward plugins meta > .steward/lua/steward.meta.lua
+
+        `steward new plugin NAME` writes this file, with a .luarc.json that
+        points the editor at it, when the folder has none; after upgrading
+        Steward, this refreshes it. docs/lua-api.md has the details.
+        """)
+
+    func run() throws {
+      Console.out(Array(LuaAnnotations.text.utf8))
     }
   }
 }

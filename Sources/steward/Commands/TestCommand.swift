@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import StewardCore
 import StewardEngine
 
@@ -14,21 +15,38 @@ struct TestCommand: ParsableCommand {
 
         steward test                      # every plugin under Plugins/
         steward test Plugins/ml-governance.lua
+        steward test ml-governance        # by name, found as `plugins show` finds it
 
-      Exits 1 if an example fails, 2 if a plugin does not load.
+      Exits 1 if an example fails, 2 if a plugin does not load or a path
+      holds no plugin.
       """)
 
-  @Argument(help: "Plugin files or folders (default: Plugins).")
+  @Argument(help: "Plugin files, folders or installed plugin names (default: Plugins).")
   var plugins: [String] = ["Plugins"]
+
+  @OptionGroup var location: PluginsCommand.Location
 
   @Flag(name: .shortAndLong, help: "List every example, not only failures.")
   var verbose = false
 
   func run() throws {
     var registry = PluginRegistry()
-    do { try registry.loadAll(plugins) } catch {
-      Diagnostics.print(error, file: plugins.first ?? "")
-      throw ExitCode(Exit.inputError)
+    for argument in plugins {
+      // A path wins over a name; a bare word that is no file is a name.
+      let isName =
+        !FileManager.default.fileExists(atPath: argument) && !argument.contains("/")
+        && !argument.hasSuffix(".lua")
+      let installed = isName ? try location.plugin(named: argument).path : nil
+      do {
+        if let installed {
+          try registry.load(path: installed)
+        } else {
+          try registry.loadPlugins(at: argument)
+        }
+      } catch {
+        Diagnostics.print(error, file: argument)
+        throw ExitCode(Exit.inputError)
+      }
     }
     var failed = 0
     var total = 0
