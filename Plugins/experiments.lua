@@ -35,7 +35,8 @@ p:check{
   remediation = "Do not analyse the results. Find the cause of the mismatch first: logging, bots, "
     .. "redirects or the assignment itself.",
   params = {
-    alpha = { type = "number", default = 0.001, description = "p-value below which the split is a mismatch" },
+    alpha = { type = "number", default = 0.001, min = 0, max = 1,
+              description = "p-value below which the split is a mismatch" },
   },
   run = function(exp, params)
     local arms = steward.get(exp, "arms")

@@ -312,7 +312,7 @@ p:check{
   remediation = "Audit selection rates per group for every protected attribute; where a group falls "
     .. "below four fifths of the best-treated group, fix the cause (thresholds, data) before shipping.",
   params = {
-    min_ratio = { type = "number", default = 0.8,
+    min_ratio = { type = "number", default = 0.8, min = 0, max = 1,
                   description = "lowest acceptable selection-rate ratio between groups (four-fifths rule)" },
   },
   run = function(card, params)
@@ -390,7 +390,7 @@ p:check{
   remediation = "Record true-positive rates per group; where the gap is too wide, recalibrate per group "
     .. "or collect more positive examples for the worst-served group.",
   params = {
-    max_difference = { type = "number", default = 0.1,
+    max_difference = { type = "number", default = 0.1, min = 0, max = 1,
                        description = "largest accepted gap between the groups' true-positive rates" },
   },
   run = function(card, params)
@@ -540,7 +540,7 @@ p:check{
   remediation = "Compare the features served online with those used in training (logging at serving "
     .. "time), fix the divergence, and re-measure online.",
   params = {
-    max_gap = { type = "number", default = 0.10,
+    max_gap = { type = "number", default = 0.10, min = 0,
                 description = "largest accepted |offline − online| ÷ offline" },
   },
   run = function(card, params)

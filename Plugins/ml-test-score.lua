@@ -158,7 +158,7 @@ p:check{
   severity = "high",
   remediation = "Invest in the weakest section first: the final score is capped by it.",
   params = {
-    fail_at_or_below = { type = "number", default = 1,
+    fail_at_or_below = { type = "number", default = 1, min = 0, max = 7,
       description = "final scores at or below this fail; 1 ends the band 'serious holes in reliability are possible'" },
   },
   run = function(rec, params)

@@ -29,6 +29,23 @@ import Testing
     #expect(check(examples: []).paramsSummary == "none")
   }
 
+  @Test func aNumbersRangeIsShownWithItsType() {
+    var ratio = ParamSpec(
+      name: "min_ratio", type: .number, defaultValue: 0.8, description: "", required: false)
+    ratio.minimum = 0
+    ratio.maximum = 1
+    var gap = ParamSpec(
+      name: "max_gap", type: .number, defaultValue: 0.1, description: "", required: false)
+    gap.minimum = 0
+    var top = ParamSpec(
+      name: "top", type: .integer, defaultValue: nil, description: "", required: true)
+    top.maximum = 7
+    #expect(
+      check(params: [ratio, gap, top], examples: []).paramsSummary
+        == "min_ratio (number 0…1, default 0.8), max_gap (number ≥ 0, default 0.1), "
+        + "top (integer ≤ 7, required)")
+  }
+
   @Test func theShortestPassingOrFailingExampleOnOneLine() {
     let c = check(examples: [
       ["subject": ["owner": "recsys", "stage": "production"], "expect": "pass"],

@@ -28,6 +28,8 @@ steward = {}
 ---@field default any
 ---@field description string?
 ---@field required boolean?
+---@field min number? The smallest value a number or integer parameter may take.
+---@field max number? The largest value a number or integer parameter may take.
 
 ---@class steward.Example
 ---@field subject table The subject the check runs on.

@@ -8,12 +8,23 @@ extension ParamSpec {
     return required ? "required" : nil
   }
 
-  /// `min_ratio (number, default 0.8)`.
+  /// The declared range, `0…1`, `≥ 0` or `≤ 7`; nil without one.
+  public var rangeText: String? {
+    switch (minimum, maximum) {
+    case (let low?, let high?): "\(Self.text(low))…\(Self.text(high))"
+    case (let low?, nil): "≥ \(Self.text(low))"
+    case (nil, let high?): "≤ \(Self.text(high))"
+    default: nil
+    }
+  }
+
+  /// `min_ratio (number 0…1, default 0.8)`.
   public var summary: String {
+    let type = [self.type.rawValue, rangeText].compactMap { $0 }.joined(separator: " ")
     switch (defaultValue, defaultText) {
-    case (.some, let text?): "\(name) (\(type.rawValue), default \(text))"
-    case (nil, let text?): "\(name) (\(type.rawValue), \(text))"
-    default: "\(name) (\(type.rawValue))"
+    case (.some, let text?): return "\(name) (\(type), default \(text))"
+    case (nil, let text?): return "\(name) (\(type), \(text))"
+    default: return "\(name) (\(type))"
     }
   }
 }

@@ -83,7 +83,8 @@ struct PluginsCommand: ParsableCommand {
         if check.params.isEmpty { Console.out("  parameters: none") }
         for p in check.params {
           let d = p.defaultText.map { p.defaultValue == nil ? " (\($0))" : " = \($0)" } ?? ""
-          Console.out("  param \(p.name): \(p.type.rawValue)\(d)  \(p.description)")
+          let range = p.rangeText.map { " " + $0 } ?? ""
+          Console.out("  param \(p.name): \(p.type.rawValue)\(range)\(d)  \(p.description)")
         }
         if let example = check.examples.first {
           Console.out("  example: \(JSONText.render(example, pretty: false))")
