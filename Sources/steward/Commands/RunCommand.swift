@@ -136,12 +136,14 @@ struct RunCommand: ParsableCommand {
         header: header, path: playbook, pluginPath: pluginPath,
         inputs: overrides)
       if ignoreErrors { audit.errorsFail = false }
-      // Opened before the run, so a bad store costs nothing; created (with
-      // its folder) on first use.
-      context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       var runner = AuditRunner(playbook: audit)
       runner.only = only
       runner.skip = skip
+      // Before the store is created, so a mistyped --only leaves nothing behind.
+      try runner.validateSelection()
+      // Opened before the run, so a bad store costs nothing; created (with
+      // its folder) on first use.
+      context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       runner.failOn = threshold
       if let jobs { runner.workers = max(1, jobs) }
       runner.hashInputs = context.history != nil
