@@ -28,3 +28,34 @@ import Testing
         #"--skip has-owner: no check has the id or tag "has-owner"; did you mean "has_owner"?"#))
   }
 }
+
+extension AuditInputCommandTests {
+  static let badExpressions = """
+    steward: 1
+    kind: audit
+    name: t
+    subjects: models
+    checks:
+      - id: staged
+        builtin: required
+        params: { path: stage }
+        when: stage ==== "production"
+      - id: x
+        expr: subject.stage ==
+    """
+
+  @Test(arguments: [["validate", "gate.yaml"], ["run", "gate.yaml", "--format", "json"]])
+  func anExpressionThatDoesNotCompileIsExitTwoAtItsValue(arguments: [String]) throws {
+    let dir = try StewardBinary.scratch([
+      "gate.yaml": Self.badExpressions, "models/a.yaml": "id: a\nstage: production\n",
+    ])
+    let r = try StewardBinary.run(arguments, in: dir)
+    #expect(r.status == 2)
+    #expect(!r.stdout.contains("{"))
+    #expect(
+      r.stderr.contains(
+        "gate.yaml:9:11: error: \"when\" does not compile: unexpected symbol near '==' [L001]"),
+      "\(r.stderr)")
+    #expect(r.stderr.contains("gate.yaml:11:11: error: \"expr\" does not compile: "))
+  }
+}

@@ -25,3 +25,30 @@ extension AuditTests {
     #expect(found.allSatisfy { $0.mark.file.hasSuffix("gate.yaml") })
   }
 }
+
+extension AuditTests {
+  /// Compiled the way a worker compiles them, before anything runs: the
+  /// problem is at the expression's value, not an error result per subject.
+  @Test func expressionsThatDoNotCompileAreRefusedAtTheirValue() throws {
+    let body = """
+      checks:
+        - use: gov.owner
+          when: stage ==== "production"
+        - id: staged
+          expr: subject.stage ==
+        - id: fine
+          expr: subject.stage == "production"
+          when: |
+            subject.owner ~= nil
+      """
+    let found = try loadProblems(body)
+    #expect(found.map(\.code) == ["L001", "L001"])
+    #expect(
+      found.map { "\($0.mark.line):\($0.mark.column) \($0.message)" } == [
+        #"8:11 "when" does not compile: unexpected symbol near '=='"#,
+        #"10:11 "expr" does not compile: the expression ends too early (an operand or a closing bracket is missing)"#,
+      ])
+    let (_, path) = try playbook(body)
+    #expect(!Validator.validate(file: path).ok)
+  }
+}
