@@ -165,11 +165,7 @@ struct RunCommand: ParsableCommand {
 
   /// Writes a report to `--output` (atomically) or to stdout.
   func emit(_ text: String) throws {
-    if let output {
-      try Output.writeAtomically(text, to: output)
-    } else {
-      Console.out(text)
-    }
+    try Output.deliver(text, to: output)
   }
 
   /// Records a run after its report is out: a store that cannot be written
