@@ -52,3 +52,32 @@ extension AuditTests {
     #expect(!Validator.validate(file: path).ok)
   }
 }
+
+extension AuditTests {
+  @Test(arguments: [
+    ("id: 42\n", "int"), ("id: [x]\n", "list"), ("id: \"\"\n", "an empty string"),
+    ("id: \"  \"\n", "a blank string"), ("id:\n", "null"), ("id: true\n", "bool"),
+  ])
+  func aSubjectIdThatIsNotANonEmptyStringIsRefusedAtItsValue(card: String, found: String)
+    throws
+  {
+    let refused = #expect(throws: PlaybookError.self) {
+      _ = try run("checks: []\n", extra: ["models/d.yaml": "stage: dev\n" + card])
+    }
+    let problem = try #require(refused?.diagnostics.first)
+    #expect(refused?.diagnostics.count == 1)
+    #expect(problem.code == "A013")
+    #expect(problem.message == "a subject's \"id\" must be a non-empty string, found \(found)")
+    #expect(problem.mark.file.hasSuffix("models/d.yaml"))
+    // An empty value's mark is where libyaml places the missing scalar.
+    #expect(problem.mark.line == 2 && (found == "null" || problem.mark.column == 5))
+  }
+
+  /// Without an `id`, a subject is still named after its file.
+  @Test func aSubjectWithoutAnIdIsNamedAfterItsFile() throws {
+    let report = try run(
+      "checks: []\n",
+      extra: ["models/d.yaml": "stage: dev\n", "models/e.yaml": "a: 1\n---\nb: 2\n"])
+    #expect(report.subjects.map(\.id) == ["a", "b", "c", "d", "e#1", "e#2"])
+  }
+}
