@@ -269,7 +269,7 @@ public struct AuditPlaybook: Sendable {
         problems.append(
           Diagnostic(
             at: entry.value.mark, code: "A007",
-            "parameter \"\(entry.key)\" of \(check) must be \(spec.type.rawValue == "integer" ? "an integer" : "a \(spec.type.rawValue)"), found \(entry.value.typeName)"
+            "parameter \"\(entry.key)\" of \(check) must be \(English.withArticle(spec.type.rawValue)), found \(entry.value.typeName)"
           ))
       }
     }

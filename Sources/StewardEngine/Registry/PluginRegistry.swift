@@ -123,7 +123,8 @@ public struct PluginRegistry: Sendable {
         description: declared["description"]?.string ?? "",
         required: declared["required"]?.bool ?? false)
       if let d = spec.defaultValue, !d.isNull, !spec.accepts(d) {
-        throw problem("the default of parameter \"\(entry.key)\" is not a \(typeName)")
+        throw problem(
+          "the default of parameter \"\(entry.key)\" is not \(English.withArticle(typeName))")
       }
       params.append(spec)
     }
