@@ -155,7 +155,9 @@ struct RunCommand: ParsableCommand {
     let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
     let reporter = reportFormat.reporter(color: color)
     try Output.stream(to: output) { sink in reporter.write(report, to: sink) }
-    if reportFormat != .text {
+    // A text report on stdout shows its warnings already; anywhere else
+    // they are said on stderr too, so that an expired waiver is seen.
+    if reportFormat != .text || output != nil {
       for warning in report.warnings { Console.error(warning.description) }
     }
     try record { try AuditRecorder.record(report, in: context) }
