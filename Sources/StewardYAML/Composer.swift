@@ -186,7 +186,7 @@ struct Composer: ~Copyable {
       guard let key = Self.keyText(anchor.value) else {
         throw YAMLError(
           .complexKey, at: at,
-          "alias *\(name) is a \(anchor.value.typeName) and cannot be a map key")
+          "alias *\(name) is \(English.withArticle(anchor.value.typeName)) and cannot be a map key")
       }
       return try setKey(key, at: at, merge: false)
     }

@@ -62,7 +62,8 @@ enum MergeKeys {
     default:
       throw YAMLError(
         .invalidMerge, at: key,
-        "merge key \"<<\" expects a map or a list of maps, found a \(value.typeName)")
+        "merge key \"<<\" expects a map or a list of maps, found \(English.withArticle(value.typeName))"
+      )
     }
   }
 }

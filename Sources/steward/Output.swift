@@ -16,6 +16,16 @@ enum Output {
     try writeAtomically(to: path) { sink in sink(utf8) }
   }
 
+  /// Writes `text` to `path` (atomically) or to stdout when `path` is nil,
+  /// ending with a newline; a failed write is said and exits 2 either way.
+  static func deliver(_ text: String, to path: String?) throws {
+    guard let path else {
+      if !Console.out(text) { throw cannotWrite(stdout, reason: Console.lostOutput) }
+      return
+    }
+    try writeAtomically(text, to: path)
+  }
+
   /// Writes what `produce` hands its sink, in order, to `path` (atomically)
   /// or to stdout when `path` is nil, ending with a newline.
   static func stream(
@@ -24,10 +34,21 @@ enum Output {
     guard let path else {
       let writer = Writer(fd: 1)
       produce(writer.write)
-      writer.finish()
+      if !writer.finish() { throw cannotWrite(stdout, reason: writer.failure) }
       return
     }
     try writeAtomically(to: path, produce)
+  }
+
+  /// How messages name standard output.
+  static let stdout = "stdout"
+
+  /// Says on stderr that the report did not reach `target`, and gives the
+  /// exit to throw: the input was fine, but a report that is lost must not
+  /// look like a run that passed.
+  static func cannotWrite(_ target: String, reason code: Int32) -> ExitCode {
+    Console.error("\(target): error: cannot write the report: \(String(cString: strerror(code)))")
+    return ExitCode(Exit.inputError)
   }
 
   static func writeAtomically(
@@ -53,10 +74,9 @@ enum Output {
     }
     if ok, regular { ok = rename(target, path) == 0 }
     if !ok {
-      let reason = String(cString: strerror(failure != 0 ? failure : errno))
+      let code = failure != 0 ? failure : errno
       if regular { unlink(target) }
-      Console.error("\(path): error: cannot write the report: \(reason)")
-      throw ExitCode(Exit.inputError)
+      throw cannotWrite(path, reason: code)
     }
   }
 

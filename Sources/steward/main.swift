@@ -14,9 +14,9 @@ func runSteward() async -> Never {
     } else {
       try command.run()
     }
-    Foundation.exit(Exit.success)
+    exitUnlessOutputWasLost(Exit.success)
   } catch let exit as ExitCode {
-    Foundation.exit(exit.rawValue)
+    exitUnlessOutputWasLost(exit.rawValue)
   } catch {
     let code = StewardCommand.exitCode(for: error)
     if code == .success {
@@ -25,6 +25,18 @@ func runSteward() async -> Never {
     Console.error(StewardCommand.fullMessage(for: error))
     Foundation.exit(Exit.inputError)
   }
+}
+
+/// Exits 2 instead of `code` when something printed on stdout was not
+/// written (stdout on a full disk): the commands that print with
+/// `Console.out` would otherwise end as if all was said.
+func exitUnlessOutputWasLost(_ code: Int32) -> Never {
+  let lost = Console.lostOutput
+  if lost != 0, code != Exit.inputError {
+    _ = Output.cannotWrite(Output.stdout, reason: lost)
+    Foundation.exit(Exit.inputError)
+  }
+  Foundation.exit(code)
 }
 
 await runSteward()

@@ -36,6 +36,36 @@ import Testing
     #expect(text.contains("ad-targeting"))
   }
 
+  /// Waiver warnings reach stderr whatever the format and destination,
+  /// except where a text report on stdout already shows them.
+  @Test(arguments: ["text", "json", "github"], [true, false])
+  func waiverWarningsAreSaidOnceOnTheTerminal(format: String, toFile: Bool) throws {
+    let root = StewardBinary.packageRoot.path
+    let dir = try StewardBinary.scratch([
+      "w.yaml": """
+      steward: 1
+      kind: audit
+      name: w
+      plugins: [\(root)/Plugins/ml-governance.lua]
+      subjects: \(root)/Examples/streamrec/models
+      checks:
+        - use: ml-governance.validation_split
+      waivers:
+        - { check: validation_split, subject: ad-targeting, reason: r, owner: bob, expires: 2020-01-01 }
+        - { check: validation_split, subject: recommender, reason: r, owner: eve, expires: 2099-01-01 }
+      """
+    ])
+    let r = try StewardBinary.run(
+      ["run", "w.yaml", "--no-record", "--format", format] + (toFile ? ["-o", "out"] : []),
+      in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let onStderr = format != "text" || toFile
+    #expect(
+      r.stderr.contains("w.yaml:9:5: warning: waiver for validation_split on ad-targeting expired")
+        == onStderr, "\(r.stderr)")
+    #expect(r.stderr.contains("[W011]") == onStderr)
+  }
+
   @Test func jsonOnStdoutIsPureJSON() throws {
     let r = try StewardBinary.run(["run", "Playbooks/deployment-gate.yaml", "--format", "json"])
     let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]

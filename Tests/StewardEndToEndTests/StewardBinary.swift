@@ -24,18 +24,22 @@ enum StewardBinary {
     return packageRoot.appendingPathComponent(".build/debug/steward")
   }
 
-  static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Result {
+  /// Runs the binary; with `stdout`, its standard output goes to that
+  /// file (and `Result.stdout` is empty).
+  static func run(
+    _ arguments: [String], in directory: URL = packageRoot, stdout: FileHandle? = nil
+  ) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
     let out = Pipe()
     let err = Pipe()
-    process.standardOutput = out
+    process.standardOutput = stdout ?? out
     process.standardError = err
     try process.run()
     // Read both pipes before waiting so a large output cannot deadlock.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let outData = stdout == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return Result(

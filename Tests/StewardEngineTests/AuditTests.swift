@@ -334,11 +334,14 @@ import Testing
     #expect(range.message == "fairness.ratio is 0.62, below 0.8")
   }
 
-  @Test func aBrokenExpressionIsReportedAtItsPlaybookLine() throws {
-    let report = try run("checks:\n  - id: broken\n    expr: subject.x.y.z\n")
+  /// Lua names only the line; the column is the expression's value's.
+  @Test(arguments: ["id: broken\n    expr", "use: gov.owner\n    when"])
+  func aBrokenExpressionIsReportedAtItsPlaybookLineAndColumn(check: String) throws {
+    let report = try run("checks:\n  - \(check): subject.x.y.z\n")
     let r = try #require(report.results.first)
     #expect(r.status == .error)
-    #expect(r.message.contains("gate.yaml:8:"))
+    #expect(r.message.contains("gate.yaml:8:11: "), "\(r.message)")
+    #expect(r.mark.line == 8 && r.mark.column == 11)
   }
 
   @Test func onlyAndSkipByIdOrTag() throws {

@@ -39,6 +39,13 @@ struct CheckOutcomeTests {
     }
   }
 
+  @Test func aReturnedValueOfTheWrongTypeIsNamedWithItsArticle() throws {
+    let (vm, run) = try check("42")
+    let parsed = CheckOutcome.parse(try vm.call(run, []).first)
+    #expect(parsed.status == .error)
+    #expect(parsed.message.hasPrefix("the check returned an int; "), "\(parsed.message)")
+  }
+
   func check(_ expression: String) throws -> (LuaVM, LuaFunction) {
     let vm = try LuaVM(limits: .default)
     let plugin = try vm.loadPlugin(

@@ -33,11 +33,15 @@ import Testing
     #expect(try Self.yamlBlocks().count >= 2)
   }
 
+  /// Validated as `steward validate` would a file in docs/, body and all:
+  /// reading the header alone let an audit without subjects through.
   @Test func everyExampleValidates() throws {
+    let path = Scratch.packageRoot.appendingPathComponent("docs/example.yaml").path
     for (i, block) in try Self.yamlBlocks().enumerated() {
       let docs = try YAMLLoader.load(block, file: "docs/playbooks.md#example-\(i + 1)")
       let header = try PlaybookHeader.parse(docs[0])
-      #expect(!header.name.isEmpty)
+      let result = try Validator.validatePlaybook(header, path: path)
+      #expect(result.diagnostics.isEmpty, "example \(i + 1): \(result.diagnostics)")
     }
   }
 }

@@ -242,3 +242,27 @@ enum Python {
     return last
   }
 }
+
+extension ReporterTests {
+  /// SARIF locations are URI references that give back the path: relative
+  /// ones stay relative, absolute ones become `file://` URIs.
+  @Test(arguments: [
+    ("sub dir,x:y/h m.yaml", "sub%20dir,x%3Ay/h%20m.yaml"),
+    ("100%/a#b?c/é ü,x.yaml", "100%25/a%23b%3Fc/%C3%A9%20%C3%BC,x.yaml"),
+    ("models/ad-targeting.yaml", "models/ad-targeting.yaml"),
+    ("/work/sub dir,x:y/h m#%é.yaml", "file:///work/sub%20dir,x:y/h%20m%23%25%C3%A9.yaml"),
+  ])
+  func sarifLocationsArePercentEncodedURIs(path: String, uri: String) throws {
+    #expect(SARIFReporter.uri(path) == uri)
+    let parsed = try #require(URLComponents(string: uri))
+    #expect(parsed.path == path)
+    #expect(parsed.scheme == (path.hasPrefix("/") ? "file" : nil))
+    var report = Self.fixture()
+    report.results[0].mark.file = path
+    let sarif = try #require(
+      try YAMLLoader.load(SARIFReporter().render(report), file: "report.sarif").first)
+    let written = sarif.lookup(
+      "runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri")
+    #expect(written.value?.string == uri)
+  }
+}

@@ -1,5 +1,6 @@
 import Foundation
 public import StewardCore
+import StewardLua
 import StewardYAML
 
 /// An audit playbook read and validated against its plugins, ready to run.
@@ -46,6 +47,7 @@ public struct AuditPlaybook: Sendable {
       }
       seen[check.id] = check.mark
     }
+    problems += expressionProblems(checks, file: path)
 
     let declared = PlaybookInputs.declared(in: header, base: base)
     problems += declared.problems
@@ -211,6 +213,29 @@ public struct AuditPlaybook: Sendable {
       remediation: remediation, when: map["when"]?.string, tags: tags, at: map["at"]?.string,
       mark: item.mark, expressionMark: map["expr"]?.mark ?? item.mark,
       whenMark: map["when"]?.mark ?? item.mark)
+  }
+
+  /// Compiles, without running, every `expr` and `when` the way each worker
+  /// will, so that a syntax error is refused before the run (and by
+  /// `steward validate`) at the expression's mark, not reported as an error
+  /// result on every subject.
+  static func expressionProblems(_ checks: [CheckSpec], file: String) -> [Diagnostic] {
+    let expressions = checks.flatMap(\.inlineExpressions)
+    guard !expressions.isEmpty else { return [] }
+    let vm: LuaVM
+    do { vm = try LuaVM() } catch { return Validator.diagnostics(of: error, file: file) }
+    return expressions.compactMap { key, source, mark in
+      let chunk = CheckSpec.inlineChunk(source, at: mark)
+      guard let error = vm.checkSyntax(source: chunk, chunkName: mark.file) else { return nil }
+      // Past the expression's last line is only the chunk's own closing
+      // text, which Lua would name ("near ')'") though the user never wrote it.
+      let lastLine = mark.line + source.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+      let reason =
+        error.mark.line > lastLine
+        ? "the expression ends too early (an operand or a closing bracket is missing)"
+        : error.message
+      return Diagnostic(at: mark, code: error.code, "\"\(key)\" does not compile: \(reason)")
+    }
   }
 
   /// Loads the subjects and checks them against the playbook's schema; any

@@ -40,7 +40,28 @@ public struct AuditRunner: Sendable {
     }
   }
 
+  /// Refuses an `--only` or `--skip` value that names no check id and no
+  /// tag: a typo in `--only` would otherwise select nothing and pass the gate.
+  public func validateSelection() throws {
+    let names = playbook.checks.flatMap { [$0.id] + $0.tags }
+    let known = Set(names)
+    var problems: [Diagnostic] = []
+    for (option, values) in [("--only", only), ("--skip", skip)] {
+      for value in values where !known.contains(value) {
+        var message = "\(option) \(value): no check has the id or tag \"\(value)\""
+        if let guess = SchemaValidator.suggestion(for: value, among: names) {
+          message += "; did you mean \"\(guess)\"?"
+        }
+        problems.append(
+          Diagnostic(
+            at: SourceMark(file: playbook.path, line: 0, column: 0), code: "A012", message))
+      }
+    }
+    if !problems.isEmpty { throw PlaybookError(problems) }
+  }
+
   public func run() throws -> AuditReport {
+    try validateSelection()
     let started = Date()
     let files = try SubjectLoader.files(playbook.subjectPatterns)
     let checks = selectedChecks

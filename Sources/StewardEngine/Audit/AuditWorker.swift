@@ -47,21 +47,14 @@ final class Worker {
   }
 
   /// Compiles a playbook expression into a function of (subject, params, ctx).
-  /// Blank lines put the expression on its playbook line, so a Lua error in
-  /// it is reported at `playbook.yaml:LINE`.
   private func compile(
     _ expression: String, at mark: SourceMark, into table: inout [String: LuaFunction],
     key: String
   ) {
     guard let vm else { return }
-    let padding = String(repeating: "\n", count: max(0, mark.line - 1))
-    let source =
-      padding
-      + "local p = steward.plugin{ name = 'inline', version = '0' } "
-      + "p:check{ id = 'expr', run = function(subject, params, ctx) return (\(expression)\n) end } "
-      + "return p"
     do {
-      let plugin = try vm.loadPlugin(source: source, chunkName: mark.file)
+      let plugin = try vm.loadPlugin(
+        source: CheckSpec.inlineChunk(expression, at: mark), chunkName: mark.file)
       table[key] = plugin.registrations.first?.functions["run"]
     } catch {
       compileErrors[key] = Validator.diagnostics(of: error, file: mark.file).first
@@ -157,7 +150,7 @@ final class Worker {
           return result
         }
       } catch {
-        return failed(result, error, file: check.whenMark.file)
+        return failed(result, error, file: check.whenMark.file, expression: check.whenMark)
       }
     }
     switch check.source {
@@ -188,15 +181,27 @@ final class Worker {
         }
         return result
       } catch {
-        return failed(result, error, file: subject.file)
+        let expression: SourceMark? =
+          if case .expression = check.source { check.expressionMark } else { nil }
+        return failed(result, error, file: subject.file, expression: expression)
       }
     }
   }
 
-  private func failed(_ base: CheckResult, _ error: any Error, file: String) -> CheckResult {
+  /// An error result for a failed call. Lua names only the line of an
+  /// inline expression; an error on that line gets the column of the
+  /// expression's value from `expression`.
+  private func failed(
+    _ base: CheckResult, _ error: any Error, file: String, expression: SourceMark? = nil
+  ) -> CheckResult {
     var result = base
     result.status = .error
-    let diagnostic = Validator.diagnostics(of: error, file: file).first
+    var diagnostic = Validator.diagnostics(of: error, file: file).first
+    if let expression, let mark = diagnostic?.mark, mark.column == 0,
+      mark.file == expression.file, mark.line == expression.line
+    {
+      diagnostic?.mark.column = expression.column
+    }
     result.message = diagnostic.map { "\($0.mark): \($0.message)" } ?? "\(error)"
     if let mark = diagnostic?.mark, mark.isKnown { result.mark = mark }
     return result

@@ -25,7 +25,7 @@ enum CheckOutcome {
     case .map(let m):
       return table(status: m["status"], message: m["message"], at: m["at"], evidence: m["evidence"])
     default:
-      return invalid("the check returned a \(returned.typeName)")
+      return invalid("the check returned \(English.withArticle(returned.typeName))")
     }
   }
 

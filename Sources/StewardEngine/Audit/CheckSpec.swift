@@ -43,6 +43,29 @@ public struct CheckSpec: Sendable {
   public var expressionMark: SourceMark
   public var whenMark: SourceMark
 
+  /// The Lua chunk an inline `expr` or `when` compiles to: a plugin with
+  /// one check that returns the expression's value. The syntax check before
+  /// the run and each worker's compile use this one chunk, so that what
+  /// validates is what runs. Blank lines put the expression on its playbook
+  /// line, so that Lua's errors name that line.
+  static func inlineChunk(_ expression: String, at mark: SourceMark) -> String {
+    String(repeating: "\n", count: max(0, mark.line - 1))
+      + "local p = steward.plugin{ name = 'inline', version = '0' } "
+      + "p:check{ id = 'expr', run = function(subject, params, ctx) return (\(expression)\n) end } "
+      + "return p"
+  }
+
+  /// Each inline Lua expression of the check (`expr`, then `when`), with
+  /// the mark of its value.
+  var inlineExpressions: [(key: String, source: String, mark: SourceMark)] {
+    var found: [(key: String, source: String, mark: SourceMark)] = []
+    if case .expression(let expression) = source {
+      found.append(("expr", expression, expressionMark))
+    }
+    if let when { found.append(("when", when, whenMark)) }
+    return found
+  }
+
   static let fields: [FieldSpec] = [
     FieldSpec(
       "id", .identifier, doc: "the check's id in results; defaults to the plugin check's id"),

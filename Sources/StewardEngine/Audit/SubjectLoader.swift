@@ -62,11 +62,35 @@ public enum SubjectLoader {
       return .failure(PlaybookError(Validator.diagnostics(of: error, file: file)))
     }
     let stem = Self.stem(of: file)
-    return .success(
-      documents.enumerated().map { i, document in
-        let id = document["id"]?.string ?? (documents.count == 1 ? stem : "\(stem)#\(i + 1)")
-        return Subject(id: id, value: document, file: file)
-      })
+    var subjects: [Subject] = []
+    var problems: [Diagnostic] = []
+    for (i, document) in documents.enumerated() {
+      switch id(of: document) {
+      case .success(let id):
+        let id = id ?? (documents.count == 1 ? stem : "\(stem)#\(i + 1)")
+        subjects.append(Subject(id: id, value: document, file: file))
+      case .failure(let problem): problems.append(problem)
+      }
+    }
+    return problems.isEmpty ? .success(subjects) : .failure(PlaybookError(problems))
+  }
+
+  /// The document's `id`, or nil when it has none. An `id` that is there
+  /// but is not a string with some text is refused: falling back to the
+  /// file name would hide the mistake, and an empty one names nothing.
+  static func id(of document: Value) -> Result<String?, Diagnostic> {
+    guard let value = document["id"] else { return .success(nil) }
+    let found: String
+    switch value.string {
+    case let id? where id.contains(where: { !$0.isWhitespace }): return .success(id)
+    case ""?: found = "an empty string"
+    case _?: found = "a blank string"
+    case nil: found = value.typeName
+    }
+    return .failure(
+      Diagnostic(
+        at: value.mark, code: "A013",
+        "a subject's \"id\" must be a non-empty string, found \(found)"))
   }
 
   /// A problem for every id used a second time, in order.

@@ -168,7 +168,8 @@ struct Evaluator {
           missing: result["value"]?.number == nil
             ? "the metric's table has no number \"value\"" : nil)
       }
-      return .missing(month, "the metric returned a \(result.typeName), not a number")
+      return .missing(
+        month, "the metric returned \(English.withArticle(result.typeName)), not a number")
     } catch let error as LuaError {
       if case .budget(let budget, _, _) = error { exhausted[spec.id] = budget.description }
       let message = "metric \(spec.id): \(error.description)"

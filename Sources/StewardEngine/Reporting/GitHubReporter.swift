@@ -23,21 +23,16 @@ public struct GitHubReporter: AuditReporter {
         default: level = "notice"
         }
       }
-      var properties: [String] = []
-      if r.mark.isKnown {
-        properties.append("file=\(Self.property(r.mark.file))")
-        if r.mark.line > 0 { properties.append("line=\(r.mark.line)") }
-        if r.mark.column > 0 { properties.append("col=\(r.mark.column)") }
-      }
+      var properties = Self.location(r.mark)
       properties.append("title=\(Self.property("\(r.checkID) (\(r.severity.rawValue))"))")
       var message = "\(r.subjectID): \(r.displayMessage)"
       if let w = r.waiver { message += " [waived by \(w.owner) until \(w.expires)]" }
       lines.append("::\(level) \(properties.joined(separator: ","))::\(Self.data(message))")
     }
     for w in report.warnings {
+      let properties = Self.location(w.mark).joined(separator: ",")
       lines.append(
-        "::warning file=\(Self.property(w.mark.file)),line=\(max(1, w.mark.line))::\(Self.data(w.message))"
-      )
+        "::warning\(properties.isEmpty ? "" : " ")\(properties)::\(Self.data(w.message))")
     }
     let c = report.counts
     lines.append(
@@ -46,6 +41,16 @@ public struct GitHubReporter: AuditReporter {
           report.gateFailed ? "; gate failed at \($0.rawValue)" : "; gate passed at \($0.rawValue)"
         } ?? ""))
     return lines.joined(separator: "\n")
+  }
+
+  /// The `file`, `line` and `col` properties of an annotation, for the
+  /// parts of `mark` that are known.
+  static func location(_ mark: SourceMark) -> [String] {
+    guard mark.isKnown else { return [] }
+    var properties = ["file=\(property(mark.file))"]
+    if mark.line > 0 { properties.append("line=\(mark.line)") }
+    if mark.column > 0 { properties.append("col=\(mark.column)") }
+    return properties
   }
 
   /// Escaping of a workflow command's message.

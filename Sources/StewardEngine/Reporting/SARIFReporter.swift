@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 
 /// SARIF 2.1.0 for code-scanning tools: one rule per check (from its metadata),
@@ -47,7 +48,7 @@ public struct SARIFReporter: AuditReporter {
                   (
                     "physicalLocation",
                     V.map([
-                      ("artifactLocation", V.map([("uri", V.string(r.mark.file))])),
+                      ("artifactLocation", V.map([("uri", V.string(Self.uri(r.mark.file)))])),
                       ("region", V.map(region)),
                     ])
                   )
@@ -101,5 +102,21 @@ public struct SARIFReporter: AuditReporter {
       ),
     ])
     return JSONText.render(document)
+  }
+
+  /// A file path as SARIF's `artifactLocation.uri`, which must be a URI
+  /// reference (RFC 3986): a relative reference for a relative path, so a
+  /// code-scanning tool resolves it against the checkout, and a `file://`
+  /// URI for an absolute one. URLComponents does the percent-encoding,
+  /// including a colon in a relative path's first segment, which would
+  /// otherwise read as a scheme.
+  static func uri(_ path: String) -> String {
+    var components = URLComponents()
+    if path.hasPrefix("/") {
+      components.scheme = "file"
+      components.host = ""
+    }
+    components.path = path
+    return components.string ?? components.percentEncodedPath
   }
 }

@@ -49,7 +49,12 @@ public enum Validator {
   }
 
   static func validatePlaybook(_ path: String) throws -> FileResult {
-    let header = try PlaybookLoader.load(path: path)
+    try validatePlaybook(PlaybookLoader.load(path: path), path: path)
+  }
+
+  /// A playbook already read, as if it were the file at `path` (which its
+  /// relative paths are resolved against).
+  static func validatePlaybook(_ header: PlaybookHeader, path: String) throws -> FileResult {
     var summary = "\(header.kind.rawValue) playbook \(header.name)"
     var warnings: [Diagnostic] = []
     switch header.kind {

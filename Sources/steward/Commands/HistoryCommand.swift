@@ -71,7 +71,7 @@ struct HistoryCommand: ParsableCommand {
         text =
           format == "json" ? HistoryRenderer.json(runs: runs) : HistoryRenderer.text(runs: runs)
       }
-      Console.out(text)
+      try Output.deliver(text, to: nil)
     } catch let error as HistoryError {
       Console.error(error.description)
       throw ExitCode(Exit.inputError)

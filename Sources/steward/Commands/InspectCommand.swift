@@ -22,11 +22,13 @@ struct InspectCommand: ParsableCommand {
   var plain = false
 
   func run() throws {
+    let text: String
     do {
-      Console.out(try Inspector.inspect(path: file, plain: plain))
+      text = try Inspector.inspect(path: file, plain: plain)
     } catch {
       Diagnostics.print(error, file: file)
       throw ExitCode(Exit.inputError)
     }
+    try Output.deliver(text, to: nil)
   }
 }

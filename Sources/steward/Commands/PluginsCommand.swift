@@ -106,7 +106,10 @@ struct PluginsCommand: ParsableCommand {
         """)
 
     func run() throws {
-      Console.out(Array(LuaAnnotations.text.utf8))
+      // The file ends with its newline, and `deliver` adds one of its own.
+      var text = LuaAnnotations.text
+      if text.hasSuffix("\n") { text.removeLast() }
+      try Output.deliver(text, to: nil)
     }
   }
 }

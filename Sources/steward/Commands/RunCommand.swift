@@ -136,12 +136,14 @@ struct RunCommand: ParsableCommand {
         header: header, path: playbook, pluginPath: pluginPath,
         inputs: overrides)
       if ignoreErrors { audit.errorsFail = false }
-      // Opened before the run, so a bad store costs nothing; created (with
-      // its folder) on first use.
-      context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       var runner = AuditRunner(playbook: audit)
       runner.only = only
       runner.skip = skip
+      // Before the store is created, so a mistyped --only leaves nothing behind.
+      try runner.validateSelection()
+      // Opened before the run, so a bad store costs nothing; created (with
+      // its folder) on first use.
+      context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
       runner.failOn = threshold
       if let jobs { runner.workers = max(1, jobs) }
       runner.hashInputs = context.history != nil
@@ -153,7 +155,9 @@ struct RunCommand: ParsableCommand {
     let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
     let reporter = reportFormat.reporter(color: color)
     try Output.stream(to: output) { sink in reporter.write(report, to: sink) }
-    if reportFormat != .text {
+    // A text report on stdout shows its warnings already; anywhere else
+    // they are said on stderr too, so that an expired waiver is seen.
+    if reportFormat != .text || output != nil {
       for warning in report.warnings { Console.error(warning.description) }
     }
     try record { try AuditRecorder.record(report, in: context) }
@@ -163,11 +167,7 @@ struct RunCommand: ParsableCommand {
 
   /// Writes a report to `--output` (atomically) or to stdout.
   func emit(_ text: String) throws {
-    if let output {
-      try Output.writeAtomically(text, to: output)
-    } else {
-      Console.out(text)
-    }
+    try Output.deliver(text, to: output)
   }
 
   /// Records a run after its report is out: a store that cannot be written
