@@ -227,7 +227,13 @@ import Testing
     #expect(made.status == 0, "\(made.stderr)")
     let v = try StewardBinary.run(["validate", "\(name).yaml"], in: dir)
     #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+    // The folder too: the data files beside the playbook are its inputs,
+    // not playbooks that lack `steward:`.
+    let folder = try StewardBinary.run(["validate", "."], in: dir)
+    #expect(folder.status == 0, "\(folder.stdout)\(folder.stderr)")
     guard kind == .hackathon else { return }
+    let named = try StewardBinary.run(["validate", "\(name)-people.yaml"], in: dir)
+    #expect(named.status == 2, "a data file named on its own is judged as a playbook")
     #expect(made.stdout.contains("wrote ./\(name)-projects.yaml"))
     let run = try StewardBinary.run(["run", "\(name).yaml", "--no-record"], in: dir)
     #expect(run.status == 0, "\(run.stderr)")

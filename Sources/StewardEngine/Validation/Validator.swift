@@ -12,6 +12,9 @@ public enum Validator {
     /// What the file turned out to be, e.g. "audit playbook deployment-gate".
     public var summary: String?
     public var diagnostics: [Diagnostic]
+    /// The files a playbook reads (subjects, schema, projects, people,
+    /// responses…), checked as part of it.
+    public var dataFiles: [String] = []
 
     public var ok: Bool { !diagnostics.contains { $0.severity == .error } }
   }
@@ -25,9 +28,23 @@ public enum Validator {
     public var allDiagnostics: [Diagnostic] { general + files.flatMap(\.diagnostics) }
   }
 
+  /// Validates every file named and every playbook or plugin under the
+  /// folders named. A file met in a folder that a playbook validated in the
+  /// same run reads as data (a hackathon's projects, an audit's cards or
+  /// schema) is left to that playbook: read as a playbook itself it would
+  /// only be refused for lacking `steward:`. A data file named on its own is
+  /// still judged as the playbook it is claimed to be.
   public static func validate(paths: [String]) -> Report {
     let (files, missing) = InputFiles.expand(paths)
-    return Report(files: files.map(validate(file:)), general: missing)
+    let results = files.map(validate(file:))
+    let named = Set(paths.map(canonical))
+    let data = Set(results.flatMap(\.dataFiles).map(canonical)).subtracting(named)
+    return Report(
+      files: results.filter { !data.contains(canonical($0.path)) }, general: missing)
+  }
+
+  private static func canonical(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.path
   }
 
   public static func validate(file path: String) -> FileResult {
@@ -57,10 +74,14 @@ public enum Validator {
   static func validatePlaybook(_ header: PlaybookHeader, path: String) throws -> FileResult {
     var summary = "\(header.kind.rawValue) playbook \(header.name)"
     var warnings: [Diagnostic] = []
+    var data: [String] = []
     switch header.kind {
     case .audit:
       // An audit can be checked against its plugins without running it.
       let audit = try AuditPlaybook.load(header: header, path: path)
+      data =
+        ((try? SubjectLoader.files(audit.subjectPatterns)) ?? [])
+        + [audit.schema?.path].compactMap { $0 }
       if audit.schema != nil {
         // Only with a schema is there something to check in the subjects
         // before a run; without one, reading them is the run's job.
@@ -71,10 +92,12 @@ public enum Validator {
       // Its period, inputs and metrics (Lua syntax included), without reading inputs.
       let dashboard = try DashboardPlaybook.load(header: header, path: path)
       summary += " (\(dashboard.metrics.count) metrics)"
+      data = InputFiles.expand(dashboard.inputs.values.flatMap { $0 }).files
     case .survey:
       // A survey's questions, levels and scorer are checked the way a run
       // reads them, and its default responses file, when present, against them.
       let survey = try SurveyPlaybook.load(header: header, path: path)
+      data = [survey.responsesPath]
       if FileManager.default.fileExists(atPath: survey.responsesPath) {
         let responses = try SurveyResponses.load(for: survey)
         summary += " (\(responses.responses.count) responses fit its questions)"
@@ -90,14 +113,16 @@ public enum Validator {
       summary +=
         " (\(count(hackathon.projects.count, "project")), \(count(hackathon.scores.count, "score")))"
       warnings = hackathon.warnings
+      data = hackathon.inputFiles
     case .ritual:
       // Cadences, rotations, templates and the people, absences and
       // attendance files, as a run reads them (Lua playbooks included).
       let ritual = try RitualPlaybook.load(header: header, path: path, today: .today())
       summary += " (\(count(ritual.rituals.count, "ritual")))"
       warnings = ritual.warnings
+      data = ritual.inputFiles
     }
-    return FileResult(path: path, summary: summary, diagnostics: warnings)
+    return FileResult(path: path, summary: summary, diagnostics: warnings, dataFiles: data)
   }
 
   /// "1 ritual", "4 rituals".
