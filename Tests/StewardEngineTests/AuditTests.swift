@@ -344,6 +344,29 @@ import Testing
     #expect(r.mark.line == 8 && r.mark.column == 11)
   }
 
+  /// Lua emits the last index of an expression when the wrapper closes it;
+  /// the error must still name the expression's line, and inside a block
+  /// scalar the line of the text at fault, not the `|` above it.
+  @Test func anErrorInAnExpressionNamesTheLineAtFault() throws {
+    let one = try #require(try run("checks:\n  - id: e\n    expr: nosuch.x\n").results.first)
+    #expect(one.message.contains("gate.yaml:8:11: "), "\(one.message)")
+    let block = try #require(
+      try run(
+        "checks:\n  - id: blk\n    expr: |\n      subject.id ~= nil\n        and nosuch.x == 1\n"
+      ).results.first)
+    #expect(block.message.contains("gate.yaml:10: "), "\(block.message)")
+    #expect(block.mark.line == 10)
+    let folded = try #require(
+      try run("checks:\n  - id: f\n    expr: >\n      nosuch.x\n      == 1\n").results.first)
+    // Folded onto one line, so Lua can only name the first.
+    #expect(folded.message.contains("gate.yaml:9: "), "\(folded.message)")
+    #expect(
+      try loadProblems("checks:\n  - id: b\n    expr: |\n      subject.id ==\n").map(\.message)
+        == [
+          #""expr" does not compile: the expression ends too early (an operand or a closing bracket is missing)"#
+        ])
+  }
+
   @Test func onlyAndSkipByIdOrTag() throws {
     let body = "checks:\n  - use: gov.owner\n    tags: [people]\n  - use: gov.ratio\n"
     #expect(Set(try run(body) { $0.only = ["people"] }.results.map(\.checkID)) == ["owner"])

@@ -228,8 +228,9 @@ public struct AuditPlaybook: Sendable {
       let chunk = CheckSpec.inlineChunk(source, at: mark)
       guard let error = vm.checkSyntax(source: chunk, chunkName: mark.file) else { return nil }
       // Past the expression's last line is only the chunk's own closing
-      // text, which Lua would name ("near ')'") though the user never wrote it.
-      let lastLine = mark.line + source.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+      // text, which Lua would name ("near 'return'") though the user never wrote it.
+      let lastLine =
+        CheckSpec.firstLine(of: source, at: mark) + source.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
       let reason =
         error.mark.line > lastLine
         ? "the expression ends too early (an operand or a closing bracket is missing)"

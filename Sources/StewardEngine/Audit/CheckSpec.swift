@@ -1,3 +1,4 @@
+import Foundation
 public import StewardCore
 
 /// One entry of an audit playbook's `checks:` list, validated.
@@ -47,12 +48,32 @@ public struct CheckSpec: Sendable {
   /// one check that returns the expression's value. The syntax check before
   /// the run and each worker's compile use this one chunk, so that what
   /// validates is what runs. Blank lines put the expression on its playbook
-  /// line, so that Lua's errors name that line.
+  /// line, so that Lua's errors name that line. The value goes through a
+  /// local rather than `return (…)`: Lua emits a pending index when the
+  /// `)` closes it, and the line break kept before it (for a trailing
+  /// `-- comment`) made errors name the line after the expression.
   static func inlineChunk(_ expression: String, at mark: SourceMark) -> String {
-    String(repeating: "\n", count: max(0, mark.line - 1))
+    String(repeating: "\n", count: max(0, firstLine(of: expression, at: mark) - 1))
       + "local p = steward.plugin{ name = 'inline', version = '0' } "
-      + "p:check{ id = 'expr', run = function(subject, params, ctx) return (\(expression)\n) end } "
+      + "p:check{ id = 'expr', run = function(subject, params, ctx) local value = \(expression)\n"
+      + "return value end } "
       + "return p"
+  }
+
+  /// The playbook line an expression's text starts on. A block scalar
+  /// (`expr: |`) is marked at its `|` or `>`, and its text begins on the
+  /// line below: without this, Lua's errors in it named the line above the
+  /// one at fault. Only a text with a line break can be a block scalar worth
+  /// the look at the file.
+  static func firstLine(of expression: String, at mark: SourceMark) -> Int {
+    guard expression.contains("\n"), mark.line > 0, mark.column > 0,
+      let text = try? String(contentsOfFile: mark.file, encoding: .utf8)
+    else { return mark.line }
+    let lines = text.split(separator: "\n", maxSplits: mark.line, omittingEmptySubsequences: false)
+    guard mark.line <= lines.count else { return mark.line }
+    let line = Array(lines[mark.line - 1].unicodeScalars)
+    guard mark.column <= line.count else { return mark.line }
+    return line[mark.column - 1] == "|" || line[mark.column - 1] == ">" ? mark.line + 1 : mark.line
   }
 
   /// Each inline Lua expression of the check (`expr`, then `when`), with
