@@ -29,18 +29,30 @@ public enum Validator {
   }
 
   /// Validates every file named and every playbook or plugin under the
-  /// folders named. A file met in a folder that a playbook validated in the
-  /// same run reads as data (a hackathon's projects, an audit's cards or
-  /// schema) is left to that playbook: read as a playbook itself it would
-  /// only be refused for lacking `steward:`. A data file named on its own is
-  /// still judged as the playbook it is claimed to be.
+  /// folders named. A file met in a folder, refused as a playbook, that a
+  /// playbook validated without problems in the same run has read as its
+  /// data (a hackathon's projects, an audit's cards) is left to that
+  /// playbook: judged as a playbook it would only be refused for lacking
+  /// `steward:`. A file that says `steward:` or `kind:` is always judged,
+  /// and so is a data file named on its own.
   public static func validate(paths: [String]) -> Report {
     let (files, missing) = InputFiles.expand(paths)
     let results = files.map(validate(file:))
     let named = Set(paths.map(canonical))
-    let data = Set(results.flatMap(\.dataFiles).map(canonical)).subtracting(named)
-    return Report(
-      files: results.filter { !data.contains(canonical($0.path)) }, general: missing)
+    let data = Set(results.filter(\.ok).flatMap(\.dataFiles).map(canonical)).subtracting(named)
+    let kept = results.filter { result in
+      result.ok || !data.contains(canonical(result.path)) || claimsToBePlaybook(result.path)
+    }
+    return Report(files: kept, general: missing)
+  }
+
+  /// Whether a YAML or JSON file's first document has a playbook's keys,
+  /// so that a real playbook another one happens to read is still judged.
+  private static func claimsToBePlaybook(_ path: String) -> Bool {
+    guard ["yaml", "yml", "json"].contains((path as NSString).pathExtension.lowercased()),
+      let first = (try? DocumentLoader.load(path: path))?.first
+    else { return true }
+    return first["steward"] != nil || first["kind"] != nil
   }
 
   private static func canonical(_ path: String) -> String {
@@ -79,20 +91,19 @@ public enum Validator {
     case .audit:
       // An audit can be checked against its plugins without running it.
       let audit = try AuditPlaybook.load(header: header, path: path)
-      data =
-        ((try? SubjectLoader.files(audit.subjectPatterns)) ?? [])
-        + [audit.schema?.path].compactMap { $0 }
       if audit.schema != nil {
         // Only with a schema is there something to check in the subjects
         // before a run; without one, reading them is the run's job.
         let subjects = try audit.loadSubjects()
         summary += " (\(subjects.count) subjects match its schema)"
+        // Read and checked here, so they are this playbook's data; without a
+        // schema nothing reads them before a run.
+        data = Set(subjects.map(\.file)).sorted() + [audit.schema?.path].compactMap { $0 }
       }
     case .dashboard:
       // Its period, inputs and metrics (Lua syntax included), without reading inputs.
       let dashboard = try DashboardPlaybook.load(header: header, path: path)
       summary += " (\(dashboard.metrics.count) metrics)"
-      data = InputFiles.expand(dashboard.inputs.values.flatMap { $0 }).files
     case .survey:
       // A survey's questions, levels and scorer are checked the way a run
       // reads them, and its default responses file, when present, against them.

@@ -1,0 +1,84 @@
+import Foundation
+import StewardCore
+import Testing
+
+@testable import StewardEngine
+
+/// `steward validate FOLDER` leaves a playbook's data to that playbook, and
+/// never at the cost of a problem going unreported.
+@Suite struct ValidateFolderTests {
+  static let schema = """
+    {"type": "object", "required": ["id", "owner"],
+     "properties": {"id": {"type": "string"}, "owner": {"type": "string"}}}
+    """
+
+  func validate(_ files: [String: String], _ names: [String] = ["."]) throws -> Validator.Report {
+    let scratch = try Scratch(files)
+    return Validator.validate(paths: names.map { $0 == "." ? scratch.url.path : scratch.path($0) })
+  }
+
+  func judged(_ report: Validator.Report) -> [String] {
+    report.files.map { ($0.path as NSString).lastPathComponent }.sorted()
+  }
+
+  @Test func theCardsAnAuditCheckedAreItsData() throws {
+    let report = try validate([
+      "gate.yaml":
+        "steward: 1\nkind: audit\nname: g\nsubjects: cards\nschema: card.schema.json\nchecks:\n"
+        + "  - builtin: required\n    id: owner\n    params: { path: owner }\n",
+      "card.schema.json": Self.schema,
+      "cards/a.yaml": "id: a\nowner: x\n",
+    ])
+    #expect(report.ok, "\(report.allDiagnostics)")
+    #expect(judged(report) == ["gate.yaml"])
+  }
+
+  @Test func withoutASchemaNothingReadsTheCardsSoTheyAreJudged() throws {
+    let report = try validate([
+      "gate.yaml":
+        "steward: 1\nkind: audit\nname: g\nsubjects: cards\nchecks:\n"
+        + "  - builtin: required\n    id: owner\n    params: { path: owner }\n",
+      "cards/broken.yaml": "owner: [unclosed\n",
+    ])
+    #expect(!report.ok)
+    #expect(judged(report).contains("broken.yaml"))
+  }
+
+  @Test func aPlaybookThatAnotherReadsIsStillJudged() throws {
+    // The audit's subjects are every YAML file here, itself and a broken
+    // survey included: neither may vanish from the report.
+    let report = try validate([
+      "gate.yaml":
+        "steward: 1\nkind: audit\nname: g\nsubjects: \"*.yaml\"\nchecks:\n"
+        + "  - builtin: required\n    id: name\n    params: { path: name }\n",
+      "survey.yaml": "steward: 1\nkind: survey\nname: s\ntitle: [\n",
+    ])
+    #expect(!report.ok)
+    #expect(judged(report) == ["gate.yaml", "survey.yaml"])
+  }
+
+  @Test func aDataFileOfAPlaybookThatFailedIsJudged() throws {
+    let report = try validate([
+      "gate.yaml":
+        "steward: 1\nkind: audit\nname: g\nsubjects: cards\nschema: card.schema.json\nchecks:\n"
+        + "  - builtin: required\n    id: owner\n    params: { path: owner }\n",
+      "card.schema.json": Self.schema,
+      "cards/a.yaml": "id: a\n",
+    ])
+    #expect(!report.ok)
+    #expect(judged(report).contains("a.yaml"))
+  }
+
+  @Test func aDataFileNamedOnItsOwnIsJudged() throws {
+    let files = [
+      "gate.yaml":
+        "steward: 1\nkind: audit\nname: g\nsubjects: cards\nschema: card.schema.json\nchecks:\n"
+        + "  - builtin: required\n    id: owner\n    params: { path: owner }\n",
+      "card.schema.json": Self.schema,
+      "cards/a.yaml": "id: a\nowner: x\n",
+    ]
+    let report = try validate(files, ["gate.yaml", "cards/a.yaml"])
+    #expect(!report.ok)
+    #expect(judged(report) == ["a.yaml", "gate.yaml"])
+  }
+}
