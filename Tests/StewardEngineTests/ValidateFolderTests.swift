@@ -12,6 +12,11 @@ import Testing
      "properties": {"id": {"type": "string"}, "owner": {"type": "string"}}}
     """
 
+  /// An audit of `cards/` that checks them against `card.schema.json`.
+  static let gate =
+    "steward: 1\nkind: audit\nname: g\nsubjects: cards\nschema: card.schema.json\nchecks:\n"
+    + "  - builtin: required\n    id: owner\n    params: { path: owner }\n"
+
   func validate(_ files: [String: String], _ names: [String] = ["."]) throws -> Validator.Report {
     let scratch = try Scratch(files)
     return Validator.validate(paths: names.map { $0 == "." ? scratch.url.path : scratch.path($0) })
@@ -23,10 +28,7 @@ import Testing
 
   @Test func theCardsAnAuditCheckedAreItsData() throws {
     let report = try validate([
-      "gate.yaml":
-        "steward: 1\nkind: audit\nname: g\nsubjects: cards\nschema: card.schema.json\nchecks:\n"
-        + "  - builtin: required\n    id: owner\n    params: { path: owner }\n",
-      "card.schema.json": Self.schema,
+      "gate.yaml": Self.gate, "card.schema.json": Self.schema,
       "cards/a.yaml": "id: a\nowner: x\n",
     ])
     #expect(report.ok, "\(report.allDiagnostics)")
@@ -59,10 +61,7 @@ import Testing
 
   @Test func aDataFileOfAPlaybookThatFailedIsJudged() throws {
     let report = try validate([
-      "gate.yaml":
-        "steward: 1\nkind: audit\nname: g\nsubjects: cards\nschema: card.schema.json\nchecks:\n"
-        + "  - builtin: required\n    id: owner\n    params: { path: owner }\n",
-      "card.schema.json": Self.schema,
+      "gate.yaml": Self.gate, "card.schema.json": Self.schema,
       "cards/a.yaml": "id: a\n",
     ])
     #expect(!report.ok)
@@ -71,10 +70,7 @@ import Testing
 
   @Test func aDataFileNamedOnItsOwnIsJudged() throws {
     let files = [
-      "gate.yaml":
-        "steward: 1\nkind: audit\nname: g\nsubjects: cards\nschema: card.schema.json\nchecks:\n"
-        + "  - builtin: required\n    id: owner\n    params: { path: owner }\n",
-      "card.schema.json": Self.schema,
+      "gate.yaml": Self.gate, "card.schema.json": Self.schema,
       "cards/a.yaml": "id: a\nowner: x\n",
     ]
     let report = try validate(files, ["gate.yaml", "cards/a.yaml"])
