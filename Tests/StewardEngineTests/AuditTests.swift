@@ -240,11 +240,11 @@ import Testing
     #expect(!report.gateFailed)
     // The second waiver has expired and has nothing left to waive.
     #expect(report.warnings.map(\.code) == ["W010"])
-    #expect(report.warnings[0].message.hasSuffix("it matches no failure now; remove it"))
+    #expect(report.warnings[0].message.hasSuffix("it matches nothing now; remove it"))
     let later = try run(body) { $0.today = "2027-01-01" }
     #expect(later.gateFailed)
     #expect(later.warnings.map(\.code) == ["W010", "W010"])
-    #expect(later.warnings[0].message.hasSuffix("the failure counts again"))
+    #expect(later.warnings[0].message.hasSuffix("the result is no longer waived"))
   }
 
   @Test func anExpiredWaiverSaysWhenAnotherStillHoldsTheFailure() throws {
@@ -275,6 +275,36 @@ import Testing
     // said to match nothing.
     #expect(try run(body) { $0.only = ["boom"] }.warnings.isEmpty)
     #expect(try run(body) { $0.skip = ["owner"] }.warnings.isEmpty)
+    // A waiver of every check cannot be judged while any was left out, and
+    // an expired one claims nothing about checks that did not run.
+    let star = """
+      checks:
+        - use: gov.owner
+        - use: gov.boom
+      waivers:
+        - { check: "*", subject: nobody, reason: r, owner: o, expires: 2030-01-01 }
+        - { check: owner, subject: b, reason: r, owner: o, expires: 2020-01-01 }
+      """
+    let partial = try run(star) { $0.only = ["boom"] }
+    #expect(partial.warnings.map(\.code) == ["W010"])
+    #expect(partial.warnings[0].message.hasSuffix("(owner o)"))
+    #expect(try run(star).warnings.map(\.code) == ["W011", "W010"])
+  }
+
+  @Test func aWaiverOfACheckThePlaybookLacksIsSaidWhateverRan() throws {
+    let body = """
+      checks:
+        - use: gov.owner
+        - use: gov.boom
+      waivers:
+        - { check: ownr, subject: b, reason: r, owner: o, expires: 2030-01-01 }
+      """
+    for report in [try run(body), try run(body) { $0.only = ["boom"] }] {
+      #expect(report.warnings.map(\.code) == ["W011"])
+      #expect(
+        report.warnings.first?.message.hasSuffix(
+          #"names no check of this playbook; did you mean "owner"?"#) == true)
+    }
   }
 
   @Test func aWaiverCoversACheckThatErrors() throws {

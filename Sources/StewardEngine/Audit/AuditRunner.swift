@@ -160,22 +160,33 @@ public struct AuditRunner: Sendable {
       }
     }
     let ran = Set(selectedChecks.map(\.id))
+    let all = playbook.checks.map(\.id)
     var warnings: [Diagnostic] = []
     for (w, waiver) in waivers.enumerated() {
       let about = "waiver for \(waiver.check) on \(waiver.subject)"
-      if !waiver.isLive(on: today) {
-        let expired = "\(about) expired on \(waiver.expires) (owner \(waiver.owner))"
-        let consequence: String
-        if countsAgain[w] {
-          consequence = "the failure counts again"
-        } else if let live = heldBy[w] {
-          consequence = "the failure is still waived by the waiver at \(waivers[live].mark)"
-        } else {
-          consequence = "it matches no failure now; remove it"
+      // A mistyped check id would otherwise waive nothing, quietly.
+      if waiver.check != "*", !all.contains(waiver.check) {
+        var message = "\(about) names no check of this playbook"
+        if let guess = SchemaValidator.suggestion(for: waiver.check, among: all) {
+          message += "; did you mean \"\(guess)\"?"
         }
-        warnings.append(
-          Diagnostic(.warning, at: waiver.mark, code: "W010", "\(expired); \(consequence)"))
-      } else if !matched[w], waiver.check == "*" || ran.contains(waiver.check) {
+        warnings.append(Diagnostic(.warning, at: waiver.mark, code: "W011", message))
+        continue
+      }
+      // Whether every check it could cover ran: only then does "matches
+      // nothing" mean anything.
+      let judged = waiver.check == "*" ? ran.count == all.count : ran.contains(waiver.check)
+      if !waiver.isLive(on: today) {
+        var message = "\(about) expired on \(waiver.expires) (owner \(waiver.owner))"
+        if countsAgain[w] {
+          message += "; the result is no longer waived"
+        } else if let live = heldBy[w] {
+          message += "; the result is still waived by the waiver at \(waivers[live].mark)"
+        } else if judged {
+          message += "; it matches nothing now; remove it"
+        }
+        warnings.append(Diagnostic(.warning, at: waiver.mark, code: "W010", message))
+      } else if !matched[w], judged {
         warnings.append(
           Diagnostic(
             .warning, at: waiver.mark, code: "W011",
