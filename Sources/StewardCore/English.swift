@@ -12,3 +12,8 @@ public enum English {
     return ("aeiouAEIOU".contains(first) ? "an " : "a ") + noun
   }
 }
+
+extension Value {
+  /// The value's type as a message names it: "an int", "a list", "null".
+  public var typeWithArticle: String { isNull ? "null" : English.withArticle(typeName) }
+}

@@ -82,8 +82,8 @@ extension AuditInputCommandTests {
     #expect(r.status == 2)
     #expect(r.stdout.isEmpty)
     let expected = [
-      "models/one.yaml:1:5: error: a subject's \"id\" must be a non-empty string, found int [A013]",
-      "models/three.yaml:1:5: error: a subject's \"id\" must be a non-empty string, found list [A013]",
+      "models/one.yaml:1:5: error: a subject's \"id\" must be a non-empty string, found an int [A013]",
+      "models/three.yaml:1:5: error: a subject's \"id\" must be a non-empty string, found a list [A013]",
       "models/two.yaml:1:5: error: a subject's \"id\" must be a non-empty string, found an empty string [A013]",
     ]
     for line in expected { #expect(r.stderr.contains(line), "\(r.stderr)") }

@@ -24,6 +24,18 @@ extension AuditTests {
         == #"--skip nothing-like-it: no check has the id or tag "nothing-like-it""#)
     #expect(found.allSatisfy { $0.mark.file.hasSuffix("gate.yaml") })
   }
+
+  @Test func anOnlyAndSkipThatLeaveNothingAreRefused() throws {
+    let body = "checks:\n  - use: gov.owner\n    tags: [people]\n  - use: gov.ratio\n"
+    let refused = #expect(throws: PlaybookError.self) {
+      _ = try run(body) {
+        $0.only = ["people"]
+        $0.skip = ["owner"]
+      }
+    }
+    #expect(refused?.diagnostics.map(\.message) == ["--only and --skip leave no check to run"])
+    #expect(try run(body) { $0.skip = ["people"] }.results.allSatisfy { $0.checkID == "ratio" })
+  }
 }
 
 extension AuditTests {
@@ -55,8 +67,8 @@ extension AuditTests {
 
 extension AuditTests {
   @Test(arguments: [
-    ("id: 42\n", "int"), ("id: [x]\n", "list"), ("id: \"\"\n", "an empty string"),
-    ("id: \"  \"\n", "a blank string"), ("id:\n", "null"), ("id: true\n", "bool"),
+    ("id: 42\n", "an int"), ("id: [x]\n", "a list"), ("id: \"\"\n", "an empty string"),
+    ("id: \"  \"\n", "a blank string"), ("id:\n", "null"), ("id: true\n", "a bool"),
   ])
   func aSubjectIdThatIsNotANonEmptyStringIsRefusedAtItsValue(card: String, found: String)
     throws

@@ -187,7 +187,7 @@ import Testing
         - expr: "true"
       """)
     let text = found.map(\.description).joined(separator: "\n")
-    #expect(text.contains(#"parameter "min" of gov.ratio must be a number, found string [A007]"#))
+    #expect(text.contains(#"parameter "min" of gov.ratio must be a number, found a string [A007]"#))
     #expect(text.contains(#"gov.ratio has no parameter "mni"; did you mean "min"? [A006]"#))
     #expect(text.contains(#"plugin "gov" has no check "ownr"; did you mean "owner"? [A002]"#))
     #expect(text.contains(#"no plugin named "nope" is loaded (loaded: gov) [A002]"#))

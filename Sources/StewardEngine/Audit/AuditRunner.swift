@@ -57,6 +57,14 @@ public struct AuditRunner: Sendable {
             at: SourceMark(file: playbook.path, line: 0, column: 0), code: "A012", message))
       }
     }
+    // Each value may name something and the whole still leave nothing
+    // (`--only fairness --skip fairness`): a gate over no check passes.
+    if problems.isEmpty, !(only.isEmpty && skip.isEmpty), selectedChecks.isEmpty {
+      problems.append(
+        Diagnostic(
+          at: SourceMark(file: playbook.path, line: 0, column: 0), code: "A012",
+          "--only and --skip leave no check to run"))
+    }
     if !problems.isEmpty { throw PlaybookError(problems) }
   }
 

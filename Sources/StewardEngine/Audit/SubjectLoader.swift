@@ -85,7 +85,7 @@ public enum SubjectLoader {
     case let id? where id.contains(where: { !$0.isWhitespace }): return .success(id)
     case ""?: found = "an empty string"
     case _?: found = "a blank string"
-    case nil: found = value.typeName
+    case nil: found = value.typeWithArticle
     }
     return .failure(
       Diagnostic(

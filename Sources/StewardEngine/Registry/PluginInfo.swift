@@ -55,7 +55,7 @@ public struct ParamSpec: Sendable {
   /// give a verdict that means nothing.
   public func problem(with value: Value) -> String? {
     guard accepts(value) else {
-      return "must be \(English.withArticle(type.rawValue)), found \(value.typeName)"
+      return "must be \(English.withArticle(type.rawValue)), found \(value.typeWithArticle)"
     }
     guard type == .number || type == .integer, let number = value.number else { return nil }
     if !number.isFinite { return "must be a finite number, found \(number)" }
