@@ -68,6 +68,25 @@ import Testing
     #expect(judged(report).contains("a.yaml"))
   }
 
+  /// What `test` and `run` refuse in a plugin's declarations, `validate`
+  /// refuses too.
+  @Test(arguments: [
+    (#"severity = "bogus""#, #"severity "bogus" is not one of"#),
+    (#"params = { t = { type = "number", min = 2, max = 1 } }"#, "min is above max"),
+    (#"params = { t = { type = "number", default = 0, min = 1 } }"#, "must be at least 1"),
+  ])
+  func aPluginsDeclarationsAreChecked(declaration: String, problem: String) throws {
+    let plugin = """
+      local p = steward.plugin{ name = "p", version = "1" }
+      p:check{ id = "c", description = "d", \(declaration), run = function() return true end }
+      return p
+      """
+    let report = try validate(["p.lua": plugin], ["p.lua"])
+    #expect(report.allDiagnostics.map(\.code) == ["P002"])
+    #expect(
+      report.allDiagnostics.first?.message.contains(problem) == true, "\(report.allDiagnostics)")
+  }
+
   @Test func aDataFileNamedOnItsOwnIsJudged() throws {
     let files = [
       "gate.yaml": Self.gate, "card.schema.json": Self.schema,

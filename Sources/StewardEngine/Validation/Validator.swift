@@ -144,6 +144,9 @@ public enum Validator {
     let vm = try LuaVM()
     if let error = vm.checkSyntax(source: source, chunkName: path) { throw error }
     let plugin = try vm.loadPlugin(source: source, chunkName: path)
+    // What `test` and `run` refuse when they load it (a severity that is
+    // not one, a parameter's range or default), refused here too.
+    _ = try PluginRegistry.describe(plugin, path: path, source: source)
     var counts: [String: Int] = [:]
     for registration in plugin.registrations { counts[registration.kind, default: 0] += 1 }
     let parts = counts.keys.sorted().map { count(counts[$0] ?? 0, $0) }
