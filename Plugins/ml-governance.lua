@@ -89,6 +89,19 @@ end
 local function above(x, limit) return beyond(x, limit, 1) end
 local function below(x, limit) return beyond(x, limit, -1) end
 
+-- `x` with `decimals` decimals, or more when that would print it equal to
+-- a `limit` it is beyond: "0.7999 of en, below 0.80", not "0.80 ... below
+-- 0.80". A value on its limit (which passes) keeps the short form.
+local function shown(x, limit, decimals)
+  local printed = format("%." .. decimals .. "f", x)
+  if not (above(x, limit) or below(x, limit)) then return printed end
+  while decimals < 9 and printed == format("%." .. decimals .. "f", limit) do
+    decimals = decimals + 1
+    printed = format("%." .. decimals .. "f", x)
+  end
+  return printed
+end
+
 -- The value a check read, for its evidence: absent or null reads as null,
 -- which, unlike nil, keeps its key in the table.
 local function read(v)
@@ -338,8 +351,9 @@ p:check{
           if below(rates[i] / high_rate, params.min_ratio) then under[#under + 1] = g end
         end
         failures[#failures + 1] = format(
-          "%s: selection rate of %s (%s) is %.2f of %s (%s), below %.2f; groups under the line: %s",
-          name, low, fmt_rate(low_rate), ratio, high, fmt_rate(high_rate), params.min_ratio,
+          "%s: selection rate of %s (%s) is %s of %s (%s), below %.2f; groups under the line: %s",
+          name, low, fmt_rate(low_rate), shown(ratio, params.min_ratio, 2), high, fmt_rate(high_rate),
+          params.min_ratio,
           concat(under, ", "))
         checked[#checked].below = under
         first_at = first_at or (base .. "." .. low)
@@ -416,8 +430,9 @@ p:check{
       checked[#checked + 1] = { attribute = name, difference = gap, lowest = low, highest = high }
       if above(gap, params.max_difference) then
         failures[#failures + 1] = format(
-          "%s: true-positive rate of %s (%s) is %.2f below %s (%s), more than %.2f",
-          name, low, fmt_rate(low_tpr), gap, high, fmt_rate(high_tpr), params.max_difference)
+          "%s: true-positive rate of %s (%s) is %s below %s (%s), more than %.2f",
+          name, low, fmt_rate(low_tpr), shown(gap, params.max_difference, 2), high, fmt_rate(high_tpr),
+          params.max_difference)
         first_at = first_at or (base .. "." .. low)
       end
     end
@@ -563,8 +578,8 @@ p:check{
     end
     local gap = abs(offline - online) / abs(offline)
     local evidence = { metric = metric, offline = offline, online = online, gap = gap, max_gap = params.max_gap }
-    local message = format("online %s %.3f vs offline %.3f: a %.0f %% gap", tostring(metric),
-      online, offline, gap * 100)
+    local message = format("online %s %.3f vs offline %.3f: a %s %% gap", tostring(metric),
+      online, offline, shown(gap * 100, params.max_gap * 100, 0))
     if above(gap, params.max_gap) then
       return result("fail", "evaluation.online.value",
         message .. format(", above %.0f %%", params.max_gap * 100), evidence)

@@ -185,6 +185,52 @@ import Testing
       missing.status == .fail && missing.evidence["audited"]?.isNull == true, "\(missing.evidence)")
   }
 
+  /// Just past a threshold the message prints enough decimals to show the
+  /// breach: "0.7999 of en, below 0.80", never "0.80 of en, below 0.80".
+  @Test func aValueJustPastItsThresholdIsPrintedPastIt() throws {
+    let plugin = Self.path("Plugins/ml-governance.lua")
+    let scratch = try Scratch([
+      "gate.yaml": """
+      steward: 1
+      kind: audit
+      name: near
+      plugins: [\(plugin)]
+      subjects: cards
+      checks:
+        - use: ml-governance.fairness_audit
+        - use: ml-governance.equal_opportunity
+        - use: ml-governance.training_serving_skew
+      """,
+      "cards/m.yaml": """
+      id: m
+      stage: production
+      fairness:
+        audited: true
+        attributes:
+          language:
+            selection_rates: {en: 1.0, es: 0.7999}
+            true_positive_rates: {en: 0.90, es: 0.7999}
+      evaluation:
+        offline: {metric: auc, value: 1.0, computed_on: holdout}
+        online: {metric: auc, value: 0.8999}
+      """,
+    ])
+    let header = try PlaybookLoader.load(path: scratch.path("gate.yaml"))
+    let audit = try AuditPlaybook.load(header: header, path: scratch.path("gate.yaml"), inputs: [:])
+    let report = try AuditRunner(playbook: audit).run()
+    let fairness = try result(report, "m", "fairness_audit")
+    #expect(
+      fairness.status == .fail && fairness.message.contains("is 0.7999 of en"),
+      "\(fairness.message)")
+    let opportunity = try result(report, "m", "equal_opportunity")
+    #expect(
+      opportunity.status == .fail && opportunity.message.contains("is 0.1001 below en"),
+      "\(opportunity.message)")
+    let skew = try result(report, "m", "training_serving_skew")
+    #expect(
+      skew.status == .fail && skew.message.contains("a 10.01 % gap, above 10 %"), "\(skew.message)")
+  }
+
   @Test func deploymentGateDefaultsToTheExampleModels() throws {
     let report = try run("Playbooks/deployment-gate.yaml")
     #expect(
