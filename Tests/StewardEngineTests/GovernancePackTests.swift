@@ -11,10 +11,11 @@ import Testing
 
   static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
+  /// Runs a playbook of the package, or one at an absolute path.
   func run(
     _ playbook: String, inputs: [String: [String]] = [:], failOn: Severity? = nil
   ) throws -> AuditReport {
-    let path = Self.path(playbook)
+    let path = playbook.hasPrefix("/") ? playbook : Self.path(playbook)
     let header = try PlaybookLoader.load(path: path)
     let audit = try AuditPlaybook.load(header: header, path: path, inputs: inputs)
     var runner = AuditRunner(playbook: audit)
@@ -167,9 +168,7 @@ import Testing
       fairness: {audited: ~}
       """,
     ])
-    let header = try PlaybookLoader.load(path: scratch.path("gate.yaml"))
-    let audit = try AuditPlaybook.load(header: header, path: scratch.path("gate.yaml"), inputs: [:])
-    let report = try AuditRunner(playbook: audit).run()
+    let report = try run(scratch.path("gate.yaml"))
     let r = try result(report, "m", "equal_opportunity")
     #expect(r.status == .fail)
     #expect(r.path == "fairness.attributes.language.true_positive_rates.es")
@@ -215,9 +214,7 @@ import Testing
         online: {metric: auc, value: 0.8999}
       """,
     ])
-    let header = try PlaybookLoader.load(path: scratch.path("gate.yaml"))
-    let audit = try AuditPlaybook.load(header: header, path: scratch.path("gate.yaml"), inputs: [:])
-    let report = try AuditRunner(playbook: audit).run()
+    let report = try run(scratch.path("gate.yaml"))
     let fairness = try result(report, "m", "fairness_audit")
     #expect(
       fairness.status == .fail && fairness.message.contains("is 0.7999 of en"),
