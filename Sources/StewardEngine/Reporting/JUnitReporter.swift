@@ -45,11 +45,19 @@ public struct JUnitReporter: AuditReporter {
             + #"      <error message="\#(escape(r.displayMessage))" type="error">\#(escape(detail))</error>"#
             + "\n    </testcase>\n"
         case .skip, .waived:
-          let reason =
-            r.waiver.map { "waived by \($0.owner) until \($0.expires): \($0.reason)" }
-            ?? r.displayMessage
-          xml +=
-            open + ">\n" + #"      <skipped message="\#(escape(reason))"/>"# + "\n    </testcase>\n"
+          // A waived result keeps what was found (a failure, or an error's
+          // text) inside the element: the waiver's reason alone hides it.
+          if let waiver = r.waiver {
+            let reason = "waived by \(waiver.owner) until \(waiver.expires): \(waiver.reason)"
+            xml +=
+              open + ">\n"
+              + #"      <skipped message="\#(escape(reason))">\#(escape(r.displayMessage))</skipped>"#
+              + "\n    </testcase>\n"
+          } else {
+            xml +=
+              open + ">\n" + #"      <skipped message="\#(escape(r.displayMessage))"/>"#
+              + "\n    </testcase>\n"
+          }
         }
       }
       xml += "  </testsuite>\n"

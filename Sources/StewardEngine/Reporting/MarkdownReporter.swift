@@ -37,10 +37,11 @@ public struct MarkdownReporter: AuditReporter {
     }
     let waived = report.results.filter { $0.status == .waived }
     if !waived.isEmpty {
-      md += "### Waived\n\n| subject | check | reason | owner | expires |\n|---|---|---|---|---|\n"
+      md +=
+        "### Waived\n\n| subject | check | finding | reason | owner | expires |\n|---|---|---|---|---|---|\n"
       for r in waived {
         md +=
-          "| \(Self.cell(r.subjectID)) | `\(r.checkID)` | \(Self.cell(r.waiver?.reason ?? "")) | \(Self.cell(r.waiver?.owner ?? "")) | \(r.waiver?.expires ?? "") |\n"
+          "| \(Self.cell(r.subjectID)) | `\(r.checkID)` | \(Self.cell(r.displayMessage)) | \(Self.cell(r.waiver?.reason ?? "")) | \(Self.cell(r.waiver?.owner ?? "")) | \(r.waiver?.expires ?? "") |\n"
       }
       md += "\n"
     }
