@@ -142,6 +142,11 @@ import Testing
     let here = try StewardBinary.run(["test", "."], in: dir.appendingPathComponent("empty"))
     #expect(here.status == 2)
     #expect(here.stderr.contains(".: error: no plugin"), "\(here.stderr)")
+    // With no argument and no Plugins/ folder, the folder is what is missing.
+    let bare = try StewardBinary.run(["test"], in: dir)
+    #expect(bare.status == 2)
+    #expect(
+      bare.stderr.contains("Plugins: error: no such file or directory [F001]"), "\(bare.stderr)")
   }
 
   @Test func failingExampleShowsExpectedAndActual() throws {

@@ -32,10 +32,11 @@ struct TestCommand: ParsableCommand {
   func run() throws {
     var registry = PluginRegistry()
     for argument in plugins {
-      // A path wins over a name; a bare word that is no file is a name.
+      // A path wins over a name; a bare word that is no file is a name,
+      // except the default folder, whose absence is said as such.
       let isName =
         !FileManager.default.fileExists(atPath: argument) && !argument.contains("/")
-        && !argument.hasSuffix(".lua")
+        && !argument.hasSuffix(".lua") && argument != "Plugins"
       let installed = isName ? try location.plugin(named: argument).path : nil
       do {
         if let installed {
