@@ -152,6 +152,29 @@ import Testing
     #expect(try SQLiteHistoryStore(path: store).runs(playbook: nil, limit: nil).isEmpty)
   }
 
+  /// The run is recorded while its report is written, and kept only once
+  /// the report is out: a report that cannot be written leaves no run.
+  @Test func aReportThatCannotBeWrittenLeavesNoRun() throws {
+    guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+    let dir = try Self.project()
+    let store = dir.appendingPathComponent("h.sqlite").path
+    let lost = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", "h.sqlite", "--format", "json", "--output", "/dev/full"],
+      in: dir)
+    #expect(lost.status == 2)
+    #expect(lost.stderr.contains("cannot write the report"))
+    #expect(try SQLiteHistoryStore(path: store).runs(playbook: nil, limit: nil).isEmpty)
+    let kept = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", "h.sqlite", "--format", "json", "--output", "r.json"], in: dir
+    )
+    #expect(kept.status == 1)
+    let runs = try SQLiteHistoryStore(path: store).runs(playbook: nil, limit: nil)
+    #expect(runs.count == 1)
+    #expect(
+      try SQLiteHistoryStore(path: store).results(ofRun: runs[0].id ?? 0).count
+        == runs[0].resultCount)
+  }
+
   // MARK: - Integrity under concurrency and SIGKILL
 
   /// A folder of `count` model cards and a playbook `big.yaml` of 70 inline checks

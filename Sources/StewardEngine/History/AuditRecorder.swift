@@ -12,8 +12,16 @@ public enum AuditRecorder {
   /// The playbook and every subject file are hashed now (SHA-256).
   @discardableResult
   public static func record(_ report: AuditReport, in context: RunContext) throws -> Int64? {
+    try record(report, in: context, commitIf: { true })
+  }
+
+  /// Records the run, committing only if `commit` says so once the rows are
+  /// in (``HistoryStore/record(_:results:commitIf:)``).
+  public static func record(
+    _ report: AuditReport, in context: RunContext, commitIf commit: () -> Bool
+  ) throws -> Int64? {
     guard let store = context.history else { return nil }
-    return try store.record(try run(report), results: results(report))
+    return try store.record(try run(report), results: results(report), commitIf: commit)
   }
 
   /// The run row of an audit: hashes, gate and summary metrics.

@@ -17,6 +17,13 @@ public protocol HistoryStore: Sendable {
   @discardableResult
   func record(_ run: RunRecord, results: [ResultRecord]) throws -> Int64
 
+  /// Records a run the same way, but commits only if `commit` (called once
+  /// the rows are in, and free to wait) says so; nil when it did not. The
+  /// rows can go in while the report is still being written, and the run
+  /// is kept only once the report is out.
+  func record(_ run: RunRecord, results: [ResultRecord], commitIf commit: () -> Bool) throws
+    -> Int64?
+
   /// Runs, newest first; only `playbook`'s when given, at most `limit`.
   func runs(playbook: String?, limit: Int?) throws -> [RunRecord]
 
@@ -151,6 +158,16 @@ public struct HistoryError: Error, CustomStringConvertible, Sendable {
 
 /// What a run needs from its surroundings, passed in rather than global
 /// (STYLE.md, practice 14): the history store, or none with `--no-record`.
+extension HistoryStore {
+  /// For stores without a transaction to hold open: decide, then record.
+  public func record(
+    _ run: RunRecord, results: [ResultRecord], commitIf commit: () -> Bool
+  ) throws -> Int64? {
+    guard commit() else { return nil }
+    return try record(run, results: results)
+  }
+}
+
 public struct RunContext: Sendable {
   public var history: (any HistoryStore)?
 

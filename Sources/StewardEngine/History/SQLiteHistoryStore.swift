@@ -111,6 +111,16 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
 
   @discardableResult
   public func record(_ run: RunRecord, results: [ResultRecord]) throws -> Int64 {
+    // `commitIf` answering true always commits, so there is an id.
+    try record(run, results: results, commitIf: { true }) ?? -1
+  }
+
+  /// Thrown inside the transaction to roll it back when `commitIf` says no.
+  private struct NotCommitted: Error {}
+
+  public func record(
+    _ run: RunRecord, results: [ResultRecord], commitIf commit: () -> Bool
+  ) throws -> Int64? {
     do {
       // One IMMEDIATE transaction: all rows land, or none do.
       return try pool.write { db in
@@ -156,8 +166,11 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.text(results[n].message)
           batch.text(results[n].location)
         }
+        guard commit() else { throw NotCommitted() }
         return id
       }
+    } catch is NotCommitted {
+      return nil
     } catch {
       throw Self.describe(error, path: path, doing: "cannot record the run")
     }

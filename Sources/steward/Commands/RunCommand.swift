@@ -21,8 +21,8 @@ struct RunCommand: ParsableCommand {
         steward run gate.yaml --store ci-history.sqlite       # or --no-record
 
       Every run is recorded in the history store (.steward/history.sqlite by
-      default; see `steward history`). The report is written before the run
-      is recorded; a store that cannot be opened fails before the run, and one
+      default; see `steward history`). A run is kept only once its report
+      is out; a store that cannot be opened fails before the run, and one
       that cannot be written exits 2 after the report.
 
       Formats: text, json, junit, sarif, markdown, github.
@@ -154,13 +154,27 @@ struct RunCommand: ParsableCommand {
 
     let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
     let reporter = reportFormat.reporter(color: color)
-    try Output.stream(to: output) { sink in reporter.write(report, to: sink) }
+    // To a file the report takes as long as the disk, and the store's
+    // inserts go in meanwhile. To stdout it may wait on a reader (a pager)
+    // as long as that likes, and an open transaction would hold other runs'
+    // writes to the store as long: the run is recorded after it.
+    let recording = output == nil ? nil : Recording(report, in: context)
+    do {
+      try Output.stream(to: output) { sink in reporter.write(report, to: sink) }
+    } catch {
+      try? recording?.finish(reportWritten: false)
+      throw error
+    }
     // A text report on stdout shows its warnings already; anywhere else
     // they are said on stderr too, so that an expired waiver is seen.
     if reportFormat != .text || output != nil {
       for warning in report.warnings { Console.error(warning.description) }
     }
-    try record { try AuditRecorder.record(report, in: context) }
+    if let recording {
+      try recording.finish(reportWritten: true)
+    } else {
+      try record { try AuditRecorder.record(report, in: context) }
+    }
     KeptUntilExit.keep(report)
     if report.gateFailed { throw ExitCode(Exit.gateFailed) }
   }
