@@ -28,6 +28,17 @@ import Testing
     return report
   }
 
+  /// Runs the ml-governance `checks` over `cards` (file name to YAML) in a
+  /// scratch folder.
+  func runChecks(_ checks: [String], on cards: [String: String]) throws -> AuditReport {
+    var files = cards.reduce(into: [String: String]()) { $0["cards/" + $1.key] = $1.value }
+    files["gate.yaml"] =
+      "steward: 1\nkind: audit\nname: scratch\nplugins: [\(Self.path("Plugins/ml-governance.lua"))]\n"
+      + "subjects: cards\nchecks:\n" + checks.map { "  - use: ml-governance.\($0)\n" }.joined()
+    let scratch = try Scratch(files)
+    return try run(scratch.path("gate.yaml"))
+  }
+
   func failing(_ report: AuditReport) -> Set<String> {
     Set(report.results.filter { $0.status == .fail }.map { "\($0.subjectID) \($0.checkID)" })
   }
@@ -140,35 +151,23 @@ import Testing
   /// Like fairness_audit, equal_opportunity names every attribute that
   /// fails, and points at the first one's lowest group.
   @Test func equalOpportunityReportsEveryFailingAttribute() throws {
-    let plugin = Self.path("Plugins/ml-governance.lua")
-    let scratch = try Scratch([
-      "gate.yaml": """
-      steward: 1
-      kind: audit
-      name: eo
-      title: Equal opportunity only
-      owner: test
-      plugins: [\(plugin)]
-      subjects: cards
-      checks:
-        - use: ml-governance.fairness_audit
-        - use: ml-governance.equal_opportunity
-      """,
-      "cards/m.yaml": """
-      id: m
-      fairness:
-        audited: true
-        attributes:
-          cohort: {true_positive_rates: {new: 0.80, old: 0.78}}
-          language: {true_positive_rates: {en: 0.90, es: 0.70}}
-          region: {true_positive_rates: {eu: 0.90, na: 0.60}}
-      """,
-      "cards/null.yaml": """
-      id: null-audit
-      fairness: {audited: ~}
-      """,
-    ])
-    let report = try run(scratch.path("gate.yaml"))
+    let report = try runChecks(
+      ["fairness_audit", "equal_opportunity"],
+      on: [
+        "m.yaml": """
+        id: m
+        fairness:
+          audited: true
+          attributes:
+            cohort: {true_positive_rates: {new: 0.80, old: 0.78}}
+            language: {true_positive_rates: {en: 0.90, es: 0.70}}
+            region: {true_positive_rates: {eu: 0.90, na: 0.60}}
+        """,
+        "null.yaml": """
+        id: null-audit
+        fairness: {audited: ~}
+        """,
+      ])
     let r = try result(report, "m", "equal_opportunity")
     #expect(r.status == .fail)
     #expect(r.path == "fairness.attributes.language.true_positive_rates.es")
@@ -187,34 +186,23 @@ import Testing
   /// Just past a threshold the message prints enough decimals to show the
   /// breach: "0.7999 of en, below 0.80", never "0.80 of en, below 0.80".
   @Test func aValueJustPastItsThresholdIsPrintedPastIt() throws {
-    let plugin = Self.path("Plugins/ml-governance.lua")
-    let scratch = try Scratch([
-      "gate.yaml": """
-      steward: 1
-      kind: audit
-      name: near
-      plugins: [\(plugin)]
-      subjects: cards
-      checks:
-        - use: ml-governance.fairness_audit
-        - use: ml-governance.equal_opportunity
-        - use: ml-governance.training_serving_skew
-      """,
-      "cards/m.yaml": """
-      id: m
-      stage: production
-      fairness:
-        audited: true
-        attributes:
-          language:
-            selection_rates: {en: 1.0, es: 0.7999}
-            true_positive_rates: {en: 0.90, es: 0.7999}
-      evaluation:
-        offline: {metric: auc, value: 1.0, computed_on: holdout}
-        online: {metric: auc, value: 0.8999}
-      """,
-    ])
-    let report = try run(scratch.path("gate.yaml"))
+    let report = try runChecks(
+      ["fairness_audit", "equal_opportunity", "training_serving_skew"],
+      on: [
+        "m.yaml": """
+        id: m
+        stage: production
+        fairness:
+          audited: true
+          attributes:
+            language:
+              selection_rates: {en: 1.0, es: 0.7999}
+              true_positive_rates: {en: 0.90, es: 0.7999}
+        evaluation:
+          offline: {metric: auc, value: 1.0, computed_on: holdout}
+          online: {metric: auc, value: 0.8999}
+        """
+      ])
     let fairness = try result(report, "m", "fairness_audit")
     #expect(
       fairness.status == .fail && fairness.message.contains("is 0.7999 of en"),

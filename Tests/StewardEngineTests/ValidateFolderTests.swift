@@ -12,10 +12,15 @@ import Testing
      "properties": {"id": {"type": "string"}, "owner": {"type": "string"}}}
     """
 
-  /// An audit of `cards/` that checks them against `card.schema.json`.
-  static let gate =
-    "steward: 1\nkind: audit\nname: g\nsubjects: cards\nschema: card.schema.json\nchecks:\n"
-    + "  - builtin: required\n    id: owner\n    params: { path: owner }\n"
+  /// An audit of `subjects` requiring `field`, checked against
+  /// `card.schema.json` when `schema` is set.
+  static func gate(subjects: String = "cards", field: String = "owner", schema: Bool = true)
+    -> String
+  {
+    "steward: 1\nkind: audit\nname: g\nsubjects: \(subjects)\n"
+      + (schema ? "schema: card.schema.json\n" : "")
+      + "checks:\n  - builtin: required\n    id: \(field)\n    params: { path: \(field) }\n"
+  }
 
   func validate(_ files: [String: String], _ names: [String] = ["."]) throws -> Validator.Report {
     let scratch = try Scratch(files)
@@ -28,7 +33,7 @@ import Testing
 
   @Test func theCardsAnAuditCheckedAreItsData() throws {
     let report = try validate([
-      "gate.yaml": Self.gate, "card.schema.json": Self.schema,
+      "gate.yaml": Self.gate(), "card.schema.json": Self.schema,
       "cards/a.yaml": "id: a\nowner: x\n",
     ])
     #expect(report.ok, "\(report.allDiagnostics)")
@@ -37,9 +42,7 @@ import Testing
 
   @Test func withoutASchemaNothingReadsTheCardsSoTheyAreJudged() throws {
     let report = try validate([
-      "gate.yaml":
-        "steward: 1\nkind: audit\nname: g\nsubjects: cards\nchecks:\n"
-        + "  - builtin: required\n    id: owner\n    params: { path: owner }\n",
+      "gate.yaml": Self.gate(schema: false),
       "cards/broken.yaml": "owner: [unclosed\n",
     ])
     #expect(!report.ok)
@@ -50,9 +53,7 @@ import Testing
     // The audit's subjects are every YAML file here, itself and a broken
     // survey included: neither may vanish from the report.
     let report = try validate([
-      "gate.yaml":
-        "steward: 1\nkind: audit\nname: g\nsubjects: \"*.yaml\"\nchecks:\n"
-        + "  - builtin: required\n    id: name\n    params: { path: name }\n",
+      "gate.yaml": Self.gate(subjects: "\"*.yaml\"", field: "name", schema: false),
       "survey.yaml": "steward: 1\nkind: survey\nname: s\ntitle: [\n",
     ])
     #expect(!report.ok)
@@ -61,7 +62,7 @@ import Testing
 
   @Test func aDataFileOfAPlaybookThatFailedIsJudged() throws {
     let report = try validate([
-      "gate.yaml": Self.gate, "card.schema.json": Self.schema,
+      "gate.yaml": Self.gate(), "card.schema.json": Self.schema,
       "cards/a.yaml": "id: a\n",
     ])
     #expect(!report.ok)
@@ -89,7 +90,7 @@ import Testing
 
   @Test func aDataFileNamedOnItsOwnIsJudged() throws {
     let files = [
-      "gate.yaml": Self.gate, "card.schema.json": Self.schema,
+      "gate.yaml": Self.gate(), "card.schema.json": Self.schema,
       "cards/a.yaml": "id: a\nowner: x\n",
     ]
     let report = try validate(files, ["gate.yaml", "cards/a.yaml"])
