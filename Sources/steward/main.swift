@@ -3,6 +3,7 @@
 // on Linux; that is mapped to 2 here.
 import ArgumentParser
 import Foundation
+import StewardEngine
 
 /// Parses and runs the command; `steward demo` runs child processes and so
 /// is the one asynchronous command.
@@ -17,6 +18,8 @@ func runSteward() async -> Never {
     exitUnlessOutputWasLost(Exit.success)
   } catch let exit as ExitCode {
     exitUnlessOutputWasLost(exit.rawValue)
+  } catch let exit as ExitStatus {
+    exitUnlessOutputWasLost(exit.code)
   } catch {
     let code = StewardCommand.exitCode(for: error)
     if code == .success {

@@ -26,8 +26,18 @@ public struct AuditPlaybook: Sendable {
     header: PlaybookHeader, path: String, pluginPath: [String] = [],
     inputs overrides: [String: [String]] = [:]
   ) throws -> AuditPlaybook {
-    var problems: [Diagnostic] = []
-    let base = (path as NSString).deletingLastPathComponent
+    try load(
+      header: header, path: path, pluginPath: pluginPath,
+      inputs: ResolvedInputs(
+        header: header, path: path, overrides: overrides, declaration: AuditKind.inputs))
+  }
+
+  /// Reads the audit body with its inputs already resolved.
+  public static func load(
+    header: PlaybookHeader, path: String, pluginPath: [String] = [], inputs: ResolvedInputs
+  ) throws -> AuditPlaybook {
+    var problems: [Diagnostic] = inputs.problems
+    let base = inputs.base
     var registry = PluginRegistry(searchPath: pluginPath)
     problems += registry.loadListed(in: header, base: base)
 
@@ -49,39 +59,15 @@ public struct AuditPlaybook: Sendable {
     }
     problems += expressionProblems(checks, file: path)
 
-    let declared = PlaybookInputs.declared(in: header, base: base)
-    problems += declared.problems
-    for name in overrides.keys.sorted() where name != "subjects" && declared.inputs[name] == nil {
-      let known = declared.inputs.keys.sorted()
-      problems.append(
-        Diagnostic(
-          at: SourceMark(file: path, line: 0, column: 0), code: "A011",
-          "--input \(name)=…: the playbook declares no input \"\(name)\""
-            + (known.isEmpty
-              ? "; declare it under \"inputs:\""
-              : " (its inputs: \(known.joined(separator: ", ")))")))
-    }
     var patterns: [(String, SourceMark)] = []
-    if let override = overrides["subjects"] {
-      patterns = override.map { ($0, SourceMark(file: $0, line: 0, column: 0)) }
-    } else if let subjects = header.document["subjects"] {
-      let items = subjects.list ?? [subjects]
-      for item in items {
-        guard let s = item.string else {
-          problems.append(
-            Diagnostic(
-              at: item.mark, code: "A004",
-              "subjects must be an input name, a path, a folder or a glob, or a list of them"))
-          continue
-        }
-        if let override = overrides[s] {
-          // --input NAME=PATH paths are relative to where steward runs.
-          patterns += override.map { ($0, SourceMark(file: $0, line: 0, column: 0)) }
-        } else if let input = declared.inputs[s] {
-          patterns += input
-        } else {
-          patterns.append((InputFiles.join(base, s), item.mark))
-        }
+    if let found = inputs.paths("subjects", declared: header.document["subjects"]) {
+      patterns = found
+      for item in header.document["subjects"].map({ $0.list ?? [$0] }) ?? []
+      where item.string == nil {
+        problems.append(
+          Diagnostic(
+            at: item.mark, code: "A004",
+            "subjects must be an input name, a path, a folder or a glob, or a list of them"))
       }
     } else {
       problems.append(

@@ -43,9 +43,20 @@ public struct DashboardPlaybook: Sendable {
     header: PlaybookHeader, path: String, inputs overrides: [String: [String]] = [:],
     vars: [String: String] = [:], now: Date = Date()
   ) throws -> DashboardPlaybook {
+    try load(
+      header: header, path: path,
+      inputs: ResolvedInputs(
+        header: header, path: path, overrides: overrides, declaration: DashboardKind.inputs),
+      vars: vars, now: now)
+  }
+
+  /// Reads the dashboard body with its inputs already resolved.
+  public static func load(
+    header: PlaybookHeader, path: String, inputs resolved: ResolvedInputs,
+    vars: [String: String] = [:], now: Date = Date()
+  ) throws -> DashboardPlaybook {
     let document = header.document
-    let base = (path as NSString).deletingLastPathComponent
-    var problems: [Diagnostic] = []
+    var problems: [Diagnostic] = resolved.problems
 
     // Period.
     var period = DashboardMonth(containing: now)
@@ -102,10 +113,8 @@ public struct DashboardPlaybook: Sendable {
     }
 
     // Inputs.
-    let declared = PlaybookInputs.declared(in: header, base: base)
-    problems += declared.problems
-    var inputs: [String: [String]] = declared.inputs.mapValues { $0.map(\.0) }
-    for (name, paths) in overrides { inputs[name] = paths }
+    var inputs: [String: [String]] = resolved.declared.mapValues { $0.map(\.path) }
+    for (name, paths) in resolved.overrides { inputs[name] = paths }
 
     // Metrics.
     var metrics: [DashboardMetricSpec] = []

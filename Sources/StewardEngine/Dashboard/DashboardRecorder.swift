@@ -6,9 +6,11 @@ import StewardCore
 /// result row per metric. `period: {compare: previous}` reads these back.
 public enum DashboardRecorder {
   @discardableResult
-  public static func record(_ report: DashboardReport, in context: RunContext) throws -> Int64? {
+  public static func record(
+    _ report: DashboardReport, in context: RunContext, commitIf commit: () -> Bool = { true }
+  ) throws -> Int64? {
     guard let store = context.history else { return nil }
-    return try store.record(try run(report), results: results(report))
+    return try store.record(try run(report), results: results(report), commitIf: commit)
   }
 
   public static func run(_ report: DashboardReport) throws -> RunRecord {

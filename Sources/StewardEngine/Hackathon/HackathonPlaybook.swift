@@ -73,9 +73,20 @@ public struct HackathonPlaybook: Sendable {
     header: PlaybookHeader, path: String, inputs overrides: [String: [String]] = [:],
     vars: [String: String] = [:], today: LocalDate
   ) throws -> HackathonPlaybook {
+    try load(
+      header: header, path: path,
+      inputs: ResolvedInputs(
+        header: header, path: path, overrides: overrides, declaration: HackathonKind.inputs),
+      vars: vars, today: today)
+  }
+
+  /// Reads the hackathon body with its inputs already resolved.
+  public static func load(
+    header: PlaybookHeader, path: String, inputs: ResolvedInputs, vars: [String: String] = [:],
+    today: LocalDate
+  ) throws -> HackathonPlaybook {
     let document = header.document
-    let base = (path as NSString).deletingLastPathComponent
-    var problems: [Diagnostic] = []
+    var problems: [Diagnostic] = inputs.problems
     var warnings: [Diagnostic] = []
     let cli = SourceMark(file: path, line: 0, column: 0)
 
@@ -85,10 +96,8 @@ public struct HackathonPlaybook: Sendable {
     // they call this.
     var flagged: [Diagnostic] = []
     func bad(_ d: Diagnostic) { flagged.append(d) }
-    let inputs = PlaybookInputs.Overrides(overrides: overrides, base: base, cli: cli, code: "H020")
-    problems += inputs.unknownNames(reads: ["projects", "scores", "org"], reader: "a hackathon")
     func file(_ name: String, declared: Value?) -> String? {
-      inputs.path(name, declared: declared, problems: &problems)
+      inputs.file(name, declared: declared, problems: &problems)
     }
 
     // Event.

@@ -13,7 +13,7 @@ public enum HackathonRecorder {
   @discardableResult
   public static func record(
     _ report: HackathonReport, playbook: HackathonPlaybook, startedAt: Date,
-    duration: TimeInterval, in context: RunContext
+    duration: TimeInterval, in context: RunContext, commitIf commit: () -> Bool = { true }
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
     let rows = results(report)
@@ -32,7 +32,7 @@ public enum HackathonRecorder {
         Metric("participants", Double(report.participants)),
       ],
       resultCount: rows.count)
-    return try store.record(run, results: rows)
+    return try store.record(run, results: rows, commitIf: commit)
   }
 
   public static func results(_ report: HackathonReport) -> [ResultRecord] {

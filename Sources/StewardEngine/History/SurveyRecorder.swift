@@ -26,7 +26,7 @@ public enum SurveyRecorder {
   @discardableResult
   public static func record(
     _ report: SurveyReport, playbook: SurveyPlaybook, startedAt: Date, duration: TimeInterval,
-    in context: RunContext
+    in context: RunContext, commitIf commit: () -> Bool = { true }
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
     let rows = results(report)
@@ -41,7 +41,7 @@ public enum SurveyRecorder {
       ],
       metrics: metrics(report, levels: playbook.levels.map(\.id)),
       resultCount: rows.count)
-    return try store.record(run, results: rows)
+    return try store.record(run, results: rows, commitIf: commit)
   }
 
   /// The run's summary and every reported group's figures, in report order.

@@ -41,10 +41,22 @@ public struct RitualPlaybook: Sendable {
     header: PlaybookHeader, path: String, pluginPath: [String] = [],
     inputs overrides: [String: [String]] = [:], vars: [String: String] = [:], today: LocalDate
   ) throws -> RitualPlaybook {
+    try load(
+      header: header, path: path, pluginPath: pluginPath,
+      inputs: ResolvedInputs(
+        header: header, path: path, overrides: overrides, declaration: RitualKind.inputs),
+      vars: vars, today: today)
+  }
+
+  /// Reads the ritual body with its inputs already resolved.
+  public static func load(
+    header: PlaybookHeader, path: String, pluginPath: [String] = [], inputs: ResolvedInputs,
+    vars: [String: String] = [:], today: LocalDate
+  ) throws -> RitualPlaybook {
     let document = header.document
-    let base = (path as NSString).deletingLastPathComponent
-    let cli = SourceMark(file: path, line: 0, column: 0)
-    var problems: [Diagnostic] = []
+    let base = inputs.base
+    let cli = inputs.commandLine
+    var problems: [Diagnostic] = inputs.problems
     var warnings: [Diagnostic] = []
     var inputFiles: [String] = []
     let warn = document["on_bad_input"]?.string == "warn"
@@ -52,11 +64,8 @@ public struct RitualPlaybook: Sendable {
     // they call this.
     var flagged: [Diagnostic] = []
     func bad(_ d: Diagnostic) { flagged.append(d) }
-    let inputs = PlaybookInputs.Overrides(overrides: overrides, base: base, cli: cli, code: "T020")
-    problems += inputs.unknownNames(
-      reads: ["people", "absences", "attendance"], reader: "a ritual playbook")
     func file(_ name: String, declared: Value?) -> String? {
-      inputs.path(name, declared: declared, problems: &problems)
+      inputs.file(name, declared: declared, problems: &problems)
     }
 
     // Time zone.

@@ -241,7 +241,7 @@ public enum RitualRecorder {
   @discardableResult
   public static func record(
     _ report: RitualReport, playbook: RitualPlaybook, startedAt: Date, duration: TimeInterval,
-    in context: RunContext
+    in context: RunContext, commitIf commit: () -> Bool = { true }
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
     var rows: [ResultRecord] = []
@@ -280,7 +280,7 @@ public enum RitualRecorder {
       inputs: try playbook.inputFiles.sorted().map {
         InputHash(path: $0, sha256: try SHA256.hex(ofFile: $0))
       }, metrics: metrics, resultCount: rows.count)
-    return try store.record(run, results: rows)
+    return try store.record(run, results: rows, commitIf: commit)
   }
 
   /// The isolated counts of earlier runs of `playbook`, oldest first.

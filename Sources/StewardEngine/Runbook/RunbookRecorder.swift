@@ -7,7 +7,7 @@ public enum RunbookRecorder {
   @discardableResult
   public static func record(
     _ report: RunbookReport, playbook: RunbookPlaybook, in context: RunContext,
-    timelines: (any TimelineStore)?
+    timelines: (any TimelineStore)?, commitIf commit: () -> Bool = { true }
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
     let rows = report.steps.map { s in
@@ -28,7 +28,7 @@ public enum RunbookRecorder {
         Metric("failed", count(.failed)), Metric("skipped", count(.skipped)),
         Metric("escalated", count(.escalated)),
       ], resultCount: rows.count)
-    let id = try store.record(run, results: rows)
+    guard let id = try store.record(run, results: rows, commitIf: commit) else { return nil }
     if let timeline = report.run {
       try timelines?.finish(timeline, status: report.status, historyRun: id)
     }

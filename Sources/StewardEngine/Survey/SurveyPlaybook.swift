@@ -94,9 +94,19 @@ public struct SurveyPlaybook: Sendable {
     header: PlaybookHeader, path: String, pluginPath: [String] = [],
     inputs overrides: [String: [String]] = [:]
   ) throws -> SurveyPlaybook {
+    try load(
+      header: header, path: path, pluginPath: pluginPath,
+      inputs: ResolvedInputs(
+        header: header, path: path, overrides: overrides, declaration: SurveyKind.inputs))
+  }
+
+  /// Reads the survey body with its inputs already resolved.
+  public static func load(
+    header: PlaybookHeader, path: String, pluginPath: [String] = [], inputs: ResolvedInputs
+  ) throws -> SurveyPlaybook {
     let document = header.document
-    let base = (path as NSString).deletingLastPathComponent
-    var problems: [Diagnostic] = []
+    let base = inputs.base
+    var problems: [Diagnostic] = inputs.problems
 
     // Questions.
     var questions: [SurveyQuestion] = []
@@ -168,46 +178,29 @@ public struct SurveyPlaybook: Sendable {
     var responsesMark = document.mark
     var respondentColumn = "respondent"
     var metadata: [String] = []
-    let declaredInputs = PlaybookInputs.declared(in: header, base: base)
-    problems += declaredInputs.problems
-    for name in overrides.keys.sorted() where name != "responses" {
-      problems.append(
-        Diagnostic(
-          at: SourceMark(file: path, line: 0, column: 0), code: "Q020",
-          "--input \(name)=…: a survey reads one input, \"responses\""))
-    }
+    var responsesValue: Value?
     if let responses = document["responses"] {
       responsesMark = responses.mark
-      var file: String?
-      if let s = responses.string {
-        file = s
+      if responses.string != nil {
+        responsesValue = responses
       } else {
         let found = SchemaValidator(fields: responsesFields, context: "responses")
           .problems(in: responses)
         problems += found
-        file = responses["file"]?.string
+        responsesValue = responses["file"]
         respondentColumn = responses["id"]?.string ?? respondentColumn
         metadata = responses["metadata"]?.list?.compactMap(\.string) ?? []
       }
-      if let file {
-        if let input = declaredInputs.inputs[file]?.first {
-          (responsesPath, responsesMark) = input
-        } else {
-          responsesPath = InputFiles.join(base, file)
-        }
-      }
-    } else if let input = declaredInputs.inputs["responses"]?.first {
-      (responsesPath, responsesMark) = input
     }
-    if let override = overrides["responses"] {
-      if override.count != 1 {
-        problems.append(
-          Diagnostic(
-            at: SourceMark(file: path, line: 0, column: 0), code: "Q020",
-            "--input responses=PATH takes one CSV file, got \(override.count)"))
-      }
-      responsesPath = override.first ?? ""
-      responsesMark = SourceMark(file: responsesPath, line: 0, column: 0)
+    let given = inputs.overrides["responses"]
+    if let given, given.count != 1 {
+      problems.append(
+        Diagnostic(
+          at: inputs.commandLine, code: "I002",
+          "--input responses=PATH takes one CSV file, got \(given.count)"))
+    }
+    if let found = inputs.paths("responses", declared: responsesValue)?.first {
+      (responsesPath, responsesMark) = found
     }
     if responsesPath.isEmpty {
       problems.append(

@@ -84,60 +84,15 @@ public enum Validator {
   /// A playbook already read, as if it were the file at `path` (which its
   /// relative paths are resolved against).
   static func validatePlaybook(_ header: PlaybookHeader, path: String) throws -> FileResult {
-    var summary = "\(header.kind.rawValue) playbook \(header.name)"
-    var warnings: [Diagnostic] = []
-    var data: [String] = []
-    switch header.kind {
-    case .audit:
-      // An audit can be checked against its plugins without running it.
-      let audit = try AuditPlaybook.load(header: header, path: path)
-      if audit.schema != nil {
-        // Only with a schema is there something to check in the subjects
-        // before a run; without one, reading them is the run's job.
-        let subjects = try audit.loadSubjects()
-        summary += " (\(subjects.count) subjects match its schema)"
-        // Read and checked here, so they are this playbook's data; without a
-        // schema nothing reads them before a run.
-        data = Set(subjects.map(\.file)).sorted() + [audit.schema?.path].compactMap { $0 }
-      }
-    case .dashboard:
-      // Its period, inputs and metrics (Lua syntax included), without reading inputs.
-      let dashboard = try DashboardPlaybook.load(header: header, path: path)
-      summary += " (\(dashboard.metrics.count) metrics)"
-    case .survey:
-      // A survey's questions, levels and scorer are checked the way a run
-      // reads them, and its default responses file, when present, against them.
-      let survey = try SurveyPlaybook.load(header: header, path: path)
-      data = [survey.responsesPath]
-      if FileManager.default.fileExists(atPath: survey.responsesPath) {
-        let responses = try SurveyResponses.load(for: survey)
-        summary += " (\(responses.responses.count) responses fit its questions)"
-      }
-    case .runbook:
-      // Steps, templates, Lua expressions and plugin step types, as a run reads them.
-      let runbook = try RunbookPlaybook.load(header: header, path: path)
-      summary += " (\(runbook.steps.count) steps)"
-    case .hackathon:
-      // Projects, judging and follow-up, with the projects, scores and org
-      // files it names, as a run reads them.
-      let hackathon = try HackathonPlaybook.load(header: header, path: path, today: .today())
-      summary +=
-        " (\(count(hackathon.projects.count, "project")), \(count(hackathon.scores.count, "score")))"
-      warnings = hackathon.warnings
-      data = hackathon.inputFiles
-    case .ritual:
-      // Cadences, rotations, templates and the people, absences and
-      // attendance files, as a run reads them (Lua playbooks included).
-      let ritual = try RitualPlaybook.load(header: header, path: path, today: .today())
-      summary += " (\(count(ritual.rituals.count, "ritual")))"
-      warnings = ritual.warnings
-      data = ritual.inputFiles
+    guard let kind = KindRegistry.kind(header.kind) else {
+      throw Diagnostic(at: header.document.mark, code: "S003", "unknown kind \"\(header.kind)\"")
     }
-    return FileResult(path: path, summary: summary, diagnostics: warnings, dataFiles: data)
+    let checked = try kind.validate(header, path: path)
+    var summary = "\(header.kind.rawValue) playbook \(header.name)"
+    if !checked.detail.isEmpty { summary += " " + checked.detail }
+    return FileResult(
+      path: path, summary: summary, diagnostics: checked.warnings, dataFiles: checked.dataFiles)
   }
-
-  /// "1 ritual", "4 rituals".
-  static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
   static func validatePlugin(_ path: String) throws -> FileResult {
     let source = try InputFiles.readText(path)
@@ -149,7 +104,7 @@ public enum Validator {
     _ = try PluginRegistry.describe(plugin, path: path, source: source)
     var counts: [String: Int] = [:]
     for registration in plugin.registrations { counts[registration.kind, default: 0] += 1 }
-    let parts = counts.keys.sorted().map { count(counts[$0] ?? 0, $0) }
+    let parts = counts.keys.sorted().map { English.count(counts[$0] ?? 0, $0) }
     let what = parts.isEmpty ? "no registrations" : parts.joined(separator: ", ")
     return FileResult(
       path: path, summary: "plugin \(plugin.name) \(plugin.version) (\(what))", diagnostics: [])

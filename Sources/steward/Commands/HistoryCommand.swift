@@ -57,7 +57,7 @@ struct HistoryCommand: ParsableCommand {
       throw ExitCode(Exit.inputError)
     }
     do {
-      let history = try Self.open(store, createFolder: false)
+      let history = try HistoryStores.open(store, createFolder: false)
       let text: String
       if let metric, let playbook {
         var points = try history.series(metric: metric, playbook: playbook)
@@ -78,8 +78,4 @@ struct HistoryCommand: ParsableCommand {
     }
   }
 
-  /// Opens the SQLite store at `path`, printing nothing; errors are `HistoryError`s.
-  static func open(_ path: String, createFolder: Bool = true) throws -> any HistoryStore {
-    try SQLiteHistoryStore(path: path, createFolder: createFolder)
-  }
 }

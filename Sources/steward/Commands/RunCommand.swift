@@ -1,12 +1,8 @@
 import ArgumentParser
-import Foundation
-import StewardCore
 import StewardEngine
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
+/// `steward run`: the arguments, parsed into one ``RunOptions`` for
+/// ``RunPipeline``, which does the rest for every kind.
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
@@ -25,8 +21,18 @@ struct RunCommand: ParsableCommand {
       is out; a store that cannot be opened fails before the run, and one
       that cannot be written exits 2 after the report.
 
-      Formats: text, json, junit, sarif, markdown, github.
+      Formats and flags by kind of playbook:
+      \(RunCommand.kindTable)
       """)
+
+  /// Each kind's formats and flags, from the kinds themselves.
+  static var kindTable: String {
+    KindRegistry.all.map { kind in
+      let flags = kind.flags.sorted().map(\.spelling).joined(separator: " ")
+      return "  \(kind.kind.rawValue): \(kind.formats.joined(separator: ", "))"
+        + (flags.isEmpty ? "" : "\n    also takes \(flags)")
+    }.joined(separator: "\n")
+  }
 
   @Argument(help: "The playbook file.")
   var playbook: String
@@ -35,8 +41,7 @@ struct RunCommand: ParsableCommand {
     name: .customLong("input"), help: "Override a named input, e.g. subjects=models/ (repeatable).")
   var inputs: [String] = []
 
-  @Option(
-    help: "Output format: text, json, junit, sarif, markdown, github; dashboards also html, slack.")
+  @Option(help: "Output format; which ones depends on the playbook's kind (see above).")
   var format: String = "text"
 
   @Option(name: .shortAndLong, help: "Write the report to FILE instead of stdout.")
@@ -89,122 +94,34 @@ struct RunCommand: ParsableCommand {
   var slackWebhook: String?
 
   func run() throws {
-    // "html" and "slack" are dashboard formats; audits refuse them below.
-    let dashboardFormats = ["html", "slack"]
-    guard
-      let reportFormat = ReportFormat(rawValue: format)
-        ?? (dashboardFormats.contains(format) ? .json : nil)
-    else {
-      throw ValidationError(
-        "unknown format \"\(format)\"; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
-      )
-    }
-    var threshold: Severity?
-    if let failOn {
-      guard let s = Severity(rawValue: failOn) else {
-        throw ValidationError(
-          "--fail-on takes one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
-      threshold = s
-    }
-    if store.isEmpty { throw ValidationError("--store takes a file path") }
-    var overrides: [String: [String]] = [:]
-    for input in inputs {
-      let parts = input.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2, !parts[0].isEmpty else {
-        throw ValidationError("--input takes NAME=PATH, found \"\(input)\"")
-      }
-      overrides[parts[0], default: []].append(parts[1])
-    }
-
-    let report: AuditReport
-    let context: RunContext
+    var options = RunOptions(playbook: playbook)
+    options.inputs = inputs
+    options.format = format
+    options.output = output
+    options.store = store
+    options.noRecord = noRecord
+    options.pluginPath = pluginPath
+    options.vars = vars
+    options.failOn = failOn
+    options.only = only
+    options.skip = skip
+    options.jobs = jobs
+    options.ignoreErrors = ignoreErrors
+    options.yes = yes
+    options.answers = answers
+    options.dryRun = dryRun
+    options.resume = resume
+    options.ics = ics
+    options.slackWebhook = slackWebhook
+    let outcome: RunOutcome
     do {
-      let header = try PlaybookLoader.load(path: playbook)
-      switch header.kind {
-      case .audit:
-        if dashboardFormats.contains(format) {
-          throw ValidationError("--format \(format) is for dashboards")
-        }
-      case .survey: return try runSurvey(header, overrides: overrides)
-      case .runbook: return try runRunbook(header, overrides: overrides)
-      case .hackathon: return try runHackathon(header, overrides: overrides)
-      case .ritual: return try runRitual(header, overrides: overrides)
-      case .dashboard: return try runDashboard(header, overrides: overrides)
-      }
-      var audit = try AuditPlaybook.load(
-        header: header, path: playbook, pluginPath: pluginPath,
-        inputs: overrides)
-      if ignoreErrors { audit.errorsFail = false }
-      var runner = AuditRunner(playbook: audit)
-      runner.only = only
-      runner.skip = skip
-      // Before the store is created, so a mistyped --only leaves nothing behind.
-      try runner.validateSelection()
-      // Opened before the run, so a bad store costs nothing; created (with
-      // its folder) on first use.
-      context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
-      runner.failOn = threshold
-      if let jobs { runner.workers = max(1, jobs) }
-      runner.hashInputs = context.history != nil
-      report = try runner.run()
-    } catch {
-      throw inputFailure(error)
+      outcome = try RunPipeline.run(options)
+    } catch let usage as UsageError {
+      throw ValidationError(usage.description)
+    } catch let exit as ExitStatus {
+      throw ExitCode(exit.code)
     }
-
-    let color = output == nil && reportFormat == .text && isatty(STDOUT_FILENO) == 1
-    let reporter = reportFormat.reporter(color: color)
-    // To a file the report takes as long as the disk, and the store's
-    // inserts go in meanwhile. To stdout it may wait on a reader (a pager)
-    // as long as that likes, and an open transaction would hold other runs'
-    // writes to the store as long: the run is recorded after it.
-    let recording = output == nil ? nil : Recording(report, in: context)
-    do {
-      try Output.stream(to: output) { sink in reporter.write(report, to: sink) }
-    } catch {
-      try? recording?.finish(reportWritten: false)
-      throw error
-    }
-    // A text report on stdout shows its warnings already; anywhere else
-    // they are said on stderr too, so that an expired waiver is seen.
-    if reportFormat != .text || output != nil {
-      for warning in report.warnings { Console.error(warning.description) }
-    }
-    if let recording {
-      try recording.finish(reportWritten: true)
-    } else {
-      try record { try AuditRecorder.record(report, in: context) }
-    }
-    KeptUntilExit.keep(report)
-    if report.gateFailed { throw ExitCode(Exit.gateFailed) }
-  }
-
-  /// Writes a report to `--output` (atomically) or to stdout.
-  func emit(_ text: String) throws {
-    try Output.deliver(text, to: output)
-  }
-
-  /// Records a run after its report is out: a store that cannot be written
-  /// is said on stderr and exits 2, with the report already delivered.
-  func record(_ body: () throws -> Void) throws {
-    do {
-      try body()
-    } catch {
-      Console.error("\(error)")
-      throw ExitCode(Exit.inputError)
-    }
-  }
-
-  /// Says why the input was refused (with `file:line:column` for playbook
-  /// problems) and gives what to throw: exit 2, or a usage error or exit
-  /// code unchanged.
-  func inputFailure(_ error: any Error) -> any Error {
-    switch error {
-    case let usage as ValidationError: return usage
-    case let exit as ExitCode: return exit
-    case let history as HistoryError: Console.error(history.description)
-    default: Diagnostics.print(error, file: playbook)
-    }
-    return ExitCode(Exit.inputError)
+    KeptUntilExit.keep(outcome)
+    if outcome.exitStatus != Exit.success { throw ExitCode(outcome.exitStatus) }
   }
 }

@@ -1,29 +1,28 @@
-import ArgumentParser
 import Foundation
-import StewardEngine
 import Synchronization
 
-/// Records an audit on a thread of its own while its report is written to a
+/// Records a run on a thread of its own while its report is written to a
 /// file (`--output`): the rows go into the store meanwhile, and the
 /// transaction waits for the report's outcome, committing only once the
 /// report is out. A report that cannot be written leaves no run behind, as
 /// when recording came after it; the store's inserts (about 0.3 s on one
-/// core for 140,000 results) no longer wait for the report's 0.15 s.
+/// core for a 10,000-card audit's 140,000 results) no longer wait for the
+/// report's 0.15 s.
 final class Recording: Sendable {
   private let reportWritten = Mutex<Bool?>(nil)
   private let decided = DispatchSemaphore(value: 0)
   private let finished = DispatchSemaphore(value: 0)
   private let failure = Mutex<String?>(nil)
   /// Taken by the recording thread, so that it holds the store only while
-  /// it records: the command's own reference must be the last, so that the
+  /// it records: the pipeline's own reference must be the last, so that the
   /// store closes (and folds its write-ahead log in) before the process
   /// exits, as it did when recording came after the report.
-  private let job: Mutex<(report: AuditReport, context: RunContext)?>
+  private let job: Mutex<(report: any KindReport, store: any HistoryStore)?>
 
   /// Starts recording `report`; nil when there is no store.
-  init?(_ report: AuditReport, in context: RunContext) {
-    guard context.history != nil else { return nil }
-    job = Mutex((report, context))
+  init?(_ report: any KindReport, in store: (any HistoryStore)?) {
+    guard let store else { return nil }
+    job = Mutex((report, store))
     // A thread, not a dispatch queue: the report's writers take the cores
     // the global queues have, and this one must start now.
     let thread = Thread { [self] in
@@ -34,9 +33,9 @@ final class Recording: Sendable {
   }
 
   private func record() {
-    guard let (report, context) = job.withLock({ $0.take() }) else { return }
+    guard let (report, store) = job.withLock({ $0.take() }) else { return }
     do {
-      _ = try AuditRecorder.record(report, in: context) { self.waitForReport() }
+      try report.record(in: store) { self.waitForReport() }
     } catch {
       failure.withLock { $0 = "\(error)" }
     }
@@ -55,7 +54,7 @@ final class Recording: Sendable {
     finished.wait()
     if let message = failure.withLock({ $0 }) {
       Console.error(message)
-      throw ExitCode(Exit.inputError)
+      throw ExitStatus(Exit.inputError)
     }
   }
 }

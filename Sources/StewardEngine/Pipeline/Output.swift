@@ -1,24 +1,22 @@
-import ArgumentParser
 import Foundation
 import StewardCore
-import StewardEngine
 
 /// Writes report files so that a crash or a full disk never leaves half a
 /// report behind: write beside the target, then rename over it. The text is
 /// written straight from the string's storage: a 10,000-card JSON report is
 /// about 100 MB, and each extra copy would add that much to peak memory.
-enum Output {
-  static func writeAtomically(_ text: String, to path: String) throws {
+public enum Output {
+  public static func writeAtomically(_ text: String, to path: String) throws {
     try writeAtomically(Array(text.utf8), to: path)
   }
 
-  static func writeAtomically(_ utf8: [UInt8], to path: String) throws {
+  public static func writeAtomically(_ utf8: [UInt8], to path: String) throws {
     try writeAtomically(to: path) { sink in sink(utf8) }
   }
 
   /// Writes `text` to `path` (atomically) or to stdout when `path` is nil,
   /// ending with a newline; a failed write is said and exits 2 either way.
-  static func deliver(_ text: String, to path: String?) throws {
+  public static func deliver(_ text: String, to path: String?) throws {
     guard let path else {
       if !Console.out(text) { throw cannotWrite(stdout, reason: Console.lostOutput) }
       return
@@ -28,7 +26,7 @@ enum Output {
 
   /// Writes what `produce` hands its sink, in order, to `path` (atomically)
   /// or to stdout when `path` is nil, ending with a newline.
-  static func stream(
+  public static func stream(
     to path: String?, _ produce: (@escaping @Sendable ([UInt8]) -> Void) -> Void
   ) throws {
     guard let path else {
@@ -41,17 +39,17 @@ enum Output {
   }
 
   /// How messages name standard output.
-  static let stdout = "stdout"
+  public static let stdout = "stdout"
 
   /// Says on stderr that the report did not reach `target`, and gives the
   /// exit to throw: the input was fine, but a report that is lost must not
   /// look like a run that passed.
-  static func cannotWrite(_ target: String, reason code: Int32) -> ExitCode {
+  public static func cannotWrite(_ target: String, reason code: Int32) -> ExitStatus {
     Console.error("\(target): error: cannot write the report: \(String(cString: strerror(code)))")
-    return ExitCode(Exit.inputError)
+    return ExitStatus(Exit.inputError)
   }
 
-  static func writeAtomically(
+  public static func writeAtomically(
     to path: String, _ produce: (@escaping @Sendable ([UInt8]) -> Void) -> Void
   ) throws {
     var isDirectory: ObjCBool = false
@@ -87,7 +85,7 @@ enum Output {
   /// next one: writing 100 MB of report took a tenth of a second that the
   /// cores building it could use. At most `inFlight` pieces wait, so memory
   /// stays bounded when the disk is slower than the report.
-  final class Writer: @unchecked Sendable {
+  public final class Writer: @unchecked Sendable {
     private let fd: Int32
     private let queue = DispatchQueue(label: "steward.output")
     private let inFlight = DispatchSemaphore(value: 4)
@@ -95,13 +93,13 @@ enum Output {
     private var ok = true
     /// The `errno` of the write that failed: `errno` belongs to the thread
     /// that wrote, not to the caller.
-    private(set) var failure: Int32 = 0
+    public private(set) var failure: Int32 = 0
     /// Written by the one caller of `write` and `finish`.
     private var last: UInt8?
 
-    init(fd: Int32) { self.fd = fd }
+    public init(fd: Int32) { self.fd = fd }
 
-    func write(_ bytes: [UInt8]) {
+    public func write(_ bytes: [UInt8]) {
       guard !bytes.isEmpty else { return }
       last = bytes.last
       inFlight.wait()
@@ -116,7 +114,7 @@ enum Output {
 
     /// Waits for the pieces, then adds the final newline if the text lacks
     /// one; false if a write failed.
-    @discardableResult func finish() -> Bool {
+    @discardableResult public func finish() -> Bool {
       let last = self.last
       return queue.sync {
         // Bytes, not Characters: "\r\n" is one Character, so a CRLF text
@@ -131,16 +129,16 @@ enum Output {
   }
 
   /// Writes all of `text` to `fd`, retrying short writes.
-  static func writeAll(_ fd: Int32, _ text: String) -> Bool {
+  public static func writeAll(_ fd: Int32, _ text: String) -> Bool {
     var text = text
     return text.withUTF8 { writeAll(fd, $0) }
   }
 
-  static func writeAll(_ fd: Int32, _ utf8: [UInt8]) -> Bool {
+  public static func writeAll(_ fd: Int32, _ utf8: [UInt8]) -> Bool {
     utf8.withUnsafeBufferPointer { writeAll(fd, $0) }
   }
 
-  static func writeAll(_ fd: Int32, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+  public static func writeAll(_ fd: Int32, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
     var offset = 0
     while offset < buffer.count {
       let n = write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
@@ -155,11 +153,11 @@ enum Output {
 }
 
 /// Prints any error as `file:line:column: error: …` with the source line.
-enum Diagnostics {
+public enum Diagnostics {
   /// Enough to act on; ten thousand broken cards should not scroll for a minute.
-  static let limit = 50
+  public static let limit = 50
 
-  static func print(_ error: any Error, file: String) {
+  public static func print(_ error: any Error, file: String) {
     var renderer = DiagnosticRenderer()
     let all = Validator.diagnostics(of: error, file: file)
     for diagnostic in all.prefix(limit) {

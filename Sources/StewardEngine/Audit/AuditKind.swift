@@ -1,0 +1,87 @@
+public import Foundation
+public import StewardCore
+
+/// Audits: checks over subjects, with findings, waivers and a CI gate.
+public struct AuditKind: RunnableKind {
+  public static let kind = PlaybookKind.audit
+  public static let summary = "checks over subjects, with findings, waivers and a CI gate"
+  public static let formats = ReportFormat.allCases.map(\.rawValue)
+  public static let flags: Set<RunFlag> = [
+    .input, .failOn, .only, .skip, .jobs, .ignoreErrors,
+  ]
+  /// `subjects`, and whatever the playbook declares under `inputs:`.
+  public static let inputs = InputDeclaration(names: ["subjects"], open: true)
+  public static let fields: [FieldSpec] = [
+    FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
+    FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
+    FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
+    FieldSpec("gate", .map, doc: "the default --fail-on severity and error policy"),
+    FieldSpec(
+      "schema", .string,
+      doc:
+        "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
+    ),
+  ]
+
+  var runner: AuditRunner
+
+  public static func load(_ request: KindLoadRequest) throws -> AuditKind {
+    let options = request.options
+    var threshold: Severity?
+    if let failOn = options.failOn {
+      guard let s = Severity(rawValue: failOn) else {
+        throw UsageError(
+          "--fail-on takes one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      threshold = s
+    }
+    var audit = try AuditPlaybook.load(
+      header: request.header, path: request.path, pluginPath: options.pluginPath,
+      inputs: request.inputs)
+    if options.ignoreErrors { audit.errorsFail = false }
+    var runner = AuditRunner(playbook: audit)
+    runner.only = options.only
+    runner.skip = options.skip
+    // Before the store is created, so a mistyped --only leaves nothing behind.
+    try runner.validateSelection()
+    runner.failOn = threshold
+    if let jobs = options.jobs { runner.workers = max(1, jobs) }
+    return AuditKind(runner: runner)
+  }
+
+  public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
+    // An audit can be checked against its plugins without running it.
+    let audit = try AuditPlaybook.load(header: header, path: path)
+    // Only with a schema is there something to check in the subjects
+    // before a run; without one, reading them is the run's job.
+    guard let schema = audit.schema else { return KindValidation() }
+    let subjects = try audit.loadSubjects()
+    // Read and checked here, so they are this playbook's data; without a
+    // schema nothing reads them before a run.
+    return KindValidation(
+      detail: "(\(subjects.count) subjects match its schema)",
+      dataFiles: Set(subjects.map(\.file)).sorted() + [schema.path])
+  }
+
+  public func run(in context: KindRunContext) throws -> any KindReport {
+    var runner = self.runner
+    runner.hashInputs = context.history != nil
+    return try runner.run()
+  }
+}
+
+extension AuditReport: KindReport {
+  public func write(
+    _ format: String, options: RenderOptions, to sink: @escaping @Sendable ([UInt8]) -> Void
+  ) {
+    (ReportFormat(rawValue: format) ?? .text).reporter(color: options.color).write(self, to: sink)
+  }
+
+  public var exitStatus: Int32 { gateFailed ? Exit.gateFailed : Exit.success }
+  public var warningLines: [String] { warnings.map(\.description) }
+  public var textShowsWarnings: Bool { true }
+
+  public func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws {
+    _ = try AuditRecorder.record(self, in: RunContext(history: store), commitIf: commit)
+  }
+}

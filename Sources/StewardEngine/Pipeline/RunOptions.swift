@@ -1,0 +1,116 @@
+import StewardCore
+
+/// Everything `steward run` was given, typed, for every kind alike. The
+/// flags that only some kinds take are ``RunFlag``s: a kind lists the ones
+/// it takes, and the pipeline refuses the others with one message.
+public struct RunOptions: Sendable {
+  public var playbook: String
+  /// `--input NAME=PATH`, as typed.
+  public var inputs: [String] = []
+  public var format: String = "text"
+  public var output: String?
+  public var store: String = ".steward/history.sqlite"
+  public var noRecord = false
+  public var pluginPath: [String] = []
+  /// `--var KEY=VALUE`, as typed.
+  public var vars: [String] = []
+  public var failOn: String?
+  public var only: [String] = []
+  public var skip: [String] = []
+  public var jobs: Int?
+  public var ignoreErrors = false
+  public var yes = false
+  public var answers: String?
+  public var dryRun = false
+  public var resume: String?
+  public var ics: String?
+  public var slackWebhook: String?
+
+  public init(playbook: String) {
+    self.playbook = playbook
+  }
+
+  /// `--input NAME=PATH` by name, in the order given.
+  func overrides() throws(UsageError) -> [String: [String]] {
+    var out: [String: [String]] = [:]
+    for input in inputs {
+      let parts = input.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        throw UsageError("--input takes NAME=PATH, found \"\(input)\"")
+      }
+      out[parts[0], default: []].append(parts[1])
+    }
+    return out
+  }
+
+  /// `--var KEY=VALUE`, in the order given.
+  func variables() throws(UsageError) -> [(key: String, value: String)] {
+    try vars.map { item throws(UsageError) in
+      let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        .map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty else {
+        throw UsageError("--var takes KEY=VALUE, found \"\(item)\"")
+      }
+      return (parts[0], parts[1])
+    }
+  }
+}
+
+/// The flags of `steward run` that only some kinds take.
+public enum RunFlag: String, Sendable, CaseIterable, Comparable {
+  case input, `var`
+  case failOn = "fail-on"
+  case only, skip, jobs
+  case ignoreErrors = "ignore-errors"
+  case yes, answers
+  case dryRun = "dry-run"
+  case resume, ics
+  case slackWebhook = "slack-webhook"
+
+  public var spelling: String { "--\(rawValue)" }
+
+  public static func < (a: RunFlag, b: RunFlag) -> Bool {
+    allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+  }
+
+  /// Whether the user gave this flag.
+  func isGiven(in o: RunOptions) -> Bool {
+    switch self {
+    case .input: !o.inputs.isEmpty
+    case .var: !o.vars.isEmpty
+    case .failOn: o.failOn != nil
+    case .only: !o.only.isEmpty
+    case .skip: !o.skip.isEmpty
+    case .jobs: o.jobs != nil
+    case .ignoreErrors: o.ignoreErrors
+    case .yes: o.yes
+    case .answers: o.answers != nil
+    case .dryRun: o.dryRun
+    case .resume: o.resume != nil
+    case .ics: o.ics != nil
+    case .slackWebhook: o.slackWebhook != nil
+    }
+  }
+}
+
+/// The one wording of every refusal of a format or a flag.
+public enum RunRefusal {
+  /// `"html" is not a format of a survey report; a survey renders text, markdown, json`
+  public static func format(_ format: String, of kind: any RunnableKind.Type) -> UsageError {
+    let a = English.withArticle(kind.kind.rawValue)
+    return UsageError(
+      "\"\(format)\" is not a format of \(a) report; \(a) renders \(kind.formats.joined(separator: ", "))"
+    )
+  }
+
+  /// `--ics does not apply to a survey; a survey takes --input, --var`
+  public static func flag(_ flag: RunFlag, of kind: any RunnableKind.Type) -> UsageError {
+    let a = English.withArticle(kind.kind.rawValue)
+    let takes = kind.flags.sorted().map(\.spelling)
+    return UsageError(
+      "\(flag.spelling) does not apply to \(a); "
+        + (takes.isEmpty
+          ? "\(a) takes none of \(RunFlag.allCases.map(\.spelling).joined(separator: ", "))"
+          : "\(a) takes \(takes.joined(separator: ", "))"))
+  }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import StewardCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `steward run`, for every kind: header → kind → inputs → load → store →
+/// run → each report rendered → recorded → exit status. The command line
+/// parses its arguments into ``RunOptions`` and calls ``run(_:)``; nothing
+/// else about running a playbook lives outside this file and the kind's own
+/// folder.
+public enum RunPipeline {
+  /// Runs the playbook and returns the exit status (DESIGN.md): 0, 1 when
+  /// the gate failed, 2 after saying why the input is wrong. Throws a
+  /// ``UsageError`` for a format or flag the playbook's kind does not take,
+  /// and an ``ExitStatus`` when the report or the store could not be written.
+  public static func run(_ options: RunOptions) throws -> RunOutcome {
+    let overrides = try options.overrides()
+    let vars = try options.variables()
+    if options.store.isEmpty { throw UsageError("--store takes a file path") }
+
+    let header: PlaybookHeader
+    do {
+      header = try PlaybookLoader.load(path: options.playbook)
+    } catch {
+      return inputFailure(error, options)
+    }
+    guard let kind = KindRegistry.kind(header.kind) else {
+      throw UsageError("no kind \"\(header.kind)\" is registered")
+    }
+    guard kind.formats.contains(options.format) else {
+      throw RunRefusal.format(options.format, of: kind)
+    }
+    if let flag = RunFlag.allCases.first(where: {
+      $0.isGiven(in: options) && !kind.flags.contains($0)
+    }) {
+      throw RunRefusal.flag(flag, of: kind)
+    }
+
+    let startedAt = Date()
+    let report: any KindReport
+    let context: KindRunContext
+    do {
+      let inputs = ResolvedInputs(
+        header: header, path: options.playbook, overrides: overrides, declaration: kind.inputs)
+      let loaded = try kind.load(
+        KindLoadRequest(
+          header: header, path: options.playbook, inputs: inputs, options: options, vars: vars))
+      // Opened after the playbook loaded, so that a mistake in it leaves no
+      // store behind, and before the run, so that a bad store costs nothing.
+      let history = loaded.records(options) ? try HistoryStores.open(options.store) : nil
+      var reading = history
+      if reading == nil, FileManager.default.fileExists(atPath: options.store) {
+        reading = try HistoryStores.open(options.store, createFolder: false)
+      }
+      context = KindRunContext(
+        history: history, reading: reading, options: options, startedAt: startedAt)
+      report = try loaded.run(in: context)
+    } catch let usage as UsageError {
+      throw usage
+    } catch {
+      return inputFailure(error, options)
+    }
+    try deliver(report, context: context)
+    return RunOutcome(exitStatus: report.exitStatus, report: report)
+  }
+
+  /// Renders the report, says its warnings, delivers it, and records it.
+  static func deliver(_ report: any KindReport, context: KindRunContext) throws {
+    let options = context.options
+    do {
+      try report.writeCompanions(options)
+    } catch {
+      throw inputError(error, options)
+    }
+    let render = RenderOptions(
+      color: options.output == nil && options.format == "text" && isatty(STDOUT_FILENO) == 1,
+      output: options.output)
+    // To a file the report takes as long as the disk, and the store's
+    // inserts go in meanwhile. To stdout it may wait on a reader (a pager)
+    // as long as that likes, and an open transaction would hold other runs'
+    // writes to the store as long: the run is recorded after it.
+    let recording = options.output == nil ? nil : Recording(report, in: context.history)
+    do {
+      try Output.stream(to: options.output) { sink in
+        report.write(options.format, options: render, to: sink)
+      }
+    } catch {
+      try? recording?.finish(reportWritten: false)
+      throw error
+    }
+    // A text report on stdout shows its warnings already; anywhere else
+    // they are said on stderr too, so that an expired waiver is seen.
+    if !(report.textShowsWarnings && options.format == "text" && options.output == nil) {
+      for warning in report.warningLines { Console.error(warning) }
+    }
+    do {
+      try report.deliver(options)
+    } catch {
+      try? recording?.finish(reportWritten: false)
+      throw inputError(error, options)
+    }
+    if let recording {
+      try recording.finish(reportWritten: true)
+    } else if let store = context.history {
+      // Recorded after the report is out: a store that cannot be written
+      // is said on stderr and exits 2, with the report already delivered.
+      do {
+        try report.record(in: store, commitIf: { true })
+      } catch {
+        Console.error("\(error)")
+        throw ExitStatus(Exit.inputError)
+      }
+    }
+  }
+
+  /// Says why the input was refused (with `file:line:column` where there is
+  /// one) and gives exit status 2.
+  static func inputFailure(_ error: any Error, _ options: RunOptions) -> RunOutcome {
+    _ = inputError(error, options)
+    return RunOutcome(exitStatus: Exit.inputError, report: nil)
+  }
+
+  static func inputError(_ error: any Error, _ options: RunOptions) -> ExitStatus {
+    switch error {
+    case let exit as ExitStatus: return exit
+    case let history as HistoryError: Console.error(history.description)
+    case let whole as any FileLevelError: Console.error("\(options.playbook): error: \(whole)")
+    default: Diagnostics.print(error, file: options.playbook)
+    }
+    return ExitStatus(Exit.inputError)
+  }
+}
+
+/// How a run ended.
+public struct RunOutcome: Sendable {
+  public var exitStatus: Int32
+  /// The report, for the command line to keep until the process exits
+  /// (freeing a large one costs a tenth of a second for nothing).
+  public var report: (any KindReport)?
+}
+
+/// Where history stores are opened: one place for every command.
+public enum HistoryStores {
+  /// The store at `path` (a SQLite file), created with its folder unless
+  /// `createFolder` is false.
+  public static func open(_ path: String, createFolder: Bool = true) throws -> any HistoryStore {
+    try SQLiteHistoryStore(path: path, createFolder: createFolder)
+  }
+}

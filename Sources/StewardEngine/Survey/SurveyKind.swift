@@ -1,0 +1,84 @@
+public import Foundation
+public import StewardCore
+
+/// Surveys: maturity assessments and team-health surveys scored into levels.
+public struct SurveyKind: RunnableKind {
+  public static let kind = PlaybookKind.survey
+  public static let summary = "maturity assessments and team-health surveys scored into levels"
+  public static let formats = ["text", "markdown", "json"]
+  public static let flags: Set<RunFlag> = [.input]
+  public static let inputs = InputDeclaration(names: ["responses"])
+  public static let fields: [FieldSpec] = [
+    FieldSpec("questions", .list(.map), doc: "the questions, each with an id and a scale"),
+    FieldSpec(
+      "responses", .any, doc: "the responses CSV: a path, or a map with file, id, metadata"),
+    FieldSpec("dimensions", .list(.any), doc: "the dimensions questions score into"),
+    FieldSpec("levels", .list(.map), doc: "maturity levels and their criteria"),
+    FieldSpec("scoring", .map, doc: "how answers become scores"),
+    FieldSpec("groups", .list(.string), doc: "respondent columns to group by"),
+    FieldSpec("min_group_size", .int, doc: "smallest group reported on its own"),
+    FieldSpec(
+      "on_bad_response", .oneOf(["error", "drop"]),
+      doc: "a response that does not fit: an error (default) or a warning and the row dropped"),
+  ]
+
+  var survey: SurveyPlaybook
+
+  public static func load(_ request: KindLoadRequest) throws -> SurveyKind {
+    SurveyKind(
+      survey: try SurveyPlaybook.load(
+        header: request.header, path: request.path, pluginPath: request.options.pluginPath,
+        inputs: request.inputs))
+  }
+
+  public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
+    // Questions, levels and scorer are checked the way a run reads them,
+    // and the default responses file, when present, against them.
+    let survey = try SurveyPlaybook.load(header: header, path: path)
+    var detail = ""
+    if FileManager.default.fileExists(atPath: survey.responsesPath) {
+      let responses = try SurveyResponses.load(for: survey)
+      detail = "(\(responses.responses.count) responses fit its questions)"
+    }
+    return KindValidation(detail: detail, dataFiles: [survey.responsesPath])
+  }
+
+  public func run(in context: KindRunContext) throws -> any KindReport {
+    let responses = try SurveyResponses.load(for: survey)
+    // The trend compares with the last recorded run of this playbook.
+    let baseline = try context.history.flatMap {
+      try SurveyBaseline.latest(playbook: survey.header.name, in: $0)
+    }
+    let report = SurveyScorer.score(survey, responses, baseline: baseline)
+    return SurveyRun(
+      report: report, survey: survey, startedAt: context.startedAt,
+      duration: Date().timeIntervalSince(context.startedAt))
+  }
+}
+
+/// A scored survey and what recording it needs.
+struct SurveyRun: TextKindReport {
+  var report: SurveyReport
+  var survey: SurveyPlaybook
+  var startedAt: Date
+  var duration: TimeInterval
+
+  func render(_ format: String, options: RenderOptions) -> String {
+    switch format {
+    case "markdown": SurveyMarkdownReporter().render(report)
+    case "json": SurveyJSONReporter().render(report)
+    default: SurveyTextReporter().render(report)
+    }
+  }
+
+  /// 1 when fewer people answered than the anonymity threshold allows to
+  /// report: the survey did not reach its quorum.
+  var exitStatus: Int32 { report.overall == nil ? Exit.gateFailed : Exit.success }
+  var warningLines: [String] { report.warnings.map(\.description) }
+
+  func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws {
+    try SurveyRecorder.record(
+      report, playbook: survey, startedAt: startedAt, duration: duration,
+      in: RunContext(history: store), commitIf: commit)
+  }
+}
