@@ -75,4 +75,37 @@ import Testing
       #expect(r.stdout.contains("\(kind.kind.rawValue): \(kind.formats.joined(separator: ", "))"))
     }
   }
+
+  /// docs/architecture.md's table of formats and flags is the kinds' own.
+  @Test func theDocsTableIsTheKindsOwn() throws {
+    let doc = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent("docs/architecture.md"),
+      encoding: .utf8)
+    let rows = doc.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.hasSuffix(" |") }
+    for kind in KindRegistry.all {
+      let row =
+        "| \(kind.kind.rawValue) | \(kind.formats.joined(separator: ", ")) | "
+        + "\(kind.flags.sorted().map(\.spelling).joined(separator: " ")) |"
+      #expect(rows.contains(Substring(row)), "docs/architecture.md lacks: \(row)")
+    }
+  }
+
+  /// An --input name the playbook does not read is refused the same way for
+  /// every kind, with the closest name it does read.
+  @Test(arguments: [
+    ("Playbooks/quarterly-hackathon.yaml", "project", "a hackathon playbook", "projects"),
+    ("Playbooks/ds-community.yaml", "peple", "a ritual playbook", "people"),
+    ("Playbooks/mlops-maturity.yaml", "response", "a survey playbook", "responses"),
+    ("Playbooks/deployment-gate.yaml", "model", "an audit playbook", "models"),
+    ("Playbooks/value-dashboard.yaml", "experiment", "a dashboard playbook", "experiments"),
+  ])
+  func unknownInput(playbook: String, name: String, kind: String, guess: String) throws {
+    let r = try StewardBinary.run(["run", playbook, "--no-record", "--input", "\(name)=x"])
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "\(playbook): error: --input \(name)=…: \(kind) reads no input \"\(name)\"; did you mean \"\(guess)\"? [I001]"
+      ), "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
+  }
 }
