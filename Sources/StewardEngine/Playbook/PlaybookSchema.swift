@@ -36,7 +36,9 @@ public enum PlaybookSchema {
         FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
         FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
         FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
-        FieldSpec("gate", .map, doc: "the default --fail-on severity and error policy"),
+        FieldSpec(
+          "gate", .any,
+          doc: "the default --fail-on severity and error policy, or none (report only)"),
         FieldSpec(
           "schema", .string,
           doc:

@@ -43,7 +43,9 @@ struct RunCommand: ParsableCommand {
   var output: String?
 
   @Option(
-    help: "Exit 1 if an unwaived failure at or above this severity remains (info … critical).")
+    help:
+      "Exit 1 if an unwaived failure at or above this severity remains (info … critical; default: any; none: report only)."
+  )
   var failOn: String?
 
   @Option(name: .customLong("plugin-path"), help: "A folder to look for plugins in (repeatable).")
@@ -99,11 +101,10 @@ struct RunCommand: ParsableCommand {
         "unknown format \"\(format)\"; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
       )
     }
-    var threshold: Severity?
+    var threshold: GatePolicy?
     if let failOn {
-      guard let s = Severity(rawValue: failOn) else {
-        throw ValidationError(
-          "--fail-on takes one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+      guard let s = GatePolicy.parse(failOn) else {
+        throw ValidationError("--fail-on takes one of \(GatePolicy.names.joined(separator: ", "))")
       }
       threshold = s
     }
@@ -144,7 +145,7 @@ struct RunCommand: ParsableCommand {
       // Opened before the run, so a bad store costs nothing; created (with
       // its folder) on first use.
       context = RunContext(history: noRecord ? nil : try HistoryCommand.open(store))
-      runner.failOn = threshold
+      runner.gate = threshold
       if let jobs { runner.workers = max(1, jobs) }
       runner.hashInputs = context.history != nil
       report = try runner.run()
