@@ -35,7 +35,8 @@ public enum HackathonReporter {
     for p in r.projects {
       let kind = p.crossTeam ? "cross-team" : "single team"
       out.append(
-        "  \(e(p.id))  \(e(p.title))  [\(p.status.rawValue)] \(kind): \(e(p.teams.joined(separator: ", ")))")
+        "  \(e(p.id))  \(e(p.title))  [\(p.status.rawValue)] \(kind): \(e(p.teams.joined(separator: ", ")))"
+      )
     }
     out.append("")
     out.append("Participation by team:")
@@ -59,7 +60,9 @@ public enum HackathonReporter {
     if r.history.count > 1 {
       out.append("Across hackathons:")
       for e in r.history {
-        out.append("  \(Printable.escape(e.event)): \(funnelLine(e.funnel)); cross-team \(e.funnel.crossTeam)")
+        out.append(
+          "  \(Printable.escape(e.event)): \(funnelLine(e.funnel)); cross-team \(e.funnel.crossTeam)"
+        )
       }
     }
     if !r.followUp.isEmpty {
@@ -117,7 +120,8 @@ public enum HackathonReporter {
       ]
       for row in r.ranking {
         out.append(
-          "| \(row.rank) | \(m(r.project(row.project)?.title ?? row.project)) | \(score(row.score)) |")
+          "| \(row.rank) | \(m(r.project(row.project)?.title ?? row.project)) | \(score(row.score)) |"
+        )
       }
     }
     out += [

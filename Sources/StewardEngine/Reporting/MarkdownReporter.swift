@@ -56,7 +56,8 @@ public struct MarkdownReporter: AuditReporter {
     if !passed.isEmpty {
       md += "<details><summary>\(passed.count) passed or skipped</summary>\n\n"
       for r in passed {
-        md += "- \(r.status.rawValue): \(Self.cell(r.subjectID)) / `\(Printable.escape(r.checkID))`\n"
+        md +=
+          "- \(r.status.rawValue): \(Self.cell(r.subjectID)) / `\(Printable.escape(r.checkID))`\n"
       }
       md += "\n</details>\n"
     }

@@ -77,7 +77,8 @@ public enum RitualReporter {
           "Drifting away (attended none of the last \(a.window) sessions): \(isolated.count)")
         for p in isolated {
           out.append(
-            "  \(e(p.name)) (\(e(p.team))): \(trend(p)), last seen \(p.lastSeen?.description ?? "never")")
+            "  \(e(p.name)) (\(e(p.team))): \(trend(p)), last seen \(p.lastSeen?.description ?? "never")"
+          )
         }
       }
       if !a.months.isEmpty {
@@ -114,7 +115,9 @@ public enum RitualReporter {
       }
       if let a = row.announcement {
         out += ["", "**Announcement**", ""]
-        out += a.split(separator: "\n", omittingEmptySubsequences: false).map { "> \(Printable.markdown(String($0)))" }
+        out += a.split(separator: "\n", omittingEmptySubsequences: false).map {
+          "> \(Printable.markdown(String($0)))"
+        }
       }
     }
     if let a = r.attendance {
@@ -123,7 +126,8 @@ public enum RitualReporter {
         "| Team | People | Attendance |", "|---|---|---|",
       ]
       for t in a.teams {
-        out.append("| \(m(t.team)) | \(t.people) | \(t.rate.map(HackathonFormat.percent) ?? "n/a") |")
+        out.append(
+          "| \(m(t.team)) | \(t.people) | \(t.rate.map(HackathonFormat.percent) ?? "n/a") |")
       }
       out += ["", "| Person | Team | Sessions | Attendance |", "|---|---|---|---|"]
       for p in byRate(a) {

@@ -21,7 +21,9 @@ public struct RunbookMarkdownReporter: Sendable {
     if !report.vars.isEmpty {
       out.append("")
       out.append(
-        "Variables: " + report.vars.map { "`\(Printable.escape("\($0.name)=\($0.value)"))`" }.joined(separator: ", "))
+        "Variables: "
+          + report.vars.map { "`\(Printable.escape("\($0.name)=\($0.value)"))`" }.joined(
+            separator: ", "))
     }
     out.append("")
     out.append("## Steps")
@@ -43,7 +45,9 @@ public struct RunbookMarkdownReporter: Sendable {
     }
     if !report.notReached.isEmpty {
       out.append("")
-      out.append("Not reached: " + report.notReached.map { "`\(Printable.escape($0))`" }.joined(separator: ", "))
+      out.append(
+        "Not reached: "
+          + report.notReached.map { "`\(Printable.escape($0))`" }.joined(separator: ", "))
     }
     let escalations = report.events.filter { $0.type == "escalation" }
     if !escalations.isEmpty {
@@ -52,7 +56,8 @@ public struct RunbookMarkdownReporter: Sendable {
       for e in escalations {
         out.append("")
         out.append(
-          "- **\(cell(e.data["contact"]?.string ?? ""))**: \(cell(e.data["reason"]?.string ?? e.message))")
+          "- **\(cell(e.data["contact"]?.string ?? ""))**: \(cell(e.data["reason"]?.string ?? e.message))"
+        )
         for line in e.data["context"]?.list ?? [] {
           out.append("  - \(cell(line.string ?? ""))")
         }

@@ -28,7 +28,9 @@ public struct SurveyTextReporter: Sendable {
       }
       if let line = SurveyReportLines.joined(grouping) { out += "\n" + line + "\n" }
     }
-    for w in report.warnings { out += "\nwarning: \(e(w.mark.description)): \(e(w.message)) [\(w.code)]" }
+    for w in report.warnings {
+      out += "\nwarning: \(e(w.mark.description)): \(e(w.message)) [\(w.code)]"
+    }
     if !report.warnings.isEmpty { out += "\n" }
     return Printable.escape(out, keepingBreaks: true)
   }
