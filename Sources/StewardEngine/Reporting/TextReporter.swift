@@ -67,10 +67,12 @@ public struct TextReporter: AuditReporter {
     lines.append("gate: " + report.gate.describe(errorsFail: report.errorsFail))
     if let threshold = report.failOn {
       let blocking = report.blocking(at: threshold).count
+      // The default gate counts every severity: "at or above info" says less.
+      let scope = report.gate.origin == .byDefault ? "" : " at or above \(threshold.rawValue)"
       lines.append(
         report.gateFailed
-          ? paint("gate: FAILED", "1;31") + " (\(blocking) at or above \(threshold.rawValue))"
-          : paint("gate: passed", "32") + " (nothing unwaived at or above \(threshold.rawValue))")
+          ? paint("gate: FAILED", "1;31") + " (\(blocking)\(scope.isEmpty ? " unwaived" : scope))"
+          : paint("gate: passed", "32") + " (nothing unwaived\(scope))")
     }
     return lines.joined(separator: "\n")
   }
