@@ -226,13 +226,19 @@ p:check{
   severity = "high",
   remediation = "Recompute the offline metric on the validation (or test) split and set "
     .. "`evaluation.offline.computed_on` to that split's name.",
-  run = function(card)
+  defers_to = "validation_split",
+  run = function(card, _, ctx)
     local held_out = held_out_splits(card)
     -- With no held-out split there is nothing to compare against, and
-    -- validation_split already reports the cause: one finding, not two.
+    -- validation_split reports the cause when it runs: one finding, not two.
+    -- Left out of the run, it reports nothing, so this check must.
     if next(held_out) == nil then
-      return result("skip", "evaluation.validation",
-        "no held-out split is recorded (validation_split reports it)")
+      if ctx.deferred then
+        return result("skip", "evaluation.validation",
+          "no held-out split is recorded (validation_split reports it)")
+      end
+      return result("fail", "evaluation.validation",
+        "no held-out split is recorded: the offline metric cannot have been computed on one")
     end
     local on = get(card, "evaluation.offline.computed_on")
     if not text(on) then
@@ -264,6 +270,9 @@ p:check{
       expect = "fail", at = "evaluation.offline" },
     { subject = { evaluation = { validation = { split = "train" }, offline = { computed_on = "train" } } },
       expect = "skip", at = "evaluation.validation" },
+    -- Without validation_split in the run, nobody else would say it.
+    { subject = { evaluation = { validation = { split = "train" }, offline = { computed_on = "train" } } },
+      deferred = false, expect = "fail", at = "evaluation.validation" },
   },
 }
 
@@ -407,9 +416,11 @@ p:check{
     max_difference = { type = "number", default = 0.1, min = 0, max = 1,
                        description = "largest accepted gap between the groups' true-positive rates" },
   },
-  run = function(card, params)
-    if get(card, "fairness.audited") ~= true then
-      -- fairness_audit reports the missing audit; one finding, not two.
+  defers_to = "fairness_audit",
+  run = function(card, params, ctx)
+    -- fairness_audit reports a missing audit when it runs; one finding, not
+    -- two. Left out of the run, this check says it itself.
+    if get(card, "fairness.audited") ~= true and ctx.deferred then
       return result("skip", "fairness", "no fairness audit is recorded (fairness_audit reports it)")
     end
     local failure, attributes, names = audit_attributes(card)
@@ -473,6 +484,7 @@ p:check{
         language = { selection_rates = { en = 0.3, es = 0.3 } } } } },
       expect = "fail", at = "fairness.attributes.language" },
     { subject = { fairness = { audited = false } }, expect = "skip", at = "fairness" },
+    { subject = { fairness = { audited = false } }, deferred = false, expect = "fail", at = "fairness.audited" },
   },
 }
 

@@ -41,10 +41,16 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   /// `file:line:column: error: message [CODE]`, then the notes indented.
-  public var description: String {
-    var text = "\(mark): \(severity.rawValue): \(message) [\(code)]"
-    for note in notes { text += "\n    " + note }
-    return text
+  /// A message quotes the input (a key, a card's value, a plugin's error),
+  /// so its control characters are escaped (Printable): it goes to a terminal.
+  public var description: String { head + notesText }
+
+  private var head: String {
+    "\(Printable.escape(mark.description)): \(severity.rawValue): \(Printable.escape(message)) [\(code)]"
+  }
+
+  private var notesText: String {
+    notes.map { "\n    " + Printable.escape($0, keepingBreaks: true) }.joined()
   }
 
   /// The description followed by the offending source line and a caret under
@@ -63,9 +69,14 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     guard let line = found else { return description }
     let text = line.hasSuffix("\r") ? line.dropLast() : line
     let caretColumn = max(1, mark.column)
-    let prefix = String(text.unicodeScalars.prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " })
-    let head = "\(mark): \(severity.rawValue): \(message) [\(code)]\n\(text)\n\(prefix)^"
-    return notes.isEmpty ? head : head + notes.map { "\n    " + $0 }.joined()
+    // The line is echoed escaped (a `\r` or ESC in it would rewrite the
+    // terminal), and the caret counted over the escaped text.
+    let before = Printable.escape(
+      String(String.UnicodeScalarView(text.unicodeScalars.prefix(caretColumn - 1))),
+      keepingBreaks: true)
+    let prefix = String(before.unicodeScalars.map { $0 == "\t" ? "\t" : " " })
+    let echoed = Printable.escape(String(text), keepingBreaks: true)
+    return "\(head)\n\(echoed)\n\(prefix)^" + notesText
   }
 }
 

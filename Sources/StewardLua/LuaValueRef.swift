@@ -162,6 +162,16 @@ extension LuaVM {
   /// Sets `table[key] = text` in a referenced table, without converting the
   /// table again (an audit's context changes only its `check` per call).
   public func set(_ key: String, to text: String, in reference: LuaValueRef) throws {
+    try set(key, in: reference) { pushString(text) }
+  }
+
+  /// Sets `table[key] = flag` in a referenced table (an audit's context
+  /// changes its `deferred` per call too).
+  public func set(_ key: String, to flag: Bool, in reference: LuaValueRef) throws {
+    try set(key, in: reference) { lua_pushboolean(L, flag ? 1 : 0) }
+  }
+
+  private func set(_ key: String, in reference: LuaValueRef, push: () -> Void) throws {
     guard lua_checkstack(L, 3) != 0 else {
       throw LuaError.conversion(path: key, message: "the Lua stack cannot grow", mark: .unknown)
     }
@@ -171,7 +181,7 @@ extension LuaVM {
       throw LuaError.conversion(path: key, message: "not a table", mark: .unknown)
     }
     pushString(key)
-    pushString(text)
+    push()
     lua_rawset(L, -3)
   }
 

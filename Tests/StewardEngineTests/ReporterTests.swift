@@ -70,7 +70,7 @@ import Testing
           .warning, at: SourceMark(file: "gate.yaml", line: 25, column: 5), code: "W011",
           "waiver for owner on legacy matches no failure; remove it if it is no longer needed")
       ],
-      failOn: .high, errorsFail: true, gateFailed: true)
+      gate: GatePolicy(threshold: .high, origin: .commandLine), errorsFail: true, gateFailed: true)
   }
 
   @Test(arguments: ReportFormat.allCases)

@@ -15,7 +15,8 @@ public struct AuditKind: RunnableKind {
     FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
     FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
     FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
-    FieldSpec("gate", .map, doc: "the default --fail-on severity and error policy"),
+    FieldSpec(
+      "gate", .any, doc: "the default --fail-on severity and error policy, or none (report only)"),
     FieldSpec(
       "schema", .string,
       doc:
@@ -27,11 +28,10 @@ public struct AuditKind: RunnableKind {
 
   public static func load(_ request: KindLoadRequest) throws -> AuditKind {
     let options = request.options
-    var threshold: Severity?
+    var threshold: GatePolicy?
     if let failOn = options.failOn {
-      guard let s = Severity(rawValue: failOn) else {
-        throw UsageError(
-          "--fail-on takes one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+      guard let s = GatePolicy.parse(failOn) else {
+        throw UsageError("--fail-on takes one of \(GatePolicy.names.joined(separator: ", "))")
       }
       threshold = s
     }
@@ -44,7 +44,7 @@ public struct AuditKind: RunnableKind {
     runner.skip = options.skip
     // Before the store is created, so a mistyped --only leaves nothing behind.
     try runner.validateSelection()
-    runner.failOn = threshold
+    runner.gate = threshold
     if let jobs = options.jobs { runner.workers = max(1, jobs) }
     return AuditKind(runner: runner)
   }

@@ -12,7 +12,8 @@ public struct AuditPlaybook: Sendable {
   public var checks: [CheckSpec]
   public var subjectPatterns: [(pattern: String, mark: SourceMark)]
   public var waivers: [Waiver]
-  public var failOn: Severity?
+  /// The playbook's `gate:`, when it names one (`--fail-on` overrides it).
+  public var gate: GatePolicy?
   /// Whether a check that errors counts against the gate (the default).
   public var errorsFail: Bool
   public var registry: PluginRegistry
@@ -101,24 +102,35 @@ public struct AuditPlaybook: Sendable {
       }
     }
 
-    var failOn: Severity?
+    var gatePolicy: GatePolicy?
     var errorsFail = true
     if let gate = header.document["gate"] {
-      let gateFields = [
-        FieldSpec(
-          "fail_on", .oneOf(Severity.allCases.map(\.rawValue)), doc: "the default --fail-on"),
-        FieldSpec(
-          "errors", .oneOf(["fail", "ignore"]), doc: "whether errored checks fail the gate"),
-      ]
-      problems += SchemaValidator(fields: gateFields, context: "gate").problems(in: gate)
-      failOn = gate["fail_on"]?.string.flatMap(Severity.init(rawValue:))
-      errorsFail = gate["errors"]?.string != "ignore"
+      if gate.string == "none" {
+        gatePolicy = GatePolicy(threshold: nil, origin: .playbook)
+      } else if gate.map == nil {
+        problems.append(
+          Diagnostic(
+            at: gate.mark, code: "A014",
+            "gate takes none or a map such as { fail_on: high, errors: fail }, found \(gate.typeWithArticle)"
+          ))
+      } else {
+        let gateFields = [
+          FieldSpec(
+            "fail_on", .oneOf(GatePolicy.names),
+            doc: "the default --fail-on (none: report only)"),
+          FieldSpec(
+            "errors", .oneOf(["fail", "ignore"]), doc: "whether errored checks fail the gate"),
+        ]
+        problems += SchemaValidator(fields: gateFields, context: "gate").problems(in: gate)
+        gatePolicy = gate["fail_on"]?.string.flatMap { GatePolicy.parse($0, origin: .playbook) }
+        errorsFail = gate["errors"]?.string != "ignore"
+      }
     }
 
     if !problems.isEmpty { throw PlaybookError(problems) }
     return AuditPlaybook(
       header: header, path: path, checks: checks, subjectPatterns: patterns, waivers: waivers,
-      failOn: failOn, errorsFail: errorsFail, registry: registry, schema: schema)
+      gate: gatePolicy, errorsFail: errorsFail, registry: registry, schema: schema)
   }
 
   static func parseCheck(_ item: Value, registry: PluginRegistry) throws -> CheckSpec {

@@ -21,7 +21,10 @@ public struct AuditReport: Sendable {
   public var results: [CheckResult]
   /// Expired and unused waivers, and other things worth a look.
   public var warnings: [Diagnostic]
-  public var failOn: Severity?
+  /// The gate that applied: the command line's, the playbook's, or the default.
+  public var gate: GatePolicy
+  /// The lowest severity that fails the gate; nil when it only reports.
+  public var failOn: Severity? { gate.threshold }
   public var errorsFail: Bool
   public var gateFailed: Bool
   /// The SHA-256 of every file read, by path, when the run was asked to

@@ -15,7 +15,12 @@ public struct AuditRunner: Sendable {
   /// Today as `YYYY-MM-DD`, for waiver expiry; injectable for tests.
   public var today: String = AuditRunner.isoDay(Date())
   /// Overrides the playbook's gate (`--fail-on`).
-  public var failOn: Severity?
+  public var gate: GatePolicy?
+  /// The overriding gate's severity, for callers that name one.
+  public var failOn: Severity? {
+    get { gate?.threshold }
+    set { gate = newValue.map { GatePolicy(threshold: $0, origin: .commandLine) } }
+  }
   /// Hash every file read (SHA-256) into ``AuditReport/inputHashes``, for
   /// the history; off when nothing is recorded.
   public var hashInputs = false
@@ -120,9 +125,9 @@ public struct AuditRunner: Sendable {
     if !refused.isEmpty { throw PlaybookError(refused) }
     var results = collected
     let warnings = applyWaivers(&results)
-    let gate = failOn ?? playbook.failOn
+    let gate = self.gate ?? playbook.gate ?? .default
     let gateFailed =
-      gate.map { threshold in
+      gate.threshold.map { threshold in
         results.contains {
           ($0.status == .fail || ($0.status == .error && playbook.errorsFail))
             && $0.severity >= threshold
@@ -133,7 +138,7 @@ public struct AuditRunner: Sendable {
       playbookTitle: playbook.header.title ?? playbook.header.name,
       playbookPath: playbook.path, startedAt: started, duration: Date().timeIntervalSince(started),
       subjects: refs,
-      checks: checks, results: results, warnings: warnings, failOn: gate,
+      checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,
       inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil)
   }

@@ -14,10 +14,13 @@ final class Worker {
   private var segments: [String: [String]] = [:]
   private let playbookName: String
   private let today: String
+  /// By check id: whether every check it defers to is in the run.
+  private var deferred: [String: Bool] = [:]
 
   init(playbook: AuditPlaybook, checks: [CheckSpec], limits: LuaLimits, today: String) {
     playbookName = playbook.header.name
     self.today = today
+    deferred = Self.deferrals(checks, registry: playbook.registry)
     do {
       let vm = try LuaVM(limits: limits)
       self.vm = vm
@@ -90,7 +93,9 @@ final class Worker {
       // Made only when Lua is called: a builtin without a guard needs none.
       func contextArgument() -> LuaArgument {
         let id = checks[i].id
-        if case .reference(let r) = context, (try? vm?.set("check", to: id, in: r)) != nil {
+        if case .reference(let r) = context, (try? vm?.set("check", to: id, in: r)) != nil,
+          (try? vm?.set("deferred", to: deferred[id] ?? false, in: r)) != nil
+        {
           return .reference(r)
         }
         return .value(self.context(id, subject))
@@ -105,7 +110,27 @@ final class Worker {
     [
       "check": .init(.string(check)), "subject_id": .init(.string(subject.id)),
       "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
+      "deferred": .init(.bool(deferred[check] ?? false)),
     ]
+  }
+
+  /// Whether each check may leave a cause to the checks it defers to: only
+  /// when all of them run. Left out (`--skip validation_split`, or never in
+  /// the playbook), they report nothing, and a check that still deferred
+  /// would pass a card evaluated on its training data.
+  static func deferrals(_ checks: [CheckSpec], registry: PluginRegistry) -> [String: Bool] {
+    var running: Set<String> = []
+    for check in checks {
+      if case .plugin(let plugin, let id) = check.source { running.insert(plugin + "." + id) }
+    }
+    var deferred: [String: Bool] = [:]
+    for check in checks {
+      guard case .plugin(let plugin, let id) = check.source,
+        let targets = registry.plugin(named: plugin)?.check(id)?.defersTo, !targets.isEmpty
+      else { continue }
+      deferred[check.id] = targets.allSatisfy { running.contains(plugin + "." + $0) }
+    }
+    return deferred
   }
 
   /// A fresh table of the check's parameters for each call: one shared by

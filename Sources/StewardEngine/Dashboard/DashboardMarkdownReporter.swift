@@ -5,7 +5,7 @@ import StewardCore
 /// The monthly post, in Markdown: the headline numbers first, then the
 /// before-and-after table, maturity by team, and how each number is
 /// computed. Rendered from a Mustache template; text that came from inputs
-/// has its Markdown table separators escaped.
+/// has its HTML, control characters and table separators escaped.
 public struct DashboardMarkdownReporter: Sendable {
   public init() {}
 
@@ -64,9 +64,9 @@ public struct DashboardMarkdownReporter: Sendable {
 
   public func render(_ report: DashboardReport) -> String {
     let view = DashboardView(report)
-    func md(_ s: String) -> String {
-      s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
+    // Team names, subject ids and Lua metric details go through the audit
+    // report's cell escaping: HTML, controls and table separators.
+    let md = MarkdownReporter.cell
     func row(_ r: DashboardView.Row) -> [String: Any] {
       var row: [String: Any] = [
         "title": md(r.title), "then": md(r.then), "now": md(r.now), "change": md(r.change),

@@ -41,11 +41,9 @@ public struct DashboardSlackReporter: Sendable {
     JSONText.render(payload(report)) + "\n"
   }
 
-  /// Slack's mrkdwn needs `&`, `<` and `>` escaped.
-  func slack(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;")
-  }
+  /// Slack's mrkdwn needs `&`, `<` and `>` escaped (`<!channel>` would
+  /// notify everyone), as Markdown does.
+  func slack(_ s: String) -> String { Printable.markdown(s) }
 
   /// Posts the payload to a webhook URL and waits up to `timeout` seconds;
   /// throws unless the server answers 2xx.

@@ -94,12 +94,20 @@ public struct DashboardTextReporter: Sendable {
 
   public func render(_ report: DashboardReport) -> String {
     let view = DashboardView(report)
-    var out = "\(report.title): \(report.period)"
-    if let c = report.compare { out += " compared with \(c) (\(report.compareSource))" }
+    // Titles, team names and Lua metric details come from outside.
+    let e = { (text: String) in Printable.escape(text) }
+    var out = "\(e(report.title)): \(report.period)"
+    if let c = report.compare { out += " compared with \(c) (\(e(report.compareSource)))" }
     out += "\n\n"
-    let width = max(6, view.rows.map(\.title.count).max() ?? 6)
-    let thenWidth = max(report.compare == nil ? 0 : 7, view.rows.map(\.then.count).max() ?? 0)
-    for row in view.rows {
+    let rows = view.rows.map { row in
+      (
+        title: e(row.title), then: e(row.then), now: e(row.now), change: e(row.change),
+        detail: e(row.detail), warnings: row.warnings.map(e)
+      )
+    }
+    let width = max(6, rows.map(\.title.count).max() ?? 6)
+    let thenWidth = max(report.compare == nil ? 0 : 7, rows.map(\.then.count).max() ?? 0)
+    for row in rows {
       var line = row.title.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
       if report.compare != nil {
         line += String(repeating: " ", count: max(0, thenWidth - row.then.count)) + row.then + " → "
@@ -114,12 +122,13 @@ public struct DashboardTextReporter: Sendable {
       out += "\nMaturity by team\n"
       for r in view.heatRows {
         out +=
-          "  \(r.team): "
-          + zip(view.heatColumns, r.cells).map { "\($0.title) \($1.text)" }.joined(separator: "; ")
+          "  \(e(r.team)): "
+          + zip(view.heatColumns, r.cells).map { "\(e($0.title)) \(e($1.text))" }.joined(
+            separator: "; ")
           + "\n"
       }
     }
-    for w in report.warnings { out += "warning: \(w)\n" }
+    for w in report.warnings { out += "warning: \(e(w))\n" }
     return out
   }
 }

@@ -19,13 +19,15 @@ public enum HackathonReporter {
   }
 
   public static func text(_ r: HackathonReport) -> String {
+    // Names and titles come from the playbook and its files: controls escaped.
+    let e = { (text: String) in Printable.escape(text) }
     var out: [String] = []
-    var heading = "\(r.event.title) (\(r.event.id))"
+    var heading = "\(e(r.event.title)) (\(e(r.event.id)))"
     if let s = r.event.start {
       heading += ", \(s)" + (r.event.end.map { $0 == s ? "" : " to \($0)" } ?? "")
     }
     out.append(heading)
-    if let theme = r.event.theme { out.append("Theme: \(theme)") }
+    if let theme = r.event.theme { out.append("Theme: \(e(theme))") }
     out.append("")
     out.append(
       "Projects: \(r.projects.count), cross-team: \(r.funnel.crossTeam) (hub and spokes: \(r.projects.filter(\.hubAndSpoke).count)), participants: \(r.participants)"
@@ -33,23 +35,24 @@ public enum HackathonReporter {
     for p in r.projects {
       let kind = p.crossTeam ? "cross-team" : "single team"
       out.append(
-        "  \(p.id)  \(p.title)  [\(p.status.rawValue)] \(kind): \(p.teams.joined(separator: ", "))")
+        "  \(e(p.id))  \(e(p.title))  [\(p.status.rawValue)] \(kind): \(e(p.teams.joined(separator: ", ")))"
+      )
     }
     out.append("")
     out.append("Participation by team:")
     for t in r.participation {
       out.append(
-        "  \(t.team): \(t.participants) of \(t.headcount)"
+        "  \(e(t.team)): \(t.participants) of \(t.headcount)"
           + (t.rate.map { " (\(HackathonFormat.percent($0)))" } ?? ""))
     }
     if !r.ranking.isEmpty {
       out.append("")
       out.append(
-        "Ranking (\(r.judges.count) judges, z-score per judge; criteria: \(r.criteria.map { "\($0.id) ×\(HackathonFormat.number($0.weight))" }.joined(separator: ", "))):"
+        "Ranking (\(r.judges.count) judges, z-score per judge; criteria: \(r.criteria.map { "\(e($0.id)) ×\(HackathonFormat.number($0.weight))" }.joined(separator: ", "))):"
       )
       for row in r.ranking {
         let title = r.project(row.project)?.title ?? row.project
-        out.append("  \(row.rank). \(row.project)  \(score(row.score))  \(title)")
+        out.append("  \(row.rank). \(e(row.project))  \(score(row.score))  \(e(title))")
       }
     }
     out.append("")
@@ -57,7 +60,9 @@ public enum HackathonReporter {
     if r.history.count > 1 {
       out.append("Across hackathons:")
       for e in r.history {
-        out.append("  \(e.event): \(funnelLine(e.funnel)); cross-team \(e.funnel.crossTeam)")
+        out.append(
+          "  \(Printable.escape(e.event)): \(funnelLine(e.funnel)); cross-team \(e.funnel.crossTeam)"
+        )
       }
     }
     if !r.followUp.isEmpty {
@@ -65,22 +70,25 @@ public enum HackathonReporter {
       out.append(
         "Follow-up as of \(r.asOf) (stalled after \(r.stallAfterDays) days in the backlog):")
       for f in r.followUp {
-        let ticket = f.ticket.map { " \($0)" } ?? ""
+        let ticket = f.ticket.map { " \(e($0))" } ?? ""
         let days =
           f.days.map {
             f.state == .shipped ? ", shipped after \($0) days" : ", \($0) days in the backlog"
           } ?? ""
-        out.append("  \(f.state.rawValue): \(f.project)\(ticket)\(days)")
+        out.append("  \(f.state.rawValue): \(e(f.project))\(ticket)\(days)")
       }
     }
     return out.joined(separator: "\n") + "\n"
   }
 
   public static func markdown(_ r: HackathonReport) -> String {
-    var out: [String] = ["# \(r.event.title)", ""]
-    var facts: [String] = ["Event `\(r.event.id)`"]
+    // Every name goes through the audit report's cell escaping: HTML and
+    // controls escaped (a team called <img onerror=…> is shown, not run).
+    let m = MarkdownReporter.cell
+    var out: [String] = ["# \(m(r.event.title))", ""]
+    var facts: [String] = ["Event `\(Printable.escape(r.event.id))`"]
     if let s = r.event.start { facts.append("from \(s)" + (r.event.end.map { " to \($0)" } ?? "")) }
-    if let t = r.event.theme { facts.append("theme: \(t)") }
+    if let t = r.event.theme { facts.append("theme: \(m(t))") }
     out.append(facts.joined(separator: ", ") + ".")
     out.append("")
     out.append(
@@ -90,9 +98,9 @@ public enum HackathonReporter {
       "", "## Projects", "", "| Project | Status | Teams | Cross-team |", "|---|---|---|---|",
     ]
     for p in r.projects {
-      let name = p.link.map { "[\(p.title)](\($0))" } ?? p.title
+      let name = p.link.map { "[\(m(p.title))](\(m($0)))" } ?? m(p.title)
       out.append(
-        "| \(name) | \(p.status.rawValue) | \(p.teams.joined(separator: ", ")) | \(p.crossTeam ? (p.hubAndSpoke ? "yes (hub and spoke)" : "yes") : "no") |"
+        "| \(name) | \(p.status.rawValue) | \(m(p.teams.joined(separator: ", "))) | \(p.crossTeam ? (p.hubAndSpoke ? "yes (hub and spoke)" : "yes") : "no") |"
       )
     }
     out += [
@@ -101,7 +109,7 @@ public enum HackathonReporter {
     ]
     for t in r.participation {
       out.append(
-        "| \(t.team) | \(t.participants) | \(t.headcount) | \(t.rate.map(HackathonFormat.percent) ?? "n/a") |"
+        "| \(m(t.team)) | \(t.participants) | \(t.headcount) | \(t.rate.map(HackathonFormat.percent) ?? "n/a") |"
       )
     }
     if !r.ranking.isEmpty {
@@ -112,7 +120,8 @@ public enum HackathonReporter {
       ]
       for row in r.ranking {
         out.append(
-          "| \(row.rank) | \(r.project(row.project)?.title ?? row.project) | \(score(row.score)) |")
+          "| \(row.rank) | \(m(r.project(row.project)?.title ?? row.project)) | \(score(row.score)) |"
+        )
       }
     }
     out += [
@@ -122,7 +131,7 @@ public enum HackathonReporter {
     for e in r.history {
       let f = e.funnel
       out.append(
-        "| \(e.title) | \(f.submitted) | \(f.demoed) | \(f.backlog) | \(f.shipped) | \(f.crossTeam) |"
+        "| \(m(e.title)) | \(f.submitted) | \(f.demoed) | \(f.backlog) | \(f.shipped) | \(f.crossTeam) |"
       )
     }
     if !r.followUp.isEmpty {
@@ -132,7 +141,7 @@ public enum HackathonReporter {
       ]
       for f in r.followUp {
         out.append(
-          "| \(f.title) | \(f.ticket ?? "") | \(f.state.rawValue) | \(f.days.map(String.init) ?? "") |"
+          "| \(m(f.title)) | \(m(f.ticket ?? "")) | \(f.state.rawValue) | \(f.days.map(String.init) ?? "") |"
         )
       }
     }

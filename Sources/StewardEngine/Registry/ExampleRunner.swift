@@ -71,10 +71,13 @@ public struct ExampleRunner {
       map["x_unrelated_field"] = "ignored ✓"
       variants.append(("with an unknown field", Value(.map(map))))
     }
+    // As in a run of the whole plugin, unless the example says otherwise
+    // (`deferred = false`: the checks it defers to are left out).
+    let deferred = !check.defersTo.isEmpty && example["deferred"]?.bool != false
     return variants.map { variant, subjectValue in
       let context: Value = [
         "check": .init(.string(check.id)), "subject_id": "example", "playbook": "steward test",
-        "today": .init(.string(AuditRunner.isoDay(Date()))),
+        "today": .init(.string(AuditRunner.isoDay(Date()))), "deferred": .init(.bool(deferred)),
       ]
       var actual: String
       do {

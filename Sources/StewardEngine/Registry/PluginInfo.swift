@@ -27,6 +27,10 @@ public struct CheckInfo: Sendable {
   public var remediation: String?
   public var tags: [String]
   public var mark: SourceMark
+  /// The checks of the same plugin that report a cause this check would
+  /// otherwise report too (`defers_to`): when all of them are in the run,
+  /// the check may leave that cause to them (`ctx.deferred`).
+  public var defersTo: [String] = []
 }
 
 /// One typed parameter of a plugin check, with its default and, for

@@ -110,9 +110,29 @@ public struct PluginRegistry: Sendable {
       }
       checks.append(try describeCheck(registration))
     }
+    try checkDeferrals(checks)
     return PluginInfo(
       path: path, source: source, name: plugin.name, version: plugin.version,
       description: plugin.spec["description"]?.string ?? "", checks: checks, others: others)
+  }
+
+  /// A check may defer only to another check of its own plugin: a name
+  /// that matches none would never be in the run, and a check that defers to
+  /// itself would always be.
+  static func checkDeferrals(_ checks: [CheckInfo]) throws {
+    let ids = checks.map(\.id)
+    for check in checks {
+      for target in check.defersTo where target == check.id || !ids.contains(target) {
+        var message =
+          target == check.id
+          ? "check \"\(check.id)\": defers_to names the check itself"
+          : "check \"\(check.id)\": defers_to names \"\(target)\", which is no check of this plugin"
+        if target != check.id, let guess = SchemaValidator.suggestion(for: target, among: ids) {
+          message += "; did you mean \"\(guess)\"?"
+        }
+        throw Diagnostic(at: check.mark, code: "P002", message)
+      }
+    }
   }
 
   static func describeCheck(_ r: LuaRegistration) throws -> CheckInfo {
@@ -158,9 +178,18 @@ public struct PluginRegistry: Sendable {
       params.append(spec)
     }
     let examples = r.spec["examples"]?.list ?? []
+    var defersTo: [String] = []
+    if let declared = r.spec["defers_to"] {
+      guard let names = declared.string.map({ [$0] }) ?? declared.list?.compactMap(\.string),
+        names.count == (declared.list?.count ?? 1), !names.isEmpty
+      else {
+        throw problem("defers_to must be a check id of this plugin, or a list of them")
+      }
+      defersTo = names
+    }
     return CheckInfo(
       id: r.id, description: r.spec["description"]?.string ?? "", severity: severity,
       params: params, examples: examples, remediation: r.spec["remediation"]?.string,
-      tags: r.spec["tags"]?.list?.compactMap(\.string) ?? [], mark: r.mark)
+      tags: r.spec["tags"]?.list?.compactMap(\.string) ?? [], mark: r.mark, defersTo: defersTo)
   }
 }

@@ -28,24 +28,26 @@ public enum RitualReporter {
   }
 
   public static func text(_ r: RitualReport) -> String {
-    var out = ["\(r.title): the next occurrences from \(r.from)"]
+    // Titles, names and notes come from the playbook and its files.
+    let e = { (text: String) in Printable.escape(text) }
+    var out = ["\(e(r.title)): the next occurrences from \(r.from)"]
     for row in r.rituals {
       let ritual = row.ritual
       out.append("")
       var head =
-        "\(ritual.title) (\(ritual.id)): \(ritual.cadence.summary) at \(ritual.time.description) \(ritual.zone.identifier), \(ritual.durationMinutes) min"
+        "\(e(ritual.title)) (\(e(ritual.id))): \(ritual.cadence.summary) at \(ritual.time.description) \(ritual.zone.identifier), \(ritual.durationMinutes) min"
       if let s = ritual.rotation?.strategy { head += "; rotation \(s.name)" }
       out.append(head)
       for o in row.occurrences {
         var line = "  \(when(o, ritual))"
-        if let p = r.name(o.presenter) { line += "  \(p)" }
-        if let note = o.note { line += "  (\(note))" }
+        if let p = r.name(o.presenter) { line += "  \(e(p))" }
+        if let note = o.note { line += "  (\(e(note)))" }
         out.append(line)
       }
       if let a = row.announcement {
         out.append("  Announcement:")
         for l in a.split(separator: "\n", omittingEmptySubsequences: false) {
-          out.append("    \(l)")
+          out.append("    \(e(String(l)))")
         }
       }
     }
@@ -57,13 +59,13 @@ public enum RitualReporter {
       out.append("By team:")
       for t in a.teams {
         out.append(
-          "  \(t.team): \(t.rate.map(HackathonFormat.percent) ?? "n/a") of sessions (\(t.people) people)"
+          "  \(e(t.team)): \(t.rate.map(HackathonFormat.percent) ?? "n/a") of sessions (\(t.people) people)"
         )
       }
       out.append("By person (lowest attendance first):")
       for p in byRate(a) {
         out.append(
-          "  \(p.name) (\(p.team)): \(p.attended) of \(p.eligible)"
+          "  \(e(p.name)) (\(e(p.team))): \(p.attended) of \(p.eligible)"
             + (p.rate.map { " (\(HackathonFormat.percent($0)))" } ?? ""))
       }
       let isolated = a.isolated
@@ -75,7 +77,8 @@ public enum RitualReporter {
           "Drifting away (attended none of the last \(a.window) sessions): \(isolated.count)")
         for p in isolated {
           out.append(
-            "  \(p.name) (\(p.team)): \(trend(p)), last seen \(p.lastSeen?.description ?? "never")")
+            "  \(e(p.name)) (\(e(p.team))): \(trend(p)), last seen \(p.lastSeen?.description ?? "never")"
+          )
         }
       }
       if !a.months.isEmpty {
@@ -96,21 +99,25 @@ public enum RitualReporter {
   }
 
   public static func markdown(_ r: RitualReport) -> String {
-    var out = ["# \(r.title)", "", "Next occurrences from \(r.from)."]
+    // Names go through the audit report's cell escaping: HTML and controls.
+    let m = MarkdownReporter.cell
+    var out = ["# \(m(r.title))", "", "Next occurrences from \(r.from)."]
     for row in r.rituals {
       let ritual = row.ritual
       out += [
-        "", "## \(ritual.title)", "",
+        "", "## \(m(ritual.title))", "",
         "\(ritual.cadence.summary.prefix(1).uppercased() + ritual.cadence.summary.dropFirst()) at \(ritual.time.description) (\(ritual.zone.identifier)), \(ritual.durationMinutes) minutes"
           + (ritual.rotation.map { "; presenters by \($0.strategy.name)" } ?? "") + ".",
         "", "| When | Presenter |", "|---|---|",
       ]
       for o in row.occurrences {
-        out.append("| \(when(o, ritual)) | \(r.name(o.presenter) ?? o.note ?? "") |")
+        out.append("| \(when(o, ritual)) | \(m(r.name(o.presenter) ?? o.note ?? "")) |")
       }
       if let a = row.announcement {
         out += ["", "**Announcement**", ""]
-        out += a.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" }
+        out += a.split(separator: "\n", omittingEmptySubsequences: false).map {
+          "> \(Printable.markdown(String($0)))"
+        }
       }
     }
     if let a = r.attendance {
@@ -119,12 +126,13 @@ public enum RitualReporter {
         "| Team | People | Attendance |", "|---|---|---|",
       ]
       for t in a.teams {
-        out.append("| \(t.team) | \(t.people) | \(t.rate.map(HackathonFormat.percent) ?? "n/a") |")
+        out.append(
+          "| \(m(t.team)) | \(t.people) | \(t.rate.map(HackathonFormat.percent) ?? "n/a") |")
       }
       out += ["", "| Person | Team | Sessions | Attendance |", "|---|---|---|---|"]
       for p in byRate(a) {
         out.append(
-          "| \(p.name) | \(p.team) | \(p.attended) of \(p.eligible) | \(p.rate.map(HackathonFormat.percent) ?? "n/a") |"
+          "| \(m(p.name)) | \(m(p.team)) | \(p.attended) of \(p.eligible) | \(p.rate.map(HackathonFormat.percent) ?? "n/a") |"
         )
       }
       out += ["", "### Drifting away", ""]
@@ -138,7 +146,7 @@ public enum RitualReporter {
         ]
         for p in isolated {
           out.append(
-            "| \(p.name) | \(p.team) | \(trend(p)) | \(p.lastSeen?.description ?? "never") |")
+            "| \(m(p.name)) | \(m(p.team)) | \(trend(p)) | \(p.lastSeen?.description ?? "never") |")
         }
       }
     }

@@ -12,16 +12,18 @@ public struct RunbookMarkdownReporter: Sendable {
 
   public func render(_ report: RunbookReport) -> String {
     var out: [String] = []
-    out.append("# \(report.title) — runbook timeline")
+    out.append("# \(cell(report.title)) — runbook timeline")
     out.append("")
     let run = report.run.map { "run \($0)" } ?? "unrecorded run"
     out.append(
-      "**\(report.status.uppercased())** · \(run) of `\(report.playbook)` · started \(RunbookFormat.timestamp(report.startedAt)) · \(RunbookFormat.seconds(report.duration)) · exit \(report.exitCode)"
+      "**\(report.status.uppercased())** · \(run) of `\(Printable.escape(report.playbook))` · started \(RunbookFormat.timestamp(report.startedAt)) · \(RunbookFormat.seconds(report.duration)) · exit \(report.exitCode)"
     )
     if !report.vars.isEmpty {
       out.append("")
       out.append(
-        "Variables: " + report.vars.map { "`\($0.name)=\($0.value)`" }.joined(separator: ", "))
+        "Variables: "
+          + report.vars.map { "`\(Printable.escape("\($0.name)=\($0.value)"))`" }.joined(
+            separator: ", "))
     }
     out.append("")
     out.append("## Steps")
@@ -38,12 +40,14 @@ public struct RunbookMarkdownReporter: Sendable {
           + captures.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
       }
       out.append(
-        "| \(n + 1) | \(cell(step.title)) (`\(step.id)`) | \(RunbookFormat.icon(step.status)) \(step.status.rawValue) | \(step.exitCode.map(String.init) ?? "") | \(step.attempts) | \(RunbookFormat.seconds(step.duration)) | \(cell(note)) |"
+        "| \(n + 1) | \(cell(step.title)) (`\(Printable.escape(step.id))`) | \(RunbookFormat.icon(step.status)) \(step.status.rawValue) | \(step.exitCode.map(String.init) ?? "") | \(step.attempts) | \(RunbookFormat.seconds(step.duration)) | \(cell(note)) |"
       )
     }
     if !report.notReached.isEmpty {
       out.append("")
-      out.append("Not reached: " + report.notReached.map { "`\($0)`" }.joined(separator: ", "))
+      out.append(
+        "Not reached: "
+          + report.notReached.map { "`\(Printable.escape($0))`" }.joined(separator: ", "))
     }
     let escalations = report.events.filter { $0.type == "escalation" }
     if !escalations.isEmpty {
@@ -52,13 +56,14 @@ public struct RunbookMarkdownReporter: Sendable {
       for e in escalations {
         out.append("")
         out.append(
-          "- **\(e.data["contact"]?.string ?? "")**: \(e.data["reason"]?.string ?? e.message)")
+          "- **\(cell(e.data["contact"]?.string ?? ""))**: \(cell(e.data["reason"]?.string ?? e.message))"
+        )
         for line in e.data["context"]?.list ?? [] {
-          out.append("  - \(line.string ?? "")")
+          out.append("  - \(cell(line.string ?? ""))")
         }
       }
       for hook in report.events where hook.type == "hook" {
-        out.append("- hook: \(hook.message)")
+        out.append("- hook: \(cell(hook.message))")
       }
     }
     out.append("")
@@ -68,7 +73,7 @@ public struct RunbookMarkdownReporter: Sendable {
     out.append("|---|---|---|---|")
     for e in report.events where e.type != "output" || (e.data["bytes"]?.int ?? 0) > 0 {
       out.append(
-        "| \(RunbookFormat.time(e.at)) | \(e.step.isEmpty ? "" : "`\(e.step)`") | \(e.type) | \(cell(e.message)) |"
+        "| \(RunbookFormat.time(e.at)) | \(e.step.isEmpty ? "" : "`\(Printable.escape(e.step))`") | \(e.type) | \(cell(e.message)) |"
       )
     }
     let failed = report.steps.filter { $0.status == .failed && !$0.output.text.isEmpty }
@@ -77,19 +82,23 @@ public struct RunbookMarkdownReporter: Sendable {
       out.append("## Output of failed steps")
       for step in failed {
         out.append("")
-        out.append("### \(step.id) (\(step.output.totalBytes) bytes)")
+        out.append("### \(cell(step.id)) (\(step.output.totalBytes) bytes)")
         out.append("")
         out.append("```")
-        out.append(String(step.output.text.suffix(2000)).trimmingCharacters(in: .newlines))
+        // Inside the fence HTML is shown as written; controls still are not.
+        out.append(
+          Printable.escape(
+            String(step.output.text.suffix(2000)).trimmingCharacters(in: .newlines),
+            keepingBreaks: true))
         out.append("```")
       }
     }
     return out.joined(separator: "\n")
   }
 
-  func cell(_ text: String) -> String {
-    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-  }
+  /// Text from commands, answers and the playbook, escaped as the audit
+  /// report's cells are: HTML, controls and table separators.
+  func cell(_ text: String) -> String { MarkdownReporter.cell(text) }
 }
 
 /// Shared formatting of runbook reports.

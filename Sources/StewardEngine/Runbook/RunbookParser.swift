@@ -150,9 +150,16 @@ struct RunbookParser {
     }
 
     guard problems.isEmpty else { return nil }
-    return RunbookPlaybook(
+    var playbook = RunbookPlaybook(
       header: header, path: path, vars: vars, secrets: secrets, env: env, steps: steps,
       escalation: escalation, runCapability: runCapability, registry: registry)
+    // Resolved once, here: a command is later compared with these files.
+    playbook.runGrant = runCapability.map {
+      RunGrant(
+        names: $0, base: playbook.baseDirectory,
+        path: ProcessInfo.processInfo.environment["PATH"])
+    }
+    return playbook
   }
 
   // MARK: - One step

@@ -28,6 +28,8 @@ public struct RunbookPlaybook: Sendable {
   /// Executables `steward.run` may start from Lua; nil when the capability
   /// is not granted, `["*"]` for any.
   public var runCapability: [String]?
+  /// The same grant resolved to files when the playbook was read.
+  var runGrant: RunGrant? = nil
   public var registry: PluginRegistry
 
   public var name: String { header.name }

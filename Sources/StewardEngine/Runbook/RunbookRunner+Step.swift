@@ -327,18 +327,18 @@ extension RunbookRunner {
 
   /// `steward.run` for the step's Lua code, when the playbook grants it.
   func installCommandRunner(_ step: RunbookStep) {
-    guard let allowed = playbook.runCapability else { return }
+    guard let grant = playbook.runGrant else { return }
     let env = environment
     let base = playbook.baseDirectory
     lua.vm.commandRunner = { [unowned self] arguments in
-      let executable = (arguments[0] as NSString).lastPathComponent
-      guard allowed.contains("*") || allowed.contains(arguments[0]) || allowed.contains(executable)
-      else {
+      guard let file = grant.allowed(arguments[0]) else {
+        let found = grant.locate(arguments[0]).map { "it is \($0)" } ?? "no such executable"
         throw RunbookError(
-          "\(arguments[0]) is not granted; the playbook allows \(allowed.joined(separator: ", "))")
+          "\(arguments[0]) is not granted (\(found)); the playbook allows \(grant.description)")
       }
+      // The file that was checked is the one that runs.
       let (outcome, excerpt) = self.executeBlocking(
-        arguments, env: env, directory: base, timeout: step.timeout)
+        [file] + arguments.dropFirst(), env: env, directory: base, timeout: step.timeout)
       try self.emit(
         step.id, "lua_run",
         "\(step.id): steward.run \(arguments.map(RunbookStep.quote).joined(separator: " ")) → \(outcome.description)",

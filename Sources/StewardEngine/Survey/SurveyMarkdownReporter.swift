@@ -56,10 +56,12 @@ public struct SurveyMarkdownReporter: Sendable {
     return out
   }
 
+  /// HTML and controls as every Markdown report escapes them (Printable),
+  /// then Markdown's own characters, so an answer is shown as written.
   func escape(_ s: String) -> String {
     var out = ""
-    for c in s {
-      if "|*_`[]<>#\\".contains(c) { out.append("\\") }
+    for c in Printable.markdown(s) {
+      if "|*_`[]#\\".contains(c) { out.append("\\") }
       out.append(c)
     }
     return out

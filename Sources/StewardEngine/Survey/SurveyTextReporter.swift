@@ -7,7 +7,9 @@ public struct SurveyTextReporter: Sendable {
   public init() {}
 
   public func render(_ report: SurveyReport) -> String {
-    var out = "\(report.title): \(report.respondents) respondents"
+    // Answers, group names and titles come from the responses and the
+    // playbook; each goes through `e` (Printable), and the whole once more.
+    var out = "\(e(report.title)): \(report.respondents) respondents"
     if report.dropped > 0 { out += ", \(report.dropped) rows dropped" }
     out += " (groups under \(report.minGroupSize) fold into \"other\")\n"
     if let line = SurveyReportLines.previous(report) { out += line + "\n" }
@@ -18,18 +20,22 @@ public struct SurveyTextReporter: Sendable {
     }
     for grouping in report.groupings {
       for group in grouping.groups {
-        out += "\n== \(grouping.column): \(group.name)\n" + block(group)
+        out += "\n== \(e(grouping.column)): \(e(group.name))\n" + block(group)
       }
       if grouping.suppressed > 0 {
         out +=
-          "\n\(grouping.column): \(grouping.suppressed) respondents in groups under \(report.minGroupSize) are not reported\n"
+          "\n\(e(grouping.column)): \(grouping.suppressed) respondents in groups under \(report.minGroupSize) are not reported\n"
       }
       if let line = SurveyReportLines.joined(grouping) { out += "\n" + line + "\n" }
     }
-    for w in report.warnings { out += "\nwarning: \(w.mark): \(w.message) [\(w.code)]" }
+    for w in report.warnings {
+      out += "\nwarning: \(e(w.mark.description)): \(e(w.message)) [\(w.code)]"
+    }
     if !report.warnings.isEmpty { out += "\n" }
-    return out
+    return Printable.escape(out, keepingBreaks: true)
   }
+
+  func e(_ text: String) -> String { Printable.escape(text) }
 
   func block(_ group: SurveyGroupScore) -> String {
     var out = "respondents: \(group.respondents)\n"
@@ -37,14 +43,14 @@ public struct SurveyTextReporter: Sendable {
     out += SurveyReportLines.trend(group).map { $0 + "\n" }.joined()
     for d in group.dimensions where d.answers > 0 {
       out +=
-        "  \(d.title): mean \(SurveyFormat.optional(d.mean)), median \(SurveyFormat.optional(d.median)), top-2 \(d.topTwoBox.map(SurveyFormat.percent) ?? "–") (\(d.answers) answers)\n"
+        "  \(e(d.title)): mean \(SurveyFormat.optional(d.mean)), median \(SurveyFormat.optional(d.median)), top-2 \(d.topTwoBox.map(SurveyFormat.percent) ?? "–") (\(d.answers) answers)\n"
     }
     for q in group.questions {
       out += "  " + SurveyReportLines.question(q) + "\n"
     }
     for text in group.freeText where !text.answers.isEmpty {
-      out += "  \(text.question) (\(text.answers.count) comments):\n"
-      for answer in text.answers { out += "    - " + SurveyReportLines.oneLine(answer) + "\n" }
+      out += "  \(e(text.question)) (\(text.answers.count) comments):\n"
+      for answer in text.answers { out += "    - " + e(SurveyReportLines.oneLine(answer)) + "\n" }
     }
     return out
   }

@@ -43,12 +43,14 @@ public enum LuaAnnotations {
     ---@field expect steward.Status The expected status.
     ---@field at string? The dotted path the result must point at.
     ---@field params table? Parameters for this example.
+    ---@field deferred boolean? ctx.deferred for this example (default: true when the check declares defers_to).
 
     ---@class steward.Context
     ---@field check string The check's id in the playbook.
     ---@field subject_id string The subject's id.
     ---@field playbook string The playbook's name.
     ---@field today string Today as YYYY-MM-DD.
+    ---@field deferred boolean True when the check declares defers_to and every check it names is in this run.
 
     ---@class steward.Result
     ---@field status steward.Status
@@ -62,6 +64,7 @@ public enum LuaAnnotations {
     ---@field severity steward.Severity?
     ---@field remediation string?
     ---@field tags string[]?
+    ---@field defers_to (string|string[])? Checks of this plugin that report a cause this check then leaves to them.
     ---@field params table<string, steward.Param>?
     ---@field run fun(subject: table, params: table, ctx: steward.Context): (steward.Result|boolean|steward.Status)
     ---@field examples steward.Example[]

@@ -48,7 +48,9 @@ struct RunCommand: ParsableCommand {
   var output: String?
 
   @Option(
-    help: "Exit 1 if an unwaived failure at or above this severity remains (info … critical).")
+    help:
+      "Exit 1 if an unwaived failure at or above this severity remains (info … critical; default: any; none: report only)."
+  )
   var failOn: String?
 
   @Option(name: .customLong("plugin-path"), help: "A folder to look for plugins in (repeatable).")

@@ -53,10 +53,15 @@ public struct GitHubReporter: AuditReporter {
     return properties
   }
 
-  /// Escaping of a workflow command's message.
-  static let data = ByteEscaper([("%", "%25"), ("\r", "%0D"), ("\n", "%0A")])
+  /// Escaping of a workflow command's message: other controls would reach
+  /// the log viewer as they are.
+  static func data(_ s: String) -> String { dataBytes(Printable.escape(s, keepingBreaks: true)) }
+  static let dataBytes = ByteEscaper([("%", "%25"), ("\r", "%0D"), ("\n", "%0A")])
   /// Escaping of a workflow command's property value.
-  static let property = ByteEscaper([
+  static func property(_ s: String) -> String {
+    propertyBytes(Printable.escape(s, keepingBreaks: true))
+  }
+  static let propertyBytes = ByteEscaper([
     ("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C"),
   ])
 }

@@ -31,7 +31,7 @@ public struct MarkdownReporter: AuditReporter {
       for r in problems {
         let severity = r.status == .error ? "error" : r.severity.rawValue
         md +=
-          "| \(severity) | \(Self.cell(r.subjectID)) | `\(r.checkID)` | \(Self.cell(r.displayMessage)) | `\(Self.cell(r.mark.description))` |\n"
+          "| \(severity) | \(Self.cell(r.subjectID)) | `\(Printable.escape(r.checkID))` | \(Self.cell(r.displayMessage)) | `\(Self.cell(r.mark.description))` |\n"
       }
       md += "\n"
     }
@@ -41,7 +41,7 @@ public struct MarkdownReporter: AuditReporter {
         "### Waived\n\n| subject | check | finding | reason | owner | expires |\n|---|---|---|---|---|---|\n"
       for r in waived {
         md +=
-          "| \(Self.cell(r.subjectID)) | `\(r.checkID)` | \(Self.cell(r.displayMessage)) | \(Self.cell(r.waiver?.reason ?? "")) | \(Self.cell(r.waiver?.owner ?? "")) | \(r.waiver?.expires ?? "") |\n"
+          "| \(Self.cell(r.subjectID)) | `\(Printable.escape(r.checkID))` | \(Self.cell(r.displayMessage)) | \(Self.cell(r.waiver?.reason ?? "")) | \(Self.cell(r.waiver?.owner ?? "")) | \(r.waiver?.expires ?? "") |\n"
       }
       md += "\n"
     }
@@ -56,16 +56,17 @@ public struct MarkdownReporter: AuditReporter {
     if !passed.isEmpty {
       md += "<details><summary>\(passed.count) passed or skipped</summary>\n\n"
       for r in passed {
-        md += "- \(r.status.rawValue): \(Self.cell(r.subjectID)) / `\(r.checkID)`\n"
+        md +=
+          "- \(r.status.rawValue): \(Self.cell(r.subjectID)) / `\(Printable.escape(r.checkID))`\n"
       }
       md += "\n</details>\n"
     }
     return md
   }
 
-  /// Text safe inside a table cell: HTML and pipes escaped (a check message
-  /// must not inject markup into a pull-request comment), newlines folded.
-  static let cell = ByteEscaper([
-    ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\n", " "),
-  ])
+  /// Text safe inside a table cell: controls and HTML escaped (a check
+  /// message must not inject markup into a pull-request comment), pipes
+  /// escaped and newlines folded.
+  static func cell(_ s: String) -> String { pipes(Printable.markdown(s, keepingBreaks: true)) }
+  static let pipes = ByteEscaper([("|", "\\|"), ("\n", " "), ("\t", " ")])
 }

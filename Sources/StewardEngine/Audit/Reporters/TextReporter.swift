@@ -28,42 +28,51 @@ public struct TextReporter: AuditReporter {
   }
 
   public func render(_ report: AuditReport) -> String {
-    var lines: [String] = ["\(report.playbookTitle) (\(report.playbookName))", ""]
+    // Every value from a card, a plugin or the playbook goes through `show`:
+    // a control character in one would rewrite the terminal (Printable).
+    let show = { (text: String) in Printable.escape(text) }
+    var lines: [String] = ["\(show(report.playbookTitle)) (\(show(report.playbookName)))", ""]
     let grouped = report.resultsBySubject
     for subject in report.subjects {
-      lines.append(paint(subject.id, "1") + "  \(subject.file)")
+      lines.append(paint(show(subject.id), "1") + "  \(show(subject.file))")
       for r in grouped[subject.id] ?? [] {
         var line =
-          "  \(label(r.status)) \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.checkID)"
+          "  \(label(r.status)) \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(show(r.checkID))"
         // A pass shows its message only when the check wrote one (an ML Test
         // Score and its band, say); "passed" would only repeat the label.
-        if r.status != .pass || !r.message.isEmpty { line += ": \(r.displayMessage)" }
+        if r.status != .pass || !r.message.isEmpty { line += ": \(show(r.displayMessage))" }
         lines.append(line)
         if r.status == .fail || r.status == .error || r.status == .waived, r.mark.isKnown {
-          lines.append("           at \(r.mark)")
+          lines.append("           at \(show(r.mark.description))")
         }
         if let waiver = r.waiver {
           lines.append(
-            "           waived by \(waiver.owner) until \(waiver.expires): \(waiver.reason)")
+            "           waived by \(show(waiver.owner)) until \(show(waiver.expires)): \(show(waiver.reason))"
+          )
         }
         if r.status == .fail, let remediation = r.remediation {
-          lines.append("           fix: \(remediation)")
+          lines.append("           fix: \(show(remediation))")
         }
       }
       lines.append("")
     }
-    for warning in report.warnings { lines.append("warning: \(warning.mark): \(warning.message)") }
+    for warning in report.warnings {
+      lines.append("warning: \(show(warning.mark.description)): \(show(warning.message))")
+    }
     if !report.warnings.isEmpty { lines.append("") }
     let c = report.counts
     lines.append(
       "\(report.results.count) results: \(c[.pass] ?? 0) passed, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.skip] ?? 0) skipped, \(c[.error] ?? 0) errors"
     )
+    lines.append("gate: " + report.gate.describe(errorsFail: report.errorsFail))
     if let threshold = report.failOn {
       let blocking = report.blocking(at: threshold).count
+      // The default gate counts every severity: "at or above info" says less.
+      let scope = report.gate.origin == .byDefault ? "" : " at or above \(threshold.rawValue)"
       lines.append(
         report.gateFailed
-          ? paint("gate: FAILED", "1;31") + " (\(blocking) at or above \(threshold.rawValue))"
-          : paint("gate: passed", "32") + " (nothing unwaived at or above \(threshold.rawValue))")
+          ? paint("gate: FAILED", "1;31") + " (\(blocking)\(scope.isEmpty ? " unwaived" : scope))"
+          : paint("gate: passed", "32") + " (nothing unwaived\(scope))")
     }
     return lines.joined(separator: "\n")
   }
