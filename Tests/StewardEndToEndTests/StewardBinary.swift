@@ -59,3 +59,20 @@ enum StewardBinary {
     return dir
   }
 }
+
+extension StewardBinary {
+  /// Runs a Python script with Debian's python3 (which has the tests'
+  /// independent checkers: `scripts/setup --test`); its stdout and stderr.
+  static func python(_ script: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = ["-c", script] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+}

@@ -9,6 +9,8 @@ public struct RunOptions: Sendable {
   public var inputs: [String] = []
   public var format: String = "text"
   public var output: String?
+  /// `--report FORMAT=PATH`, as typed: more reports of the same run.
+  public var reports: [String] = []
   public var store: String = ".steward/history.sqlite"
   public var noRecord = false
   public var pluginPath: [String] = []
@@ -39,6 +41,23 @@ public struct RunOptions: Sendable {
         throw UsageError("--input takes NAME=PATH, found \"\(input)\"")
       }
       out[parts[0], default: []].append(parts[1])
+    }
+    return out
+  }
+
+  /// `--report FORMAT=PATH`, in the order given; two reports to one file,
+  /// or one to `--output`'s, would leave only the last.
+  func reportTargets() throws(UsageError) -> [(format: String, path: String)] {
+    var out: [(format: String, path: String)] = []
+    for item in reports {
+      let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        throw UsageError("--report takes FORMAT=PATH, e.g. sarif=gate.sarif, found \"\(item)\"")
+      }
+      if parts[1] == output || out.contains(where: { $0.path == parts[1] }) {
+        throw UsageError("--report \(item): another report is written to \(parts[1])")
+      }
+      out.append((parts[0], parts[1]))
     }
     return out
   }

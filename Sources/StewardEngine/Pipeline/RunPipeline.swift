@@ -18,6 +18,7 @@ public enum RunPipeline {
   public static func run(_ options: RunOptions) throws -> RunOutcome {
     let overrides = try options.overrides()
     let vars = try options.variables()
+    let reports = try options.reportTargets()
     if options.store.isEmpty { throw UsageError("--store takes a file path") }
 
     let header: PlaybookHeader
@@ -29,8 +30,8 @@ public enum RunPipeline {
     guard let kind = KindRegistry.kind(header.kind) else {
       throw UsageError("no kind \"\(header.kind)\" is registered")
     }
-    guard kind.formats.contains(options.format) else {
-      throw RunRefusal.format(options.format, of: kind)
+    for format in [options.format] + reports.map(\.format) where !kind.formats.contains(format) {
+      throw RunRefusal.format(format, of: kind)
     }
     if let flag = RunFlag.allCases.first(where: {
       $0.isGiven(in: options) && !kind.flags.contains($0)
@@ -62,12 +63,15 @@ public enum RunPipeline {
     } catch {
       return inputFailure(error, options)
     }
-    try deliver(report, context: context)
+    try deliver(report, context: context, reports: reports)
     return RunOutcome(exitStatus: report.exitStatus, report: report)
   }
 
   /// Renders the report, says its warnings, delivers it, and records it.
-  static func deliver(_ report: any KindReport, context: KindRunContext) throws {
+  static func deliver(
+    _ report: any KindReport, context: KindRunContext,
+    reports: [(format: String, path: String)]
+  ) throws {
     let options = context.options
     do {
       try report.writeCompanions(options)
@@ -81,10 +85,16 @@ public enum RunPipeline {
     // inserts go in meanwhile. To stdout it may wait on a reader (a pager)
     // as long as that likes, and an open transaction would hold other runs'
     // writes to the store as long: the run is recorded after it.
-    let recording = options.output == nil ? nil : Recording(report, in: context.history)
+    let toFiles = options.output != nil || !reports.isEmpty
+    let recording = toFiles ? Recording(report, in: context.history) : nil
     do {
       try Output.stream(to: options.output) { sink in
         report.write(options.format, options: render, to: sink)
+      }
+      for (format, path) in reports {
+        try Output.stream(to: path) { sink in
+          report.write(format, options: RenderOptions(output: path), to: sink)
+        }
       }
     } catch {
       try? recording?.finish(reportWritten: false)
@@ -118,8 +128,30 @@ public enum RunPipeline {
   /// Says why the input was refused (with `file:line:column` where there is
   /// one) and gives exit status 2.
   static func inputFailure(_ error: any Error, _ options: RunOptions) -> RunOutcome {
-    _ = inputError(error, options)
-    return RunOutcome(exitStatus: Exit.inputError, report: nil)
+    let status = inputError(error, options)
+    // Each --report still gets a file that says why (for CI to show).
+    var diagnostics = Validator.diagnostics(of: error, file: options.playbook)
+    switch error {
+    case let whole as any FileLevelError:
+      diagnostics = [
+        Diagnostic(
+          at: SourceMark(file: options.playbook, line: 0, column: 0), code: "E001", "\(whole)")
+      ]
+    case let history as HistoryError:
+      diagnostics = [
+        Diagnostic(
+          at: SourceMark(file: history.path, line: 0, column: 0), code: "H000", history.message)
+      ]
+    default: break
+    }
+    for (format, path) in (try? options.reportTargets()) ?? [] {
+      guard
+        let text = InputErrorReports.render(
+          format, diagnostics: diagnostics, playbook: options.playbook)
+      else { continue }
+      do { try Output.writeAtomically(text, to: path) } catch {}
+    }
+    return RunOutcome(exitStatus: status.code, report: nil)
   }
 
   static func inputError(_ error: any Error, _ options: RunOptions) -> ExitStatus {

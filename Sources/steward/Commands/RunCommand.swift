@@ -13,6 +13,7 @@ struct RunCommand: ParsableCommand {
 
         steward run Playbooks/deployment-gate.yaml --fail-on high
         steward run Playbooks/deployment-gate.yaml --format sarif --output gate.sarif
+        steward run gate.yaml --report sarif=gate.sarif --report junit=gate.xml   # text on stdout too
         steward run gate.yaml --input subjects=models/ad-targeting.yaml --only fairness
         steward run gate.yaml --store ci-history.sqlite       # or --no-record
 
@@ -46,6 +47,13 @@ struct RunCommand: ParsableCommand {
 
   @Option(name: .shortAndLong, help: "Write the report to FILE instead of stdout.")
   var output: String?
+
+  @Option(
+    name: .customLong("report"),
+    help: ArgumentHelp(
+      "Also write the report in FORMAT to PATH (repeatable), e.g. sarif=gate.sarif.",
+      valueName: "format=path"))
+  var reports: [String] = []
 
   @Option(
     help:
@@ -100,6 +108,7 @@ struct RunCommand: ParsableCommand {
     options.inputs = inputs
     options.format = format
     options.output = output
+    options.reports = reports
     options.store = store
     options.noRecord = noRecord
     options.pluginPath = pluginPath
