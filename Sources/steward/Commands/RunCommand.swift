@@ -128,7 +128,10 @@ struct RunCommand: ParsableCommand {
     do {
       outcome = try RunPipeline.run(options)
     } catch let usage as UsageError {
-      throw ValidationError(usage.description)
+      // The root command's usage line would say nothing about what `run` takes.
+      Console.error(
+        "error: \(usage)\nSee 'steward run --help' for the formats and flags of each kind.")
+      throw ExitCode(Exit.inputError)
     } catch let exit as ExitStatus {
       throw ExitCode(exit.code)
     }
