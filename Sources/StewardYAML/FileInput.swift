@@ -1,4 +1,4 @@
-public import StewardCore
+import StewardCore
 
 #if canImport(Glibc)
   import Glibc
