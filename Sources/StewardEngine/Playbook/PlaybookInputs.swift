@@ -12,6 +12,9 @@ import StewardCore
 /// `steward run --input models=other/models` replaces an input's paths for
 /// one run; those paths are relative to where steward runs, not to the
 /// playbook.
+///
+/// The paths are resolved to files by ``Glob/files(_:keep:)``, the one
+/// matcher every kind shares (`**` is zero or more folders).
 enum PlaybookInputs {
   static func declared(in header: PlaybookHeader, base: String) -> (
     inputs: [String: [(String, SourceMark)]], problems: [Diagnostic]
