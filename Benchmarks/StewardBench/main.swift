@@ -1,4 +1,4 @@
-// Release-mode benchmarks, one command: `scripts/bench [--quick] [yaml|lua|startup|gate|survey|runbook|hash]…`
+// Release-mode benchmarks, one command: `scripts/bench [--quick] [yaml|lua|startup|gate|survey|runbook|hash|csv]…`
 // (all by default). Figures are printed, never asserted: speed targets
 // live here, not in tests.
 import Foundation
@@ -16,4 +16,5 @@ if wanted("gate") { GateBench.run(quick: quick) }
 if wanted("survey") { SurveyBench.run(quick: quick) }
 if wanted("runbook") { RunbookBench.run(quick: quick) }
 if wanted("hash") { HashBench.run(quick: quick) }
+if wanted("csv") { CSVBench.run(quick: quick) }
 print(String(format: "peak RSS of the benchmark process: %.1f MiB", PeakRSS.mebibytes()))

@@ -61,6 +61,8 @@ struct Composer: ~Copyable {
   private let strings = ShortStrings()
   private var nodes = 0
   private var root = Value.null
+  /// Where the current document starts (its `---`, when written).
+  private var documentMark = SourceMark.unknown
   private var documents: [Value] = []
 
   init(file: String, limits: YAMLLimits) {
@@ -98,6 +100,7 @@ struct Composer: ~Copyable {
         }
         anchors.removeAll(keepingCapacity: true)
         root = .null
+        documentMark = mark(event.pointee.start_mark)
       case YAML_DOCUMENT_END_EVENT:
         documents.append(root)
       case YAML_STREAM_END_EVENT:
@@ -135,7 +138,11 @@ struct Composer: ~Copyable {
   private mutating func scalar(_ event: UnsafeMutablePointer<yaml_event_t>) throws(YAMLError) {
     let s = event.pointee.data.scalar
     let length = s.length
-    let at = mark(event.pointee.start_mark)
+    // An empty document's null stands where libyaml stopped looking, the
+    // next `---` or the end of the file; its own `---` says which one it is.
+    let at =
+      depth == 0 && length == 0 && s.tag == nil
+      ? documentMark : mark(event.pointee.start_mark)
     guard length <= limits.maxScalarBytes else {
       throw YAMLError(
         .scalarTooLarge, at: at,
@@ -159,6 +166,12 @@ struct Composer: ~Copyable {
     let value = Value(
       try ScalarKind.make(bytes, length, plain: plain, tag: s.tag, at: at, strings: strings),
       mark: at)
+    if !limits.allowsNonFiniteNumbers, case .double(let d) = value.kind, !d.isFinite {
+      throw YAMLError(
+        .nonFinite, at: at,
+        "\(ScalarKind.text(bytes, length)) is not a finite number, which this file may not"
+          + " hold; quote it to keep it as text")
+    }
     if let anchor { anchors[anchor] = Anchor(value: value, size: 1) }
     attach(value)
   }

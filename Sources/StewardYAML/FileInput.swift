@@ -9,26 +9,38 @@ import StewardCore
 #endif
 
 /// Reads a whole file into a buffer the caller owns, refusing it before
-/// reading when it is larger than the limit.
-enum FileInput {
+/// reading when it is larger than the limit, or when it is not a regular
+/// file (a FIFO or a device would block the run or never end).
+public enum FileInput {
+  /// The bytes of the data file at `path`, with the same refusals as every
+  /// YAML, JSON and CSV file: for a reader that scans bytes itself.
+  public static func bytes(path: String, maxBytes: Int) throws(YAMLError) -> [UInt8] {
+    let buffer = try read(path: path, maxBytes: maxBytes)
+    defer { buffer.deallocate() }
+    return Array(buffer)
+  }
+
   /// The bytes of `path`; the caller deallocates the buffer (or hands it to
   /// a ``LibYAMLParser``, which does).
   static func read(path: String, maxBytes: Int) throws(YAMLError) -> UnsafeMutableBufferPointer<
     UInt8
   > {
     let fileMark = SourceMark(file: path, line: 0, column: 0)
-    let fd = open(path, O_RDONLY)
+    // Opening a FIFO waits for a writer and reading a device may never end:
+    // look before opening, then again on what was opened (the path may have
+    // changed in between; O_NONBLOCK keeps that open from waiting).
+    var info = stat()
+    guard stat(path, &info) == 0 else { throw unreadable(path, at: fileMark) }
+    try refuseIrregular(info, path, at: fileMark)
+    let fd = open(path, O_RDONLY | O_NONBLOCK)
     guard fd >= 0 else { throw unreadable(path, at: fileMark) }
     defer { close(fd) }
-    var info = stat()
     guard fstat(fd, &info) == 0 else { throw unreadable(path, at: fileMark) }
-    if (info.st_mode & S_IFMT) == S_IFDIR {
-      throw YAMLError(.unreadable, at: fileMark, "cannot read \(path): it is a directory")
-    }
+    try refuseIrregular(info, path, at: fileMark)
     let size = Int(info.st_size)
     guard size <= maxBytes else { throw tooLarge(size, maxBytes, at: fileMark) }
-    // Read until end of file, not just `size` bytes: a file that grew, or a
-    // pipe whose size fstat cannot tell, still meets the limit.
+    // Read until end of file, not just `size` bytes: a file that grew
+    // still meets the limit.
     var capacity = max(size + 1, 4096)
     var base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     var count = 0
@@ -58,6 +70,23 @@ enum FileInput {
       throw tooLarge(count, maxBytes, at: fileMark)
     }
     return UnsafeMutableBufferPointer(start: base, count: count)
+  }
+
+  /// Only a regular file (or a link to one) is data; anything else is
+  /// refused by what it is.
+  private static func refuseIrregular(_ info: stat, _ path: String, at mark: SourceMark)
+    throws(YAMLError)
+  {
+    let what: String
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: what = "it is a directory"
+    case S_IFIFO: what = "it is a FIFO (named pipe), not a regular file"
+    case S_IFCHR, S_IFBLK: what = "it is a device, not a regular file"
+    case S_IFSOCK: what = "it is a socket, not a regular file"
+    default: what = "it is not a regular file"
+    }
+    throw YAMLError(.unreadable, at: mark, "cannot read \(path): \(what)")
   }
 
   private static func unreadable(_ path: String, at mark: SourceMark) -> YAMLError {

@@ -22,11 +22,15 @@ import StewardCore
 ///
 /// Quoted and block scalars are always strings. An integer outside Int64 is
 /// an error (``YAMLError/Code/integerOverflow``) rather than a silent double
-/// or string: quote it, or tag it `!!float`, to say which one is meant.
+/// or string: quote it, or tag it `!!float`, to say which one is meant. A
+/// float beyond the double range (`1e400`) is an error too
+/// (``YAMLError/Code/floatOverflow``), not an infinity nobody wrote.
 enum ScalarResolver {
   /// What a plain scalar resolved to before it becomes a `Value.Kind`.
   enum Resolved {
     case null, bool(Bool), int(Int64), double(Double), string, overflow
+    /// A float beyond the double range (`1e400`): strtod would make it an infinity.
+    case floatOverflow
   }
 
   /// The core-schema type of a plain scalar. `p` must be NUL-terminated at `n`.
@@ -69,7 +73,7 @@ enum ScalarResolver {
     if let int = resolveInt(p, n) { return int }
     if isCoreFloat(p, n) {
       if let d = exactDecimal(p, n) { return .double(d) }
-      return .double(strtod(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), nil))
+      return finite(strtod(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), nil))
     }
     if let special = specialFloat(p, n) { return .double(special) }
     return .string
@@ -199,6 +203,14 @@ enum ScalarResolver {
     return negative ? -value : value
   }
 
+  /// A number written without `.inf` is finite; strtod saturating to an
+  /// infinity means it did not fit. (A value too small underflows towards 0,
+  /// which loses no meaning a check could act on.)
+  @inline(__always)
+  static func finite(_ d: Double) -> Resolved {
+    d.isFinite ? .double(d) : .floatOverflow
+  }
+
   /// `.inf`, `+.inf`, `-.inf`, `.nan` in their three spellings.
   static func specialFloat(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
     var i = 0
@@ -239,6 +251,7 @@ enum ScalarKind {
     case .int(let i): return .int(i)
     case .double(let d): return .double(d)
     case .overflow: throw overflow(p, n, at: at)
+    case .floatOverflow: throw floatOverflow(p, n, at: at)
     }
   }
 
@@ -252,6 +265,15 @@ enum ScalarKind {
       .integerOverflow, at: at,
       "integer \(text(p, n)) does not fit in 64 bits; quote it to keep it as text,"
         + " or tag it !!float")
+  }
+
+  private static func floatOverflow(_ p: UnsafePointer<UInt8>, _ n: Int, at: SourceMark)
+    -> YAMLError
+  {
+    YAMLError(
+      .floatOverflow, at: at,
+      "number \(text(p, n)) is too large for a 64-bit float (it would become infinity);"
+        + " quote it to keep it as text")
   }
 
   private static func tagged(
@@ -276,7 +298,10 @@ enum ScalarKind {
       case .double(let d): return .double(d)
       case .int(let i): return .double(Double(i))
       case .overflow:
-        return .double(strtod(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), nil))
+        let wide = strtod(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), nil)
+        guard wide.isFinite else { throw floatOverflow(p, n, at: at) }
+        return .double(wide)
+      case .floatOverflow: throw floatOverflow(p, n, at: at)
       default: throw mismatch
       }
     case "bool":

@@ -21,9 +21,11 @@
 // | Y016 | unreadable        | the file cannot be opened or read                              |
 // | Y017 | unsupportedFormat | not a .yaml, .yml, .json or .csv file                          |
 // | Y018 | internal          | libyaml ran out of memory or could not start                   |
+// | Y019 | floatOverflow     | a float beyond the 64-bit range (`1e400`), which would be ±inf |
 // | Y020 | csvRowTooLong     | a CSV row with more fields than the header                     |
 // | Y021 | csvHeader         | a CSV header with an empty or repeated column name             |
 // | Y022 | csvQuote          | a CSV quoted field never closed, or text after its close quote |
+// | Y023 | nonFinite         | `.inf` or `.nan` where the limits refuse them (audit subjects) |
 
 public import StewardCore
 
@@ -58,9 +60,11 @@ public struct YAMLError: Error, Sendable, Equatable, DiagnosticConvertible,
     case unreadable = "Y016"
     case unsupportedFormat = "Y017"
     case `internal` = "Y018"
+    case floatOverflow = "Y019"
     case csvRowTooLong = "Y020"
     case csvHeader = "Y021"
     case csvQuote = "Y022"
+    case nonFinite = "Y023"
   }
 
   /// The stable code, `Y001`...

@@ -21,18 +21,29 @@ public struct YAMLLimits: Sendable, Equatable {
   public var maxNodes: Int
   /// The most documents in one stream (``YAMLError/Code/tooManyDocuments``).
   public var maxDocuments: Int
+  /// Whether `.inf`, `-.inf` and `.nan` (however tagged) are read as
+  /// numbers; when false they are refused (``YAMLError/Code/nonFinite``).
+  /// Audit subjects refuse them: a check comparing an infinity or a NaN
+  /// with a threshold can pass a value nobody measured.
+  public var allowsNonFiniteNumbers: Bool
 
   public init(
     maxFileBytes: Int = 64 << 20, maxScalarBytes: Int = 8 << 20, maxDepth: Int = 256,
-    maxNodes: Int = 5_000_000, maxDocuments: Int = 1_000_000
+    maxNodes: Int = 5_000_000, maxDocuments: Int = 1_000_000,
+    allowsNonFiniteNumbers: Bool = true
   ) {
     self.maxFileBytes = maxFileBytes
     self.maxScalarBytes = maxScalarBytes
     self.maxDepth = maxDepth
     self.maxNodes = maxNodes
     self.maxDocuments = maxDocuments
+    self.allowsNonFiniteNumbers = allowsNonFiniteNumbers
   }
 
-  /// 64 MiB files, 8 MiB scalars, depth 256, 5,000,000 nodes, 1,000,000 documents.
+  /// 64 MiB files, 8 MiB scalars, depth 256, 5,000,000 nodes, 1,000,000
+  /// documents; `.inf` and `.nan` read as numbers (the YAML core schema).
   public static let `default` = YAMLLimits()
+
+  /// The default limits without `.inf` and `.nan`: for data a gate judges.
+  public static let finite = YAMLLimits(allowsNonFiniteNumbers: false)
 }

@@ -7,6 +7,8 @@ enum StewardBinary {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Killed by the `killAfter` deadline.
+    var killed = false
   }
 
   /// The package root, so tests can name shipped files as a user would.
@@ -25,9 +27,12 @@ enum StewardBinary {
   }
 
   /// Runs the binary; with `stdout`, its standard output goes to that
-  /// file (and `Result.stdout` is empty).
+  /// file (and `Result.stdout` is empty). With `killAfter`, it is killed
+  /// after that many seconds: a test of something that could block (a FIFO,
+  /// a slow read) then fails instead of hanging.
   static func run(
-    _ arguments: [String], in directory: URL = packageRoot, stdout: FileHandle? = nil
+    _ arguments: [String], in directory: URL = packageRoot, stdout: FileHandle? = nil,
+    killAfter seconds: Double? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = executable
@@ -38,13 +43,23 @@ enum StewardBinary {
     process.standardOutput = stdout ?? out
     process.standardError = err
     try process.run()
+    let killed = KilledFlag()
+    let pid = process.processIdentifier
+    let deadline = DispatchWorkItem {
+      killed.set()
+      kill(pid, SIGKILL)
+    }
+    if let seconds {
+      DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: deadline)
+    }
     // Read both pipes before waiting so a large output cannot deadlock.
     let outData = stdout == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    deadline.cancel()
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+      stderr: String(decoding: errData, as: UTF8.self), killed: killed.value)
   }
 
   /// A fresh temporary folder holding `files` (name → content).
@@ -75,4 +90,12 @@ extension StewardBinary {
     process.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
   }
+}
+
+/// Set from the deadline's thread, read after the process ended.
+private final class KilledFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var killed = false
+  func set() { lock.withLock { killed = true } }
+  var value: Bool { lock.withLock { killed } }
 }

@@ -97,6 +97,37 @@ import Testing
         + " quote it to keep it as text, or tag it !!float [Y010]")
   }
 
+  /// A float beyond the double range is an error, not an infinity nobody
+  /// wrote; one too small still reads as (nearly) zero.
+  @Test(arguments: [
+    "1e400", "-1e400", "1.5E+309", "!!float 1e400",
+    "!!float 1" + String(repeating: "0", count: 400),
+  ])
+  func floatOverflowIsAnError(text: String) throws {
+    let error = yamlError("n: \(text)\n")
+    #expect(error?.kind == .floatOverflow, "\(text): \(String(describing: error))")
+    #expect(error?.mark.lc == "1:4")
+    #expect(try one("n: 1e-400\n")["n"]?.number == 0)
+  }
+
+  @Test func floatOverflowMessage() {
+    #expect(
+      yamlError("ratio: 1e400\n", file: "card.yaml")?.description
+        == "card.yaml:1:8: error: number 1e400 is too large for a 64-bit float (it would"
+        + " become infinity); quote it to keep it as text [Y019]")
+  }
+
+  /// `.inf` and `.nan` are core-schema numbers, unless the limits refuse
+  /// them (as audit subjects do), however they are tagged.
+  @Test(arguments: [".inf", "-.inf", ".NaN", "!!float .inf", "[1, .nan]"])
+  func finiteLimitsRefuseInfinityAndNaN(text: String) throws {
+    let error = yamlError("v: \(text)\n", limits: .finite)
+    #expect(error?.kind == .nonFinite, "\(text): \(String(describing: error))")
+    #expect(error?.mark.line == 1)
+    #expect(yamlError("v: \(text)\n") == nil)
+    #expect(yamlError("v: '\(text)'\n", limits: .finite) == nil)
+  }
+
   @Test func quotedHugeIntegerIsAString() throws {
     #expect(try one("n: \"99999999999999999999\"\n")["n"]?.string == "99999999999999999999")
   }

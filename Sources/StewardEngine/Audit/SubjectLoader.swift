@@ -38,7 +38,11 @@ public enum SubjectLoader {
     var files: [String] = []
     var problems: [Diagnostic] = []
     for (pattern, mark) in patterns {
-      let matched = expand(pattern)
+      let matched: [String]
+      do { matched = try Glob.files(pattern, keep: isSubjectFile) } catch {
+        problems.append(error)
+        continue
+      }
       if matched.isEmpty {
         problems.append(
           Diagnostic(at: mark, code: "A010", "no subject files match \"\(pattern)\""))
@@ -57,14 +61,33 @@ public enum SubjectLoader {
   ) -> Result<[Subject], PlaybookError> {
     let documents: [Value]
     do {
-      documents = try DocumentLoader.load(path: file, observe: observe)
+      // `.inf` and `.nan` are refused: a check comparing one with a
+      // threshold can pass a value nobody measured.
+      documents = try DocumentLoader.load(path: file, limits: .finite, observe: observe)
     } catch {
       return .failure(PlaybookError(Validator.diagnostics(of: error, file: file)))
+    }
+    if documents.isEmpty {
+      return .failure(
+        PlaybookError([
+          Diagnostic(
+            at: SourceMark(file: file, line: 1, column: 1), code: "A015",
+            "this subject file is empty or holds only comments: there is no subject in it"
+              + " to check")
+        ]))
     }
     let stem = Self.stem(of: file)
     var subjects: [Subject] = []
     var problems: [Diagnostic] = []
     for (i, document) in documents.enumerated() {
+      if document.isNull {
+        problems.append(
+          Diagnostic(
+            at: document.mark, code: "A015",
+            "document \(i + 1) of this subject file is empty (a \"---\" with nothing after it?)"
+          ))
+        continue
+      }
       switch id(of: document) {
       case .success(let id):
         let id = id ?? (documents.count == 1 ? stem : "\(stem)#\(i + 1)")
@@ -121,33 +144,6 @@ public enum SubjectLoader {
       }
     }
     return box.results.map { $0 ?? .success([]) }
-  }
-
-  /// A file, every subject file under a folder (sorted), or the files a glob
-  /// matches (sorted).
-  static func expand(_ pattern: String) -> [String] {
-    let fm = FileManager.default
-    var isDirectory: ObjCBool = false
-    if fm.fileExists(atPath: pattern, isDirectory: &isDirectory) {
-      guard isDirectory.boolValue else { return [pattern] }
-      return InputFiles.expand([pattern]).files.filter { isSubjectFile($0) }
-    }
-    guard pattern.contains(where: { "*?[".contains($0) }) else { return [] }
-    var result = glob_t()
-    defer { globfree(&result) }
-    guard glob(pattern, 0, nil, &result) == 0 else { return [] }
-    var matches: [String] = []
-    for i in 0..<Int(result.gl_pathc) {
-      if let cString = result.gl_pathv[i] {
-        let path = String(cString: cString)
-        var dir: ObjCBool = false
-        if fm.fileExists(atPath: path, isDirectory: &dir) {
-          matches +=
-            dir.boolValue ? InputFiles.expand([path]).files.filter { isSubjectFile($0) } : [path]
-        }
-      }
-    }
-    return matches.sorted()
   }
 
   // Both name helpers work on the string itself: NSString's path methods

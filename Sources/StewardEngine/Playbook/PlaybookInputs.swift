@@ -31,7 +31,9 @@ public struct InputDeclaration: Sendable {
 /// is refused (with the closest name).
 ///
 /// Paths a playbook gives are relative to the playbook's folder; those
-/// `--input` gives are relative to where steward runs.
+/// `--input` gives are relative to where steward runs. They are resolved to
+/// files by ``Glob/files(_:keep:)``, the one matcher every kind shares (`**`
+/// is zero or more folders).
 public struct ResolvedInputs: Sendable {
   /// The playbook's folder.
   public var base: String

@@ -63,7 +63,7 @@ public struct SurveyResponses: Sendable {
   /// Reads `playbook.responsesPath`; throws ``PlaybookError`` with every problem.
   public static func load(for playbook: SurveyPlaybook) throws -> SurveyResponses {
     let path = playbook.responsesPath
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard FileManager.default.fileExists(atPath: path) else {
       throw PlaybookError([
         Diagnostic(
           at: playbook.responsesMark.isKnown
@@ -71,7 +71,13 @@ public struct SurveyResponses: Sendable {
           code: "Q100", "responses file \"\(path)\" not found")
       ])
     }
-    return try parse(bytes: [UInt8](data), file: path, playbook: playbook)
+    let bytes: [UInt8]
+    // No size limit: a survey of a million respondents is larger than the
+    // 64 MiB a YAML file may be, and responses were never limited.
+    do { bytes = try FileInput.bytes(path: path, maxBytes: .max) } catch {
+      throw PlaybookError([error.diagnostic])
+    }
+    return try parse(bytes: bytes, file: path, playbook: playbook)
   }
 
   /// Reads CSV `text` as if it were the file `file`.
@@ -127,9 +133,10 @@ public struct SurveyResponses: Sendable {
 
     func readHeader(_ row: borrowing CSVScanner.Row) throws {
       var seen: [String: SourceMark] = [:]
+      let marks = scanner.marks(row.fields)
       for (i, field) in row.fields.enumerated() {
         let name = scanner.string(field)
-        let mark = scanner.mark(field)
+        let mark = marks[i]
         if name.isEmpty {
           throw PlaybookError([
             Diagnostic(at: mark, code: "Y021", "column \(i + 1) of the header has no name")
