@@ -6,7 +6,7 @@ import Testing
 /// knows): an accepted format produces its report, a refused one exits 2
 /// with the one message shape. The formats come from the kinds themselves,
 /// so a format added to one kind is tried on every other.
-@Suite struct KindFormatTableTests {
+@Suite(.serialized) struct KindFormatTableTests {
   /// A shipped playbook of each kind, with what it needs to run unattended.
   static let playbooks: [String: [String]] = [
     "audit": ["Playbooks/deployment-gate.yaml"],

@@ -4,7 +4,7 @@ import Testing
 
 /// `--report FORMAT=PATH`: several reports from one run, recorded once; and
 /// when the input is wrong, each report still says why.
-@Suite struct SeveralReportsTests {
+@Suite(.serialized) struct SeveralReportsTests {
   static let gate = "Playbooks/deployment-gate.yaml"
 
   @Test func oneRunWritesEveryReportAndIsRecordedOnce() throws {
