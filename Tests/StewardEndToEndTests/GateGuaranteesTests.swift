@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+/// docs/audit.md, "What the gate guarantees": each sentence, held by runs of
+/// the binary on real files. A sentence the docs drop or reword without its
+/// test here fails `theDocsSayWhatIsTested`.
+@Suite struct GateGuaranteesTests {
+  static let sentences = [
+    "Every file the subjects match was read",
+    "Every selected check ran on every subject or was waived",
+    "A check that defers to another check gives its own verdict when that check is not in the run.",
+    "Without a gate in the playbook or on the command line, any unwaived failure or error fails the run (exit 1)",
+    "The gate that applied is printed",
+  ]
+
+  @Test func theDocsSayWhatIsTested() throws {
+    let doc = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent("docs/audit.md"), encoding: .utf8
+    )
+    let section =
+      try #require(doc.components(separatedBy: "## What the gate guarantees").last)
+      .components(separatedBy: "\n## ").first ?? ""
+    let bullets = section.split(separator: "\n").filter { $0.hasPrefix("- ") }
+    #expect(bullets.count == Self.sentences.count)
+    for sentence in Self.sentences {
+      #expect(bullets.contains { $0.dropFirst(2).hasPrefix(sentence) }, "\(sentence)")
+    }
+  }
+
+  static let card = "id: m\nowner: ads\nversion: '1'\n"
+
+  func audit(subjects: String = "cards/**/*.yaml", checks: String, extra: String = "") -> String {
+    """
+    steward: 1
+    kind: audit
+    name: g
+    plugins: [p.lua]
+    subjects: \(subjects)
+    checks:
+    \(checks)
+    \(extra)
+    """
+  }
+
+  static let plugin = """
+    local p = steward.plugin{ name = "p", version = "1" }
+    local function check(id, run)
+      p:check{ id = id, description = id, severity = "low", run = run,
+        examples = { { subject = { owner = "x" }, expect = "pass" } } }
+    end
+    check("owned", function(s) return s.owner ~= nil end)
+    check("boom", function(s) error("boom") end)
+    check("spin", function(s) return pcall(function() while true do end end) end)
+    check("shape", function(s) return { status = "fail", mesage = "typo" } end)
+    return p
+    """
+
+  func scratch(_ playbook: String, _ files: [String: String] = [:]) throws -> URL {
+    try StewardBinary.scratch(
+      ["gate.yaml": playbook, "p.lua": Self.plugin, "cards/a.yaml": Self.card].merging(
+        files, uniquingKeysWith: { $1 }))
+  }
+
+  /// Every file the subjects match was read.
+  @Test func everyMatchedFileWasRead() throws {
+    let checks = "  - use: p.owned"
+    let nested = try scratch(
+      audit(checks: checks),
+      ["cards/team/deep/b.yaml": "id: b\nowner: ml\n", "cards/team/c.yaml": "id: c\nowner: ml\n"])
+    let r = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--format", "json"], in: nested)
+    #expect(r.status == 0, "\(r.stderr)")
+    for id in ["\"id\": \"m\"", "\"id\": \"b\"", "\"id\": \"c\""] { #expect(r.stdout.contains(id)) }
+
+    let bad: [(String, [String: String], String)] = [
+      ("nothing matches", [:], "nothere/*.yaml"),
+      ("an empty file", ["cards/empty.yaml": "# nothing here\n"], "cards/**/*.yaml"),
+      (
+        "a number out of range", ["cards/big.yaml": "id: big\nowner: x\nauc: 1e400\n"],
+        "cards/**/*.yaml"
+      ),
+    ]
+    for (what, files, subjects) in bad {
+      let dir = try scratch(audit(subjects: subjects, checks: checks), files)
+      let run = try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: dir, killAfter: 20)
+      #expect(run.status == 2, "\(what): \(run.stdout)\(run.stderr)")
+      #expect(!run.stdout.contains("PASS"), "\(what)")
+    }
+    let fifo = try scratch(audit(checks: checks))
+    #expect(mkfifo(fifo.appendingPathComponent("cards/pipe.yaml").path, 0o644) == 0)
+    let blocked = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record"], in: fifo, killAfter: 20)
+    #expect(blocked.status == 2, "a FIFO: \(blocked.stderr)")
+  }
+
+  /// Every selected check ran on every subject or was waived.
+  @Test(arguments: ["boom", "spin", "shape"])
+  func aCheckThatCouldNotJudgeFailsTheGate(check: String) throws {
+    let dir = try scratch(audit(checks: "  - use: p.owned\n  - use: p.\(check)"))
+    let r = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--format", "json"], in: dir, killAfter: 60)
+    #expect(r.status == 1, "\(check): \(r.stdout.suffix(400))\(r.stderr)")
+    #expect(
+      r.stdout.contains("\"check\":\"\(check)\",\"subject\":\"m\",\"status\":\"error\""), "\(check)"
+    )
+  }
+
+  @Test func aSelectionOfNoCheckIsAnInputError() throws {
+    let dir = try scratch(audit(checks: "  - use: p.owned"))
+    let r = try StewardBinary.run(["run", "gate.yaml", "--no-record", "--only", "owner"], in: dir)
+    #expect(r.status == 2)
+    let none = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--skip", "owned"], in: dir)
+    #expect(none.status == 2)
+  }
+
+  /// A check that defers to another check gives its own verdict when that check is not in the run.
+  @Test func aDeferringCheckJudgesWhenItsTargetIsLeftOut() throws {
+    let playbook = """
+      steward: 1
+      kind: audit
+      name: held-out
+      plugins: [\(StewardBinary.packageRoot.path)/Plugins/ml-governance.lua]
+      subjects: card.yaml
+      checks:
+        - use: ml-governance.validation_split
+        - use: ml-governance.offline_metrics_held_out
+      """
+    let card = """
+      id: contractor-ad-model
+      owner: ads
+      training: { data: s3://ads/train }
+      evaluation:
+        validation: { split: train }
+        offline: { metric: auc, value: 0.86, computed_on: train }
+      """
+    let dir = try StewardBinary.scratch(["gate.yaml": playbook, "card.yaml": card])
+    let r = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--skip", "validation_split"], in: dir)
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("FAIL   high     offline_metrics_held_out"), "\(r.stdout)")
+  }
+
+  /// Without a gate, any unwaived failure or error fails the run; `none` only reports.
+  @Test func noGateMeansAnyFailureFails() throws {
+    let card = ["cards/a.yaml": "id: m\nversion: '1'\n"]  // no owner: p.owned fails
+    let dir = try scratch(audit(checks: "  - use: p.owned"), card)
+    #expect(try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: dir).status == 1)
+    let flag = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--fail-on", "none"], in: dir)
+    #expect(flag.status == 0)
+    let off = try scratch(audit(checks: "  - use: p.owned", extra: "gate: none"), card)
+    #expect(try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: off).status == 0)
+  }
+
+  /// The gate that applied is printed.
+  @Test func theGateThatAppliedIsPrinted() throws {
+    let dir = try scratch(audit(checks: "  - use: p.owned"))
+    let text = try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: dir)
+    #expect(text.stdout.contains("gate: fail on any unwaived failure or error (default)"))
+    let high = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--fail-on", "high"], in: dir)
+    #expect(high.stdout.contains("gate: high and above (--fail-on high)"))
+    let json = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+    let gate = try #require(object?["gate"] as? [String: Any])
+    #expect(gate["fail_on"] as? String == "info")
+    #expect(gate["failed"] as? Bool == false)
+  }
+}
