@@ -35,20 +35,9 @@ public enum SubjectLoader {
   /// The files the patterns name, in order; a pattern that matches nothing
   /// is an error at its mark.
   public static func files(_ patterns: [(pattern: String, mark: SourceMark)]) throws -> [String] {
-    var files: [String] = []
-    var problems: [Diagnostic] = []
-    for (pattern, mark) in patterns {
-      let matched: [String]
-      do { matched = try Glob.files(pattern, keep: isSubjectFile) } catch {
-        problems.append(error)
-        continue
-      }
-      if matched.isEmpty {
-        problems.append(
-          Diagnostic(at: mark, code: "A010", "no subject files match \"\(pattern)\""))
-      }
-      files += matched
-    }
+    let (files, problems) = ResolvedInputs.files(
+      patterns.map { ($0.pattern, $0.mark) }, keep: isSubjectFile, code: "A010",
+      what: "subject files")
     if !problems.isEmpty { throw PlaybookError(problems) }
     return files
   }
