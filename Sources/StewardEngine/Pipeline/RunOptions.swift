@@ -21,6 +21,7 @@ public struct RunOptions: Sendable {
   public var skip: [String] = []
   public var jobs: Int?
   public var ignoreErrors = false
+  public var quiet = false
   public var yes = false
   public var answers: String?
   public var dryRun = false
@@ -81,6 +82,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
   case failOn = "fail-on"
   case only, skip, jobs
   case ignoreErrors = "ignore-errors"
+  case quiet
   case yes, answers
   case dryRun = "dry-run"
   case resume, ics
@@ -102,6 +104,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
     case .skip: !o.skip.isEmpty
     case .jobs: o.jobs != nil
     case .ignoreErrors: o.ignoreErrors
+    case .quiet: o.quiet
     case .yes: o.yes
     case .answers: o.answers != nil
     case .dryRun: o.dryRun

@@ -80,7 +80,7 @@ public enum RunPipeline {
     }
     let render = RenderOptions(
       color: options.output == nil && options.format == "text" && isatty(STDOUT_FILENO) == 1,
-      output: options.output)
+      output: options.output, quiet: options.quiet)
     // To a file the report takes as long as the disk, and the store's
     // inserts go in meanwhile. To stdout it may wait on a reader (a pager)
     // as long as that likes, and an open transaction would hold other runs'

@@ -94,10 +94,13 @@ public struct RenderOptions: Sendable {
   public var color: Bool
   /// Where it goes: nil for stdout.
   public var output: String?
+  /// `--quiet`: only what needs a look, then the summary.
+  public var quiet: Bool
 
-  public init(color: Bool = false, output: String? = nil) {
+  public init(color: Bool = false, output: String? = nil, quiet: Bool = false) {
     self.color = color
     self.output = output
+    self.quiet = quiet
   }
 }
 

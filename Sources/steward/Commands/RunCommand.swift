@@ -76,6 +76,11 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Let checks that error pass the gate (by default an error counts as a failure).")
   var ignoreErrors = false
 
+  @Flag(
+    name: .shortAndLong,
+    help: "Audits: list only failures, errors and waived results, then the summary.")
+  var quiet = false
+
   @Option(help: "The history store to record the run in.")
   var store: String = HistoryCommand.defaultStore
 
@@ -118,6 +123,7 @@ struct RunCommand: ParsableCommand {
     options.skip = skip
     options.jobs = jobs
     options.ignoreErrors = ignoreErrors
+    options.quiet = quiet
     options.yes = yes
     options.answers = answers
     options.dryRun = dryRun
