@@ -21,7 +21,12 @@ enum LogAPI {
     let count = lua_gettop(L)
     var parts: [String] = []
     if count > 0 {
-      for i in 1...count { parts.append(vm.display(at: i)) }
+      for i in 1...count {
+        // Copying a long string out is work the count hook does not see.
+        let bytes = lua_type(L, i) == LUA_TSTRING ? Int64(lua_rawlen(L, i)) : 0
+        guard stw_budget_spend(L, 1 + bytes / 16) == Int32(STW_BUDGET_NONE) else { return 0 }
+        parts.append(vm.display(at: i))
+      }
     }
     vm.log(level, parts.joined(separator: " "))
     return 0

@@ -154,12 +154,18 @@ extension LuaVM {
       return .failure(
         "steward.stats.\(function): expected a list of numbers, got \(typeName(at: index))")
     }
-    let count = Int(lua_rawlen(L, index))
-    guard lua_checkstack(L, 2) != 0 else { return .failure("stack overflow") }
+    guard lua_checkstack(L, 3) != 0 else { return .failure("stack overflow") }
+    let top = lua_gettop(L)
+    defer { lua_settop(L, top) }
+    // A subject's list is a read-only proxy: its numbers are in the table behind.
+    let list = stw_readonly_target(L, index) != 0 ? lua_gettop(L) : index
+    let count = Int(lua_rawlen(L, list))
+    // Charged before the walk, which the count hook cannot interrupt.
+    guard stw_budget_spend(L, Int64(count)) == Int32(STW_BUDGET_NONE) else { return .success([]) }
     var xs: [Double] = []
     xs.reserveCapacity(count)
     for i in 0..<count {
-      _ = lua_rawgeti(L, index, lua_Integer(i + 1))
+      _ = lua_rawgeti(L, list, lua_Integer(i + 1))
       defer { lua_settop(L, -2) }
       guard let x = number(at: -1) else {
         return .failure(
