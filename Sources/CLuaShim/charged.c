@@ -7,7 +7,7 @@
 // looped in C for ever. Each function below either charges its work before
 // doing it (where an argument can make it unbounded) or after (where memory
 // bounds it), and every charge also compares the clock with the deadline.
-// Functions whose work is constant (math.*, type, rawequal, …) need nothing:
+// Functions whose work is constant (math.abs, type, rawequal, …) need nothing:
 // the instruction that calls them is counted. Large allocations are charged
 // by the allocator (shim.c), which covers `..` and the copies inside library
 // functions that fail halfway.
@@ -55,11 +55,13 @@ static int charged_by_output(lua_State *L) {
   return n;
 }
 
-/// The original (upvalue 1) charged by the number of its results, for
-/// functions that hand back their arguments rather than build strings.
+/// The original (upvalue 1) charged by the number of its arguments and
+/// results, for functions that walk or hand back their arguments rather
+/// than build strings (select, table.pack, math.min, math.max).
 static int charged_by_count(lua_State *L) {
+  int nargs = lua_gettop(L);
   int n = call_original(L);
-  stw_budget_charge(L, n);
+  stw_budget_charge(L, (int64_t)nargs + n);
   return n;
 }
 
@@ -101,15 +103,16 @@ static int charged_rep(lua_State *L) {
   stw_budget_charge(L, (int64_t)(total / COPY_BYTES) + 1);
   luaL_Buffer b;
   char *p = luaL_buffinitsize(L, &b, total);
-  while (n-- > 1) {
-    memcpy(p, s, l);
-    p += l;
-    if (lsep > 0) {
-      memcpy(p, sep, lsep);
-      p += lsep;
-    }
-  }
+  // One piece, then the filled part copied onto what follows it, doubling:
+  // a few dozen memcpy calls instead of one per piece.
   memcpy(p, s, l);
+  if (n > 1 && lsep > 0) memcpy(p + l, sep, lsep);
+  size_t filled = n > 1 ? l + lsep : l;
+  while (filled < total) {
+    size_t chunk = filled < total - filled ? filled : total - filled;
+    memcpy(p + filled, p, chunk);
+    filled += chunk;
+  }
   luaL_pushresultsize(&b, total);
   return 1;
 }
@@ -231,6 +234,9 @@ void stw_install_charges(lua_State *L, const char *library, int index) {
     wrap_input(L, index, "len", 0);
     wrap_input(L, index, "offset", 0);
     wrap(L, index, "codes", charged_codes);
+  } else if (strcmp(library, "math") == 0) {
+    wrap(L, index, "min", charged_by_count);
+    wrap(L, index, "max", charged_by_count);
   } else if (strcmp(library, "os") == 0) {
     wrap_input(L, index, "date", DATE_COST);
   }

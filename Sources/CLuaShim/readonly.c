@@ -36,17 +36,38 @@ void stw_readonly_unwrap_top(lua_State *L) {
   if (stw_readonly_target(L, -1)) lua_replace(L, -2);
 }
 
+/// Pushes "source:line: " of the innermost Lua function: the write may come
+/// through a C function (`table.insert(subject.tags, x)`), whose own place
+/// is no place.
+static void push_lua_where(lua_State *L) {
+  lua_Debug ar;
+  for (int level = 1; level < 8 && lua_getstack(L, level, &ar); level++) {
+    if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+      lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+      return;
+    }
+  }
+  lua_pushliteral(L, "");
+}
+
 static int data_newindex(lua_State *L) {
-  const char *check = "a check";
-  if (lua_getfield(L, LUA_REGISTRYINDEX, STW_CURRENT_CHECK_KEY) == LUA_TSTRING)
-    check = lua_pushfstring(L, "check %s", lua_tostring(L, -1));
-  const char *field = lua_type(L, 2) == LUA_TSTRING
-                          ? lua_pushfstring(L, " (field '%s')", lua_tostring(L, 2))
-                          : "";
-  return luaL_error(L,
-                    "%s may not modify its subject, params or ctx%s: they are read-only; copy "
-                    "what you need into a table of your own",
-                    check, field);
+  push_lua_where(L);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, STW_CURRENT_CHECK_KEY) == LUA_TSTRING) {
+    lua_pushfstring(L, "check %s", lua_tostring(L, -1));
+    lua_remove(L, -2);
+  } else {
+    lua_pop(L, 1);
+    lua_pushliteral(L, "a check");
+  }
+  lua_pushliteral(L, " may not modify its subject, params or ctx");
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    lua_pushfstring(L, " (field '%s')", lua_tostring(L, 2));
+  } else {
+    lua_pushliteral(L, "");
+  }
+  lua_pushliteral(L, ": they are read-only; copy what you need into a table of your own");
+  lua_concat(L, 5);
+  return lua_error(L);
 }
 
 static void push_target_or_raise(lua_State *L, int index) {

@@ -148,6 +148,10 @@ extension Result where Failure == HostMessage {
 }
 
 extension LuaVM {
+  /// Instructions charged per element of a list a statistic reads (reading
+  /// it out of Lua, the statistic, a list of results pushed back).
+  static let costPerNumber: Int64 = 32
+
   /// The Lua array at `index` as numbers (raw access, 1…#t).
   func numbers(at index: Int32, function: String) -> Result<[Double], HostMessage> {
     guard lua_type(L, index) == LUA_TTABLE else {
@@ -160,8 +164,10 @@ extension LuaVM {
     // A subject's list is a read-only proxy: its numbers are in the table behind.
     let list = stw_readonly_target(L, index) != 0 ? lua_gettop(L) : index
     let count = Int(lua_rawlen(L, list))
-    // Charged before the walk, which the count hook cannot interrupt.
-    guard stw_budget_spend(L, Int64(count)) == Int32(STW_BUDGET_NONE) else { return .success([]) }
+    // Charged before the walk, which the count hook cannot interrupt, with
+    // the statistic's own pass and any list it builds back.
+    guard stw_budget_spend(L, Int64(count) * LuaVM.costPerNumber) == Int32(STW_BUDGET_NONE)
+    else { return .success([]) }
     var xs: [Double] = []
     xs.reserveCapacity(count)
     for i in 0..<count {
