@@ -240,7 +240,8 @@ struct SandboxFailClosedTests {
       "run.yaml": Self.playbook(plugins: ["checks/p.lua"], checks: ["p.c"])
         + "\n  - id: inline\n    expr: \"\(loop)\"\n",
       "load.yaml": Self.playbook(plugins: ["Plugins/q.lua"], checks: ["q.c"]),
-      "lua.lua": "local x = \(loop)\nreturn { steward = 1, kind = 'audit', name = 'l', subjects = 'cards', checks = { { builtin = 'required', id = 'r', params = { path = 'name' } } } }\n",
+      "lua.lua":
+        "local x = \(loop)\nreturn { steward = 1, kind = 'audit', name = 'l', subjects = 'cards', checks = { { builtin = 'required', id = 'r', params = { path = 'name' } } } }\n",
       "cards/m.yaml": Self.card,
     ])
     // Each command's Lua calls (a run's check and its inline expression; an

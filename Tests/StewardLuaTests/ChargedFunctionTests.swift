@@ -49,11 +49,20 @@ struct ChargedFunctionTests {
     ("coroutine.close", "loop(function() coroutine.close(coroutine.create(function() end)) end)"),
     ("coroutine.create", "loop(coroutine.create, function() end)"),
     ("coroutine.isyieldable", "loop(coroutine.isyieldable)"),
-    ("coroutine.resume", "return coroutine.resume(coroutine.create(function() while true do end end))"),
+    (
+      "coroutine.resume",
+      "return coroutine.resume(coroutine.create(function() while true do end end))"
+    ),
     ("coroutine.running", "loop(coroutine.running)"),
     ("coroutine.status", "loop(coroutine.status, coroutine.running())"),
-    ("coroutine.wrap", "local f = coroutine.wrap(function() while true do coroutine.yield(big) end end) loop(f)"),
-    ("coroutine.yield", "local co = coroutine.wrap(function() loop(coroutine.yield, big) end) loop(co)"),
+    (
+      "coroutine.wrap",
+      "local f = coroutine.wrap(function() while true do coroutine.yield(big) end end) loop(f)"
+    ),
+    (
+      "coroutine.yield",
+      "local co = coroutine.wrap(function() loop(coroutine.yield, big) end) loop(co)"
+    ),
     ("math.abs", "loop(math.abs, math.mininteger)"),
     ("math.acos", "loop(math.acos, math.huge)"),
     ("math.asin", "loop(math.asin, math.huge)"),
