@@ -29,9 +29,7 @@
 /// calls strftime, a few hundred nanoseconds.
 #define DATE_COST 64
 
-/// Calls the original function (upvalue 1) with every argument, in place;
-/// returns the number of results.
-static int call_original(lua_State *L) {
+int stw_call_original(lua_State *L) {
   int nargs = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -50,7 +48,7 @@ static int64_t output_cost(lua_State *L, int n) {
 /// The original (upvalue 1) charged by its results, after it ran: memory or
 /// the stack bounds what one call can build.
 static int charged_by_output(lua_State *L) {
-  int n = call_original(L);
+  int n = stw_call_original(L);
   stw_budget_charge(L, output_cost(L, n));
   return n;
 }
@@ -60,7 +58,7 @@ static int charged_by_output(lua_State *L) {
 /// than build strings (select, table.pack, math.min, math.max).
 static int charged_by_count(lua_State *L) {
   int nargs = lua_gettop(L);
-  int n = call_original(L);
+  int n = stw_call_original(L);
   stw_budget_charge(L, (int64_t)nargs + n);
   return n;
 }
@@ -100,9 +98,10 @@ static int charged_rep(lua_State *L) {
   if (l + lsep < l || l + lsep > (size_t)INT_MAX / (size_t)n)
     return luaL_error(L, "resulting string too large");
   size_t total = (size_t)n * l + (size_t)(n - 1) * lsep;
-  stw_budget_charge(L, (int64_t)(total / COPY_BYTES) + 1);
   luaL_Buffer b;
+  // Allocated first, so that a result over the memory limit is that error.
   char *p = luaL_buffinitsize(L, &b, total);
+  stw_budget_charge(L, (int64_t)(total / COPY_BYTES) + 1);
   // One piece, then the filled part copied onto what follows it, doubling:
   // a few dozen memcpy calls instead of one per piece.
   memcpy(p, s, l);
@@ -179,11 +178,11 @@ static int charged_codes_step(lua_State *L) {
     for (size_t i = (size_t)n; i < len && ((unsigned char)s[i] & 0xC0) == 0x80; i++) skipped++;
   }
   stw_budget_charge(L, (int64_t)(skipped / SCAN_BYTES) + 1);
-  return call_original(L);
+  return stw_call_original(L);
 }
 
 static int charged_codes(lua_State *L) {
-  int n = call_original(L);  // iterator, string, 0
+  int n = stw_call_original(L);  // iterator, string, 0
   if (n >= 1 && lua_type(L, 1) == LUA_TFUNCTION) {
     lua_pushvalue(L, 1);
     lua_pushcclosure(L, charged_codes_step, 1);

@@ -36,22 +36,10 @@ void stw_readonly_unwrap_top(lua_State *L) {
   if (stw_readonly_target(L, -1)) lua_replace(L, -2);
 }
 
-/// Pushes "source:line: " of the innermost Lua function: the write may come
-/// through a C function (`table.insert(subject.tags, x)`), whose own place
-/// is no place.
-static void push_lua_where(lua_State *L) {
-  lua_Debug ar;
-  for (int level = 1; level < 8 && lua_getstack(L, level, &ar); level++) {
-    if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-      lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
-      return;
-    }
-  }
-  lua_pushliteral(L, "");
-}
-
 static int data_newindex(lua_State *L) {
-  push_lua_where(L);
+  // The innermost Lua function's place: the write may come through a C
+  // function (`table.insert(subject.tags, x)`), whose own place is none.
+  stw_push_where(L);
   if (lua_getfield(L, LUA_REGISTRYINDEX, STW_CURRENT_CHECK_KEY) == LUA_TSTRING) {
     lua_pushfstring(L, "check %s", lua_tostring(L, -1));
     lua_remove(L, -2);

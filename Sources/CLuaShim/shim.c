@@ -242,8 +242,7 @@ void stw_collect(lua_State *L) { (void)lua_gc(L, LUA_GCCOLLECT); }
 
 // MARK: - Budgets
 
-/// Pushes "source:line: " of the innermost Lua function, or "".
-static void push_where(lua_State *L) {
+void stw_push_where(lua_State *L) {
   lua_Debug ar;
   for (int level = 0; level < 8 && lua_getstack(L, level, &ar); level++) {
     if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
@@ -258,7 +257,7 @@ static int raise_budget(lua_State *L, stw_control *c) {
   const char *message = c->exhausted == STW_BUDGET_MEMORY ? c->msg_memory
                         : c->exhausted == STW_BUDGET_TIME ? c->msg_time
                                                           : c->msg_instructions;
-  push_where(L);
+  stw_push_where(L);
   snprintf(c->where, sizeof c->where, "%s", lua_tostring(L, -1));
   lua_pushstring(L, message);
   lua_concat(L, 2);
@@ -348,7 +347,7 @@ static int stw_msgh(lua_State *L) {
   if (type == LUA_TSTRING || type == LUA_TNUMBER) {
     message = lua_tostring(L, 1);
   } else {
-    push_where(L);
+    stw_push_where(L);
     // No plugin code once a budget is spent: hooks may be off until the pcall returns.
     if (control(L)->exhausted == STW_BUDGET_NONE && luaL_callmeta(L, 1, "__tostring") &&
         lua_type(L, -1) == LUA_TSTRING) {
@@ -658,11 +657,7 @@ static int guarded_move(lua_State *L) {
 /// Charges the element count of the call, then runs the original (upvalue 1).
 static int charged_call(lua_State *L, int64_t n) {
   stw_budget_charge(L, n);
-  int nargs = lua_gettop(L);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, nargs, LUA_MULTRET);
-  return lua_gettop(L);
+  return stw_call_original(L);
 }
 
 static int64_t range_count(lua_State *L, int first_arg) {

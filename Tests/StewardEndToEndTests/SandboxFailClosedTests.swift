@@ -159,9 +159,12 @@ struct SandboxFailClosedTests {
     // `resumed`, after the pcall for `status`).
     for (id, line) in [("pcalled", 3), ("resumed", 6), ("status", 11)] {
       #expect(results[id]?.status == "error", "\(id): \(String(describing: results[id]))")
+      // The instruction budget, or the clock on a busy machine.
+      let message = results[id]?.message ?? ""
+      #expect(message.hasPrefix("p.lua:\(line): "), "\(id): \(message)")
       #expect(
-        results[id]?.message == "p.lua:\(line): instruction budget of 100000000 exhausted",
-        "\(id)")
+        message.hasSuffix("instruction budget of 100000000 exhausted")
+          || message.hasSuffix("wall-clock limit of 2 s exceeded"), "\(id): \(message)")
     }
   }
 

@@ -90,6 +90,12 @@ int stw_budget_spend(lua_State *L, int64_t n);
 /// raised, or "" (for a call whose plugin caught that error).
 const char *stw_budget_where(lua_State *L);
 
+/// Pushes "source:line: " of the innermost Lua function on the call stack, or "".
+void stw_push_where(lua_State *L);
+/// In a C closure whose upvalue 1 is a function: calls it with every
+/// argument, in place, and returns the number of its results.
+int stw_call_original(lua_State *L);
+
 /// Calls the function below `nargs` arguments under the memory cap, with a
 /// message handler that appends a traceback, as `lua_pcall` would. Pops the
 /// function and arguments, pushes `nresults` results (or LUA_MULTRET) or one
