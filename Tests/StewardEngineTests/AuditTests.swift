@@ -489,7 +489,13 @@ import Testing
       runner.workers = workers
       let results = try runner.run().results
       #expect(results.count == 3)
-      #expect(results.allSatisfy { $0.evidence["seen"] == 1 && $0.evidence["ctx"] == "count" })
+      // Params and ctx are read-only (decision 0024): the write is an error
+      // on every subject, whatever the core count, and nothing leaks.
+      #expect(
+        results.allSatisfy {
+          $0.status == .error && $0.message.contains("check count may not modify")
+            && $0.message.contains("(field 'seen')")
+        }, "\(results.map(\.message))")
     }
   }
 

@@ -85,9 +85,9 @@ final class Worker {
         // A subject that cannot cross into Lua is passed by value, so the
         // conversion error is reported by each check that needs it.
         shared =
-          (try? vm.reference(subject.value)).map(LuaArgument.reference)
-          ?? .value(subject.value)
-        context = (try? vm.reference(self.context(checks[i].id, subject))).map(
+          (try? vm.reference(subject.value, readOnly: true)).map(LuaArgument.reference)
+          ?? .readOnly(subject.value)
+        context = (try? vm.reference(self.context(checks[i].id, subject), readOnly: true)).map(
           LuaArgument.reference)
       }
       // Made only when Lua is called: a builtin without a guard needs none.
@@ -98,10 +98,10 @@ final class Worker {
         {
           return .reference(r)
         }
-        return .value(self.context(id, subject))
+        return .readOnly(self.context(id, subject))
       }
       return run(
-        checks[i], on: subject, argument: shared ?? .value(subject.value),
+        checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
         context: contextArgument())
     }
   }
@@ -133,11 +133,10 @@ final class Worker {
     return deferred
   }
 
-  /// A fresh table of the check's parameters for each call: one shared by
-  /// all the subjects of a worker would let a check that modifies it change
-  /// the results of later subjects, which depend on the core count.
+  /// The check's parameters, read-only like its subject and ctx (a write
+  /// is an error result, decision 0024), and still a fresh table per call.
   private func paramsArgument(_ check: CheckSpec) -> LuaArgument {
-    .value(Value(.map(check.params)))
+    .readOnly(Value(.map(check.params)))
   }
 
   private func mark(of path: String, in subject: Subject) -> SourceMark {
@@ -166,6 +165,7 @@ final class Worker {
     }
     if let guardFunction = guards[check.id] {
       do {
+        vm?.setCurrentCheck(check.id)
         let applies = try vm?.call(
           guardFunction, arguments: [argument, paramsArgument(check), context()]
         ).first
@@ -193,13 +193,17 @@ final class Worker {
         return result
       }
       do {
+        vm.setCurrentCheck(check.id)
         let returned = try vm.call(
           function, arguments: [argument, paramsArgument(check), context()],
           record: CheckOutcome.fields)
-        let parsed = CheckOutcome.parse(returned)
+        let from: CheckOutcome.Source =
+          if case .expression = check.source { .expression } else { .plugin(function.mark) }
+        let parsed = CheckOutcome.parse(returned, from: from)
         result.status = parsed.status
         result.message = parsed.message
         result.evidence = parsed.evidence
+        if let mark = parsed.mark { result.mark = mark }
         if let at = parsed.at ?? check.at {
           result.path = at
           result.mark = mark(of: at, in: subject)

@@ -148,18 +148,30 @@ extension Result where Failure == HostMessage {
 }
 
 extension LuaVM {
+  /// Instructions charged per element of a list a statistic reads (reading
+  /// it out of Lua, the statistic, a list of results pushed back).
+  static let costPerNumber: Int64 = 32
+
   /// The Lua array at `index` as numbers (raw access, 1…#t).
   func numbers(at index: Int32, function: String) -> Result<[Double], HostMessage> {
     guard lua_type(L, index) == LUA_TTABLE else {
       return .failure(
         "steward.stats.\(function): expected a list of numbers, got \(typeName(at: index))")
     }
-    let count = Int(lua_rawlen(L, index))
-    guard lua_checkstack(L, 2) != 0 else { return .failure("stack overflow") }
+    guard lua_checkstack(L, 3) != 0 else { return .failure("stack overflow") }
+    let top = lua_gettop(L)
+    defer { lua_settop(L, top) }
+    // A subject's list is a read-only proxy: its numbers are in the table behind.
+    let list = stw_readonly_target(L, index) != 0 ? lua_gettop(L) : index
+    let count = Int(lua_rawlen(L, list))
+    // Charged before the walk, which the count hook cannot interrupt, with
+    // the statistic's own pass and any list it builds back.
+    guard stw_budget_spend(L, Int64(count) * LuaVM.costPerNumber) == Int32(STW_BUDGET_NONE)
+    else { return .success([]) }
     var xs: [Double] = []
     xs.reserveCapacity(count)
     for i in 0..<count {
-      _ = lua_rawgeti(L, index, lua_Integer(i + 1))
+      _ = lua_rawgeti(L, list, lua_Integer(i + 1))
       defer { lua_settop(L, -2) }
       guard let x = number(at: -1) else {
         return .failure(
