@@ -69,15 +69,9 @@ public struct RunbookKind: RunnableKind {
     let history = context.history as? SQLiteHistoryStore
     var runbook = self.runbook
     if let resumeID, let history, let (record, _) = try history.timeline(resumeID) {
-      // A resumed run keeps the variables it started with; --var still wins.
-      var assigned = vars
-      let declared = Set(header.document["vars"]?.map?.keys ?? [])
-      for (name, value) in record.vars.sorted(by: { $0.key < $1.key })
-      where declared.contains(name) && !vars.contains(where: { $0.0 == name }) {
-        assigned.insert((name, value), at: 0)
-      }
       runbook = try RunbookPlaybook.load(
-        header: header, path: path, vars: assigned, pluginPath: context.options.pluginPath)
+        header: header, path: path, vars: try resumedVars(record, run: resumeID),
+        pluginPath: context.options.pluginPath)
     }
     let timelines: any TimelineStore = history ?? InMemoryTimelineStore()
     let runner = try RunbookRunner(playbook: runbook, store: timelines)
@@ -94,6 +88,38 @@ public struct RunbookKind: RunnableKind {
       return try await box.value.run()
     }
     return RunbookRun(report: report, runbook: runbook, timelines: history)
+  }
+
+  /// The variables a resumed run continues with: those it started with
+  /// (a `--var` still wins), and each secret taken again, since none is
+  /// stored: from `--var`, the environment variable of the same name, or a
+  /// prompt at a terminal. Without one, the resume is refused, naming it.
+  func resumedVars(_ record: TimelineRun, run id: Int64) throws -> [(String, String)] {
+    var assigned = vars
+    let declared = Set(header.document["vars"]?.map?.keys ?? [])
+    let given = Set(vars.map(\.0))
+    for (name, value) in record.vars.sorted(by: { $0.key < $1.key })
+    where declared.contains(name) && !given.contains(name) {
+      assigned.insert((name, value), at: 0)
+    }
+    let environment = ProcessInfo.processInfo.environment
+    var missing: [String] = []
+    for name in record.secretVars.sorted() where declared.contains(name) && !given.contains(name) {
+      if let value = environment[name] ?? prompter.secret(name) {
+        assigned.append((name, value))
+      } else {
+        missing.append("the variable \(name) (--var \(name)=VALUE, or \(name) in the environment)")
+      }
+    }
+    for name in record.secretEnv.sorted() where environment[name] == nil {
+      missing.append("the environment variable \(name)")
+    }
+    guard missing.isEmpty else {
+      throw RunbookError(
+        "run \(id) cannot resume without its secrets, which are never stored; give it "
+          + missing.joined(separator: "; "))
+    }
+    return assigned
   }
 
   /// `--answers FILE`: a YAML map of step id to answer (yes, no, skip or text).

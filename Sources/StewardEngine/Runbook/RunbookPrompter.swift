@@ -80,6 +80,13 @@ public struct RunbookPrompter: Sendable {
     return .failure(Refusal(message: "step \(step): no answer to \"\(text)\""))
   }
 
+  /// A secret typed at the terminal, not echoed; nil without a terminal.
+  func secret(_ name: String) -> String? {
+    guard interactive, let typed = getpass("secret \(name) (not echoed): ") else { return nil }
+    let value = String(cString: typed)
+    return value.isEmpty ? nil : value
+  }
+
   static func normalize(_ text: String, _ kind: RunbookPrompt.Kind) -> String? {
     guard kind == .confirm else { return text }
     switch text.lowercased() {

@@ -50,26 +50,50 @@ public final class RunbookRunner {
     let vars = Self.context(vars: playbook.vars, results: [:], base: playbook.baseDirectory, run: 0)
     for (key, value) in playbook.env { env[key] = RunbookTemplate.render(value, vars) }
     environment = env
-    // Secret values come from the environment the steps get, wherever they were set.
+    // Secret values come from the environment the steps get, wherever they
+    // were set, and from the variables named under `secrets:`.
     var values = playbook.secrets.compactMap { env[$0] }
     for step in playbook.steps {
       for (key, value) in step.env where playbook.secrets.contains(key) {
         values.append(RunbookTemplate.render(value, vars))
       }
     }
-    redactor = Redactor(values: values)
+    values += playbook.vars.filter { playbook.secrets.contains($0.name) }.map(\.value)
+    let redactor = Redactor(values: values)
+    self.redactor = redactor
+    // A variable is secret when named so, or when a secret is made of it
+    // (`CACHE_TOKEN: "{{api_token}}"`): its value is never stored.
+    secretVars = Set(
+      playbook.vars.filter {
+        playbook.secrets.contains($0.name) || redactor.redact($0.value) != $0.value
+      }.map(\.name))
+    let inherited = ProcessInfo.processInfo.environment
+    secretEnv = playbook.secrets.filter { inherited[$0] != nil }
     lua = try RunbookLua(playbook: playbook)
   }
+
+  /// Variables whose values are secret (see `init`).
+  let secretVars: Set<String>
+  /// Secret environment variables the run takes from steward's environment.
+  let secretEnv: [String]
 
   // MARK: - Starting and resuming
 
   /// Runs every step from the first.
   public func run() async throws -> RunbookReport {
     started = Date()
-    timeline = try store.begin(
-      TimelineRun(
-        playbook: playbook.name, playbookPath: playbook.path, playbookHash: playbookHash,
-        startedAt: started, vars: redactedVars()))
+    var record = TimelineRun(
+      playbook: playbook.name, playbookPath: playbook.path, playbookHash: playbookHash,
+      startedAt: started, vars: storedVars())
+    // A secret written in the playbook comes back with it; one given
+    // with --var or the environment must be given again to resume.
+    let written = playbook.header.document["vars"]?.map
+    record.secretVars = playbook.vars.filter {
+      secretVars.contains($0.name)
+        && written?[$0.name].flatMap(RunbookParser.scalarText) != $0.value
+    }.map(\.name)
+    record.secretEnv = secretEnv
+    timeline = try store.begin(record)
     try emit(
       "", "run_started", "run \(timeline) of \(playbook.name) started by \(RunbookPrompter.user)",
       ["user": Value(.string(RunbookPrompter.user))])
@@ -125,7 +149,9 @@ public final class RunbookRunner {
         break
       }
       reached.insert(step.id)
-      var result = try await perform(step)
+      // Redacted here, once: every report, the store and the hooks read
+      // results from `order`, and later templates from `results`.
+      var result = redactor.redact(try await perform(step))
       var next: Int? = index + 1
       var escalation: String?
       switch result.status {
@@ -262,8 +288,12 @@ public final class RunbookRunner {
     }
   }
 
-  func redactedVars() -> [String: String] {
-    Dictionary(playbook.vars.map { ($0.name, redactor.redact($0.value)) }, uniquingKeysWith: { $1 })
+  /// The variables a resume restores: every one but the secrets.
+  func storedVars() -> [String: String] {
+    Dictionary(
+      playbook.vars.filter { !secretVars.contains($0.name) }.map {
+        ($0.name, redactor.redact($0.value))
+      }, uniquingKeysWith: { $1 })
   }
 
   static func stringMap(_ map: [String: String]) -> Value {

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `steward` started in the background, with an environment of the test's
+/// choosing, for tests that kill it or run two at once.
+final class StewardProcess {
+  let process = Process()
+  let out = Pipe()
+  let err = Pipe()
+
+  init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+    process.executableURL = StewardBinary.executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+
+  var pid: pid_t { process.processIdentifier }
+
+  /// Waits for it to end; its status, stdout and stderr.
+  func finish() -> StewardBinary.Result {
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return StewardBinary.Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Runs to the end, in the foreground.
+  static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:])
+    throws -> StewardBinary.Result
+  {
+    try StewardProcess(arguments, in: directory, environment: environment).finish()
+  }
+
+  /// Waits up to `seconds` for `file` to appear in `directory`.
+  static func waitFor(_ file: String, in directory: URL, seconds: Double = 20) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) {
+        return true
+      }
+      usleep(20_000)
+    }
+    return false
+  }
+
+  /// Whether `pid` is a live process (a zombie waiting for init counts as dead).
+  static func alive(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+      return false
+    }
+    let state = stat.split(separator: ")").last?.split(separator: " ").first
+    return state != "Z" && state != "X"
+  }
+}
+
+@Suite(.serialized) struct RunbookSecretTests {
+  // Split in the playbook ("s3cr3t-VAL""UE…" in sh) so that only a leak puts it whole in a file.
+  static let secret = "s3cr3t-VALUE-7f9a2c"
+
+  static func playbook(port: UInt16) -> String {
+    """
+    steward: 1
+    kind: runbook
+    name: leak
+    vars:
+      token: placeholder
+    secrets: [token, DEPLOY_KEY]
+    escalation:
+      contact: "on-call (key {{token}})"
+      command: [sh, -c, 'cat > hook-stdin.txt; printf "%s|%s\\n" "$STEWARD_CONTACT" "$STEWARD_REASON" > hook-env.txt']
+      webhook: "http://127.0.0.1:\(port)/hook"
+    steps:
+      - id: args
+        run: [sh, -c, 'echo arg $1 env $DEPLOY_KEY tok $TOKEN', x, "{{token}}"]
+        env: { TOKEN: "{{token}}" }
+      - id: cwd
+        run: [echo, hi]
+        cwd: "missing-{{token}}"
+        on_failure: continue
+      - id: notfound
+        run: ["./bin-{{token}}/tool"]
+        on_failure: continue
+      - id: pause
+        run: [sh, -c, 'test -f go || { touch waiting; sleep 60; }; echo resumed with $TOKEN']
+        env: { TOKEN: "{{token}}" }
+      - id: same
+        title: the resumed step got the real secret, not ***
+        run: [sh, -c, 'test "$TOKEN" = "s3cr3t-VAL""UE-7f9a2c" && test "$DEPLOY_KEY" = "s3cr3t-VAL""UE-7f9a2c"']
+        env: { TOKEN: "{{token}}" }
+      - id: page
+        escalate: "lag seen with key {{token}}"
+    """
+  }
+
+  /// Every place the secret could end up after a run and its resume.
+  static func leaks(in directory: URL, outputs: [String]) throws -> [String] {
+    var found: [String] = []
+    for (i, text) in outputs.enumerated() where text.contains(secret) {
+      found.append("output \(i): \(text)")
+    }
+    let files =
+      FileManager.default.enumerator(atPath: directory.path)?.allObjects as? [String] ?? []
+    for name in files where name != "leak.yaml" {
+      let data = (try? Data(contentsOf: directory.appendingPathComponent(name))) ?? Data()
+      if data.range(of: Data(secret.utf8)) != nil { found.append("file \(name)") }
+    }
+    let queue = try DatabaseQueue(path: directory.appendingPathComponent("h.db").path)
+    try queue.read { db in
+      for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table'")
+      {
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {
+          for (column, value) in row where "\(value)".contains(secret) {
+            found.append("table \(table).\(column)")
+          }
+        }
+      }
+    }
+    return found
+  }
+
+  @Test func aSecretThroughEverythingAndAResumeAppearsNowhere() throws {
+    let server = try LoopbackServer(status: 200)
+    let dir = try StewardBinary.scratch(["leak.yaml": Self.playbook(port: server.port)])
+    let first = try StewardProcess(
+      ["run", "leak.yaml", "--store", "h.db", "--var", "token=\(Self.secret)"], in: dir,
+      environment: ["DEPLOY_KEY": Self.secret])
+    #expect(StewardProcess.waitFor("waiting", in: dir))
+    kill(first.pid, SIGKILL)
+    let killed = first.finish()
+
+    // Resumed without its secrets: refused, naming each, and nothing runs.
+    let refused = try StewardProcess.run(
+      ["run", "leak.yaml", "--store", "h.db", "--resume", "1"], in: dir)
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("the variable token"))
+    #expect(refused.stderr.contains("the environment variable DEPLOY_KEY"))
+
+    try Data().write(to: dir.appendingPathComponent("go"))
+    let resumed = try StewardProcess.run(
+      ["run", "leak.yaml", "--store", "h.db", "--resume", "1", "--format", "json"], in: dir,
+      environment: ["token": Self.secret, "DEPLOY_KEY": Self.secret])
+    #expect(resumed.status == 1)
+    #expect(resumed.stdout.contains("\"same\""))
+    #expect(resumed.stderr.contains("■ same ok"), "the resumed steps got the real secret")
+    #expect(resumed.stderr.contains("ESCALATE to on-call (key ***): lag seen with key ***"))
+    let markdown = try StewardProcess.run(
+      ["timeline", "1", "--store", "h.db", "--format", "markdown"], in: dir)
+    let history = try StewardProcess.run(["history", "--store", "h.db"], in: dir)
+
+    let request = server.received()
+    #expect(request.contains("lag seen with key ***"))
+    let hookEnv = try String(
+      contentsOf: dir.appendingPathComponent("hook-env.txt"), encoding: .utf8)
+    #expect(hookEnv.contains("on-call (key ***)|lag seen with key ***"))
+    let outputs = [
+      killed.stdout, killed.stderr, refused.stdout, refused.stderr, resumed.stdout,
+      resumed.stderr, markdown.stdout, markdown.stderr, history.stdout, history.stderr, request,
+    ]
+    #expect(try Self.leaks(in: dir, outputs: outputs) == [])
+    // The failed cwd and the command not found say where, redacted.
+    #expect(resumed.stdout.contains("no such directory"))
+    #expect(resumed.stdout.contains("bin-***"))
+  }
+}
+
+@Suite(.serialized) struct RunbookOrphanTests {
+  @Test func killingTheRunnerKillsTheStepAndItsGrandchildren() throws {
+    let dir = try StewardBinary.scratch([
+      "hang.yaml": """
+      steward: 1
+      kind: runbook
+      name: hang
+      steps:
+        - id: hang
+          run: [sh, -c, 'if test -f go; then exit 0; fi; sleep 300 & echo $! > grandchild.pid; echo $$ > child.pid; wait']
+      """
+    ])
+    let runner = try StewardProcess(["run", "hang.yaml", "--store", "h.db"], in: dir)
+    #expect(StewardProcess.waitFor("child.pid", in: dir))
+    #expect(StewardProcess.waitFor("grandchild.pid", in: dir))
+    let pids = try ["child.pid", "grandchild.pid"].map {
+      pid_t(
+        try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)
+          .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+    #expect(pids.allSatisfy { $0 > 0 && StewardProcess.alive($0) })
+    kill(runner.pid, SIGKILL)
+    _ = runner.finish()
+    usleep(1_000_000)
+    #expect(pids.filter(StewardProcess.alive) == [], "no process of the step outlives the runner")
+
+    try Data().write(to: dir.appendingPathComponent("go"))
+    let resumed = try StewardProcess.run(
+      ["run", "hang.yaml", "--store", "h.db", "--resume", "1"], in: dir)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+  }
+}
