@@ -210,3 +210,70 @@ final class StewardProcess {
     #expect(resumed.status == 0, "\(resumed.stderr)")
   }
 }
+
+@Suite(.serialized) struct RunbookResumeSafetyTests {
+  static let playbook = """
+    steward: 1
+    kind: runbook
+    name: slow
+    steps:
+      - id: one
+        run: [sh, -c, 'test -f go || { touch waiting; sleep 60; }; echo one done']
+      - id: two
+        run: [echo, two]
+    """
+
+  /// A run killed by SIGKILL while its first step waits.
+  static func interrupted() throws -> URL {
+    let dir = try StewardBinary.scratch(["slow.yaml": playbook])
+    let first = try StewardProcess(["run", "slow.yaml", "--store", "h.db"], in: dir)
+    #expect(StewardProcess.waitFor("waiting", in: dir))
+    // While it runs, a resume is refused too, naming it.
+    let early = try StewardProcess.run(
+      ["run", "slow.yaml", "--store", "h.db", "--resume", "1"], in: dir)
+    #expect(early.status == 2)
+    #expect(early.stderr.contains("run 1 is in use by process \(first.pid)"), "\(early.stderr)")
+    kill(first.pid, SIGKILL)
+    _ = first.finish()
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("waiting"))
+    return dir
+  }
+
+  @Test func aSecondResumeAtOnceIsToldWhichProcessHoldsTheRun() throws {
+    let dir = try Self.interrupted()
+    let resuming = try StewardProcess(
+      ["run", "slow.yaml", "--store", "h.db", "--resume", "1"], in: dir)
+    #expect(StewardProcess.waitFor("waiting", in: dir))
+    let second = try StewardProcess.run(
+      ["run", "slow.yaml", "--store", "h.db", "--resume", "1"], in: dir)
+    #expect(second.status == 2)
+    #expect(!second.stderr.contains("SQLite"))
+    #expect(
+      second.stderr.contains("run 1 is in use by process \(resuming.pid) ("), "\(second.stderr)")
+    #expect(second.stderr.contains("resuming since"))
+    kill(resuming.pid, SIGKILL)
+    _ = resuming.finish()
+  }
+
+  @Test func aResumeOfAChangedPlaybookIsRefusedShowingWhatChangedUnlessForced() throws {
+    let dir = try Self.interrupted()
+    try Self.playbook.replacingOccurrences(of: "[echo, two]", with: "[echo, deleted everything]")
+      .write(to: dir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
+    try Data().write(to: dir.appendingPathComponent("go"))
+    let refused = try StewardProcess.run(
+      ["run", "slow.yaml", "--store", "h.db", "--resume", "1"], in: dir)
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("run 1 started from another version of this playbook"))
+    #expect(refused.stderr.contains("line 8: -     run: [echo, two]"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("line 8: +     run: [echo, deleted everything]"))
+    #expect(refused.stderr.contains("--force"))
+    #expect(!refused.stderr.contains("one done"), "nothing ran")
+
+    let forced = try StewardProcess.run(
+      ["run", "slow.yaml", "--store", "h.db", "--resume", "1", "--force", "--format", "json"],
+      in: dir)
+    #expect(forced.status == 0, "\(forced.stderr)")
+    #expect(forced.stdout.contains("changed since the run started"))
+    #expect(forced.stderr.contains("deleted everything"))
+  }
+}

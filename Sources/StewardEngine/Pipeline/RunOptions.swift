@@ -23,6 +23,7 @@ public struct RunOptions: Sendable {
   public var answers: String?
   public var dryRun = false
   public var resume: String?
+  public var force = false
   public var ics: String?
   public var slackWebhook: String?
 
@@ -64,7 +65,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
   case ignoreErrors = "ignore-errors"
   case yes, answers
   case dryRun = "dry-run"
-  case resume, ics
+  case resume, force, ics
   case slackWebhook = "slack-webhook"
 
   public var spelling: String { "--\(rawValue)" }
@@ -87,6 +88,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
     case .answers: o.answers != nil
     case .dryRun: o.dryRun
     case .resume: o.resume != nil
+    case .force: o.force
     case .ics: o.ics != nil
     case .slackWebhook: o.slackWebhook != nil
     }

@@ -15,7 +15,7 @@ public struct RunbookKind: RunnableKind {
   public static let kind = PlaybookKind.runbook
   public static let summary = "executable on-call procedures with checks, prompts and escalation"
   public static let formats = ["text", "markdown", "json"]
-  public static let flags: Set<RunFlag> = [.var, .yes, .answers, .dryRun, .resume]
+  public static let flags: Set<RunFlag> = [.var, .yes, .answers, .dryRun, .resume, .force]
   public static let inputs = InputDeclaration.none
   public static let fields: [FieldSpec] = [
     FieldSpec("steps", .list(.map), doc: "the steps, in order"),
@@ -68,14 +68,22 @@ public struct RunbookKind: RunnableKind {
     if context.options.dryRun { return RunbookPlanReport(text: RunbookPlan.render(runbook)) }
     let history = context.history as? SQLiteHistoryStore
     var runbook = self.runbook
-    if let resumeID, let history, let (record, _) = try history.timeline(resumeID) {
-      runbook = try RunbookPlaybook.load(
-        header: header, path: path, vars: try resumedVars(record, run: resumeID),
-        pluginPath: context.options.pluginPath)
+    var lock: RunLock?
+    if let resumeID, let history {
+      // Before anything else: a second resume of the same run stops here.
+      lock = try RunLock.take(store: history.path, run: resumeID, doing: "resuming")
+      if let (record, past) = try history.timeline(resumeID) {
+        try checkPlaybook(record, past, run: resumeID, force: context.options.force)
+        runbook = try RunbookPlaybook.load(
+          header: header, path: path, vars: try resumedVars(record, run: resumeID),
+          pluginPath: context.options.pluginPath)
+      }
     }
     let timelines: any TimelineStore = history ?? InMemoryTimelineStore()
     let runner = try RunbookRunner(playbook: runbook, store: timelines)
     runner.prompter = prompter
+    runner.lock = lock
+    runner.lockStore = history?.path
     runner.playbookHash = (try? SHA256.hex(ofFile: path)) ?? ""
     runner.terminal = { bytes in _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) } }
     runner.log = history.flatMap { Self.openLog(store: $0.path, playbook: runbook.name) }
@@ -88,6 +96,26 @@ public struct RunbookKind: RunnableKind {
       return try await box.value.run()
     }
     return RunbookRun(report: report, runbook: runbook, timelines: history)
+  }
+
+  /// Refuses to resume a run from another text of its playbook than the
+  /// one it started from, showing what changed, unless `--force`.
+  func checkPlaybook(_ record: TimelineRun, _ past: [TimelineEvent], run id: Int64, force: Bool)
+    throws
+  {
+    let now = (try? SHA256.hex(ofFile: path)) ?? ""
+    let last = past.last { $0.type == "playbook" }
+    let then = last?.data["hash"]?.string ?? record.playbookHash
+    guard then != now, !force, ["running", "waiting"].contains(record.status) else { return }
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    let (_, redactor) = RunbookRunner.secrets(of: runbook)
+    let changes =
+      last?.data["text"]?.string.map { LineDiff.render(old: $0, new: redactor.redact(text)) }
+      ?? ["(the text it started from was not recorded)"]
+    throw RunbookError(
+      "run \(id) started from another version of this playbook (sha256 \(then.prefix(12)) then, \(now.prefix(12)) now); resuming would run the new text:\n"
+        + changes.map { "  " + $0 }.joined(separator: "\n")
+        + "\nresume with --force to run the new text anyway, or start a new run")
   }
 
   /// The variables a resumed run continues with: those it started with

@@ -24,6 +24,10 @@ public final class RunbookRunner {
   public var log: FileHandle?
   /// The file the run is recorded against (its hash goes in the timeline).
   public var playbookHash = ""
+  /// The history store the run's lock lives beside (nil: no lock).
+  public var lockStore: String?
+  /// Held while this process runs the run (`RunLock`).
+  var lock: RunLock?
   /// How long a group gets between SIGTERM and SIGKILL.
   public var grace: Double = 1
 
@@ -46,20 +50,8 @@ public final class RunbookRunner {
   public init(playbook: RunbookPlaybook, store: any TimelineStore) throws {
     self.playbook = playbook
     self.store = store
-    var env = ProcessInfo.processInfo.environment
-    let vars = Self.context(vars: playbook.vars, results: [:], base: playbook.baseDirectory, run: 0)
-    for (key, value) in playbook.env { env[key] = RunbookTemplate.render(value, vars) }
-    environment = env
-    // Secret values come from the environment the steps get, wherever they
-    // were set, and from the variables named under `secrets:`.
-    var values = playbook.secrets.compactMap { env[$0] }
-    for step in playbook.steps {
-      for (key, value) in step.env where playbook.secrets.contains(key) {
-        values.append(RunbookTemplate.render(value, vars))
-      }
-    }
-    values += playbook.vars.filter { playbook.secrets.contains($0.name) }.map(\.value)
-    let redactor = Redactor(values: values)
+    let (environment, redactor) = Self.secrets(of: playbook)
+    self.environment = environment
     self.redactor = redactor
     // A variable is secret when named so, or when a secret is made of it
     // (`CACHE_TOKEN: "{{api_token}}"`): its value is never stored.
@@ -70,6 +62,22 @@ public final class RunbookRunner {
     let inherited = ProcessInfo.processInfo.environment
     secretEnv = playbook.secrets.filter { inherited[$0] != nil }
     lua = try RunbookLua(playbook: playbook)
+  }
+
+  /// The environment the steps get, and the redactor of the secrets in it
+  /// and in the variables named under `secrets:`, wherever they were set.
+  static func secrets(of playbook: RunbookPlaybook) -> ([String: String], Redactor) {
+    var env = ProcessInfo.processInfo.environment
+    let vars = Self.context(vars: playbook.vars, results: [:], base: playbook.baseDirectory, run: 0)
+    for (key, value) in playbook.env { env[key] = RunbookTemplate.render(value, vars) }
+    var values = playbook.secrets.compactMap { env[$0] }
+    for step in playbook.steps {
+      for (key, value) in step.env where playbook.secrets.contains(key) {
+        values.append(RunbookTemplate.render(value, vars))
+      }
+    }
+    values += playbook.vars.filter { playbook.secrets.contains($0.name) }.map(\.value)
+    return (env, Redactor(values: values))
   }
 
   /// Variables whose values are secret (see `init`).
@@ -94,9 +102,11 @@ public final class RunbookRunner {
     }.map(\.name)
     record.secretEnv = secretEnv
     timeline = try store.begin(record)
+    if let lockStore { lock = try RunLock.take(store: lockStore, run: timeline, doing: "running") }
     try emit(
       "", "run_started", "run \(timeline) of \(playbook.name) started by \(RunbookPrompter.user)",
       ["user": Value(.string(RunbookPrompter.user))])
+    try recordPlaybook("playbook \(playbook.path), sha256 \(playbookHash.prefix(12))")
     return try await loop(from: 0)
   }
 
@@ -129,7 +139,22 @@ public final class RunbookRunner {
     }
     let after = order.last.map { "after step \($0.id)" } ?? "from the first step"
     try emit("", "run_resumed", "run \(id) resumed \(after) by \(RunbookPrompter.user)", [:])
+    let recorded = past.last { $0.type == "playbook" }?.data["hash"]?.string ?? record.playbookHash
+    if recorded != playbookHash {
+      try recordPlaybook(
+        "playbook \(playbook.path) changed since the run started (sha256 \(playbookHash.prefix(12)) now); resumed with --force"
+      )
+    }
     return try await loop(from: next)
+  }
+
+  /// The playbook's text as the run reads it, so that a resume can say
+  /// what changed (redacted like every event).
+  func recordPlaybook(_ message: String) throws {
+    let text = (try? String(contentsOfFile: playbook.path, encoding: .utf8)) ?? ""
+    try emit(
+      "", "playbook", message,
+      ["hash": Value(.string(playbookHash)), "text": Value(.string(text))])
   }
 
   // MARK: - The loop
