@@ -277,3 +277,46 @@ final class StewardProcess {
     #expect(forced.stderr.contains("deleted everything"))
   }
 }
+
+@Suite struct RunbookAnswersFileTests {
+  @Test func anAnswersFileIsCheckedBeforeTheFirstStep() throws {
+    let dir = try StewardBinary.scratch([
+      "ask.yaml": """
+      steward: 1
+      kind: runbook
+      name: ask
+      steps:
+        - id: first
+          run: [touch, ran.txt]
+        - id: rollback
+          confirm: Roll back the model?
+          run: [echo, rolled back]
+        - id: note
+          prompt: { text: "Anything to add?", type: text }
+      """,
+      "a.yaml": "rollbak: yes\nrollback: maybe\nfirst: yes\nnote: 42\n",
+    ])
+    let result = try StewardBinary.run(
+      ["run", "ask.yaml", "--store", "h.db", "--answers", "a.yaml"], in: dir)
+    #expect(result.status == 2)
+    #expect(
+      result.stderr.contains(
+        "a.yaml:1:1: error: the answers file answers step \"rollbak\", which runbook ask does not have; did you mean \"rollback\"? [R031]"
+      ), "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "a.yaml:2:11: error: step rollback asks \"Roll back the model?\", which takes yes, no or skip, not \"maybe\" [R032]"
+      ))
+    #expect(
+      result.stderr.contains(
+        "a.yaml:3:1: error: step first asks nothing; the steps that ask are rollback, note"))
+    #expect(!result.stderr.contains("step note"), "a text question takes any answer")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ran.txt").path))
+
+    try "rollback: no\nnote: 42\n".write(
+      to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+    let good = try StewardBinary.run(
+      ["run", "ask.yaml", "--store", "h.db", "--answers", "a.yaml"], in: dir)
+    #expect(good.status == 1, "declined: the step fails, as before")
+  }
+}

@@ -47,7 +47,12 @@ public struct RunbookKind: RunnableKind {
     var prompter = RunbookPrompter()
     prompter.yes = options.yes
     if let answers = options.answers {
-      prompter.answers = try loadAnswers(answers)
+      let entries = try loadAnswers(answers)
+      // Before the first step, not when its prompt is reached: a typo must
+      // not cost the steps that ran before it.
+      let problems = checkAnswers(entries, runbook: runbook)
+      if !problems.isEmpty { throw PlaybookError(problems) }
+      prompter.answers = Dictionary(entries.map { ($0.step, $0.text) }, uniquingKeysWith: { $1 })
       prompter.answersFile = answers
     }
     return RunbookKind(
@@ -150,8 +155,50 @@ public struct RunbookKind: RunnableKind {
     return assigned
   }
 
+  /// One answer of an answers file, where it is written.
+  struct GivenAnswer {
+    var step: String
+    var stepMark: SourceMark
+    var text: String
+    var mark: SourceMark
+  }
+
+  /// Each answer names a step that asks something, and is an answer that
+  /// question takes (yes, no or skip for a confirmation).
+  static func checkAnswers(_ answers: [GivenAnswer], runbook: RunbookPlaybook) -> [Diagnostic] {
+    var problems: [Diagnostic] = []
+    let asking = runbook.steps.filter { $0.question != nil }.map(\.id)
+    for answer in answers {
+      guard let step = runbook.step(answer.step) else {
+        var message =
+          "the answers file answers step \"\(answer.step)\", which runbook \(runbook.name) does not have"
+        if let guess = SchemaValidator.suggestion(for: answer.step, among: asking) {
+          message += "; did you mean \"\(guess)\"?"
+        }
+        problems.append(Diagnostic(at: answer.stepMark, code: "R031", message))
+        continue
+      }
+      guard let question = step.question else {
+        problems.append(
+          Diagnostic(
+            at: answer.stepMark, code: "R031",
+            "step \(step.id) asks nothing; the steps that ask are "
+              + (asking.isEmpty ? "none" : asking.joined(separator: ", "))))
+        continue
+      }
+      if RunbookPrompter.normalize(answer.text, question.kind) == nil {
+        problems.append(
+          Diagnostic(
+            at: answer.mark, code: "R032",
+            "step \(step.id) asks \"\(question.text)\", which takes yes, no or skip, not \"\(answer.text)\""
+          ))
+      }
+    }
+    return problems
+  }
+
   /// `--answers FILE`: a YAML map of step id to answer (yes, no, skip or text).
-  static func loadAnswers(_ path: String) throws -> [String: String] {
+  static func loadAnswers(_ path: String) throws -> [GivenAnswer] {
     guard FileManager.default.fileExists(atPath: path) else {
       throw Diagnostic(
         at: SourceMark(file: path, line: 0, column: 0), code: "F001", "no such file or directory")
@@ -162,17 +209,20 @@ public struct RunbookKind: RunnableKind {
         at: documents.first?.mark ?? SourceMark(file: path, line: 1, column: 1), code: "R030",
         "an answers file is a map of step id to answer, e.g. \"rollback: yes\"")
     }
-    var answers: [String: String] = [:]
+    var answers: [GivenAnswer] = []
     for entry in map.entries {
+      let text: String
       switch entry.value.kind {
-      case .string(let s): answers[entry.key] = s
-      case .bool(let b): answers[entry.key] = b ? "yes" : "no"
-      case .int(let i): answers[entry.key] = String(i)
-      case .double(let d): answers[entry.key] = String(d)
+      case .string(let s): text = s
+      case .bool(let b): text = b ? "yes" : "no"
+      case .int(let i): text = String(i)
+      case .double(let d): text = String(d)
       default:
         throw Diagnostic(
           at: entry.value.mark, code: "R030", "the answer for \(entry.key) must be a scalar")
       }
+      answers.append(
+        GivenAnswer(step: entry.key, stepMark: entry.keyMark, text: text, mark: entry.value.mark))
     }
     return answers
   }
