@@ -320,3 +320,122 @@ final class StewardProcess {
     #expect(good.status == 1, "declined: the step fails, as before")
   }
 }
+
+@Suite(.serialized) struct RunbookApprovalTests {
+  /// The example of docs/runbook.md, "Approval by a second person".
+  static let playbook: String = {
+    let docs =
+      (try? String(
+        contentsOf: StewardBinary.packageRoot.appendingPathComponent("docs/runbook.md"),
+        encoding: .utf8)) ?? ""
+    let blocks = docs.components(separatedBy: "```yaml\n").dropFirst()
+      .map { $0.components(separatedBy: "\n```")[0] + "\n" }
+    return blocks.first { $0.contains("name: rollback") } ?? ""
+  }()
+
+  static func scratch(_ playbook: String = playbook) throws -> URL {
+    try StewardBinary.scratch(["approve.yaml": playbook, "roster.yaml": "sre: [dana, lee, sam]\n"])
+  }
+
+  static func steward(_ arguments: [String], as user: String, in dir: URL) throws
+    -> StewardBinary.Result
+  {
+    try StewardProcess.run(arguments, in: dir, environment: ["STEWARD_USER": user])
+  }
+
+  /// Times and durations change from run to run; the rest must not.
+  static func normalized(_ markdown: String) -> String {
+    var text = markdown
+    for (pattern, with) in [
+      (#"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, "TIME"), (#"\d\d:\d\d:\d\d(\.\d+)?"#, "TIME"),
+      (#"\d+(\.\d+)? m?s\b"#, "DURATION"), (#"sha256 [0-9a-f]{12}"#, "sha256 HASH"),
+    ] {
+      text = text.replacingOccurrences(of: pattern, with: with, options: .regularExpression)
+    }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  @Test func twoPeopleApproveInTheirOwnProcessesAndTheRunGoesOn() throws {
+    let dir = try Self.scratch()
+    let run = ["run", "approve.yaml", "--store", "h.db"]
+    let started = try Self.steward(run, as: "dana", in: dir)
+    #expect(started.status == 3, "\(started.stderr)")
+    #expect(
+      started.stdout.contains(
+        "rollback waits for 2 more approval(s) from group sre: dana, lee, sam: steward approve 1 rollback --as NAME"
+      ), "\(started.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("rolled.txt").path))
+
+    let approve = ["approve", "1", "rollback", "--store", "h.db"]
+    let own = try Self.steward(approve, as: "dana", in: dir)
+    #expect(own.status == 2)
+    #expect(own.stderr.contains("dana started run 1 and so cannot approve or deny its steps"))
+    let stranger = try Self.steward(approve + ["--as", "eve"], as: "lee", in: dir)
+    #expect(stranger.status == 2)
+    #expect(stranger.stderr.contains("eve may not approve step rollback; dana, lee, sam may"))
+
+    let lee = try Self.steward(approve + ["--reason", "error rate confirmed"], as: "lee", in: dir)
+    #expect(lee.status == 0, "\(lee.stderr)")
+    #expect(
+      lee.stdout.contains(
+        "approved by lee (STEWARD_USER), 1 of 2: error rate confirmed; 1 more needed"))
+    let twice = try Self.steward(approve, as: "lee", in: dir)
+    #expect(twice.stderr.contains("lee has already decided on step rollback of run 1"))
+
+    let early = try Self.steward(run + ["--resume", "1"], as: "dana", in: dir)
+    #expect(early.status == 3, "one approval of two: still waiting")
+
+    let sam = try Self.steward(approve + ["--as", "sam"], as: "dana", in: dir)
+    #expect(sam.status == 0, "\(sam.stderr)")
+    #expect(sam.stdout.contains("resume it: steward run approve.yaml --resume 1"))
+
+    let done = try Self.steward(
+      run + ["--resume", "1", "--format", "markdown", "--output", "timeline.md"], as: "dana",
+      in: dir)
+    #expect(done.status == 0, "\(done.stderr)")
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rolled.txt").path))
+    let markdown = try String(
+      contentsOf: dir.appendingPathComponent("timeline.md"), encoding: .utf8)
+    #expect(
+      markdown.contains("rollback: approved by lee (STEWARD_USER), 1 of 2: error rate confirmed"))
+    #expect(markdown.contains("rollback: approved by sam (--as), 2 of 2"))
+
+    // docs/runbook.md shows this very timeline.
+    let docs = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent("docs/runbook.md"),
+      encoding: .utf8)
+    let block = docs.components(separatedBy: "<!-- approval-timeline -->").dropFirst().first ?? ""
+    let shown = block.components(separatedBy: "```").dropFirst().first?.dropFirst("markdown".count)
+    #expect(Self.normalized(String(shown ?? "")) == Self.normalized(markdown))
+  }
+
+  @Test func aDenialIsRoutedLikeAFailure() throws {
+    let dir = try Self.scratch()
+    _ = try Self.steward(["run", "approve.yaml", "--store", "h.db"], as: "dana", in: dir)
+    let no = try Self.steward(
+      ["approve", "1", "rollback", "--store", "h.db", "--deny", "--reason", "wrong model"],
+      as: "sam", in: dir)
+    #expect(no.status == 0, "\(no.stderr)")
+    let resumed = try Self.steward(
+      ["run", "approve.yaml", "--store", "h.db", "--resume", "1"], as: "dana", in: dir)
+    #expect(resumed.status == 1)
+    #expect(resumed.stdout.contains("rollback: failed — denied by sam: wrong model"))
+    #expect(resumed.stderr.contains("ESCALATE to"), "on_failure: escalate")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("rolled.txt").path))
+  }
+
+  @Test func anExpiredRequestIsRoutedLikeAFailure() throws {
+    let dir = try Self.scratch(Self.playbook.replacingOccurrences(of: "30m", with: "1s"))
+    let first = try Self.steward(["run", "approve.yaml", "--store", "h.db"], as: "dana", in: dir)
+    #expect(first.status == 3)
+    usleep(1_200_000)
+    let late = try Self.steward(
+      ["approve", "1", "rollback", "--store", "h.db"], as: "lee", in: dir)
+    #expect(late.status == 2)
+    #expect(late.stderr.contains("the request for step rollback expired at"))
+    let resumed = try Self.steward(
+      ["run", "approve.yaml", "--store", "h.db", "--resume", "1"], as: "dana", in: dir)
+    #expect(resumed.status == 1)
+    #expect(resumed.stdout.contains("rollback: failed — approval expired: 0 of 2 within 1.0 s"))
+  }
+}

@@ -22,6 +22,7 @@ public struct RunbookKind: RunnableKind {
     FieldSpec("escalation", .map, doc: "who to call and how"),
     FieldSpec("secrets", .list(.string), doc: "environment variables to redact"),
     FieldSpec("defaults", .map, doc: "timeouts and retries for every step"),
+    FieldSpec("roster", .string, doc: "a YAML file of groups of people, for approve.group"),
   ]
 
   var header: PlaybookHeader

@@ -28,8 +28,12 @@ public struct RunbookPrompter: Sendable {
     var message: String
   }
 
+  /// Who runs steward: `STEWARD_USER` (a name for the record, e.g. on a
+  /// shared account), else `USER`. Said, not authenticated.
   static var user: String {
-    if let name = ProcessInfo.processInfo.environment["USER"] { return name }
+    let env = ProcessInfo.processInfo.environment
+    if let name = env["STEWARD_USER"], !name.isEmpty { return name }
+    if let name = env["USER"] { return name }
     if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name {
       return String(cString: name)
     }

@@ -42,6 +42,8 @@ public final class RunbookRunner {
   var reached: Set<String> = []
   var started = Date()
   var escalated = false
+  /// What the run waits for, when a step's approval stopped it.
+  var waiting: String?
   var failed = false
 
   /// Goto loops end here: a runbook is a procedure, not a program.
@@ -118,9 +120,10 @@ public final class RunbookRunner {
     guard record.playbook == playbook.name else {
       throw RunbookError("run \(id) is of runbook \(record.playbook), not \(playbook.name)")
     }
-    guard record.status == "running" else {
+    guard record.status == "running" || record.status == "waiting" else {
       throw RunbookError("run \(id) already ended (\(record.status)); there is nothing to resume")
     }
+    if record.status == "waiting" { try store.finish(id, status: "running", historyRun: nil) }
     timeline = id
     started = record.startedAt
     events = past
@@ -174,9 +177,17 @@ public final class RunbookRunner {
         break
       }
       reached.insert(step.id)
+      let performed: StepResult
+      do {
+        performed = try await perform(step)
+      } catch let wait as WaitingForApproval {
+        waiting = wait.message
+        try emit(step.id, "run_waiting", "run \(timeline) waits: \(wait.message)", [:])
+        break
+      }
       // Redacted here, once: every report, the store and the hooks read
       // results from `order`, and later templates from `results`.
-      var result = redactor.redact(try await perform(step))
+      var result = redactor.redact(performed)
       var next: Int? = index + 1
       var escalation: String?
       switch result.status {
@@ -208,17 +219,19 @@ public final class RunbookRunner {
       guard let next else { break }
       index = next
     }
-    let status = escalated ? "escalated" : failed ? "failed" : "ok"
-    try emit(
-      "", "run_finished", "run \(timeline) ended: \(status)",
-      ["status": Value(.string(status))])
+    let status = waiting != nil ? "waiting" : escalated ? "escalated" : failed ? "failed" : "ok"
+    if waiting == nil {
+      try emit(
+        "", "run_finished", "run \(timeline) ended: \(status)",
+        ["status": Value(.string(status))])
+    }
     let duration = Date().timeIntervalSince(started)
     return RunbookReport(
       playbook: playbook.name, title: playbook.header.title ?? playbook.name, run: timeline,
       status: status, steps: order, events: events,
       vars: playbook.vars.map { ($0.name, redactor.redact($0.value)) }, startedAt: started,
       duration: duration,
-      notReached: playbook.steps.map(\.id).filter { !reached.contains($0) })
+      notReached: playbook.steps.map(\.id).filter { !reached.contains($0) }, waiting: waiting)
   }
 
   /// A failure that ends the run whatever `on_failure` says (a prompt nobody can answer).
@@ -275,7 +288,8 @@ public final class RunbookRunner {
     events.append(event)
     let shown: Set<String> = [
       "run_started", "run_resumed", "step_started", "retry", "check", "prompt", "step_finished",
-      "escalation", "hook", "run_finished", "lua_run",
+      "escalation", "hook", "run_finished", "lua_run", "approval_requested", "approved",
+      "approval_expired", "run_waiting",
     ]
     if shown.contains(type) {
       let prefix = type == "step_started" ? "▶ " : type == "step_finished" ? "■ " : "  "

@@ -69,6 +69,8 @@ public struct RunbookStep: Sendable {
     return confirm
   }
   public var onFailure: OnFailure
+  /// Who must approve the step before it runs (`approve:`).
+  public var approval: ApprovalRule? = nil
   public var mark: SourceMark
   /// Marks of the Lua expressions, so a broken one points at its line.
   public var checkMark: SourceMark
