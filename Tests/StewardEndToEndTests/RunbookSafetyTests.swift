@@ -439,3 +439,53 @@ final class StewardProcess {
     #expect(resumed.stdout.contains("rollback: failed — approval expired: 0 of 2 within 1.0 s"))
   }
 }
+
+@Suite(.serialized) struct RunbookHistoryOfUnfinishedRunsTests {
+  @Test func historyListsInterruptedRunningAndWaitingRunsWithHowToGoOn() throws {
+    let dir = try RunbookResumeSafetyTests.interrupted()
+    let history = try StewardBinary.run(["history", "--store", "h.db"], in: dir)
+    #expect(history.status == 0)
+    #expect(!history.stdout.contains("no runs recorded"), "\(history.stdout)")
+    #expect(history.stdout.contains("runbook runs not ended:"))
+    #expect(
+      history.stdout.contains(
+        ", interrupted before its first step ended: steward run slow.yaml --resume 1"),
+      "\(history.stdout)")
+
+    let second = try StewardProcess(["run", "slow.yaml", "--store", "h.db"], in: dir)
+    #expect(StewardProcess.waitFor("waiting", in: dir))
+    let busy = try StewardBinary.run(["history", "--store", "h.db"], in: dir)
+    #expect(busy.stdout.contains("  2  "))
+    #expect(busy.stdout.contains("running in process \(second.pid) ("), "\(busy.stdout)")
+    kill(second.pid, SIGKILL)
+    _ = second.finish()
+
+    for format in ["markdown", "json", "text"] {
+      let timeline = try StewardBinary.run(
+        ["timeline", "1", "--store", "h.db", "--format", format], in: dir)
+      #expect(timeline.status == 0, "\(timeline.stderr)")
+      #expect(
+        timeline.stdout.contains(format == "text" ? "slow (run 1)" : "run 1 of slow started by"))
+    }
+    let markdown = try StewardBinary.run(
+      ["timeline", "2", "--store", "h.db", "--format", "markdown"], in: dir)
+    #expect(markdown.stdout.contains("**INTERRUPTED** · run 2 of `slow`"))
+    let json = try StewardBinary.run(
+      ["timeline", "1", "--store", "h.db", "--format", "json"], in: dir)
+    #expect(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) is [String: Any])
+    let missing = try StewardBinary.run(["timeline", "9", "--store", "h.db"], in: dir)
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("there is no runbook run 9"))
+  }
+
+  @Test func historyShowsARunWaitingForApproval() throws {
+    let dir = try RunbookApprovalTests.scratch()
+    _ = try RunbookApprovalTests.steward(
+      ["run", "approve.yaml", "--store", "h.db"], as: "dana", in: dir)
+    let history = try StewardBinary.run(["history", "--store", "h.db"], in: dir)
+    #expect(
+      history.stdout.contains(
+        "rollback by dana, waiting for approval of rollback: steward approve 1 rollback --as NAME, then steward run approve.yaml --resume 1"
+      ), "\(history.stdout)")
+  }
+}

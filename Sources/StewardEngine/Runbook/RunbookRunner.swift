@@ -107,7 +107,10 @@ public final class RunbookRunner {
     if let lockStore { lock = try RunLock.take(store: lockStore, run: timeline, doing: "running") }
     try emit(
       "", "run_started", "run \(timeline) of \(playbook.name) started by \(RunbookPrompter.user)",
-      ["user": Value(.string(RunbookPrompter.user))])
+      [
+        "user": Value(.string(RunbookPrompter.user)),
+        "title": Value(.string(playbook.header.title ?? playbook.name)),
+      ])
     try recordPlaybook("playbook \(playbook.path), sha256 \(playbookHash.prefix(12))")
     return try await loop(from: 0)
   }
