@@ -489,3 +489,92 @@ final class StewardProcess {
       ), "\(history.stdout)")
   }
 }
+
+@Suite struct RunbookPlanAndShippedPathsTests {
+  @Test func aDryRunShowsEverySideEffectWithVariablesResolved() throws {
+    let dir = try StewardBinary.scratch([
+      "plan.yaml": #"""
+      steward: 1
+      kind: runbook
+      name: plan
+      vars: { max_lag_minutes: 60, token: t0ps3cr3tvalue }
+      secrets: [token]
+      escalation:
+        contact: "feature store on-call"
+        command: [sh, notify.sh, "{{max_lag_minutes}}"]
+        webhook: "http://127.0.0.1:9/page"
+      steps:
+        - id: look
+          run: [echo, "lag=75"]
+          expect: { output: 'lag=(?<lag>\d+)' }
+          cwd: "work-{{max_lag_minutes}}"
+          env: { LIMIT: "{{max_lag_minutes}}", TOKEN: "{{token}}" }
+          on_failure: escalate
+        - id: rollback
+          approve: { by: [lee, sam] }
+          run: [echo, rollback]
+        - id: page
+          escalate: "features {{steps.look.captures.lag}} minutes old (limit {{max_lag_minutes}})"
+      """#
+    ])
+    let r = try StewardBinary.run(["run", "plan.yaml", "--dry-run"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let plan = r.stdout
+    #expect(plan.contains("escalate: features {{steps.look.captures.lag}} minutes old (limit 60)"))
+    #expect(plan.components(separatedBy: "pages: feature store on-call").count == 3, "\(plan)")
+    #expect(plan.contains("hook: sh notify.sh 60 (the escalation as JSON on stdin)"))
+    #expect(plan.contains("webhook: POST http://127.0.0.1:9/page"))
+    #expect(plan.contains("in: work-60"))
+    #expect(plan.contains("env: LIMIT=60 TOKEN=***"))
+    #expect(plan.contains("approve: 1 of lee, sam, within 1 h;"), "\(plan)")
+    let page = plan.components(separatedBy: "3. page").last ?? ""
+    #expect(page.contains("then: the run ends, escalated (exit 1)"))
+    #expect(!page.contains("on failure"))
+    #expect(!plan.contains("t0ps3cr3tvalue"))
+    #expect(!plan.contains("{{max_lag_minutes}}"))
+  }
+
+  /// Each state of the simulated service, and each answer to each of the
+  /// runbook's confirmations: every path ends healthy (exit 0) or with one
+  /// escalation that pages someone and says what is true.
+  @Test func everyAnswerPathOfTheOnCallRunbookEndsInAStatedOutcome() throws {
+    let dir = try StewardBinary.scratch([:])
+    let answersFile = dir.appendingPathComponent("answers.yaml")
+    let said: [String: String] = [
+      "yes": "", "no": "failed: the operator declined", "skip": "skipped: the operator skipped it",
+    ]
+    for state in ["healthy", "broken", "bad-model"] {
+      for answer in ["yes", "no", "skip"] {
+        try "fallback-popularity: \(answer)\nrollback-model: \(answer)\n".write(
+          to: answersFile, atomically: true, encoding: .utf8)
+        let r = try StewardBinary.run([
+          "run", "Playbooks/recsys-oncall.yaml", "--no-record", "--var", "state=\(state)",
+          "--answers", answersFile.path,
+        ])
+        let path = "\(state), \(answer)"
+        let escalations = r.stderr.components(separatedBy: "ESCALATE to ").count - 1
+        if state == "healthy" {
+          #expect(r.status == 0, "\(path): \(r.stderr)")
+          #expect(escalations == 0, "\(path)")
+          continue
+        }
+        #expect(r.status == 1, "\(path)")
+        #expect(escalations == 1, "\(path): one escalation ends it")
+        #expect(r.stderr.contains("— PAGE Chen Wei"), "\(path): someone is paged")
+        switch (state, answer) {
+        case ("broken", "yes"):
+          #expect(r.stderr.contains("popularity fallback is serving"), "\(path)")
+        case ("broken", _):
+          #expect(!r.stderr.contains("popularity fallback is serving"), "\(path)")
+          #expect(r.stderr.contains("NO fallback is serving"), "\(path)")
+          #expect(r.stderr.contains("(fallback \(said[answer] ?? ""))"), "\(path)")
+        case (_, "yes"):
+          #expect(r.stderr.contains("rolled back to ranker-v42, which is serving now"), "\(path)")
+        default:
+          #expect(r.stderr.contains("is still serving"), "\(path)")
+          #expect(r.stderr.contains("was not done (\(said[answer] ?? ""))"), "\(path)")
+        }
+      }
+    }
+  }
+}

@@ -134,7 +134,7 @@ extension RunbookRunner {
     if approvers.count >= rule.needs { return .approved(approvers) }
     if Date() > requested.addingTimeInterval(rule.expires) {
       let why =
-        "approval expired: \(approvers.count) of \(rule.needs) within \(Self.seconds(rule.expires))"
+        "approval expired: \(approvers.count) of \(rule.needs) within \(RunbookFormat.span(rule.expires))"
       try emit(step.id, "approval_expired", "\(step.id): \(why)", [:])
       return .expired(why)
     }
