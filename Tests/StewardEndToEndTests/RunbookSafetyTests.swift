@@ -108,14 +108,16 @@ final class StewardProcess {
   }
 
   /// Every place the secret could end up after a run and its resume.
-  static func leaks(in directory: URL, outputs: [String]) throws -> [String] {
+  static func leaks(in directory: URL, outputs: [String], playbook: String = "leak.yaml") throws
+    -> [String]
+  {
     var found: [String] = []
     for (i, text) in outputs.enumerated() where text.contains(secret) {
       found.append("output \(i): \(text)")
     }
     let files =
       FileManager.default.enumerator(atPath: directory.path)?.allObjects as? [String] ?? []
-    for name in files where name != "leak.yaml" {
+    for name in files where name != playbook {
       let data = (try? Data(contentsOf: directory.appendingPathComponent(name))) ?? Data()
       if data.range(of: Data(secret.utf8)) != nil { found.append("file \(name)") }
     }
@@ -175,6 +177,58 @@ final class StewardProcess {
     // The failed cwd and the command not found say where, redacted.
     #expect(resumed.stdout.contains("no such directory"))
     #expect(resumed.stdout.contains("bin-***"))
+  }
+}
+
+@Suite(.serialized) struct RunbookSecretAtATerminalTests {
+  /// The secret a resume needs, typed at a real terminal (tmux): not echoed,
+  /// and the resumed step gets it.
+  @Test func aResumeAsksForAMissingSecretAtTheTerminal() throws {
+    let secret = RunbookSecretTests.secret
+    let dir = try StewardBinary.scratch([
+      "t.yaml": """
+      steward: 1
+      kind: runbook
+      name: t
+      vars: { token: placeholder }
+      secrets: [token]
+      steps:
+        - id: pause
+          run: [sh, -c, 'test -f go || { touch waiting; sleep 60; }']
+        - id: same
+          run: [sh, -c, 'test "$TOKEN" = "s3cr3t-VAL""UE-7f9a2c"']
+          env: { TOKEN: "{{token}}" }
+      """
+    ])
+    let first = try StewardProcess(
+      ["run", "t.yaml", "--store", "h.db", "--var", "token=\(secret)"], in: dir)
+    #expect(StewardProcess.waitFor("waiting", in: dir))
+    kill(first.pid, SIGKILL)
+    _ = first.finish()
+    try Data().write(to: dir.appendingPathComponent("go"))
+
+    let socket = "steward-test-\(UUID().uuidString.prefix(8))"
+    let command =
+      "cd '\(dir.path)' && '\(StewardBinary.executable.path)' run t.yaml --store h.db --resume 1 > out.txt 2>&1; echo $? > exit.txt"
+    defer { _ = try? RunbookCommandTests.tmux(socket, ["kill-server"]) }
+    _ = try RunbookCommandTests.tmux(
+      socket, ["new-session", "-d", "-x", "200", "-y", "40", command])
+    var screen = ""
+    for _ in 0..<100 where !screen.contains("secret token (not echoed):") {
+      Thread.sleep(forTimeInterval: 0.1)
+      screen = (try? RunbookCommandTests.tmux(socket, ["capture-pane", "-p"])) ?? ""
+    }
+    #expect(screen.contains("secret token (not echoed):"), "\(screen)")
+    _ = try RunbookCommandTests.tmux(socket, ["send-keys", secret, "Enter"])
+    #expect(StewardProcess.waitFor("exit.txt", in: dir))
+    Thread.sleep(forTimeInterval: 0.2)
+    screen = (try? RunbookCommandTests.tmux(socket, ["capture-pane", "-p"])) ?? ""
+    let status = try String(contentsOf: dir.appendingPathComponent("exit.txt"), encoding: .utf8)
+    let output = try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8)
+    #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(output)")
+    #expect(output.contains("■ same ok"))
+    #expect(!screen.contains(secret), "not echoed")
+    #expect(try RunbookSecretTests.leaks(in: dir, outputs: [output], playbook: "t.yaml") == [])
   }
 }
 
