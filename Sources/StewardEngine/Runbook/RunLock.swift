@@ -67,6 +67,10 @@ enum LineDiff {
   static func render(old: String, new: String, limit: Int = 40) -> [String] {
     let a = old.split(separator: "\n", omittingEmptySubsequences: false)
     let b = new.split(separator: "\n", omittingEmptySubsequences: false)
+    // The table is lines × lines; past a few million cells, say how much.
+    guard a.count * b.count <= 4_000_000 else {
+      return ["\(a.count) lines then, \(b.count) now (too long to compare line by line)"]
+    }
     var common = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
     for i in stride(from: a.count - 1, through: 0, by: -1) {
       for j in stride(from: b.count - 1, through: 0, by: -1) {
