@@ -12,7 +12,7 @@ struct ApproveCommand: ParsableCommand {
       timeline with who gave it; then resume the run:
 
         steward approve 7 rollback --as lee --reason "checked the dashboards"
-        steward run Playbooks/recsys-oncall.yaml --resume 7
+        steward run rollback.yaml --resume 7
 
       The name comes from --as, else STEWARD_USER, else USER. It is recorded,
       not authenticated: this is a second person's word on the record, not an
