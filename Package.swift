@@ -38,6 +38,8 @@ let package = Package(
     // Swift layers; arrows point down only.
     // SHA-256 blocks on the x86-64 SHA extensions (decision 0019).
     .target(name: "CSHA256"),
+    // Runs a runbook step's command and kills its group when steward dies (decision 0027).
+    .target(name: "CStepSupervisor"),
     .target(name: "StewardCore", dependencies: ["CSHA256"], swiftSettings: strictness),
     .target(
       name: "StewardYAML",
@@ -49,7 +51,8 @@ let package = Package(
     .target(
       name: "StewardEngine",
       dependencies: [
-        "StewardCore", "StewardYAML", "StewardLua", .product(name: "GRDB", package: "GRDB.swift"),
+        "StewardCore", "StewardYAML", "StewardLua", "CStepSupervisor",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "SystemPackage", package: "swift-system"),

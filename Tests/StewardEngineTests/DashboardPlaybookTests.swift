@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import TestSupport
 import Testing
 
 @testable import StewardEngine

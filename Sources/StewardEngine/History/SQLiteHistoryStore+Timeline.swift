@@ -38,13 +38,17 @@ extension SQLiteHistoryStore: TimelineStore {
   }
 
   public func begin(_ run: TimelineRun) throws -> Int64 {
-    let vars = JSONText.render(
-      Value(
-        .map(
-          OrderedMap(
-            run.vars.sorted { $0.key < $1.key }.map {
-              OrderedMap.Entry(key: $0.key, value: Value(.string($0.value)))
-            }))), pretty: false)
+    // A secret is kept as its name only, `{"secret": "var"}` (or `env`
+    // under `env.NAME`), so that a resume knows to ask for it again.
+    let secret = { (kind: String) in
+      Value(.map(OrderedMap([OrderedMap.Entry(key: "secret", value: Value(.string(kind)))])))
+    }
+    let entries =
+      run.vars.sorted { $0.key < $1.key }.map {
+        OrderedMap.Entry(key: $0.key, value: Value(.string($0.value)))
+      } + run.secretVars.sorted().map { OrderedMap.Entry(key: $0, value: secret("var")) }
+      + run.secretEnv.sorted().map { OrderedMap.Entry(key: "env." + $0, value: secret("env")) }
+    let vars = JSONText.render(Value(.map(OrderedMap(entries))), pretty: false)
     return try writing("cannot start the runbook timeline") { db in
       try db.execute(
         sql: """
@@ -89,13 +93,23 @@ extension SQLiteHistoryStore: TimelineStore {
             db, sql: "SELECT * FROM runbook_run WHERE id = ?", arguments: [run])
         else { return nil }
         var vars: [String: String] = [:]
+        var secretVars: [String] = []
+        var secretEnv: [String] = []
         if let parsed = Self.parseJSON(row["vars"]), let map = parsed.map {
-          for entry in map.entries { vars[entry.key] = entry.value.string ?? "" }
+          for entry in map.entries {
+            switch entry.value["secret"]?.string {
+            case "var": secretVars.append(entry.key)
+            case "env": secretEnv.append(String(entry.key.dropFirst("env.".count)))
+            default: vars[entry.key] = entry.value.string ?? ""
+            }
+          }
         }
-        let record = TimelineRun(
+        var record = TimelineRun(
           id: row["id"], playbook: row["playbook"], playbookPath: row["playbook_path"],
           playbookHash: row["playbook_hash"], startedAt: Self.date(row["started_at"]),
           status: row["status"], vars: vars, historyRun: row["run_id"])
+        record.secretVars = secretVars
+        record.secretEnv = secretEnv
         let events = try Row.fetchAll(
           db, sql: "SELECT * FROM runbook_event WHERE runbook_run_id = ? ORDER BY seq",
           arguments: [run]

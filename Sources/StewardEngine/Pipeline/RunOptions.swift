@@ -26,6 +26,7 @@ public struct RunOptions: Sendable {
   public var answers: String?
   public var dryRun = false
   public var resume: String?
+  public var force = false
   public var ics: String?
   public var slackWebhook: String?
 
@@ -85,7 +86,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
   case quiet
   case yes, answers
   case dryRun = "dry-run"
-  case resume, ics
+  case resume, force, ics
   case slackWebhook = "slack-webhook"
 
   public var spelling: String { "--\(rawValue)" }
@@ -109,6 +110,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
     case .answers: o.answers != nil
     case .dryRun: o.dryRun
     case .resume: o.resume != nil
+    case .force: o.force
     case .ics: o.ics != nil
     case .slackWebhook: o.slackWebhook != nil
     }

@@ -38,8 +38,13 @@ public struct TimelineRun: Sendable, Equatable {
   public var startedAt: Date
   /// `running` until it ends, then `ok`, `failed` or `escalated`.
   public var status: String
-  /// The variables the run used (`--var` included), redacted.
+  /// The variables the run used (`--var` included), secret ones left out.
   public var vars: [String: String]
+  /// Secret variables given on the command line or from the environment:
+  /// only their names are kept, and a resume must be given them again.
+  public var secretVars: [String] = []
+  /// Secret environment variables the run took from its environment (names only).
+  public var secretEnv: [String] = []
   /// The history run recorded when it ended.
   public var historyRun: Int64?
 

@@ -102,6 +102,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Runbooks: continue the interrupted run RUN after its last completed step.")
   var resume: String?
 
+  @Flag(help: "Runbooks: resume even though the playbook changed since the run started.")
+  var force = false
+
   @Option(help: "Rituals: write the next occurrences to FILE as iCalendar.")
   var ics: String?
 
@@ -128,6 +131,7 @@ struct RunCommand: ParsableCommand {
     options.answers = answers
     options.dryRun = dryRun
     options.resume = resume
+    options.force = force
     options.ics = ics
     options.slackWebhook = slackWebhook
     let outcome: RunOutcome
