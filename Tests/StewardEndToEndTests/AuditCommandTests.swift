@@ -177,7 +177,8 @@ import Testing
     ])
     let r = try StewardBinary.run(["test", "mut.lua"], in: dir)
     #expect(r.status == 1)
-    #expect(r.stdout.contains("the check modified its subject"))
+    // Subjects are read-only to plugins (decision 0024): the write is the error.
+    #expect(r.stdout.contains("check c may not modify its subject, params or ctx (field 'owner')"))
   }
 
   @Test func pluginsListAndShow() throws {
