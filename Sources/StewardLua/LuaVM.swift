@@ -258,7 +258,10 @@ public final class LuaVM {
     }
     // A budget is spent for the whole call, whatever the plugin did with its
     // error: `return pcall(loop)` or a tail-called `coroutine.resume` caught
-    // it and returned before the re-armed hook could raise it again.
+    // it and returned before the re-armed hook could raise it again. The
+    // clock is read once more at the end: one C call that ran past the
+    // deadline (a sort of long strings) never met the hook in between.
+    if callDepth == 0 { _ = stw_budget_spend(L, 0) }
     if stw_budget_exhausted(L) != Int32(STW_BUDGET_NONE) {
       lua_settop(L, base)
       pushString(String(cString: stw_budget_where(L)) + "budget spent")

@@ -16,11 +16,13 @@ final class Worker {
   private let today: String
   /// By check id: whether every check it defers to is in the run.
   private var deferred: [String: Bool] = [:]
+  /// The playbook ids of the checks each deferring check defers to.
+  private var deferTargets: [String: [String]] = [:]
 
   init(playbook: AuditPlaybook, checks: [CheckSpec], limits: LuaLimits, today: String) {
     playbookName = playbook.header.name
     self.today = today
-    deferred = Self.deferrals(checks, registry: playbook.registry)
+    (deferred, deferTargets) = Self.deferrals(checks, registry: playbook.registry)
     do {
       let vm = try LuaVM(limits: limits)
       self.vm = vm
@@ -75,7 +77,7 @@ final class Worker {
     }
     // By index: `map` would copy each check (a dozen strings and arrays)
     // for every subject.
-    return checks.indices.map { i in
+    var results = checks.indices.map { i in
       let needsLua: Bool
       switch checks[i].source {
       case .builtin: needsLua = checks[i].when != nil
@@ -104,13 +106,31 @@ final class Worker {
         checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
         context: contextArgument())
     }
+    // A check that deferred leaves its finding to the checks it defers to;
+    // when they did not report a failure at least as severe on this subject
+    // (a `when:` guard skipped them, they passed, they are of lower
+    // severity than the gate counts), nobody would: it judges on its own.
+    for i in results.indices where results[i].status == .skip && deferred[checks[i].id] == true {
+      let reported = (deferTargets[checks[i].id] ?? []).allSatisfy { target in
+        results.contains {
+          $0.checkID == target && ($0.status == .fail || $0.status == .error)
+            && $0.severity >= checks[i].severity
+        }
+      }
+      if !reported {
+        results[i] = run(
+          checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
+          context: .readOnly(self.context(checks[i].id, subject, deferred: false)))
+      }
+    }
+    return results
   }
 
-  private func context(_ check: String, _ subject: Subject) -> Value {
+  private func context(_ check: String, _ subject: Subject, deferred: Bool? = nil) -> Value {
     [
       "check": .init(.string(check)), "subject_id": .init(.string(subject.id)),
       "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
-      "deferred": .init(.bool(deferred[check] ?? false)),
+      "deferred": .init(.bool(deferred ?? self.deferred[check] ?? false)),
     ]
   }
 
@@ -118,19 +138,25 @@ final class Worker {
   /// when all of them run. Left out (`--skip validation_split`, or never in
   /// the playbook), they report nothing, and a check that still deferred
   /// would pass a card evaluated on its training data.
-  static func deferrals(_ checks: [CheckSpec], registry: PluginRegistry) -> [String: Bool] {
-    var running: Set<String> = []
+  static func deferrals(_ checks: [CheckSpec], registry: PluginRegistry) -> (
+    deferred: [String: Bool], targets: [String: [String]]
+  ) {
+    // The playbook's id of each plugin check in the run (`id:` may rename it).
+    var running: [String: String] = [:]
     for check in checks {
-      if case .plugin(let plugin, let id) = check.source { running.insert(plugin + "." + id) }
+      if case .plugin(let plugin, let id) = check.source { running[plugin + "." + id] = check.id }
     }
     var deferred: [String: Bool] = [:]
+    var ids: [String: [String]] = [:]
     for check in checks {
       guard case .plugin(let plugin, let id) = check.source,
         let targets = registry.plugin(named: plugin)?.check(id)?.defersTo, !targets.isEmpty
       else { continue }
-      deferred[check.id] = targets.allSatisfy { running.contains(plugin + "." + $0) }
+      let found = targets.compactMap { running[plugin + "." + $0] }
+      deferred[check.id] = found.count == targets.count
+      ids[check.id] = found
     }
-    return deferred
+    return (deferred, ids)
   }
 
   /// The check's parameters, read-only like its subject and ctx (a write

@@ -77,6 +77,15 @@ public enum SubjectLoader {
           ))
         continue
       }
+      guard document.map != nil else {
+        // A list, a string or a CSV file's rows has no field a check can
+        // read: every check would skip, and the gate would pass it.
+        problems.append(
+          Diagnostic(
+            at: document.mark, code: "A017",
+            "a subject is a map of fields (a model card), found \(document.typeWithArticle)"))
+        continue
+      }
       switch id(of: document) {
       case .success(let id):
         let id = id ?? (documents.count == 1 ? stem : "\(stem)#\(i + 1)")
