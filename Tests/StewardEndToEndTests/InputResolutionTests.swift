@@ -60,3 +60,18 @@ extension InputResolutionTests {
     #expect(metrics(split.stdout) == metrics(whole.stdout))
   }
 }
+
+extension InputResolutionTests {
+  /// An input found wrong during the run (an audit's subjects are read then)
+  /// leaves no store behind when the run created it (independent review).
+  @Test func aWrongInputLeavesNoNewStore() throws {
+    let dir = try StewardBinary.scratch([:])
+    let store = dir.appendingPathComponent(".steward/history.sqlite").path
+    let r = try StewardBinary.run([
+      "run", "Playbooks/deployment-gate.yaml", "--store", store, "--input", "models=/nonexistent",
+    ])
+    #expect(r.status == 2)
+    #expect(!FileManager.default.fileExists(atPath: store))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".steward").path))
+  }
+}

@@ -42,6 +42,10 @@ public enum RunPipeline {
     let startedAt = Date()
     let report: any KindReport
     let context: KindRunContext
+    // A store this run creates is removed again if the input turns out wrong
+    // during the run (an audit's subjects are read then): a typo must leave
+    // nothing behind.
+    let storeExisted = FileManager.default.fileExists(atPath: options.store)
     do {
       let inputs = ResolvedInputs(
         header: header, path: options.playbook, overrides: overrides, declaration: kind.inputs)
@@ -61,6 +65,7 @@ public enum RunPipeline {
     } catch let usage as UsageError {
       throw usage
     } catch {
+      if !storeExisted { HistoryStores.remove(options.store) }
       return inputFailure(error, options)
     }
     try deliver(report, context: context, reports: reports)
@@ -179,5 +184,16 @@ public enum HistoryStores {
   /// `createFolder` is false.
   public static func open(_ path: String, createFolder: Bool = true) throws -> any HistoryStore {
     try SQLiteHistoryStore(path: path, createFolder: createFolder)
+  }
+
+  /// Removes a SQLite store this run created and never wrote a run into
+  /// (with its journal files), and its folder if that is now empty.
+  static func remove(_ path: String) {
+    let fm = FileManager.default
+    for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: path + suffix) }
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty, (try? fm.contentsOfDirectory(atPath: folder))?.isEmpty == true {
+      try? fm.removeItem(atPath: folder)
+    }
   }
 }
