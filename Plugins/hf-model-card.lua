@@ -389,7 +389,7 @@ end
 section_check{
   id = "intended_use",
   topic = "intended use",
-  patterns = { "intended use", "^uses?$", "direct use", "use cases?", "how to use" },
+  patterns = { "intended use", "direct use", "%f[%a]uses%f[%A]", "use cases?", "how to use", "%f[%a]use%f[%A]" },
   description = "A section says what the model is for, and who should use it. [HF template: Uses; M 2: intended use]",
   severity = "high",
   remediation = "Fill the \"Uses\" section (direct use, downstream use, out-of-scope use) in place of "
@@ -398,7 +398,7 @@ section_check{
     { subject = { sections = { example_section("Uses", "Sentiment of English film reviews.") } }, expect = "pass" },
     { subject = { sections = { example_section("Uses", "",
         { example_section("Direct Use", "[More Information Needed]") }) } },
-      expect = "fail", at = "sections.0.title" },
+      expect = "fail", at = "sections.0.sections.0.title" },
     { subject = { sections = { example_section("Intended uses & limitations", "More information needed") } },
       expect = "fail" },
     { subject = { sections = {} }, expect = "fail", at = "sections" },
@@ -619,17 +619,18 @@ p:check{
         { claim = claim.text, model_index = stated, result = "results." .. values[1].index })
     end
     local finding
-    local function scan(s, path)
+    -- `base` is the section's path with its dot ("" for the text before any heading).
+    local function scan(s, base)
       if finding then return true end
       local where = s.title and s.title ~= "" and ("\"" .. s.title .. "\"") or "the text"
       for line in gmatch(lower(s.text or ""), "[^\n]+") do
         for word in pairs(by_word) do
           for _, claim in ipairs(prose_claims(line, word)) do
-            finding = finding or compare(claim, word, path, where)
+            finding = finding or compare(claim, word, base .. "text", where)
           end
         end
       end
-      for _, t in ipairs(s.tables or {}) do
+      for i, t in ipairs(s.tables or {}) do
         for col, head in ipairs(t.header or {}) do
           local word = lower(head)
           word = by_word[word] and word or gsub(word, "[_-]", " ")
@@ -640,7 +641,7 @@ p:check{
               if number then
                 local claim = { number = tonumber(number), decimals = #(number:match("%.(%d+)$") or ""),
                   text = head .. " " .. cell }
-                finding = finding or compare(claim, word, path, where .. "'s table")
+                finding = finding or compare(claim, word, base .. "tables." .. (i - 1), where .. "'s table")
               end
             end
           end
@@ -648,8 +649,8 @@ p:check{
       end
       return finding ~= nil
     end
-    if not scan(card, "text") then
-      each_section(card, function(s, path) return scan(s, path .. ".text") end)
+    if not scan(card, "") then
+      each_section(card, function(s, path) return scan(s, path .. ".") end)
     end
     if finding then return finding end
     return result("pass", "results", format("%d claim(s) in the prose agree with model-index", checked))
@@ -664,7 +665,7 @@ p:check{
     { subject = { results = { { metric = "f1", metric_name = "F1", value = 88.1 } },
                   sections = { { title = "Results", level = 2, line = 1, text = "", sections = {},
                     tables = { { header = { "Split", "F1" }, rows = { { "test", "91.0" } } } } } } },
-      expect = "fail" },
+      expect = "fail", at = "sections.0.tables.0" },
     { subject = { results = {} }, expect = "skip" },
   },
 }

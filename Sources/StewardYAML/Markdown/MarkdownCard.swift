@@ -106,8 +106,7 @@ enum FrontMatter {
   /// As the Hugging Face Hub reads it: blank lines, then `---`, then YAML up
   /// to a line that is `---`. A `---` that is never closed is refused: the
   /// whole file would otherwise become body text and its metadata vanish.
-  static func split(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(YAMLError) -> Split
-  {
+  static func split(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(YAMLError) -> Split {
     var lines: [Range<Int>] = []
     var start = 0
     // A UTF-8 byte-order mark is no text.
@@ -210,7 +209,9 @@ enum Sections {
   /// The root (level 0, the text before the first heading) with the tree below it.
   static func tree(_ blocks: [MarkdownBlock], file: String, startLine: Int) -> Value {
     let rootMark = SourceMark(file: file, line: startLine, column: 1)
-    var stack = [Open(level: 0, title: Value(.string(""), mark: rootMark), mark: rootMark, textMark: rootMark)]
+    var stack = [
+      Open(level: 0, title: Value(.string(""), mark: rootMark), mark: rootMark, textMark: rootMark)
+    ]
     func close(downTo level: Int) {
       while stack.count > 1, stack[stack.count - 1].level >= level {
         let done = stack.removeLast()

@@ -47,7 +47,8 @@ public enum ModelIndex {
           entry["metric_name"] = optional(metric, "name")
           entry["value"] = value
           entry["verified"] = optional(metric, "verified")
-          entry["source"] = Value(sourceText.map { .string($0) } ?? .null, mark: source?.mark ?? metric.mark)
+          entry["source"] = Value(
+            sourceText.map { .string($0) } ?? .null, mark: source?.mark ?? metric.mark)
           results.append(Value(.map(entry), mark: metric.mark))
         }
       }
