@@ -171,4 +171,40 @@ import Testing
       r.stdout.contains("reviews-es  ")
         && r.stdout.contains("Examples/hf-cards/reviews-es/README.md"))
   }
+
+  /// The held-out rule over a Hugging Face card: a model-index result on a
+  /// training dataset with no held-out split blocks the gate, at its metric.
+  @Test func theGovernanceGateBlocksACardEvaluatedOnItsTrainingData() throws {
+    let card = """
+      ---
+      datasets: [stanfordnlp/imdb]
+      model-index:
+      - name: m
+        results:
+        - task: {type: text-classification}
+          dataset: {type: stanfordnlp/sst2, name: SST-2, split: validation}
+          metrics: [{type: accuracy, value: 0.88}]
+        - task: {type: text-classification}
+          dataset: {type: imdb, name: IMDB}
+          metrics: [{type: accuracy, value: 0.97}]
+      ---
+      # m
+      """
+    let dir = try StewardBinary.scratch(["m/README.md": card])
+    let gate = Self.root.appendingPathComponent("Playbooks/hf-governance.yaml").path
+    let r = try StewardBinary.run(
+      ["run", gate, "--input", "cards=m/README.md", "--no-record"], in: dir)
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(
+      r.stdout.contains(
+        "validation_split: accuracy was computed on imdb, a training dataset, and names no held-out split"
+      ),
+      "\(r.stdout)")
+    #expect(r.stdout.contains("at m/README.md:11:"), "\(r.stdout)")
+    let fixed = card.replacingOccurrences(of: "name: IMDB}", with: "name: IMDB, split: test}")
+    let again = try StewardBinary.scratch(["m/README.md": fixed])
+    let passed = try StewardBinary.run(
+      ["run", gate, "--input", "cards=m/README.md", "--no-record"], in: again)
+    #expect(passed.status == 0, "\(passed.stdout)")
+  }
 }
