@@ -207,4 +207,33 @@ import Testing
       ["run", gate, "--input", "cards=m/README.md", "--no-record"], in: again)
     #expect(passed.status == 0, "\(passed.stdout)")
   }
+
+  /// docs/model-card.md's Hugging Face card gives the output the page shows.
+  @Test func theDocsExampleCardGivesTheOutputTheDocsShow() throws {
+    let doc = try String(
+      contentsOf: Self.root.appendingPathComponent("docs/model-card.md"), encoding: .utf8)
+    func block(_ info: String) -> String? {
+      guard let start = doc.range(of: "```" + info + "\n") else { return nil }
+      let rest = doc[start.upperBound...]
+      guard let end = rest.range(of: "\n```\n") else { return nil }
+      return String(rest[..<end.lowerBound]) + "\n"
+    }
+    let card = try #require(block("markdown models/imdb-sentiment/README.md"))
+    let shown = try #require(block("text hf-model-card output"))
+    let dir = try StewardBinary.scratch(["models/imdb-sentiment/README.md": card])
+    let r = try StewardBinary.run(
+      [
+        "run", Self.playbook, "--input", "cards=models/imdb-sentiment/README.md", "--no-record",
+      ], in: dir)
+    #expect(r.status == 1, "\(r.stderr)")
+    for line in shown.split(separator: "\n") {
+      #expect(r.stdout.contains(line), "\(line)")
+    }
+    // The deployment gate's schema refuses a Hugging Face card, as the page says.
+    let gate = Self.root.appendingPathComponent("Playbooks/deployment-gate.yaml").path
+    let refused = try StewardBinary.run(
+      ["run", gate, "--input", "models=models/imdb-sentiment/README.md", "--no-record"], in: dir)
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("[J010]"))
+  }
 }
