@@ -53,7 +53,8 @@ import Testing
 
   @Test func tablesKeepTheirHeaderAndRows() throws {
     let text = "## Eval\n\n| Split | F1 |\n|---|---:|\n| test | **0.9** |\n| dev | 0.8 |\n"
-    let table = try #require(try MarkdownCard.load(text: text, file: "c.md")["sections"]?[0]?["tables"]?[0])
+    let table = try #require(
+      try MarkdownCard.load(text: text, file: "c.md")["sections"]?[0]?["tables"]?[0])
     #expect(table["header"] == ["Split", "F1"])
     #expect(table["rows"] == [["test", "0.9"], ["dev", "0.8"]])
     #expect(table["line"] == 3)
@@ -93,7 +94,14 @@ import Testing
     ("---\na: 1\n", "Y024", 1),
     ("---\n[1, 2]\n---\n", "Y024", 2),
     ("---\nmodel-index:\n- name: m\n---\n", "Y025", 3),
-    ("---\nmodel-index:\n- results: [{task: {type: t}, dataset: {type: d}, metrics: []}]\n---\n", "Y025", 3),
+    (
+      "---\nmodel-index:\n- results: [{task: {type: t}, dataset: {type: d}, metrics: []}]\n---\n",
+      "Y025", 3
+    ),
+    (
+      "---\nmodel-index:\n- results:\n  - {task: {type: t}, dataset: {type: d, name: D}, metrics: []}\n---\n",
+      "Y025", 4
+    ),
   ])
   func refusals(text: String, code: String, line: Int) throws {
     let error = #expect(throws: YAMLError.self) { try MarkdownCard.load(text: text, file: "c.md") }

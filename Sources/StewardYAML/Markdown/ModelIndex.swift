@@ -31,16 +31,25 @@ public enum ModelIndex {
         let dataset = try field(result, "dataset", in: "a result")
         let source = result["source"]
         let sourceText = source.flatMap { $0["url"]?.string ?? $0["name"]?.string }
-        for metric in try list(try field(result, "metrics", in: "a result"), "metrics") {
+        // Checked once per result, before its metrics: a result with none
+        // is no result, and its task and dataset must hold either way.
+        let taskType = try text(task, "type", in: "a task")
+        let datasetType = try text(dataset, "type", in: "a dataset")
+        let datasetName = try text(dataset, "name", in: "a dataset")
+        let metrics = try list(try field(result, "metrics", in: "a result"), "metrics")
+        if metrics.isEmpty {
+          throw problem(at: result.mark, "a result in model-index has no metrics")
+        }
+        for metric in metrics {
           guard let value = metric["value"], !value.isNull else {
             throw problem(at: metric.mark, "a metric has no \"value\"")
           }
           var entry = OrderedMap()
           entry["model"] = name ?? Value(.null, mark: model.mark)
-          entry["task"] = try text(task, "type", in: "a task")
+          entry["task"] = taskType
           entry["task_name"] = optional(task, "name")
-          entry["dataset"] = try text(dataset, "type", in: "a dataset")
-          entry["dataset_name"] = try text(dataset, "name", in: "a dataset")
+          entry["dataset"] = datasetType
+          entry["dataset_name"] = datasetName
           entry["config"] = optional(dataset, "config")
           entry["split"] = optional(dataset, "split")
           entry["metric"] = try text(metric, "type", in: "a metric")
