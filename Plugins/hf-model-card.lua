@@ -210,8 +210,8 @@ p:check{
     { subject = { metadata = { license = "MIT" } }, expect = "pass" },
     { subject = { metadata = { license = "Apache-2.0" } }, expect = "pass" },
     { subject = { metadata = { license = "apache 2" } }, expect = "fail", at = "metadata.license" },
-    { subject = { metadata = { license = "unknown" } }, expect = "fail" },
-    { subject = { metadata = { license = "other" } }, expect = "fail" },
+    { subject = { metadata = { license = "unknown" } }, expect = "fail", at = "metadata.license" },
+    { subject = { metadata = { license = "other" } }, expect = "fail", at = "metadata.license" },
     { subject = { metadata = { license = "other", license_name = "acme", license_link = "LICENSE" } },
       expect = "pass" },
     { subject = { metadata = {} }, expect = "fail", at = "metadata" },
@@ -270,8 +270,9 @@ p:check{
     { subject = { metadata = { pipeline_tag = "fill-mask" } }, expect = "fail", at = "metadata" },
     { subject = { metadata = { pipeline_tag = "fill-mask", language = "English" } }, expect = "fail",
       at = "metadata.language" },
-    { subject = { metadata = { pipeline_tag = "image-classification" } }, expect = "skip" },
-    { subject = { metadata = {} }, expect = "skip" },
+    { subject = { metadata = { pipeline_tag = "image-classification" } }, expect = "skip",
+      at = "metadata.pipeline_tag" },
+    { subject = { metadata = {} }, expect = "skip", at = "metadata" },
   },
 }
 
@@ -400,7 +401,7 @@ section_check{
         { example_section("Direct Use", "[More Information Needed]") }) } },
       expect = "fail", at = "sections.0.sections.0.title" },
     { subject = { sections = { example_section("Intended uses & limitations", "More information needed") } },
-      expect = "fail" },
+      expect = "fail", at = "sections.0.title" },
     { subject = { sections = {} }, expect = "fail", at = "sections" },
   },
 }
@@ -435,7 +436,8 @@ section_check{
     { subject = { sections = { example_section("Training Details", "",
         { example_section("Training Data", "IMDB, 25k reviews.") }) } },
       expect = "pass", at = "sections.0.sections.0.title" },
-    { subject = { sections = { example_section("Training Data", "[More Information Needed]") } }, expect = "fail" },
+    { subject = { sections = { example_section("Training Data", "[More Information Needed]") } },
+      expect = "fail", at = "sections.0.title" },
     { subject = { sections = {} }, expect = "fail", at = "sections" },
   },
 }
@@ -519,8 +521,9 @@ p:check{
   examples = {
     { subject = { metadata = { base_model = "distilbert-base-uncased" } }, expect = "pass" },
     { subject = { metadata = { tags = { "generated_from_trainer" } } }, expect = "fail", at = "metadata" },
-    { subject = { metadata = {}, text = "This model is a fine-tuned version of bert-base." }, expect = "fail" },
-    { subject = { metadata = {}, text = "A model trained from scratch." }, expect = "skip" },
+    { subject = { metadata = {}, text = "This model is a fine-tuned version of bert-base." },
+      expect = "fail", at = "metadata" },
+    { subject = { metadata = {}, text = "A model trained from scratch." }, expect = "skip", at = "metadata" },
   },
 }
 
@@ -666,7 +669,7 @@ p:check{
                   sections = { { title = "Results", level = 2, line = 1, text = "", sections = {},
                     tables = { { header = { "Split", "F1" }, rows = { { "test", "91.0" } } } } } } },
       expect = "fail", at = "sections.0.tables.0" },
-    { subject = { results = {} }, expect = "skip" },
+    { subject = { results = {} }, expect = "skip", at = "results" },
   },
 }
 
