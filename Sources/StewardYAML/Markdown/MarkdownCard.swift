@@ -119,20 +119,20 @@ enum FrontMatter {
         let line = start..<index
         lines.append(line)
         let content = trimmed(bytes, line)
-        if opening == nil {
+        if let open = opening {
           if isDelimiter(content) {
-            opening = lines.count
-          } else if !content.isEmpty {
-            return Split(frontMatter: nil, bodyStart: bodyFrom, bodyLine: 1)
+            var yaml = [UInt8](repeating: 0x0A, count: open)
+            for line in lines[open..<(lines.count - 1)] {
+              yaml += bytes[line]
+              yaml.append(0x0A)
+            }
+            let next = min(index + 1, bytes.count)
+            return Split(frontMatter: yaml, bodyStart: next, bodyLine: lines.count + 1)
           }
         } else if isDelimiter(content) {
-          var yaml = [UInt8](repeating: 0x0A, count: opening!)
-          for line in lines[opening!..<(lines.count - 1)] {
-            yaml += bytes[line]
-            yaml.append(0x0A)
-          }
-          let next = min(index + 1, bytes.count)
-          return Split(frontMatter: yaml, bodyStart: next, bodyLine: lines.count + 1)
+          opening = lines.count
+        } else if !content.isEmpty {
+          return Split(frontMatter: nil, bodyStart: bodyFrom, bodyLine: 1)
         }
         start = index + 1
       }
