@@ -96,6 +96,7 @@ import Testing
     let r = try StewardBinary.run(["test"])
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.contains("ok   ml-governance"))
+    #expect(r.stdout.contains("ok   hf-model-card"))
   }
 
   /// A plugin is named as `plugins show` names it: found on the search path

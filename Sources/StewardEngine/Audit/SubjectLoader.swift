@@ -14,7 +14,8 @@ public struct Subject: Sendable {
 }
 
 /// Loads audit subjects from files, folders and globs of YAML/JSON: one
-/// subject per document, identified by its `id` key or else its file name.
+/// subject per document, identified by its `id` key or else its file name;
+/// and Markdown cards (``MarkdownCard``): one subject per file.
 public enum SubjectLoader {
   public static func load(_ patterns: [(pattern: String, mark: SourceMark)]) throws -> [Subject] {
     let files = try self.files(patterns)
@@ -52,6 +53,11 @@ public enum SubjectLoader {
     do {
       // `.inf` and `.nan` are refused: a check comparing one with a
       // threshold can pass a value nobody measured.
+      if MarkdownCard.isMarkdown(path: file) {
+        // A Hugging Face card: one subject, even without front matter.
+        let card = try MarkdownCard.load(path: file, limits: .finite, observe: observe)
+        return .success([Subject(id: markdownID(of: file), value: card, file: file)])
+      }
       documents = try DocumentLoader.load(path: file, limits: .finite, observe: observe)
     } catch {
       return .failure(PlaybookError(Validator.diagnostics(of: error, file: file)))
@@ -148,12 +154,26 @@ public enum SubjectLoader {
   // on Linux cost about 50,000 instructions a file, a tenth of a card's
   // YAML parse.
 
-  /// YAML and JSON files, by the loader's own extension rule (a CSV file is
-  /// data for surveys and dashboards, not audit subjects).
+  /// A Markdown card's id: its folder's name for a `README.md` (every
+  /// Hugging Face card is one, so the file name tells them apart not at
+  /// all), else its file name without the extension.
+  static func markdownID(of path: String) -> String {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+    if parts.count >= 2, parts[parts.count - 1].lowercased() == "readme.md",
+      parts[parts.count - 2] != "."
+    {
+      return String(parts[parts.count - 2])
+    }
+    return stem(of: path)
+  }
+
+  /// YAML, JSON and Markdown files, by the loaders' own extension rules (a
+  /// CSV file is data for surveys and dashboards, not audit subjects).
   static func isSubjectFile(_ path: String) -> Bool {
     switch DocumentFormat(path: path) {
     case .yaml, .json: true
-    case .csv, nil: false
+    case .csv: false
+    case nil: MarkdownCard.isMarkdown(path: path)
     }
   }
 
