@@ -73,7 +73,8 @@ public struct SurveyBaseline: Sendable {
         rubric = row.message
       } else if row.check == "level" {
         groups[row.subject, default: Group()].level =
-          row.status == SurveyMetrics.belowFirstLevel ? nil : row.status
+          [SurveyMetrics.belowFirstLevel, SurveyMetrics.unknownLevel].contains(row.status)
+          ? nil : row.status
       }
     }
     for metric in run.metrics {
@@ -110,6 +111,8 @@ public enum SurveyMetrics {
   public static let allSubject = "all"
   public static let rubricCheck = "rubric"
   public static let belowFirstLevel = "below first level"
+  /// The level row's status when the level could not be decided.
+  public static let unknownLevel = "unknown"
 
   public static func subject(_ column: String, _ group: String) -> String { "\(column)=\(group)" }
 
@@ -118,7 +121,7 @@ public enum SurveyMetrics {
   static func parse(_ name: String) -> (subject: String, path: [String])? {
     let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     let tail: Int
-    if let last = parts.last, ["respondents", "level", "level_score"].contains(last) {
+    if let last = parts.last, ["respondents", "response_rate", "level", "level_score"].contains(last) {
       tail = 1
     } else if parts.count >= 4, ["dimension", "question"].contains(parts[parts.count - 3]) {
       tail = 3

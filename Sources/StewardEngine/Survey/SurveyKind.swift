@@ -18,6 +18,8 @@ public struct SurveyKind: RunnableKind {
     FieldSpec("groups", .list(.string), doc: "respondent columns to group by"),
     FieldSpec("min_group_size", .int, doc: "smallest group reported on its own"),
     FieldSpec(
+      "roster", .any, doc: "teams with their headcount (and people): a map or a YAML file"),
+    FieldSpec(
       "on_bad_response", .oneOf(["error", "drop"]),
       doc: "a response that does not fit: an error (default) or a warning and the row dropped"),
   ]

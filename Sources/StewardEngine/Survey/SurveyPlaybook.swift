@@ -48,6 +48,21 @@ public struct SurveyPlaybook: Sendable {
   /// yellow 1, red 0, averaged) moved by more than this.
   public var trendTolerance: Double
   public var registry: PluginRegistry
+  /// Teams and their headcount (``SurveyRoster``); nil without `roster:`.
+  public var roster: SurveyRoster? = nil
+
+  /// The questions a level needs answered: every question a criterion
+  /// names, and under the weighted method every weighted scale question.
+  /// A responses file without a column for one is an error (Q104): each
+  /// team would otherwise drop to the lowest level, and history would
+  /// show a regression that never happened.
+  public var levelQuestions: Set<String> {
+    switch method {
+    case .rules: Set(levels.flatMap { $0.criteria.flatMap(\.questions) })
+    case .weighted: Set(questions.filter { $0.scale.points != nil && $0.weight > 0 }.map(\.id))
+    case .lua: []
+    }
+  }
 
   public var baseDirectory: String { (path as NSString).deletingLastPathComponent }
 
@@ -232,6 +247,10 @@ public struct SurveyPlaybook: Sendable {
       }
       minGroupSize = Int(max(1, n))
     }
+    var roster: SurveyRoster?
+    if let value = document["roster"] {
+      roster = SurveyRoster.parse(value, base: base, groups: groups, problems: &problems)
+    }
     var policy = BadResponsePolicy.error
     if let value = document["on_bad_response"], let s = value.string {
       policy = BadResponsePolicy(rawValue: s) ?? .error
@@ -264,11 +283,13 @@ public struct SurveyPlaybook: Sendable {
     let tolerance = scoring?["trend_tolerance"]?.number ?? 0.1
 
     if !problems.isEmpty { throw PlaybookError(problems) }
-    return SurveyPlaybook(
+    var playbook = SurveyPlaybook(
       header: header, path: path, questions: questions, dimensions: dimensions, levels: levels,
       method: method, groups: groups, minGroupSize: minGroupSize, onBadResponse: policy,
       responsesPath: responsesPath, responsesMark: responsesMark,
       respondentColumn: respondentColumn, metadataColumns: metadata, trendTolerance: tolerance,
       registry: registry)
+    playbook.roster = roster
+    return playbook
   }
 }

@@ -56,6 +56,9 @@ public enum SurveyRecorder {
     ]
     func add(_ subject: String, _ group: SurveyGroupScore) {
       metrics.append(Metric("\(subject)/respondents", Double(group.respondents)))
+      if let rate = group.responseRate {
+        metrics.append(Metric("\(subject)/response_rate", rate))
+      }
       for d in group.dimensions {
         if let m = d.mean { metrics.append(Metric("\(subject)/dimension/\(d.id)/mean", m)) }
         if let t = d.topTwoBox {
@@ -120,9 +123,13 @@ public enum SurveyRecorder {
         rows.append(
           ResultRecord(
             subject: subject, check: "level",
-            status: level.level ?? SurveyMetrics.belowFirstLevel, severity: "",
-            message: level.missing.isEmpty
-              ? "" : "missing for \(level.next ?? "next"): \(level.missing.joined(separator: "; "))"
+            status: level.unknown != nil
+              ? SurveyMetrics.unknownLevel : level.level ?? SurveyMetrics.belowFirstLevel,
+            severity: "",
+            message: level.unknown
+              ?? (level.missing.isEmpty
+                ? ""
+                : "missing for \(level.next ?? "next"): \(level.missing.joined(separator: "; "))")
           ))
       }
     }
