@@ -121,7 +121,9 @@ public enum SurveyMetrics {
   static func parse(_ name: String) -> (subject: String, path: [String])? {
     let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     let tail: Int
-    if let last = parts.last, ["respondents", "response_rate", "level", "level_score"].contains(last) {
+    if let last = parts.last,
+      ["respondents", "response_rate", "level", "level_score"].contains(last)
+    {
       tail = 1
     } else if parts.count >= 4, ["dimension", "question"].contains(parts[parts.count - 3]) {
       tail = 3

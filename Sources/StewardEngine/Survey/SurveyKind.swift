@@ -25,12 +25,16 @@ public struct SurveyKind: RunnableKind {
   ]
 
   var survey: SurveyPlaybook
+  var responses: SurveyResponses
 
+  /// Reads the playbook and its responses: a bad response (an unknown team,
+  /// a missing column) is found before the store is opened, so it leaves
+  /// no store behind.
   public static func load(_ request: KindLoadRequest) throws -> SurveyKind {
-    SurveyKind(
-      survey: try SurveyPlaybook.load(
-        header: request.header, path: request.path, pluginPath: request.options.pluginPath,
-        inputs: request.inputs))
+    let survey = try SurveyPlaybook.load(
+      header: request.header, path: request.path, pluginPath: request.options.pluginPath,
+      inputs: request.inputs)
+    return SurveyKind(survey: survey, responses: try SurveyResponses.load(for: survey))
   }
 
   public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
@@ -46,7 +50,6 @@ public struct SurveyKind: RunnableKind {
   }
 
   public func run(in context: KindRunContext) throws -> any KindReport {
-    let responses = try SurveyResponses.load(for: survey)
     // The trend compares with the last recorded run of this playbook.
     let baseline = try context.history.flatMap {
       try SurveyBaseline.latest(playbook: survey.header.name, in: $0)

@@ -54,7 +54,8 @@ public struct SurveyRoster: Sendable {
         body = document
       } catch {
         let found = Validator.diagnostics(of: error, file: full)
-        problems += found.isEmpty
+        problems +=
+          found.isEmpty
           ? [Diagnostic(at: value.mark, code: "Q030", "cannot read the roster \"\(path)\"")]
           : found
         return nil
