@@ -310,3 +310,44 @@ import Testing
     #expect(Self.level(missed)["level"] as? String == "below")
   }
 }
+
+/// `experiments.sample_ratio_mismatch` on broken and extreme records (issue 17, point 7).
+@Suite struct SampleRatioEdgeTests {
+  static func review(_ arms: String) throws -> StewardBinary.Result {
+    let playbook = """
+      steward: 1
+      kind: audit
+      name: review
+      plugins: [\(StewardBinary.packageRoot.path)/Plugins/experiments.lua]
+      inputs:
+        experiments: exp.yaml
+      subjects: experiments
+      checks:
+        - use: experiments.sample_ratio_mismatch
+      """
+    let record = "id: exp-1\nowner: growth\narms:\n" + arms
+    let dir = try StewardBinary.scratch(["review.yaml": playbook, "exp.yaml": record])
+    return try StewardBinary.run(["run", "review.yaml", "--no-record"], in: dir)
+  }
+
+  @Test func aFractionalUserCountIsNamedAtItsLine() throws {
+    let r = try Self.review(
+      "  - {name: control, weight: 0.5, users: 45000}\n"
+        + "  - {name: treatment, weight: 0.5, users: 44000.5}\n")
+    #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+    #expect(!r.stderr.contains("no integer representation"))
+    #expect(
+      r.stdout.contains("arm treatment records 44000.5 users, not a whole count of units"),
+      "\(r.stdout)")
+    #expect(r.stdout.contains("exp.yaml:5:"), "\(r.stdout)")
+  }
+
+  @Test func aPValueThatUnderflowsIsABound() throws {
+    let r = try Self.review(
+      "  - {name: control, weight: 0.5, users: 1000000}\n"
+        + "  - {name: treatment, weight: 0.5, users: 10}\n")
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("p < 1e-300"), "\(r.stdout)")
+    #expect(!r.stdout.contains("p = 0"))
+  }
+}
