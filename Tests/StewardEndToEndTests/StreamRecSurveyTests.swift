@@ -125,7 +125,7 @@ import Testing
     let release = try #require(questions.first { $0["id"] as? String == "easy_to_release" })
     #expect(release["trend"] as? String == "improving")
     #expect((release["previous_counts"] as? [Int])?.count == 3)
-    #expect(text.contains("trend: compared with run 1 of "))
+    #expect(text.contains("trend: 2026-11 compared with 2025-05 (run 1 of "))
     #expect(text.contains("trend improving"))
   }
 

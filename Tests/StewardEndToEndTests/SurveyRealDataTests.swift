@@ -266,6 +266,71 @@ import Testing
     #expect(runs.last?.metric("team=search/level") == 2)
   }
 
+  // MARK: 4. Waves by period
+
+  @Test func wavesAreComparedByPeriodNotByRun() throws {
+    // October: search misses CI/CD (level 1); November: everyone at 2.
+    let oct = Self.ladderCSV(month: "2026-10") { $0 == "search" ? "3" : "4" }
+    let nov = Self.ladderCSV(month: "2026-11") { _ in "4" }
+    let dir = try StewardBinary.scratch([
+      "ladder.yaml": Self.ladderPlaybook, "oct.csv": oct, "nov.csv": nov,
+    ])
+    func run(_ file: String, _ format: String = "text") throws -> StewardBinary.Result {
+      let r = try StewardBinary.run(
+        [
+          "run", "ladder.yaml", "--store", "h.sqlite", "--input", "responses=\(file)",
+          "--format", format,
+        ], in: dir)
+      #expect(r.status == 0, "\(r.stderr)")
+      return r
+    }
+    // November first, then October, recorded late: October has nothing
+    // before it, so no "down".
+    #expect(try run("nov.csv").stdout.contains("period: 2026-11 (no earlier period recorded)"))
+    let late = try run("oct.csv").stdout
+    #expect(late.contains("period: 2026-10 (no earlier period recorded)"), "\(late)")
+    #expect(!late.contains("(down)") && !late.contains("trend:"))
+    // November again, in another format: compared with October, not with itself.
+    let again = try run("nov.csv", "markdown").stdout
+    #expect(again.contains("trend: 2026-11 compared with 2026-10 (run "), "\(again)")
+    #expect(again.contains("level 1 → 2 (up)"))
+    let json = try Self.json(try run("nov.csv", "json").stdout)
+    #expect(json["period"] as? String == "2026-11")
+    #expect((json["previous_run"] as? [String: Any])?["period"] as? String == "2026-10")
+    // Re-running a period replaces its run: one run per period.
+    let store = try SQLiteHistoryStore(path: dir.appendingPathComponent("h.sqlite").path)
+    #expect(try store.runs(playbook: "ladder", limit: nil).count == 2)
+  }
+
+  @Test func thePeriodCanBeGivenAndIsChecked() throws {
+    let undated = Self.ladderPlaybook.replacingOccurrences(
+      of: "metadata: [team, date]", with: "metadata: [team]")
+    let csv = "respondent,team,pipeline,cicd\n" + (1...5).map { "a\($0),ads,4,4\n" }.joined()
+    let spread =
+      "respondent,team,date,pipeline,cicd\n"
+      + ["2026-09-30", "2026-10-01", "2026-11-02", "2026-11-03", "2026-11-04"].enumerated().map {
+        "a\($0.offset),ads,\($0.element),4,4\n"
+      }.joined()
+    let dir = try StewardBinary.scratch([
+      "undated.yaml": undated, "ladder.yaml": Self.ladderPlaybook, "r.csv": csv,
+      "spread.csv": spread,
+    ])
+    let given = try StewardBinary.run(
+      ["run", "undated.yaml", "--no-record", "--period", "2026-12"], in: dir)
+    #expect(given.status == 0, "\(given.stderr)")
+    #expect(given.stdout.contains("period: 2026-12"))
+    let bad = try StewardBinary.run(
+      ["run", "undated.yaml", "--no-record", "--period", "2026-13"], in: dir)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("--period takes a month as YYYY-MM (2026-11), found \"2026-13\""))
+    // Dates over three months are more than one wave.
+    let r = try StewardBinary.run(
+      ["run", "ladder.yaml", "--no-record", "--input", "responses=spread.csv"], in: dir)
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("run from 2026-09 to 2026-11: more than one wave"), "\(r.stderr)")
+    #expect(r.stderr.contains("[Q114]"))
+  }
+
   // MARK: 5. Cut-offs on the line
 
   static func weightedPlaybook(_ w1: String, _ w2: String, cutoff: String) -> String {

@@ -25,6 +25,8 @@ public struct RunOptions: Sendable {
   public var resume: String?
   public var ics: String?
   public var slackWebhook: String?
+  /// `--period YYYY-MM`: the wave a survey's responses belong to.
+  public var period: String?
 
   public init(playbook: String) {
     self.playbook = playbook
@@ -66,6 +68,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
   case dryRun = "dry-run"
   case resume, ics
   case slackWebhook = "slack-webhook"
+  case period
 
   public var spelling: String { "--\(rawValue)" }
 
@@ -89,6 +92,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
     case .resume: o.resume != nil
     case .ics: o.ics != nil
     case .slackWebhook: o.slackWebhook != nil
+    case .period: o.period != nil
     }
   }
 }

@@ -5,8 +5,8 @@ public import StewardCore
 public struct SurveyKind: RunnableKind {
   public static let kind = PlaybookKind.survey
   public static let summary = "maturity assessments and team-health surveys scored into levels"
-  public static let formats = ["text", "markdown", "json"]
-  public static let flags: Set<RunFlag> = [.input]
+  public static let formats = ["text", "markdown", "json", "html"]
+  public static let flags: Set<RunFlag> = [.input, .period]
   public static let inputs = InputDeclaration(names: ["responses"])
   public static let fields: [FieldSpec] = [
     FieldSpec("questions", .list(.map), doc: "the questions, each with an id and a scale"),
@@ -26,6 +26,8 @@ public struct SurveyKind: RunnableKind {
 
   var survey: SurveyPlaybook
   var responses: SurveyResponses
+  /// The wave, `YYYY-MM` (``SurveyPeriod``).
+  var period: String?
 
   /// Reads the playbook and its responses: a bad response (an unknown team,
   /// a missing column) is found before the store is opened, so it leaves
@@ -34,7 +36,10 @@ public struct SurveyKind: RunnableKind {
     let survey = try SurveyPlaybook.load(
       header: request.header, path: request.path, pluginPath: request.options.pluginPath,
       inputs: request.inputs)
-    return SurveyKind(survey: survey, responses: try SurveyResponses.load(for: survey))
+    let responses = try SurveyResponses.load(for: survey)
+    return SurveyKind(
+      survey: survey, responses: responses,
+      period: try SurveyPeriod.of(responses, playbook: survey, given: request.options.period))
   }
 
   public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
@@ -50,14 +55,21 @@ public struct SurveyKind: RunnableKind {
   }
 
   public func run(in context: KindRunContext) throws -> any KindReport {
-    // The trend compares with the last recorded run of this playbook.
-    let baseline = try context.history.flatMap {
-      try SurveyBaseline.latest(playbook: survey.header.name, in: $0)
+    // The trend compares with the latest earlier period of this playbook;
+    // without a period there is no telling which run came before.
+    var baseline: SurveyBaseline?
+    var replacing: [Int64] = []
+    if let period, let store = context.history {
+      baseline = try SurveyBaseline.previous(
+        playbook: survey.header.name, before: period, in: store)
+      replacing = try SurveyBaseline.periods(playbook: survey.header.name, in: store)
+        .filter { $0.period == period }.compactMap(\.run.id)
     }
-    let report = SurveyScorer.score(survey, responses, baseline: baseline)
+    var report = SurveyScorer.score(survey, responses, baseline: baseline)
+    report.period = period
     return SurveyRun(
       report: report, survey: survey, startedAt: context.startedAt,
-      duration: Date().timeIntervalSince(context.startedAt))
+      duration: Date().timeIntervalSince(context.startedAt), replacing: replacing)
   }
 }
 
@@ -67,11 +79,14 @@ struct SurveyRun: TextKindReport {
   var survey: SurveyPlaybook
   var startedAt: Date
   var duration: TimeInterval
+  /// The recorded runs of the same period, which recording this one replaces.
+  var replacing: [Int64] = []
 
   func render(_ format: String, options: RenderOptions) -> String {
     switch format {
     case "markdown": SurveyMarkdownReporter().render(report)
     case "json": SurveyJSONReporter().render(report)
+    case "html": SurveyHTMLReporter().render(report, playbook: survey)
     default: SurveyTextReporter().render(report)
     }
   }
@@ -83,7 +98,7 @@ struct SurveyRun: TextKindReport {
 
   func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws {
     try SurveyRecorder.record(
-      report, playbook: survey, startedAt: startedAt, duration: duration,
+      report, playbook: survey, startedAt: startedAt, duration: duration, replacing: replacing,
       in: RunContext(history: store), commitIf: commit)
   }
 }

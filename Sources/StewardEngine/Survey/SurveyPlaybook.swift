@@ -48,6 +48,8 @@ public struct SurveyPlaybook: Sendable {
   /// yellow 1, red 0, averaged) moved by more than this.
   public var trendTolerance: Double
   public var registry: PluginRegistry
+  /// The metadata column whose dates name the period (``SurveyPeriod``).
+  public var dateColumn: String? = nil
   /// Teams and their headcount (``SurveyRoster``); nil without `roster:`.
   public var roster: SurveyRoster? = nil
 
@@ -88,6 +90,10 @@ public struct SurveyPlaybook: Sendable {
     FieldSpec("file", .string, required: true, doc: "the CSV file, relative to the playbook"),
     FieldSpec("id", .string, doc: "the respondent id column (default respondent)"),
     FieldSpec("metadata", .list(.string), doc: "respondent columns besides the answers"),
+    FieldSpec(
+      "date", .string,
+      doc: "the metadata column of answer dates, which name the period (default date)"
+    ),
   ]
 
   static let scoringFields: [FieldSpec] = [
@@ -194,6 +200,7 @@ public struct SurveyPlaybook: Sendable {
     var respondentColumn = "respondent"
     var metadata: [String] = []
     var responsesValue: Value?
+    var dateColumn: String?
     if let responses = document["responses"] {
       responsesMark = responses.mark
       if responses.string != nil {
@@ -205,6 +212,15 @@ public struct SurveyPlaybook: Sendable {
         responsesValue = responses["file"]
         respondentColumn = responses["id"]?.string ?? respondentColumn
         metadata = responses["metadata"]?.list?.compactMap(\.string) ?? []
+        if let date = responses["date"] {
+          dateColumn = date.string
+          if let column = dateColumn, !metadata.contains(column) {
+            problems.append(
+              Diagnostic(
+                at: date.mark, code: "Q024",
+                "the date column \"\(column)\" is not one of responses.metadata"))
+          }
+        }
       }
     }
     let given = inputs.overrides["responses"]
@@ -290,6 +306,7 @@ public struct SurveyPlaybook: Sendable {
       respondentColumn: respondentColumn, metadataColumns: metadata, trendTolerance: tolerance,
       registry: registry)
     playbook.roster = roster
+    playbook.dateColumn = dateColumn ?? (metadata.contains("date") ? "date" : nil)
     return playbook
   }
 }

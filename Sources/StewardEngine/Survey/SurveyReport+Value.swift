@@ -39,6 +39,7 @@ extension SurveyReport {
           })
       ),
       ("rubric_sha256", .string(rubricHash)),
+      ("period", period.map { .string($0) } ?? .null),
       ("previous_run", previousValue()),
     ])
   }
@@ -48,6 +49,7 @@ extension SurveyReport {
     return map([
       ("run", previous.run.map { .int($0) } ?? .null),
       ("started_at", previous.startedAt.map { .string(SQLiteHistoryStore.timestamp($0)) } ?? .null),
+      ("period", previous.period.map { .string($0) } ?? .null),
       ("rubric_changed", .bool(previous.rubricChanged)),
     ]).kind
   }

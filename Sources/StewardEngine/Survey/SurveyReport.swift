@@ -25,6 +25,9 @@ public struct SurveyReport: Sendable {
   public var rubricHash: String = ""
   /// The run this one is compared with; nil when there is none.
   public var previous: SurveyPreviousRun?
+  /// The wave, `YYYY-MM` (``SurveyPeriod``); nil when neither the
+  /// responses' dates nor `--period` name one.
+  public var period: String? = nil
 }
 
 /// The groups of one respondent column (team, role, …).
@@ -175,6 +178,8 @@ public struct SurveyPreviousRun: Sendable, Equatable {
   /// Its id in the history store (nil when the baseline came from a report, not a store).
   public var run: Int64?
   public var startedAt: Date?
+  /// Its period, `YYYY-MM`, when it recorded one.
+  public var period: String? = nil
   /// True when its questions or levels differ from this run's (another
   /// rubric hash, or none recorded): nothing is compared, because a move
   /// would only show the new rubric.

@@ -43,7 +43,8 @@ public enum SurveyScorer {
     if let baseline {
       let changed = baseline.rubricHash != rubric
       previousRun = SurveyPreviousRun(
-        run: baseline.run, startedAt: baseline.startedAt, rubricChanged: changed)
+        run: baseline.run, startedAt: baseline.startedAt, period: baseline.period,
+        rubricChanged: changed)
       if !changed { compared = baseline }
     }
     var levelScorer = SurveyLevelScorer(playbook: playbook)

@@ -117,16 +117,24 @@ enum SurveyReportLines {
     return "\(group.respondents) of \(headcount) (\(SurveyFormat.percent(rate)) responded)"
   }
 
-  /// Which run the report compares with, or why it does not.
+  /// Which period and run the report compares with, or why it does not.
   static func previous(_ report: SurveyReport) -> String? {
-    guard let p = report.previous else { return nil }
+    guard let p = report.previous else {
+      return report.period.map { "period: \($0) (no earlier period recorded)" }
+    }
     let run = p.run.map { "run \($0)" } ?? "the previous run"
     let when = p.startedAt.map { " of " + day($0) } ?? ""
+    let compared =
+      if let now = report.period, let then = p.period {
+        "\(now) compared with \(then) (\(run)\(when))"
+      } else {
+        "compared with \(run)\(when)"
+      }
     if p.rubricChanged {
-      return "trend: not compared with \(run)\(when): the questions or levels changed since,"
+      return "trend: not " + compared + ": the questions or levels changed since,"
         + " so a move would only show the new rubric"
     }
-    return "trend: compared with \(run)\(when)"
+    return "trend: " + compared
   }
 
   /// The groups that joined "other" to protect the small ones.

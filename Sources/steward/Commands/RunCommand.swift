@@ -92,6 +92,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Rituals: write the next occurrences to FILE as iCalendar.")
   var ics: String?
 
+  @Option(help: "Surveys: the period the responses belong to, YYYY-MM (default: from their dates).")
+  var period: String?
+
   @Option(help: "Dashboards: also post the Slack message to this incoming-webhook URL.")
   var slackWebhook: String?
 
@@ -114,6 +117,7 @@ struct RunCommand: ParsableCommand {
     options.dryRun = dryRun
     options.resume = resume
     options.ics = ics
+    options.period = period
     options.slackWebhook = slackWebhook
     let outcome: RunOutcome
     do {
