@@ -51,7 +51,8 @@ public struct SurveyKind: RunnableKind {
       let responses = try SurveyResponses.load(for: survey)
       detail = "(\(responses.responses.count) responses fit its questions)"
     }
-    return KindValidation(detail: detail, dataFiles: [survey.responsesPath])
+    return KindValidation(
+      detail: detail, dataFiles: [survey.responsesPath] + (survey.roster?.path.map { [$0] } ?? []))
   }
 
   public func run(in context: KindRunContext) throws -> any KindReport {

@@ -23,6 +23,8 @@ public struct SurveyRoster: Sendable {
   public var people: [String: String]
   public var minResponseRate: Double?
   public var mark: SourceMark
+  /// The roster file, when the roster is a file of its own.
+  public var path: String? = nil
 
   public func headcount(_ team: String) -> Int? { teams.first { $0.name == team }?.headcount }
 
@@ -44,8 +46,10 @@ public struct SurveyRoster: Sendable {
     _ value: Value, base: String, groups: [String], problems: inout [Diagnostic]
   ) -> SurveyRoster? {
     var body = value
+    var file: String?
     if let path = value.string {
       let full = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
+      file = full
       do {
         guard let document = try DocumentLoader.load(path: full).first else {
           problems.append(Diagnostic(at: value.mark, code: "Q030", "the roster file is empty"))
@@ -113,7 +117,8 @@ public struct SurveyRoster: Sendable {
       }
     }
     return SurveyRoster(
-      column: column, teams: teams, people: people, minResponseRate: rate, mark: body.mark)
+      column: column, teams: teams, people: people, minResponseRate: rate, mark: body.mark,
+      path: file)
   }
 
   /// The problem with one row's team `value` (at `mark`) for respondent
