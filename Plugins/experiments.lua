@@ -24,9 +24,9 @@ end
 
 -- A p-value below the smallest normal double's neighbourhood comes back as
 -- 0: it is not zero, only too small to hold, so it is printed as a bound.
-local function format_p(p)
-  if p < 1e-300 then return "< 1e-300" end
-  return string.format("= %.4g", p)
+local function format_p(pvalue)
+  if pvalue < 1e-300 then return "< 1e-300" end
+  return string.format("= %.4g", pvalue)
 end
 
 -- SRM: a chi-square goodness-of-fit test of the observed units per arm
