@@ -53,6 +53,15 @@ import Testing
     #expect(html.contains("<span title=\"improving\">↑</span>"))
   }
 
+  @Test func aSurveyWithoutLevelsOrLightsShowsItsQuestionsAndComments() throws {
+    let (html, _) = try Self.page("listening-tour")
+    Self.selfContained(html)
+    #expect(html.contains("<h2>Questions</h2>"))
+    #expect(html.contains("<th scope=\"row\">What do you most need from data science?</th>"))
+    #expect(html.contains("<h2>Comments</h2>"))
+    #expect(html.contains("<li>Our dashboards disagree with finance.</li>"))
+  }
+
   @Test func textFromTheResponsesIsEscaped() throws {
     let playbook = """
       steward: 1
@@ -81,7 +90,7 @@ import Testing
   func loadsInHeadlessChromiumAndIsScreenshotted() throws {
     let folder = StewardBinary.packageRoot.appendingPathComponent(".build/screenshots")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    for (name, heights) in [("mlops-maturity", (1250, 2700)), ("team-health", (1250, 1850))] {
+    for (name, heights) in [("mlops-maturity", (1900, 3900)), ("team-health", (1400, 2000))] {
       let (_, file) = try Self.page(name)
       let url = file.absoluteString
       let (status, dom, log) = try Chromium.headless([

@@ -33,6 +33,11 @@ public struct SurveyHTMLReporter: Sendable {
     if !playbook.levels.isEmpty, !rows.isEmpty { body += ladder(rows, playbook: playbook) }
     let cards = playbook.questions.filter { $0.scale == .trafficLight }
     if !cards.isEmpty, !rows.isEmpty { body += healthCheck(rows, cards: cards) }
+    let others = playbook.questions.filter {
+      $0.scale != .trafficLight && $0.scale != .text
+    }
+    if !others.isEmpty, !rows.isEmpty { body += answers(rows, questions: others) }
+    body += comments(rows, playbook: playbook)
     body += notes(report)
     return Self.page(title: e(report.title), body: body)
   }
@@ -204,6 +209,55 @@ public struct SurveyHTMLReporter: Sendable {
     return out + "</tbody></table></div>\n</section>\n"
   }
 
+  /// One cell per question and group: the figure a reader looks for first.
+  static func summary(_ q: SurveyQuestionScore) -> String {
+    if q.hidden { return "–" }
+    if q.answered == 0 { return "no answers" }
+    var parts: [String] = []
+    if let e = q.enps { parts.append("eNPS \(SurveyFormat.number(e))") }
+    if q.type != "enps", let m = q.mean { parts.append("mean \(SurveyFormat.number(m))") }
+    if let t = q.topTwoBox { parts.append("top-2 \(SurveyFormat.percent(t))") }
+    if parts.isEmpty, let top = q.distribution.max(by: { $0.count < $1.count }), top.count > 0 {
+      parts.append("\(top.label) \(top.count)")
+    }
+    return parts.joined(separator: ", ") + " (n=\(q.answered))"
+  }
+
+  /// Questions (by their text) × groups.
+  func answers(_ rows: [Row], questions: [SurveyQuestion]) -> String {
+    var out = "<section aria-label=\"Questions\">\n<h2>Questions</h2>\n"
+    out +=
+      "<div class=\"table-wrap\"><table class=\"answers\">\n<thead><tr><th scope=\"col\">Question</th>"
+    for row in rows { out += "<th scope=\"col\">\(e(row.label))</th>" }
+    out += "</tr></thead>\n<tbody>\n"
+    for question in questions {
+      out += "<tr><th scope=\"row\">\(e(question.text))</th>"
+      for row in rows {
+        let score = row.group.questions.first { $0.id == question.id }
+        let cell = score.map(Self.summary) ?? "–"
+        out +=
+          "<td\(score?.hidden == true ? " class=\"none\" title=\"too few answers\"" : "")>\(e(cell))</td>"
+      }
+      out += "</tr>\n"
+    }
+    return out + "</tbody></table></div>\n</section>\n"
+  }
+
+  /// Free-text answers, sorted, without who wrote them, where enough did.
+  func comments(_ rows: [Row], playbook: SurveyPlaybook) -> String {
+    var out = ""
+    for row in rows {
+      for text in row.group.freeText where !text.answers.isEmpty {
+        let title = playbook.question(text.question)?.text ?? text.question
+        out += "<h3>\(e(row.label)): \(e(title))</h3>\n<ul class=\"comments\">\n"
+        out += text.answers.map { "<li>\(e(SurveyReportLines.oneLine($0)))</li>\n" }.joined()
+        out += "</ul>\n"
+      }
+    }
+    guard !out.isEmpty else { return "" }
+    return "<section aria-label=\"Comments\">\n<h2>Comments</h2>\n" + out + "</section>\n"
+  }
+
   func notes(_ report: SurveyReport) -> String {
     var lines = report.groupings.compactMap(SurveyReportLines.joined)
     for grouping in report.groupings where grouping.suppressed > 0 {
@@ -251,6 +305,9 @@ public struct SurveyHTMLReporter: Sendable {
     .teams { margin-top: 4px; }
     .team { display: inline-block; background: #e1eefa; border-radius: 10px; padding: 1px 8px; margin: 2px 4px 0 0; font-size: .85rem; }
     .missing td:last-child { text-align: left; }
+    .answers th[scope=row] { min-width: 220px; font-weight: 400; }
+    h3 { font-size: .95rem; margin: 14px 0 4px; }
+    .comments { margin: 0; padding-left: 20px; } .comments li { margin: 2px 0; }
     footer { color: var(--muted); font-size: .8rem; margin-top: 28px; }
     @media (max-width: 600px) {
       main { padding: 12px 10px 28px; }
