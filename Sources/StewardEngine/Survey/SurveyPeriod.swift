@@ -42,11 +42,14 @@ public enum SurveyPeriod {
     guard let column = playbook.dateColumn,
       let k = playbook.metadataColumns.firstIndex(of: column)
     else { return nil }
+    // Each distinct value is checked once: a wave's 100,000 rows carry a
+    // handful of dates.
     var months: Set<String> = []
+    var seen: Set<String> = []
     var problems: [Diagnostic] = []
     for r in responses.responses {
       let value = r.metadataValues[k]
-      if value.isEmpty { continue }
+      if value.isEmpty || !seen.insert(value).inserted { continue }
       let month = String(value.prefix(7))
       guard value.count >= 7, isValid(month), value.count == 7 || value.dropFirst(7).first == "-"
       else {

@@ -201,6 +201,9 @@ public struct SurveyResponses: Sendable {
       }
     }
 
+    let roster = playbook.roster
+    let rosterColumn = roster.flatMap { r in metadataColumns.firstIndex(of: r.column) } ?? -1
+
     func readRow(_ row: borrowing CSVScanner.Row) throws {
       let fields = row.fields
       if fields.count > header.count {
@@ -267,9 +270,9 @@ public struct SurveyResponses: Sendable {
       }
       var metadata: [String] = []
       metadata.reserveCapacity(metadataColumn.count)
-      for (name, column) in metadataColumn {
+      for (m, (_, column)) in metadataColumn.enumerated() {
         var value = column >= 0 && column < fields.count ? scanner.trimmed(fields[column]) : ""
-        if let roster = playbook.roster, name == roster.column {
+        if m == rosterColumn, let roster {
           if value.isEmpty, let listed = roster.people[id] { value = listed }
           // A team the roster does not know is an error under either
           // policy: dropping or folding it would make a team vanish.
