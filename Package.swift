@@ -83,7 +83,8 @@ let package = Package(
       name: "StewardYAMLTests", dependencies: ["StewardYAML", "TestSupport"],
       swiftSettings: strictness),
     .testTarget(
-      name: "StewardLuaTests", dependencies: ["StewardLua"], swiftSettings: strictness),
+      name: "StewardLuaTests", dependencies: ["StewardLua"], exclude: ["Fixtures"],
+      swiftSettings: strictness),
     .testTarget(
       name: "StewardEngineTests",
       dependencies: [

@@ -239,6 +239,14 @@ import Testing
     // not playbooks that lack `steward:`.
     let folder = try StewardBinary.run(["validate", "."], in: dir)
     #expect(folder.status == 0, "\(folder.stdout)\(folder.stderr)")
+    if kind == .survey {
+      // Sample responses and a roster: `run` works straight after `new`.
+      #expect(made.stdout.contains("wrote ./\(name)-roster.yaml"), "\(made.stdout)")
+      let run = try StewardBinary.run(["run", "\(name).yaml", "--no-record"], in: dir)
+      #expect(run.status == 0, "\(run.stderr)")
+      #expect(run.stdout.contains("respondents: 6 of 8 (75% responded)"), "\(run.stdout)")
+      #expect(run.stdout.contains("period: 2026-11"))
+    }
     guard kind == .hackathon else { return }
     let named = try StewardBinary.run(["validate", "\(name)-people.yaml"], in: dir)
     #expect(named.status == 2, "a data file named on its own is judged as a playbook")

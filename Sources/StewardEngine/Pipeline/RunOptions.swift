@@ -29,6 +29,8 @@ public struct RunOptions: Sendable {
   public var force = false
   public var ics: String?
   public var slackWebhook: String?
+  /// `--period YYYY-MM`: the wave a survey's responses belong to.
+  public var period: String?
 
   public init(playbook: String) {
     self.playbook = playbook
@@ -88,6 +90,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
   case dryRun = "dry-run"
   case resume, force, ics
   case slackWebhook = "slack-webhook"
+  case period
 
   public var spelling: String { "--\(rawValue)" }
 
@@ -113,6 +116,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
     case .force: o.force
     case .ics: o.ics != nil
     case .slackWebhook: o.slackWebhook != nil
+    case .period: o.period != nil
     }
   }
 }

@@ -108,6 +108,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Rituals: write the next occurrences to FILE as iCalendar.")
   var ics: String?
 
+  @Option(help: "Surveys: the period the responses belong to, YYYY-MM (default: from their dates).")
+  var period: String?
+
   @Option(help: "Dashboards: also post the Slack message to this incoming-webhook URL.")
   var slackWebhook: String?
 
@@ -133,6 +136,7 @@ struct RunCommand: ParsableCommand {
     options.resume = resume
     options.force = force
     options.ics = ics
+    options.period = period
     options.slackWebhook = slackWebhook
     let outcome: RunOutcome
     do {
