@@ -108,24 +108,35 @@ import Testing
     )
   }
 
-  /// One C call that ran past the clock (a sort of long strings) is an
-  /// error, even though the hook never ran inside it (independent review).
-  @Test func aCallThatOverranTheClockIsAnError() throws {
+  /// One C call that runs past the clock is an error: a sort of long
+  /// strings (the clock is read again after the call), a gsub whose long
+  /// replacement is walked at every empty match (charged before the walk,
+  /// so it stops within the limit) (independent review).
+  @Test(arguments: [
+    """
+    local big = string.rep("a", 16 * 1024 * 1024)
+    local t = {}
+    for i = 1, 200 do t[i] = big end
+    table.sort(t)
+    return true
+    """,
+    """
+    string.gsub(string.rep("x", 300), "", string.rep("%0", 8000000))
+    return true
+    """,
+  ])
+  func aCallThatOverranTheClockIsAnError(body: String) throws {
     let plugin = """
       local p = steward.plugin{ name = "p", version = "1" }
-      p:check{ id = "sort", description = "d", severity = "low",
+      p:check{ id = "slow", description = "d", severity = "low",
         run = function(s)
-          local big = string.rep("a", 16 * 1024 * 1024)
-          local t = {}
-          for i = 1, 200 do t[i] = big end
-          table.sort(t)
-          return true
+      \(body)
         end,
         examples = { { subject = { owner = "x" }, expect = "pass" } } }
       return p
       """
     let dir = try StewardBinary.scratch([
-      "gate.yaml": audit(checks: "  - use: p.sort"), "p.lua": plugin, "cards/a.yaml": Self.card,
+      "gate.yaml": audit(checks: "  - use: p.slow"), "p.lua": plugin, "cards/a.yaml": Self.card,
     ])
     let r = try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: dir, killAfter: 120)
     #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
