@@ -116,7 +116,7 @@ import Testing
     """
     local big = string.rep("a", 16 * 1024 * 1024)
     local t = {}
-    for i = 1, 200 do t[i] = big end
+    for i = 1, 500 do t[i] = big end
     table.sort(t)
     return true
     """,

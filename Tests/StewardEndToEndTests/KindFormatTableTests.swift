@@ -110,4 +110,19 @@ import Testing
       ), "\(r.stderr)")
     #expect(r.stdout.isEmpty)
   }
+
+  /// A --var the kind does not read is refused with the closest name: a
+  /// misspelt one changed nothing, silently (independent review).
+  @Test(arguments: [
+    ("Playbooks/quarterly-hackathon.yaml", "asof", "as_of"),
+    ("Playbooks/ds-community.yaml", "frm", "from"),
+    ("Playbooks/value-dashboard.yaml", "mont", "month"),
+  ])
+  func unknownVar(playbook: String, name: String, guess: String) throws {
+    let r = try StewardBinary.run(["run", playbook, "--no-record", "--var", "\(name)=x"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("--var \(name)=…:"), "\(r.stderr)")
+    #expect(r.stderr.contains("did you mean \"\(guess)\"?"), "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
+  }
 }

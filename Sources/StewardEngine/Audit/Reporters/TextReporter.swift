@@ -46,7 +46,11 @@ public struct TextReporter: AuditReporter {
       // of 10,000 cards the passes would be 140,000 lines. What each pass
       // said is in the JSON and Markdown reports.
       if !quiet, !results.isEmpty, results.allSatisfy({ $0.status == .pass }) {
-        lines.append(heading + "  " + paint("passed all \(results.count) checks", "32"))
+        lines.append(
+          heading + "  "
+            + paint(
+              results.count == 1 ? "passed its one check" : "passed all \(results.count) checks",
+              "32"))
         continue
       }
       lines.append(heading)
@@ -77,7 +81,7 @@ public struct TextReporter: AuditReporter {
     if !report.warnings.isEmpty { lines.append("") }
     let c = report.counts
     lines.append(
-      "\(report.results.count) results: \(c[.pass] ?? 0) passed, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.skip] ?? 0) skipped, \(c[.error] ?? 0) errors"
+      "\(English.count(report.results.count, "result")): \(c[.pass] ?? 0) passed, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.skip] ?? 0) skipped, \(c[.error] ?? 0) errors"
     )
     lines.append("gate: " + report.gate.describe(errorsFail: report.errorsFail))
     if let threshold = report.failOn {
