@@ -145,7 +145,7 @@ extension RunbookRunner {
 }
 
 /// `steward approve RUN STEP --as NAME [--reason TEXT] [--deny]`.
-public enum RunbookApprovals {
+public enum Approvals {
   /// Who is approving: `--as`, else `STEWARD_USER`, else `USER`.
   public static func identity(_ given: String?) -> (name: String, source: String) {
     if let given, !given.isEmpty { return (given, "--as") }

@@ -5,7 +5,7 @@ import StewardCore
 /// Runbook runs as the store keeps them, for `steward history` (the runs
 /// that have not ended, and how to go on with each) and `steward timeline`
 /// (any recorded run's timeline, rendered again).
-public enum RunbookTimelines {
+public enum Timelines {
   /// Lines about the runbook runs that have not ended (interrupted, still
   /// running in a process, or waiting for an approval), each with the
   /// command that goes on with it; nil when there are none.

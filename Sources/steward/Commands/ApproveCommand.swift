@@ -43,10 +43,10 @@ struct ApproveCommand: ParsableCommand {
       throw ExitCode(Exit.inputError)
     }
     do {
-      let said = try RunbookApprovals.decide(
+      let said = try Approvals.decide(
         store: store, run: runNumber, step: step, as: name, reason: reason, deny: deny)
       try Output.deliver(said, to: nil)
-    } catch let error as RunbookError {
+    } catch let error as any FileLevelError {
       Console.error("error: \(error)")
       throw ExitCode(Exit.inputError)
     } catch let error as HistoryError {

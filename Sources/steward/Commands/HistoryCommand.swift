@@ -72,7 +72,7 @@ struct HistoryCommand: ParsableCommand {
           text = HistoryRenderer.json(runs: runs)
         } else {
           // Runs that never ended (killed, waiting) are in no run row yet.
-          let unfinished = try RunbookTimelines.unfinished(store: store, playbook: playbook)
+          let unfinished = try Timelines.unfinished(store: store, playbook: playbook)
           text = [
             runs.isEmpty && unfinished != nil ? nil : HistoryRenderer.text(runs: runs), unfinished,
           ]
@@ -122,8 +122,8 @@ struct TimelineCommand: ParsableCommand {
     }
     do {
       try Output.deliver(
-        RunbookTimelines.render(store: store, run: runNumber, format: format), to: nil)
-    } catch let error as RunbookError {
+        Timelines.render(store: store, run: runNumber, format: format), to: nil)
+    } catch let error as any FileLevelError {
       Console.error("\(store): error: \(error)")
       throw ExitCode(Exit.inputError)
     } catch let error as HistoryError {
