@@ -80,6 +80,19 @@ import Testing
     #expect(try StewardBinary.run(["run", "pulse.yaml", "--no-record"], in: dir).status == 2)
   }
 
+  /// A team whose roster lists its people takes answers from them only: a
+  /// stranger would count towards its response rate (independent review).
+  @Test func someoneNotListedForATeamIsAnError() throws {
+    let csv =
+      "respondent,team,flow\n" + Self.rows("search", ["s1", "s2", "s3", "s4", "s5"], "4")
+      + Self.rows("ads", ["a1", "a2", "a3", "a4", "a5"], "4") + "z9,ads,3\n"
+    let dir = try StewardBinary.scratch(["pulse.yaml": Self.rosterPlaybook, "r.csv": csv])
+    let r = try StewardBinary.run(["run", "pulse.yaml", "--no-record"], in: dir)
+    #expect(r.status == 2, "\(r.stdout)")
+    #expect(r.stderr.contains("respondent \"z9\" answered for team \"ads\""), "\(r.stderr)")
+    #expect(r.stderr.contains("[Q115]"))
+  }
+
   @Test func eachTeamShowsItsResponseRateAndALowRateGetsNoLevel() throws {
     // search: 5 of 7 (71%); ads: 5 of 10 (50%, under the roster's 60%).
     let csv =

@@ -130,6 +130,14 @@ public struct SurveyRoster: Sendable {
         at: mark, code: "Q111",
         "respondent \"\(respondent)\" is in team \"\(listed)\" in the roster, not \"\(value)\"")
     }
+    if people[respondent] == nil, people.values.contains(value) {
+      // The roster names this team's people: someone else answering for it
+      // would count towards its response rate and its levels.
+      return Diagnostic(
+        at: mark, code: "Q115",
+        "respondent \"\(respondent)\" answered for team \"\(value)\", whose roster lists its people, and is not one of them"
+      )
+    }
     if names.contains(value) { return nil }
     var message =
       value.isEmpty
