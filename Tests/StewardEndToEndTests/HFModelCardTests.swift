@@ -237,3 +237,22 @@ import Testing
     #expect(refused.stderr.contains("[J010]"))
   }
 }
+
+/// A card nested past the depth limit is refused at once: cmark's inline
+/// pass grew with the nesting times the next line (31 s for 250 KB).
+@Suite struct HFModelCardNestingTests {
+  @Test func aDeeplyNestedCardIsRefusedQuickly() throws {
+    let card =
+      "---\nlicense: mit\n---\n# Model\n\n" + String(repeating: "> ", count: 50_000) + "x\n"
+      + String(repeating: "[", count: 100_000) + "\n"
+    let dir = try StewardBinary.scratch(["cards/m/README.md": card])
+    let r = try StewardBinary.run(
+      [
+        "run",
+        StewardBinary.packageRoot.appendingPathComponent("Playbooks/hf-model-card.yaml").path,
+        "--no-record", "--input", "cards=cards/m/README.md",
+      ], in: dir, killAfter: 20)
+    #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+    #expect(r.stderr.contains("README.md:6:1: error: blockquotes nested 50000 deep"), "\(r.stderr)")
+  }
+}

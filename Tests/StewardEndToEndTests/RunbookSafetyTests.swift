@@ -416,7 +416,7 @@ final class StewardProcess {
     #expect(started.status == 3, "\(started.stderr)")
     #expect(
       started.stdout.contains(
-        "rollback waits for 2 more approval(s) from group sre: dana, lee, sam: steward approve 1 rollback --as NAME"
+        "rollback waits for 2 more approval(s) from lee, sam: steward approve 1 rollback --as NAME"
       ), "\(started.stdout)")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("rolled.txt").path))
 

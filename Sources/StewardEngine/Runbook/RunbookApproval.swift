@@ -110,6 +110,16 @@ extension RunbookRunner {
   /// Reads the approvals recorded since the step's latest request; records
   /// a request when there is none.
   func approval(_ step: RunbookStep, _ rule: ApprovalRule) throws -> ApprovalState {
+    // The person who started the run may not approve it: when too few are
+    // left to reach `needs`, the request could only wait until it expires.
+    let starter = events.first { $0.type == "run_started" }?.data["user"]?.string
+    let eligible = rule.people.filter { $0 != starter }
+    if eligible.count < rule.needs, let starter {
+      let why =
+        "approval can never be met: \(rule.needs) needed from \(rule.who), and \(starter) started the run and may not approve it"
+      try emit(step.id, "approval_impossible", "\(step.id): \(why)", [:])
+      return .denied(why)
+    }
     let request = events.last { $0.step == step.id && $0.type == "approval_requested" }
     let requested = request?.at ?? Date()
     if request == nil {
@@ -139,7 +149,7 @@ extension RunbookRunner {
       return .expired(why)
     }
     return .waiting(
-      "\(step.id) waits for \(rule.needs - approvers.count) more approval(s) from \(rule.who): steward approve \(timeline) \(step.id) --as NAME"
+      "\(step.id) waits for \(rule.needs - approvers.count) more approval(s) from \(eligible.filter { !approvers.contains($0) }.joined(separator: ", ")): steward approve \(timeline) \(step.id) --as NAME"
     )
   }
 }

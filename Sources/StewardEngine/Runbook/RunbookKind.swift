@@ -42,7 +42,20 @@ public struct RunbookKind: RunnableKind {
       if options.noRecord { throw UsageError("--resume reads the history store; drop --no-record") }
       resumeID = id
     }
-    let vars = request.vars.map { ($0.key, $0.value) }
+    // `--var TOKEN=…` for a secret that is an environment variable (listed
+    // under `secrets:`, not a declared variable) sets that variable for the
+    // run's commands, as docs/runbook.md says a resume may take it; it is
+    // never stored, and redacted like the rest.
+    let declared = Set(request.header.document["vars"]?.map?.keys ?? [])
+    let secrets = Set(request.header.document["secrets"]?.list?.compactMap(\.string) ?? [])
+    var vars: [(String, String)] = []
+    for (key, value) in request.vars {
+      if secrets.contains(key) && !declared.contains(key) {
+        setenv(key, value, 1)
+      } else {
+        vars.append((key, value))
+      }
+    }
     let runbook = try RunbookPlaybook.load(
       header: request.header, path: request.path, vars: vars, pluginPath: options.pluginPath)
     var prompter = RunbookPrompter()
@@ -146,7 +159,9 @@ public struct RunbookKind: RunnableKind {
       }
     }
     for name in record.secretEnv.sorted() where environment[name] == nil {
-      missing.append("the environment variable \(name)")
+      missing.append(
+        "the environment variable \(name) (\(name)=VALUE in the environment, or --var \(name)=VALUE)"
+      )
     }
     guard missing.isEmpty else {
       throw RunbookError(

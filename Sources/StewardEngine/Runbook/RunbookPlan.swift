@@ -22,6 +22,12 @@ public enum RunbookPlan {
         "vars: "
           + playbook.vars.map { "\($0.name)=\(redactor.redact($0.value))" }.joined(separator: ", "))
     }
+    if !playbook.env.isEmpty {
+      // `defaults.env`: every command gets it, so the plan says so once.
+      lines.append(
+        "env for every step: "
+          + playbook.env.map { "\($0.0)=\(resolve($0.1))" }.joined(separator: " "))
+    }
     let escalation = escalationLines(playbook, resolve)
     for (n, step) in playbook.steps.enumerated() {
       lines.append("\(n + 1). \(step.id): \(step.title)")
@@ -51,7 +57,8 @@ public enum RunbookPlan {
       }
       switch step.action {
       case .command, .shell:
-        if let cwd = step.cwd { lines.append("   in: \(resolve(cwd))") }
+        lines.append(
+          "   in: \(step.cwd.map(resolve) ?? "\(playbook.baseDirectory) (the playbook's folder)")")
         if !step.env.isEmpty {
           lines.append(
             "   env: " + step.env.map { "\($0.0)=\(resolve($0.1))" }.joined(separator: " "))
