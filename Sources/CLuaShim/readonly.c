@@ -36,6 +36,8 @@ void stw_readonly_unwrap_top(lua_State *L) {
   if (stw_readonly_target(L, -1)) lua_replace(L, -2);
 }
 
+#define REFUSED_KEY "steward.readonly.refused"
+
 static int data_newindex(lua_State *L) {
   // The innermost Lua function's place: the write may come through a C
   // function (`table.insert(subject.tags, x)`), whose own place is none.
@@ -55,7 +57,27 @@ static int data_newindex(lua_State *L) {
   }
   lua_pushliteral(L, ": they are read-only; copy what you need into a table of your own");
   lua_concat(L, 5);
+  // Remembered for the call: a plugin that catches the error with pcall
+  // still gets it as its result (decision 0024).
+  if (lua_getfield(L, LUA_REGISTRYINDEX, REFUSED_KEY) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, REFUSED_KEY);
+  } else {
+    lua_pop(L, 1);
+  }
   return lua_error(L);
+}
+
+int stw_readonly_refused(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, REFUSED_KEY) == LUA_TSTRING) return 1;
+  lua_pop(L, 1);
+  return 0;
+}
+
+void stw_readonly_forget(lua_State *L) {
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, REFUSED_KEY);
 }
 
 static void push_target_or_raise(lua_State *L, int index) {

@@ -245,6 +245,7 @@ public final class LuaVM {
   ) throws {
     if callDepth == 0 {
       stw_budget_begin(L, instructionBudget, wallClockNanoseconds)
+      stw_readonly_forget(L)
     }
     callDepth += 1
     let status =
@@ -262,6 +263,17 @@ public final class LuaVM {
     // clock is read once more at the end: one C call that ran past the
     // deadline (a sort of long strings) never met the hook in between.
     if callDepth == 0 { _ = stw_budget_spend(L, 0) }
+    // A refused write the plugin caught with pcall is still the result.
+    if callDepth == 0, stw_readonly_refused(L) != 0 {
+      let message = lua_gettop(L)
+      lua_rotate(L, base + 1, 1)
+      lua_settop(L, base + 1)
+      _ = message
+      let error = failure(status: LUA_ERRRUN, chunkName: chunkName)
+      lua_settop(L, base)
+      stw_gc_collect(L)
+      throw error
+    }
     if stw_budget_exhausted(L) != Int32(STW_BUDGET_NONE) {
       lua_settop(L, base)
       pushString(String(cString: stw_budget_where(L)) + "budget spent")

@@ -52,6 +52,7 @@ import Testing
     check("boom", function(s) error("boom") end)
     check("spin", function(s) return pcall(function() while true do end end) end)
     check("shape", function(s) return { status = "fail", mesage = "typo" } end)
+    check("sneak", function(s) pcall(function() s.owner = "y" end) return true end)
     return p
     """
 
@@ -97,7 +98,7 @@ import Testing
   }
 
   /// Every selected check ran on every subject or was waived.
-  @Test(arguments: ["boom", "spin", "shape"])
+  @Test(arguments: ["boom", "spin", "shape", "sneak"])
   func aCheckThatCouldNotJudgeFailsTheGate(check: String) throws {
     let dir = try scratch(audit(checks: "  - use: p.owned\n  - use: p.\(check)"))
     let r = try StewardBinary.run(

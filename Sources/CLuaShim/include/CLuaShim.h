@@ -187,6 +187,11 @@ int stw_is_readonly(lua_State *L, int index);
 /// Pushes the table behind the proxy at `index` and returns 1; returns 0,
 /// pushing nothing, for any other value.
 int stw_readonly_target(lua_State *L, int index);
+/// Whether a write to read-only data was refused during the current call
+/// (even one the plugin caught with pcall); pushes its message if so.
+int stw_readonly_refused(lua_State *L);
+/// Forgets a refused write: called as each outermost call begins.
+void stw_readonly_forget(lua_State *L);
 /// Replaces a proxy on top of the stack by its table (anything else stays).
 void stw_readonly_unwrap_top(lua_State *L);
 
