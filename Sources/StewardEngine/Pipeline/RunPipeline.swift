@@ -187,8 +187,19 @@ public enum HistoryStores {
   }
 
   /// Removes a SQLite store this run created and never wrote a run into
-  /// (with its journal files), and its folder if that is now empty.
+  /// (with its journal files), and its folder if that is now empty. A store
+  /// that holds a run (another process, started meanwhile, recorded into
+  /// it) is left alone.
   static func remove(_ path: String) {
+    // Closed again before the files go: a pool still open could write its
+    // journal back.
+    let empty: Bool = {
+      guard let store = try? SQLiteHistoryStore(path: path, createFolder: false) else {
+        return false
+      }
+      return (try? store.runs(playbook: nil, limit: 1))?.isEmpty == true
+    }()
+    guard empty else { return }
     let fm = FileManager.default
     for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: path + suffix) }
     let folder = (path as NSString).deletingLastPathComponent
