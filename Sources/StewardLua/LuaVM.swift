@@ -265,10 +265,9 @@ public final class LuaVM {
     if callDepth == 0 { _ = stw_budget_spend(L, 0) }
     // A refused write the plugin caught with pcall is still the result.
     if callDepth == 0, stw_readonly_refused(L) != 0 {
-      let message = lua_gettop(L)
+      // The message, pushed on top, goes down to base + 1 over the results.
       lua_rotate(L, base + 1, 1)
       lua_settop(L, base + 1)
-      _ = message
       let error = failure(status: LUA_ERRRUN, chunkName: chunkName)
       lua_settop(L, base)
       stw_gc_collect(L)
