@@ -14,6 +14,12 @@ enum GateFloors {
     var luaSeconds: Double
     var luaCalls: Int
     var luaStatuses: String
+    /// The same checks, cards converted into Lua and run, as plain tables
+    /// and behind the read-only proxies a check's subject gets: what the
+    /// read-only views add (making the proxies, and every read through one).
+    /// CPU seconds, summed over the workers.
+    var plainSeconds: Double
+    var readOnlySeconds: Double
   }
 
   static func measure(cards: [String], plugin: String) -> Figures? {
@@ -26,15 +32,34 @@ enum GateFloors {
         (try? YAMLLoader.load(file: cards[index])) ?? []
       }
     }
-    var best: (seconds: Double, calls: Int, statuses: String)?
-    for _ in 0..<3 {
-      guard let run = luaRun(source: source, plugin: plugin, shares: shares) else { return nil }
+    var best: LuaRun?
+    var plain = Double.infinity
+    var readOnly = Double.infinity
+    // Plain and read-only runs alternate, so that a change in the machine's
+    // load falls on both.
+    for _ in 0..<5 {
+      guard let run = luaRun(source: source, plugin: plugin, shares: shares, readOnly: false),
+        let guarded = luaRun(source: source, plugin: plugin, shares: shares, readOnly: true),
+        guarded.statuses == run.statuses
+      else { return nil }
       if best == nil || run.seconds < best!.seconds { best = run }
+      plain = min(plain, run.whole)
+      readOnly = min(readOnly, guarded.whole)
     }
     guard let best else { return nil }
     return Figures(
       yamlSeconds: yaml, luaSeconds: best.seconds, luaCalls: best.calls,
-      luaStatuses: best.statuses)
+      luaStatuses: best.statuses, plainSeconds: plain, readOnlySeconds: readOnly)
+  }
+
+  struct LuaRun {
+    /// The checks' own code: one round less zero rounds.
+    var seconds: Double
+    /// One round with the cards' conversion into Lua, in CPU seconds summed
+    /// over the workers.
+    var whole: Double
+    var calls: Int
+    var statuses: String
   }
 
   /// Reads and scans every file into libyaml events, files shared out over
@@ -66,9 +91,9 @@ enum GateFloors {
   /// and the plugin's loading cancel out; the slowest worker's difference is
   /// the wall-clock time of the checks' own code, with the instruction hook
   /// the budgets need still counting.
-  static func luaRun(source: String, plugin: String, shares: [[Value]]) -> (
-    seconds: Double, calls: Int, statuses: String
-  )? {
+  static func luaRun(source: String, plugin: String, shares: [[Value]], readOnly: Bool)
+    -> LuaRun?
+  {
     let body = source.replacingOccurrences(
       of: "\nreturn p", with: "\n", options: .backwards)
     let chunk = """
@@ -107,37 +132,46 @@ enum GateFloors {
       """
     let limits = LuaLimits(
       instructions: Int(Int32.max), memoryBytes: 1 << 30, wallClock: .seconds(120))
-    let outcomes = Shared([(Double, String)?](repeating: nil, count: shares.count))
+    let outcomes = Shared([(Double, Double, String)?](repeating: nil, count: shares.count))
     DispatchQueue.concurrentPerform(iterations: shares.count) { worker in
       guard let vm = try? LuaVM(limits: limits) else { return }
       // A hundred cards at a time: with all of a worker's cards alive in
       // one heap, the collector's work would grow with them, where the gate
       // keeps one card alive at a time.
       var seconds = 0.0
+      var whole = 0.0
+      var cpu = 0.0
       var texts: [String] = []
       for batch in stride(from: 0, to: shares[worker].count, by: 100) {
         let cards = Value(
           .list(Array(shares[worker][batch..<min(batch + 100, shares[worker].count)])))
         func timed(_ rounds: Int) -> (Double, String)? {
           let start = DispatchTime.now().uptimeNanoseconds
+          let cpuStart = threadCPU()
           let env: Value = ["cards": cards, "rounds": Value(.int(Int64(rounds)))]
-          guard let result = try? vm.evaluate(chunk, chunkName: plugin, env: env).string else {
+          guard
+            let result = try? vm.evaluate(
+              chunk, chunkName: plugin, env: env, readOnlyEnv: readOnly
+            ).string
+          else {
             return nil
           }
+          cpu = threadCPU() - cpuStart
           return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result)
         }
         guard let zero = timed(0), let one = timed(1) else { return }
         seconds += one.0 - zero.0
+        whole += cpu
         texts.append(one.1)
       }
-      outcomes.set(worker, (seconds, texts.joined(separator: " ")))
+      outcomes.set(worker, (seconds, whole, texts.joined(separator: " ")))
     }
     let done = outcomes.value.compactMap { $0 }
     guard done.count == shares.count else { return nil }
     var calls = 0
     var counts: [String: Int] = [:]
     // Each batch answers "CALLS status=N status=N ...".
-    for word in done.flatMap({ $0.1.split(separator: " ") }) {
+    for word in done.flatMap({ $0.2.split(separator: " ") }) {
       let kv = word.split(separator: "=")
       if kv.count == 2 {
         counts[String(kv[0]), default: 0] += Int(kv[1]) ?? 0
@@ -146,7 +180,9 @@ enum GateFloors {
       }
     }
     let statuses = counts.keys.sorted().map { "\($0)=\(counts[$0]!)" }.joined(separator: " ")
-    return (done.map(\.0).max() ?? 0, calls, statuses)
+    return LuaRun(
+      seconds: done.map(\.0).max() ?? 0, whole: done.map(\.1).reduce(0, +), calls: calls,
+      statuses: statuses)
   }
 }
 
@@ -165,4 +201,11 @@ final class Shared<Element>: @unchecked Sendable {
     defer { lock.unlock() }
     return storage
   }
+}
+
+/// The calling thread's CPU time in seconds.
+func threadCPU() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

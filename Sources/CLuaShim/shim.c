@@ -2,6 +2,8 @@
 // budget hook (instructions and a monotonic deadline), the host-function
 // trampoline, the message handler, protected library opening, read-only
 // proxies and the guards for C functions the count hook cannot interrupt.
+#include <limits.h>
+
 #include "CLuaShim.h"
 
 #include <stdio.h>
@@ -14,6 +16,15 @@
 #define STW_GRACE_BYTES ((size_t)1 << 20)
 /// Instructions between two runs of the budget hook.
 #define STW_HOOK_PERIOD 1000
+/// Operators on strings are one VM instruction each, whatever the strings'
+/// size: `a < b` on two 30 MB strings is a strcoll loop (one call per
+/// '\0'-separated piece, so 20 ns a byte at worst), and 1,000 instructions
+/// of them ran for seconds between two looks at the clock. While a string
+/// of this size or more is alive in the state, the hook runs after every
+/// instruction instead (decision 0024).
+#define STW_FINE_BYTES ((size_t)64 << 10)
+#define STW_FINE_PERIOD 1
+#define STW_LARGE_SLOTS 64
 
 /// Blocks up to this size come from the state's own free lists, by class
 /// of 16 bytes: a check allocates and frees its tables and strings by the
@@ -49,6 +60,10 @@ typedef struct stw_control {
   char msg_time[128];
   char where[256];    // "source:line: " of the last budget error raised
   stw_pool pool;      // small blocks, recycled within this state
+  // Strings of STW_FINE_BYTES or more alive in the state (below). Past the
+  // slots the count stays up for the state's life: fail closed.
+  int large_strings;
+  void *large[STW_LARGE_SLOTS];
 } stw_control;
 
 static stw_control *control(lua_State *L) {
@@ -70,6 +85,39 @@ static int64_t now_ns(void) {
 }
 
 static void stw_hook(lua_State *L, lua_Debug *ar);
+
+static inline int hook_period(const stw_control *c) {
+  return c->large_strings > 0 ? STW_FINE_PERIOD : STW_HOOK_PERIOD;
+}
+
+/// Counts a new string of `size` bytes at `ptr` when it is large, and
+/// makes the main thread's hook fine-grained (other threads follow at their
+/// next hook).
+static void note_string(stw_control *c, void *ptr, size_t size) {
+  if (size < STW_FINE_BYTES) return;
+  int had = c->large_strings;
+  for (int i = 0; i < STW_LARGE_SLOTS; i++) {
+    if (c->large[i] == NULL) {
+      c->large[i] = ptr;
+      c->large_strings++;
+      break;
+    }
+    if (i == STW_LARGE_SLOTS - 1) c->large_strings = INT_MAX / 2;  // sticky
+  }
+  if (had == 0 && c->main != NULL && c->exhausted == STW_BUDGET_NONE)
+    lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, STW_FINE_PERIOD);
+}
+
+static void forget_string(stw_control *c, void *ptr, size_t size) {
+  if (size < STW_FINE_BYTES || c->large_strings >= INT_MAX / 2) return;
+  for (int i = 0; i < STW_LARGE_SLOTS; i++) {
+    if (c->large[i] == ptr) {
+      c->large[i] = NULL;
+      c->large_strings--;
+      return;
+    }
+  }
+}
 
 /// Marks `kind` as spent and re-arms the main thread's hook with count 1,
 /// so that the error is raised again as soon as any Lua code runs outside
@@ -165,6 +213,7 @@ static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   size_t old = ptr != NULL ? osize : 0;
   if (nsize == 0) {
     if (ptr != NULL) {
+      forget_string(c, ptr, old);
       if (is_small(old)) {
         pool_free(&c->pool, ptr, old);
       } else {
@@ -191,6 +240,8 @@ static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return NULL;
   }
   c->used = c->used - old + nsize;
+  // A new object's `osize` is its type; strings never grow in place.
+  if (ptr == NULL && osize == LUA_TSTRING) note_string(c, block, nsize);
   return block;
 }
 
@@ -275,8 +326,9 @@ static void stw_hook(lua_State *L, lua_Debug *ar) {
     } else if (now_ns() >= c->deadline) {
       c->exhausted = STW_BUDGET_TIME;
     } else {
-      // A thread left at count 1 by an earlier, spent call goes back to normal.
-      if (period != STW_HOOK_PERIOD) lua_sethook(L, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+      // A thread left at count 1 by an earlier, spent call goes back to
+      // normal; one made before a large string was goes fine-grained.
+      if (period != hook_period(c)) lua_sethook(L, stw_hook, LUA_MASKCOUNT, hook_period(c));
       return;
     }
   }
@@ -296,7 +348,7 @@ void stw_budget_begin(lua_State *L, int64_t instructions, int64_t wall_ns) {
   c->exhausted = STW_BUDGET_NONE;
   c->where[0] = '\0';
   if (c->hook_dirty) {  // other threads left at count 1 re-arm themselves in the hook
-    lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
+    lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, hook_period(c));
     c->hook_dirty = 0;
   }
 }
@@ -669,12 +721,40 @@ static int64_t range_count(lua_State *L, int first_arg) {
   return (int64_t)(j - i) + 1;
 }
 
+/// `a < b` for table.sort, charged by the bytes strcoll may scan, with the
+/// clock compared at each comparison: the stock sort compares in C, where
+/// no hook runs, so sorting long strings overshot the limit by the whole
+/// sort.
+static int charged_less(lua_State *L) {
+  size_t a = lua_type(L, 1) == LUA_TSTRING ? lua_rawlen(L, 1) : 0;
+  size_t b = lua_type(L, 2) == LUA_TSTRING ? lua_rawlen(L, 2) : 0;
+  stw_budget_charge(L, (int64_t)(a < b ? a : b) + 1);
+  lua_pushboolean(L, lua_compare(L, 1, 2, LUA_OPLT));
+  return 1;
+}
+
+/// Strings in the list up to this many bytes in all are sorted by the
+/// stock comparison: the charge by count covers them.
+#define SORT_PLAIN_BYTES ((size_t)64 << 10)
+
 static int guarded_sort(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_len(L, 1);
   int64_t log2n = 1;
   for (lua_Integer k = n; k > 1; k >>= 1) log2n++;
-  return charged_call(L, n > 0 ? (int64_t)n * log2n : 0);
+  stw_budget_charge(L, n > 0 ? (int64_t)n * log2n : 0);
+  if (lua_isnoneornil(L, 2) && n > 1) {
+    size_t bytes = 0;
+    for (lua_Integer i = 1; i <= n && bytes <= SORT_PLAIN_BYTES; i++) {
+      if (lua_geti(L, 1, i) == LUA_TSTRING) bytes += lua_rawlen(L, -1);
+      lua_pop(L, 1);
+    }
+    if (bytes > SORT_PLAIN_BYTES) {
+      lua_settop(L, 1);
+      lua_pushcfunction(L, charged_less);
+    }
+  }
+  return stw_call_original(L);
 }
 
 static int guarded_concat(lua_State *L) {

@@ -134,11 +134,17 @@ public final class LuaVM {
   /// chunk of statements runs as is. The entries of `env`, a map, become
   /// globals of the environment.
   ///
+  /// With `readOnlyEnv`, the tables of `env` are pushed behind the same
+  /// read-only proxies a check's subject gets (the gate benchmark weighs
+  /// what they cost against plain tables).
+  ///
   /// ```swift
   /// try vm.evaluate("x * 2", chunkName: "inline", env: ["x": 21])  // 42
   /// ```
-  public func evaluate(_ source: String, chunkName: String, env: Value? = nil) throws -> Value {
-    try evaluating(source, chunkName: chunkName, env: env) { top in
+  public func evaluate(
+    _ source: String, chunkName: String, env: Value? = nil, readOnlyEnv: Bool = false
+  ) throws -> Value {
+    try evaluating(source, chunkName: chunkName, env: env, readOnly: readOnlyEnv) { top in
       try toValue(at: top, root: "result", mark: SourceMark(file: chunkName, line: 0, column: 0))
     }
   }
@@ -157,7 +163,8 @@ public final class LuaVM {
   }
 
   private func evaluating<R>(
-    _ source: String, chunkName: String, env: Value?, read: (Int32) throws -> R
+    _ source: String, chunkName: String, env: Value?, readOnly: Bool = false,
+    read: (Int32) throws -> R
   ) throws -> R {
     let base = lua_gettop(L)
     defer { lua_settop(L, base) }
@@ -172,7 +179,7 @@ public final class LuaVM {
       for entry in map {
         try checkStack(3)
         pushString(entry.key)
-        try push(entry.value, root: entry.key)
+        try push(entry.value, root: entry.key, readOnly: readOnly)
         lua_rawset(L, -3)
       }
     } else if let env, !env.isNull {

@@ -270,6 +270,39 @@ struct SandboxFailClosedTests {
     }
   }
 
+  /// Work inside one VM instruction or one C call that charged only its
+  /// element count: comparing two 12 MB strings of NUL bytes (strcoll once
+  /// a byte, 0.1 s a comparison, and 250 comparisons between two runs of the
+  /// count hook), and the stock sort's comparisons of 3,000 strings of 16 KB
+  /// (about 5 s for one sort, charged by the element count alone). Neither
+  /// may overshoot the 2 s limit by more than half of it.
+  @Test(arguments: [
+    "local z = string.rep('\\0', 12000000) local a, b = z .. 'a', z .. 'b' z = nil while true do local _ = a < b end",
+    "local z = string.rep('\\0', 16000) local l = {} for i = 1, 3000 do l[i] = z .. ((i * 7919) % 3000) end z = nil while true do table.sort(l) end",
+    "local z = string.rep('\\0', 16000) local l = {} for i = 1, 3000 do l[i] = z .. ((i * 7919) % 3000) end z = nil while true do pcall(table.sort, l) end",
+  ])
+  func operatorsAndSortsOnLongStringsEndWithinTheLimit(_ statement: String) throws {
+    let dir = try StewardBinary.scratch([
+      "p.lua": """
+      local p = steward.plugin{ name = "p", version = "1" }
+      p:check{ id = "c", run = function() \(statement) return true end }
+      p:check{ id = "after", run = function(subject) return subject.name == "m" end }
+      return p
+      """,
+      "run.yaml": Self.playbook(plugins: ["p.lua"], checks: ["p.c", "p.after"]),
+      "cards/m.yaml": Self.card,
+    ])
+    let outcome = try Self.run(
+      ["run", "run.yaml", "--no-record", "--format", "json"], in: dir, within: 30)
+    let (result, seconds) = try #require(outcome, "steward run was still running after 30 s")
+    #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
+    #expect(seconds < 3.5, "took \(seconds) s")
+    let rows = try Self.results(result.stdout)
+    #expect(rows["c"]?.status == "error", "\(rows["c"].map { "\($0)" } ?? "none")")
+    #expect(rows["c"]?.message.contains("limit") == true, "\(rows["c"]?.message ?? "")")
+    #expect(rows["after"]?.status == "pass", "the next check keeps its result")
+  }
+
   // MARK: - 11: one plugin's path cache cannot starve another of memory
 
   @Test func aPluginThatFillsThePathCacheLeavesTheOthersTheirMemory() throws {

@@ -13,6 +13,7 @@ internal import StewardCore
 /// Runs outside Lua code, so the memory cap does not apply and nothing here
 /// can raise. With `readOnly`, every table is pushed behind a read-only proxy
 /// (`stw_make_readonly`): what a check gets as its subject, params and ctx.
+/// Six free slots a level: a table, its key and value, and the proxy's three.
 extension LuaVM {
   /// One open table: where its children are and the next one to push.
   ///
@@ -54,7 +55,7 @@ extension LuaVM {
   /// Pushes `value` (pushes one). On failure the stack is left as it was.
   func push(_ value: Value, root: @autoclosure () -> String, readOnly: Bool = false) throws {
     let top = lua_gettop(L)
-    guard lua_checkstack(L, 4) != 0 else {
+    guard lua_checkstack(L, 6) != 0 else {
       throw LuaError.conversion(
         path: root(), message: "the Lua stack cannot grow", mark: value.mark)
     }
@@ -88,7 +89,7 @@ extension LuaVM {
         store(into: frames[k])
         continue
       }
-      if depth >= limits.maxDepth || lua_checkstack(L, 4) == 0 {
+      if depth >= limits.maxDepth || lua_checkstack(L, 6) == 0 {
         lua_settop(L, top)
         throw LuaError.conversion(
           path: root(), message: "nested deeper than \(limits.maxDepth) levels",
