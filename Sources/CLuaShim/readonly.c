@@ -10,19 +10,68 @@
 // reaches a writable table. Decision 0024 has the costs and the alternatives.
 #include "CLuaShim.h"
 
-/// The metatable of a proxy holds its real table under this address: Lua
-/// code cannot make a light userdata, so no plugin can forge or reach it.
-static const char TARGET_KEY = 0;
+/// The registry's array of what every proxy's metatable is made of, made
+/// once per state and found by the integer reference kept in the state's
+/// control block: the four metamethod names, the default `__metatable`
+/// string, and the marker table every proxy's metatable has as its own
+/// metatable. `lua_setfield` with a C string interned each name on every
+/// call, and a light-userdata key was a hashed lookup on every read through
+/// a proxy: together a tenth of a gate run.
+enum {
+  KEY_INDEX = 1,
+  KEY_NEWINDEX,
+  KEY_LEN,
+  KEY_METATABLE,
+  KEY_LOCKED,
+  KEY_MARKER,
+  KEY_COUNT = KEY_MARKER
+};
+
+static int data_newindex(lua_State *L);
+static int data_len(lua_State *L);
+
+/// Pushes the registry's array, making it on first use.
+static void push_parts(lua_State *L) {
+  stw_readonly_parts *parts = stw_readonly_parts_of(L);
+  if (parts->ref > 0) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, parts->ref);
+    return;
+  }
+  static const char *const names[KEY_LOCKED] = {"__index", "__newindex", "__len", "__metatable",
+                                                "steward.readonly"};
+  lua_createtable(L, KEY_COUNT, 0);
+  for (int i = 0; i < KEY_LOCKED; i++) {
+    lua_pushstring(L, names[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_createtable(L, 0, 0);
+  parts->marker = lua_topointer(L, -1);
+  lua_rawseti(L, -2, KEY_MARKER);
+  lua_pushvalue(L, -1);
+  parts->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
 
 /// Pushes the real table of the proxy at `index` and returns 1, or pushes
-/// nothing and returns 0 when the value is not a read-only proxy.
+/// nothing and returns 0 when the value is not a read-only proxy. A proxy's
+/// metatable has the marker as its metatable and the real table at [1]:
+/// plugin code can reach neither (the proxy's `__metatable` hides its
+/// metatable, and the marker is only in the registry), so no table it makes
+/// passes for a proxy. No hashing: two metatable reads and an array read.
 int stw_readonly_target(lua_State *L, int index) {
   if (lua_type(L, index) != LUA_TTABLE || !lua_getmetatable(L, index)) return 0;
-  if (lua_rawgetp(L, -1, &TARGET_KEY) != LUA_TTABLE) {
+  const void *marker = stw_readonly_parts_of(L)->marker;
+  if (marker == NULL || !lua_getmetatable(L, -1)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (lua_topointer(L, -1) != marker) {
     lua_pop(L, 2);
     return 0;
   }
-  lua_remove(L, -2);
+  lua_pop(L, 1);
+  lua_rawgeti(L, -1, 1);
+  lua_copy(L, -1, -2);
+  lua_pop(L, 1);
   return 1;
 }
 
@@ -90,68 +139,46 @@ static int data_len(lua_State *L) {
   return 1;
 }
 
-/// The registry's array of the strings every proxy's metatable is keyed
-/// with, made once per state: `lua_setfield` with a C string interns it on
-/// every call, which with five fields per proxy was a tenth of a gate run.
-static const char KEYS_KEY = 0;
-enum { KEY_INDEX = 1, KEY_NEWINDEX, KEY_LEN, KEY_METATABLE, KEY_LOCKED, KEY_COUNT = KEY_LOCKED };
-
-static void push_keys(lua_State *L) {
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &KEYS_KEY) == LUA_TTABLE) return;
-  lua_pop(L, 1);
-  static const char *const names[KEY_COUNT] = {"__index", "__newindex", "__len", "__metatable",
-                                               "steward.readonly"};
-  lua_createtable(L, KEY_COUNT, 0);
-  for (int i = 0; i < KEY_COUNT; i++) {
-    lua_pushstring(L, names[i]);
-    lua_rawseti(L, -2, i + 1);
-  }
-  lua_pushvalue(L, -1);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &KEYS_KEY);
-}
-
-/// Sets `mt[keys[key]]` to the value on top (popped); `mt` and `keys` are
-/// absolute indices.
-static void set_key(lua_State *L, int mt, int keys, int key) {
-  lua_rawgeti(L, keys, key);
-  lua_insert(L, -2);
-  lua_rawset(L, mt);
-}
-
 // No `__pairs`: the sandbox's `pairs` hands out its guarded `next`, which
 // sees through a proxy to the real table (below), one C call fewer a loop.
 void stw_make_readonly(lua_State *L) {
   int real = lua_gettop(L);
-  push_keys(L);  // real, keys
-  int keys = real + 1;
-  lua_createtable(L, 0, 0);  // real, keys, proxy
-  lua_createtable(L, 0, 5);  // real, keys, proxy, mt
+  push_parts(L);  // real, parts
+  int parts = real + 1;
+  lua_createtable(L, 0, 0);  // real, parts, proxy
+  lua_createtable(L, 1, 4);  // real, parts, proxy, mt
   int mt = real + 3;
   lua_pushvalue(L, real);
-  set_key(L, mt, keys, KEY_INDEX);
+  lua_rawseti(L, mt, 1);
+  lua_rawgeti(L, parts, KEY_INDEX);
+  lua_pushvalue(L, real);
+  lua_rawset(L, mt);
+  lua_rawgeti(L, parts, KEY_NEWINDEX);
   lua_pushcfunction(L, data_newindex);
-  set_key(L, mt, keys, KEY_NEWINDEX);
+  lua_rawset(L, mt);
+  lua_rawgeti(L, parts, KEY_LEN);
   lua_pushcfunction(L, data_len);
-  set_key(L, mt, keys, KEY_LEN);
+  lua_rawset(L, mt);
   // An empty map keeps telling itself apart from an empty list: its
   // metatable's `__metatable` string (the only metatable a real table has)
   // is handed on.
+  lua_rawgeti(L, parts, KEY_METATABLE);
   if (lua_getmetatable(L, real)) {
-    lua_rawgeti(L, keys, KEY_METATABLE);
+    lua_pushvalue(L, -2);
     if (lua_rawget(L, -2) != LUA_TSTRING) {
       lua_pop(L, 1);
-      lua_rawgeti(L, keys, KEY_LOCKED);
+      lua_rawgeti(L, parts, KEY_LOCKED);
     }
     lua_remove(L, -2);
   } else {
-    lua_rawgeti(L, keys, KEY_LOCKED);
+    lua_rawgeti(L, parts, KEY_LOCKED);
   }
-  set_key(L, mt, keys, KEY_METATABLE);
-  lua_pushvalue(L, real);
-  lua_rawsetp(L, mt, &TARGET_KEY);
-  lua_setmetatable(L, real + 2);  // real, keys, proxy
-  lua_replace(L, real);           // proxy, keys
-  lua_settop(L, real);            // proxy
+  lua_rawset(L, mt);
+  lua_rawgeti(L, parts, KEY_MARKER);
+  lua_setmetatable(L, mt);
+  lua_setmetatable(L, real + 2);  // real, parts, proxy
+  lua_copy(L, real + 2, real);
+  lua_settop(L, real);  // proxy
 }
 
 // MARK: - Base functions that see through proxies
@@ -200,6 +227,8 @@ static int readonly_rawlen(lua_State *L) {
 
 void stw_install_readonly_guard(lua_State *L, int index) {
   index = lua_absindex(L, index);
+  push_parts(L);  // made with the sandbox, not by the first check's call
+  lua_pop(L, 1);
   lua_pushcfunction(L, readonly_next);
   lua_pushvalue(L, -1);
   lua_setfield(L, index, "next");

@@ -64,6 +64,7 @@ typedef struct stw_control {
   // slots the count stays up for the state's life: fail closed.
   int large_strings;
   void *large[STW_LARGE_SLOTS];
+  stw_readonly_parts readonly;  // readonly.c's, made on first use
 } stw_control;
 
 static stw_control *control(lua_State *L) {
@@ -288,6 +289,8 @@ void stw_close(lua_State *L) {
 }
 
 size_t stw_memory_used(lua_State *L) { return control(L)->used; }
+
+stw_readonly_parts *stw_readonly_parts_of(lua_State *L) { return &control(L)->readonly; }
 
 void stw_collect(lua_State *L) { (void)lua_gc(L, LUA_GCCOLLECT); }
 

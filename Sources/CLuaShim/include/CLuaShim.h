@@ -182,6 +182,14 @@ void stw_install_readonly_guard(lua_State *L, int index);
 /// and the guarded `next`/`rawget`/`rawlen` see the table; writes raise.
 /// Children are not wrapped here: the caller wraps each table it builds.
 void stw_make_readonly(lua_State *L);
+/// What readonly.c keeps per state (in shim.c's control block): the
+/// registry reference of the parts proxies are made of, and the address of
+/// the marker table that tells their metatables apart.
+typedef struct stw_readonly_parts {
+  int ref;
+  const void *marker;
+} stw_readonly_parts;
+stw_readonly_parts *stw_readonly_parts_of(lua_State *L);
 /// Whether the value at `index` is a proxy made by `stw_make_readonly`.
 int stw_is_readonly(lua_State *L, int index);
 /// Pushes the table behind the proxy at `index` and returns 1; returns 0,
