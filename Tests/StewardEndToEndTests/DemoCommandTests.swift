@@ -61,3 +61,100 @@ import Testing
     #expect(index.contains("Some steps did not end as the story expects"))
   }
 }
+
+/// The demo shown a year after the story: the same dashboard, every number
+/// of the board's table read from the runs the demo itself recorded.
+extension DemoCommandTests {
+  /// `YYYY-MM-DD` a year after the machine's day (UTC).
+  static func aYearAhead() -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let later = calendar.date(byAdding: .year, value: 1, to: Date())!
+    let c = calendar.dateComponents([.year, .month, .day], from: later)
+    return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+  }
+
+  /// eNPS from a responses file, counted here: % 9–10 minus % 0–6.
+  static func enps(_ file: String) throws -> Double {
+    let text = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent(file), encoding: .utf8)
+    let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let column = try #require(lines.first?.firstIndex(of: "recommend"))
+    let answers = lines.dropFirst().compactMap { Int($0[column]) }
+    let promoters = answers.filter { $0 >= 9 }.count
+    let detractors = answers.filter { $0 <= 6 }.count
+    return 100 * Double(promoters - detractors) / Double(answers.count)
+  }
+
+  @Test func theStoryIsTheSameAYearLater() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("steward-demo-later-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try StewardBinary.run(
+      ["demo", "--output", folder.path], environment: ["STEWARD_TODAY": Self.aYearAhead()])
+    #expect(result.status == 0, "\(result.stderr)")
+
+    // Every run is recorded on the story's day, not on the clock's.
+    let store = try DatabaseQueue(path: folder.appendingPathComponent("history.sqlite").path)
+    let days = try store.read {
+      try String.fetchAll($0, sql: "SELECT DISTINCT substr(started_at, 1, 10) FROM run")
+    }
+    #expect(days == [DemoPlan.storyDay])
+
+    let data = try Data(contentsOf: folder.appendingPathComponent("value-dashboard.json"))
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(json["period"] as? String == "2026-11")
+    #expect(json["compare"] as? String == "2025-05")
+    let metrics = json["metrics"] as? [[String: Any]] ?? []
+    func metric(_ id: String) -> [String: Any] { metrics.first { $0["id"] as? String == id } ?? [:] }
+    func point(_ id: String, _ which: String) -> [String: Any] {
+      metric(id)[which] as? [String: Any] ?? [:]
+    }
+    func texts(_ id: String) -> (String?, String?) {
+      (point(id, "compare")["text"] as? String, point(id, "current")["text"] as? String)
+    }
+    func fact(_ id: String, _ which: String, _ name: String) -> Double? {
+      (point(id, which)["facts"] as? [String: Any])?[name] as? Double
+    }
+    func part(_ id: String, _ which: String, _ team: String) -> Double? {
+      let parts = point(id, which)["breakdown"] as? [[String: Any]] ?? []
+      return parts.first { $0["name"] as? String == team }?["value"] as? Double
+    }
+
+    // The board's table, month 0 → month 18.
+    #expect(texts("headcount") == ("3", "28"))
+    #expect(texts("models_in_production") == ("2", "11"))
+    #expect(texts("ab_tests") == ("2", "14"))
+    #expect(texts("win_rate") == ("60 %", "42 %"))
+    #expect(fact("win_rate", "compare", "wins") == 3 && fact("win_rate", "compare", "valid") == 5)
+    #expect(fact("win_rate", "current", "wins") == 21 && fact("win_rate", "current", "valid") == 50)
+    #expect(texts("attributed_revenue") == ("$18M", "$47M"))
+    #expect(texts("team_cost") == ("$600K", "$4.2M"))
+    #expect(texts("roi") == ("30×", "11.2×"))
+    #expect(texts("mlops_maturity") == ("level 1", "level 2"))
+    #expect(texts("experimentation_maturity") == ("level 2", "level 3"))
+
+    // Team health: who would recommend the team (3 of 3, then 27 of 28), and
+    // eNPS as the responses give it, counted here from the same files.
+    #expect(texts("team_health") == ("100 %", "96 %"))
+    #expect((point("team_health", "compare")["detail"] as? String)?.hasPrefix("3 of 3 would recommend") == true)
+    #expect((point("team_health", "current")["detail"] as? String)?.hasPrefix("27 of 28 would recommend") == true)
+    let enps0 = try Self.enps("Examples/streamrec/surveys/team-enps-month-00.csv")
+    let enps18 = try Self.enps("Examples/streamrec/surveys/team-enps-month-18.csv")
+    #expect(fact("team_health", "compare", "enps") == enps0)
+    #expect(abs((fact("team_health", "current", "enps") ?? 0) - enps18) < 1e-9)
+    #expect(enps0 == 100 && Int(enps18.rounded()) == 61)
+
+    // Maturity per team, for the heat map: recommendations walks, then flies.
+    #expect(part("experimentation_maturity", "compare", "recommendations") == 2)
+    #expect(part("experimentation_maturity", "current", "recommendations") == 4)
+    #expect(part("experimentation_maturity", "current", "ads") == 3)
+    #expect(part("mlops_maturity", "compare", "ads") == 1)
+    #expect(part("mlops_maturity", "current", "ads") == 2)
+
+    // The gate card is not empty: the remediated gate run of the story's day.
+    #expect(texts("audit").1 == "100 %")
+    #expect(fact("audit", "current", "results") == 28)
+    #expect((point("audit", "current")["detail"] as? String)?.contains("of 2026-11-30") == true)
+  }
+}

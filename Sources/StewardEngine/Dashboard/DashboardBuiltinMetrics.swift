@@ -183,6 +183,13 @@ public enum DashboardMetrics {
         + (srm > 0
           ? " (\(srm) with a sample-ratio mismatch excluded)" : ""),
       facts: [("wins", Double(wins)), ("valid", Double(valid)), ("srm_excluded", Double(srm))])
+    // Lesson 4 of the story: a win rate above the line means the team tests
+    // only safe bets, so a fall towards the baselines is not bad news.
+    point.facts.append(("warn_above", warnAbove))
+    point.band =
+      interval.estimate > warnAbove
+      ? "too high: not testing enough"
+      : "in the healthy band (at most \(DashboardFormatter.percent(warnAbove)))"
     if interval.estimate > warnAbove {
       point.warnings.append(
         "win rate \(DashboardFormatter.percent(interval.estimate)) is above \(DashboardFormatter.percent(warnAbove)): the team is only testing safe bets"

@@ -52,6 +52,11 @@ public struct DemoStep: Sendable {
 }
 
 public enum DemoPlan {
+  /// The day every step runs on (``StewardClock``): the end of month 18,
+  /// when the value dashboard is posted. The surveys count for the month of
+  /// their responses whatever the day.
+  public static let storyDay = "2026-11-30"
+
   /// Every step, in story order; later steps read the history earlier ones wrote.
   public static let steps: [DemoStep] =
     audits + surveys(month: "00") + surveys(month: "18") + community + runbooks + dashboard

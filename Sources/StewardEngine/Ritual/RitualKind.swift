@@ -73,7 +73,7 @@ struct RitualRun: TextKindReport {
   func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws {
     try RitualRecorder.record(
       report, playbook: playbook, startedAt: startedAt,
-      duration: Date().timeIntervalSince(startedAt), in: RunContext(history: store),
+      duration: StewardClock.now().timeIntervalSince(startedAt), in: RunContext(history: store),
       commitIf: commit)
   }
 }
