@@ -78,7 +78,9 @@ extension DemoCommandTests {
   static func enps(_ file: String) throws -> Double {
     let text = try String(
       contentsOf: StewardBinary.packageRoot.appendingPathComponent(file), encoding: .utf8)
-    let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let lines = text.split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }
     let column = try #require(lines.first?.firstIndex(of: "recommend"))
     let answers = lines.dropFirst().compactMap { Int($0[column]) }
     let promoters = answers.filter { $0 >= 9 }.count
@@ -106,7 +108,9 @@ extension DemoCommandTests {
     #expect(json["period"] as? String == "2026-11")
     #expect(json["compare"] as? String == "2025-05")
     let metrics = json["metrics"] as? [[String: Any]] ?? []
-    func metric(_ id: String) -> [String: Any] { metrics.first { $0["id"] as? String == id } ?? [:] }
+    func metric(_ id: String) -> [String: Any] {
+      metrics.first { $0["id"] as? String == id } ?? [:]
+    }
     func point(_ id: String, _ which: String) -> [String: Any] {
       metric(id)[which] as? [String: Any] ?? [:]
     }
@@ -137,8 +141,12 @@ extension DemoCommandTests {
     // Team health: who would recommend the team (3 of 3, then 27 of 28), and
     // eNPS as the responses give it, counted here from the same files.
     #expect(texts("team_health") == ("100 %", "96 %"))
-    #expect((point("team_health", "compare")["detail"] as? String)?.hasPrefix("3 of 3 would recommend") == true)
-    #expect((point("team_health", "current")["detail"] as? String)?.hasPrefix("27 of 28 would recommend") == true)
+    #expect(
+      (point("team_health", "compare")["detail"] as? String)?.hasPrefix("3 of 3 would recommend")
+        == true)
+    #expect(
+      (point("team_health", "current")["detail"] as? String)?.hasPrefix("27 of 28 would recommend")
+        == true)
     let enps0 = try Self.enps("Examples/streamrec/surveys/team-enps-month-00.csv")
     let enps18 = try Self.enps("Examples/streamrec/surveys/team-enps-month-18.csv")
     #expect(fact("team_health", "compare", "enps") == enps0)
@@ -156,5 +164,17 @@ extension DemoCommandTests {
     #expect(texts("audit").1 == "100 %")
     #expect(fact("audit", "current", "results") == 28)
     #expect((point("audit", "current")["detail"] as? String)?.contains("of 2026-11-30") == true)
+  }
+}
+
+extension DemoCommandTests {
+  @Test func aClockThatIsNotADayStopsStewardBeforeItRecordsAnything() throws {
+    let dir = try StewardBinary.scratch([:])
+    let r = try StewardBinary.run(
+      ["run", "Playbooks/org-design.yaml", "--store", dir.appendingPathComponent("h.sqlite").path],
+      environment: ["STEWARD_TODAY": "2027-02-30"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("STEWARD_TODAY=2027-02-30 is not a day"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("h.sqlite").path))
   }
 }

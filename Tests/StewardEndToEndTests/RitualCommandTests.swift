@@ -115,4 +115,43 @@ import Testing
     #expect(hack.status == 2)
     #expect(hack.stderr.contains("s.csv: error: cannot read"))
   }
+
+  /// The idiom docs/ritual.md uses, `rituals[#rituals + 1] = { … }` (and
+  /// `table.insert`, and the same inside a loop): a bad field is reported
+  /// at its own line, not at line 1.
+  @Test func aBadFieldOfAnAppendedRitualIsReportedAtItsLine() throws {
+    let dir = try StewardBinary.scratch([
+      "r.lua": """
+      local rituals = {}
+      rituals[#rituals + 1] = {
+        id = "talks", cadence = "monthly on the first tuesday", start = "2026-06-02",
+        time = "17:00",
+      }
+      rituals[#rituals+1] = {
+        id = "papers", cadence = "weekly on thursday",
+        start = "2026-13-01", time = "16:00",
+      }
+      table.insert(rituals, { id = "demo", cadence = "fortnightly on friday",
+        start = "2026-06-05", time = "25:00" })
+      return { steward = 1, kind = "ritual", name = "r", timezone = "Europe/Berlin", rituals = rituals }
+      """,
+      "loop.lua": """
+      local rituals = {}
+      for _, day in ipairs({ "monday", "tuesday" }) do
+        rituals[#rituals + 1] = { id = "standup-" .. day, cadence = "weekly on " .. day,
+          start = "2026-06-01", time = "09:00", colour = "blue" }
+      end
+      return { steward = 1, kind = "ritual", name = "r", timezone = "Europe/Berlin", rituals = rituals }
+      """,
+    ])
+    let r = try StewardBinary.run(["validate", "r.lua"], in: dir)
+    #expect(r.status == 2)
+    let said = r.stdout + r.stderr
+    #expect(said.contains("r.lua:8:11:"), "\(said)")  // start = "2026-13-01"
+    #expect(said.contains("r.lua:11:32:"), "\(said)")  // time = "25:00"
+    #expect(!said.contains("r.lua:1:"), "\(said)")
+    let loop = try StewardBinary.run(["validate", "loop.lua"], in: dir)
+    #expect(loop.status == 2)
+    #expect((loop.stdout + loop.stderr).contains("loop.lua:4:43:"), "\(loop.stdout)\(loop.stderr)")
+  }
 }

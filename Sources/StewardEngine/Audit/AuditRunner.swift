@@ -136,7 +136,8 @@ public struct AuditRunner: Sendable {
     return AuditReport(
       playbookName: playbook.header.name,
       playbookTitle: playbook.header.title ?? playbook.header.name,
-      playbookPath: playbook.path, startedAt: started, duration: StewardClock.now().timeIntervalSince(started),
+      playbookPath: playbook.path, startedAt: started,
+      duration: StewardClock.now().timeIntervalSince(started),
       subjects: refs,
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,

@@ -48,9 +48,10 @@ public struct DashboardHTMLReporter: Sendable {
       "files": report.inputFiles.count,
     ]
     if let win = report.metrics.first(where: { $0.source == "win_rate" }) {
-        context["winrate"] =
+      context["winrate"] =
         [
-          "title": win.title, "chart": DashboardCharts.trend(win, threshold: winRateLine(report), tall: true),
+          "title": win.title,
+          "chart": DashboardCharts.trend(win, threshold: winRateLine(report), tall: true),
           "detail": win.current.value == nil ? (win.current.missing ?? "") : win.current.detail,
           "now": DashboardFormatter.format(win.current.value, win.format),
           "band": win.current.band ?? "",

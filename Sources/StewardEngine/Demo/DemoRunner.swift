@@ -119,7 +119,9 @@ public struct DemoRunner: Sendable {
     // outside it, leaving its card empty whenever the demo is shown.
     let result = try await Subprocess.run(
       .path(FilePath(binary)), arguments: Arguments(arguments),
-      environment: .inherit.updating([Environment.Key(stringLiteral: StewardClock.variable): DemoPlan.storyDay]),
+      environment: .inherit.updating([
+        Environment.Key(stringLiteral: StewardClock.variable): DemoPlan.storyDay
+      ]),
       workingDirectory: FilePath(root.path), output: .discarded,
       error: .string(limit: 1 << 20))
     let status: Int32
