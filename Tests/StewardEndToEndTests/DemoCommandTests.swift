@@ -32,6 +32,44 @@ import Testing
       #expect(!index.contains(asset), "index.html loads an asset: \(asset)")
     }
 
+    // A page for leadership: the month 0 → month 18 table first, then the
+    // gate, the hackathon and the surveys as cards, then the steps.
+    let order = [
+      "Month 0 → month 18", "The deployment gate", "The quarterly hackathon",
+      "The surveys: maturity per team", "Every step of the story",
+    ].map {
+      index.range(of: $0)?.lowerBound
+    }
+    #expect(order.allSatisfy { $0 != nil }, "\(order)")
+    #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+    #expect(
+      index.contains(
+        "<tr><td>Data scientists</td><td>3</td><td>28</td><td class=\"neutral\">+25</td></tr>"))
+    #expect(
+      index.contains(
+        "<tr><td>Cost</td><td>$600K</td><td>$4.2M</td><td class=\"bad\">+$3.6M</td></tr>"))
+    #expect(
+      index.contains(
+        "<tr><td>Experiment win rate</td><td>60 %</td><td>42 %</td><td class=\"neutral\">−18 pts</td></tr>"
+      ))
+    #expect(index.contains("Blocked: 5 failures, 61 passes of 70 results"))
+    #expect(index.contains("aria-label=\"Deployment gate failures by severity, before the fixes\""))
+    #expect(index.contains("aria-label=\"Hackathon funnel\""))
+    #expect(index.contains("aria-label=\"Maturity"), "the heat map is missing")
+    // Reports are HTML, not Markdown: tables are tables, and the
+    // "passed or skipped" list folds as the Markdown report means.
+    #expect(index.contains("<th>severity</th>"))
+    #expect(index.contains("<details><summary>65 passed or skipped</summary>"))
+    #expect(!index.contains("&lt;details"))
+    #expect(!index.contains("| severity |"))
+    // A survey is scored, not passed.
+    for step in DemoPlan.steps where step.role == .survey {
+      guard let start = index.range(of: "id=\"\(step.id)\"") else { continue }
+      let heading = index[start.upperBound...].prefix(300)
+      #expect(heading.contains("badge fine\">scored"), "\(step.id): \(heading)")
+      #expect(!heading.contains(">passed"), "\(step.id) has a passed badge")
+    }
+
     // Each step's recorded run is in the demo's own store, once.
     let store = try DatabaseQueue(path: folder.appendingPathComponent("history.sqlite").path)
     let runs = try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run") }
@@ -49,6 +87,16 @@ import Testing
         at: StewardBinary.packageRoot.appendingPathComponent(folder),
         to: root.appendingPathComponent(folder))
     }
+    // Markup in a model card reaches the gate's report, and must reach the
+    // index page as text, never as markup.
+    let card = root.appendingPathComponent("Examples/streamrec/models/ad-targeting.yaml")
+    let original = try String(contentsOf: card, encoding: .utf8)
+    try Data(
+      original.replacingOccurrences(
+        of: "split: train ",
+        with: "split: \"train <script>alert(1)</script><img src=x onerror=alert(2)>\" "
+      ).utf8
+    ).write(to: card)
     // The org-design step expects exit 0; a broken playbook makes it exit 2.
     try Data("steward: 1\nkind: audit\nname: org-design\nchecks: 3\n".utf8).write(
       to: root.appendingPathComponent("Playbooks/org-design.yaml"))
@@ -59,6 +107,10 @@ import Testing
     let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
     #expect(index.contains("expected 0"))
     #expect(index.contains("Some steps did not end as the story expects"))
+    #expect(index.contains("alert(1)"), "the hostile split is not in the report")
+    for markup in ["<script", "<img"] {
+      #expect(!index.contains(markup), "index.html carries \(markup) from a model card")
+    }
   }
 }
 

@@ -122,7 +122,9 @@ public enum DashboardRunner {
           "estimated revenue from shipped winners, trailing \(spec.params["window"]?.int ?? 12) months"
       case .team_cost: return "the team's cost, trailing \(spec.params["window"]?.int ?? 12) months"
       case .roi: return DashboardMetrics.roiLabel(finance: spec.params["form"]?.string == "finance")
-      case .team_health: return "share agreeing (top-two-box) and eNPS, from the latest survey run"
+      case .team_health:
+        return
+          "share agreeing (who would recommend, on a 0–10 question; else top-two-box), with eNPS beside it, from the latest survey run"
       case .maturity: return "maturity level from the latest survey run, per team"
       case .audit: return "passes ÷ decided results of the latest audit run; open waivers"
       }

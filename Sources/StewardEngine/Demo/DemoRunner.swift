@@ -68,7 +68,9 @@ public struct DemoRunner: Sendable {
       progress(outcome)
       outcomes.append(outcome)
     }
-    let index = DemoIndexPage(outcomes: outcomes, folder: folder, store: "history.sqlite").render()
+    let index = DemoIndexPage(
+      outcomes: outcomes, folder: folder, store: "history.sqlite", root: root
+    ).render()
     try Data(index.utf8).write(to: folder.appendingPathComponent("index.html"), options: .atomic)
     return outcomes
   }
