@@ -179,6 +179,19 @@ extension DemoCommandTests {
 
     // The board's table, month 0 → month 18.
     #expect(texts("headcount") == ("3", "28"))
+    // The org plan: 30 positions by month 18, 28 filled, 2 open (search and
+    // business analytics), and every spoke's team in the surveys.
+    #expect(fact("headcount", "current", "planned") == 30)
+    #expect(fact("headcount", "current", "filled") == 28)
+    #expect(fact("headcount", "current", "open") == 2)
+    #expect(fact("headcount", "current", "beyond_plan") == 0)
+    for team in [
+      "ML platform", "recommendations", "ads", "trust and safety", "search", "business analytics",
+    ] {
+      #expect(part("mlops_maturity", "current", team) == 2, "\(team)")
+      #expect(part("experimentation_maturity", "current", team) != nil, "\(team)")
+      #expect(part("team_health", "current", team) != nil, "\(team)")
+    }
     #expect(texts("models_in_production") == ("2", "11"))
     #expect(texts("ab_tests") == ("2", "14"))
     #expect(texts("win_rate") == ("60 %", "42 %"))

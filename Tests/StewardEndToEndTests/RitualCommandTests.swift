@@ -60,7 +60,7 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("Drifting away (attended none of the last 4 sessions): 2"))
     #expect(r.stdout.contains("Yusuf Demir (trust and safety)"))
-    #expect(r.stdout.contains("Ivan Horvat (ads)"))
+    #expect(r.stdout.contains("Ivan Horvat (business analytics)"))
     let text = try String(contentsOfFile: ics, encoding: .utf8)
     #expect(text.hasPrefix("BEGIN:VCALENDAR\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
     // A second run shows the first one's count as the trend.
