@@ -86,6 +86,14 @@ import Testing
     #expect(Self.changeClass(html, metric: "models_in_production") == "good")  // 2 → 11
     #expect(Self.changeClass(html, metric: "headcount") == "neutral")  // 3 → 28
     #expect(html.contains("in the healthy band (at most 80 %)"))
+    // The before-and-after table colours each change the same way.
+    #expect(
+      html.contains(
+        "<tr><td>Cost</td><td>$600K</td><td>$4.2M</td><td class=\"change bad\">+$3.6M</td></tr>"))
+    #expect(
+      html.contains(
+        "<tr><td>Models in production</td><td>2</td><td>11</td><td class=\"change good\">+9</td></tr>"
+      ))
     #expect(!html.contains("too high: not testing enough"))
   }
 

@@ -39,7 +39,10 @@ public struct DashboardHTMLReporter: Sendable {
       },
       "cards": cards,
       "rows": view.rows.map {
-        ["title": $0.title, "then": $0.then, "now": $0.now, "change": $0.change]
+        [
+          "title": $0.title, "then": $0.then, "now": $0.now, "change": $0.change,
+          "verdict": $0.verdict,
+        ]
       },
       "heatmap": DashboardCharts.heatmap(view),
       "hasHeatmap": !view.heatRows.isEmpty,
@@ -184,7 +187,7 @@ public struct DashboardHTMLReporter: Sendable {
     <table>
     <thead><tr><th scope="col">Metric</th><th scope="col">{{compare}}</th><th scope="col">{{period}}</th><th scope="col">Change</th></tr></thead>
     <tbody>
-    {{#rows}}<tr><td>{{title}}</td><td>{{then}}</td><td>{{now}}</td><td>{{change}}</td></tr>
+    {{#rows}}<tr><td>{{title}}</td><td>{{then}}</td><td>{{now}}</td><td class="change {{verdict}}">{{change}}</td></tr>
     {{/rows}}
     </tbody>
     </table>
