@@ -30,7 +30,8 @@ local paper_group = {
   location = "Room Turing and meet.streamrec.example/papers",
   rotation = {
     strategy = "rotations.cross_team",
-    teams = { "ML platform", "recommendations", "ads", "trust and safety" },
+    teams = { "ML platform", "recommendations", "ads", "trust and safety", "search",
+      "business analytics" },
   },
   data = { reading = reading },
   announcement = [[

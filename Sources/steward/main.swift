@@ -8,6 +8,11 @@ import StewardEngine
 /// Parses and runs the command; `steward demo` runs child processes and so
 /// is the one asynchronous command.
 func runSteward() async -> Never {
+  // A clock that cannot be read would stamp runs with the wrong day.
+  if let problem = StewardClock.problem() {
+    Console.error("steward: \(problem)")
+    Foundation.exit(Exit.inputError)
+  }
   do {
     var command = try StewardCommand.parseAsRoot()
     if var asynchronous = command as? any AsyncParsableCommand {

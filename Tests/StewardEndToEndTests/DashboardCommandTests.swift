@@ -106,18 +106,29 @@ import Testing
 }
 
 extension DashboardCommandTests {
+  /// `steward new playbook dashboard` writes the inputs it names too, so
+  /// that it runs as written and every metric has a value.
   @Test func theStarterPlaybookValidatesAndRuns() throws {
-    let dir = try StewardBinary.scratch([
-      "experiments.csv": "id,team,launched,ended,outcome,srm\na,x,2026-01-05,2026-01-19,win,pass\n",
-      "finance.csv": "month,attributed_revenue,team_cost\n2026-01,100,10\n",
-    ])
-    #expect(try StewardBinary.run(["new", "playbook", "dashboard", "value"], in: dir).status == 0)
+    let dir = try StewardBinary.scratch([:])
+    let made = try StewardBinary.run(["new", "playbook", "dashboard", "value"], in: dir)
+    #expect(made.status == 0, "\(made.stderr)")
+    for file in ["value.yaml", "value-experiments.csv", "value-finance.csv"] {
+      #expect(made.stdout.contains(file), "\(made.stdout)")
+    }
     let valid = try StewardBinary.run(["validate", "value.yaml"], in: dir)
     #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
     let run = try StewardBinary.run(
-      ["run", "value.yaml", "--var", "month=2026-01", "--no-record"], in: dir)
+      ["run", "value.yaml", "--no-record", "--format", "json"], in: dir)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stdout.contains("A/B tests launched this month"))
+    let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+    #expect(json?["period"] as? String == "2026-09")
+    for metric in json?["metrics"] as? [[String: Any]] ?? [] {
+      let current = metric["current"] as? [String: Any]
+      #expect(
+        current?["value"] is Double,
+        "\(metric["id"] ?? "?") has no value: \(current?["missing"] ?? "")")
+    }
+    #expect(run.stderr.isEmpty, "\(run.stderr)")
   }
 }
 
@@ -166,5 +177,36 @@ extension DashboardCommandTests {
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("| Maturity level | level 1 | level 2 | +1 |"), "\(r.stdout)")
     #expect(r.stdout.contains("run #1 as of 2026-11-10"))
+  }
+}
+
+extension DashboardCommandTests {
+  /// Slack refuses a header block past 150 characters: a long title is cut,
+  /// keeping the month, and the message still says it in full in `text`.
+  @Test func aLongTitleIsShortenedToSlacksHeaderLimit() throws {
+    let title = String(repeating: "Recommendations and search value ", count: 6)
+      .trimmingCharacters(in: .whitespaces)
+    let dir = try StewardBinary.scratch([
+      "d.yaml": """
+      steward: 1
+      kind: dashboard
+      name: d
+      title: \(title)
+      period: {month: 2026-11}
+      metrics:
+        - {id: one, expression: "1"}
+
+      """
+    ])
+    let r = try StewardBinary.run(["run", "d.yaml", "--no-record", "--format", "slack"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let payload = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let blocks = payload?["blocks"] as? [[String: Any]] ?? []
+    let header = (blocks.first?["text"] as? [String: Any])?["text"] as? String ?? ""
+    #expect(title.count > 150)
+    #expect(header.count == 150, "\(header.count): \(header)")
+    #expect(header.hasSuffix("…: 2026-11"))
+    #expect(header.hasPrefix("Recommendations and search value"))
+    #expect((payload?["text"] as? String)?.hasPrefix(title + ": 2026-11") == true)
   }
 }

@@ -32,6 +32,44 @@ import Testing
       #expect(!index.contains(asset), "index.html loads an asset: \(asset)")
     }
 
+    // A page for leadership: the month 0 → month 18 table first, then the
+    // gate, the hackathon and the surveys as cards, then the steps.
+    let order = [
+      "Month 0 → month 18", "The deployment gate", "The quarterly hackathon",
+      "The surveys: maturity per team", "Every step of the story",
+    ].map {
+      index.range(of: $0)?.lowerBound
+    }
+    #expect(order.allSatisfy { $0 != nil }, "\(order)")
+    #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+    #expect(
+      index.contains(
+        "<tr><td>Data scientists</td><td>3</td><td>28</td><td class=\"neutral\">+25</td></tr>"))
+    #expect(
+      index.contains(
+        "<tr><td>Cost</td><td>$600K</td><td>$4.2M</td><td class=\"bad\">+$3.6M</td></tr>"))
+    #expect(
+      index.contains(
+        "<tr><td>Experiment win rate</td><td>60 %</td><td>42 %</td><td class=\"neutral\">−18 pts</td></tr>"
+      ))
+    #expect(index.contains("Blocked: 5 failures, 61 passes of 70 results"))
+    #expect(index.contains("aria-label=\"Deployment gate failures by severity, before the fixes\""))
+    #expect(index.contains("aria-label=\"Hackathon funnel\""))
+    #expect(index.contains("aria-label=\"Maturity"), "the heat map is missing")
+    // Reports are HTML, not Markdown: tables are tables, and the
+    // "passed or skipped" list folds as the Markdown report means.
+    #expect(index.contains("<th>severity</th>"))
+    #expect(index.contains("<details><summary>65 passed or skipped</summary>"))
+    #expect(!index.contains("&lt;details"))
+    #expect(!index.contains("| severity |"))
+    // A survey is scored, not passed.
+    for step in DemoPlan.steps where step.role == .survey {
+      guard let start = index.range(of: "id=\"\(step.id)\"") else { continue }
+      let heading = index[start.upperBound...].prefix(300)
+      #expect(heading.contains("badge fine\">scored"), "\(step.id): \(heading)")
+      #expect(!heading.contains(">passed"), "\(step.id) has a passed badge")
+    }
+
     // Each step's recorded run is in the demo's own store, once.
     let store = try DatabaseQueue(path: folder.appendingPathComponent("history.sqlite").path)
     let runs = try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run") }
@@ -49,6 +87,16 @@ import Testing
         at: StewardBinary.packageRoot.appendingPathComponent(folder),
         to: root.appendingPathComponent(folder))
     }
+    // Markup in a model card reaches the gate's report, and must reach the
+    // index page as text, never as markup.
+    let card = root.appendingPathComponent("Examples/streamrec/models/ad-targeting.yaml")
+    let original = try String(contentsOf: card, encoding: .utf8)
+    try Data(
+      original.replacingOccurrences(
+        of: "split: train ",
+        with: "split: \"train <script>alert(1)</script><img src=x onerror=alert(2)>\" "
+      ).utf8
+    ).write(to: card)
     // The org-design step expects exit 0; a broken playbook makes it exit 2.
     try Data("steward: 1\nkind: audit\nname: org-design\nchecks: 3\n".utf8).write(
       to: root.appendingPathComponent("Playbooks/org-design.yaml"))
@@ -59,5 +107,139 @@ import Testing
     let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
     #expect(index.contains("expected 0"))
     #expect(index.contains("Some steps did not end as the story expects"))
+    #expect(index.contains("alert(1)"), "the hostile split is not in the report")
+    for markup in ["<script", "<img"] {
+      #expect(!index.contains(markup), "index.html carries \(markup) from a model card")
+    }
+  }
+}
+
+/// The demo shown a year after the story: the same dashboard, every number
+/// of the board's table read from the runs the demo itself recorded.
+extension DemoCommandTests {
+  /// `YYYY-MM-DD` a year after the machine's day (UTC).
+  static func aYearAhead() -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let later = calendar.date(byAdding: .year, value: 1, to: Date())!
+    let c = calendar.dateComponents([.year, .month, .day], from: later)
+    return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+  }
+
+  /// eNPS from a responses file, counted here: % 9–10 minus % 0–6.
+  static func enps(_ file: String) throws -> Double {
+    let text = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent(file), encoding: .utf8)
+    let lines = text.split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }
+    let column = try #require(lines.first?.firstIndex(of: "recommend"))
+    let answers = lines.dropFirst().compactMap { Int($0[column]) }
+    let promoters = answers.filter { $0 >= 9 }.count
+    let detractors = answers.filter { $0 <= 6 }.count
+    return 100 * Double(promoters - detractors) / Double(answers.count)
+  }
+
+  @Test func theStoryIsTheSameAYearLater() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("steward-demo-later-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try StewardBinary.run(
+      ["demo", "--output", folder.path], environment: ["STEWARD_TODAY": Self.aYearAhead()])
+    #expect(result.status == 0, "\(result.stderr)")
+
+    // Every run is recorded on the story's day, not on the clock's.
+    let store = try DatabaseQueue(path: folder.appendingPathComponent("history.sqlite").path)
+    let days = try store.read {
+      try String.fetchAll($0, sql: "SELECT DISTINCT substr(started_at, 1, 10) FROM run")
+    }
+    #expect(days == [DemoPlan.storyDay])
+
+    let data = try Data(contentsOf: folder.appendingPathComponent("value-dashboard.json"))
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(json["period"] as? String == "2026-11")
+    #expect(json["compare"] as? String == "2025-05")
+    let metrics = json["metrics"] as? [[String: Any]] ?? []
+    func metric(_ id: String) -> [String: Any] {
+      metrics.first { $0["id"] as? String == id } ?? [:]
+    }
+    func point(_ id: String, _ which: String) -> [String: Any] {
+      metric(id)[which] as? [String: Any] ?? [:]
+    }
+    func texts(_ id: String) -> (String?, String?) {
+      (point(id, "compare")["text"] as? String, point(id, "current")["text"] as? String)
+    }
+    func fact(_ id: String, _ which: String, _ name: String) -> Double? {
+      (point(id, which)["facts"] as? [String: Any])?[name] as? Double
+    }
+    func part(_ id: String, _ which: String, _ team: String) -> Double? {
+      let parts = point(id, which)["breakdown"] as? [[String: Any]] ?? []
+      return parts.first { $0["name"] as? String == team }?["value"] as? Double
+    }
+
+    // The board's table, month 0 → month 18.
+    #expect(texts("headcount") == ("3", "28"))
+    // The org plan: 30 positions by month 18, 28 filled, 2 open (search and
+    // business analytics), and every spoke's team in the surveys.
+    #expect(fact("headcount", "current", "planned") == 30)
+    #expect(fact("headcount", "current", "filled") == 28)
+    #expect(fact("headcount", "current", "open") == 2)
+    #expect(fact("headcount", "current", "beyond_plan") == 0)
+    for team in [
+      "ML platform", "recommendations", "ads", "trust and safety", "search", "business analytics",
+    ] {
+      #expect(part("mlops_maturity", "current", team) == 2, "\(team)")
+      #expect(part("experimentation_maturity", "current", team) != nil, "\(team)")
+      #expect(part("team_health", "current", team) != nil, "\(team)")
+    }
+    #expect(texts("models_in_production") == ("2", "11"))
+    #expect(texts("ab_tests") == ("2", "14"))
+    #expect(texts("win_rate") == ("60 %", "42 %"))
+    #expect(fact("win_rate", "compare", "wins") == 3 && fact("win_rate", "compare", "valid") == 5)
+    #expect(fact("win_rate", "current", "wins") == 21 && fact("win_rate", "current", "valid") == 50)
+    #expect(texts("attributed_revenue") == ("$18M", "$47M"))
+    #expect(texts("team_cost") == ("$600K", "$4.2M"))
+    #expect(texts("roi") == ("30×", "11.2×"))
+    #expect(texts("mlops_maturity") == ("level 1", "level 2"))
+    #expect(texts("experimentation_maturity") == ("level 2", "level 3"))
+
+    // Team health: who would recommend the team (3 of 3, then 27 of 28), and
+    // eNPS as the responses give it, counted here from the same files.
+    #expect(texts("team_health") == ("100 %", "96 %"))
+    #expect(
+      (point("team_health", "compare")["detail"] as? String)?.hasPrefix("3 of 3 would recommend")
+        == true)
+    #expect(
+      (point("team_health", "current")["detail"] as? String)?.hasPrefix("27 of 28 would recommend")
+        == true)
+    let enps0 = try Self.enps("Examples/streamrec/surveys/team-enps-month-00.csv")
+    let enps18 = try Self.enps("Examples/streamrec/surveys/team-enps-month-18.csv")
+    #expect(fact("team_health", "compare", "enps") == enps0)
+    #expect(abs((fact("team_health", "current", "enps") ?? 0) - enps18) < 1e-9)
+    #expect(enps0 == 100 && Int(enps18.rounded()) == 61)
+
+    // Maturity per team, for the heat map: recommendations walks, then flies.
+    #expect(part("experimentation_maturity", "compare", "recommendations") == 2)
+    #expect(part("experimentation_maturity", "current", "recommendations") == 4)
+    #expect(part("experimentation_maturity", "current", "ads") == 3)
+    #expect(part("mlops_maturity", "compare", "ads") == 1)
+    #expect(part("mlops_maturity", "current", "ads") == 2)
+
+    // The gate card is not empty: the remediated gate run of the story's day.
+    #expect(texts("audit").1 == "100 %")
+    #expect(fact("audit", "current", "results") == 28)
+    #expect((point("audit", "current")["detail"] as? String)?.contains("of 2026-11-30") == true)
+  }
+}
+
+extension DemoCommandTests {
+  @Test func aClockThatIsNotADayStopsStewardBeforeItRecordsAnything() throws {
+    let dir = try StewardBinary.scratch([:])
+    let r = try StewardBinary.run(
+      ["run", "Playbooks/org-design.yaml", "--store", dir.appendingPathComponent("h.sqlite").path],
+      environment: ["STEWARD_TODAY": "2027-02-30"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("STEWARD_TODAY=2027-02-30 is not a day"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("h.sqlite").path))
   }
 }

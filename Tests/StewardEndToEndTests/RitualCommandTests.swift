@@ -60,7 +60,7 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("Drifting away (attended none of the last 4 sessions): 2"))
     #expect(r.stdout.contains("Yusuf Demir (trust and safety)"))
-    #expect(r.stdout.contains("Ivan Horvat (ads)"))
+    #expect(r.stdout.contains("Ivan Horvat (business analytics)"))
     let text = try String(contentsOfFile: ics, encoding: .utf8)
     #expect(text.hasPrefix("BEGIN:VCALENDAR\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
     // A second run shows the first one's count as the trend.
@@ -114,5 +114,173 @@ import Testing
       ])
     #expect(hack.status == 2)
     #expect(hack.stderr.contains("s.csv: error: cannot read"))
+  }
+
+  /// The idiom docs/ritual.md uses, `rituals[#rituals + 1] = { … }` (and
+  /// `table.insert`, and the same inside a loop): a bad field is reported
+  /// at its own line, not at line 1.
+  @Test func aBadFieldOfAnAppendedRitualIsReportedAtItsLine() throws {
+    let dir = try StewardBinary.scratch([
+      "r.lua": """
+      local rituals = {}
+      rituals[#rituals + 1] = {
+        id = "talks", cadence = "monthly on the first tuesday", start = "2026-06-02",
+        time = "17:00",
+      }
+      rituals[#rituals+1] = {
+        id = "papers", cadence = "weekly on thursday",
+        start = "2026-13-01", time = "16:00",
+      }
+      table.insert(rituals, { id = "demo", cadence = "fortnightly on friday",
+        start = "2026-06-05", time = "25:00" })
+      return { steward = 1, kind = "ritual", name = "r", timezone = "Europe/Berlin", rituals = rituals }
+      """,
+      "loop.lua": """
+      local rituals = {}
+      for _, day in ipairs({ "monday", "tuesday" }) do
+        rituals[#rituals + 1] = { id = "standup-" .. day, cadence = "weekly on " .. day,
+          start = "2026-06-01", time = "09:00", colour = "blue" }
+      end
+      return { steward = 1, kind = "ritual", name = "r", timezone = "Europe/Berlin", rituals = rituals }
+      """,
+    ])
+    let r = try StewardBinary.run(["validate", "r.lua"], in: dir)
+    #expect(r.status == 2)
+    let said = r.stdout + r.stderr
+    #expect(said.contains("r.lua:8:11:"), "\(said)")  // start = "2026-13-01"
+    #expect(said.contains("r.lua:11:32:"), "\(said)")  // time = "25:00"
+    #expect(!said.contains("r.lua:1:"), "\(said)")
+    let loop = try StewardBinary.run(["validate", "loop.lua"], in: dir)
+    #expect(loop.status == 2)
+    #expect((loop.stdout + loop.stderr).contains("loop.lua:4:43:"), "\(loop.stdout)\(loop.stderr)")
+  }
+
+  /// A ritual is one calendar series: an RRULE, EXDATEs for the days not
+  /// booked (a holiday, 24-31 December), an override with the presenter per
+  /// occurrence. Python's icalendar and recurring-ical-events expand the
+  /// file to exactly the occurrences steward lists; the YAML and Lua forms
+  /// give the same UIDs and presenters.
+  @Test func theCalendarIsOneSeriesThatExpandsToWhatStewardLists() throws {
+    let ritual = (
+      id: "papers", title: "Paper group", cadence: "weekly on thursday", start: "2026-11-05",
+      time: "16:00"
+    )
+    let dir = try StewardBinary.scratch([
+      "people.yaml": """
+      people:
+        - {id: ana, name: Ana, team: platform, start: 2026-01-05}
+        - {id: ben, name: Ben, team: recs, start: 2026-03-02}
+        - {id: cai, name: Cai, team: ads, start: 2026-06-01}
+
+      """,
+      "holidays.yaml": "- {date: 2027-01-07, name: team offsite}\n",
+      "r.yaml": """
+      steward: 1
+      kind: ritual
+      name: community
+      timezone: Europe/Berlin
+      people: people.yaml
+      holidays: holidays.yaml
+      schedule: {from: 2026-12-01, count: 6}
+      rituals:
+        - id: \(ritual.id)
+          title: \(ritual.title)
+          cadence: \(ritual.cadence)
+          start: \(ritual.start)
+          time: "\(ritual.time)"
+          rotation: {strategy: round-robin, teams: [platform, recs, ads]}
+
+      """,
+      "r.lua": """
+      local rituals = {}
+      rituals[#rituals + 1] = {
+        id = "\(ritual.id)", title = "\(ritual.title)", cadence = "\(ritual.cadence)",
+        start = "\(ritual.start)", time = "\(ritual.time)",
+        rotation = { strategy = "round-robin", teams = { "platform", "recs", "ads" } },
+      }
+      return {
+        steward = 1, kind = "ritual", name = "community", timezone = "Europe/Berlin",
+        people = "people.yaml", holidays = "holidays.yaml",
+        schedule = { from = "2026-12-01", count = 6 }, rituals = rituals,
+      }
+
+      """,
+    ])
+    var listed: [String: [[String: Any]]] = [:]
+    for form in ["r.yaml", "r.lua"] {
+      let ics = form + ".ics"
+      let r = try StewardBinary.run(
+        ["run", form, "--no-record", "--format", "json", "--ics", ics], in: dir)
+      #expect(r.status == 0, "\(form): \(r.stderr)")
+      let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+      let first = (json?["rituals"] as? [[String: Any]])?.first
+      listed[form] = first?["occurrences"] as? [[String: Any]] ?? []
+      // 24 and 31 December and the offsite on 7 January are not booked.
+      let skipped = (first?["skipped"] as? [[String: Any]])?.compactMap { $0["date"] as? String }
+      #expect(skipped == ["2026-12-24", "2026-12-31", "2027-01-07"], "\(form)")
+    }
+    let dates = listed["r.yaml"]?.compactMap { $0["date"] as? String } ?? []
+    #expect(
+      dates == ["2026-12-03", "2026-12-10", "2026-12-17", "2027-01-14", "2027-01-21", "2027-01-28"])
+    #expect(
+      listed["r.yaml"]?.compactMap { $0["presenter"] as? String }
+        == listed["r.lua"]?.compactMap { $0["presenter"] as? String })
+
+    // The calendar as a calendar application reads it.
+    let check = """
+      import sys, datetime, icalendar, recurring_ical_events
+      for path in sys.argv[1:]:
+          cal = icalendar.Calendar.from_ical(open(path, 'rb').read())
+          masters = [e for e in cal.walk('VEVENT') if 'RRULE' in e]
+          overrides = [e for e in cal.walk('VEVENT') if 'RECURRENCE-ID' in e]
+          uids = sorted({str(e['UID']) for e in cal.walk('VEVENT')})
+          exdates = []
+          for m in masters:
+              ex = m.get('EXDATE')
+              for group in (ex if isinstance(ex, list) else [ex] if ex else []):
+                  exdates += [d.dt.date().isoformat() for d in group.dts]
+          occurrences = recurring_ical_events.of(cal).between(
+              datetime.date(2026, 1, 1), datetime.date(2028, 1, 1))
+          print(path, len(masters), len(overrides), ','.join(uids), ','.join(sorted(exdates)))
+          for o in sorted(occurrences, key=lambda e: e['DTSTART'].dt):
+              print(' ', o['DTSTART'].dt.isoformat(), o['SUMMARY'])
+      """
+    let output = try StewardBinary.python(
+      check,
+      [dir.appendingPathComponent("r.yaml.ics").path, dir.appendingPathComponent("r.lua.ics").path])
+    let names = ["ana": "Ana", "ben": "Ben", "cai": "Cai"]
+    let expected = (listed["r.yaml"] ?? []).map { o in
+      "  \(o["date"] as? String ?? "?")T16:00:00+01:00 Paper group — "
+        + (names[o["presenter"] as? String ?? ""] ?? "?")
+    }
+    let header = "1 6 community-papers@steward 2026-12-24,2026-12-31,2027-01-07"
+    #expect(
+      output
+        == ([dir.appendingPathComponent("r.yaml.ics").path + " " + header] + expected
+        + [dir.appendingPathComponent("r.lua.ics").path + " " + header] + expected)
+        .joined(separator: "\n") + "\n",
+      "\(output)")
+  }
+
+  /// With `book_year_end: true` the days between Christmas Eve and New
+  /// Year's Eve are booked like any other.
+  @Test func aPlaybookCanBookTheYearEnd() throws {
+    let dir = try StewardBinary.scratch([
+      "r.yaml": """
+      steward: 1
+      kind: ritual
+      name: r
+      timezone: Europe/Berlin
+      book_year_end: true
+      schedule: {from: 2026-12-20, count: 3}
+      rituals:
+        - {id: papers, cadence: weekly on thursday, start: 2026-11-05, time: "16:00"}
+
+      """
+    ])
+    let r = try StewardBinary.run(["run", "r.yaml", "--no-record", "--format", "json"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("\"date\": \"2026-12-24\""))
+    #expect(r.stdout.contains("\"date\": \"2026-12-31\""))
   }
 }

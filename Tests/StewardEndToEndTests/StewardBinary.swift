@@ -29,14 +29,18 @@ enum StewardBinary {
   /// Runs the binary; with `stdout`, its standard output goes to that
   /// file (and `Result.stdout` is empty). With `killAfter`, it is killed
   /// after that many seconds: a test of something that could block (a FIFO,
-  /// a slow read) then fails instead of hanging.
+  /// a slow read) then fails instead of hanging. `environment` adds to the
+  /// test's own (STEWARD_TODAY to move the clock).
   static func run(
     _ arguments: [String], in directory: URL = packageRoot, stdout: FileHandle? = nil,
-    killAfter seconds: Double? = nil
+    killAfter seconds: Double? = nil, environment: [String: String] = [:]
   ) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL = directory
     let out = Pipe()
     let err = Pipe()

@@ -4,81 +4,51 @@ import StewardCore
 @testable import StewardEngine
 
 /// A history store holding what the dashboard reads from other playbooks:
-/// survey runs at month 0 (May 2025) and month 18 (November 2026) with the
-/// story's levels, and a deployment-gate run of the shipped playbook.
+/// the shipped survey playbooks run on the month 0 (May 2025) and month 18
+/// (November 2026) responses, and a deployment-gate run of the shipped playbook.
 enum DashboardFixture {
   static func date(_ text: String) -> Date {
     ISO8601DateFormatter().date(from: text + "T12:00:00Z") ?? Date(timeIntervalSince1970: 0)
   }
 
-  static func survey(_ name: String, on day: String, _ rows: [ResultRecord]) -> (
-    RunRecord, [ResultRecord]
-  ) {
-    (
-      RunRecord(
-        playbook: name, kind: "survey", playbookPath: "\(name).yaml", playbookHash: "",
-        startedAt: date(day), duration: 0.1, stewardVersion: "test", exitStatus: 0, gate: "none",
-        metrics: [Metric("respondents", 3)]),
-      rows
-    )
-  }
-
+  /// A level row as SurveyRecorder writes it, for tests of how the
+  /// dashboard reads a run's rows (the story's figures come from real runs).
   static func level(_ subject: String, _ level: String) -> ResultRecord {
     ResultRecord(subject: subject, check: "level", status: level, severity: "")
   }
 
-  /// Survey runs as SurveyRecorder writes them.
-  static func surveyRuns() -> [(RunRecord, [ResultRecord])] {
-    [
-      survey(
-        "mlops-maturity", on: "2025-05-28",
-        [level("all", "1"), level("team=recommendations", "1")]),
-      survey(
-        "experimentation-maturity", on: "2025-05-28",
-        [
-          level("all", "crawl"), level("team=recommendations", "walk"), level("team=ads", "crawl"),
-          level("team=other", "crawl"),
-        ]),
-      survey(
-        "team-enps", on: "2025-05-28",
-        [
-          ResultRecord(
-            subject: "all", check: "dimension:recommend", status: "scored", severity: "",
-            message: "mean 9.333, top-two-box 1.000, answers 3"),
-          ResultRecord(
-            subject: "all", check: "metric:enps", status: "scored", severity: "",
-            message: "100 (3 promoters of 3)"),
-        ]),
-      survey(
-        "mlops-maturity", on: "2026-11-20",
-        [
-          level("all", "2"), level("team=recommendations", "2"), level("team=ads", "2"),
-          level("team=trust and safety", "2"), level("team=ML platform", "2"),
-        ]),
-      survey(
-        "experimentation-maturity", on: "2026-11-20",
-        [
-          level("all", "run"), level("team=recommendations", "fly"), level("team=ads", "run"),
-          level("team=trust and safety", "run"), level("team=ML platform", "run"),
-        ]),
-      survey(
-        "team-enps", on: "2026-11-20",
-        [
-          ResultRecord(
-            subject: "all", check: "dimension:recommend", status: "scored", severity: "",
-            message: "mean 8.600, top-two-box 0.786, answers 28"),
-          ResultRecord(
-            subject: "team=recommendations", check: "dimension:recommend", status: "scored",
-            severity: "", message: "mean 8.900, top-two-box 0.900, answers 10"),
-          ResultRecord(
-            subject: "all", check: "metric:enps", status: "scored", severity: "", message: "43"),
-        ]),
-    ]
-  }
+  /// The story's survey waves, each run as `steward run` runs it: the
+  /// shipped playbook on its month's responses, recorded by SurveyRecorder
+  /// into a store of its own. Nothing is typed in: the figures are the ones
+  /// the shipped data gives.
+  static let waves: [(playbook: String, month: String)] = [
+    ("mlops-maturity", "00"), ("experimentation-maturity", "00"), ("team-enps", "00"),
+    ("mlops-maturity", "18"), ("experimentation-maturity", "18"), ("team-enps", "18"),
+  ]
 
-  static func store(withGate: Bool = true) throws -> InMemoryHistoryStore {
-    let store = InMemoryHistoryStore()
-    for (run, rows) in surveyRuns() { try store.record(run, results: rows) }
+  struct WaveDidNotScore: Error { var wave: String }
+
+  static func store(withGate: Bool = true) throws -> any HistoryStore {
+    let folder = try Scratch([:])
+    let path = folder.path("h.sqlite")
+    for wave in waves {
+      var options = RunOptions(
+        playbook: Scratch.packageRoot.appendingPathComponent("Playbooks/\(wave.playbook).yaml").path
+      )
+      options.inputs = [
+        "responses="
+          + Scratch.packageRoot.appendingPathComponent(
+            "Examples/streamrec/surveys/\(wave.playbook)-month-\(wave.month).csv"
+          ).path
+      ]
+      options.store = path
+      options.output = folder.path("\(wave.playbook)-\(wave.month).txt")
+      let outcome = try RunPipeline.run(options)
+      guard outcome.exitStatus == 0 else {
+        throw WaveDidNotScore(wave: "\(wave.playbook) month \(wave.month)")
+      }
+    }
+    let store = try HistoryStores.open(path, createFolder: false)
     if withGate {
       let path = Scratch.packageRoot.appendingPathComponent("Playbooks/deployment-gate.yaml").path
       let header = try PlaybookLoader.load(path: path)

@@ -52,24 +52,30 @@ import Testing
     #expect(report.metric("roi")?.compare?.value == 30)
     #expect(report.metric("roi")?.label.contains("return multiple") == true)
 
-    // Team health: 3 of 3 agreed at month 0; eNPS read from the survey run.
+    // Team health: 3 of 3 would recommend at month 0, 27 of 28 at month 18
+    // (one detractor); eNPS beside it, +100 then 100 × (18 − 1) / 28 ≈ +61,
+    // as the real survey runs recorded them.
     let health = try #require(report.metric("team_health"))
     #expect(health.compare?.value == 1)
     #expect(health.compare?.fact("enps") == 100)
-    #expect(health.compare?.detail.hasPrefix("3 of 3 agree; survey team-enps") == true)
+    #expect(health.compare?.detail.hasPrefix("3 of 3 would recommend; survey team-enps") == true)
     #expect(health.compare?.detail.hasSuffix("; eNPS +100") == true)
-    #expect(health.current.value == 0.786)
-    #expect(health.current.fact("enps") == 43)
-    #expect(health.current.part("recommendations")?.value == 0.9)
+    #expect(abs((health.current.value ?? 0) - 27.0 / 28) < 1e-9)
+    #expect(abs((health.current.fact("enps") ?? 0) - 1700.0 / 28) < 1e-9)
+    #expect(health.current.detail.hasSuffix("; eNPS +61"))
+    #expect(health.current.part("recommendations")?.value == 1)
+    #expect(health.current.part("ML platform")?.value == 0.875)
 
     // Maturity per team, for the heat map: recommendations approaches… and flies.
     let exp = try #require(report.metric("experimentation_maturity"))
     #expect(exp.current.part("recommendations")?.value == 4)
     #expect(exp.current.part("ads")?.value == 3)
-    #expect(exp.compare?.breakdown.map(\.name) == ["recommendations", "ads", "other"])
+    #expect(exp.compare?.breakdown.map(\.name) == ["ads", "recommendations", "other"])
     #expect(
       exp.compare?.detail.hasSuffix("past crawl (recommendations: walk), 1 of 3 teams") == true)
-    #expect(exp.current.detail.hasSuffix("past crawl (ads: run), 4 of 4 teams") == true)
+    #expect(exp.current.detail.hasSuffix("past crawl (ML platform: run), 6 of 6 teams") == true)
+    #expect(exp.current.part("search")?.value == 3)
+    #expect(exp.current.part("business analytics")?.value == 3)
 
     // The gate run of 2026-11-23 (recorded in the fixture): five unwaived failures.
     let audit = try #require(report.metric("audit"))

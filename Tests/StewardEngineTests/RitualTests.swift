@@ -317,15 +317,17 @@ struct RitualFixture {
     let report = RitualReport.build(playbook, scheduler: try RitualScheduler(playbook: playbook))
     let ics = RitualReporter.calendar(report, stamp: Date(timeIntervalSince1970: 1_796_000_000))
     let scratch = try Scratch(["c.ics": ics])
-    // Python's icalendar reads the file independently: 24 events, each in
-    // Europe/Berlin with the local time the playbook says, across the
-    // change to summer time on 28 March 2027.
+    // Python's icalendar reads the file independently: 4 series of 6, each
+    // a master and its 6 overrides, and recurring-ical-events expands them
+    // to 24 occurrences, each in Europe/Berlin with the local time the
+    // playbook says, across the change to summer time on 28 March 2027.
     let check = """
-      import sys, icalendar
+      import sys, datetime, icalendar, recurring_ical_events
       cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
-      events = cal.walk('VEVENT')
-      assert len(events) == 24, len(events)
+      assert len(cal.walk('VEVENT')) == 28, len(cal.walk('VEVENT'))
       assert len(cal.walk('VTIMEZONE')) == 1
+      events = recurring_ical_events.of(cal).between(datetime.date(2027, 1, 1), datetime.date(2029, 1, 1))
+      assert len(events) == 24, len(events)
       for e in events:
           start = e['DTSTART'].dt
           assert str(start.tzinfo) == 'Europe/Berlin' or start.tzinfo.tzname(start) in ('CET', 'CEST', 'GMT+1', 'GMT+2'), start.tzinfo

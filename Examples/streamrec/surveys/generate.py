@@ -24,15 +24,17 @@ MONTHS = {
 # left "team" blank: together they are "other" (5).
 ROSTER = {
     0: [("recommendations", 7), ("ads", 6), ("trust and safety", 2), ("", 3)],
-    18: [("ML platform", 8), ("recommendations", 12), ("ads", 9), ("trust and safety", 8)],
+    18: [("ML platform", 8), ("recommendations", 9), ("ads", 5), ("trust and safety", 5),
+         ("search", 5), ("business analytics", 5)],
 }
 ROLES = ["engineer", "product manager", "data scientist", "engineer", "data scientist"]
 
 # The data-science org itself (Examples/streamrec/org/people.yaml): 3 at
-# month 0, 28 at month 18.
+# month 0, 28 at month 18, with the search and business analytics spokes.
 DS_ORG = {
     0: [("recommendations", 2), ("ads", 1)],
-    18: [("ML platform", 8), ("recommendations", 9), ("ads", 5), ("trust and safety", 6)],
+    18: [("ML platform", 8), ("recommendations", 6), ("ads", 3), ("trust and safety", 5),
+         ("search", 3), ("business analytics", 3)],
 }
 
 

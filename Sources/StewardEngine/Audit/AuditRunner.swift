@@ -13,7 +13,7 @@ public struct AuditRunner: Sendable {
   public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
   public var limits: LuaLimits = .default
   /// Today as `YYYY-MM-DD`, for waiver expiry; injectable for tests.
-  public var today: String = AuditRunner.isoDay(Date())
+  public var today: String = AuditRunner.isoDay(StewardClock.now())
   /// Overrides the playbook's gate (`--fail-on`).
   public var gate: GatePolicy?
   /// The overriding gate's severity, for callers that name one.
@@ -75,7 +75,7 @@ public struct AuditRunner: Sendable {
 
   public func run() throws -> AuditReport {
     try validateSelection()
-    let started = Date()
+    let started = StewardClock.now()
     let files = try SubjectLoader.files(playbook.subjectPatterns)
     let checks = selectedChecks
     // One pass per file on each worker: read, validate against the schema,
@@ -136,7 +136,8 @@ public struct AuditRunner: Sendable {
     return AuditReport(
       playbookName: playbook.header.name,
       playbookTitle: playbook.header.title ?? playbook.header.name,
-      playbookPath: playbook.path, startedAt: started, duration: Date().timeIntervalSince(started),
+      playbookPath: playbook.path, startedAt: started,
+      duration: StewardClock.now().timeIntervalSince(started),
       subjects: refs,
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,

@@ -26,7 +26,10 @@ public enum DashboardMetrics {
       detail: "\(active.count) \(active.count == 1 ? "person" : "people") on the roster on \(day)",
       breakdown: teams.keys.sorted().map { DashboardPart(name: $0, value: Double(teams[$0] ?? 0)) })
     guard let plan else { return point }
-    let due = positions(in: plan).filter { $0.start <= day }
+    // Named positions first: a position open to anyone of a team and role
+    // must not take the person another position names.
+    let planned = positions(in: plan).filter { $0.start <= day }
+    let due = planned.filter { $0.name != nil } + planned.filter { $0.name == nil }
     var unused = active
     var filled = 0
     for position in due {
@@ -47,7 +50,7 @@ public enum DashboardMetrics {
       ("beyond_plan", Double(beyond)),
     ]
     point.detail +=
-      "; hiring plan: \(filled) of \(due.count) positions due by then filled, \(beyond) beyond the plan"
+      "; hiring plan: \(filled) of \(due.count) positions due by then filled, \(due.count - filled) open, \(beyond) beyond the plan"
     return point
   }
 
@@ -75,7 +78,10 @@ public enum DashboardMetrics {
     for unit in units {
       let team = unit["name"]?.text
       add(unit["lead"], team: team, role: "lead")
-      for member in (unit["members"]?.list ?? []) + (unit["team"]?.list ?? []) {
+      // The build-out (`members`, `team`), the people a team had before the
+      // plan (`existing`) and the hires once it stood (`growth`).
+      let lists = ["members", "team", "existing", "growth"].flatMap { unit[$0]?.list ?? [] }
+      for member in lists {
         add(member, team: team, role: "member")
       }
     }
@@ -183,6 +189,13 @@ public enum DashboardMetrics {
         + (srm > 0
           ? " (\(srm) with a sample-ratio mismatch excluded)" : ""),
       facts: [("wins", Double(wins)), ("valid", Double(valid)), ("srm_excluded", Double(srm))])
+    // Lesson 4 of the story: a win rate above the line means the team tests
+    // only safe bets, so a fall towards the baselines is not bad news.
+    point.facts.append(("warn_above", warnAbove))
+    point.band =
+      interval.estimate > warnAbove
+      ? "too high: not testing enough"
+      : "in the healthy band (at most \(DashboardFormatter.percent(warnAbove)))"
     if interval.estimate > warnAbove {
       point.warnings.append(
         "win rate \(DashboardFormatter.percent(interval.estimate)) is above \(DashboardFormatter.percent(warnAbove)): the team is only testing safe bets"

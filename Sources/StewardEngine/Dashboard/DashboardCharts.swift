@@ -1,26 +1,13 @@
 import Foundation
 import StewardCore
+import StewardYAML
 
 /// The SVG charts of the HTML report, drawn as text: no script, no
 /// external asset. Every chart scales to its container (`viewBox`, width
 /// 100 %) and carries a `<title>` and `role="img"` for screen readers.
 enum DashboardCharts {
   /// XML text escaping for element content and attribute values.
-  static func escape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.count)
-    for c in s {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.append(c)
-      }
-    }
-    return out
-  }
+  static func escape(_ s: String) -> String { MarkdownHTML.escape(s) }
 
   static func n(_ x: Double) -> String { String(format: "%.1f", x) }
 
@@ -170,7 +157,12 @@ enum DashboardCharts {
 
   /// The audit's failures by severity, as horizontal bars, worst first.
   static func severities(_ point: DashboardPoint) -> String {
-    let parts = point.breakdown
+    bars(point.breakdown, title: "Audit failures by severity")
+  }
+
+  /// Named counts as horizontal bars, in the order given; a severity's bar
+  /// in its colour, any other in the accent's.
+  static func bars(_ parts: [DashboardPart], title: String) -> String {
     guard !parts.isEmpty else { return "" }
     let w = 320.0
     let barHeight = 22.0
@@ -181,7 +173,7 @@ enum DashboardCharts {
       "info": "#8a949e",
     ]
     var svg =
-      "<svg class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"Audit failures by severity\"><title>Audit failures by severity</title>"
+      "<svg class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
     for (i, part) in parts.enumerated() {
       let y = 4 + barHeight * Double(i)
       let count = part.value ?? 0
@@ -189,7 +181,7 @@ enum DashboardCharts {
       svg +=
         "<text class=\"label\" x=\"66\" y=\"\(n(y + 15))\" text-anchor=\"end\">\(escape(part.name))</text>"
       svg +=
-        "<rect x=\"72\" y=\"\(n(y + 3))\" width=\"\(n(max(width, 1)))\" height=\"\(n(barHeight - 6))\" rx=\"2\" fill=\"\(colors[part.name] ?? "#5a6a7a")\"/>"
+        "<rect x=\"72\" y=\"\(n(y + 3))\" width=\"\(n(max(width, 1)))\" height=\"\(n(barHeight - 6))\" rx=\"2\" fill=\"\(colors[part.name] ?? "#1f5fa8")\"/>"
       svg +=
         "<text class=\"tick\" x=\"\(n(76 + max(width, 1)))\" y=\"\(n(y + 15))\">\(Int(count))</text>"
     }

@@ -20,7 +20,9 @@ public struct DashboardHTMLReporter: Sendable {
         "change": row.change, "label": metric.label,
         "warnings": row.warnings, "warned": !row.warnings.isEmpty,
         "trend": DashboardCharts.trend(metric),
-        "direction": metric.change.map { $0 > 0 ? "up" : ($0 < 0 ? "down" : "flat") } ?? "flat",
+        // The colour says whether the change is good news, by the metric's
+        // declared better direction, not whether the number went up.
+        "direction": metric.verdict,
       ]
       // Absent keys, not empty strings, so that the template's sections stay closed.
       if let was = row.was { card["then"] = was }
@@ -37,7 +39,10 @@ public struct DashboardHTMLReporter: Sendable {
       },
       "cards": cards,
       "rows": view.rows.map {
-        ["title": $0.title, "then": $0.then, "now": $0.now, "change": $0.change]
+        [
+          "title": $0.title, "then": $0.then, "now": $0.now, "change": $0.change,
+          "verdict": $0.verdict,
+        ]
       },
       "heatmap": DashboardCharts.heatmap(view),
       "hasHeatmap": !view.heatRows.isEmpty,
@@ -46,12 +51,14 @@ public struct DashboardHTMLReporter: Sendable {
       "files": report.inputFiles.count,
     ]
     if let win = report.metrics.first(where: { $0.source == "win_rate" }) {
-      let warn = win.current.warnings.isEmpty ? 0.8 : 0.8
       context["winrate"] =
         [
-          "title": win.title, "chart": DashboardCharts.trend(win, threshold: warn, tall: true),
+          "title": win.title,
+          "chart": DashboardCharts.trend(win, threshold: winRateLine(report), tall: true),
           "detail": win.current.value == nil ? (win.current.missing ?? "") : win.current.detail,
           "now": DashboardFormatter.format(win.current.value, win.format),
+          "band": win.current.band ?? "",
+          "tooHigh": (win.current.value ?? 0) > winRateLine(report),
           "interval": win.current.low.map { lo in
             "95 % interval \(DashboardFormatter.percent(lo)) to \(DashboardFormatter.percent(win.current.high ?? lo))"
           } ?? "",
@@ -69,6 +76,11 @@ public struct DashboardHTMLReporter: Sendable {
     }
     guard let template = try? MustacheTemplate(string: Self.template) else { return "" }
     return template.render(context)
+  }
+
+  /// The win rate's warning line: the playbook's `warn_above`, or 80 %.
+  func winRateLine(_ report: DashboardReport) -> Double {
+    report.metrics.first(where: { $0.source == "win_rate" })?.current.fact("warn_above") ?? 0.8
   }
 
   static let template = """
@@ -91,7 +103,8 @@ public struct DashboardHTMLReporter: Sendable {
     .card h3 { font-size: .95rem; margin: 0; color: var(--muted); font-weight: 600; }
     .value { font-size: 2rem; font-weight: 700; margin: 2px 0; }
     .was { color: var(--muted); font-size: .9rem; }
-    .change.up { color: var(--up); } .change.down { color: var(--down); }
+    .change.good { color: var(--up); } .change.bad { color: var(--down); } .change.neutral { color: var(--muted); }
+    .zone { font-weight: 600; margin: 2px 0 0; } .zone.ok { color: var(--up); } .zone.high { color: var(--warn); }
     .detail, .label { color: var(--muted); font-size: .85rem; margin: 4px 0 0; }
     .warning { color: var(--warn); font-weight: 600; font-size: .9rem; margin: 6px 0 0; }
     .headline .value { font-size: 2.4rem; }
@@ -174,7 +187,7 @@ public struct DashboardHTMLReporter: Sendable {
     <table>
     <thead><tr><th scope="col">Metric</th><th scope="col">{{compare}}</th><th scope="col">{{period}}</th><th scope="col">Change</th></tr></thead>
     <tbody>
-    {{#rows}}<tr><td>{{title}}</td><td>{{then}}</td><td>{{now}}</td><td>{{change}}</td></tr>
+    {{#rows}}<tr><td>{{title}}</td><td>{{then}}</td><td>{{now}}</td><td class="change {{verdict}}">{{change}}</td></tr>
     {{/rows}}
     </tbody>
     </table>
@@ -187,6 +200,7 @@ public struct DashboardHTMLReporter: Sendable {
     <section class="card" aria-label="Win rate">
     <h3>{{title}}, with its 95 % interval</h3>
     <div class="value">{{now}}</div>
+    {{#band}}<p class="zone {{#tooHigh}}high{{/tooHigh}}{{^tooHigh}}ok{{/tooHigh}}">{{band}}</p>{{/band}}
     <p class="detail">{{interval}}</p>
     {{{chart}}}
     <p class="detail">{{detail}}</p>

@@ -83,8 +83,15 @@ extension DashboardMetrics {
         $0.hasPrefix("all/question/") && $0.hasSuffix("/enps")
       }.map { String($0.dropFirst("all/question/".count).dropLast("/enps".count)) }
     let dimension = agree.map { "dimension:\($0)" }
+    // A 0–10 question's team health is who would recommend the team (every
+    // answer but a detractor's, REFERENCE §6), not the promoters alone: 27
+    // of 28 recommending is not the fall that 18 promoters of 28 looks like.
+    let recommends = recorded.map { record.metric("all/question/\($0)/recommend") != nil } ?? false
     func share(_ subject: String) -> Double? {
-      if let recorded, let a = record.metric("\(subject)/question/\(recorded)/agree") { return a }
+      if let recorded {
+        let name = recommends ? "recommend" : "agree"
+        if let a = record.metric("\(subject)/question/\(recorded)/\(name)") { return a }
+      }
       let candidates = rows.filter { row in
         guard row.subject == subject else { return false }
         if let dimension { return row.check == dimension }
@@ -122,7 +129,8 @@ extension DashboardMetrics {
       }.flatMap { number(after: "answers", in: $0.message) }
     if let overall, let answers, answers > 0 {
       point.detail =
-        "\(Int((overall * answers).rounded())) of \(Int(answers)) agree; " + point.detail
+        "\(Int((overall * answers).rounded())) of \(Int(answers)) "
+        + (recommends ? "would recommend" : "agree") + "; " + point.detail
     }
     if let enpsValue {
       point.facts.append(("enps", enpsValue))

@@ -41,6 +41,19 @@ public enum DashboardBuiltin: String, Sendable, CaseIterable {
     }
   }
 
+  /// Which way is good news unless the playbook says otherwise. Headcount
+  /// is neither; the win rate is judged by its band, not its direction
+  /// (above 80 % the team is not testing enough); cost is better lower.
+  var better: DashboardBetter {
+    switch self {
+    case .headcount, .win_rate: .none
+    case .team_cost: .down
+    case .models_in_production, .ab_tests, .attributed_revenue, .roi, .team_health, .maturity,
+      .audit:
+      .up
+    }
+  }
+
   /// Parameters that name an input, with the input each defaults to.
   var inputParams: [(param: String, input: String)] {
     switch self {
@@ -128,6 +141,8 @@ public struct DashboardMetricSpec: Sendable {
   public var params: Value
   public var format: DashboardValueFormat
   public var headline: Bool
+  /// Which way is good news: `better:`, or the built-in's, or none.
+  public var better: DashboardBetter
   public var mark: SourceMark
   /// The mark of the Lua source, for line numbers in Lua errors.
   public var codeMark: SourceMark
@@ -144,6 +159,9 @@ public struct DashboardMetricSpec: Sendable {
     FieldSpec(
       "format", .oneOf(DashboardValueFormat.allCases.map(\.rawValue)), doc: "how the number reads"),
     FieldSpec("headline", .bool, doc: "one of the monthly post's headline numbers"),
+    FieldSpec(
+      "better", .oneOf(DashboardBetter.allCases.map(\.rawValue)),
+      doc: "which way is good news: up, down or none (the colour of the change)"),
   ]
 
   /// `item` as a metric, or nil with its problems added.
@@ -168,6 +186,7 @@ public struct DashboardMetricSpec: Sendable {
     var format = item["format"]?.string.flatMap(DashboardValueFormat.init(rawValue:))
     var defaultTitle: String
     var defaultID: String?
+    var better = DashboardBetter.none
     if let name = item["builtin"]?.string, let builtin = DashboardBuiltin(rawValue: name) {
       source = .builtin(builtin)
       defaultTitle = builtin.title
@@ -177,6 +196,7 @@ public struct DashboardMetricSpec: Sendable {
           params["form"]?.string == "finance" ? "ROI (finance form)" : "ROI (return multiple)"
       }
       defaultID = builtin.rawValue
+      better = builtin.better
       format = format ?? builtin.format
       let before = problems.count
       problems += SchemaValidator(fields: builtin.params, context: "\(name) params")
@@ -215,7 +235,9 @@ public struct DashboardMetricSpec: Sendable {
     var spec = DashboardMetricSpec(
       id: id, title: item["title"]?.string ?? defaultTitle,
       description: item["description"]?.string, source: source, params: params,
-      format: format ?? .number, headline: item["headline"]?.bool ?? false, mark: item.mark,
+      format: format ?? .number, headline: item["headline"]?.bool ?? false,
+      better: item["better"]?.string.flatMap(DashboardBetter.init(rawValue:)) ?? better,
+      mark: item.mark,
       codeMark: codeMark)
     if let code = spec.luaSource {
       var isExpression = false

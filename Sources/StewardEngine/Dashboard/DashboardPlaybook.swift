@@ -41,7 +41,7 @@ public struct DashboardPlaybook: Sendable {
   /// `vars["compare"]` replace the period's (`--var month=2026-10`).
   public static func load(
     header: PlaybookHeader, path: String, inputs overrides: [String: [String]] = [:],
-    vars: [String: String] = [:], now: Date = Date()
+    vars: [String: String] = [:], now: Date = StewardClock.now()
   ) throws -> DashboardPlaybook {
     try load(
       header: header, path: path,
@@ -53,7 +53,7 @@ public struct DashboardPlaybook: Sendable {
   /// Reads the dashboard body with its inputs already resolved.
   public static func load(
     header: PlaybookHeader, path: String, inputs resolved: ResolvedInputs,
-    vars: [String: String] = [:], now: Date = Date()
+    vars: [String: String] = [:], now: Date = StewardClock.now()
   ) throws -> DashboardPlaybook {
     let document = header.document
     var problems: [Diagnostic] = resolved.problems

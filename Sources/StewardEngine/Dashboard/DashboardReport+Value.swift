@@ -40,6 +40,7 @@ extension DashboardMetricResult {
       ("current", current.toValue(format)),
       ("compare", compare?.toValue(format) ?? .null),
       ("change", change.map { Value(.double($0)) } ?? .null),
+      ("better", Value(.string(better.rawValue))), ("verdict", Value(.string(verdict))),
     ]
     fields.append(
       (
@@ -84,6 +85,7 @@ extension DashboardPoint {
           .map(OrderedMap(facts.map { OrderedMap.Entry(key: $0.0, value: Value(.double($0.1))) })))
       ),
       ("warnings", Value(.list(warnings.map { Value(.string($0)) }))),
+      ("band", band.map { Value(.string($0)) } ?? .null),
     ]
     return Value(.map(OrderedMap(fields.map { OrderedMap.Entry(key: $0.0, value: $0.1) })))
   }

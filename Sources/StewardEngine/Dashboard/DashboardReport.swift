@@ -75,6 +75,16 @@ public enum DashboardValueFormat: String, Sendable, CaseIterable {
   case score
 }
 
+/// Which way a metric's change is good news, so that its colour says so:
+/// a falling win rate is not bad news, a rising cost is not good news.
+public enum DashboardBetter: String, Sendable, CaseIterable {
+  case up
+  case down
+  /// Neither: the change is shown without a judgement (headcount, win rate,
+  /// whose band says more than its direction).
+  case none
+}
+
 /// One metric's results.
 public struct DashboardMetricResult: Sendable {
   public var id: String
@@ -89,10 +99,13 @@ public struct DashboardMetricResult: Sendable {
   public var compare: DashboardPoint?
   /// One point per month of ``DashboardReport/months``.
   public var trend: [DashboardPoint]
+  /// Which way is good news (`better:` in the playbook).
+  public var better: DashboardBetter
 
   public init(
     id: String, title: String, label: String, source: String, format: DashboardValueFormat,
-    headline: Bool, current: DashboardPoint, compare: DashboardPoint?, trend: [DashboardPoint]
+    headline: Bool, current: DashboardPoint, compare: DashboardPoint?, trend: [DashboardPoint],
+    better: DashboardBetter = .none
   ) {
     self.id = id
     self.title = title
@@ -103,12 +116,24 @@ public struct DashboardMetricResult: Sendable {
     self.current = current
     self.compare = compare
     self.trend = trend
+    self.better = better
   }
 
   /// The change from the comparison, when both values exist.
   public var change: Double? {
     guard let now = current.value, let then = compare?.value else { return nil }
     return now - then
+  }
+
+  /// How the change reads: `good`, `bad`, `neutral` (a change of a metric
+  /// with no better direction) or `flat` (no change, or nothing to compare).
+  public var verdict: String {
+    guard let change, change != 0 else { return "flat" }
+    switch better {
+    case .up: return change > 0 ? "good" : "bad"
+    case .down: return change < 0 ? "good" : "bad"
+    case .none: return "neutral"
+    }
   }
 }
 
@@ -129,6 +154,9 @@ public struct DashboardPoint: Sendable {
   public var facts: [(String, Double)]
   /// Warnings about this value (win rate above 80 %…).
   public var warnings: [String]
+  /// Where the value stands against the metric's band, in words ("in the
+  /// healthy band"), for a metric that has one (the win rate).
+  public var band: String?
 
   public init(
     month: DashboardMonth, value: Double?, low: Double? = nil, high: Double? = nil,

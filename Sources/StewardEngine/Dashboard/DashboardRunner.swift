@@ -17,9 +17,9 @@ import StewardLua
 /// so instead of failing. Throws ``PlaybookError`` for unreadable inputs.
 public enum DashboardRunner {
   public static func run(
-    playbook: DashboardPlaybook, history: (any HistoryStore)?, now: Date = Date()
+    playbook: DashboardPlaybook, history: (any HistoryStore)?, now: Date = StewardClock.now()
   ) throws -> DashboardReport {
-    let started = Date()
+    let started = StewardClock.now()
     let inputs = try DashboardInputs.load(playbook)
     var warnings = consistencyWarnings(playbook, inputs)
     let period = playbook.period
@@ -67,12 +67,13 @@ public enum DashboardRunner {
       return DashboardMetricResult(
         id: spec.id, title: spec.title, label: label(spec), source: sourceName(spec),
         format: spec.format, headline: spec.headline, current: current, compare: compare,
-        trend: months.map { byMonth[$0]?[spec.id] ?? .missing($0, "not computed") })
+        trend: months.map { byMonth[$0]?[spec.id] ?? .missing($0, "not computed") },
+        better: spec.better)
     }
     return DashboardReport(
       playbook: playbook.header.name, title: playbook.title, playbookPath: playbook.path,
       period: period, compare: compareMonth, compareSource: compareSource, months: months,
-      metrics: results, startedAt: started, duration: Date().timeIntervalSince(started),
+      metrics: results, startedAt: started, duration: StewardClock.now().timeIntervalSince(started),
       warnings: warnings, inputFiles: inputs.files)
   }
 
@@ -121,7 +122,9 @@ public enum DashboardRunner {
           "estimated revenue from shipped winners, trailing \(spec.params["window"]?.int ?? 12) months"
       case .team_cost: return "the team's cost, trailing \(spec.params["window"]?.int ?? 12) months"
       case .roi: return DashboardMetrics.roiLabel(finance: spec.params["form"]?.string == "finance")
-      case .team_health: return "share agreeing (top-two-box) and eNPS, from the latest survey run"
+      case .team_health:
+        return
+          "share agreeing (who would recommend, on a 0–10 question; else top-two-box), with eNPS beside it, from the latest survey run"
       case .maturity: return "maturity level from the latest survey run, per team"
       case .audit: return "passes ÷ decided results of the latest audit run; open waivers"
       }

@@ -16,15 +16,26 @@ public struct DashboardSlackReporter: Sendable {
       for w in r.warnings { line += "\n:warning: \(slack(w))" }
       return line
     }
-    let heading = "\(report.title): \(report.period)"
+    let period = ": \(report.period)"
+    let heading = report.title + period
     let context =
       report.compare.map { "Compared with \($0). " } ?? ""
       + "Computed by steward \(StewardVersion.current) from \(report.inputFiles.count) input files."
     let blocks: [Value] = [
-      ["type": "header", "text": ["type": "plain_text", "text": Value(.string(heading))]],
+      [
+        "type": "header",
+        "text": [
+          "type": "plain_text",
+          "text": Value(.string(Self.shortened(heading, to: Self.headerLimit, keeping: period))),
+        ],
+      ],
       [
         "type": "section",
-        "text": ["type": "mrkdwn", "text": Value(.string(lines.joined(separator: "\n")))],
+        "text": [
+          "type": "mrkdwn",
+          "text": Value(
+            .string(Self.shortened(lines.joined(separator: "\n"), to: Self.sectionLimit))),
+        ],
       ],
       [
         "type": "context",
@@ -35,6 +46,19 @@ public struct DashboardSlackReporter: Sendable {
       "text": Value(.string(heading + "\n" + lines.joined(separator: "\n"))),
       "blocks": Value(.list(blocks)),
     ]
+  }
+
+  /// Slack refuses a header block past 150 characters and a section's
+  /// text past 3,000 (Block Kit reference); the message would not post.
+  static let headerLimit = 150
+  static let sectionLimit = 3000
+
+  /// `text` cut to `limit` characters with an ellipsis, `keeping` its end
+  /// (the period, which says which month the numbers are).
+  static func shortened(_ text: String, to limit: Int, keeping tail: String = "") -> String {
+    guard text.count > limit else { return text }
+    let kept = tail.count < limit - 1 ? tail : ""
+    return String(text.dropLast(kept.count).prefix(limit - kept.count - 1)) + "…" + kept
   }
 
   public func render(_ report: DashboardReport) -> String {

@@ -12,6 +12,8 @@ struct DashboardView {
     var change: String
     var detail: String
     var label: String
+    /// `good`, `bad`, `neutral` or `flat`: the change's colour.
+    var verdict: String
     var warnings: [String]
     /// The comparison's value, when it has one ("was 60 %").
     var was: String?
@@ -45,8 +47,11 @@ struct DashboardView {
         then: m.compare.map { DashboardFormatter.format($0.value, m.format) } ?? "",
         now: DashboardFormatter.format(m.current.value, m.format),
         change: m.change.map { DashboardFormatter.change($0, m.format) } ?? "",
-        detail: m.current.value == nil ? (m.current.missing ?? "") : m.current.detail,
-        label: m.label, warnings: m.current.warnings,
+        detail: m.current.value == nil
+          ? (m.current.missing ?? "")
+          : [m.current.detail, m.current.band ?? ""].filter { !$0.isEmpty }.joined(
+            separator: "; "),
+        label: m.label, verdict: m.verdict, warnings: m.current.warnings,
         was: m.compare?.value.map { DashboardFormatter.format($0, m.format) },
         interval: m.current.value == nil
           ? nil

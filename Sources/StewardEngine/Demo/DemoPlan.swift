@@ -23,6 +23,31 @@ public struct DemoStep: Sendable {
   /// the step without recording it, so the history holds each run once.
   public var renderings: [Rendering]
 
+  /// What kind of step it is, for the word its outcome is given on the
+  /// index page: a survey is scored, not passed.
+  public enum Role: Sendable {
+    case gate, survey, community, runbook, dashboard
+
+    /// The badge for an exit status: 0, 1, or anything else.
+    public func verdict(_ status: Int32) -> String {
+      switch (self, status) {
+      case (_, let s) where s > 1 || s < 0: "error"
+      case (.gate, 0): "passed"
+      case (.gate, _): "blocked"
+      case (.survey, 0): "scored"
+      case (.survey, _): "no quorum"
+      case (.community, 0): "done"
+      case (.community, _): "needs attention"
+      case (.runbook, 0): "all well"
+      case (.runbook, _): "escalated"
+      case (.dashboard, 0): "computed"
+      case (.dashboard, _): "incomplete"
+      }
+    }
+  }
+
+  public var role: Role
+
   public struct Rendering: Sendable, Equatable {
     public var format: String
     public var file: String
@@ -30,10 +55,11 @@ public struct DemoStep: Sendable {
 
   public init(
     id: String, title: String, story: String, arguments: [String], expectedExit: Int32 = 0,
-    renderings: [(format: String, extension: String)] = [],
+    role: Role = .gate, renderings: [(format: String, extension: String)] = [],
     extraFiles: [(option: String, file: String)] = []
   ) {
     self.id = id
+    self.role = role
     self.title = title
     self.story = story
     self.arguments = arguments
@@ -52,6 +78,11 @@ public struct DemoStep: Sendable {
 }
 
 public enum DemoPlan {
+  /// The day every step runs on (``StewardClock``): the end of month 18,
+  /// when the value dashboard is posted. The surveys count for the month of
+  /// their responses whatever the day.
+  public static let storyDay = "2026-11-30"
+
   /// Every step, in story order; later steps read the history earlier ones wrote.
   public static let steps: [DemoStep] =
     audits + surveys(month: "00") + surveys(month: "18") + community + runbooks + dashboard
@@ -96,7 +127,7 @@ public enum DemoPlan {
           "run", "Playbooks/\(survey.id).yaml", "--input",
           "responses=Examples/streamrec/surveys/\(survey.id)-month-\(month).csv",
         ],
-        renderings: [("json", "json")])
+        role: .survey, renderings: [("json", "json")])
     }
   }
 
@@ -141,7 +172,7 @@ public enum DemoPlan {
       id: "org-design",
       title: "Org design: hub and spoke",
       story:
-        "The hiring plan is checked: the platform hub staffed before the spokes, each spoke's lead before the team.",
+        "The hiring plan is checked: the platform hub staffed before the spokes, each spoke's lead before the team. By month 18 it has 30 positions across the hub and five spokes, search and business analytics the newest: 28 filled, 2 open.",
       arguments: ["run", "Playbooks/org-design.yaml"],
       renderings: [("json", "json")]),
   ]
@@ -153,20 +184,20 @@ public enum DemoPlan {
       story:
         "Cross-team projects from the org file, judges' scores normalised per judge, and the funnel from submitted to demoed to the sprint backlog: 7 cross-team projects, 2 into the backlog.",
       arguments: ["run", "Playbooks/quarterly-hackathon.yaml"],
-      renderings: [("json", "json")]),
+      role: .community, renderings: [("json", "json")]),
     DemoStep(
       id: "ds-community",
       title: "Community rituals",
       story:
         "The paper reading group, the monthly tech talk, the quarterly hackathon and the monthly value post: next dates, presenters, the calendar file, and who has stopped coming.",
       arguments: ["run", "Playbooks/ds-community.yaml"],
-      renderings: [("json", "json")], extraFiles: [("--ics", "ds-community.ics")]),
+      role: .community, renderings: [("json", "json")], extraFiles: [("--ics", "ds-community.ics")]),
     DemoStep(
       id: "paper-group",
       title: "The paper group, written in Lua",
       story:
         "A ritual playbook written as a Lua file, with a rotation strategy that never picks two presenters from the same team in a row.",
-      arguments: ["run", "Playbooks/paper-group.lua"]),
+      arguments: ["run", "Playbooks/paper-group.lua"], role: .community),
   ]
 
   /// The on-call runbook against the simulated recommender service, run
@@ -178,7 +209,7 @@ public enum DemoPlan {
       story:
         "The recommender's runbook checks serving health, feature freshness, latency and click-through; all is well, so no remedy runs.",
       arguments: ["run", "Playbooks/recsys-oncall.yaml", "--yes"],
-      renderings: [("json", "json")]),
+      role: .runbook, renderings: [("json", "json")]),
     DemoStep(
       id: "recsys-oncall-broken",
       title: "On-call runbook: the feature pipeline breaks at 2 a.m.",
@@ -186,13 +217,13 @@ public enum DemoPlan {
         "The runbook finds features five hours stale, falls back to popularity recommendations, checks the fallback works and escalates to the feature-store owner, with a timeline for the post-incident review.",
       arguments: ["run", "Playbooks/recsys-oncall.yaml", "--yes", "--var", "state=broken"],
       expectedExit: 1,
-      renderings: [("json", "json")]),
+      role: .runbook, renderings: [("json", "json")]),
     DemoStep(
       id: "monitoring-review",
       title: "Monitoring review",
       story: "The four monitoring layers walked in turn: business, model, data and system.",
       arguments: ["run", "Playbooks/monitoring-review.yaml", "--yes"],
-      renderings: [("json", "json")]),
+      role: .runbook, renderings: [("json", "json")]),
   ]
 
   static let dashboard: [DemoStep] = [
@@ -202,6 +233,6 @@ public enum DemoPlan {
       story:
         "The monthly post that won the CFO, from the same inputs and the history the steps above recorded: month 18 against month 0.",
       arguments: ["run", "Playbooks/value-dashboard.yaml"],
-      renderings: [("html", "html"), ("json", "json"), ("slack", "slack.json")])
+      role: .dashboard, renderings: [("html", "html"), ("json", "json"), ("slack", "slack.json")])
   ]
 }

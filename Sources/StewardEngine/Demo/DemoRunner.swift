@@ -68,7 +68,9 @@ public struct DemoRunner: Sendable {
       progress(outcome)
       outcomes.append(outcome)
     }
-    let index = DemoIndexPage(outcomes: outcomes, folder: folder, store: "history.sqlite").render()
+    let index = DemoIndexPage(
+      outcomes: outcomes, folder: folder, store: "history.sqlite", root: root
+    ).render()
     try Data(index.utf8).write(to: folder.appendingPathComponent("index.html"), options: .atomic)
     return outcomes
   }
@@ -114,8 +116,14 @@ public struct DemoRunner: Sendable {
   /// One `steward` command; stderr kept (bounded), stdout discarded since
   /// every report goes to a file.
   func child(_ arguments: [String]) async throws -> (status: Int32, log: String) {
+    // Every step runs on the story's day, not the machine's: the dashboard
+    // reports month 18, and a gate run stamped with a later day would fall
+    // outside it, leaving its card empty whenever the demo is shown.
     let result = try await Subprocess.run(
       .path(FilePath(binary)), arguments: Arguments(arguments),
+      environment: .inherit.updating([
+        Environment.Key(stringLiteral: StewardClock.variable): DemoPlan.storyDay
+      ]),
       workingDirectory: FilePath(root.path), output: .discarded,
       error: .string(limit: 1 << 20))
     let status: Int32

@@ -63,7 +63,7 @@ struct HackathonRun: TextKindReport {
   func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws {
     try HackathonRecorder.record(
       report, playbook: playbook, startedAt: startedAt,
-      duration: Date().timeIntervalSince(startedAt), in: RunContext(history: store),
+      duration: StewardClock.now().timeIntervalSince(startedAt), in: RunContext(history: store),
       commitIf: commit)
   }
 }

@@ -39,7 +39,7 @@ public enum RunPipeline {
       throw RunRefusal.flag(flag, of: kind)
     }
 
-    let startedAt = Date()
+    let startedAt = StewardClock.now()
     let report: any KindReport
     let context: KindRunContext
     // A store this run creates is removed again if the input turns out wrong

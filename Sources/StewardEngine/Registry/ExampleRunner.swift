@@ -77,7 +77,8 @@ public struct ExampleRunner {
     return variants.map { variant, subjectValue in
       let context: Value = [
         "check": .init(.string(check.id)), "subject_id": "example", "playbook": "steward test",
-        "today": .init(.string(AuditRunner.isoDay(Date()))), "deferred": .init(.bool(deferred)),
+        "today": .init(.string(AuditRunner.isoDay(StewardClock.now()))),
+        "deferred": .init(.bool(deferred)),
       ]
       var actual: String
       do {

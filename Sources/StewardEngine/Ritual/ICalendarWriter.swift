@@ -1,7 +1,8 @@
 public import Foundation
 
-/// Writes occurrences as an iCalendar file (RFC 5545): one VEVENT per
-/// occurrence with its start and end in the ritual's own zone
+/// Writes events as an iCalendar file (RFC 5545): a VEVENT per event (a
+/// series with its RRULE and EXDATEs, or an override of one of its
+/// occurrences by RECURRENCE-ID), with its start and end in its own zone
 /// (`DTSTART;TZID=Europe/Berlin:20261203T160000`), and a VTIMEZONE per zone
 /// that lists the zone's real offset changes over the span of the events
 /// (as Foundation's `TimeZone` knows them), so a calendar shows the right
@@ -15,6 +16,11 @@ public struct ICalendarWriter: Sendable {
     public var start: Date
     public var end: Date
     public var zone: TimeZone
+    /// A series: its RRULE and the starts it leaves out (EXDATE).
+    public var rrule: String?
+    public var exdates: [Date] = []
+    /// An override of one occurrence of the series with the same UID.
+    public var recurrenceID: Date?
 
     public init(
       uid: String, summary: String, description: String? = nil, location: String? = nil,
@@ -53,8 +59,13 @@ public struct ICalendarWriter: Sendable {
       lines.append("BEGIN:VEVENT")
       lines.append("UID:\(text(e.uid))")
       lines.append("DTSTAMP:\(utc(stamp))")
+      if let id = e.recurrenceID {
+        lines.append("RECURRENCE-ID;TZID=\(e.zone.identifier):\(local(id, e.zone))")
+      }
       lines.append("DTSTART;TZID=\(e.zone.identifier):\(local(e.start, e.zone))")
       lines.append("DTEND;TZID=\(e.zone.identifier):\(local(e.end, e.zone))")
+      if let rule = e.rrule { lines.append("RRULE:\(rule)") }
+      for x in e.exdates { lines.append("EXDATE;TZID=\(e.zone.identifier):\(local(x, e.zone))") }
       lines.append("SUMMARY:\(text(e.summary))")
       if let d = e.description, !d.isEmpty { lines.append("DESCRIPTION:\(text(d))") }
       if let l = e.location, !l.isEmpty { lines.append("LOCATION:\(text(l))") }

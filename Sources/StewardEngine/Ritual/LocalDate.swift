@@ -77,9 +77,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     self.day = day
   }
 
-  /// Today in the machine's calendar and time zone.
+  /// Today in the machine's calendar and time zone (``StewardClock``).
   public static func today() -> LocalDate {
-    let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+    let c = Calendar.current.dateComponents([.year, .month, .day], from: StewardClock.now())
     return LocalDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
       ?? LocalDate(dayNumber: 0)
   }

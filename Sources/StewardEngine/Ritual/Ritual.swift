@@ -91,6 +91,17 @@ public struct RitualAbsence: Sendable, Equatable {
   ]
 }
 
+/// A day nothing is booked on, from the holidays file.
+public struct RitualHoliday: Sendable, Equatable {
+  public var date: LocalDate
+  public var name: String
+
+  static let fields: [FieldSpec] = [
+    FieldSpec("date", .string, required: true, doc: "the day, YYYY-MM-DD"),
+    FieldSpec("name", .string, doc: "what it is, shown for the skipped date"),
+  ]
+}
+
 /// One row of the attendance file: someone was at a session.
 public struct RitualAttendance: Sendable, Equatable {
   public var date: LocalDate

@@ -7,11 +7,16 @@ public struct RitualKind: RunnableKind {
   public static let summary = "team rituals: cadence, rotation, calendar and attendance"
   public static let formats = ["text", "markdown", "json"]
   public static let flags: Set<RunFlag> = [.input, .var, .ics]
-  public static let inputs = InputDeclaration(names: ["people", "absences", "attendance"])
+  public static let inputs = InputDeclaration(names: [
+    "people", "absences", "attendance", "holidays",
+  ])
   public static let fields: [FieldSpec] = [
     FieldSpec("rituals", .list(.map), doc: "each ritual with its cadence and rotation"),
     FieldSpec("people", .any, doc: "who takes part"),
     FieldSpec("absences", .any, doc: "who is on leave when"),
+    FieldSpec("holidays", .any, doc: "a file of days nothing is booked on (date, name)"),
+    FieldSpec(
+      "book_year_end", .bool, doc: "book 24 to 31 December too (default false: nothing then)"),
     FieldSpec("attendance", .any, doc: "attendance CSV"),
     FieldSpec("timezone", .string, doc: "IANA time zone, e.g. Europe/Berlin"),
     FieldSpec("schedule", .map, doc: "the first day to schedule and how many occurrences"),
@@ -73,7 +78,7 @@ struct RitualRun: TextKindReport {
   func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws {
     try RitualRecorder.record(
       report, playbook: playbook, startedAt: startedAt,
-      duration: Date().timeIntervalSince(startedAt), in: RunContext(history: store),
+      duration: StewardClock.now().timeIntervalSince(startedAt), in: RunContext(history: store),
       commitIf: commit)
   }
 }

@@ -11,6 +11,11 @@ public struct RitualPlaybook: Sendable {
   public var rituals: [Ritual]
   public var roster: OrgRoster
   public var absences: [RitualAbsence]
+  /// Days nothing is booked on (`holidays:`).
+  public var holidays: [RitualHoliday] = []
+  /// Whether 24 to 31 December are booked (`book_year_end: true`); by
+  /// default nothing is, since most of a team is away then.
+  public var bookYearEnd = false
   public var attendance: [RitualAttendance]
   public var attendancePath: String?
   /// Isolation risk: attended none of the last `window` sessions.
@@ -23,6 +28,14 @@ public struct RitualPlaybook: Sendable {
   public var inputFiles: [String]
 
   public var baseDirectory: String { (path as NSString).deletingLastPathComponent }
+
+  /// Why nothing is booked on `date`: a holiday's name, or the year-end
+  /// break; nil on a day that is booked.
+  public func skipped(_ date: LocalDate) -> String? {
+    if let holiday = holidays.first(where: { $0.date == date }) { return holiday.name }
+    if !bookYearEnd, date.month == 12, date.day >= 24 { return "year-end break" }
+    return nil
+  }
 
   static let scheduleFields: [FieldSpec] = [
     FieldSpec(
@@ -212,6 +225,17 @@ public struct RitualPlaybook: Sendable {
       }
     }
 
+    // Holidays.
+    var holidays: [RitualHoliday] = []
+    if let holidaysPath = file("holidays", declared: document["holidays"]) {
+      do {
+        holidays = try loadHolidays(holidaysPath, problems: &problems)
+        inputFiles.append(holidaysPath)
+      } catch {
+        problems += Validator.diagnostics(of: error, file: holidaysPath)
+      }
+    }
+
     // Attendance.
     var attendance: [RitualAttendance] = []
     var window = 4
@@ -279,10 +303,13 @@ public struct RitualPlaybook: Sendable {
       problems += flagged
     }
     if !problems.isEmpty { throw PlaybookError(problems) }
-    return RitualPlaybook(
+    var playbook = RitualPlaybook(
       header: header, path: path, rituals: rituals, roster: roster, absences: absences,
       attendance: attendance, attendancePath: attendancePath, window: window, from: from,
       count: count, registry: registry, warnings: warnings, inputFiles: inputFiles)
+    playbook.holidays = holidays
+    playbook.bookYearEnd = document["book_year_end"]?.bool ?? false
+    return playbook
   }
 
   static func zone(_ value: Value) -> Result<TimeZone, Diagnostic> {
@@ -371,6 +398,32 @@ public struct RitualPlaybook: Sendable {
     }
     return RitualRotation(
       strategy: strategy, pool: pool, params: r["params"] ?? .null, mark: r.mark)
+  }
+
+  /// The holidays file: a list of `{date, name}` (or a map with
+  /// `holidays:`), each date a day.
+  static func loadHolidays(_ path: String, problems: inout [Diagnostic]) throws
+    -> [RitualHoliday]
+  {
+    guard let document = try DocumentLoader.load(path: path).first else { return [] }
+    guard let items = document.list ?? document["holidays"]?.list else {
+      throw Diagnostic(
+        at: document.mark, code: "T037",
+        "the holidays file must be a list or a map with \"holidays:\" (date, name)")
+    }
+    var out: [RitualHoliday] = []
+    for item in items {
+      let found = SchemaValidator(fields: RitualHoliday.fields, context: "holiday").problems(
+        in: item)
+      problems += found
+      guard found.isEmpty, let d = item["date"] else { continue }
+      switch LocalDate.parse(d, what: "holiday date", code: "T012") {
+      case .success(let date):
+        out.append(RitualHoliday(date: date, name: item["name"]?.string ?? "holiday"))
+      case .failure(let problem): problems.append(problem)
+      }
+    }
+    return out
   }
 
   static func loadAbsences(

@@ -11,6 +11,9 @@ public struct RitualReport: Sendable {
     public var announcement: String?
     /// Turns per person over the occurrences shown.
     public var turns: [(person: String, count: Int)]
+    /// Dates of the cadence between the first and the last shown that are
+    /// not booked (holidays, the year-end break), with why.
+    public var skipped: [(date: LocalDate, reason: String)] = []
   }
 
   public var playbook: String
@@ -50,8 +53,12 @@ public struct RitualReport: Sendable {
           context(ritual, first, following: Array(occurrences.dropFirst()), roster: playbook.roster)
         )
       }
-      rows.append(
-        RitualRow(ritual: ritual, occurrences: occurrences, announcement: text, turns: turns))
+      var row = RitualRow(
+        ritual: ritual, occurrences: occurrences, announcement: text, turns: turns)
+      if let first = occurrences.first, let last = occurrences.last {
+        row.skipped = scheduler.skippedDates(ritual, between: first.date, and: last.date)
+      }
+      rows.append(row)
     }
     let analysis =
       playbook.attendancePath == nil

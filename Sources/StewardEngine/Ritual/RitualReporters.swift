@@ -173,6 +173,8 @@ public enum RitualReporter {
                 "note": s($0.note),
               ]
             })),
+        "skipped": Value(
+          .list(row.skipped.map { ["date": s($0.date.description), "reason": s($0.reason)] })),
         "announcement": s(row.announcement),
       ]
     }
@@ -219,23 +221,45 @@ public enum RitualReporter {
     ]
   }
 
-  /// The occurrences of every ritual as calendar events.
+  /// Every ritual as one calendar series: a master event with the
+  /// cadence's RRULE up to the last occurrence shown, an EXDATE for each
+  /// date not booked (holidays, the year-end break), and an override
+  /// (RECURRENCE-ID) per occurrence with its presenter and announcement. The
+  /// UID is the playbook's and the ritual's names, so a second import
+  /// replaces the series instead of adding one, and the YAML and Lua forms
+  /// of a ritual give the same.
   public static func calendar(_ r: RitualReport, stamp: Date) -> String {
     var events: [ICalendarWriter.Event] = []
     for row in r.rituals {
+      guard let first = row.occurrences.first, let last = row.occurrences.last else { continue }
+      let uid = "\(r.playbook)-\(row.ritual.id)@steward"
+      let c = row.ritual.cadence
+      let rule =
+        RitualCadence(
+          frequency: c.frequency, interval: c.interval, byDay: c.byDay, byMonthDay: c.byMonthDay
+        ).rrule + ";UNTIL=" + ICalendarWriter.compact(last.start, utc: true, z: true)
+      var master = ICalendarWriter.Event(
+        uid: uid, summary: row.ritual.title, location: row.ritual.location, start: first.start,
+        end: first.end, zone: row.ritual.zone)
+      master.rrule = rule
+      master.exdates = row.skipped.map {
+        RitualTime.instant($0.date, row.ritual.time, in: row.ritual.zone)
+      }
+      events.append(master)
       for o in row.occurrences {
         var summary = row.ritual.title
         if let p = r.name(o.presenter) { summary += " — \(p)" }
-        events.append(
-          ICalendarWriter.Event(
-            uid: "\(r.playbook)-\(row.ritual.id)-\(o.date.description)@steward", summary: summary,
-            description: row.ritual.announcement.map {
-              RitualTemplate.render(
-                $0.text,
-                RitualReport.context(
-                  row.ritual, o,
-                  following: Array(row.occurrences.drop { $0.date <= o.date }), roster: r.roster))
-            }, location: row.ritual.location, start: o.start, end: o.end, zone: row.ritual.zone))
+        var event = ICalendarWriter.Event(
+          uid: uid, summary: summary,
+          description: row.ritual.announcement.map {
+            RitualTemplate.render(
+              $0.text,
+              RitualReport.context(
+                row.ritual, o,
+                following: Array(row.occurrences.drop { $0.date <= o.date }), roster: r.roster))
+          }, location: row.ritual.location, start: o.start, end: o.end, zone: row.ritual.zone)
+        event.recurrenceID = o.start
+        events.append(event)
       }
     }
     return ICalendarWriter(stamp: stamp).render(events)

@@ -45,17 +45,19 @@ public final class RitualScheduler {
     self.vm = vm
   }
 
-  /// The occurrences of `ritual` on or after `from`, at most `count`.
+  /// The occurrences of `ritual` on or after `from`, at most `count`; a
+  /// date the playbook does not book (a holiday, the year-end break) is
+  /// left out, and nobody's turn is spent on it.
   public func schedule(_ ritual: Ritual, from: LocalDate, count: Int) -> [RitualOccurrence] {
     let cadence = ritual.cadence
-    let upcoming = cadence.dates(start: ritual.start, from: from, limit: count)
+    let upcoming = bookedDates(ritual, from: from, count: count)
     guard let last = upcoming.last else { return [] }
     // Every date from the ritual's start up to the last one shown, so the
     // rotation has run through the earlier turns.
     let perPeriod = max(1, cadence.byDay.count + cadence.byMonthDay.count)
     let span = max(0, last.dayNumber - ritual.start.dayNumber)
     let all = cadence.dates(start: ritual.start, limit: (span / 7 + 2) * perPeriod)
-      .filter { !(last < $0) }
+      .filter { !(last < $0) && playbook.skipped($0) == nil }
     let presenters = rotate(ritual, dates: all).suffix(upcoming.count)
     return zip(upcoming, presenters).map { date, p in
       let start = RitualTime.instant(date, ritual.time, in: ritual.zone)
@@ -64,6 +66,32 @@ public final class RitualScheduler {
         end: start.addingTimeInterval(Double(ritual.durationMinutes) * 60), presenter: p.0,
         note: p.1)
     }
+  }
+
+  /// The first `count` dates of the cadence from `from` that are booked.
+  func bookedDates(_ ritual: Ritual, from: LocalDate, count: Int) -> [LocalDate] {
+    var limit = count
+    while true {
+      let dates = ritual.cadence.dates(start: ritual.start, from: from, limit: limit)
+      let booked = dates.filter { playbook.skipped($0) == nil }
+      // Fewer dates than asked for: the cadence has ended (COUNT, UNTIL).
+      if booked.count >= count || dates.count < limit || limit > count + 400 {
+        return Array(booked.prefix(count))
+      }
+      limit += count - booked.count
+    }
+  }
+
+  /// The dates of `ritual` from its first booked one shown to its last that
+  /// are not booked, with why: the calendar's EXDATEs.
+  public func skippedDates(_ ritual: Ritual, between first: LocalDate, and last: LocalDate)
+    -> [(date: LocalDate, reason: String)]
+  {
+    let span = max(0, last.dayNumber - first.dayNumber)
+    let perPeriod = max(1, ritual.cadence.byDay.count + ritual.cadence.byMonthDay.count)
+    return ritual.cadence.dates(start: ritual.start, from: first, limit: (span / 7 + 2) * perPeriod)
+      .filter { !(last < $0) }
+      .compactMap { d in playbook.skipped(d).map { (d, $0) } }
   }
 
   /// Who presents on each of `dates` (in order), or why nobody does.

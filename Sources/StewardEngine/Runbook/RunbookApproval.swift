@@ -121,7 +121,7 @@ extension RunbookRunner {
       return .denied(why)
     }
     let request = events.last { $0.step == step.id && $0.type == "approval_requested" }
-    let requested = request?.at ?? Date()
+    let requested = request?.at ?? StewardClock.now()
     if request == nil {
       try emit(
         step.id, "approval_requested",
@@ -142,7 +142,7 @@ extension RunbookRunner {
     }
     let approvers = decisions.compactMap { $0.data["who"]?.string }
     if approvers.count >= rule.needs { return .approved(approvers) }
-    if Date() > requested.addingTimeInterval(rule.expires) {
+    if StewardClock.now() > requested.addingTimeInterval(rule.expires) {
       let why =
         "approval expired: \(approvers.count) of \(rule.needs) within \(RunbookFormat.span(rule.expires))"
       try emit(step.id, "approval_expired", "\(step.id): \(why)", [:])
@@ -206,7 +206,7 @@ public enum Approvals {
       throw RunbookError("\(name) has already decided on step \(step) of run \(run)")
     }
     let expiresAt = request.data["expires_at"]?.string ?? ""
-    if !expiresAt.isEmpty, Date() > SQLiteHistoryStore.date(expiresAt) {
+    if !expiresAt.isEmpty, StewardClock.now() > SQLiteHistoryStore.date(expiresAt) {
       throw RunbookError(
         "the request for step \(step) expired at \(expiresAt); resume run \(run) to route it")
     }
@@ -224,7 +224,7 @@ public enum Approvals {
       + (deny ? "" : ", \(count) of \(needs)") + (reason.map { ": \($0)" } ?? "")
     try store.append(
       TimelineEvent(
-        seq: (events.last?.seq ?? 0) + 1, at: Date(), step: step, type: "approval",
+        seq: (events.last?.seq ?? 0) + 1, at: StewardClock.now(), step: step, type: "approval",
         message: message, data: Value(.map(OrderedMap(uniqueEntries: data)))),
       to: run)
     let next =

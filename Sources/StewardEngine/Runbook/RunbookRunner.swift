@@ -40,7 +40,7 @@ public final class RunbookRunner {
   var results: [String: StepResult] = [:]
   var order: [StepResult] = []
   var reached: Set<String> = []
-  var started = Date()
+  var started = StewardClock.now()
   var escalated = false
   /// What the run waits for, when a step's approval stopped it.
   var waiting: String?
@@ -91,7 +91,7 @@ public final class RunbookRunner {
 
   /// Runs every step from the first.
   public func run() async throws -> RunbookReport {
-    started = Date()
+    started = StewardClock.now()
     var record = TimelineRun(
       playbook: playbook.name, playbookPath: playbook.path, playbookHash: playbookHash,
       startedAt: started, vars: storedVars())
@@ -228,7 +228,7 @@ public final class RunbookRunner {
         "", "run_finished", "run \(timeline) ended: \(status)",
         ["status": Value(.string(status))])
     }
-    let duration = Date().timeIntervalSince(started)
+    let duration = StewardClock.now().timeIntervalSince(started)
     return RunbookReport(
       playbook: playbook.name, title: playbook.header.title ?? playbook.name, run: timeline,
       status: status, steps: order, events: events,
@@ -285,7 +285,7 @@ public final class RunbookRunner {
   func emit(_ step: String, _ type: String, _ message: String, _ data: Value) throws {
     seq += 1
     let event = TimelineEvent(
-      seq: seq, at: Date(), step: step, type: type, message: redactor.redact(message),
+      seq: seq, at: StewardClock.now(), step: step, type: type, message: redactor.redact(message),
       data: redact(data))
     try store.append(event, to: timeline)
     events.append(event)

@@ -18,7 +18,8 @@ public struct TimelineEvent: Sendable, Equatable {
   public var data: Value
 
   public init(
-    seq: Int = 0, at: Date = Date(), step: String, type: String, message: String, data: Value = [:]
+    seq: Int = 0, at: Date = StewardClock.now(), step: String, type: String, message: String,
+    data: Value = [:]
   ) {
     self.seq = seq
     self.at = at

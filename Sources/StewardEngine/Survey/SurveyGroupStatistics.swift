@@ -184,6 +184,7 @@ enum SurveyGroupStatistics {
         let detractors = t.counts[0...6].reduce(0, +)
         score.enps = 100 * Double(promoters - detractors) / Double(n)
         score.agree = Double(promoters) / Double(n)
+        score.recommend = Double(n - detractors) / Double(n)
       }
     case .trafficLight:
       let c = counts(SurveyQuestion.lights)

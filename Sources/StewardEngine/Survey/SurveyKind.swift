@@ -70,7 +70,7 @@ public struct SurveyKind: RunnableKind {
     report.period = period
     return SurveyRun(
       report: report, survey: survey, startedAt: context.startedAt,
-      duration: Date().timeIntervalSince(context.startedAt), replacing: replacing)
+      duration: StewardClock.now().timeIntervalSince(context.startedAt), replacing: replacing)
   }
 }
 

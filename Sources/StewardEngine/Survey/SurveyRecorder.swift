@@ -20,6 +20,7 @@ import StewardCore
 /// SUBJECT/level_score                                 weighted or Lua score
 /// SUBJECT/question/ID/enps                            −100…100
 /// SUBJECT/question/ID/agree                           share agreeing, 0–1
+/// SUBJECT/question/ID/recommend                       0–10: share answering 7–10
 /// SUBJECT/question/ID/green|yellow|red|light_score    traffic-light cards
 /// ```
 public enum SurveyRecorder {
@@ -76,6 +77,7 @@ public enum SurveyRecorder {
         let base = "\(subject)/question/\(q.id)"
         if let e = q.enps { metrics.append(Metric("\(base)/enps", e)) }
         if let a = q.agree { metrics.append(Metric("\(base)/agree", a)) }
+        if let r = q.recommend { metrics.append(Metric("\(base)/recommend", r)) }
         if let l = q.lights {
           metrics += [
             Metric("\(base)/green", Double(l.green)), Metric("\(base)/yellow", Double(l.yellow)),

@@ -112,6 +112,9 @@ public struct SurveyQuestionScore: Sendable {
   /// The share agreeing: for Likert and labelled questions the top-two-box
   /// share, for 0–10 questions the promoters' (9–10) share.
   public var agree: Double? = nil
+  /// For 0–10 questions, the share who would recommend: everyone but the
+  /// detractors (7–10), the people a "3 of 3 would recommend" counts.
+  public var recommend: Double? = nil
   /// eNPS of the same group and question in the previous run.
   public var previousENPS: Double? = nil
   /// For traffic-light cards: green, yellow, red counts and the trend.

@@ -82,6 +82,33 @@ public enum StarterFiles {
   /// work on the first try.
   public static func files(kind: PlaybookKind, name: String) -> [(file: String, text: String)] {
     var files = [(file: "\(name).yaml", text: playbook(kind: kind, name: name))]
+    if kind == .dashboard {
+      // The inputs the playbook names, so that it runs as written.
+      files += [
+        (
+          "\(name)-experiments.csv",
+          """
+          id,team,launched,ended,outcome,srm
+          exp-01,recommendations,2026-05-04,2026-05-25,win,pass
+          exp-02,ads,2026-06-01,2026-06-22,loss,pass
+          exp-03,recommendations,2026-07-06,2026-07-27,flat,pass
+          exp-04,search,2026-08-03,2026-08-24,win,fail
+          exp-05,ads,2026-08-10,2026-08-31,win,pass
+          exp-06,recommendations,2026-09-07,2026-09-28,loss,pass
+          exp-07,search,2026-09-14,,,
+
+          """
+        ),
+        (
+          "\(name)-finance.csv",
+          "month,attributed_revenue,team_cost\n"
+            + (0..<13).map { i in
+              let (year, month) = i < 4 ? (2025, 9 + i) : (2026, i - 3)
+              return "\(year)-\(month < 10 ? "0" : "")\(month),\(50_000 + 5_000 * i),20000\n"
+            }.joined()
+        ),
+      ]
+    }
     if kind == .hackathon {
       files += [
         (
@@ -246,10 +273,12 @@ public enum StarterFiles {
     case .dashboard:
       return header + """
         # Inputs, relative to this playbook (docs/dashboard.md says what each holds).
+        # The two files beside it are examples: replace them with your own.
         inputs:
-          experiments: experiments.csv   # id, team, launched, ended, outcome, srm
-          finance: finance.csv           # month, attributed_revenue, team_cost
+          experiments: \(name)-experiments.csv   # id, team, launched, ended, outcome, srm
+          finance: \(name)-finance.csv           # month, attributed_revenue, team_cost
         period:
+          month: 2026-09                 # the month reported; leave it out for the current month
           compare: previous              # the last recorded run; or a month, YYYY-MM
         metrics:
           - builtin: ab_tests

@@ -16,7 +16,7 @@ enum MarkdownBlock: Equatable {
 enum CommonMark {
   /// The extensions register themselves in a global list, once, before any
   /// parse: a `static let` runs this exactly once, whichever thread asks first.
-  nonisolated(unsafe) private static let tableExtension: OpaquePointer? = {
+  nonisolated(unsafe) static let tableExtension: OpaquePointer? = {
     cmark_gfm_core_extensions_ensure_registered()
     return cmark_find_syntax_extension("table")
   }()

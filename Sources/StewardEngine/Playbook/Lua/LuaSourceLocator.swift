@@ -18,8 +18,16 @@ public struct LuaSourceLocator {
     let mark: SourceMark
     var named: [String: Field] = [:]
     var positional: [Field] = []
+    /// The item a loop appends (`list[#list + 1] = { … }` inside `for`):
+    /// the place of every item past the ones written one by one.
+    var appended: Field?
 
     init(mark: SourceMark) { self.mark = mark }
+
+    /// The field of the `index`th item (0-based), written or appended.
+    func item(_ index: Int) -> Field? {
+      index >= 0 && index < positional.count ? positional[index] : appended
+    }
   }
 
   struct Field {
@@ -68,7 +76,7 @@ public struct LuaSourceLocator {
       switch step {
       case .key(let k): field = table.named[k]
       case .index(let i):
-        field = i >= 1 && i <= table.positional.count ? table.positional[i - 1] : nil
+        field = table.item(i - 1)
       }
       guard let field else { break }
       mark = step.isKey ? field.keyMark : field.valueMark
@@ -153,7 +161,7 @@ public struct LuaSourceLocator {
     case .list(let items):
       var marked: [Value] = []
       for (i, item) in items.enumerated() {
-        let field = table.flatMap { i < $0.positional.count ? $0.positional[i] : nil }
+        let field = table?.item(i)
         marked.append(
           apply(
             item, field.flatMap { $0.table ?? $0.reference.flatMap { locals[$0] } },
@@ -176,6 +184,19 @@ public struct LuaSourceLocator {
       let t = tokens[i]
       if t.kind == .symbol, t.text == "{" {
         i = constructor(at: i).end
+        continue
+      }
+      if let (list, open) = appending(at: i), let table = locals[list] {
+        // `rituals[#rituals + 1] = { … }`, the idiom docs/ritual.md uses: the
+        // item's fields are marked where it is written, not at the list.
+        let (item, end) = constructor(at: open)
+        let field = Field(keyMark: item.mark, valueMark: item.mark, table: item, reference: nil)
+        if depth == 0 {
+          table.positional.append(field)
+        } else if table.appended == nil {
+          table.appended = field
+        }
+        i = end
         continue
       }
       if depth == 0, t.kind == .name {
@@ -206,6 +227,26 @@ public struct LuaSourceLocator {
       i += 1
     }
     if root == nil, locals.count == 1 { root = locals.values.first }
+  }
+
+  /// `NAME[#NAME + 1] = {` or `table.insert(NAME, {` at `i`: the list's
+  /// name and the index of the item's `{`.
+  func appending(at i: Int) -> (String, Int)? {
+    func text(_ k: Int) -> String? { k < tokens.count ? tokens[k].text : nil }
+    guard tokens[i].kind == .name else { return nil }
+    let name = tokens[i].text
+    if text(i + 1) == "[", text(i + 2) == "#", text(i + 3) == name, text(i + 4) == "+",
+      i + 5 < tokens.count, tokens[i + 5].kind == .number, text(i + 6) == "]", text(i + 7) == "=",
+      text(i + 8) == "{"
+    {
+      return (name, i + 8)
+    }
+    if name == "table", text(i + 1) == ".", text(i + 2) == "insert", text(i + 3) == "(",
+      i + 4 < tokens.count, tokens[i + 4].kind == .name, text(i + 5) == ",", text(i + 6) == "{"
+    {
+      return (tokens[i + 4].text, i + 6)
+    }
+    return nil
   }
 
   static let keywords: Set<String> = [
