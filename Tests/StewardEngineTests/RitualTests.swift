@@ -161,7 +161,12 @@ struct RitualFixture {
     #expect(occurrences.count == 52)
     #expect(occurrences.allSatisfy { $0.presenter == nil && $0.note != nil })
     #expect(scheduler.warnings.count == 1)
-    #expect(scheduler.warnings.first?.message.contains("budget") ?? false, "\(scheduler.warnings)")
+    // The instruction budget, or on a busy machine the wall clock: either
+    // limit ends the one call, and the warning says which.
+    let message = scheduler.warnings.first?.message ?? ""
+    #expect(
+      message.contains("instruction budget") || message.contains("wall-clock limit"),
+      "\(scheduler.warnings)")
   }
 
   @Test func aTemplateThatDoesNotParseIsAnErrorOnItsLine() throws {
