@@ -78,9 +78,28 @@ public struct PluginRegistry: Sendable {
 
   /// Loads every `.lua` file under `paths` (files or folders).
   public mutating func loadAll(_ paths: [String]) throws {
-    let (files, missing) = InputFiles.expand(paths)
+    let (files, missing) = Self.pluginFiles(paths)
     if let first = missing.first { throw first }
-    for file in files where file.hasSuffix(".lua") { try load(path: file) }
+    for file in files { try load(path: file) }
+  }
+
+  /// The `.lua` files `paths` name, a folder's searched through, except
+  /// those in a `lib` folder under it: that is where the modules plugins
+  /// `require` live (decision 0040), and a module is not a plugin.
+  static func pluginFiles(_ paths: [String]) -> (files: [String], missing: [Diagnostic]) {
+    var files: [String] = []
+    var missing: [Diagnostic] = []
+    for path in paths {
+      let (found, absent) = InputFiles.expand([path])
+      missing += absent
+      let root = path.hasSuffix("/") ? path : path + "/"
+      files += found.filter { file in
+        guard file.hasSuffix(".lua") else { return false }
+        guard file.hasPrefix(root) else { return true }
+        return !file.dropFirst(root.count).split(separator: "/").dropLast().contains("lib")
+      }
+    }
+    return (files, missing)
   }
 
   /// Loads what `steward test` is given: a plugin file, or every plugin
@@ -88,9 +107,8 @@ public struct PluginRegistry: Sendable {
   /// and a folder without one are errors: a CI step that tests nothing must
   /// not pass.
   public mutating func loadPlugins(at path: String) throws {
-    let (files, missing) = InputFiles.expand([path])
+    let (plugins, missing) = Self.pluginFiles([path])
     if let first = missing.first { throw first }
-    let plugins = files.filter { $0.hasSuffix(".lua") }
     guard !plugins.isEmpty else {
       throw Diagnostic(
         at: SourceMark(file: path, line: 0, column: 0), code: "P003",
