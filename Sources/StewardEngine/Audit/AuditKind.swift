@@ -9,12 +9,15 @@ public struct AuditKind: RunnableKind {
   public static let flags: Set<RunFlag> = [
     .input, .failOn, .only, .skip, .jobs, .ignoreErrors, .quiet,
   ]
-  /// `subjects`, and whatever the playbook declares under `inputs:`.
-  public static let inputs = InputDeclaration(names: ["subjects"], open: true)
+  /// `subjects`, and whatever the playbook declares under `inputs:` and `data:`.
+  public static let inputs = InputDeclaration(names: ["subjects"], open: true, dataKey: "data")
   public static let fields: [FieldSpec] = [
     FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
     FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
     FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
+    FieldSpec(
+      "data", .map,
+      doc: "named YAML, JSON or CSV files checks read as ctx.data.NAME (a team registry, a list)"),
     FieldSpec(
       "gate", .any, doc: "the default --fail-on severity and error policy, or none (report only)"),
     FieldSpec(

@@ -139,7 +139,14 @@ public struct PluginRegistry: Sendable {
   /// itself would always be.
   static func checkDeferrals(_ checks: [CheckInfo]) throws {
     let ids = checks.map(\.id)
+    let whole = Set(checks.filter { $0.scope == .all }.map(\.id))
     for check in checks {
+      if let target = check.defersTo.first(where: whole.contains) {
+        throw Diagnostic(
+          at: check.mark, code: "P002",
+          "check \"\(check.id)\": defers_to names \"\(target)\", which judges all subjects at once (scope = \"all\")"
+        )
+      }
       for target in check.defersTo where target == check.id || !ids.contains(target) {
         var message =
           target == check.id
@@ -205,9 +212,17 @@ public struct PluginRegistry: Sendable {
       }
       defersTo = names
     }
+    let scopeName = r.spec["scope"].map { $0.string ?? "" } ?? "subject"
+    guard let scope = CheckScope(rawValue: scopeName) else {
+      throw problem("scope must be \"subject\" (the default) or \"all\"")
+    }
+    if scope == .all, !defersTo.isEmpty {
+      throw problem("a check with scope = \"all\" cannot defer to another (defers_to)")
+    }
     return CheckInfo(
       id: r.id, description: r.spec["description"]?.string ?? "", severity: severity,
       params: params, examples: examples, remediation: r.spec["remediation"]?.string,
-      tags: r.spec["tags"]?.list?.compactMap(\.string) ?? [], mark: r.mark, defersTo: defersTo)
+      tags: r.spec["tags"]?.list?.compactMap(\.string) ?? [], mark: r.mark, defersTo: defersTo,
+      scope: scope)
   }
 }
