@@ -24,6 +24,8 @@ public struct AuditRunner: Sendable {
   /// Hash every file read (SHA-256) into ``AuditReport/inputHashes``, for
   /// the history; off when nothing is recorded.
   public var hashInputs = false
+  /// The findings of an earlier run (`--baseline`): only new ones fail.
+  public var baseline: Baseline?
 
   public init(playbook: AuditPlaybook) {
     self.playbook = playbook
@@ -126,12 +128,13 @@ public struct AuditRunner: Sendable {
     var results = collected
     try runWhole(checks.filter { $0.scope == .all }, into: &results)
     let warnings = applyWaivers(&results)
+    let outcome = baseline.map { apply($0, to: &results) }
     let gate = self.gate ?? playbook.gate ?? .default
     let gateFailed =
       gate.threshold.map { threshold in
         results.contains {
           ($0.status == .fail || ($0.status == .error && playbook.errorsFail))
-            && $0.severity >= threshold
+            && $0.severity >= threshold && !$0.inBaseline
         }
       } ?? false
     return AuditReport(
@@ -141,7 +144,7 @@ public struct AuditRunner: Sendable {
       subjects: refs,
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,
-      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil)
+      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil, baseline: outcome)
   }
 
   /// Runs the checks with `scope = "all"`, each once over every subject,

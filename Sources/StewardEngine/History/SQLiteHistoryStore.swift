@@ -157,8 +157,9 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.double(run.metrics[n].value)
         }
         try Self.insert(
-          into: "result (run_id, position, subject, check_id, status, severity, message, location)",
-          columns: 8, rows: results.count, in: db
+          into:
+            "result (run_id, position, subject, check_id, status, severity, message, location, fingerprint)",
+          columns: 9, rows: results.count, in: db
         ) { n, batch in
           batch.int(id)
           batch.int(n)
@@ -168,6 +169,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.text(results[n].severity)
           batch.text(results[n].message)
           batch.text(results[n].location)
+          batch.text(results[n].fingerprint)
         }
         guard commit() else { throw NotCommitted() }
         return id
@@ -245,7 +247,8 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           db,
           sql: """
             SELECT CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
-                   CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB)
+                   CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB),
+                   CAST(fingerprint AS BLOB)
             FROM result WHERE run_id = ? ORDER BY position
             """, arguments: [id]
         ).map { row in
@@ -254,7 +257,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           }
           return ResultRecord(
             subject: text(0), check: text(1), status: text(2), severity: text(3),
-            message: text(4), location: text(5))
+            message: text(4), location: text(5), fingerprint: text(6))
         }
       }
     } catch {
@@ -341,6 +344,11 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           """)
     }
     registerTimelineMigration(&migrator)
+    // v4: an audit finding's fingerprint, so that `--baseline-run` can
+    // match it whatever lines moved (decision 0041).
+    migrator.registerMigration("v4-result-fingerprint") { db in
+      try db.execute(sql: "ALTER TABLE result ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''")
+    }
     return migrator
   }
 
