@@ -16,10 +16,13 @@ import GRDB
 public final class SQLiteHistoryStore: HistoryStore, Sendable {
   /// The migrations this version knows, oldest first; the last one is the
   /// schema version a new store gets.
-  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline"]
+  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline", "v4-result-fingerprint"]
 
   public let path: String
   let pool: DatabasePool
+  /// Whether results have their fingerprint column: a store opened `upTo:`
+  /// an older migration (tests build old stores so) lacks it.
+  let keepsFingerprints: Bool
 
   /// Opens (creating if needed) the store at `path` and migrates it forward.
   /// - Parameters:
@@ -30,6 +33,12 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     path: String, createFolder: Bool = true, upTo: String? = nil, busyTimeout: TimeInterval = 60
   ) throws {
     self.path = path
+    let versions = Self.schemaVersions
+    keepsFingerprints =
+      upTo.map {
+        (versions.firstIndex(of: $0) ?? 0)
+          >= (versions.firstIndex(of: "v4-result-fingerprint") ?? 0)
+      } ?? true
     let folder = (path as NSString).deletingLastPathComponent
     if createFolder, !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
       do {
@@ -156,10 +165,11 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.text(run.metrics[n].name)
           batch.double(run.metrics[n].value)
         }
+        let fingerprints = keepsFingerprints
         try Self.insert(
-          into:
-            "result (run_id, position, subject, check_id, status, severity, message, location, fingerprint)",
-          columns: 9, rows: results.count, in: db
+          into: "result (run_id, position, subject, check_id, status, severity, message, location"
+            + (fingerprints ? ", fingerprint)" : ")"),
+          columns: fingerprints ? 9 : 8, rows: results.count, in: db
         ) { n, batch in
           batch.int(id)
           batch.int(n)
@@ -169,7 +179,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.text(results[n].severity)
           batch.text(results[n].message)
           batch.text(results[n].location)
-          batch.text(results[n].fingerprint)
+          if fingerprints { batch.text(results[n].fingerprint) }
         }
         guard commit() else { throw NotCommitted() }
         return id
@@ -248,7 +258,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           sql: """
             SELECT CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
                    CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB),
-                   CAST(fingerprint AS BLOB)
+                   \(keepsFingerprints ? "CAST(fingerprint AS BLOB)" : "''")
             FROM result WHERE run_id = ? ORDER BY position
             """, arguments: [id]
         ).map { row in
