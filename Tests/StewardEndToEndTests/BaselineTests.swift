@@ -152,4 +152,39 @@ struct BaselineTests {
       #expect(run.stdout.isEmpty, "\(c.arguments): \(run.stdout)")
     }
   }
+
+  /// The CI step of docs/audit.md runs as written: against a baseline of
+  /// the shipped gate's own findings it passes, and both reports are written.
+  @Test func theDocumentedCIStepRuns() throws {
+    let doc = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent("docs/audit.md"),
+      encoding: .utf8)
+    let start = try #require(doc.range(of: "# .github/workflows/model-gate.yml\n"))
+    let workflow = doc[start.lowerBound...]
+    let run = try #require(workflow.range(of: "run: >\n"))
+    let end = try #require(workflow[run.upperBound...].range(of: "\n      - if:"))
+    var arguments = workflow[run.upperBound..<end.lowerBound]
+      .split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+    #expect(arguments.first == "steward")
+    arguments.removeFirst()
+    let dir = try StewardBinary.scratch([:])
+    func here(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    let baseline = try StewardBinary.run(
+      [
+        "run", "Playbooks/deployment-gate.yaml", "--no-record", "--fail-on", "none",
+        "--report", "json=" + here("baseline.json"),
+      ])
+    #expect(baseline.status == 0, "\(baseline.stderr)")
+    arguments = arguments.map {
+      $0 == "Playbooks/baseline.json"
+        ? here("baseline.json")
+        : $0.replacingOccurrences(of: "=gate.", with: "=" + here("gate."))
+    }
+    let step = try StewardBinary.run(arguments)
+    #expect(step.status == 0, "\(arguments) \(step.stdout)\(step.stderr)")
+    #expect(step.stdout.contains("0 new,"), "\(step.stdout)")
+    for file in ["gate.sarif", "gate.xml"] {
+      #expect(FileManager.default.fileExists(atPath: here(file)), "\(file)")
+    }
+  }
 }
