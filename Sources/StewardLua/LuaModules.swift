@@ -157,7 +157,7 @@ final class LuaModules {
     guard let realFolder = realPath(folder), let realLib = realPath(libFolder) else {
       return .failure(
         .init(
-          "no module \(quoted(name)): there is no \(libFolder) folder beside the plugin (looked for \(shown))"
+          "require: no module \(quoted(name)): there is no \(libFolder) folder beside the plugin (looked for \(shown))"
         ))
     }
     guard realLib.hasPrefix(realFolder == "/" ? "/" : realFolder + "/") else {
@@ -165,7 +165,7 @@ final class LuaModules {
         .init("require \(quoted(name)): \(libFolder) leads outside the plugin's folder"))
     }
     guard let realFile = realPath(shown) else {
-      return .failure(.init("no module \(quoted(name)) (looked for \(shown))"))
+      return .failure(.init("require: no module \(quoted(name)) (looked for \(shown))"))
     }
     guard realFile.hasPrefix(realLib + "/") else {
       return .failure(
@@ -212,7 +212,7 @@ final class LuaModules {
       guard name != "steward", !name.hasPrefix("steward.") else {
         return vm.refuse(
           .init(
-            "no module \(quoted(name)): the steward names are Steward's, which ships only steward.lib"
+            "require: no module \(quoted(name)): the steward names are Steward's, which ships only steward.lib"
           ))
       }
       guard !folder.isEmpty else {
