@@ -36,10 +36,10 @@ struct LuaModuleTests {
     let files = try Self.documentedFiles()
     #expect(files.keys.sorted() == ["my-checks/lib/owners.lua", "my-checks/ownership.lua"])
     var all = files
-    all["my-checks/gate.yaml"] = Self.playbook(
-      plugin: "ownership.lua", checks: ["ownership.named_owner"])
-    all["my-checks/cards/a.yaml"] = Self.card
-    all["my-checks/cards/b.yaml"] = "name: b\n"
+    all["gate.yaml"] = Self.playbook(
+      plugin: "my-checks/ownership.lua", checks: ["ownership.named_owner"])
+    all["cards/a.yaml"] = Self.card
+    all["cards/b.yaml"] = "name: b\n"
     let dir = try StewardBinary.scratch(all)
     let test = try StewardBinary.run(["test", "my-checks/ownership.lua"], in: dir)
     #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
@@ -47,8 +47,11 @@ struct LuaModuleTests {
     // A folder: the module under lib/ is not taken for a plugin.
     let folder = try StewardBinary.run(["test", "my-checks"], in: dir)
     #expect(folder.status == 0, "\(folder.stdout)\(folder.stderr)")
+    let validate = try StewardBinary.run(["validate", "my-checks"], in: dir)
+    #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+    #expect(!validate.stdout.contains("owners.lua"), "\(validate.stdout)")
     let run = try StewardBinary.run(
-      ["run", "my-checks/gate.yaml", "--format", "json", "--no-record"], in: dir)
+      ["run", "gate.yaml", "--format", "json", "--no-record"], in: dir)
     #expect(run.status == 1, "\(run.stderr)")
     #expect(run.stdout.contains("\"owned by ads-ml\""), "\(run.stdout)")
     #expect(run.stdout.contains("\"no owner is named\""), "\(run.stdout)")
