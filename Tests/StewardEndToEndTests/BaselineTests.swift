@@ -144,9 +144,13 @@ struct BaselineTests {
       (["--baseline", "survey.json"], "not the JSON report of an audit"),
       (["--baseline", "nowhere.json"], "no baseline report at nowhere.json"),
       (["--baseline", "good.json", "--baseline-run", "1"], "give one baseline"),
+      (["--baseline", "fifo.json"], "fifo.json"),
     ]
+    #expect(mkfifo(dir.appendingPathComponent("fifo.json").path, 0o600) == 0)
     for c in cases {
-      let run = try StewardBinary.run(["run", "gate.yaml", "--no-record"] + c.arguments, in: dir)
+      let run = try StewardBinary.run(
+        ["run", "gate.yaml", "--no-record"] + c.arguments, in: dir, killAfter: 60)
+      #expect(!run.killed, "\(c.arguments)")
       #expect(run.status == 2, "\(c.arguments)")
       #expect(run.stderr.contains(c.expected), "\(c.arguments): \(run.stderr)")
       #expect(run.stdout.isEmpty, "\(c.arguments): \(run.stdout)")

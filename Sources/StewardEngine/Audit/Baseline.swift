@@ -38,16 +38,16 @@ public struct Baseline: Sendable {
       Diagnostic(at: mark, code: "A042", "baseline \(path): \(message)")
     }
     let top = SourceMark(file: path, line: 1, column: 1)
-    guard let data = FileManager.default.contents(atPath: path), !InputFiles.isDirectory(path)
-    else {
+    guard FileManager.default.fileExists(atPath: path) else {
       throw PlaybookError([
         Diagnostic(
           at: SourceMark(file: path, line: 0, column: 0), code: "A042",
           "no baseline report at \(path) (write one with --format json or --report json=FILE)")
       ])
     }
-    let documents = try DocumentLoader.load(
-      text: String(decoding: data, as: UTF8.self), format: .json, file: path)
+    // The loader refuses a folder, a FIFO or a device (Y016) before it
+    // reads, so a baseline cannot hold the run.
+    let documents = try DocumentLoader.load(path: path)
     guard let report = documents.first, report.map != nil else {
       throw PlaybookError([problem(top, "not a JSON report of an audit (an object)")])
     }
