@@ -49,8 +49,10 @@ let package = Package(
       name: "StewardYAML",
       dependencies: ["StewardCore", "CYAML", "CMark", .product(name: "CSV", package: "CSV.swift")],
       swiftSettings: strictness),
+    // steward.lib, the Lua module every plugin can require, is compiled in (decision 0040).
     .target(
       name: "StewardLua", dependencies: ["StewardCore", "CLua", "CLuaShim"],
+      resources: [.embedInCode("Lua/steward/lib.lua")],
       swiftSettings: strictness),
     .target(
       name: "StewardEngine",

@@ -12,15 +12,10 @@ local p = steward.plugin{
     .. "pre-registered analysis plan, sample size or power.",
 }
 
-local function result(status, at, message, evidence)
-  return { status = status, at = at, message = message, evidence = evidence }
-end
-
 -- Dates are YYYY-MM-DD strings (YAML 1.2 reads them as strings), so they
--- compare correctly as text.
-local function is_date(v)
-  return type(v) == "string" and v:match("^%d%d%d%d%-%d%d%-%d%d$") ~= nil
-end
+-- compare correctly as text (lib.is_date).
+local lib = require "steward.lib"
+local result, is_date = lib.result, lib.is_date
 
 -- A p-value below the smallest normal double's neighbourhood comes back as
 -- 0: it is not zero, only too small to hold, so it is printed as a bound.

@@ -24,13 +24,9 @@ local format, lower, find, gmatch, gsub = string.format, string.lower, string.fi
 local concat = table.concat
 local abs, tonumber, tostring, type, ipairs, pairs = math.abs, tonumber, tostring, type, ipairs, pairs
 
-local function result(status, at, message, evidence)
-  return { status = status, at = at, message = message, evidence = evidence }
-end
-
-local function text(v)
-  return type(v) == "string" and find(v, "%S") ~= nil
-end
+local lib = require "steward.lib"
+-- text: a string with something other than white space in it.
+local result, text, set = lib.result, lib.filled, lib.set
 
 -- A front-matter field that may be one string or a list of them, as a list
 -- of its non-blank strings (the Hub accepts both forms for license,
@@ -44,12 +40,6 @@ local function strings(v)
     end
   end
   return out
-end
-
-local function set(list)
-  local s = {}
-  for _, v in ipairs(list) do s[v] = true end
-  return s
 end
 
 ---------------------------------------------------------------------------

@@ -20,38 +20,18 @@ local p = steward.plugin{
 -- table, two table lookups and a metamethod each time.
 local get = steward.get
 local format, lower = string.format, string.lower
-local concat, sort = table.concat, table.sort
+local concat = table.concat
 local abs, max = math.abs, math.max
-local type, pairs, ipairs, next, tostring = type, pairs, ipairs, next, tostring
+local type, ipairs, next, tostring = type, ipairs, next, tostring
 
 ---------------------------------------------------------------------------
--- Small helpers shared by the checks below.
+-- Small helpers shared by the checks below; those every plugin shares are
+-- in steward.lib (sorted_keys: map keys in byte order, so that a check
+-- reports the same finding on every run).
 ---------------------------------------------------------------------------
 
-local function result(status, at, message, evidence)
-  return { status = status, at = at, message = message, evidence = evidence }
-end
-
-local function text(v)
-  return type(v) == "string" and v ~= ""
-end
-
--- Keys of a map in byte order: Lua's `pairs` has no order, and a check must
--- report the same finding on every run.
-local function sorted_keys(t)
-  local keys = {}
-  if type(t) == "table" then
-    for k in pairs(t) do
-      if type(k) == "string" then keys[#keys + 1] = k end
-    end
-  end
-  sort(keys)
-  return keys
-end
-
-local function is_empty(t)
-  return type(t) ~= "table" or next(t) == nil
-end
+local lib = require "steward.lib"
+local result, text, sorted_keys, is_empty, read = lib.result, lib.text, lib.sorted_keys, lib.is_empty, lib.read
 
 -- Split names that mean "scored on the data it was fitted on".
 local TRAINING_SPLITS = { train = true, training = true, ["in-sample"] = true, fit = true }
@@ -100,13 +80,6 @@ local function shown(x, limit, decimals)
     printed = format("%." .. decimals .. "f", x)
   end
   return printed
-end
-
--- The value a check read, for its evidence: absent or null reads as null,
--- which, unlike nil, keeps its key in the table.
-local function read(v)
-  if v == nil then return steward.null end
-  return v
 end
 
 ---------------------------------------------------------------------------

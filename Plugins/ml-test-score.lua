@@ -77,9 +77,7 @@ local function band(score)
   end
 end
 
-local function result(status, at, message, evidence)
-  return { status = status, at = at, message = message, evidence = evidence }
-end
+local result = require("steward.lib").result
 
 -- Path of one test in the record, e.g. tests.monitoring.Mon3.
 local function test_path(section, i)

@@ -20,25 +20,8 @@ local p = steward.plugin{
     .. "(model_details, model_parameters, quantitative_analysis, considerations).",
 }
 
-local function result(status, at, message, evidence)
-  return { status = status, at = at, message = message, evidence = evidence }
-end
-
-local function text(v)
-  return type(v) == "string" and v ~= ""
-end
-
-local function list(v)
-  return type(v) == "table" and v or {}
-end
-
--- The first entry of list `path` whose `field` is a non-empty string, and its index (0-based, as in paths).
-local function first_with(card, path, field)
-  for i, entry in ipairs(list(steward.get(card, path))) do
-    if text(steward.get(entry, field)) then return entry, i - 1 end
-  end
-  return nil
-end
+local lib = require "steward.lib"
+local result, text, list, first_with = lib.result, lib.text, lib.list, lib.first_with
 
 -- Runs `requirements` ({ path, test, what } triples) in order and reports
 -- every one that fails, pointing at the first; one message lists them all so

@@ -13,18 +13,9 @@ local p = steward.plugin{
     .. "before its team, every spoke with a dotted line to the head of data science.",
 }
 
-local function result(status, at, message, evidence)
-  return { status = status, at = at, message = message, evidence = evidence }
-end
-
--- Dates are YYYY-MM-DD strings, so text order is date order.
-local function is_date(v)
-  return type(v) == "string" and v:match("^%d%d%d%d%-%d%d%-%d%d$") ~= nil
-end
-
-local function list(v)
-  return type(v) == "table" and v or {}
-end
+-- Dates are YYYY-MM-DD strings, so text order is date order (lib.is_date).
+local lib = require "steward.lib"
+local result, is_date, list = lib.result, lib.is_date, lib.list
 
 -- Everyone in a unit (its lead, then its members under `members_key`), with
 -- the path of each start date. Returns nil and a failing result when a

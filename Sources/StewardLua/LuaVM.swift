@@ -48,6 +48,8 @@ public final class LuaVM {
   var loadingChunk: String?
   /// Frames of ``push(_:root:)``, reused by every push.
   let pushStack = PushStack()
+  /// What `require` has loaded (LuaModules.swift).
+  let modules = LuaModules()
 
   struct Refs {
     var null: Int32 = 0
@@ -104,8 +106,12 @@ public final class LuaVM {
   // MARK: - Loading and running chunks
 
   /// Runs a plugin chunk in a fresh environment under the budgets; the chunk
-  /// must return a plugin built with `steward.plugin{...}`.
-  public func loadPlugin(source: String, chunkName: String) throws -> LuaPlugin {
+  /// must return a plugin built with `steward.plugin{...}`. Its `require`
+  /// reads modules from `folder`'s `lib/`: by default the folder of
+  /// `chunkName` when that is a `.lua` file, else none (only `steward.lib`).
+  public func loadPlugin(
+    source: String, chunkName: String, folder: String? = nil
+  ) throws -> LuaPlugin {
     let base = lua_gettop(L)
     builders.removeAll()
     loadingChunk = chunkName
@@ -116,6 +122,8 @@ public final class LuaVM {
     }
     try loadChunk(source, chunkName: chunkName)
     pushEnvironment()
+    try pushRequire(folder: folder ?? LuaModules.folder(ofChunk: chunkName))
+    setRawField(-2, "require")
     _ = lua_setupvalue(L, -2, 1)  // _ENV of the main chunk
     try run(nargs: 0, nresults: 1, base: base, chunkName: chunkName)
     // stack: result

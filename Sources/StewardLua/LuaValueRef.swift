@@ -185,6 +185,17 @@ extension LuaVM {
     try set(key, in: reference) { lua_pushboolean(L, flag ? 1 : 0) }
   }
 
+  /// Sets `table[key]` to another referenced value in a referenced table
+  /// (an audit's context holds its `data`, converted once per worker).
+  public func set(_ key: String, to value: LuaValueRef, in reference: LuaValueRef) throws {
+    guard value.handle.owner == identity, value.handle.ref > 0 else {
+      throw LuaError.unavailable(message: "the value belongs to another VM or was released")
+    }
+    try set(key, in: reference) {
+      _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(value.handle.ref))
+    }
+  }
+
   private func set(_ key: String, in reference: LuaValueRef, push: () -> Void) throws {
     guard lua_checkstack(L, 3) != 0 else {
       throw LuaError.conversion(path: key, message: "the Lua stack cannot grow", mark: .unknown)

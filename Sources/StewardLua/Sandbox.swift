@@ -11,7 +11,8 @@ internal import CLuaShim
 /// table behind them. The string metatable's `__index` is the guarded string
 /// table, and the metatable itself is locked.
 ///
-/// Left out on purpose: `io`, `debug`, `package`/`require`, `load`,
+/// Left out on purpose: `io`, `debug`, `package` (a plugin's `require` is
+/// LuaModules.swift's, put in each plugin environment), `load`,
 /// `loadfile`, `dofile`, `collectgarbage`, `print` (use `steward.log`),
 /// `warn`, `string.dump`, and every `os` function but `clock`, `date`, `time`.
 /// Replaced by guarded versions: `string.find/match/gmatch/gsub` (budgeted

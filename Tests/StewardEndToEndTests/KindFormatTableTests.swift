@@ -57,7 +57,8 @@ import Testing
       .answers: ["--answers", "a.yaml"], .dryRun: ["--dry-run"], .resume: ["--resume", "1"],
       .force: ["--force"], .ics: ["--ics", "x.ics"],
       .slackWebhook: ["--slack-webhook", "https://example.invalid/hook"],
-      .period: ["--period", "2026-11"],
+      .period: ["--period", "2026-11"], .baseline: ["--baseline", "b.json"],
+      .baselineRun: ["--baseline-run", "1"],
     ]
     for kind in KindRegistry.all where !kind.flags.contains(flag) {
       let playbook = try #require(Self.playbooks[kind.kind.rawValue])[0]

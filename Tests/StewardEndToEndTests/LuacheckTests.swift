@@ -30,7 +30,7 @@ import Testing
   }
 
   @Test func shippedPluginsAreLintClean() throws {
-    let (status, output) = try luacheck(["Plugins"])
+    let (status, output) = try luacheck(["Plugins", "Sources/StewardLua/Lua"])
     #expect(status == 0, "\(output)")
     #expect(output.contains("0 warnings / 0 errors"), "\(output)")
   }

@@ -170,7 +170,8 @@ import Testing
           ResultRecord(
             subject: r.subjectID, check: r.checkID, status: r.status.rawValue,
             severity: r.severity.rawValue, message: r.displayMessage,
-            location: r.mark.isKnown ? r.mark.description : "")
+            location: r.mark.isKnown ? r.mark.description : "",
+            fingerprint: [.fail, .error, .waived].contains(r.status) ? r.fingerprint : "")
         })
     #expect(rows[19_998].location == "models/recommender.yaml:19999:12")
     #expect(rows[19_999].location == "gov.lua:20000")  // column 0 is left out

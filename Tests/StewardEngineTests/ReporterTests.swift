@@ -189,6 +189,8 @@ import Testing
         "message": Value(.string(r.displayMessage)), "location": location,
         "path": r.path.map { Value(.string($0)) } ?? nil, "evidence": r.evidence,
         "waiver": ReportValues.waiver(r.waiver),
+        "fingerprint": [.fail, .error, .waived].contains(r.status)
+          ? Value(.string(r.fingerprint)) : nil,
       ]
       #expect(line.text == JSONText.render(expected, pretty: false))
     }

@@ -37,6 +37,8 @@ steward = {}
 ---@field at string? The dotted path the result must point at.
 ---@field params table? Parameters for this example.
 ---@field deferred boolean? ctx.deferred for this example (default: true when the check declares defers_to).
+---@field data table? ctx.data for this example: the playbook's data: files by name.
+---@field subjects table<string, table>? For a check with scope = "all": the subjects by id.
 
 ---@class steward.Context
 ---@field check string The check's id in the playbook.
@@ -44,6 +46,7 @@ steward = {}
 ---@field playbook string The playbook's name.
 ---@field today string Today as YYYY-MM-DD.
 ---@field deferred boolean True when the check declares defers_to and every check it names is in this run.
+---@field data table? The playbook's data: files by name, read-only; nil when it has none.
 
 ---@class steward.Result
 ---@field status steward.Status
@@ -58,6 +61,7 @@ steward = {}
 ---@field remediation string?
 ---@field tags string[]?
 ---@field defers_to (string|string[])? Checks of this plugin that report a cause this check then leaves to them.
+---@field scope ("subject"|"all")? "all": run gets every subject ({ id, subject }[]) and returns one result per subject, each with subject = ID.
 ---@field params table<string, steward.Param>?
 ---@field run fun(subject: table, params: table, ctx: steward.Context): (steward.Result|boolean|steward.Status)
 ---@field examples steward.Example[]

@@ -19,6 +19,9 @@ public struct CheckResult: Sendable, Equatable {
   public var tags: [String]
   /// The waiver that turned a failure into `waived`, if any.
   public var waiver: Waiver?
+  /// A failure or error that the run's baseline already holds: reported,
+  /// but not counted by the gate.
+  public var inBaseline = false
 
   public init(
     checkID: String, subjectID: String, status: CheckStatus, severity: Severity,
@@ -38,5 +41,28 @@ public struct CheckResult: Sendable, Equatable {
     self.remediation = remediation
     self.tags = tags
     self.waiver = waiver
+  }
+}
+
+extension CheckResult {
+  /// What identifies this finding across runs, whatever lines moved: the
+  /// check, the subject, the path the result points at, and its evidence
+  /// (its message when it has none), hashed. Neither the file nor the line
+  /// nor the column takes part. SARIF's `partialFingerprints`
+  /// (`stewardFinding/v1`) and a baseline's entries are this.
+  public var fingerprint: String {
+    Self.fingerprint(
+      check: checkID, subject: subjectID, path: path, evidence: evidence, message: message)
+  }
+
+  public static func fingerprint(
+    check: String, subject: String, path: String?, evidence: Value, message: String
+  ) -> String {
+    let decided =
+      evidence.isNull ? "message\u{0}" + message : JSONText.render(evidence, pretty: false)
+    return SHA256.hex(
+      Array(
+        ("stewardFinding/v1\u{0}" + check + "\u{0}" + subject + "\u{0}" + (path ?? "")
+          + "\u{0}" + decided).utf8))
   }
 }

@@ -7,14 +7,17 @@ public struct AuditKind: RunnableKind {
   public static let summary = "checks over subjects, with findings, waivers and a CI gate"
   public static let formats = ReportFormat.allCases.map(\.rawValue)
   public static let flags: Set<RunFlag> = [
-    .input, .failOn, .only, .skip, .jobs, .ignoreErrors, .quiet,
+    .input, .failOn, .only, .skip, .jobs, .ignoreErrors, .quiet, .baseline, .baselineRun,
   ]
-  /// `subjects`, and whatever the playbook declares under `inputs:`.
-  public static let inputs = InputDeclaration(names: ["subjects"], open: true)
+  /// `subjects`, and whatever the playbook declares under `inputs:` and `data:`.
+  public static let inputs = InputDeclaration(names: ["subjects"], open: true, dataKey: "data")
   public static let fields: [FieldSpec] = [
     FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
     FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
     FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
+    FieldSpec(
+      "data", .map,
+      doc: "named YAML, JSON or CSV files checks read as ctx.data.NAME (a team registry, a list)"),
     FieldSpec(
       "gate", .any, doc: "the default --fail-on severity and error policy, or none (report only)"),
     FieldSpec(
@@ -44,9 +47,35 @@ public struct AuditKind: RunnableKind {
     runner.skip = options.skip
     // Before the store is created, so a mistyped --only leaves nothing behind.
     try runner.validateSelection()
+    runner.baseline = try baseline(options, playbook: audit)
     runner.gate = threshold
     if let jobs = options.jobs { runner.workers = max(1, jobs) }
     return AuditKind(runner: runner)
+  }
+
+  /// The baseline `--baseline` or `--baseline-run` names, read and checked
+  /// against the playbook before the run (decision 0041).
+  static func baseline(_ options: RunOptions, playbook: AuditPlaybook) throws -> Baseline? {
+    if options.baseline != nil, options.baselineRun != nil {
+      throw UsageError("--baseline and --baseline-run: give one baseline")
+    }
+    let baseline: Baseline?
+    do {
+      if let file = options.baseline {
+        baseline = try Baseline.read(file: file)
+      } else if let run = options.baselineRun {
+        baseline = try Baseline.read(run: run, store: options.store)
+      } else {
+        return nil
+      }
+    } catch let error as PlaybookError {
+      throw error
+    } catch {
+      throw PlaybookError(Validator.diagnostics(of: error, file: options.baseline ?? options.store))
+    }
+    try baseline?.check(
+      playbook: playbook.header.name, at: SourceMark(file: playbook.path, line: 0, column: 0))
+    return baseline
   }
 
   public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {

@@ -19,6 +19,8 @@ public struct AuditPlaybook: Sendable {
   public var registry: PluginRegistry
   /// The schema subjects must satisfy, when the playbook names one.
   public var schema: JSONSchema?
+  /// The files under `data:`, read, by name: checks see them as `ctx.data`.
+  public var data = OrderedMap()
 
   /// The folder relative paths in the playbook are resolved against.
   public var baseDirectory: String { (path as NSString).deletingLastPathComponent }
@@ -135,10 +137,13 @@ public struct AuditPlaybook: Sendable {
       }
     }
 
+    let (data, dataProblems) = AuditData.load(header.document["data"], inputs: inputs)
+    problems += dataProblems
+
     if !problems.isEmpty { throw PlaybookError(problems) }
     return AuditPlaybook(
       header: header, path: path, checks: checks, subjectPatterns: patterns, waivers: waivers,
-      gate: gatePolicy, errorsFail: errorsFail, registry: registry, schema: schema)
+      gate: gatePolicy, errorsFail: errorsFail, registry: registry, schema: schema, data: data)
   }
 
   static func parseCheck(_ item: Value, registry: PluginRegistry) throws -> CheckSpec {
@@ -163,6 +168,7 @@ public struct AuditPlaybook: Sendable {
     var title = map["title"]?.string
     var remediation = map["remediation"]?.string
     var tags = map["tags"]?.list?.compactMap(\.string) ?? []
+    var scope = CheckScope.subject
 
     if let use = map.entry("use"), let reference = use.value.string {
       let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
@@ -191,6 +197,14 @@ public struct AuditPlaybook: Sendable {
         throw PlaybookError([Diagnostic(at: use.value.mark, code: "A002", message)])
       }
       source = .plugin(plugin: plugin.name, check: check.id)
+      scope = check.scope
+      if check.scope == .all, let when = map["when"] {
+        problems.append(
+          Diagnostic(
+            at: when.mark, code: "A041",
+            "\(reference) judges all subjects at once (scope = \"all\"), so it takes no \"when:\"; "
+              + "leave out the subjects it does not apply to in the check itself"))
+      }
       defaultID = check.id
       defaultSeverity = check.severity
       title = title ?? check.description
@@ -218,7 +232,7 @@ public struct AuditPlaybook: Sendable {
       severity: map["severity"]?.string.flatMap(Severity.init(rawValue:)) ?? defaultSeverity,
       remediation: remediation, when: map["when"]?.string, tags: tags, at: map["at"]?.string,
       mark: item.mark, expressionMark: map["expr"]?.mark ?? item.mark,
-      whenMark: map["when"]?.mark ?? item.mark)
+      whenMark: map["when"]?.mark ?? item.mark, scope: scope)
   }
 
   /// Compiles, without running, every `expr` and `when` the way each worker

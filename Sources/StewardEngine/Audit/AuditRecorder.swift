@@ -82,6 +82,9 @@ public enum AuditRecorder {
     ResultRecord(
       subject: r.pointee.subjectID, check: r.pointee.checkID, status: r.pointee.status.rawValue,
       severity: r.pointee.severity.rawValue, message: r.pointee.displayMessage,
-      location: r.pointee.mark.isKnown ? r.pointee.mark.description : "")
+      location: r.pointee.mark.isKnown ? r.pointee.mark.description : "",
+      // Hashed for findings only: a passing result is never in a baseline.
+      fingerprint: r.pointee.status == .fail || r.pointee.status == .error
+        || r.pointee.status == .waived ? r.pointee.fingerprint : "")
   }
 }

@@ -31,6 +31,8 @@ public struct AuditReport: Sendable {
   /// hash them (``AuditRunner/hashInputs``): hashed from the bytes the
   /// workers parsed, so the history names exactly what was checked.
   public var inputHashes: [InputHash]? = nil
+  /// What the run made of its baseline, when it was given one.
+  public var baseline: BaselineOutcome? = nil
 
   /// How many results have each status.
   public var counts: [CheckStatus: Int] {
@@ -63,6 +65,7 @@ public struct AuditReport: Sendable {
 
   private func blocks(_ r: CheckResult, at threshold: Severity) -> Bool {
     (r.status == .fail || (r.status == .error && errorsFail)) && r.severity >= threshold
+      && !r.inBaseline
   }
 
   public func results(for subject: String) -> [CheckResult] {

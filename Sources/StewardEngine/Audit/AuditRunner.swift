@@ -24,6 +24,8 @@ public struct AuditRunner: Sendable {
   /// Hash every file read (SHA-256) into ``AuditReport/inputHashes``, for
   /// the history; off when nothing is recorded.
   public var hashInputs = false
+  /// The findings of an earlier run (`--baseline`): only new ones fail.
+  public var baseline: Baseline?
 
   public init(playbook: AuditPlaybook) {
     self.playbook = playbook
@@ -124,13 +126,15 @@ public struct AuditRunner: Sendable {
     let refused = problems + SubjectLoader.duplicates(refs.lazy.map { ($0.id, $0.mark) })
     if !refused.isEmpty { throw PlaybookError(refused) }
     var results = collected
+    try runWhole(checks.filter { $0.scope == .all }, into: &results)
     let warnings = applyWaivers(&results)
+    let outcome = baseline.map { apply($0, to: &results) }
     let gate = self.gate ?? playbook.gate ?? .default
     let gateFailed =
       gate.threshold.map { threshold in
         results.contains {
           ($0.status == .fail || ($0.status == .error && playbook.errorsFail))
-            && $0.severity >= threshold
+            && $0.severity >= threshold && !$0.inBaseline
         }
       } ?? false
     return AuditReport(
@@ -141,7 +145,32 @@ public struct AuditRunner: Sendable {
       subjects: refs,
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,
-      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil)
+      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil, baseline: outcome)
+  }
+
+  /// Runs the checks with `scope = "all"`, each once over every subject,
+  /// and puts their results where the workers left a place for them. The
+  /// subjects are read again, all at once, only when such a check runs.
+  func runWhole(_ whole: [CheckSpec], into results: inout [CheckResult]) throws {
+    guard !whole.isEmpty else { return }
+    let subjects = try SubjectLoader.load(playbook.subjectPatterns)
+    let worker = Worker(playbook: playbook, checks: whole, limits: limits, today: today)
+    var judged: [String: CheckResult] = [:]
+    for check in whole {
+      for result in worker.runWhole(check, on: subjects) {
+        judged[check.id + "\0" + result.subjectID] = result
+      }
+    }
+    let ids = Set(whole.map(\.id))
+    for i in results.indices where ids.contains(results[i].checkID) {
+      guard let result = judged[results[i].checkID + "\0" + results[i].subjectID] else {
+        // Never left as the placeholder's skip: that would pass the gate.
+        results[i].status = .error
+        results[i].message = "the check judged no such subject"
+        continue
+      }
+      results[i] = result
+    }
   }
 
   /// Turns covered failures (and errors, which count as failures) into

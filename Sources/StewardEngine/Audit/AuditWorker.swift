@@ -20,14 +20,19 @@ final class Worker {
   private var deferred: [String: Bool] = [:]
   /// The playbook ids of the checks each deferring check defers to.
   private var deferTargets: [String: [String]] = [:]
+  /// The playbook's `data:`, converted once, read-only: `ctx.data`.
+  private var data: LuaValueRef?
+  private let dataValue: Value?
 
   init(playbook: AuditPlaybook, checks: [CheckSpec], limits: LuaLimits, today: String) {
     playbookName = playbook.header.name
     self.today = today
+    dataValue = playbook.data.isEmpty ? nil : Value(.map(playbook.data))
     (deferred, deferTargets) = Self.deferrals(checks, registry: playbook.registry)
     do {
       let vm = try LuaVM(limits: limits)
       self.vm = vm
+      if let dataValue { data = try vm.reference(dataValue, readOnly: true) }
       var loaded: [String: LuaPlugin] = [:]
       for info in playbook.registry.plugins {
         loaded[info.name] = try vm.loadPlugin(source: info.source, chunkName: info.path)
@@ -80,6 +85,12 @@ final class Worker {
     // By index: `map` would copy each check (a dozen strings and arrays)
     // for every subject.
     var results = checks.indices.map { i in
+      // Judged once all subjects are read (AuditRunner.runWhole); this
+      // stands in its place until then.
+      if checks[i].scope == .all {
+        return CheckResult(
+          checkID: checks[i].id, subjectID: subject.id, status: .skip, severity: checks[i].severity)
+      }
       let needsLua: Bool
       switch checks[i].source {
       case .builtin: needsLua = checks[i].when != nil
@@ -93,6 +104,13 @@ final class Worker {
           ?? .readOnly(subject.value)
         context = (try? vm.reference(self.context(checks[i].id, subject), readOnly: true)).map(
           LuaArgument.reference)
+        // The data goes in by reference: converted once per worker, not
+        // once per subject. Where that fails, ctx goes by value with it.
+        if let data, case .reference(let r) = context, (try? vm.set("data", to: data, in: r)) == nil
+        {
+          r.release()
+          context = nil
+        }
       }
       // Made only when Lua is called: a builtin without a guard needs none.
       func contextArgument() -> LuaArgument {
@@ -102,7 +120,7 @@ final class Worker {
         {
           return .reference(r)
         }
-        return .readOnly(self.context(id, subject))
+        return .readOnly(self.context(id, subject, withData: true))
       }
       return run(
         checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
@@ -122,18 +140,24 @@ final class Worker {
       if !reported {
         results[i] = run(
           checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
-          context: .readOnly(self.context(checks[i].id, subject, deferred: false)))
+          context: .readOnly(self.context(checks[i].id, subject, deferred: false, withData: true)))
       }
     }
     return results
   }
 
-  private func context(_ check: String, _ subject: Subject, deferred: Bool? = nil) -> Value {
-    [
+  /// A check's `ctx`, without `data` (set by reference) unless `withData`.
+  private func context(
+    _ check: String, _ subject: Subject, deferred: Bool? = nil, withData: Bool = false
+  ) -> Value {
+    let ctx: Value = [
       "check": .init(.string(check)), "subject_id": .init(.string(subject.id)),
       "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
       "deferred": .init(.bool(deferred ?? self.deferred[check] ?? false)),
     ]
+    guard withData, let dataValue, var map = ctx.map else { return ctx }
+    map["data"] = dataValue
+    return Value(.map(map))
   }
 
   /// Whether each check may leave a cause to the checks it defers to: only
@@ -248,6 +272,37 @@ final class Worker {
           if case .expression = check.source { check.expressionMark } else { nil }
         return failed(result, error, file: subject.file, expression: expression)
       }
+    }
+  }
+
+  /// Runs a check with `scope = "all"` once over every subject; its result
+  /// for each subject, in their order (WholeRunResults says how the list it
+  /// returns is read).
+  func runWhole(_ check: CheckSpec, on subjects: [Subject]) -> [CheckResult] {
+    let judge = WholeRunResults(check: check, subjects: subjects)
+    if let setupError { return judge.allError(setupError.description, mark: nil) }
+    guard let vm, let function = runs[check.id] else {
+      return judge.allError("check \(check.id) is not loaded", mark: nil)
+    }
+    guard !subjects.isEmpty else { return [] }
+    let fields: Value = [
+      "check": .init(.string(check.id)), "playbook": .init(.string(playbookName)),
+      "today": .init(.string(today)),
+    ]
+    var ctx = fields.map ?? OrderedMap()
+    if let dataValue { ctx["data"] = dataValue }
+    let list = Value(
+      .list(subjects.map { ["id": .init(.string($0.id)), "subject": $0.value] as Value }))
+    do {
+      vm.setCurrentCheck(check.id)
+      let returned = try vm.call(
+        function, arguments: [.readOnly(list), paramsArgument(check), .readOnly(Value(.map(ctx)))])
+      return judge.read(returned.first, from: function.mark) { at, subject in
+        self.mark(of: at, in: subject)
+      }
+    } catch {
+      let failure = failed(judge.base(subjects[0]), error, file: check.mark.file)
+      return judge.allError(failure.message, mark: failure.mark)
     }
   }
 

@@ -1,6 +1,13 @@
 import Foundation
 public import StewardCore
 
+/// What one call of a plugin check judges: a subject (the default), or every
+/// subject of the run at once (`scope = "all"`), for rules across subjects
+/// such as "no two models share an owner".
+public enum CheckScope: String, Sendable, Equatable {
+  case subject, all
+}
+
 /// One entry of an audit playbook's `checks:` list, validated.
 ///
 /// ```yaml
@@ -43,6 +50,8 @@ public struct CheckSpec: Sendable {
   /// the playbook line.
   public var expressionMark: SourceMark
   public var whenMark: SourceMark
+  /// Whether the check judges one subject per call, or all at once.
+  public var scope: CheckScope = .subject
 
   /// The Lua chunk an inline `expr` or `when` compiles to: a plugin with
   /// one check that returns the expression's value. The syntax check before

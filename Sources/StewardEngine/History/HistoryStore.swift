@@ -119,11 +119,15 @@ public struct ResultRecord: Sendable, Equatable {
   public var message: String
   /// `file:line:column` of the deciding field, or empty.
   public var location: String
+  /// An audit finding's ``CheckResult/fingerprint``, for `--baseline-run`;
+  /// empty for other results and for runs recorded before it was kept.
+  public var fingerprint: String = ""
 
   public init(
     subject: String, check: String, status: String, severity: String, message: String = "",
-    location: String = ""
+    location: String = "", fingerprint: String = ""
   ) {
+    self.fingerprint = fingerprint
     self.subject = subject
     self.check = check
     self.status = status

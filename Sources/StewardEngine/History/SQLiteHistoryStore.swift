@@ -16,10 +16,13 @@ import GRDB
 public final class SQLiteHistoryStore: HistoryStore, Sendable {
   /// The migrations this version knows, oldest first; the last one is the
   /// schema version a new store gets.
-  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline"]
+  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline", "v4-result-fingerprint"]
 
   public let path: String
   let pool: DatabasePool
+  /// Whether results have their fingerprint column: a store opened `upTo:`
+  /// an older migration (tests build old stores so) lacks it.
+  let keepsFingerprints: Bool
 
   /// Opens (creating if needed) the store at `path` and migrates it forward.
   /// - Parameters:
@@ -30,6 +33,12 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     path: String, createFolder: Bool = true, upTo: String? = nil, busyTimeout: TimeInterval = 60
   ) throws {
     self.path = path
+    let versions = Self.schemaVersions
+    keepsFingerprints =
+      upTo.map {
+        (versions.firstIndex(of: $0) ?? 0)
+          >= (versions.firstIndex(of: "v4-result-fingerprint") ?? 0)
+      } ?? true
     let folder = (path as NSString).deletingLastPathComponent
     if createFolder, !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
       do {
@@ -156,9 +165,11 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.text(run.metrics[n].name)
           batch.double(run.metrics[n].value)
         }
+        let fingerprints = keepsFingerprints
         try Self.insert(
-          into: "result (run_id, position, subject, check_id, status, severity, message, location)",
-          columns: 8, rows: results.count, in: db
+          into: "result (run_id, position, subject, check_id, status, severity, message, location"
+            + (fingerprints ? ", fingerprint)" : ")"),
+          columns: fingerprints ? 9 : 8, rows: results.count, in: db
         ) { n, batch in
           batch.int(id)
           batch.int(n)
@@ -168,6 +179,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.text(results[n].severity)
           batch.text(results[n].message)
           batch.text(results[n].location)
+          if fingerprints { batch.text(results[n].fingerprint) }
         }
         guard commit() else { throw NotCommitted() }
         return id
@@ -245,7 +257,8 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           db,
           sql: """
             SELECT CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
-                   CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB)
+                   CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB),
+                   \(keepsFingerprints ? "CAST(fingerprint AS BLOB)" : "''")
             FROM result WHERE run_id = ? ORDER BY position
             """, arguments: [id]
         ).map { row in
@@ -254,7 +267,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           }
           return ResultRecord(
             subject: text(0), check: text(1), status: text(2), severity: text(3),
-            message: text(4), location: text(5))
+            message: text(4), location: text(5), fingerprint: text(6))
         }
       }
     } catch {
@@ -341,6 +354,11 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           """)
     }
     registerTimelineMigration(&migrator)
+    // v4: an audit finding's fingerprint, so that `--baseline-run` can
+    // match it whatever lines moved (decision 0041).
+    migrator.registerMigration("v4-result-fingerprint") { db in
+      try db.execute(sql: "ALTER TABLE result ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''")
+    }
     return migrator
   }
 

@@ -31,6 +31,10 @@ public struct RunOptions: Sendable {
   public var slackWebhook: String?
   /// `--period YYYY-MM`: the wave a survey's responses belong to.
   public var period: String?
+  /// `--baseline FILE`: an audit's JSON report from an earlier run.
+  public var baseline: String?
+  /// `--baseline-run RUN`: an earlier audit run in the history store.
+  public var baselineRun: String?
 
   public init(playbook: String) {
     self.playbook = playbook
@@ -91,6 +95,8 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
   case resume, force, ics
   case slackWebhook = "slack-webhook"
   case period
+  case baseline
+  case baselineRun = "baseline-run"
 
   public var spelling: String { "--\(rawValue)" }
 
@@ -117,6 +123,8 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
     case .ics: o.ics != nil
     case .slackWebhook: o.slackWebhook != nil
     case .period: o.period != nil
+    case .baseline: o.baseline != nil
+    case .baselineRun: o.baselineRun != nil
     }
   }
 }

@@ -16,10 +16,14 @@ public struct InputDeclaration: Sendable {
   /// Whether a playbook may declare inputs of its own under `inputs:`,
   /// which `--input` may then replace too (audits and dashboards).
   public var open: Bool
+  /// A top-level key (an audit's `data:`) whose entries are inputs too,
+  /// each of which `--input NAME=PATH` may replace.
+  public var dataKey: String?
 
-  public init(names: [String], open: Bool = false) {
+  public init(names: [String], open: Bool = false, dataKey: String? = nil) {
     self.names = names
     self.open = open
+    self.dataKey = dataKey
   }
 
   public static let none = InputDeclaration(names: [])
@@ -74,6 +78,9 @@ public struct ResolvedInputs: Sendable {
     }
     var known = declaration.names
     if declaration.open { known += declared.keys.sorted().filter { !known.contains($0) } }
+    if let key = declaration.dataKey {
+      known += (header.document[key]?.map?.entries ?? []).map(\.key).filter { !known.contains($0) }
+    }
     let kind = English.withArticle(header.kind.rawValue)
     for name in overrides.keys.sorted() where !known.contains(name) {
       var message = "--input \(name)=…: \(kind) playbook reads no input \"\(name)\""

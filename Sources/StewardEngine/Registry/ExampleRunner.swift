@@ -44,8 +44,12 @@ public struct ExampleRunner {
             actual: "none declared", mark: check.mark, passed: false))
       }
       for (i, example) in check.examples.enumerated() {
-        outcomes += runExample(
-          example, number: i + 1, check: check, plugin: plugin, vm: vm, run: run)
+        outcomes +=
+          check.scope == .all
+          ? [
+            runWholeExample(example, number: i + 1, check: check, plugin: plugin, vm: vm, run: run)
+          ]
+          : runExample(example, number: i + 1, check: check, plugin: plugin, vm: vm, run: run)
       }
     }
     return outcomes
@@ -75,11 +79,16 @@ public struct ExampleRunner {
     // (`deferred = false`: the checks it defers to are left out).
     let deferred = !check.defersTo.isEmpty && example["deferred"]?.bool != false
     return variants.map { variant, subjectValue in
-      let context: Value = [
+      var context: Value = [
         "check": .init(.string(check.id)), "subject_id": "example", "playbook": "steward test",
         "today": .init(.string(AuditRunner.isoDay(StewardClock.now()))),
         "deferred": .init(.bool(deferred)),
       ]
+      // `data = { … }`: what the playbook's data: files give as ctx.data.
+      if let data = example["data"], var map = context.map {
+        map["data"] = data
+        context = Value(.map(map))
+      }
       var actual: String
       do {
         // The checks of one subject share its Lua table in a run, so an

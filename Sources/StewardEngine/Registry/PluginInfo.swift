@@ -31,6 +31,8 @@ public struct CheckInfo: Sendable {
   /// otherwise report too (`defers_to`): when all of them are in the run,
   /// the check may leave that cause to them (`ctx.deferred`).
   public var defersTo: [String] = []
+  /// `scope = "all"`: one call judges every subject of the run.
+  public var scope: CheckScope = .subject
 }
 
 /// One typed parameter of a plugin check, with its default and, for

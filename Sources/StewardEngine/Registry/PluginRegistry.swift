@@ -78,9 +78,28 @@ public struct PluginRegistry: Sendable {
 
   /// Loads every `.lua` file under `paths` (files or folders).
   public mutating func loadAll(_ paths: [String]) throws {
-    let (files, missing) = InputFiles.expand(paths)
+    let (files, missing) = Self.pluginFiles(paths)
     if let first = missing.first { throw first }
-    for file in files where file.hasSuffix(".lua") { try load(path: file) }
+    for file in files { try load(path: file) }
+  }
+
+  /// The `.lua` files `paths` name, a folder's searched through, except
+  /// those in a `lib` folder under it: that is where the modules plugins
+  /// `require` live (decision 0040), and a module is not a plugin.
+  static func pluginFiles(_ paths: [String]) -> (files: [String], missing: [Diagnostic]) {
+    var files: [String] = []
+    var missing: [Diagnostic] = []
+    for path in paths {
+      let (found, absent) = InputFiles.expand([path])
+      missing += absent
+      let root = path.hasSuffix("/") ? path : path + "/"
+      files += found.filter { file in
+        guard file.hasSuffix(".lua") else { return false }
+        guard file.hasPrefix(root) else { return true }
+        return !file.dropFirst(root.count).split(separator: "/").dropLast().contains("lib")
+      }
+    }
+    return (files, missing)
   }
 
   /// Loads what `steward test` is given: a plugin file, or every plugin
@@ -88,9 +107,8 @@ public struct PluginRegistry: Sendable {
   /// and a folder without one are errors: a CI step that tests nothing must
   /// not pass.
   public mutating func loadPlugins(at path: String) throws {
-    let (files, missing) = InputFiles.expand([path])
+    let (plugins, missing) = Self.pluginFiles([path])
     if let first = missing.first { throw first }
-    let plugins = files.filter { $0.hasSuffix(".lua") }
     guard !plugins.isEmpty else {
       throw Diagnostic(
         at: SourceMark(file: path, line: 0, column: 0), code: "P003",
@@ -121,7 +139,14 @@ public struct PluginRegistry: Sendable {
   /// itself would always be.
   static func checkDeferrals(_ checks: [CheckInfo]) throws {
     let ids = checks.map(\.id)
+    let whole = Set(checks.filter { $0.scope == .all }.map(\.id))
     for check in checks {
+      if let target = check.defersTo.first(where: whole.contains) {
+        throw Diagnostic(
+          at: check.mark, code: "P002",
+          "check \"\(check.id)\": defers_to names \"\(target)\", which judges all subjects at once (scope = \"all\")"
+        )
+      }
       for target in check.defersTo where target == check.id || !ids.contains(target) {
         var message =
           target == check.id
@@ -187,9 +212,17 @@ public struct PluginRegistry: Sendable {
       }
       defersTo = names
     }
+    let scopeName = r.spec["scope"].map { $0.string ?? "" } ?? "subject"
+    guard let scope = CheckScope(rawValue: scopeName) else {
+      throw problem("scope must be \"subject\" (the default) or \"all\"")
+    }
+    if scope == .all, !defersTo.isEmpty {
+      throw problem("a check with scope = \"all\" cannot defer to another (defers_to)")
+    }
     return CheckInfo(
       id: r.id, description: r.spec["description"]?.string ?? "", severity: severity,
       params: params, examples: examples, remediation: r.spec["remediation"]?.string,
-      tags: r.spec["tags"]?.list?.compactMap(\.string) ?? [], mark: r.mark, defersTo: defersTo)
+      tags: r.spec["tags"]?.list?.compactMap(\.string) ?? [], mark: r.mark, defersTo: defersTo,
+      scope: scope)
   }
 }

@@ -36,7 +36,12 @@ public enum Validator {
   /// `steward:`. A file that says `steward:` or `kind:` is always judged,
   /// and so is a data file named on its own.
   public static func validate(paths: [String]) -> Report {
-    let (files, missing) = InputFiles.expand(paths)
+    let (expanded, missing) = InputFiles.expand(paths)
+    // The Lua modules plugins require (a `lib` folder under one named) are
+    // no plugins: their plugins load them (decision 0040).
+    let modules = Set(expanded.filter { $0.hasSuffix(".lua") }).subtracting(
+      PluginRegistry.pluginFiles(paths).files)
+    let files = expanded.filter { !modules.contains($0) }
     let results = files.map(validate(file:))
     let named = Set(paths.map(canonical))
     let data = Set(results.filter(\.ok).flatMap(\.dataFiles).map(canonical)).subtracting(named)

@@ -81,6 +81,17 @@ struct RunCommand: ParsableCommand {
     help: "Audits: list only failures, errors and waived results, then the summary.")
   var quiet = false
 
+  @Option(
+    help:
+      "Audits: a JSON report of an earlier run; only findings not in it fail the gate, and those gone are listed as fixed."
+  )
+  var baseline: String?
+
+  @Option(
+    name: .customLong("baseline-run"),
+    help: "Audits: like --baseline, with run RUN of the history store (see `steward history`).")
+  var baselineRun: String?
+
   @Option(help: "The history store to record the run in.")
   var store: String = HistoryCommand.defaultStore
 
@@ -138,6 +149,8 @@ struct RunCommand: ParsableCommand {
     options.ics = ics
     options.period = period
     options.slackWebhook = slackWebhook
+    options.baseline = baseline
+    options.baselineRun = baselineRun
     let outcome: RunOutcome
     do {
       outcome = try RunPipeline.run(options)

@@ -14,6 +14,7 @@ public struct GitHubReporter: AuditReporter {
     for r in report.results where [.fail, .error, .waived].contains(r.status) {
       let level: String
       switch r.status {
+      case _ where r.inBaseline: level = "notice"
       case .error: level = "error"
       case .waived: level = "notice"
       case .fail where report.failOn.map({ r.severity >= $0 }) == true:
@@ -31,6 +32,7 @@ public struct GitHubReporter: AuditReporter {
       properties.append("title=\(Self.property("\(r.checkID) (\(r.severity.rawValue))"))")
       var message = "\(r.subjectID): \(r.displayMessage)"
       if let w = r.waiver { message += " [waived by \(w.owner) until \(w.expires)]" }
+      if r.inBaseline { message += " [in the baseline]" }
       lines.append("::\(level) \(properties.joined(separator: ","))::\(Self.data(message))")
     }
     for w in report.warnings {

@@ -32,7 +32,13 @@ public struct JSONReporter: AuditReporter {
   /// `{"check":…,"waiver":…}`: the bytes `beginObject`/`field`/`endObject`
   /// give in the compact layout (the golden report and a test hold the two
   /// to the same text).
-  static func writeLine(_ result: UnsafePointer<CheckResult>, into out: inout JSONText) {
+  ///
+  /// A finding (a failure, an error, a waived result) has its fingerprint;
+  /// with a baseline, a failure or error also says whether it is `new` or
+  /// `unchanged` (in the baseline).
+  static func writeLine(
+    _ result: UnsafePointer<CheckResult>, into out: inout JSONText, baseline: Bool = false
+  ) {
     // Through the pointer, each field is read where it is; a `CheckResult`
     // parameter was copied whole (every string retained) for every line.
     out.literal(#"{"check":"#)
@@ -66,6 +72,16 @@ public struct JSONReporter: AuditReporter {
     } else {
       out.writeNull()
     }
+    let status = result.pointee.status
+    let finding = status == .fail || status == .error || status == .waived
+    out.literal(#","fingerprint":"#)
+    out.writeString(finding ? result.pointee.fingerprint : nil)
+    if baseline {
+      out.literal(#","baseline":"#)
+      out.writeString(
+        status == .fail || status == .error
+          ? (result.pointee.inBaseline ? "unchanged" : "new") : nil)
+    }
     out.literal("}")
   }
 
@@ -81,7 +97,9 @@ public struct JSONReporter: AuditReporter {
       // Read in place: `results[i]` copied the result (a retain of each of
       // its strings) for every line.
       results.withUnsafeBufferPointer { results in
-        if let base = results.baseAddress { Self.writeLine(base + i, into: &out) }
+        if let base = results.baseAddress {
+          Self.writeLine(base + i, into: &out, baseline: report.baseline != nil)
+        }
       }
     }
     // What each check is, once: the same title and remediation on all
@@ -121,7 +139,7 @@ public struct JSONReporter: AuditReporter {
     let summary = V.map(
       [("results", V.int(report.results.count))]
         + CheckStatus.allCases.map { ($0.rawValue, V.int(c[$0] ?? 0)) })
-    let fields: [(String, JSONText.Field)] = [
+    var fields: [(String, JSONText.Field)] = [
       ("schema_version", .value(V.int(Self.schemaVersion))),
       (
         "tool",
@@ -139,6 +157,24 @@ public struct JSONReporter: AuditReporter {
       ("results", .lines(count: results.count, element: result)),
       ("warnings", .value(Value(.list(warnings)))),
     ]
+    if let b = report.baseline {
+      let fixed = b.fixed.map {
+        V.map([
+          ("check", V.string($0.check)), ("subject", V.string($0.subject)),
+          ("path", V.optional($0.path)), ("fingerprint", V.string($0.fingerprint)),
+          ("message", V.string($0.message)),
+        ])
+      }
+      fields.append(
+        (
+          "baseline",
+          .value(
+            V.map([
+              ("source", V.string(b.source)), ("new", V.int(b.new)),
+              ("unchanged", V.int(b.unchanged)), ("fixed", Value(.list(fixed))),
+            ]))
+        ))
+    }
     out.writeObject(fields)
   }
 }

@@ -12,16 +12,25 @@ public struct JUnitReporter: AuditReporter {
 
   public func render(_ report: AuditReport) -> String {
     let c = report.counts
+    // A finding in the baseline is written as skipped, and counted so.
+    let known =
+      report.baseline == nil
+      ? (fail: 0, error: 0)
+      : report.results.reduce(into: (fail: 0, error: 0)) { n, r in
+        if r.inBaseline, r.status == .fail { n.fail += 1 }
+        if r.inBaseline, r.status == .error { n.error += 1 }
+      }
     var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
     xml +=
-      #"<testsuites name="\#(escape(report.playbookName))" tests="\#(report.results.count)" failures="\#(c[.fail] ?? 0)" errors="\#(c[.error] ?? 0)" skipped="\#((c[.skip] ?? 0) + (c[.waived] ?? 0))" time="\#(seconds(report.duration))">"#
+      #"<testsuites name="\#(escape(report.playbookName))" tests="\#(report.results.count)" failures="\#((c[.fail] ?? 0) - known.fail)" errors="\#((c[.error] ?? 0) - known.error)" skipped="\#((c[.skip] ?? 0) + (c[.waived] ?? 0) + known.fail + known.error)" time="\#(seconds(report.duration))">"#
       + "\n"
     let grouped = report.resultsBySubject
     for subject in report.subjects {
       let results = grouped[subject.id] ?? []
-      let failures = results.filter { $0.status == .fail }.count
-      let errors = results.filter { $0.status == .error }.count
-      let skipped = results.filter { $0.status == .skip || $0.status == .waived }.count
+      let failures = results.filter { $0.status == .fail && !$0.inBaseline }.count
+      let errors = results.filter { $0.status == .error && !$0.inBaseline }.count
+      let skipped = results.filter { $0.status == .skip || $0.status == .waived || $0.inBaseline }
+        .count
       xml +=
         #"  <testsuite name="\#(escape(subject.id))" file="\#(escape(subject.file))" tests="\#(results.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)">"#
         + "\n"
@@ -34,6 +43,12 @@ public struct JUnitReporter: AuditReporter {
         switch r.status {
         case .pass:
           xml += open + "/>\n"
+        case .fail where r.inBaseline, .error where r.inBaseline:
+          // Known before (--baseline): shown, not failing the build.
+          xml +=
+            open + ">\n"
+            + #"      <skipped message="in the baseline">\#(escape(detail))</skipped>"#
+            + "\n    </testcase>\n"
         case .fail:
           xml +=
             open + ">\n"

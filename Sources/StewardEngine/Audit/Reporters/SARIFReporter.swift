@@ -69,6 +69,13 @@ public struct SARIFReporter: AuditReporter {
               ]))
           ))
       }
+      // Line-free, so a code-scanning tool keeps tracking a finding whose
+      // lines moved; with a baseline, SARIF's own word for new or not.
+      pairs.append(("partialFingerprints", V.map([("stewardFinding/v1", V.string(r.fingerprint))])))
+      if report.baseline != nil {
+        pairs.append(
+          ("baselineState", V.string(r.inBaseline || r.status == .waived ? "unchanged" : "new")))
+      }
       pairs.append(
         (
           "properties",
@@ -96,12 +103,30 @@ public struct SARIFReporter: AuditReporter {
                   )
                 ])
               ),
-              ("results", Value(.list(results))),
+              ("results", Value(.list(results + Self.absent(report)))),
             ])
           ]))
       ),
     ])
     return JSONText.render(document)
+  }
+
+  /// The baseline's findings this run no longer has, as SARIF results in
+  /// the `absent` baseline state (level none: nothing to fix).
+  static func absent(_ report: AuditReport) -> [Value] {
+    typealias V = ReportValues
+    let ruleIndex = Dictionary(
+      report.checks.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    return (report.baseline?.fixed ?? []).map { entry in
+      V.map([
+        ("ruleId", V.string(entry.check)), ("ruleIndex", V.int(ruleIndex[entry.check] ?? 0)),
+        ("level", "none"),
+        ("message", V.map([("text", V.string("\(entry.subject): fixed: \(entry.message)"))])),
+        ("partialFingerprints", V.map([("stewardFinding/v1", V.string(entry.fingerprint))])),
+        ("baselineState", "absent"),
+        ("properties", V.map([("subject", V.string(entry.subject)), ("status", "fixed")])),
+      ])
+    }
   }
 
   /// A file path as SARIF's `artifactLocation.uri`, which must be a URI

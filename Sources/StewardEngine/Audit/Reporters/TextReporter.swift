@@ -60,6 +60,7 @@ public struct TextReporter: AuditReporter {
         // A pass shows its message only when the check wrote one (an ML Test
         // Score and its band, say); "passed" would only repeat the label.
         if r.status != .pass || !r.message.isEmpty { line += ": \(show(r.displayMessage))" }
+        if r.inBaseline { line += paint(" (in the baseline)", "2") }
         lines.append(line)
         if r.status == .fail || r.status == .error || r.status == .waived, r.mark.isKnown {
           lines.append("           at \(show(r.mark.description))")
@@ -83,6 +84,16 @@ public struct TextReporter: AuditReporter {
     lines.append(
       "\(English.count(report.results.count, "result")): \(c[.pass] ?? 0) passed, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.skip] ?? 0) skipped, \(c[.error] ?? 0) errors"
     )
+    if let b = report.baseline {
+      lines.append(
+        "baseline \(show(b.source)): \(b.new) new, \(b.unchanged) in the baseline (not counted), \(b.fixed.count) fixed"
+      )
+      for entry in b.fixed {
+        lines.append(
+          "  " + paint("fixed ", "32")
+            + " \(show(entry.subject)) \(show(entry.check)): \(show(entry.message))")
+      }
+    }
     lines.append("gate: " + report.gate.describe(errorsFail: report.errorsFail))
     if let threshold = report.failOn {
       let blocking = report.blocking(at: threshold).count
