@@ -11,18 +11,19 @@ public struct AuditKind: RunnableKind {
   ]
   /// `subjects`, and whatever the playbook declares under `inputs:`.
   public static let inputs = InputDeclaration(names: ["subjects"], open: true)
-  public static let fields: [FieldSpec] = [
-    FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
-    FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
-    FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
-    FieldSpec(
-      "gate", .any, doc: "the default --fail-on severity and error policy, or none (report only)"),
-    FieldSpec(
-      "schema", .string,
-      doc:
-        "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
-    ),
-  ]
+  public static let fields: [FieldSpec] =
+    [
+      FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
+      FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
+      FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
+      FieldSpec(
+        "gate", .any, doc: "the default --fail-on severity and error policy, or none (report only)"),
+      FieldSpec(
+        "schema", .string,
+        doc:
+          "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
+      ),
+    ] + WaiverPolicy.fields
 
   var runner: AuditRunner
 

@@ -12,6 +12,14 @@ public struct AuditPlaybook: Sendable {
   public var checks: [CheckSpec]
   public var subjectPatterns: [(pattern: String, mark: SourceMark)]
   public var waivers: [Waiver]
+  /// Waivers from a file that `waivers_from:` does not name: never applied,
+  /// and reported on every run (W013).
+  public var refusedWaivers: [Waiver] = []
+  /// The files waivers are accepted from (`waivers_from:`, canonical
+  /// paths); nil when the playbook names none and accepts its own.
+  public var waiversFrom: [String]?
+  /// A live waiver that expires within this many days is warned about (W016).
+  public var waiverNoticeDays = 14
   /// The playbook's `gate:`, when it names one (`--fail-on` overrides it).
   public var gate: GatePolicy?
   /// Whether a check that errors counts against the gate (the default).
@@ -91,6 +99,8 @@ public struct AuditPlaybook: Sendable {
         problems += Validator.diagnostics(of: error, file: path)
       }
     }
+    let policy = WaiverPolicy.read(header.document, base: base, checks: checks, waivers: waivers)
+    problems += policy.problems
 
     var schema: JSONSchema?
     if let reference = header.document["schema"], let file = reference.string {
@@ -136,9 +146,14 @@ public struct AuditPlaybook: Sendable {
     }
 
     if !problems.isEmpty { throw PlaybookError(problems) }
-    return AuditPlaybook(
-      header: header, path: path, checks: checks, subjectPatterns: patterns, waivers: waivers,
-      gate: gatePolicy, errorsFail: errorsFail, registry: registry, schema: schema)
+    var playbook = AuditPlaybook(
+      header: header, path: path, checks: checks, subjectPatterns: patterns,
+      waivers: policy.accepted, gate: gatePolicy, errorsFail: errorsFail, registry: registry,
+      schema: schema)
+    playbook.refusedWaivers = policy.refused
+    playbook.waiversFrom = policy.from
+    playbook.waiverNoticeDays = policy.noticeDays
+    return playbook
   }
 
   static func parseCheck(_ item: Value, registry: PluginRegistry) throws -> CheckSpec {
@@ -218,7 +233,7 @@ public struct AuditPlaybook: Sendable {
       severity: map["severity"]?.string.flatMap(Severity.init(rawValue:)) ?? defaultSeverity,
       remediation: remediation, when: map["when"]?.string, tags: tags, at: map["at"]?.string,
       mark: item.mark, expressionMark: map["expr"]?.mark ?? item.mark,
-      whenMark: map["when"]?.mark ?? item.mark)
+      whenMark: map["when"]?.mark ?? item.mark, waivable: map["waivable"]?.bool ?? true)
   }
 
   /// Compiles, without running, every `expr` and `when` the way each worker

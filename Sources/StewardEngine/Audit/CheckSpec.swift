@@ -43,6 +43,9 @@ public struct CheckSpec: Sendable {
   /// the playbook line.
   public var expressionMark: SourceMark
   public var whenMark: SourceMark
+  /// `waivable: false`: no waiver covers this check's failures; a waiver
+  /// that names it is refused, and a `*` waiver passes it by.
+  public var waivable: Bool = true
 
   /// The Lua chunk an inline `expr` or `when` compiles to: a plugin with
   /// one check that returns the expression's value. The syntax check before
@@ -102,5 +105,6 @@ public struct CheckSpec: Sendable {
     FieldSpec("when", .string, doc: "a Lua expression: the check applies only where it is true"),
     FieldSpec("tags", .list(.string), doc: "labels for --only and --skip"),
     FieldSpec("at", .string, doc: "for expr checks: the dotted path a result points at"),
+    FieldSpec("waivable", .bool, doc: "false: no waiver can cover a failure of this check"),
   ]
 }

@@ -28,7 +28,8 @@ enum InputErrorReports {
   static func notification(_ d: Diagnostic) -> Value {
     typealias V = ReportValues
     var pairs: [(String, Value)] = [
-      ("level", "error"), ("message", V.map([("text", V.string(d.message))])),
+      ("level", d.severity == .error ? "error" : d.severity == .warning ? "warning" : "note"),
+      ("message", V.map([("text", V.string(d.message))])),
       ("descriptor", V.map([("id", V.string(d.code))])),
     ]
     if !d.mark.file.isEmpty {
