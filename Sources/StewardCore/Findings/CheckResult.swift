@@ -19,6 +19,9 @@ public struct CheckResult: Sendable, Equatable {
   public var tags: [String]
   /// The waiver that turned a failure into `waived`, if any.
   public var waiver: Waiver?
+  /// What the check logged with `steward.log.*` while it judged this
+  /// subject, in order.
+  public var log: [LogLine] = []
 
   public init(
     checkID: String, subjectID: String, status: CheckStatus, severity: Severity,
@@ -38,5 +41,17 @@ public struct CheckResult: Sendable, Equatable {
     self.remediation = remediation
     self.tags = tags
     self.waiver = waiver
+  }
+}
+
+/// One `steward.log.<level>(…)` line of a check.
+public struct LogLine: Sendable, Equatable {
+  /// debug, info, warning or error.
+  public var level: String
+  public var message: String
+
+  public init(level: String, message: String) {
+    self.level = level
+    self.message = message
   }
 }

@@ -47,6 +47,7 @@ public struct AuditKind: RunnableKind {
     try runner.validateSelection()
     runner.gate = threshold
     if let jobs = options.jobs { runner.workers = max(1, jobs) }
+    runner.echoLogs = try options.logLevel()
     return AuditKind(runner: runner)
   }
 

@@ -48,11 +48,15 @@ public struct AuditPlaybook: Sendable {
     var problems: [Diagnostic] = inputs.problems
     let base = inputs.base
     var registry = PluginRegistry(searchPath: pluginPath)
-    problems += registry.loadListed(in: header, base: base)
+    let pluginProblems = registry.loadListed(in: header, base: base)
+    problems += pluginProblems
 
     var checks: [CheckSpec] = []
     for item in header.document["checks"]?.list ?? [] {
-      do { checks.append(try parseCheck(item, registry: registry)) } catch {
+      do {
+        checks.append(
+          try parseCheck(item, registry: registry, pluginsBroken: !pluginProblems.isEmpty))
+      } catch {
         problems += Validator.diagnostics(of: error, file: path)
       }
     }
@@ -156,7 +160,12 @@ public struct AuditPlaybook: Sendable {
     return playbook
   }
 
-  static func parseCheck(_ item: Value, registry: PluginRegistry) throws -> CheckSpec {
+  /// With `pluginsBroken` (a listed plugin did not load, and was said), a
+  /// `use:` of a plugin that is not loaded is not said again: it is most
+  /// likely the broken one, whose name is unknown until it loads.
+  static func parseCheck(_ item: Value, registry: PluginRegistry, pluginsBroken: Bool = false)
+    throws -> CheckSpec
+  {
     var problems = SchemaValidator(fields: CheckSpec.fields, context: "check").problems(in: item)
     guard problems.isEmpty, let map = item.map else { throw PlaybookError(problems) }
     let sources = ["use", "builtin", "expr"].filter { map[$0] != nil }
@@ -188,6 +197,7 @@ public struct AuditPlaybook: Sendable {
         ])
       }
       guard let plugin = registry.plugin(named: parts[0]) else {
+        if pluginsBroken { throw PlaybookError([]) }
         let known = registry.plugins.map(\.name)
         throw PlaybookError([
           Diagnostic(

@@ -24,6 +24,8 @@ public struct AuditRunner: Sendable {
   /// Hash every file read (SHA-256) into ``AuditReport/inputHashes``, for
   /// the history; off when nothing is recorded.
   public var hashInputs = false
+  /// Echo what checks log on stderr, from this level up.
+  public var echoLogs: LuaLogLevel?
 
   public init(playbook: AuditPlaybook) {
     self.playbook = playbook
@@ -87,8 +89,10 @@ public struct AuditRunner: Sendable {
     let limits = self.limits
     let today = self.today
     let hashInputs = self.hashInputs
+    let echo = self.echoLogs
     DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
-      let worker = Worker(playbook: playbook, checks: checks, limits: limits, today: today)
+      let worker = Worker(
+        playbook: playbook, checks: checks, limits: limits, today: today, echo: echo)
       while let f = box.claim() {
         var sha256: String?
         let loaded = SubjectLoader.subjects(

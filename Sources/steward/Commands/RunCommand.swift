@@ -81,6 +81,12 @@ struct RunCommand: ParsableCommand {
     help: "Audits: list only failures, errors and waived results, then the summary.")
   var quiet = false
 
+  @Flag(
+    name: .shortAndLong,
+    help: "Say what plugins log (steward.log.*) on stderr; STEWARD_LOG=LEVEL says it from LEVEL up."
+  )
+  var verbose = false
+
   @Option(help: "The history store to record the run in.")
   var store: String = HistoryCommand.defaultStore
 
@@ -138,6 +144,7 @@ struct RunCommand: ParsableCommand {
     options.ics = ics
     options.period = period
     options.slackWebhook = slackWebhook
+    options.verbose = verbose
     let outcome: RunOutcome
     do {
       outcome = try RunPipeline.run(options)
