@@ -23,7 +23,10 @@ public struct AuditKind: RunnableKind {
         doc:
           "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
       ),
-    ] + WaiverPolicy.fields
+      FieldSpec(
+      "tests", .string,
+      doc: "the fixtures steward test runs (default: NAME.tests.yaml beside the playbook)"),
+  ] + WaiverPolicy.fields
 
   var runner: AuditRunner
 

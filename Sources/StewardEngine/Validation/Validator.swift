@@ -101,7 +101,10 @@ public enum Validator {
     let plugin = try vm.loadPlugin(source: source, chunkName: path)
     // What `test` and `run` refuse when they load it (a severity that is
     // not one, a parameter's range or default), refused here too.
-    _ = try PluginRegistry.describe(plugin, path: path, source: source)
+    let info = try PluginRegistry.describe(plugin, path: path, source: source)
+    // An example `steward test` would refuse (a misspelt key) is refused here.
+    let examples = ExampleRunner.problems(in: info)
+    if !examples.isEmpty { throw PlaybookError(examples) }
     var counts: [String: Int] = [:]
     for registration in plugin.registrations { counts[registration.kind, default: 0] += 1 }
     let parts = counts.keys.sorted().map { English.count(counts[$0] ?? 0, $0) }
