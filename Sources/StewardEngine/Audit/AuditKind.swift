@@ -24,9 +24,9 @@ public struct AuditKind: RunnableKind {
           "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
       ),
       FieldSpec(
-      "tests", .string,
-      doc: "the fixtures steward test runs (default: NAME.tests.yaml beside the playbook)"),
-  ] + WaiverPolicy.fields
+        "tests", .string,
+        doc: "the fixtures steward test runs (default: NAME.tests.yaml beside the playbook)"),
+    ] + WaiverPolicy.fields
 
   var runner: AuditRunner
 
@@ -55,8 +55,20 @@ public struct AuditKind: RunnableKind {
   }
 
   public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
-    // An audit can be checked against its plugins without running it.
-    let audit = try AuditPlaybook.load(header: header, path: path)
+    try validate(try AuditPlaybook.load(header: header, path: path))
+  }
+
+  /// The playbook as the run loaded it (its plugins, inputs, --only).
+  public static func validate(_ request: KindLoadRequest, loaded: AuditKind) throws
+    -> KindValidation
+  {
+    try validate(loaded.runner.playbook)
+  }
+
+  static func validate(_ audit: AuditPlaybook) throws -> KindValidation {
+    // A pattern that matches no file is refused by the run before a check
+    // runs: by validate too.
+    _ = try SubjectLoader.files(audit.subjectPatterns)
     // Only with a schema is there something to check in the subjects
     // before a run; without one, reading them is the run's job.
     guard let schema = audit.schema else { return KindValidation() }

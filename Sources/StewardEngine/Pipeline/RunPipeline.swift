@@ -47,11 +47,7 @@ public enum RunPipeline {
     // nothing behind.
     let storeExisted = FileManager.default.fileExists(atPath: options.store)
     do {
-      let inputs = ResolvedInputs(
-        header: header, path: options.playbook, overrides: overrides, declaration: kind.inputs)
-      let loaded = try kind.load(
-        KindLoadRequest(
-          header: header, path: options.playbook, inputs: inputs, options: options, vars: vars))
+      let loaded = try kind.load(request(options, header: header, kind: kind))
       // Opened after the playbook loaded, so that a mistake in it leaves no
       // store behind, and before the run, so that a bad store costs nothing.
       let history = loaded.records(options) ? try HistoryStores.open(options.store) : nil
@@ -70,6 +66,20 @@ public enum RunPipeline {
     }
     try deliver(report, context: context, reports: reports)
     return RunOutcome(exitStatus: report.exitStatus, report: report)
+  }
+
+  /// What the kind's `load` is given, its inputs resolved: the one way a
+  /// playbook is read for `run` and for `validate`, so that the two judge it
+  /// alike.
+  static func request(_ options: RunOptions, header: PlaybookHeader, kind: any RunnableKind.Type)
+    throws -> KindLoadRequest
+  {
+    let inputs = ResolvedInputs(
+      header: header, path: options.playbook, overrides: try options.overrides(),
+      declaration: kind.inputs)
+    return KindLoadRequest(
+      header: header, path: options.playbook, inputs: inputs, options: options,
+      vars: try options.variables())
   }
 
   /// Renders the report, says its warnings, delivers it, and records it.

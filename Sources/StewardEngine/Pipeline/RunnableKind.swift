@@ -31,6 +31,11 @@ public protocol RunnableKind: Sendable {
   /// it, without running it.
   static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation
 
+  /// What `steward validate` says of a playbook `load` accepted, as a run
+  /// would read it (its `--input` and `--plugin-path`). By default, the
+  /// kind's `validate(_:path:)`.
+  static func validate(_ request: KindLoadRequest, loaded: Self) throws -> KindValidation
+
   /// Whether this run writes to the history store (a runbook's dry run does not).
   func records(_ options: RunOptions) -> Bool
 
@@ -39,6 +44,15 @@ public protocol RunnableKind: Sendable {
 
 extension RunnableKind {
   public func records(_ options: RunOptions) -> Bool { !options.noRecord }
+
+  public static func validate(_ request: KindLoadRequest, loaded: Self) throws -> KindValidation {
+    try validate(request.header, path: request.path)
+  }
+
+  /// The run's `load`, then what `validate` adds.
+  static func loadAndValidate(_ request: KindLoadRequest) throws -> KindValidation {
+    try validate(request, loaded: load(request))
+  }
 }
 
 /// What a kind's `load` is given.
