@@ -11,6 +11,7 @@ public struct AuditKind: RunnableKind {
   ]
   /// `subjects`, and whatever the playbook declares under `inputs:`.
   public static let inputs = InputDeclaration(names: ["subjects"], open: true)
+  public static let jsonSchemaVersion = JSONReporter.schemaVersion
   public static let fields: [FieldSpec] =
     [
       FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),

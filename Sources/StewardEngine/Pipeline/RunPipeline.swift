@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardYAML
 
 #if canImport(Glibc)
   import Glibc
@@ -25,7 +26,7 @@ public enum RunPipeline {
     do {
       header = try PlaybookLoader.load(path: options.playbook)
     } catch {
-      return inputFailure(error, options)
+      return inputFailure(error, options, kind: namedKind(options.playbook))
     }
     guard let kind = KindRegistry.kind(header.kind) else {
       throw UsageError("no kind \"\(header.kind)\" is registered")
@@ -62,7 +63,7 @@ public enum RunPipeline {
       throw usage
     } catch {
       if !storeExisted { HistoryStores.remove(options.store) }
-      return inputFailure(error, options)
+      return inputFailure(error, options, kind: kind)
     }
     try deliver(report, context: context, reports: reports)
     return RunOutcome(exitStatus: report.exitStatus, report: report)
@@ -142,7 +143,19 @@ public enum RunPipeline {
 
   /// Says why the input was refused (with `file:line:column` where there is
   /// one) and gives exit status 2.
-  static func inputFailure(_ error: any Error, _ options: RunOptions) -> RunOutcome {
+  /// The kind a playbook that did not load names, when its text says one,
+  /// so that its JSON error report has that kind's `schema_version`.
+  static func namedKind(_ path: String) -> (any RunnableKind.Type)? {
+    guard let document = try? DocumentLoader.load(path: path).first,
+      let name = document["kind"]?.string
+    else { return nil }
+    return KindRegistry.kind(named: name)
+  }
+
+  /// `kind` is nil when the playbook could not be read far enough to say.
+  static func inputFailure(
+    _ error: any Error, _ options: RunOptions, kind: (any RunnableKind.Type)? = nil
+  ) -> RunOutcome {
     let status = inputError(error, options)
     // Each --report still gets a file that says why (for CI to show).
     var diagnostics = Validator.diagnostics(of: error, file: options.playbook)
@@ -162,7 +175,7 @@ public enum RunPipeline {
     for (format, path) in (try? options.reportTargets()) ?? [] {
       guard
         let text = InputErrorReports.render(
-          format, diagnostics: diagnostics, playbook: options.playbook)
+          format, diagnostics: diagnostics, playbook: options.playbook, kind: kind)
       else { continue }
       do { try Output.writeAtomically(text, to: path) } catch {}
     }

@@ -22,6 +22,9 @@ public protocol RunnableKind: Sendable {
   static var flags: Set<RunFlag> { get }
   /// The inputs it reads, which `--input NAME=PATH` may replace.
   static var inputs: InputDeclaration { get }
+  /// The `schema_version` of its JSON report, which the JSON written on a
+  /// wrong input carries too (1 unless the kind says otherwise).
+  static var jsonSchemaVersion: Int { get }
 
   /// Reads and checks the playbook, before anything runs or any store opens:
   /// every problem with the input is found here.
@@ -44,6 +47,8 @@ public protocol RunnableKind: Sendable {
 
 extension RunnableKind {
   public func records(_ options: RunOptions) -> Bool { !options.noRecord }
+
+  public static var jsonSchemaVersion: Int { 1 }
 
   public static func validate(_ request: KindLoadRequest, loaded: Self) throws -> KindValidation {
     try validate(request.header, path: request.path)
@@ -74,7 +79,9 @@ public struct KindLoadRequest: Sendable {
 
   /// Refuses a `--var` the kind does not read (a misspelt `as_of` would
   /// otherwise change nothing, silently), with the closest name.
-  public func requireVars(_ known: [String]) throws(UsageError) {
+  /// Found against the playbook, like an unknown `--input`, it is an input
+  /// error (exit 2) whose reports are written, not a usage error.
+  public func requireVars(_ known: [String]) throws(Diagnostic) {
     for (key, _) in vars where !known.contains(key) {
       var message =
         "--var \(key)=…: \(English.withArticle(header.kind.rawValue)) playbook reads "
@@ -82,7 +89,7 @@ public struct KindLoadRequest: Sendable {
       if let guess = SchemaValidator.suggestion(for: key, among: known) {
         message += "; did you mean \"\(guess)\"?"
       }
-      throw UsageError(message)
+      throw Diagnostic(at: commandLine, code: "I002", message)
     }
   }
 
