@@ -1,3 +1,4 @@
+import Foundation
 internal import CLua
 internal import CLuaShim
 public import StewardCore
@@ -251,6 +252,9 @@ public final class LuaVM {
   private func syntaxColumn(_ message: String, line: Int, in source: String, chunkName: String)
     -> Int?
   {
+    // Only over a file's own text: an inline chunk (a playbook's
+    // expression) is wrapped, and its columns are not the file's.
+    guard (try? String(contentsOfFile: chunkName, encoding: .utf8)) == source else { return nil }
     let lexed = LuaSource(source)
     if message.hasSuffix("near <eof>") { return lexed.columnAfterLastToken(line: line) }
     let candidates = lexed.candidates(ofErrorNear: message, line: line)

@@ -67,18 +67,15 @@ public struct AuditKind: RunnableKind {
   }
 
   static func validate(_ audit: AuditPlaybook) throws -> KindValidation {
-    // A pattern that matches no file is refused by the run before a check
-    // runs: by validate too.
-    _ = try SubjectLoader.files(audit.subjectPatterns)
-    // Only with a schema is there something to check in the subjects
-    // before a run; without one, reading them is the run's job.
-    guard let schema = audit.schema else { return KindValidation() }
+    // The subjects are read as the run reads them before a check runs: a
+    // pattern that matches no file, a file that does not parse, or (with a
+    // schema) a card outside it is refused by validate too. Read and
+    // checked here, they are this playbook's data.
     let subjects = try audit.loadSubjects()
-    // Read and checked here, so they are this playbook's data; without a
-    // schema nothing reads them before a run.
+    let files = Set(subjects.map(\.file)).sorted()
+    guard let schema = audit.schema else { return KindValidation(dataFiles: files) }
     return KindValidation(
-      detail: "(\(subjects.count) subjects match its schema)",
-      dataFiles: Set(subjects.map(\.file)).sorted() + [schema.path])
+      detail: "(\(subjects.count) subjects match its schema)", dataFiles: files + [schema.path])
   }
 
   public func run(in context: KindRunContext) throws -> any KindReport {
