@@ -1,6 +1,6 @@
-import Foundation
 internal import CLua
 internal import CLuaShim
+import Foundation
 public import StewardCore
 
 /// The level of a message a plugin logs with `steward.log.*`.
