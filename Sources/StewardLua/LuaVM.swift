@@ -1,5 +1,6 @@
 internal import CLua
 internal import CLuaShim
+import Foundation
 public import StewardCore
 
 /// The level of a message a plugin logs with `steward.log.*`.
@@ -245,10 +246,50 @@ public final class LuaVM {
       }
     }
     guard status == LUA_OK else {
-      let error = failure(status: status, chunkName: chunkName)
+      var error = failure(status: status, chunkName: chunkName)
       lua_settop(L, -2)
+      // Lua names the line and the token; the column is found from the
+      // token, so that an editor lands on it.
+      if case .syntax(let message, var mark) = error, mark.line > 0, mark.column == 0,
+        let column = syntaxColumn(message, line: mark.line, in: source, chunkName: chunkName)
+      {
+        mark.column = column
+        error = .syntax(message: message, mark: mark)
+      }
       throw error
     }
+  }
+
+  /// The column of the token a syntax error is near. The line may hold the
+  /// token more than once (`end end end`): the one meant is the first
+  /// whose text, cut just after it, fails with the same message, since
+  /// the parser stops at the token it names.
+  private func syntaxColumn(_ message: String, line: Int, in source: String, chunkName: String)
+    -> Int?
+  {
+    // Only over a file's own text: an inline chunk (a playbook's
+    // expression) is wrapped, and its columns are not the file's.
+    guard (try? String(contentsOfFile: chunkName, encoding: .utf8)) == source else { return nil }
+    let lexed = LuaSource(source)
+    if message.hasSuffix("near <eof>") { return lexed.columnAfterLastToken(line: line) }
+    let candidates = lexed.candidates(ofErrorNear: message, line: line)
+    guard candidates.count > 1 else { return candidates.first?.column }
+    let scalars = Array(source.unicodeScalars)
+    for token in candidates {
+      let prefix = String(String.UnicodeScalarView(scalars[0..<min(token.end, scalars.count)]))
+      var text = prefix
+      let status = text.withUTF8 { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { chars in
+          stw_load(L, chars.baseAddress, chars.count, "=" + chunkName)
+        }
+      }
+      let failed = status == LUA_OK ? nil : failure(status: status, chunkName: chunkName)
+      lua_settop(L, -2)
+      if case .syntax(let again, let at) = failed, again == message, at.line == line {
+        return token.column
+      }
+    }
+    return candidates.first?.column
   }
 
   /// Runs the function below `nargs` arguments under the budgets; on failure

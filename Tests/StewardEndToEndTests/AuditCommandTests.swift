@@ -131,11 +131,12 @@ import Testing
       "my-audit.yaml": "steward: 1\nkind: audit\nname: a\n",
       "empty/notes.yaml": "a: 1\n",
     ])
+    // A playbook is tested by its fixtures: an audit without checks is refused first.
     let playbook = try StewardBinary.run(["test", "my-audit.yaml"], in: dir)
     #expect(playbook.status == 2)
     #expect(
       playbook.stderr.contains(
-        "my-audit.yaml: error: not a plugin (a plugin is a .lua file) [P003]"),
+        "my-audit.yaml:1:1: error: an audit needs at least one check under \"checks:\""),
       "\(playbook.stderr)")
     #expect(!playbook.stdout.contains("0 of 0"))
     let folder = try StewardBinary.run(["test", "empty"], in: dir)

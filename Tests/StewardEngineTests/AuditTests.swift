@@ -282,13 +282,14 @@ import Testing
         - use: gov.owner
         - use: gov.boom
       waivers:
-        - { check: "*", subject: nobody, reason: r, owner: o, expires: 2030-01-01 }
+        - { check: "*", subject: nobody, scope: all-checks, reason: r, owner: o, expires: 2030-01-01 }
         - { check: owner, subject: b, reason: r, owner: o, expires: 2020-01-01 }
       """
+    // A waiver of every check is reported on every run (W015), judged or not.
     let partial = try run(star) { $0.only = ["boom"] }
-    #expect(partial.warnings.map(\.code) == ["W010"])
-    #expect(partial.warnings[0].message.hasSuffix("(owner o)"))
-    #expect(try run(star).warnings.map(\.code) == ["W011", "W010"])
+    #expect(partial.warnings.map(\.code) == ["W015", "W010"])
+    #expect(partial.warnings[1].message.hasSuffix("(owner o)"))
+    #expect(try run(star).warnings.map(\.code) == ["W011", "W015", "W010"])
   }
 
   @Test func aWaiverOfACheckThePlaybookLacksIsSaidWhateverRan() throws {

@@ -39,6 +39,8 @@ struct ErrorTests {
       ))
   }
 
+  /// A chunk that is not a file's own text gets no column (an inline
+  /// expression is wrapped; PluginDebuggingTests checks a file's columns).
   @Test func syntaxErrorsHaveTheirLine() throws {
     let vm = try makeVM()
     let source = "local p = steward.plugin{ name = 'x', version = '1' }\nlocal x = = 1\nreturn p"

@@ -22,6 +22,9 @@ public struct CheckResult: Sendable, Equatable {
   /// A failure or error that the run's baseline already holds: reported,
   /// but not counted by the gate.
   public var inBaseline = false
+  /// What the check logged with `steward.log.*` while it judged this
+  /// subject, in order.
+  public var log: [LogLine] = []
 
   public init(
     checkID: String, subjectID: String, status: CheckStatus, severity: Severity,
@@ -64,5 +67,17 @@ extension CheckResult {
       Array(
         ("stewardFinding/v1\u{0}" + check + "\u{0}" + subject + "\u{0}" + (path ?? "")
           + "\u{0}" + decided).utf8))
+  }
+}
+
+/// One `steward.log.<level>(…)` line of a check.
+public struct LogLine: Sendable, Equatable {
+  /// debug, info, warning or error.
+  public var level: String
+  public var message: String
+
+  public init(level: String, message: String) {
+    self.level = level
+    self.message = message
   }
 }

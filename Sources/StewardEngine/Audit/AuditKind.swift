@@ -11,21 +11,27 @@ public struct AuditKind: RunnableKind {
   ]
   /// `subjects`, and whatever the playbook declares under `inputs:` and `data:`.
   public static let inputs = InputDeclaration(names: ["subjects"], open: true, dataKey: "data")
-  public static let fields: [FieldSpec] = [
-    FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
-    FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
-    FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
-    FieldSpec(
-      "data", .map,
-      doc: "named YAML, JSON or CSV files checks read as ctx.data.NAME (a team registry, a list)"),
-    FieldSpec(
-      "gate", .any, doc: "the default --fail-on severity and error policy, or none (report only)"),
-    FieldSpec(
-      "schema", .string,
-      doc:
-        "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
-    ),
-  ]
+  public static let jsonSchemaVersion = JSONReporter.schemaVersion
+  public static let fields: [FieldSpec] =
+    [
+      FieldSpec("subjects", .any, doc: "files, folders or globs of subjects to check"),
+      FieldSpec("checks", .list(.map), doc: "the checks to run on every subject"),
+      FieldSpec("waivers", .any, doc: "accepted failures, inline or a file"),
+      FieldSpec(
+        "data", .map,
+        doc: "named YAML, JSON or CSV files checks read as ctx.data.NAME (a team registry, a list)"
+      ),
+      FieldSpec(
+        "gate", .any, doc: "the default --fail-on severity and error policy, or none (report only)"),
+      FieldSpec(
+        "schema", .string,
+        doc:
+          "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
+      ),
+      FieldSpec(
+        "tests", .string,
+        doc: "the fixtures steward test runs (default: NAME.tests.yaml beside the playbook)"),
+    ] + WaiverPolicy.fields
 
   var runner: AuditRunner
 
@@ -50,6 +56,7 @@ public struct AuditKind: RunnableKind {
     runner.baseline = try baseline(options, playbook: audit)
     runner.gate = threshold
     if let jobs = options.jobs { runner.workers = max(1, jobs) }
+    runner.echoLogs = try options.logLevel()
     return AuditKind(runner: runner)
   }
 
@@ -79,17 +86,26 @@ public struct AuditKind: RunnableKind {
   }
 
   public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
-    // An audit can be checked against its plugins without running it.
-    let audit = try AuditPlaybook.load(header: header, path: path)
-    // Only with a schema is there something to check in the subjects
-    // before a run; without one, reading them is the run's job.
-    guard let schema = audit.schema else { return KindValidation() }
+    try validate(try AuditPlaybook.load(header: header, path: path))
+  }
+
+  /// The playbook as the run loaded it (its plugins, inputs, --only).
+  public static func validate(_ request: KindLoadRequest, loaded: AuditKind) throws
+    -> KindValidation
+  {
+    try validate(loaded.runner.playbook)
+  }
+
+  static func validate(_ audit: AuditPlaybook) throws -> KindValidation {
+    // The subjects are read as the run reads them before a check runs: a
+    // pattern that matches no file, a file that does not parse, or (with a
+    // schema) a card outside it is refused by validate too. Read and
+    // checked here, they are this playbook's data.
     let subjects = try audit.loadSubjects()
-    // Read and checked here, so they are this playbook's data; without a
-    // schema nothing reads them before a run.
+    let files = Set(subjects.map(\.file)).sorted()
+    guard let schema = audit.schema else { return KindValidation(dataFiles: files) }
     return KindValidation(
-      detail: "(\(subjects.count) subjects match its schema)",
-      dataFiles: Set(subjects.map(\.file)).sorted() + [schema.path])
+      detail: "(\(subjects.count) subjects match its schema)", dataFiles: files + [schema.path])
   }
 
   public func run(in context: KindRunContext) throws -> any KindReport {

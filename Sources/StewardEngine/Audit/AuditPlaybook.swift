@@ -12,6 +12,14 @@ public struct AuditPlaybook: Sendable {
   public var checks: [CheckSpec]
   public var subjectPatterns: [(pattern: String, mark: SourceMark)]
   public var waivers: [Waiver]
+  /// Waivers from a file that `waivers_from:` does not name: never applied,
+  /// and reported on every run (W013).
+  public var refusedWaivers: [Waiver] = []
+  /// The files waivers are accepted from (`waivers_from:`, canonical
+  /// paths); nil when the playbook names none and accepts its own.
+  public var waiversFrom: [String]?
+  /// A live waiver that expires within this many days is warned about (W016).
+  public var waiverNoticeDays = 14
   /// The playbook's `gate:`, when it names one (`--fail-on` overrides it).
   public var gate: GatePolicy?
   /// Whether a check that errors counts against the gate (the default).
@@ -42,11 +50,15 @@ public struct AuditPlaybook: Sendable {
     var problems: [Diagnostic] = inputs.problems
     let base = inputs.base
     var registry = PluginRegistry(searchPath: pluginPath)
-    problems += registry.loadListed(in: header, base: base)
+    let pluginProblems = registry.loadListed(in: header, base: base)
+    problems += pluginProblems
 
     var checks: [CheckSpec] = []
     for item in header.document["checks"]?.list ?? [] {
-      do { checks.append(try parseCheck(item, registry: registry)) } catch {
+      do {
+        checks.append(
+          try parseCheck(item, registry: registry, pluginsBroken: !pluginProblems.isEmpty))
+      } catch {
         problems += Validator.diagnostics(of: error, file: path)
       }
     }
@@ -93,6 +105,8 @@ public struct AuditPlaybook: Sendable {
         problems += Validator.diagnostics(of: error, file: path)
       }
     }
+    let policy = WaiverPolicy.read(header.document, base: base, checks: checks, waivers: waivers)
+    problems += policy.problems
 
     var schema: JSONSchema?
     if let reference = header.document["schema"], let file = reference.string {
@@ -141,12 +155,22 @@ public struct AuditPlaybook: Sendable {
     problems += dataProblems
 
     if !problems.isEmpty { throw PlaybookError(problems) }
-    return AuditPlaybook(
-      header: header, path: path, checks: checks, subjectPatterns: patterns, waivers: waivers,
-      gate: gatePolicy, errorsFail: errorsFail, registry: registry, schema: schema, data: data)
+    var playbook = AuditPlaybook(
+      header: header, path: path, checks: checks, subjectPatterns: patterns,
+      waivers: policy.accepted, gate: gatePolicy, errorsFail: errorsFail, registry: registry,
+      schema: schema, data: data)
+    playbook.refusedWaivers = policy.refused
+    playbook.waiversFrom = policy.from
+    playbook.waiverNoticeDays = policy.noticeDays
+    return playbook
   }
 
-  static func parseCheck(_ item: Value, registry: PluginRegistry) throws -> CheckSpec {
+  /// With `pluginsBroken` (a listed plugin did not load, and was said), a
+  /// `use:` of a plugin that is not loaded is not said again: it is most
+  /// likely the broken one, whose name is unknown until it loads.
+  static func parseCheck(_ item: Value, registry: PluginRegistry, pluginsBroken: Bool = false)
+    throws -> CheckSpec
+  {
     var problems = SchemaValidator(fields: CheckSpec.fields, context: "check").problems(in: item)
     guard problems.isEmpty, let map = item.map else { throw PlaybookError(problems) }
     let sources = ["use", "builtin", "expr"].filter { map[$0] != nil }
@@ -179,6 +203,7 @@ public struct AuditPlaybook: Sendable {
         ])
       }
       guard let plugin = registry.plugin(named: parts[0]) else {
+        if pluginsBroken { throw PlaybookError([]) }
         let known = registry.plugins.map(\.name)
         throw PlaybookError([
           Diagnostic(
@@ -232,7 +257,8 @@ public struct AuditPlaybook: Sendable {
       severity: map["severity"]?.string.flatMap(Severity.init(rawValue:)) ?? defaultSeverity,
       remediation: remediation, when: map["when"]?.string, tags: tags, at: map["at"]?.string,
       mark: item.mark, expressionMark: map["expr"]?.mark ?? item.mark,
-      whenMark: map["when"]?.mark ?? item.mark, scope: scope)
+      whenMark: map["when"]?.mark ?? item.mark, scope: scope,
+      waivable: map["waivable"]?.bool ?? true)
   }
 
   /// Compiles, without running, every `expr` and `when` the way each worker

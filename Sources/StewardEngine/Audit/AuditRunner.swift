@@ -26,6 +26,8 @@ public struct AuditRunner: Sendable {
   public var hashInputs = false
   /// The findings of an earlier run (`--baseline`): only new ones fail.
   public var baseline: Baseline?
+  /// Echo what checks log on stderr, from this level up.
+  public var echoLogs: LuaLogLevel?
 
   public init(playbook: AuditPlaybook) {
     self.playbook = playbook
@@ -89,8 +91,10 @@ public struct AuditRunner: Sendable {
     let limits = self.limits
     let today = self.today
     let hashInputs = self.hashInputs
+    let echo = self.echoLogs
     DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
-      let worker = Worker(playbook: playbook, checks: checks, limits: limits, today: today)
+      let worker = Worker(
+        playbook: playbook, checks: checks, limits: limits, today: today, echo: echo)
       while let f = box.claim() {
         var sha256: String?
         let loaded = SubjectLoader.subjects(
@@ -174,7 +178,8 @@ public struct AuditRunner: Sendable {
   }
 
   /// Turns covered failures (and errors, which count as failures) into
-  /// `waived`; returns warnings for waivers that expired or match nothing.
+  /// `waived`; returns warnings for waivers that expired, match nothing,
+  /// were refused, waive every check, or expire soon.
   ///
   /// A waiver whose check was left out (`--only`, `--skip`) is not judged:
   /// it may well match a failure on the next full run. An expired waiver is
@@ -182,12 +187,15 @@ public struct AuditRunner: Sendable {
   /// another waiver still holds it, or there is nothing left to waive.
   func applyWaivers(_ results: inout [CheckResult]) -> [Diagnostic] {
     let waivers = playbook.waivers
+    // A `*` waiver passes these by (a waiver naming one was refused at load).
+    let fixed = Set(playbook.checks.filter { !$0.waivable }.map(\.id))
     var matched = Array(repeating: false, count: waivers.count)
     // For each expired waiver that matched: whether some failure it covers
     // was held by no live waiver.
     var countsAgain = Array(repeating: false, count: waivers.count)
     var heldBy: [Int: Int] = [:]
     for i in results.indices where results[i].status == .fail || results[i].status == .error {
+      if !fixed.isEmpty, fixed.contains(results[i].checkID) { continue }
       let covering = waivers.indices.filter {
         waivers[$0].covers(checkID: results[i].checkID, subjectID: results[i].subjectID)
       }
@@ -219,7 +227,8 @@ public struct AuditRunner: Sendable {
       // Whether every check it could cover ran: only then does "matches
       // nothing" mean anything.
       let judged = waiver.check == "*" ? ran.count == all.count : ran.contains(waiver.check)
-      if !waiver.isLive(on: today) {
+      let live = waiver.isLive(on: today)
+      if !live {
         var message = "\(about) expired on \(waiver.expires) (owner \(waiver.owner))"
         if countsAgain[w] {
           message += "; the result is no longer waived"
@@ -235,8 +244,42 @@ public struct AuditRunner: Sendable {
             .warning, at: waiver.mark, code: "W011",
             "\(about) matches no failure; remove it if it is no longer needed"))
       }
+      // Reported on every run, matched or not: one line opens the gate.
+      if waiver.check == "*", live {
+        warnings.append(
+          Diagnostic(
+            .warning, at: waiver.mark, code: "W015",
+            "waiver for every check (scope: all-checks) on \(waiver.subject), owner \(waiver.owner), until \(waiver.expires)"
+              + (fixed.isEmpty
+                ? ""
+                : "; it does not cover \(fixed.sorted().joined(separator: ", ")) (waivable: false)")
+          ))
+      }
+      if live, let left = waiver.daysLeft(on: today), left <= playbook.waiverNoticeDays {
+        warnings.append(
+          Diagnostic(
+            .warning, at: waiver.mark, code: "W016",
+            "\(about) expires \(Self.when(left)) (\(waiver.expires), owner \(waiver.owner))"))
+      }
+    }
+    for waiver in playbook.refusedWaivers {
+      warnings.append(
+        Diagnostic(
+          .warning, at: waiver.mark, code: "W013",
+          "waiver for \(waiver.check) on \(waiver.subject) refused: this playbook takes waivers only from "
+            + (playbook.waiversFrom ?? []).joined(separator: ", ")
+            + "; it waives nothing"))
     }
     return warnings
+  }
+
+  /// "today", "tomorrow", "in 5 days".
+  static func when(_ days: Int) -> String {
+    switch days {
+    case 0: "today"
+    case 1: "tomorrow"
+    default: "in \(days) days"
+    }
   }
 }
 

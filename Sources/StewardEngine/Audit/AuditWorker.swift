@@ -24,13 +24,22 @@ final class Worker {
   private var data: LuaValueRef?
   private let dataValue: Value?
 
-  init(playbook: AuditPlaybook, checks: [CheckSpec], limits: LuaLimits, today: String) {
+  /// What the checks log, collected per call and echoed on stderr from
+  /// `echo` up (`--verbose`, `STEWARD_LOG`).
+  private let logs: CheckLog
+
+  init(
+    playbook: AuditPlaybook, checks: [CheckSpec], limits: LuaLimits, today: String,
+    echo: LuaLogLevel? = nil
+  ) {
     playbookName = playbook.header.name
     self.today = today
     dataValue = playbook.data.isEmpty ? nil : Value(.map(playbook.data))
+    let logs = CheckLog(echo: echo)
+    self.logs = logs
     (deferred, deferTargets) = Self.deferrals(checks, registry: playbook.registry)
     do {
-      let vm = try LuaVM(limits: limits)
+      let vm = try LuaVM(limits: limits, log: { level, text in logs.append(level, text) })
       self.vm = vm
       if let dataValue { data = try vm.reference(dataValue, readOnly: true) }
       var loaded: [String: LuaPlugin] = [:]
@@ -122,9 +131,11 @@ final class Worker {
         }
         return .readOnly(self.context(id, subject, withData: true))
       }
-      return run(
-        checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
-        context: contextArgument())
+      return logged(checks[i], subject) {
+        run(
+          checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
+          context: contextArgument())
+      }
     }
     // A check that deferred leaves its finding to the checks it defers to;
     // when they did not report a failure at least as severe on this subject
@@ -138,12 +149,25 @@ final class Worker {
         }
       }
       if !reported {
-        results[i] = run(
-          checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
-          context: .readOnly(self.context(checks[i].id, subject, deferred: false, withData: true)))
+        results[i] = logged(checks[i], subject) {
+          run(
+            checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
+            context: .readOnly(
+              self.context(checks[i].id, subject, deferred: false, withData: true)))
+        }
       }
     }
     return results
+  }
+
+  /// The result of `judge`, with what the check logged meanwhile.
+  private func logged(_ check: CheckSpec, _ subject: Subject, _ judge: () -> CheckResult)
+    -> CheckResult
+  {
+    logs.begin(check: check.id, subject: subject.id)
+    var result = judge()
+    result.log = logs.take()
+    return result
   }
 
   /// A check's `ctx`, without `data` (set by reference) unless `withData`.
@@ -324,4 +348,45 @@ final class Worker {
     if let mark = diagnostic?.mark, mark.isKnown { result.mark = mark }
     return result
   }
+}
+
+/// The log lines of the check a worker is running. Each worker has its own
+/// and calls one check at a time; the lock only satisfies the VM's
+/// `@Sendable` log closure.
+final class CheckLog: @unchecked Sendable {
+  private let lock = NSLock()
+  private var lines: [LogLine] = []
+  private var label = ""
+  private let echo: LuaLogLevel?
+
+  init(echo: LuaLogLevel?) { self.echo = echo }
+
+  func begin(check: String, subject: String) {
+    lock.withLock {
+      lines = []
+      label = "\(check) on \(subject)"
+    }
+  }
+
+  func append(_ level: LuaLogLevel, _ text: String) {
+    let label = lock.withLock {
+      lines.append(LogLine(level: level.rawValue, message: text))
+      return self.label
+    }
+    if let echo, level.rank >= echo.rank {
+      Console.error(Printable.escape("log: \(level.rawValue): \(label): \(text)"))
+    }
+  }
+
+  func take() -> [LogLine] {
+    lock.withLock {
+      defer { lines = [] }
+      return lines
+    }
+  }
+}
+
+extension LuaLogLevel {
+  /// debug 0 … error 3, for "this level and above".
+  var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }

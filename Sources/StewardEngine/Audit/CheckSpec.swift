@@ -52,6 +52,9 @@ public struct CheckSpec: Sendable {
   public var whenMark: SourceMark
   /// Whether the check judges one subject per call, or all at once.
   public var scope: CheckScope = .subject
+  /// `waivable: false`: no waiver covers this check's failures; a waiver
+  /// that names it is refused, and a `*` waiver passes it by.
+  public var waivable: Bool = true
 
   /// The Lua chunk an inline `expr` or `when` compiles to: a plugin with
   /// one check that returns the expression's value. The syntax check before
@@ -111,5 +114,6 @@ public struct CheckSpec: Sendable {
     FieldSpec("when", .string, doc: "a Lua expression: the check applies only where it is true"),
     FieldSpec("tags", .list(.string), doc: "labels for --only and --skip"),
     FieldSpec("at", .string, doc: "for expr checks: the dotted path a result points at"),
+    FieldSpec("waivable", .bool, doc: "false: no waiver can cover a failure of this check"),
   ]
 }

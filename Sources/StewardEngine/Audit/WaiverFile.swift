@@ -19,6 +19,9 @@ public enum WaiverFile {
     FieldSpec("reason", .string, required: true, doc: "why the failure is accepted"),
     FieldSpec("owner", .string, required: true, doc: "who accepted it"),
     FieldSpec("expires", .string, required: true, doc: "the last day it holds, YYYY-MM-DD"),
+    FieldSpec(
+      "scope", .oneOf(["all-checks"]),
+      doc: "all-checks: required with check: *, which waives every check"),
   ]
 
   /// `value` is a list of waivers, or a path (relative to `base`) to a YAML
@@ -56,11 +59,30 @@ public enum WaiverFile {
             "expires must be a date as YYYY-MM-DD, found \"\(expires)\""))
         continue
       }
+      let check = item["check"]?.string ?? ""
+      let scope = item["scope"]?.string
+      // One line that waives every check must say so: a `*` typed for
+      // "every subject" would otherwise open the whole gate.
+      if check == "*", scope != "all-checks" {
+        problems.append(
+          Diagnostic(
+            at: item["check"]?.mark ?? item.mark, code: "W004",
+            "check: * waives every check of the playbook; say so with \"scope: all-checks\", or name the check"
+          ))
+        continue
+      }
+      if check != "*", let scope {
+        problems.append(
+          Diagnostic(
+            at: item["scope"]?.mark ?? item.mark, code: "W004",
+            "scope: \(scope) goes only with check: *; this waiver names the check \"\(check)\""))
+        continue
+      }
       waivers.append(
         Waiver(
-          check: item["check"]?.string ?? "", subject: item["subject"]?.string ?? "",
+          check: check, subject: item["subject"]?.string ?? "",
           reason: item["reason"]?.string ?? "", owner: item["owner"]?.string ?? "",
-          expires: expires, mark: item.mark))
+          expires: expires, mark: item.mark, scope: scope))
     }
     if !problems.isEmpty { throw PlaybookError(problems) }
     return waivers

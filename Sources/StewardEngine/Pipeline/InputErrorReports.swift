@@ -7,11 +7,16 @@ import StewardCore
 /// `toolExecutionNotifications`, a JUnit error, the JSON report's `errors`).
 enum InputErrorReports {
   /// The report in `format`, or nil for a format that has no such form.
-  static func render(_ format: String, diagnostics: [Diagnostic], playbook: String) -> String? {
+  static func render(
+    _ format: String, diagnostics: [Diagnostic], playbook: String,
+    kind: (any RunnableKind.Type)? = nil
+  ) -> String? {
     switch format {
     case "sarif": sarif(diagnostics)
     case "junit": junit(diagnostics, playbook: playbook)
-    case "json": json(diagnostics, playbook: playbook)
+    case "json": json(diagnostics, playbook: playbook, kind: kind)
+    case "html": html(diagnostics, playbook: playbook)
+    case "slack": slack(diagnostics, playbook: playbook)
     case "github":
       diagnostics.map { d in
         let properties = GitHubReporter.location(d.mark).joined(separator: ",")
@@ -28,7 +33,8 @@ enum InputErrorReports {
   static func notification(_ d: Diagnostic) -> Value {
     typealias V = ReportValues
     var pairs: [(String, Value)] = [
-      ("level", "error"), ("message", V.map([("text", V.string(d.message))])),
+      ("level", d.severity == .error ? "error" : d.severity == .warning ? "warning" : "note"),
+      ("message", V.map([("text", V.string(d.message))])),
       ("descriptor", V.map([("id", V.string(d.code))])),
     ]
     if !d.mark.file.isEmpty {
@@ -84,7 +90,47 @@ enum InputErrorReports {
       + "    </testcase>\n  </testsuite>\n</testsuites>\n"
   }
 
-  static func json(_ diagnostics: [Diagnostic], playbook: String) -> String {
+  /// A page that says the report could not be made, and why.
+  static func html(_ diagnostics: [Diagnostic], playbook: String) -> String {
+    let escape = DashboardCharts.escape
+    let items = diagnostics.map { "<li><code>\(escape($0.description))</code></li>" }
+    return """
+      <!doctype html>
+      <html lang="en"><head><meta charset="utf-8"><title>steward: \(escape(playbook)) was not run</title></head>
+      <body><h1>\(escape(playbook)) was not run</h1>
+      <p>The input is wrong (exit 2):</p>
+      <ul>
+      \(items.joined(separator: "\n"))
+      </ul></body></html>
+
+      """
+  }
+
+  /// A Slack message payload that says why there is no report.
+  static func slack(_ diagnostics: [Diagnostic], playbook: String) -> String {
+    let lines = diagnostics.map { "• `\(Printable.markdown($0.description))`" }
+    let heading = "\(playbook) was not run: the input is wrong (exit 2)"
+    let payload: Value = [
+      "text": Value(.string(heading + "\n" + lines.joined(separator: "\n"))),
+      "blocks": Value(
+        .list([
+          ["type": "header", "text": ["type": "plain_text", "text": Value(.string(heading))]],
+          [
+            "type": "section",
+            "text": ["type": "mrkdwn", "text": Value(.string(lines.joined(separator: "\n")))],
+          ],
+        ])),
+    ]
+    return JSONText.render(payload) + "\n"
+  }
+
+  /// `{"schema_version", "tool", "kind", "playbook": {"path"}, "exit_status",
+  /// "errors"}`, the kind's `schema_version`; `kind` is null when the
+  /// playbook could not be read far enough to name one. Each kind's
+  /// published schema (docs/schemas) admits this shape.
+  static func json(
+    _ diagnostics: [Diagnostic], playbook: String, kind: (any RunnableKind.Type)? = nil
+  ) -> String {
     typealias V = ReportValues
     let errors = diagnostics.map {
       V.map([
@@ -94,8 +140,9 @@ enum InputErrorReports {
     }
     return JSONText.render(
       V.map([
-        ("schema_version", V.int(JSONReporter.schemaVersion)),
+        ("schema_version", V.int(kind?.jsonSchemaVersion ?? 1)),
         ("tool", V.map([("name", "steward"), ("version", V.string(StewardVersion.current))])),
+        ("kind", V.optional(kind?.kind.rawValue)),
         ("playbook", V.map([("path", V.string(playbook))])),
         ("exit_status", V.int(Int(Exit.inputError))),
         ("errors", Value(.list(errors))),

@@ -1,4 +1,6 @@
+import Foundation
 import StewardCore
+public import StewardLua
 
 /// Everything `steward run` was given, typed, for every kind alike. The
 /// flags that only some kinds take are ``RunFlag``s: a kind lists the ones
@@ -35,6 +37,8 @@ public struct RunOptions: Sendable {
   public var baseline: String?
   /// `--baseline-run RUN`: an earlier audit run in the history store.
   public var baselineRun: String?
+  /// `--verbose`: what plugins log (`steward.log.*`) on stderr.
+  public var verbose = false
 
   public init(playbook: String) {
     self.playbook = playbook
@@ -68,6 +72,22 @@ public struct RunOptions: Sendable {
       out.append((parts[0], parts[1]))
     }
     return out
+  }
+
+  /// The lowest level of plugin log lines said on stderr: debug with
+  /// `--verbose`, else `STEWARD_LOG` (debug, info, warning or error), else
+  /// none.
+  public func logLevel() throws(UsageError) -> LuaLogLevel? {
+    if verbose { return .debug }
+    guard let given = ProcessInfo.processInfo.environment["STEWARD_LOG"], !given.isEmpty else {
+      return nil
+    }
+    guard let level = LuaLogLevel(rawValue: given == "warn" ? "warning" : given) else {
+      throw UsageError(
+        "STEWARD_LOG takes \(LuaLogLevel.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(given)\""
+      )
+    }
+    return level
   }
 
   /// `--var KEY=VALUE`, in the order given.

@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardYAML
 
 #if canImport(Glibc)
   import Glibc
@@ -25,7 +26,7 @@ public enum RunPipeline {
     do {
       header = try PlaybookLoader.load(path: options.playbook)
     } catch {
-      return inputFailure(error, options)
+      return inputFailure(error, options, kind: namedKind(options.playbook))
     }
     guard let kind = KindRegistry.kind(header.kind) else {
       throw UsageError("no kind \"\(header.kind)\" is registered")
@@ -47,11 +48,7 @@ public enum RunPipeline {
     // nothing behind.
     let storeExisted = FileManager.default.fileExists(atPath: options.store)
     do {
-      let inputs = ResolvedInputs(
-        header: header, path: options.playbook, overrides: overrides, declaration: kind.inputs)
-      let loaded = try kind.load(
-        KindLoadRequest(
-          header: header, path: options.playbook, inputs: inputs, options: options, vars: vars))
+      let loaded = try kind.load(request(options, header: header, kind: kind))
       // Opened after the playbook loaded, so that a mistake in it leaves no
       // store behind, and before the run, so that a bad store costs nothing.
       let history = loaded.records(options) ? try HistoryStores.open(options.store) : nil
@@ -66,10 +63,24 @@ public enum RunPipeline {
       throw usage
     } catch {
       if !storeExisted { HistoryStores.remove(options.store) }
-      return inputFailure(error, options)
+      return inputFailure(error, options, kind: kind)
     }
     try deliver(report, context: context, reports: reports)
     return RunOutcome(exitStatus: report.exitStatus, report: report)
+  }
+
+  /// What the kind's `load` is given, its inputs resolved: the one way a
+  /// playbook is read for `run` and for `validate`, so that the two judge it
+  /// alike.
+  static func request(_ options: RunOptions, header: PlaybookHeader, kind: any RunnableKind.Type)
+    throws -> KindLoadRequest
+  {
+    let inputs = ResolvedInputs(
+      header: header, path: options.playbook, overrides: try options.overrides(),
+      declaration: kind.inputs)
+    return KindLoadRequest(
+      header: header, path: options.playbook, inputs: inputs, options: options,
+      vars: try options.variables())
   }
 
   /// Renders the report, says its warnings, delivers it, and records it.
@@ -132,7 +143,19 @@ public enum RunPipeline {
 
   /// Says why the input was refused (with `file:line:column` where there is
   /// one) and gives exit status 2.
-  static func inputFailure(_ error: any Error, _ options: RunOptions) -> RunOutcome {
+  /// The kind a playbook that did not load names, when its text says one,
+  /// so that its JSON error report has that kind's `schema_version`.
+  static func namedKind(_ path: String) -> (any RunnableKind.Type)? {
+    guard let document = try? DocumentLoader.load(path: path).first,
+      let name = document["kind"]?.string
+    else { return nil }
+    return KindRegistry.kind(named: name)
+  }
+
+  /// `kind` is nil when the playbook could not be read far enough to say.
+  static func inputFailure(
+    _ error: any Error, _ options: RunOptions, kind: (any RunnableKind.Type)? = nil
+  ) -> RunOutcome {
     let status = inputError(error, options)
     // Each --report still gets a file that says why (for CI to show).
     var diagnostics = Validator.diagnostics(of: error, file: options.playbook)
@@ -152,7 +175,7 @@ public enum RunPipeline {
     for (format, path) in (try? options.reportTargets()) ?? [] {
       guard
         let text = InputErrorReports.render(
-          format, diagnostics: diagnostics, playbook: options.playbook)
+          format, diagnostics: diagnostics, playbook: options.playbook, kind: kind)
       else { continue }
       do { try Output.writeAtomically(text, to: path) } catch {}
     }

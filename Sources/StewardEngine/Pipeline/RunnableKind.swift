@@ -22,6 +22,9 @@ public protocol RunnableKind: Sendable {
   static var flags: Set<RunFlag> { get }
   /// The inputs it reads, which `--input NAME=PATH` may replace.
   static var inputs: InputDeclaration { get }
+  /// The `schema_version` of its JSON report, which the JSON written on a
+  /// wrong input carries too (1 unless the kind says otherwise).
+  static var jsonSchemaVersion: Int { get }
 
   /// Reads and checks the playbook, before anything runs or any store opens:
   /// every problem with the input is found here.
@@ -31,6 +34,11 @@ public protocol RunnableKind: Sendable {
   /// it, without running it.
   static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation
 
+  /// What `steward validate` says of a playbook `load` accepted, as a run
+  /// would read it (its `--input` and `--plugin-path`). By default, the
+  /// kind's `validate(_:path:)`.
+  static func validate(_ request: KindLoadRequest, loaded: Self) throws -> KindValidation
+
   /// Whether this run writes to the history store (a runbook's dry run does not).
   func records(_ options: RunOptions) -> Bool
 
@@ -39,6 +47,17 @@ public protocol RunnableKind: Sendable {
 
 extension RunnableKind {
   public func records(_ options: RunOptions) -> Bool { !options.noRecord }
+
+  public static var jsonSchemaVersion: Int { 1 }
+
+  public static func validate(_ request: KindLoadRequest, loaded: Self) throws -> KindValidation {
+    try validate(request.header, path: request.path)
+  }
+
+  /// The run's `load`, then what `validate` adds.
+  static func loadAndValidate(_ request: KindLoadRequest) throws -> KindValidation {
+    try validate(request, loaded: load(request))
+  }
 }
 
 /// What a kind's `load` is given.
@@ -60,7 +79,9 @@ public struct KindLoadRequest: Sendable {
 
   /// Refuses a `--var` the kind does not read (a misspelt `as_of` would
   /// otherwise change nothing, silently), with the closest name.
-  public func requireVars(_ known: [String]) throws(UsageError) {
+  /// Found against the playbook, like an unknown `--input`, it is an input
+  /// error (exit 2) whose reports are written, not a usage error.
+  public func requireVars(_ known: [String]) throws(Diagnostic) {
     for (key, _) in vars where !known.contains(key) {
       var message =
         "--var \(key)=…: \(English.withArticle(header.kind.rawValue)) playbook reads "
@@ -68,7 +89,7 @@ public struct KindLoadRequest: Sendable {
       if let guess = SchemaValidator.suggestion(for: key, among: known) {
         message += "; did you mean \"\(guess)\"?"
       }
-      throw UsageError(message)
+      throw Diagnostic(at: commandLine, code: "I002", message)
     }
   }
 

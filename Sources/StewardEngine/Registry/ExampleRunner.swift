@@ -28,7 +28,89 @@ public struct ExampleRunner {
     self.limits = limits
   }
 
+  /// The keys an example may have.
+  static let exampleKeys = ["subject", "expect", "at", "params", "deferred"]
+
+  /// Every example of every check of `plugin` read strictly: a misspelt
+  /// key (`expct`), a missing `expect`, or a parameter the check does not
+  /// take or of the wrong type, each at the example's own line and column.
+  /// A lax reader let such an example pass, testing nothing.
+  public static func problems(in plugin: PluginInfo) -> [Diagnostic] {
+    let source = LuaSource(plugin.source)
+    var problems: [Diagnostic] = []
+    for check in plugin.checks {
+      let written = source.examples(fromLine: check.mark.line, file: plugin.path)
+      for (i, example) in check.examples.enumerated() {
+        let place = i < written.count ? written[i] : nil
+        let at = { (key: String?) -> SourceMark in
+          key.flatMap { place?.keys[$0] } ?? place?.mark ?? check.mark
+        }
+        let about = "example \(i + 1) of check \"\(check.id)\""
+        guard let map = example.map else {
+          problems.append(
+            Diagnostic(
+              at: at(nil), code: "P004",
+              "\(about) must be a table such as { subject = { … }, expect = \"fail\" }"))
+          continue
+        }
+        for key in map.keys where !exampleKeys.contains(key) {
+          var message = "\(about) has an unknown key \"\(key)\""
+          if let guess = SchemaValidator.suggestion(for: key, among: exampleKeys) {
+            message += "; did you mean \"\(guess)\"?"
+          } else {
+            message += " (an example takes \(exampleKeys.joined(separator: ", ")))"
+          }
+          problems.append(Diagnostic(at: at(key), code: "P004", message))
+        }
+        let statuses = CheckStatus.allCases.map(\.rawValue).filter { $0 != "waived" }
+        if let expect = map["expect"] {
+          if !(expect.string.map(statuses.contains) ?? false) {
+            problems.append(
+              Diagnostic(
+                at: at("expect"), code: "P004",
+                "\(about): expect must be one of \(statuses.joined(separator: ", ")), found \(expect.string.map { "\"\($0)\"" } ?? expect.typeWithArticle)"
+              ))
+          }
+        } else {
+          problems.append(
+            Diagnostic(
+              at: at(nil), code: "P004",
+              "\(about) has no expect; say what the check must return (expect = \"pass\")"))
+        }
+        guard let params = map["params"] else { continue }
+        guard let given = params.map else {
+          problems.append(
+            Diagnostic(
+              at: at("params"), code: "P004",
+              "\(about): params must be a table of parameters, found \(params.typeWithArticle)"))
+          continue
+        }
+        for entry in given.entries {
+          guard let spec = check.params.first(where: { $0.name == entry.key }) else {
+            var message = "\(about): check \"\(check.id)\" has no parameter \"\(entry.key)\""
+            let names = check.params.map(\.name)
+            if let guess = SchemaValidator.suggestion(for: entry.key, among: names) {
+              message += "; did you mean \"\(guess)\"?"
+            } else if !names.isEmpty {
+              message += " (it takes \(names.joined(separator: ", ")))"
+            }
+            problems.append(Diagnostic(at: at("params"), code: "P004", message))
+            continue
+          }
+          if let why = spec.problem(with: entry.value) {
+            problems.append(
+              Diagnostic(
+                at: at("params"), code: "P004", "\(about): parameter \"\(entry.key)\" \(why)"))
+          }
+        }
+      }
+    }
+    return problems
+  }
+
   public func run(_ plugin: PluginInfo) throws -> [Outcome] {
+    let problems = Self.problems(in: plugin)
+    if !problems.isEmpty { throw PlaybookError(problems) }
     let vm = try LuaVM(limits: limits)
     let loaded = try vm.loadPlugin(source: plugin.source, chunkName: plugin.path)
     var outcomes: [Outcome] = []

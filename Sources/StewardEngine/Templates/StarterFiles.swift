@@ -78,8 +78,8 @@ public enum StarterFiles {
 
   /// The files `steward new playbook KIND NAME` writes: the playbook, and
   /// for a hackathon the small roster, projects and scores files it reads
-  /// (for a survey its responses and roster), so that `validate` and `run`
-  /// work on the first try.
+  /// (for a survey its responses and roster, for an audit a sample subject),
+  /// so that `validate` and `run` work on the first try.
   public static func files(kind: PlaybookKind, name: String) -> [(file: String, text: String)] {
     var files = [(file: "\(name).yaml", text: playbook(kind: kind, name: name))]
     if kind == .dashboard {
@@ -158,6 +158,22 @@ public enum StarterFiles {
       ]
     }
     if kind == .survey { files += surveyFiles(name: name) }
+    if kind == .audit {
+      // `validate` reads the subjects as `run` does: a folder with no card
+      // would be refused by both (A010).
+      files.append(
+        (
+          "models/\(name)-example.yaml",
+          """
+          # A sample subject for \(name).yaml; replace it with your model cards
+          # (docs/model-card.md describes the format).
+          id: \(name)-example
+          owner: your-team
+          stage: development
+
+          """
+        ))
+    }
     return files
   }
 

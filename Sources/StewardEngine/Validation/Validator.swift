@@ -35,14 +35,26 @@ public enum Validator {
   /// playbook: judged as a playbook it would only be refused for lacking
   /// `steward:`. A file that says `steward:` or `kind:` is always judged,
   /// and so is a data file named on its own.
-  public static func validate(paths: [String]) -> Report {
+  /// What `validate` takes of `run`'s command line: each playbook is read
+  /// with these, exactly as `run` would read it.
+  public struct Options: Sendable {
+    /// `--input NAME=PATH`, as typed.
+    public var inputs: [String] = []
+    public var pluginPath: [String] = []
+    public init(inputs: [String] = [], pluginPath: [String] = []) {
+      self.inputs = inputs
+      self.pluginPath = pluginPath
+    }
+  }
+
+  public static func validate(paths: [String], options: Options = Options()) -> Report {
     let (expanded, missing) = InputFiles.expand(paths)
     // The Lua modules plugins require (a `lib` folder under one named) are
     // no plugins: their plugins load them (decision 0040).
     let modules = Set(expanded.filter { $0.hasSuffix(".lua") }).subtracting(
       PluginRegistry.pluginFiles(paths).files)
     let files = expanded.filter { !modules.contains($0) }
-    let results = files.map(validate(file:))
+    let results = files.map { validate(file: $0, options: options) }
     let named = Set(paths.map(canonical))
     let data = Set(results.filter(\.ok).flatMap(\.dataFiles).map(canonical)).subtracting(named)
     let kept = results.filter { result in
@@ -64,14 +76,18 @@ public enum Validator {
     URL(fileURLWithPath: path).standardizedFileURL.path
   }
 
-  public static func validate(file path: String) -> FileResult {
+  public static func validate(file path: String, options: Options = Options()) -> FileResult {
     let ext = (path as NSString).pathExtension.lowercased()
     do {
       switch ext {
       case "lua":
-        if LuaPlaybookLoader.returnsPlaybook(path: path) { return try validatePlaybook(path) }
+        if LuaPlaybookLoader.returnsPlaybook(path: path) {
+          return try validatePlaybook(path, options: options)
+        }
         return try validatePlugin(path)
-      case "yaml", "yml", "json": return try validatePlaybook(path)
+      case "yaml", "yml", "json":
+        if let other = try notAPlaybook(path) { return other }
+        return try validatePlaybook(path, options: options)
       default:
         throw Diagnostic(
           at: SourceMark(file: path, line: 0, column: 0), code: "F004",
@@ -82,21 +98,59 @@ public enum Validator {
     }
   }
 
-  static func validatePlaybook(_ path: String) throws -> FileResult {
-    try validatePlaybook(PlaybookLoader.load(path: path), path: path)
+  static func validatePlaybook(_ path: String, options: Options) throws -> FileResult {
+    try validatePlaybook(PlaybookLoader.load(path: path), path: path, options: options)
   }
 
   /// A playbook already read, as if it were the file at `path` (which its
-  /// relative paths are resolved against).
-  static func validatePlaybook(_ header: PlaybookHeader, path: String) throws -> FileResult {
+  /// relative paths are resolved against), loaded by the run's own `load`.
+  static func validatePlaybook(
+    _ header: PlaybookHeader, path: String, options: Options = Options()
+  ) throws -> FileResult {
     guard let kind = KindRegistry.kind(header.kind) else {
       throw Diagnostic(at: header.document.mark, code: "S003", "unknown kind \"\(header.kind)\"")
     }
-    let checked = try kind.validate(header, path: path)
+    var run = RunOptions(playbook: path)
+    run.inputs = options.inputs
+    run.pluginPath = options.pluginPath
+    let checked = try kind.loadAndValidate(RunPipeline.request(run, header: header, kind: kind))
     var summary = "\(header.kind.rawValue) playbook \(header.name)"
     if !checked.detail.isEmpty { summary += " " + checked.detail }
     return FileResult(
       path: path, summary: summary, diagnostics: checked.warnings, dataFiles: checked.dataFiles)
+  }
+
+  /// What a YAML or JSON file that is no playbook (no `steward:` and no
+  /// `kind:`) is, when it is one of the files steward itself reads or
+  /// writes beside playbooks: a waiver file (checked as a run checks it),
+  /// an audit's fixtures, or a report steward wrote. Nil for anything else,
+  /// which is judged as a playbook.
+  static func notAPlaybook(_ path: String) throws -> FileResult? {
+    guard let document = try? DocumentLoader.load(path: path).first, document.map != nil
+    else { return nil }
+    // A report names its kind too; no playbook has `tool:` and `schema_version:`.
+    if document["tool"]?["name"]?.string == "steward", document["schema_version"] != nil,
+      document["steward"] == nil
+    {
+      return FileResult(
+        path: path, summary: "a report steward wrote, not a playbook", diagnostics: [])
+    }
+    guard document["steward"] == nil, document["kind"] == nil else { return nil }
+    if let waivers = document["waivers"], document.map?.count == 1 {
+      let base = (path as NSString).deletingLastPathComponent
+      let parsed = try WaiverFile.parse(waivers, base: base)
+      return FileResult(
+        path: path, summary: "waiver file (\(English.count(parsed.count, "waiver")))",
+        diagnostics: [])
+    }
+    if let tests = document["tests"]?.list, document.map?.count == 1 {
+      return FileResult(
+        path: path,
+        summary:
+          "audit fixtures (\(English.count(tests.count, "fixture")); steward test runs them)",
+        diagnostics: [])
+    }
+    return nil
   }
 
   static func validatePlugin(_ path: String) throws -> FileResult {
@@ -106,7 +160,10 @@ public enum Validator {
     let plugin = try vm.loadPlugin(source: source, chunkName: path)
     // What `test` and `run` refuse when they load it (a severity that is
     // not one, a parameter's range or default), refused here too.
-    _ = try PluginRegistry.describe(plugin, path: path, source: source)
+    let info = try PluginRegistry.describe(plugin, path: path, source: source)
+    // An example `steward test` would refuse (a misspelt key) is refused here.
+    let examples = ExampleRunner.problems(in: info)
+    if !examples.isEmpty { throw PlaybookError(examples) }
     var counts: [String: Int] = [:]
     for registration in plugin.registrations { counts[registration.kind, default: 0] += 1 }
     let parts = counts.keys.sorted().map { English.count(counts[$0] ?? 0, $0) }

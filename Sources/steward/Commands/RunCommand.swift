@@ -91,6 +91,11 @@ struct RunCommand: ParsableCommand {
     name: .customLong("baseline-run"),
     help: "Audits: like --baseline, with run RUN of the history store (see `steward history`).")
   var baselineRun: String?
+  @Flag(
+    name: .shortAndLong,
+    help: "Say what plugins log (steward.log.*) on stderr; STEWARD_LOG=LEVEL says it from LEVEL up."
+  )
+  var verbose = false
 
   @Option(help: "The history store to record the run in.")
   var store: String = HistoryCommand.defaultStore
@@ -151,6 +156,7 @@ struct RunCommand: ParsableCommand {
     options.slackWebhook = slackWebhook
     options.baseline = baseline
     options.baselineRun = baselineRun
+    options.verbose = verbose
     let outcome: RunOutcome
     do {
       outcome = try RunPipeline.run(options)

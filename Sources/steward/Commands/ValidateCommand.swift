@@ -9,7 +9,10 @@ struct ValidateCommand: ParsableCommand {
     discussion: """
       Reads each playbook (.yaml, .yml, .json) and plugin (.lua) the way a run
       would: YAML, the playbook schema, plugin references, Lua syntax and
-      plugin registration. Folders are searched recursively.
+      plugin registration. Folders are searched recursively. A playbook is
+      read by the same code as `steward run` reads it, with the same --input
+      and --plugin-path; a waiver file, an audit's fixtures and a report
+      steward wrote are known for what they are.
 
         steward validate Playbooks Plugins
         steward validate Playbooks/deployment-gate.yaml
@@ -23,8 +26,17 @@ struct ValidateCommand: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Print only problems.")
   var quiet = false
 
+  @Option(
+    name: .customLong("input"),
+    help: "Override a named input, as `run --input` does, e.g. subjects=models/ (repeatable).")
+  var inputs: [String] = []
+
+  @Option(name: .customLong("plugin-path"), help: "A folder to look for plugins in (repeatable).")
+  var pluginPath: [String] = []
+
   func run() throws {
-    let report = Validator.validate(paths: paths)
+    let report = Validator.validate(
+      paths: paths, options: Validator.Options(inputs: inputs, pluginPath: pluginPath))
     var renderer = DiagnosticRenderer()
     for diagnostic in report.general { Console.error(renderer.render(diagnostic)) }
     for file in report.files {

@@ -82,6 +82,19 @@ public struct JSONReporter: AuditReporter {
         status == .fail || status == .error
           ? (result.pointee.inBaseline ? "unchanged" : "new") : nil)
     }
+    // Only when the check logged: most never do, and each line stays short.
+    if !result.pointee.log.isEmpty {
+      out.literal(#","log":"#)
+      out.write(
+        Value(
+          .list(
+            result.pointee.log.map {
+              ReportValues.map([
+                ("level", ReportValues.string($0.level)),
+                ("message", ReportValues.string($0.message)),
+              ])
+            })))
+    }
     out.literal("}")
   }
 

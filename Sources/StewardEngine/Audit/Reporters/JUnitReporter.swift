@@ -77,6 +77,15 @@ public struct JUnitReporter: AuditReporter {
       }
       xml += "  </testsuite>\n"
     }
+    // Warnings (an expired, refused or expiring waiver) as the standard
+    // error of a suite of no test cases: counted nowhere, shown by the
+    // CI test tabs that show a suite's output.
+    if !report.warnings.isEmpty {
+      let text = report.warnings.map(\.description).joined(separator: "\n")
+      xml +=
+        #"  <testsuite name="steward warnings" tests="0" failures="0" errors="0" skipped="0">"#
+        + "\n" + "    <system-err>\(escape(text))</system-err>\n  </testsuite>\n"
+    }
     xml += "</testsuites>"
     return xml
   }

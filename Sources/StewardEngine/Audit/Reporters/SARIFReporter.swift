@@ -90,21 +90,22 @@ public struct SARIFReporter: AuditReporter {
         "runs",
         Value(
           .list([
-            V.map([
-              (
-                "tool",
-                V.map([
-                  (
-                    "driver",
-                    V.map([
-                      ("name", "steward"), ("version", V.string(StewardVersion.current)),
-                      ("rules", Value(.list(rules))),
-                    ])
-                  )
-                ])
-              ),
-              ("results", Value(.list(results + Self.absent(report)))),
-            ])
+            V.map(
+              [
+                (
+                  "tool",
+                  V.map([
+                    (
+                      "driver",
+                      V.map([
+                        ("name", "steward"), ("version", V.string(StewardVersion.current)),
+                        ("rules", Value(.list(rules))),
+                      ])
+                    )
+                  ])
+                ),
+                ("results", Value(.list(results + Self.absent(report)))),
+              ] + Self.invocations(report.warnings))
           ]))
       ),
     ])
@@ -127,6 +128,18 @@ public struct SARIFReporter: AuditReporter {
         ("properties", V.map([("subject", V.string(entry.subject)), ("status", "fixed")])),
       ])
     }
+  }
+
+  /// The run's warnings (an expired, refused or expiring waiver) as
+  /// notifications of a successful invocation, where code-scanning tools
+  /// show what the tool had to say beside its results; none without them.
+  static func invocations(_ warnings: [Diagnostic]) -> [(String, Value)] {
+    guard !warnings.isEmpty else { return [] }
+    let invocation = ReportValues.map([
+      ("executionSuccessful", Value(.bool(true))),
+      ("toolExecutionNotifications", Value(.list(warnings.map(InputErrorReports.notification)))),
+    ])
+    return [("invocations", Value(.list([invocation])))]
   }
 
   /// A file path as SARIF's `artifactLocation.uri`, which must be a URI
