@@ -32,11 +32,14 @@ enum StewardBinary {
   /// a slow read) then fails instead of hanging.
   static func run(
     _ arguments: [String], in directory: URL = packageRoot, stdout: FileHandle? = nil,
-    killAfter seconds: Double? = nil
+    killAfter seconds: Double? = nil, environment: [String: String] = [:]
   ) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL = directory
     let out = Pipe()
     let err = Pipe()

@@ -3,48 +3,62 @@ import GRDB
 import StewardCore
 import StewardYAML
 
-/// Runbook timelines in the history database (migration "v3-runbook-timeline").
+/// Runbook timelines in the history database (migration "v3-runbook-timeline",
+/// ``timelineSchema``).
 ///
 /// `runbook_run` gets a row when a run starts and `runbook_event` one row per
 /// event, each in its own short transaction, written before the runner moves
 /// on: what a killed run did is on disk, and `--resume RUN` reads it back.
 extension SQLiteHistoryStore: TimelineStore {
-  static func registerTimelineMigration(_ migrator: inout DatabaseMigrator) {
-    migrator.registerMigration("v3-runbook-timeline") { db in
-      try db.execute(
-        sql: """
-          CREATE TABLE runbook_run (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            playbook TEXT NOT NULL,
-            playbook_path TEXT NOT NULL,
-            playbook_hash TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            status TEXT NOT NULL,
-            vars TEXT NOT NULL,
-            run_id INTEGER REFERENCES run(id) ON DELETE SET NULL
-          );
-          CREATE TABLE runbook_event (
-            runbook_run_id INTEGER NOT NULL REFERENCES runbook_run(id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL,
-            at TEXT NOT NULL,
-            step TEXT NOT NULL,
-            type TEXT NOT NULL,
-            message TEXT NOT NULL,
-            data TEXT NOT NULL,
-            PRIMARY KEY (runbook_run_id, seq)
-          );
-          """)
-    }
-  }
+  static let timelineSchema = """
+    CREATE TABLE runbook_run (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      playbook TEXT NOT NULL,
+      playbook_path TEXT NOT NULL,
+      playbook_hash TEXT NOT NULL,
+      started_at TEXT NOT NULL,
+      status TEXT NOT NULL,
+      vars TEXT NOT NULL,
+      run_id INTEGER REFERENCES run(id) ON DELETE SET NULL
+    );
+    CREATE TABLE runbook_event (
+      runbook_run_id INTEGER NOT NULL REFERENCES runbook_run(id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      at TEXT NOT NULL,
+      step TEXT NOT NULL,
+      type TEXT NOT NULL,
+      message TEXT NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (runbook_run_id, seq)
+    );
+    """
 
-  public func begin(_ run: TimelineRun) throws -> Int64 {
-    let vars = JSONText.render(
+  /// A run's variables as the `vars` column keeps them: a JSON object, by name.
+  static func varsJSON(_ vars: [String: String]) -> String {
+    JSONText.render(
       Value(
         .map(
           OrderedMap(
-            run.vars.sorted { $0.key < $1.key }.map {
+            vars.sorted { $0.key < $1.key }.map {
               OrderedMap.Entry(key: $0.key, value: Value(.string($0.value)))
             }))), pretty: false)
+  }
+
+  static func vars(fromJSON text: String) -> [String: String] {
+    var vars: [String: String] = [:]
+    if let parsed = parseJSON(text), let map = parsed.map {
+      for entry in map.entries { vars[entry.key] = entry.value.string ?? "" }
+    }
+    return vars
+  }
+
+  /// An event's details as the `data` column keeps them, and back.
+  static func dataJSON(_ data: Value) -> String { JSONText.render(data, pretty: false) }
+
+  static func data(fromJSON text: String) -> Value { parseJSON(text) ?? [:] }
+
+  public func begin(_ run: TimelineRun) throws -> Int64 {
+    let vars = Self.varsJSON(run.vars)
     return try writing("cannot start the runbook timeline") { db in
       try db.execute(
         sql: """
@@ -88,10 +102,7 @@ extension SQLiteHistoryStore: TimelineStore {
           let row = try Row.fetchOne(
             db, sql: "SELECT * FROM runbook_run WHERE id = ?", arguments: [run])
         else { return nil }
-        var vars: [String: String] = [:]
-        if let parsed = Self.parseJSON(row["vars"]), let map = parsed.map {
-          for entry in map.entries { vars[entry.key] = entry.value.string ?? "" }
-        }
+        let vars = Self.vars(fromJSON: row["vars"])
         let record = TimelineRun(
           id: row["id"], playbook: row["playbook"], playbookPath: row["playbook_path"],
           playbookHash: row["playbook_hash"], startedAt: Self.date(row["started_at"]),

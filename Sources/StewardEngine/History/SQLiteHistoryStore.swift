@@ -16,7 +16,7 @@ import GRDB
 public final class SQLiteHistoryStore: HistoryStore, Sendable {
   /// The migrations this version knows, oldest first; the last one is the
   /// schema version a new store gets.
-  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline"]
+  public static let schemaVersions = migrations.map(\.name)
 
   public let path: String
   let pool: DatabasePool
@@ -282,62 +282,70 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
 
   // MARK: - Schema
 
+  /// The schema, one migration at a time, oldest first: SQLite's SQL, which
+  /// ``PostgresHistoryStore`` translates, so that both stores have one schema.
   /// Every schema change is a new migration appended here; a migration is
   /// never edited once released (docs/history.md).
-  static var migrator: DatabaseMigrator {
-    var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1") { db in
-      try db.execute(
-        sql: """
-          CREATE TABLE run (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            playbook TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            playbook_path TEXT NOT NULL,
-            playbook_hash TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            duration_ms INTEGER NOT NULL,
-            steward_version TEXT NOT NULL,
-            exit_status INTEGER NOT NULL,
-            gate TEXT NOT NULL,
-            result_count INTEGER NOT NULL
-          );
-          CREATE TABLE run_input (
-            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            path TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            PRIMARY KEY (run_id, path)
-          );
-          CREATE TABLE run_metric (
-            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            value REAL NOT NULL,
-            PRIMARY KEY (run_id, name)
-          );
-          CREATE TABLE result (
-            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            subject TEXT NOT NULL,
-            check_id TEXT NOT NULL,
-            status TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            message TEXT NOT NULL,
-            location TEXT NOT NULL,
-            PRIMARY KEY (run_id, position)
-          );
-          """)
-    }
+  static let migrations: [(name: String, sql: String)] = [
+    (
+      "v1",
+      """
+      CREATE TABLE run (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        playbook TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        playbook_path TEXT NOT NULL,
+        playbook_hash TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        steward_version TEXT NOT NULL,
+        exit_status INTEGER NOT NULL,
+        gate TEXT NOT NULL,
+        result_count INTEGER NOT NULL
+      );
+      CREATE TABLE run_input (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        PRIMARY KEY (run_id, path)
+      );
+      CREATE TABLE run_metric (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (run_id, name)
+      );
+      CREATE TABLE result (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        location TEXT NOT NULL,
+        PRIMARY KEY (run_id, position)
+      );
+      """
+    ),
     // v2: `steward history --playbook NAME` and trends read runs by playbook
     // and time; metrics are looked up by name across runs.
-    migrator.registerMigration("v2") { db in
-      try db.execute(
-        sql: """
-          CREATE INDEX run_by_playbook ON run (playbook, started_at);
-          CREATE INDEX run_metric_by_name ON run_metric (name, run_id);
-          """)
+    (
+      "v2",
+      """
+      CREATE INDEX run_by_playbook ON run (playbook, started_at);
+      CREATE INDEX run_metric_by_name ON run_metric (name, run_id);
+      """
+    ),
+    ("v3-runbook-timeline", timelineSchema),
+  ]
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    for (name, sql) in migrations {
+      migrator.registerMigration(name) { db in try db.execute(sql: sql) }
     }
-    registerTimelineMigration(&migrator)
     return migrator
   }
 

@@ -11,7 +11,7 @@ public struct RunOptions: Sendable {
   public var output: String?
   /// `--report FORMAT=PATH`, as typed: more reports of the same run.
   public var reports: [String] = []
-  public var store: String = ".steward/history.sqlite"
+  public var store: String = HistoryStores.defaultStore
   public var noRecord = false
   public var pluginPath: [String] = []
   /// `--var KEY=VALUE`, as typed.

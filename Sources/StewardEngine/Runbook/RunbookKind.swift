@@ -66,7 +66,7 @@ public struct RunbookKind: RunnableKind {
 
   public func run(in context: KindRunContext) throws -> any KindReport {
     if context.options.dryRun { return RunbookPlanReport(text: RunbookPlan.render(runbook)) }
-    let history = context.history as? SQLiteHistoryStore
+    let history = context.history as? any TimelineStore
     var runbook = self.runbook
     if let resumeID, let history, let (record, _) = try history.timeline(resumeID) {
       // A resumed run keeps the variables it started with; --var still wins.
@@ -84,7 +84,10 @@ public struct RunbookKind: RunnableKind {
     runner.prompter = prompter
     runner.playbookHash = (try? SHA256.hex(ofFile: path)) ?? ""
     runner.terminal = { bytes in _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) } }
-    runner.log = history.flatMap { Self.openLog(store: $0.path, playbook: runbook.name) }
+    // The log sits beside an SQLite store; a database server has no folder.
+    runner.log = (history as? SQLiteHistoryStore).flatMap {
+      Self.openLog(store: $0.path, playbook: runbook.name)
+    }
     Interrupts.install()
     // The main thread is outside Swift's cooperative pool, so it may wait here.
     let box = UncheckedBox(runner)
@@ -144,7 +147,7 @@ extension RunbookError: FileLevelError {}
 struct RunbookRun: TextKindReport {
   var report: RunbookReport
   var runbook: RunbookPlaybook
-  var timelines: SQLiteHistoryStore?
+  var timelines: (any TimelineStore)?
 
   func render(_ format: String, options: RenderOptions) -> String {
     switch format {

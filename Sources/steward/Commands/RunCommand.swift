@@ -76,7 +76,10 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Let checks that error pass the gate (by default an error counts as a failure).")
   var ignoreErrors = false
 
-  @Option(help: "The history store to record the run in.")
+  @Option(
+    help:
+      "The history store to record the run in: an SQLite file or a postgres:// URL (STEWARD_STORE)."
+  )
   var store: String = HistoryCommand.defaultStore
 
   @Flag(help: "Do not record the run in the history store.")
