@@ -243,6 +243,12 @@ public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
         return Int64(expected) == actual
           ? nil : "run \(id) records \(expected) results but has \(actual) rows"
       }
+        + rows(
+          "SELECT COUNT(*) FROM result WHERE NOT EXISTS (SELECT 1 FROM run WHERE run.id = result.run_id)"
+        ).compactMap { row in
+          let orphans = try row.decode(Int64.self)
+          return orphans == 0 ? nil : "\(orphans) result rows belong to no run"
+        }
     }
   }
 
@@ -344,6 +350,13 @@ public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
     .replacingOccurrences(of: "run_id INTEGER", with: "run_id BIGINT")
     .replacingOccurrences(of: "duration_ms INTEGER", with: "duration_ms BIGINT")
     .replacingOccurrences(of: " REAL ", with: " DOUBLE PRECISION ")
+    // PostgreSQL checks a foreign key row by row: for the gate's 140,000
+    // results, 1.1 s of a 1.9 s COPY. A run's results go in with the run, in
+    // its transaction, and steward deletes no run; `integrityProblems`
+    // counts any result that belongs to no run.
+    .replacingOccurrences(
+      of: "CREATE TABLE result (\n  run_id BIGINT NOT NULL REFERENCES run(id) ON DELETE CASCADE,",
+      with: "CREATE TABLE result (\n  run_id BIGINT NOT NULL,")
   }
 
   /// Applies the missing migrations in one transaction under an advisory
