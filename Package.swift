@@ -28,22 +28,28 @@ let package = Package(
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
-    // C: the two Debian libraries and the shim for what Swift cannot import.
+    // C: the Debian libraries and the shim for what Swift cannot import.
     .systemLibrary(
       name: "CLua", pkgConfig: "lua5.4",
       providers: [.apt(["liblua5.4-dev"])]),
     .systemLibrary(
       name: "CYAML", pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]),
+    // The Markdown bodies of Hugging Face model cards (tables need the gfm extensions).
+    .systemLibrary(
+      name: "CMark", pkgConfig: "libcmark-gfm",
+      providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
     .target(name: "CLuaShim", dependencies: ["CLua"]),
 
     // Swift layers; arrows point down only.
     // SHA-256 blocks on the x86-64 SHA extensions (decision 0019).
     .target(name: "CSHA256"),
+    // Runs a runbook step's command and kills its group when steward dies (decision 0027).
+    .target(name: "CStepSupervisor"),
     .target(name: "StewardCore", dependencies: ["CSHA256"], swiftSettings: strictness),
     .target(
       name: "StewardYAML",
-      dependencies: ["StewardCore", "CYAML", .product(name: "CSV", package: "CSV.swift")],
+      dependencies: ["StewardCore", "CYAML", "CMark", .product(name: "CSV", package: "CSV.swift")],
       swiftSettings: strictness),
     .target(
       name: "StewardLua", dependencies: ["StewardCore", "CLua", "CLuaShim"],
@@ -51,7 +57,8 @@ let package = Package(
     .target(
       name: "StewardEngine",
       dependencies: [
-        "StewardCore", "StewardYAML", "StewardLua", .product(name: "GRDB", package: "GRDB.swift"),
+        "StewardCore", "StewardYAML", "StewardLua", "CStepSupervisor",
+        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "SystemPackage", package: "swift-system"),
@@ -79,7 +86,8 @@ let package = Package(
       name: "StewardYAMLTests", dependencies: ["StewardYAML", "TestSupport"],
       swiftSettings: strictness),
     .testTarget(
-      name: "StewardLuaTests", dependencies: ["StewardLua"], swiftSettings: strictness),
+      name: "StewardLuaTests", dependencies: ["StewardLua"], exclude: ["Fixtures"],
+      swiftSettings: strictness),
     .testTarget(
       name: "StewardEngineTests",
       dependencies: [
@@ -93,7 +101,8 @@ let package = Package(
       dependencies: [
         "StewardEngine", "steward", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ],
-      swiftSettings: strictness),
+      // The Hugging Face cards the pack runs over (scripts/gen-hf-card-fixtures).
+      exclude: ["Fixtures"], swiftSettings: strictness),
   ],
   swiftLanguageModes: [.v6]
 )

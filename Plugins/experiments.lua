@@ -22,6 +22,13 @@ local function is_date(v)
   return type(v) == "string" and v:match("^%d%d%d%d%-%d%d%-%d%d$") ~= nil
 end
 
+-- A p-value below the smallest normal double's neighbourhood comes back as
+-- 0: it is not zero, only too small to hold, so it is printed as a bound.
+local function format_p(pvalue)
+  if pvalue < 1e-300 then return "< 1e-300" end
+  return string.format("= %.4g", pvalue)
+end
+
 -- SRM: a chi-square goodness-of-fit test of the observed units per arm
 -- against the PLANNED weights (E_i = N·w_i, df = k − 1). p < 0.001 is the
 -- common default (GrowthBook, Eppo; Statsig alerts below it). On SRM the
@@ -49,7 +56,14 @@ p:check{
       if type(users) ~= "number" or users < 0 then
         return result("fail", string.format("arms[%d]", i - 1), "an arm records no observed units (users)")
       end
-      if type(weight) ~= "number" or weight <= 0 then
+      -- A count of units is a whole, finite number; 44000.5 users is a
+      -- broken record (an average, a rate), not a count to test.
+      if users ~= users or users == math.huge or users ~= math.floor(users) then
+        return result("fail", string.format("arms[%d].users", i - 1),
+          string.format("arm %s records %s users, not a whole count of units",
+            tostring(steward.get(arm, "name")), tostring(users)))
+      end
+      if type(weight) ~= "number" or weight ~= weight or weight <= 0 or weight == math.huge then
         return result("fail", string.format("arms[%d]", i - 1), "an arm records no planned weight")
       end
       observed[i], weights[i], total = users, weight, total + users
@@ -70,7 +84,7 @@ p:check{
     end
     local evidence = { statistic = test.statistic, df = test.df, p = test.p,
                        observed = observed, expected = expected, alpha = params.alpha }
-    local message = string.format("chi-square %.2f, df %d, p = %.4g", test.statistic, test.df, test.p)
+    local message = string.format("chi-square %.2f, df %d, p %s", test.statistic, test.df, format_p(test.p))
     local at = string.format("arms[%d].users", worst - 1)
     -- Strict and without the rounding tolerance ml-governance.lua uses: p is
     -- a continuous tail probability, not a ratio of rates written to two
@@ -98,6 +112,9 @@ p:check{
                            { name = "treatment", weight = 10, users = 8980 } } },
       expect = "pass", at = "arms" },
     { subject = { arms = { { name = "control", weight = 0.5, users = 45000 } } }, expect = "fail", at = "arms" },
+    { subject = { arms = { { name = "control", weight = 0.5, users = 45000 },
+                           { name = "treatment", weight = 0.5, users = 44000.5 } } },
+      expect = "fail", at = "arms[1].users" },
     { subject = { arms = { { name = "control", weight = 0.5, users = 45000 }, { name = "treatment", users = 1 } } },
       expect = "fail", at = "arms[1]" },
   },

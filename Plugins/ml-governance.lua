@@ -166,6 +166,48 @@ p:check{
 -- Why: the contractor's ad model reported AUC 0.86 measured on its own
 -- training rows. A metric is only an estimate of live performance when it is
 -- computed on data the model never saw.
+-- Hugging Face cards (README.md; docs/model-card.md, "The governance pack
+-- over Hugging Face cards") record no validation split of their own: each
+-- model-index result names the dataset and split it was computed on, and
+-- `datasets:` the training data. A result is held out when its dataset is
+-- not a training dataset, or is one but on a named split that is not a
+-- training split. Hub ids are compared without their owner
+-- (stanfordnlp/imdb is imdb), as the Hub renames datasets into organisations.
+local function hf_card(card)
+  return get(card, "format") == "markdown"
+end
+
+local function dataset_key(name)
+  return lower(name:match("([^/]+)$") or name)
+end
+
+local function hf_held_out(card)
+  local training = {}
+  local declared = get(card, "metadata.datasets")
+  for _, d in ipairs(type(declared) == "table" and declared or { declared }) do
+    if text(d) then training[dataset_key(d)] = true end
+  end
+  local results = get(card, "results")
+  if type(results) ~= "table" or #results == 0 then
+    return result("fail", "results", "no model-index results: nothing records which data the model was evaluated on")
+  end
+  local held = {}
+  for i, r in ipairs(results) do
+    local at, split, dataset = "results." .. (i - 1), r.split, r.dataset
+    if is_training_split(split) then
+      return result("fail", at, format("%s was computed on the training split of %s", r.metric, dataset),
+        { dataset = dataset, split = split })
+    end
+    if training[dataset_key(dataset)] and not text(split) then
+      return result("fail", at,
+        format("%s was computed on %s, a training dataset, and names no held-out split", r.metric, dataset),
+        { dataset = dataset, training = declared })
+    end
+    held[#held + 1] = text(split) and (dataset .. " (" .. split .. ")") or dataset
+  end
+  return result("pass", "results", "evaluated on held-out data: " .. concat(held, ", "), { held_out = held })
+end
+
 p:check{
   id = "validation_split",
   description = "A held-out validation split is recorded and is disjoint from the training data.",
@@ -173,6 +215,7 @@ p:check{
   remediation = "Hold out data the model is not fitted on (by user or by time), record it under "
     .. "`evaluation.validation`, and state how disjointness was checked.",
   run = function(card)
+    if hf_card(card) then return hf_held_out(card) end
     local split = get(card, "evaluation.validation.split")
     if not text(split) then
       return result("fail", "evaluation.validation.split", "no validation split is recorded")
@@ -207,6 +250,21 @@ p:check{
       expect = "fail", at = "evaluation.validation.data" },
     { subject = { evaluation = { validation = { split = "holdout" } } },
       expect = "fail", at = "evaluation.validation.disjoint_from_training" },
+    -- Hugging Face cards: model-index results against `datasets:`.
+    { subject = { format = "markdown", metadata = { datasets = { "stanfordnlp/imdb" } },
+                  results = { { metric = "accuracy", dataset = "imdb", split = "test" } } },
+      expect = "pass", at = "results" },
+    { subject = { format = "markdown", metadata = { datasets = { "stanfordnlp/imdb" } },
+                  results = { { metric = "accuracy", dataset = "glue" } } },
+      expect = "pass", at = "results" },
+    { subject = { format = "markdown", metadata = { datasets = { "stanfordnlp/imdb" } },
+                  results = { { metric = "accuracy", dataset = "imdb" } } },
+      expect = "fail", at = "results.0" },
+    { subject = { format = "markdown", metadata = { datasets = "imdb" },
+                  results = { { metric = "accuracy", dataset = "sst2" },
+                              { metric = "f1", dataset = "imdb", split = "train" } } },
+      expect = "fail", at = "results.1" },
+    { subject = { format = "markdown", metadata = {}, results = {} }, expect = "fail", at = "results" },
   },
 }
 
@@ -228,6 +286,12 @@ p:check{
     .. "`evaluation.offline.computed_on` to that split's name.",
   defers_to = "validation_split",
   run = function(card, _, ctx)
+    -- On a Hugging Face card every model-index result is an offline metric:
+    -- held out exactly when validation_split finds them held out.
+    if hf_card(card) then
+      if ctx.deferred then return result("skip", "results", "validation_split reports it for a Hugging Face card") end
+      return hf_held_out(card)
+    end
     local held_out = held_out_splits(card)
     -- With no held-out split there is nothing to compare against, and
     -- validation_split reports the cause when it runs: one finding, not two.
@@ -273,6 +337,12 @@ p:check{
     -- Without validation_split in the run, nobody else would say it.
     { subject = { evaluation = { validation = { split = "train" }, offline = { computed_on = "train" } } },
       deferred = false, expect = "fail", at = "evaluation.validation" },
+    { subject = { format = "markdown", metadata = { datasets = { "imdb" } },
+                  results = { { metric = "accuracy", dataset = "imdb", split = "train" } } },
+      expect = "skip", at = "results" },
+    { subject = { format = "markdown", metadata = { datasets = { "imdb" } },
+                  results = { { metric = "accuracy", dataset = "imdb", split = "train" } } },
+      deferred = false, expect = "fail", at = "results.0" },
   },
 }
 

@@ -475,6 +475,10 @@ static void add_s(MatchState *ms, luaL_Buffer *b, const char *s, const char *e) 
   size_t l;
   const char *news = lua_tolstring(L, 3, &l);
   const char *p;
+  // The whole replacement is walked for every match, empty ones included
+  // (`gsub(s, "", string.rep("%0", 8e6))` adds nothing and walked 8 MB a
+  // position): charge its length, a step per 64 bytes, before the walk.
+  tick(ms, 1 + (int64_t)(l >> 6));
   while ((p = (const char *)memchr(news, L_ESC, l)) != NULL) {
     luaL_addlstring(b, news, (size_t)(p - news));
     p++;  // the character after '%'

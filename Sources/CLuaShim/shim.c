@@ -47,6 +47,7 @@ typedef struct stw_control {
   char msg_instructions[128];
   char msg_memory[128];
   char msg_time[128];
+  char where[256];    // "source:line: " of the last budget error raised
   stw_pool pool;      // small blocks, recycled within this state
 } stw_control;
 
@@ -148,6 +149,16 @@ static void *raw_alloc(stw_pool *pool, void *ptr, size_t old, size_t nsize) {
   return block;
 }
 
+/// Growth from this size up is charged to the instruction budget, and the
+/// deadline checked: `..` and the buffers of library functions copy that
+/// much between two runs of the count hook (a C function that fails halfway
+/// charges nothing else).
+#define STW_LARGE_GROWTH ((size_t)64 << 10)
+/// Bytes copied for the price of one instruction (as in charged.c).
+#define STW_COPY_BYTES 16
+
+static void spend(stw_control *c, int64_t n);
+
 static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   stw_control *c = (stw_control *)ud;
   // With ptr == NULL, osize is the type of the object, not a size.
@@ -170,6 +181,8 @@ static void *stw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
       return NULL;  // Lua raises "not enough memory" (protected: Lua code runs)
     }
   }
+  if (c->enforce && nsize >= old + STW_LARGE_GROWTH && c->exhausted == STW_BUDGET_NONE)
+    spend(c, (int64_t)((nsize - old) / STW_COPY_BYTES));
   void *block = raw_alloc(&c->pool, ptr, old, nsize);
   if (block == NULL) {
     // Outside Lua code (Swift pushing values) a failure would longjmp
@@ -229,8 +242,7 @@ void stw_collect(lua_State *L) { (void)lua_gc(L, LUA_GCCOLLECT); }
 
 // MARK: - Budgets
 
-/// Pushes "source:line: " of the innermost Lua function, or "".
-static void push_where(lua_State *L) {
+void stw_push_where(lua_State *L) {
   lua_Debug ar;
   for (int level = 0; level < 8 && lua_getstack(L, level, &ar); level++) {
     if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
@@ -245,7 +257,8 @@ static int raise_budget(lua_State *L, stw_control *c) {
   const char *message = c->exhausted == STW_BUDGET_MEMORY ? c->msg_memory
                         : c->exhausted == STW_BUDGET_TIME ? c->msg_time
                                                           : c->msg_instructions;
-  push_where(L);
+  stw_push_where(L);
+  snprintf(c->where, sizeof c->where, "%s", lua_tostring(L, -1));
   lua_pushstring(L, message);
   lua_concat(L, 2);
   return lua_error(L);
@@ -281,6 +294,7 @@ void stw_budget_begin(lua_State *L, int64_t instructions, int64_t wall_ns) {
   int64_t start = now_ns();
   c->deadline = wall_ns > 0 && wall_ns < INT64_MAX - start ? start + wall_ns : INT64_MAX;
   c->exhausted = STW_BUDGET_NONE;
+  c->where[0] = '\0';
   if (c->hook_dirty) {  // other threads left at count 1 re-arm themselves in the hook
     lua_sethook(c->main, stw_hook, LUA_MASKCOUNT, STW_HOOK_PERIOD);
     c->hook_dirty = 0;
@@ -291,23 +305,36 @@ int stw_budget_exhausted(lua_State *L) { return control(L)->exhausted; }
 
 int64_t stw_budget_used(lua_State *L) { return control(L)->count; }
 
+/// Adds `n` to the instructions charged and compares the clock with the
+/// deadline; marks the budget spent (without raising) when either is over.
+static void spend(stw_control *c, int64_t n) {
+  if (c->exhausted != STW_BUDGET_NONE) return;
+  if (n < 0 || n >= c->budget - c->count) {
+    c->count = c->budget;
+    exhaust(c, STW_BUDGET_INSTRUCTIONS);
+  } else {
+    c->count += n;
+    if (now_ns() >= c->deadline) exhaust(c, STW_BUDGET_TIME);
+  }
+}
+
 void stw_budget_charge(lua_State *L, int64_t n) {
   stw_control *c = control(L);
-  if (c->exhausted == STW_BUDGET_NONE) {
-    if (n < 0 || n >= c->budget - c->count) {
-      c->count = c->budget;
-      exhaust(c, STW_BUDGET_INSTRUCTIONS);
-    } else {
-      c->count += n;
-      if (now_ns() >= c->deadline) exhaust(c, STW_BUDGET_TIME);
-    }
-  }
+  spend(c, n);
   if (c->exhausted != STW_BUDGET_NONE) {
     c->hook_dirty = 1;
     lua_sethook(L, stw_hook, LUA_MASKCOUNT, 1);
     raise_budget(L, c);
   }
 }
+
+int stw_budget_spend(lua_State *L, int64_t n) {
+  stw_control *c = control(L);
+  spend(c, n);
+  return c->exhausted;
+}
+
+const char *stw_budget_where(lua_State *L) { return control(L)->where; }
 
 // MARK: - Calls
 
@@ -320,7 +347,7 @@ static int stw_msgh(lua_State *L) {
   if (type == LUA_TSTRING || type == LUA_TNUMBER) {
     message = lua_tostring(L, 1);
   } else {
-    push_where(L);
+    stw_push_where(L);
     // No plugin code once a budget is spent: hooks may be off until the pcall returns.
     if (control(L)->exhausted == STW_BUDGET_NONE && luaL_callmeta(L, 1, "__tostring") &&
         lua_type(L, -1) == LUA_TSTRING) {
@@ -423,10 +450,9 @@ static int stw_trampoline(lua_State *L) {
     lua_concat(L, 2);
     return lua_error(L);
   }
-  if (saved && c->used > c->cap) {
-    exhaust(c, STW_BUDGET_MEMORY);
-    return raise_budget(L, c);
-  }
+  if (saved && c->used > c->cap) exhaust(c, STW_BUDGET_MEMORY);
+  // A host function charges its work with stw_budget_spend; it cannot raise.
+  if (saved && c->exhausted != STW_BUDGET_NONE) return raise_budget(L, c);
   return n;
 }
 
@@ -547,7 +573,8 @@ static int guarded_rawset(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checkany(L, 2);
   luaL_checkany(L, 3);
-  if (stw_is_protected(L, 1)) return luaL_error(L, "attempt to modify read-only table");
+  if (stw_is_protected(L, 1) || stw_is_readonly(L, 1))
+    return luaL_error(L, "attempt to modify read-only table");
   lua_settop(L, 3);
   lua_rawset(L, 1);
   return 1;
@@ -630,11 +657,7 @@ static int guarded_move(lua_State *L) {
 /// Charges the element count of the call, then runs the original (upvalue 1).
 static int charged_call(lua_State *L, int64_t n) {
   stw_budget_charge(L, n);
-  int nargs = lua_gettop(L);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, nargs, LUA_MULTRET);
-  return lua_gettop(L);
+  return stw_call_original(L);
 }
 
 static int64_t range_count(lua_State *L, int first_arg) {
@@ -772,15 +795,22 @@ static void push_segments(lua_State *L, const char *path, size_t length) {
   lua_pop(L, 1);
 }
 
-/// Parsed paths kept per VM, at most this many: a check asks for the same
-/// literal paths on every subject.
-#define STW_GET_CACHE_LIMIT 4096
+/// Parsed paths kept per plugin (each chunk's environment has its own
+/// `steward.get`), at most this many and this many bytes: a check asks for
+/// the same literal paths on every subject, and a plugin that asked for
+/// endless new ones filled a cache every plugin of the VM shared, whose
+/// memory counted against them all.
+#define STW_GET_CACHE_ENTRIES 1024
+#define STW_GET_CACHE_BYTES ((lua_Integer)256 << 10)
+/// Segments walked for free in one call; longer paths are charged.
+#define STW_GET_FREE_SEGMENTS 32
 
 /// `steward.get(value, "a.b[0].c")`, in C: checks call it for nearly every
 /// field they read, and the Swift version cost more than the walk. Each path
 /// is parsed once into its segments and kept (upvalue 2, keyed by the path
-/// string, which the table keeps alive; upvalue 3 counts the entries).
-/// Upvalue 1 is `steward.null`, which reads as nil.
+/// string, which the table keeps alive; upvalue 3 counts the entries and
+/// upvalue 4 their bytes, roughly). Upvalue 1 is `steward.null`, which reads
+/// as nil. Read-only proxies are walked through to their tables.
 static int stw_get(lua_State *L) {
   if (lua_type(L, 2) != LUA_TSTRING) {
     const char *type = lua_rawequal(L, 2, lua_upvalueindex(1)) ? "steward.null"
@@ -796,23 +826,31 @@ static int stw_get(lua_State *L) {
     lua_pop(L, 1);
     size_t length;
     const char *path = lua_tolstring(L, 2, &length);
+    stw_budget_charge(L, (int64_t)(length / 4) + 1);
     push_segments(L, path, length);
     lua_Integer cached = lua_tointeger(L, lua_upvalueindex(3));
-    if (cached < STW_GET_CACHE_LIMIT) {
+    lua_Integer bytes = lua_tointeger(L, lua_upvalueindex(4));
+    // The key, its segment strings and the table of them.
+    lua_Integer cost = 2 * (lua_Integer)length + 24 * (lua_Integer)lua_rawlen(L, 3) + 96;
+    if (cached < STW_GET_CACHE_ENTRIES && cost <= STW_GET_CACHE_BYTES - bytes) {
       lua_pushvalue(L, 2);
       lua_pushvalue(L, 3);
       lua_rawset(L, lua_upvalueindex(2));
       lua_pushinteger(L, cached + 1);
       lua_replace(L, lua_upvalueindex(3));
+      lua_pushinteger(L, bytes + cost);
+      lua_replace(L, lua_upvalueindex(4));
     }
   }
   lua_pushvalue(L, 1);  // 4: the node reached so far
   lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
+  if (n > 2 * STW_GET_FREE_SEGMENTS) stw_budget_charge(L, (int64_t)(n / 2));
   for (lua_Integer k = 1; k < n; k += 2) {
     if (lua_type(L, 4) != LUA_TTABLE) {
       lua_pushnil(L);
       return 1;
     }
+    if (stw_readonly_target(L, 4)) lua_replace(L, 4);
     lua_rawgeti(L, 3, k);  // 5: the key
     if (lua_rawget(L, 4) == LUA_TNIL) {
       // No such key: a key of digits also names a list index.
@@ -832,7 +870,8 @@ static int stw_get(lua_State *L) {
 }
 
 void stw_push_get(lua_State *L) {
-  lua_createtable(L, 0, 64);  // parsed paths
+  lua_createtable(L, 0, 16);  // parsed paths
   lua_pushinteger(L, 0);      // how many
-  lua_pushcclosure(L, stw_get, 3);
+  lua_pushinteger(L, 0);      // their bytes
+  lua_pushcclosure(L, stw_get, 4);
 }

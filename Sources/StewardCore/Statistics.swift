@@ -3,16 +3,22 @@ import Foundation
 /// The statistics every kind scores with, exposed to Lua as `steward.stats`.
 ///
 /// Functions return nil instead of trapping or inventing a value when the input
-/// cannot support an answer (an empty sample, a zero denominator): a report
-/// must say "not enough data", never print 0 % or NaN.
+/// cannot support an answer (an empty sample, a zero denominator, a NaN or
+/// an infinity): a report must say "not enough data", never print 0 % or NaN.
+/// `steward.stats` turns a non-finite input into an error before it gets here.
 public enum Statistics {
+  /// Φ⁻¹(0.975), the two-sided 95 % normal quantile, to double precision
+  /// (scipy.stats.norm.ppf(0.975)); 1.959964 would move Wilson bounds by up
+  /// to 1.6e-8.
+  public static let z95 = 1.959963984540054
+
   /// The arithmetic mean; nil for an empty sample.
   ///
   /// ```swift
   /// Statistics.mean([1, 2, 3, 4])  // 2.5
   /// ```
   public static func mean(_ xs: [Double]) -> Double? {
-    guard !xs.isEmpty else { return nil }
+    guard !xs.isEmpty, xs.allSatisfy(\.isFinite) else { return nil }
     return xs.reduce(0, +) / Double(xs.count)
   }
 
@@ -24,7 +30,8 @@ public enum Statistics {
   /// The `q`-quantile, 0 ≤ q ≤ 1, by linear interpolation between order
   /// statistics (R's type 7, the default of R, NumPy and Excel's PERCENTILE).
   public static func quantile(_ xs: [Double], _ q: Double) -> Double? {
-    guard !xs.isEmpty, q >= 0, q <= 1 else { return nil }
+    // A NaN would make the sort, and so the answer, depend on the input order.
+    guard !xs.isEmpty, q >= 0, q <= 1, xs.allSatisfy(\.isFinite) else { return nil }
     let sorted = xs.sorted()
     let h = Double(sorted.count - 1) * q
     let lo = Int(h.rounded(.down))
@@ -47,6 +54,10 @@ public enum Statistics {
   /// (a judge who gives everyone 7 ranks no one above anyone else).
   public static func zScores(_ xs: [Double]) -> [Double]? {
     guard let m = mean(xs) else { return nil }
+    // Equal values are tested as such: the mean of seven 7.3s is not 7.3 in
+    // binary, and the leftover rounding divided by an sd of the same size
+    // would give z = 0.93.
+    if let first = xs.first, xs.allSatisfy({ $0 == first }) { return xs.map { _ in 0 } }
     guard let sd = standardDeviation(xs), sd > 0 else { return xs.map { _ in 0 } }
     return xs.map { ($0 - m) / sd }
   }
@@ -59,13 +70,14 @@ public enum Statistics {
   }
 
   /// The Wilson score interval for `successes` out of `trials`
-  /// (Wilson 1927), clamped to [0, 1]; z = 1.95996 gives 95 %.
+  /// (Wilson 1927), without continuity correction, clamped to [0, 1]; the
+  /// default z, Φ⁻¹(0.975), gives 95 %. Nil unless z is finite and above 0.
   ///
   /// ```swift
   /// Statistics.wilson(successes: 7, trials: 20)  // [0.1812, 0.5671]
   /// ```
-  public static func wilson(successes: Int, trials: Int, z: Double = 1.959964) -> Interval? {
-    guard trials > 0, successes >= 0, successes <= trials else { return nil }
+  public static func wilson(successes: Int, trials: Int, z: Double = z95) -> Interval? {
+    guard trials > 0, successes >= 0, successes <= trials, z.isFinite, z > 0 else { return nil }
     let n = Double(trials)
     let p = Double(successes) / n
     let z2 = z * z
@@ -97,7 +109,8 @@ public enum Statistics {
     observed: [Double], expectedWeights: [Double]
   ) -> ChiSquare? {
     guard observed.count >= 2, observed.count == expectedWeights.count,
-      observed.allSatisfy({ $0 >= 0 }), expectedWeights.allSatisfy({ $0 > 0 })
+      observed.allSatisfy({ $0 >= 0 && $0.isFinite }),
+      expectedWeights.allSatisfy({ $0 > 0 && $0.isFinite })
     else { return nil }
     let total = observed.reduce(0, +)
     let weightSum = expectedWeights.reduce(0, +)
@@ -113,18 +126,21 @@ public enum Statistics {
   }
 
   /// eNPS from 0–10 answers: % promoters (9–10) minus % detractors (0–6),
-  /// from −100 to +100; passives count only in the denominator.
+  /// from −100 to +100; passives count only in the denominator. Nil when an
+  /// answer is off the scale: dropping it would change the denominator.
   public static func enps(_ answers: [Int]) -> Double? {
-    let valid = answers.filter { (0...10).contains($0) }
-    guard !valid.isEmpty else { return nil }
+    guard !answers.isEmpty, answers.allSatisfy({ (0...10).contains($0) }) else { return nil }
+    let valid = answers
     let promoters = valid.filter { $0 >= 9 }.count
     let detractors = valid.filter { $0 <= 6 }.count
     return 100 * Double(promoters - detractors) / Double(valid.count)
   }
 
   /// The share of answers in the top two boxes of a 1…`scaleMax` scale.
+  /// Nil when an answer is off the 1…`scaleMax` scale.
   public static func topTwoBoxShare(_ answers: [Int], scaleMax: Int = 5) -> Double? {
-    guard !answers.isEmpty, scaleMax >= 2 else { return nil }
+    guard !answers.isEmpty, scaleMax >= 2, answers.allSatisfy({ (1...scaleMax).contains($0) })
+    else { return nil }
     return Double(answers.filter { $0 >= scaleMax - 1 }.count) / Double(answers.count)
   }
 

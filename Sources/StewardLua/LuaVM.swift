@@ -56,6 +56,9 @@ public final class LuaVM {
     var base: Int32 = 0
     var pluginMeta: Int32 = 0
     var pluginTokens: Int32 = 0
+    /// The `steward` table behind its proxy: each environment gets a copy
+    /// with a `get` of its own.
+    var steward: Int32 = 0
   }
 
   /// Starts a VM: libraries opened under `pcall`, the sandbox and the
@@ -242,6 +245,7 @@ public final class LuaVM {
   ) throws {
     if callDepth == 0 {
       stw_budget_begin(L, instructionBudget, wallClockNanoseconds)
+      stw_readonly_forget(L)
     }
     callDepth += 1
     let status =
@@ -253,15 +257,60 @@ public final class LuaVM {
       if callDepth == 0 { stw_gc_collect(L) }
       throw error
     }
+    // A budget is spent for the whole call, whatever the plugin did with its
+    // error: `return pcall(loop)` or a tail-called `coroutine.resume` caught
+    // it and returned before the re-armed hook could raise it again. The
+    // clock is read once more at the end: one C call that ran past the
+    // deadline (a sort of long strings) never met the hook in between.
+    if callDepth == 0 { _ = stw_budget_spend(L, 0) }
+    // A refused write the plugin caught with pcall is still the result.
+    if callDepth == 0, stw_readonly_refused(L) != 0 {
+      // The message, pushed on top, goes down to base + 1 over the results.
+      lua_rotate(L, base + 1, 1)
+      lua_settop(L, base + 1)
+      let error = failure(status: LUA_ERRRUN, chunkName: chunkName)
+      lua_settop(L, base)
+      stw_gc_collect(L)
+      throw error
+    }
+    if stw_budget_exhausted(L) != Int32(STW_BUDGET_NONE) {
+      lua_settop(L, base)
+      pushString(String(cString: stw_budget_where(L)) + "budget spent")
+      let error = failure(status: LUA_ERRRUN, chunkName: chunkName)
+      lua_settop(L, base)
+      if callDepth == 0 { stw_gc_collect(L) }
+      throw error
+    }
   }
 
   /// A fresh environment table (its `__index` is the sandbox base), on top.
+  ///
+  /// It has a `steward` of its own, whose `get` caches parsed paths for this
+  /// chunk alone: with one cache for the VM, a plugin that filled it took
+  /// memory from every other plugin's checks.
   func pushEnvironment() {
     lua_createtable(L, 0, 4)
     _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(refs.envMeta))
     _ = lua_setmetatable(L, -2)
     pushString("_G")
     lua_pushvalue(L, -2)
+    lua_rawset(L, -3)
+    pushString("steward")
+    _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(refs.steward))
+    let shared = lua_gettop(L)
+    lua_createtable(L, 0, 12)
+    lua_pushnil(L)
+    while lua_next(L, shared) != 0 {
+      lua_pushvalue(L, -2)
+      lua_rotate(L, -2, 1)
+      lua_rawset(L, -4)
+    }
+    _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(refs.null))
+    stw_push_get(L)
+    setRawField(-2, "get")
+    stw_push_protected(L, -1)
+    lua_rotate(L, shared, 1)  // the proxy below the two tables
+    lua_settop(L, shared)
     lua_rawset(L, -3)
   }
 

@@ -38,17 +38,21 @@ public enum LuaReturn {
 /// already in the VM.
 public enum LuaArgument {
   case value(Value)
+  /// A value converted behind read-only proxies: writing to any of its
+  /// tables raises "attempt to modify read-only data".
+  case readOnly(Value)
   case reference(LuaValueRef)
 }
 
 extension LuaVM {
-  /// Converts `value` into Lua once and keeps it for later calls.
-  public func reference(_ value: Value) throws -> LuaValueRef {
+  /// Converts `value` into Lua once and keeps it for later calls; with
+  /// `readOnly`, behind read-only proxies (the checks of a subject share it).
+  public func reference(_ value: Value, readOnly: Bool = false) throws -> LuaValueRef {
     guard lua_checkstack(L, 4) != 0 else {
       throw LuaError.conversion(
         path: "value", message: "the Lua stack cannot grow", mark: value.mark)
     }
-    try push(value, root: "value")
+    try push(value, root: "value", readOnly: readOnly)
     return LuaValueRef(handle: LuaFunction.Handle(vm: self, ref: ref()))
   }
 
@@ -82,6 +86,7 @@ extension LuaVM {
     for (i, argument) in arguments.enumerated() {
       switch argument {
       case .value(let v): try push(v, root: "argument \(i + 1)")
+      case .readOnly(let v): try push(v, root: "argument \(i + 1)", readOnly: true)
       case .reference(let r): try pushReference(r)
       }
     }
@@ -115,7 +120,9 @@ extension LuaVM {
   /// The table at `index` read as a record of `fields`, or nil when it is not
   /// one (the caller then converts it the general way).
   private func record(at index: Int32, fields: [String], mark: SourceMark) throws -> [Value?]? {
-    guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 4) != 0 else { return nil }
+    guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 4) != 0,
+      stw_is_readonly(L, index) == 0
+    else { return nil }
     let top = lua_gettop(L)
     defer { lua_settop(L, top) }
     // Filled by appending: `Array(repeating:count:)` for `Value?` is not
@@ -159,6 +166,13 @@ extension LuaVM {
     return found > 0 ? values : nil
   }
 
+  /// Names the check the next calls run for: a write to read-only data
+  /// raises an error that names it (nil: "a check").
+  public func setCurrentCheck(_ id: String?) {
+    if let id { pushString(id) } else { lua_pushnil(L) }
+    lua_setfield(L, stw_registryindex(), STW_CURRENT_CHECK_KEY)
+  }
+
   /// Sets `table[key] = text` in a referenced table, without converting the
   /// table again (an audit's context changes only its `check` per call).
   public func set(_ key: String, to text: String, in reference: LuaValueRef) throws {
@@ -180,6 +194,7 @@ extension LuaVM {
     guard lua_type(L, -1) == LUA_TTABLE else {
       throw LuaError.conversion(path: key, message: "not a table", mark: .unknown)
     }
+    stw_readonly_unwrap_top(L)
     pushString(key)
     push()
     lua_rawset(L, -3)

@@ -16,8 +16,11 @@ internal import CLuaShim
 /// `warn`, `string.dump`, and every `os` function but `clock`, `date`, `time`.
 /// Replaced by guarded versions: `string.find/match/gmatch/gsub` (budgeted
 /// matcher), `table.move/sort/concat/unpack` (charged to the budget),
-/// `setmetatable` (no `__gc`: finalizers run with hooks off) and `rawset`
-/// (no writes to protected tables).
+/// `setmetatable` (no `__gc`: finalizers run with hooks off), `rawset`
+/// (no writes to protected tables), `next/pairs/rawget/rawlen` (they see
+/// through the read-only proxies of a check's subject, params and ctx), and
+/// every function whose work grows with an argument (charged.c: `string.rep`,
+/// `table.insert/remove`, `utf8.*`, `os.date`, …), which charges that work.
 ///
 /// A test compares the state after start-up with these lists, and start-up
 /// itself fails if a listed name is missing or an unlisted one appears.
@@ -100,6 +103,8 @@ enum Sandbox {
       vm.setRawField(base, name)
     }
     stw_install_base_guard(L, base)
+    stw_install_readonly_guard(L, base)
+    stw_install_charges(L, "_G", base)
     lua_settop(L, base)
 
     for (name, fields) in libraries {
@@ -117,6 +122,7 @@ enum Sandbox {
       } else if name == "table" {
         stw_install_table_guard(L, filtered)
       }
+      stw_install_charges(L, name, filtered)
       stw_push_protected(L, filtered)
       vm.setRawField(base, name)
       lua_settop(L, base)

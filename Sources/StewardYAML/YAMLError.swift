@@ -26,6 +26,8 @@
 // | Y021 | csvHeader         | a CSV header with an empty or repeated column name             |
 // | Y022 | csvQuote          | a CSV quoted field never closed, or text after its close quote |
 // | Y023 | nonFinite         | `.inf` or `.nan` where the limits refuse them (audit subjects) |
+// | Y024 | frontMatter       | Markdown front matter never closed, or not one map             |
+// | Y025 | modelIndex        | a Hugging Face `model-index` not in the Hub's shape            |
 
 public import StewardCore
 
@@ -65,6 +67,8 @@ public struct YAMLError: Error, Sendable, Equatable, DiagnosticConvertible,
     case csvHeader = "Y021"
     case csvQuote = "Y022"
     case nonFinite = "Y023"
+    case frontMatter = "Y024"
+    case modelIndex = "Y025"
   }
 
   /// The stable code, `Y001`...

@@ -42,4 +42,6 @@ func exitUnlessOutputWasLost(_ code: Int32) -> Never {
   Foundation.exit(code)
 }
 
+// Before anything else: this process may be a runbook step's supervisor.
+StepSupervisor.takeOverIfAsked()
 await runSteward()

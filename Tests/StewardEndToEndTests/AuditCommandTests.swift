@@ -96,6 +96,7 @@ import Testing
     let r = try StewardBinary.run(["test"])
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.contains("ok   ml-governance"))
+    #expect(r.stdout.contains("ok   hf-model-card"))
   }
 
   /// A plugin is named as `plugins show` names it: found on the search path
@@ -177,7 +178,8 @@ import Testing
     ])
     let r = try StewardBinary.run(["test", "mut.lua"], in: dir)
     #expect(r.status == 1)
-    #expect(r.stdout.contains("the check modified its subject"))
+    // Subjects are read-only to plugins (decision 0024): the write is the error.
+    #expect(r.stdout.contains("check c may not modify its subject, params or ctx (field 'owner')"))
   }
 
   @Test func pluginsListAndShow() throws {
@@ -237,6 +239,14 @@ import Testing
     // not playbooks that lack `steward:`.
     let folder = try StewardBinary.run(["validate", "."], in: dir)
     #expect(folder.status == 0, "\(folder.stdout)\(folder.stderr)")
+    if kind == .survey {
+      // Sample responses and a roster: `run` works straight after `new`.
+      #expect(made.stdout.contains("wrote ./\(name)-roster.yaml"), "\(made.stdout)")
+      let run = try StewardBinary.run(["run", "\(name).yaml", "--no-record"], in: dir)
+      #expect(run.status == 0, "\(run.stderr)")
+      #expect(run.stdout.contains("respondents: 6 of 8 (75% responded)"), "\(run.stdout)")
+      #expect(run.stdout.contains("period: 2026-11"))
+    }
     guard kind == .hackathon else { return }
     let named = try StewardBinary.run(["validate", "\(name)-people.yaml"], in: dir)
     #expect(named.status == 2, "a data file named on its own is judged as a playbook")

@@ -52,6 +52,7 @@ import Testing
     check("boom", function(s) error("boom") end)
     check("spin", function(s) return pcall(function() while true do end end) end)
     check("shape", function(s) return { status = "fail", mesage = "typo" } end)
+    check("sneak", function(s) pcall(function() s.owner = "y" end) return true end)
     return p
     """
 
@@ -79,6 +80,9 @@ import Testing
         "a number out of range", ["cards/big.yaml": "id: big\nowner: x\nauc: 1e400\n"],
         "cards/**/*.yaml"
       ),
+      ("a document that is no map", ["cards/list.yaml": "- id: x\n"], "cards/**/*.yaml"),
+      ("an empty CSV file", ["cards/a.csv": ""], "cards/a.csv"),
+      ("a header-only CSV file", ["cards/a.csv": "id,owner\n"], "cards/a.csv"),
     ]
     for (what, files, subjects) in bad {
       let dir = try scratch(audit(subjects: subjects, checks: checks), files)
@@ -94,7 +98,7 @@ import Testing
   }
 
   /// Every selected check ran on every subject or was waived.
-  @Test(arguments: ["boom", "spin", "shape"])
+  @Test(arguments: ["boom", "spin", "shape", "sneak"])
   func aCheckThatCouldNotJudgeFailsTheGate(check: String) throws {
     let dir = try scratch(audit(checks: "  - use: p.owned\n  - use: p.\(check)"))
     let r = try StewardBinary.run(
@@ -103,6 +107,52 @@ import Testing
     #expect(
       r.stdout.contains("\"check\":\"\(check)\",\"subject\":\"m\",\"status\":\"error\""), "\(check)"
     )
+  }
+
+  /// One C call that runs past the clock is an error: a sort of long
+  /// strings (the clock is read again after the call), a gsub whose long
+  /// replacement is walked at every empty match (charged before the walk,
+  /// so it stops within the limit) (independent review).
+  @Test(arguments: [
+    """
+    local big = string.rep("a", 16 * 1024 * 1024)
+    local t = {}
+    for i = 1, 500 do t[i] = big end
+    table.sort(t)
+    return true
+    """,
+    """
+    string.gsub(string.rep("x", 300), "", string.rep("%0", 8000000))
+    return true
+    """,
+  ])
+  func aCallThatOverranTheClockIsAnError(body: String) throws {
+    let plugin = """
+      local p = steward.plugin{ name = "p", version = "1" }
+      p:check{ id = "slow", description = "d", severity = "low",
+        run = function(s)
+      \(body)
+        end,
+        examples = { { subject = { owner = "x" }, expect = "pass" } } }
+      return p
+      """
+    let dir = try StewardBinary.scratch([
+      "gate.yaml": audit(checks: "  - use: p.slow"), "p.lua": plugin, "cards/a.yaml": Self.card,
+    ])
+    let r = try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: dir, killAfter: 120)
+    #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("ERROR"), "\(r.stdout)")
+  }
+
+  /// An audit with no checks would pass anything: an input error.
+  @Test func anAuditWithoutChecksIsAnInputError() throws {
+    let none = "steward: 1\nkind: audit\nname: g\nplugins: [p.lua]\nsubjects: cards\n"
+    for playbook in [audit(checks: "  []"), none] {
+      let dir = try scratch(playbook)
+      let r = try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: dir)
+      #expect(r.status == 2, "\(r.stdout)")
+      #expect(r.stderr.contains("[A016]"), "\(r.stderr)")
+    }
   }
 
   @Test func aSelectionOfNoCheckIsAnInputError() throws {
@@ -139,6 +189,38 @@ import Testing
       ["run", "gate.yaml", "--no-record", "--skip", "validation_split"], in: dir)
     #expect(r.status == 1)
     #expect(r.stdout.contains("FAIL   high     offline_metrics_held_out"), "\(r.stdout)")
+  }
+
+  /// ... nor when the check it defers to did not report a failure at least
+  /// as severe on this subject: skipped by its `when:`, or of lower severity
+  /// than the gate counts (found by an independent review).
+  @Test(arguments: [
+    ("    when: steward.get(subject, \"stage\") == \"production\"\n", ""),
+    ("    severity: low\n", "gate: {fail_on: high}\n"),
+    ("    id: vs\n", ""),
+  ])
+  func aDeferringCheckJudgesWhenItsTargetDidNotReport(target: String, gate: String) throws {
+    let playbook = """
+      steward: 1
+      kind: audit
+      name: held-out
+      plugins: [\(StewardBinary.packageRoot.path)/Plugins/ml-governance.lua]
+      subjects: card.yaml
+      \(gate)checks:
+        - use: ml-governance.validation_split
+      \(target)  - use: ml-governance.offline_metrics_held_out
+      """
+    let card = """
+      id: a
+      owner: x
+      evaluation:
+        validation: { split: train }
+        offline: { computed_on: train }
+      """
+    let dir = try StewardBinary.scratch(["gate.yaml": playbook, "card.yaml": card])
+    let r = try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: dir)
+    #expect(r.status == 1, "\(playbook)\n\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("FAIL") && r.stdout.contains("offline_metrics_held_out"))
   }
 
   /// Without a gate, any unwaived failure or error fails the run; `none` only reports.

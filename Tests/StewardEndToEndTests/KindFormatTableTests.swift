@@ -53,9 +53,11 @@ import Testing
     let values: [RunFlag: [String]] = [
       .input: ["--input", "nothing=x"], .var: ["--var", "x=1"], .failOn: ["--fail-on", "high"],
       .only: ["--only", "x"], .skip: ["--skip", "x"], .jobs: ["--jobs", "2"],
-      .ignoreErrors: ["--ignore-errors"], .yes: ["--yes"], .answers: ["--answers", "a.yaml"],
-      .dryRun: ["--dry-run"], .resume: ["--resume", "1"], .ics: ["--ics", "x.ics"],
+      .ignoreErrors: ["--ignore-errors"], .quiet: ["--quiet"], .yes: ["--yes"],
+      .answers: ["--answers", "a.yaml"], .dryRun: ["--dry-run"], .resume: ["--resume", "1"],
+      .force: ["--force"], .ics: ["--ics", "x.ics"],
       .slackWebhook: ["--slack-webhook", "https://example.invalid/hook"],
+      .period: ["--period", "2026-11"],
     ]
     for kind in KindRegistry.all where !kind.flags.contains(flag) {
       let playbook = try #require(Self.playbooks[kind.kind.rawValue])[0]
@@ -106,6 +108,21 @@ import Testing
       r.stderr.contains(
         "\(playbook): error: --input \(name)=…: \(kind) reads no input \"\(name)\"; did you mean \"\(guess)\"? [I001]"
       ), "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
+  }
+
+  /// A --var the kind does not read is refused with the closest name: a
+  /// misspelt one changed nothing, silently (independent review).
+  @Test(arguments: [
+    ("Playbooks/quarterly-hackathon.yaml", "asof", "as_of"),
+    ("Playbooks/ds-community.yaml", "frm", "from"),
+    ("Playbooks/value-dashboard.yaml", "mont", "month"),
+  ])
+  func unknownVar(playbook: String, name: String, guess: String) throws {
+    let r = try StewardBinary.run(["run", playbook, "--no-record", "--var", "\(name)=x"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("--var \(name)=…:"), "\(r.stderr)")
+    #expect(r.stderr.contains("did you mean \"\(guess)\"?"), "\(r.stderr)")
     #expect(r.stdout.isEmpty)
   }
 }

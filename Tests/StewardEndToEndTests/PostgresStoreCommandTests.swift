@@ -78,6 +78,59 @@ struct PostgresStoreCommandTests {
     #expect(try Self.psql(url, "SELECT COUNT(*) FROM run WHERE kind = 'runbook'") == "1")
   }
 
+  /// Approvals, `steward timeline`, the unfinished runs of `steward history`
+  /// and the run lock work on the server as on an SQLite file: the lock is
+  /// the server's (a session advisory lock), so it names its holder and a
+  /// killed holder's is gone with its connection.
+  @Test func aRunbookWaitsIsApprovedAndLockedOnTheServer() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try RunbookApprovalTests.scratch()
+    let run = ["run", "approve.yaml", "--store", url]
+    let started = try RunbookApprovalTests.steward(run, as: "dana", in: dir)
+    #expect(started.status == 3, "\(started.stderr)")
+    let waiting = try StewardBinary.run(["history", "--store", url], in: dir)
+    #expect(
+      waiting.stdout.contains("rollback by dana, waiting for approval of rollback"),
+      "\(waiting.stdout)\(waiting.stderr)")
+    for user in ["lee", "sam"] {
+      let approved = try RunbookApprovalTests.steward(
+        ["approve", "1", "rollback", "--store", url], as: user, in: dir)
+      #expect(approved.status == 0, "\(approved.stderr)")
+    }
+    let done = try RunbookApprovalTests.steward(run + ["--resume", "1"], as: "dana", in: dir)
+    #expect(done.status == 0, "\(done.stderr)")
+    let timeline = try StewardBinary.run(
+      ["timeline", "1", "--store", url, "--format", "markdown"], in: dir)
+    #expect(timeline.status == 0, "\(timeline.stderr)")
+    #expect(timeline.stdout.contains("rollback: approved by sam (STEWARD_USER), 2 of 2"))
+    // Nothing beside the project: a database server has no folder for locks.
+    let made = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+    #expect(made == ["approve.yaml", "rolled.txt", "roster.yaml"], "\(made)")
+
+    try RunbookResumeSafetyTests.playbook.write(
+      to: dir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
+    let first = try StewardProcess(["run", "slow.yaml", "--store", url], in: dir)
+    #expect(StewardProcess.waitFor("waiting", in: dir))
+    let early = try StewardProcess.run(
+      ["run", "slow.yaml", "--store", url, "--resume", "2"], in: dir)
+    #expect(early.status == 2)
+    #expect(early.stderr.contains("run 2 is in use by process \(first.pid) ("), "\(early.stderr)")
+    let listed = try StewardBinary.run(["history", "--store", url], in: dir)
+    #expect(listed.stdout.contains("running in process \(first.pid)"), "\(listed.stdout)")
+    kill(first.pid, SIGKILL)
+    _ = first.finish()
+    try Data().write(to: dir.appendingPathComponent("go"))
+    // The server notices the dead connection and drops its lock.
+    var resumed = try StewardProcess.run(
+      ["run", "slow.yaml", "--store", url, "--resume", "2"], in: dir)
+    for _ in 0..<20 where resumed.status == 2 {
+      usleep(250_000)
+      resumed = try StewardProcess.run(
+        ["run", "slow.yaml", "--store", url, "--resume", "2"], in: dir)
+    }
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+  }
+
   /// A store that cannot be reached, or a URL steward does not know, stops
   /// the run before it starts: exit 2, the reason on stderr, and no report.
   @Test func aStoreThatCannotBeReachedIsRefusedBeforeTheRun() throws {

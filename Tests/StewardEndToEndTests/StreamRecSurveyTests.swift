@@ -111,6 +111,46 @@ import Testing
     #expect(text.contains("== team: recommendations\nrespondents: 12\nlevel: fly (Fly)"))
   }
 
+  /// The same trends, computed by period: month 18 recorded first, then
+  /// month 0 (compared with nothing: no "down"), then month 18 again in two
+  /// formats (compared with month 0, never with itself; one run per period).
+  @Test(arguments: [
+    ("mlops-maturity", ["recommendations": ("1", "2"), "ads": ("1", "2")]),
+    (
+      "experimentation-maturity",
+      ["recommendations": ("walk", "fly"), "ads": ("crawl", "run")]
+    ),
+  ])
+  func trendsAreByPeriodWhateverTheOrderOfRuns(name: String, moves: [String: (String, String)])
+    throws
+  {
+    let dir = try StewardBinary.scratch([:])
+    let store = dir.appendingPathComponent("h.sqlite").path
+    let playbook = "Playbooks/\(name).yaml"
+    let month0 = "Examples/streamrec/surveys/\(name)-month-00.csv"
+    func run(_ extra: [String]) throws -> StewardBinary.Result {
+      let r = try StewardBinary.run(["run", playbook, "--store", store] + extra)
+      #expect(r.status == 0, "\(r.stderr)")
+      return r
+    }
+    _ = try run([])
+    let late = try run(["--input", "responses=\(month0)"]).stdout
+    #expect(late.contains("period: 2025-05 (no earlier period recorded)"))
+    #expect(!late.contains("(down)"))
+    let text = try run(["--format", "markdown"]).stdout
+    #expect(text.contains("trend: 2026-11 compared with 2025-05"))
+    let report = try Self.json(try run(["--format", "json"]).stdout)
+    #expect((report["previous_run"] as? [String: Any])?["period"] as? String == "2025-05")
+    let teams = Self.teams(report)
+    for (team, (then, now)) in moves {
+      #expect(Self.trend(teams[team])?["previous_level"] as? String == then, "\(team)")
+      #expect(Self.level(teams[team]) == now, "\(team)")
+      #expect(Self.trend(teams[team])?["level_move"] as? String == "up", "\(team)")
+    }
+    let runs = try SQLiteHistoryStore(path: store).runs(playbook: name, limit: nil)
+    #expect(runs.count == 2)
+  }
+
   @Test func googleMLOpsGoesFromZeroToOne() throws {
     let (m0, m18, _, _) = try Self.twoRuns("mlops-maturity-google")
     #expect(Self.teams(m0).values.allSatisfy { Self.level($0) == "0" })
@@ -125,7 +165,7 @@ import Testing
     let release = try #require(questions.first { $0["id"] as? String == "easy_to_release" })
     #expect(release["trend"] as? String == "improving")
     #expect((release["previous_counts"] as? [Int])?.count == 3)
-    #expect(text.contains("trend: compared with run 1 of "))
+    #expect(text.contains("trend: 2026-11 compared with 2025-05 (run 1 of "))
     #expect(text.contains("trend improving"))
   }
 

@@ -74,7 +74,8 @@ extension AuditTests {
     throws
   {
     let refused = #expect(throws: PlaybookError.self) {
-      _ = try run("checks: []\n", extra: ["models/d.yaml": "stage: dev\n" + card])
+      _ = try run(
+        "checks:\n  - use: gov.owner\n", extra: ["models/d.yaml": "stage: dev\n" + card])
     }
     let problem = try #require(refused?.diagnostics.first)
     #expect(refused?.diagnostics.count == 1)
@@ -88,7 +89,7 @@ extension AuditTests {
   /// Without an `id`, a subject is still named after its file.
   @Test func aSubjectWithoutAnIdIsNamedAfterItsFile() throws {
     let report = try run(
-      "checks: []\n",
+      "checks:\n  - use: gov.owner\n",
       extra: ["models/d.yaml": "stage: dev\n", "models/e.yaml": "a: 1\n---\nb: 2\n"])
     #expect(report.subjects.map(\.id) == ["a", "b", "c", "d", "e#1", "e#2"])
   }

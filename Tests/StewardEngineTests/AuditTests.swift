@@ -334,7 +334,7 @@ import Testing
 
   @Test func badWaiverDateIsAnError() throws {
     let found = try loadProblems(
-      "checks: []\nwaivers:\n  - { check: x, subject: y, reason: r, owner: o, expires: 2026-02-30 }\n"
+      "checks:\n  - use: gov.owner\nwaivers:\n  - { check: x, subject: y, reason: r, owner: o, expires: 2026-02-30 }\n"
     )
     #expect(found.map(\.code) == ["W003"])
   }
@@ -489,7 +489,13 @@ import Testing
       runner.workers = workers
       let results = try runner.run().results
       #expect(results.count == 3)
-      #expect(results.allSatisfy { $0.evidence["seen"] == 1 && $0.evidence["ctx"] == "count" })
+      // Params and ctx are read-only (decision 0024): the write is an error
+      // on every subject, whatever the core count, and nothing leaks.
+      #expect(
+        results.allSatisfy {
+          $0.status == .error && $0.message.contains("check count may not modify")
+            && $0.message.contains("(field 'seen')")
+        }, "\(results.map(\.message))")
     }
   }
 
@@ -529,14 +535,14 @@ import Testing
   }
 
   @Test func aMissingSchemaFileIsAnErrorAtItsKey() throws {
-    let found = try loadProblems("schema: nope.json\nchecks: []\n")
+    let found = try loadProblems("schema: nope.json\nchecks:\n  - use: gov.owner\n")
     #expect(found.map(\.code) == ["J006"])
     #expect(found.first?.mark.line == 6)
   }
 
   @Test func duplicateSubjectIdsAreAnError() throws {
     #expect(throws: PlaybookError.self) {
-      _ = try run("checks: []\n", extra: ["models/d.yaml": "id: a\n"])
+      _ = try run("checks:\n  - use: gov.owner\n", extra: ["models/d.yaml": "id: a\n"])
     }
   }
 }

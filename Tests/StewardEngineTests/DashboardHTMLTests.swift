@@ -48,37 +48,10 @@ import Testing
     #expect(html.contains("&lt;b&gt;metric&lt;/b&gt;"))
   }
 
-  static func chromium() -> String? {
-    for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-    where FileManager.default.isExecutableFile(atPath: path) {
-      return path
-    }
-    return nil
-  }
+  static func chromium() -> String? { Chromium.path }
 
-  /// Runs Chromium headless; returns its exit status and stderr.
   static func headless(_ arguments: [String]) throws -> (Int32, String, String) {
-    guard let chromium = chromium() else { return (-1, "", "") }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: chromium)
-    process.arguments =
-      [
-        "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-        "--user-data-dir=\(TestFolders.unusedPath("chromium").path)",
-      ]
-      + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: stdout, as: UTF8.self),
-      String(decoding: stderr, as: UTF8.self)
-    )
+    try Chromium.headless(arguments)
   }
 
   @Test(.enabled(if: chromium() != nil, "needs Debian's chromium"))

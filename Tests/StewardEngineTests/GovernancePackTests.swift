@@ -305,7 +305,7 @@ import Testing
         "ds-community.yaml", "value-dashboard.yaml", "mlops-maturity.yaml",
         "mlops-maturity-google.yaml", "experimentation-maturity.yaml", "team-health.yaml",
         "team-enps.yaml", "listening-tour.yaml",
-        "recsys-oncall.yaml", "monitoring-review.yaml",
+        "recsys-oncall.yaml", "monitoring-review.yaml", "hf-model-card.yaml", "hf-governance.yaml",
       ])
   }
 
@@ -313,7 +313,7 @@ import Testing
     var registry = PluginRegistry()
     let files = try FileManager.default.contentsOfDirectory(atPath: Self.path("Plugins"))
       .filter { $0.hasSuffix(".lua") }.sorted()
-    #expect(files.count == 6)
+    #expect(files.count == 7)
     for file in files {
       let plugin = try registry.load(path: Self.path("Plugins/\(file)"))
       for check in plugin.checks {

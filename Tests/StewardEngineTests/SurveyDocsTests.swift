@@ -24,7 +24,18 @@ import Testing
       #expect(report.overall != nil)
       scored += 1
     }
-    #expect(scored == 3)
+    #expect(scored == 4)
+  }
+
+  @Test func rosterExampleHasTheDocumentedRates() throws {
+    let blocks = try Self.blocks()
+    let i = try #require(blocks.firstIndex { $0.language == "yaml" && $0.text.contains("roster:") })
+    let csv = try #require(blocks[(i + 1)...].first { $0.language == "csv" }?.text)
+    let report = try SurveyFixture(blocks[i].text, files: ["pulse.csv": csv]).report()
+    let groups = report.groupings[0].groups
+    #expect(groups.map(\.name) == ["ads", "search"])
+    #expect(groups.map(\.responseRate) == [0.6, 0.75])
+    #expect(groups.map { $0.level?.level } == ["high", "high"])
   }
 
   @Test func luaExampleScores() throws {

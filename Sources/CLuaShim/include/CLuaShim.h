@@ -82,6 +82,20 @@ int64_t stw_budget_used(lua_State *L);
 /// error (from C) if it is spent. For guards written in C only.
 void stw_budget_charge(lua_State *L, int64_t n);
 
+/// `stw_budget_charge` for a Swift host function, which must not raise:
+/// charges `n` and checks the deadline, and returns the budget spent (one of
+/// `STW_BUDGET_*`); the trampoline raises its error once the function returns.
+int stw_budget_spend(lua_State *L, int64_t n);
+/// "source:line: " where the last budget error of the current call was
+/// raised, or "" (for a call whose plugin caught that error).
+const char *stw_budget_where(lua_State *L);
+
+/// Pushes "source:line: " of the innermost Lua function on the call stack, or "".
+void stw_push_where(lua_State *L);
+/// In a C closure whose upvalue 1 is a function: calls it with every
+/// argument, in place, and returns the number of its results.
+int stw_call_original(lua_State *L);
+
 /// Calls the function below `nargs` arguments under the memory cap, with a
 /// message handler that appends a traceback, as `lua_pcall` would. Pops the
 /// function and arguments, pushes `nresults` results (or LUA_MULTRET) or one
@@ -116,8 +130,8 @@ typedef int (*stw_host_function)(lua_State *L);
 /// `stw_upvalueindex(2)`.
 void stw_push_host_function(lua_State *L, stw_host_function f, void *context);
 
-/// Pops `steward.null` and pushes `steward.get`, a C closure over it (and
-/// over its cache of parsed paths).
+/// Pops `steward.null` and pushes a new `steward.get`, a C closure over it
+/// and over a cache of parsed paths of its own (one per plugin).
 void stw_push_get(lua_State *L);
 
 /// The line and source of the Lua function `level` levels up the call stack
@@ -150,6 +164,37 @@ void stw_install_table_guard(lua_State *L, int index);
 /// off), `rawset` (refuses protected proxies) and `xpcall` (skips the
 /// plugin's handler once a budget is spent) in the table at `index`.
 void stw_install_base_guard(lua_State *L, int index);
+/// Replaces, in the library table at `index` (`library` is its name, "_G"
+/// for the base functions), the functions whose work grows with an argument
+/// by versions that charge that work to the instruction budget (charged.c).
+void stw_install_charges(lua_State *L, const char *library, int index);
+/// Replaces `next`, `pairs`, `rawget` and `rawlen` in the table at `index` by
+/// versions that see through read-only proxies (readonly.c).
+void stw_install_readonly_guard(lua_State *L, int index);
+
+// MARK: - Read-only data (readonly.c)
+
+/// The registry field holding the id of the check being run (a string), which
+/// the error of a write to read-only data names.
+#define STW_CURRENT_CHECK_KEY "steward.current_check"
+
+/// Replaces the table on top by a read-only proxy of it: reads, `#`, `pairs`
+/// and the guarded `next`/`rawget`/`rawlen` see the table; writes raise.
+/// Children are not wrapped here: the caller wraps each table it builds.
+void stw_make_readonly(lua_State *L);
+/// Whether the value at `index` is a proxy made by `stw_make_readonly`.
+int stw_is_readonly(lua_State *L, int index);
+/// Pushes the table behind the proxy at `index` and returns 1; returns 0,
+/// pushing nothing, for any other value.
+int stw_readonly_target(lua_State *L, int index);
+/// Whether a write to read-only data was refused during the current call
+/// (even one the plugin caught with pcall); pushes its message if so.
+int stw_readonly_refused(lua_State *L);
+/// Forgets a refused write: called as each outermost call begins.
+void stw_readonly_forget(lua_State *L);
+/// Replaces a proxy on top of the stack by its table (anything else stays).
+void stw_readonly_unwrap_top(lua_State *L);
+
 /// Pushes the unguarded string functions find, match, gmatch, gsub as a new
 /// table (tests compare the guarded matcher with them).
 void stw_push_stock_patterns(lua_State *L);

@@ -24,8 +24,20 @@ public enum MaturityLadder {
   /// nil below the first.
   public static func cutoff(score: Double, cutoffs: [Double]) -> Int? {
     var reached: Int?
-    for (i, cut) in cutoffs.enumerated() where score >= cut { reached = i }
+    for (i, cut) in cutoffs.enumerated() where reaches(score, cut) { reached = i }
     return reached
+  }
+
+  /// How far below a threshold a value may be and still reach it: the
+  /// fairness checks' tolerance (docs/governance-pack.md, decision 0017),
+  /// relative once the threshold is above 1. A weighted mean of decimal
+  /// answers is rounded in binary: weights 3 and 1 over means 4.333… and 3
+  /// give 3.9999999999999996, which must still reach a cut-off of 4.
+  public static let tolerance = 1e-9
+
+  /// True when `value` reaches `threshold`, up to ``tolerance``.
+  public static func reaches(_ value: Double, _ threshold: Double) -> Bool {
+    value >= threshold - tolerance * max(1, abs(threshold))
   }
 
   /// The weighted mean Σ wᵢxᵢ / Σ wᵢ, ignoring pairs with weight 0; nil when

@@ -7,7 +7,7 @@ public struct AuditKind: RunnableKind {
   public static let summary = "checks over subjects, with findings, waivers and a CI gate"
   public static let formats = ReportFormat.allCases.map(\.rawValue)
   public static let flags: Set<RunFlag> = [
-    .input, .failOn, .only, .skip, .jobs, .ignoreErrors,
+    .input, .failOn, .only, .skip, .jobs, .ignoreErrors, .quiet,
   ]
   /// `subjects`, and whatever the playbook declares under `inputs:`.
   public static let inputs = InputDeclaration(names: ["subjects"], open: true)
@@ -74,7 +74,8 @@ extension AuditReport: KindReport {
   public func write(
     _ format: String, options: RenderOptions, to sink: @escaping @Sendable ([UInt8]) -> Void
   ) {
-    (ReportFormat(rawValue: format) ?? .text).reporter(color: options.color).write(self, to: sink)
+    (ReportFormat(rawValue: format) ?? .text).reporter(color: options.color, quiet: options.quiet)
+      .write(self, to: sink)
   }
 
   public var exitStatus: Int32 { gateFailed ? Exit.gateFailed : Exit.success }

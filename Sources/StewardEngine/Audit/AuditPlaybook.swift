@@ -48,6 +48,14 @@ public struct AuditPlaybook: Sendable {
         problems += Validator.diagnostics(of: error, file: path)
       }
     }
+    if (header.document["checks"]?.list ?? []).isEmpty {
+      // A gate over no check would pass every card it was pointed at.
+      problems.append(
+        Diagnostic(
+          at: header.document["checks"]?.mark ?? header.document.mark, code: "A016",
+          "an audit needs at least one check under \"checks:\"; a gate over none would pass anything"
+        ))
+    }
     var seen: [String: SourceMark] = [:]
     for check in checks {
       if let first = seen[check.id] {

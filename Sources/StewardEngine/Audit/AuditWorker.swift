@@ -16,11 +16,13 @@ final class Worker {
   private let today: String
   /// By check id: whether every check it defers to is in the run.
   private var deferred: [String: Bool] = [:]
+  /// The playbook ids of the checks each deferring check defers to.
+  private var deferTargets: [String: [String]] = [:]
 
   init(playbook: AuditPlaybook, checks: [CheckSpec], limits: LuaLimits, today: String) {
     playbookName = playbook.header.name
     self.today = today
-    deferred = Self.deferrals(checks, registry: playbook.registry)
+    (deferred, deferTargets) = Self.deferrals(checks, registry: playbook.registry)
     do {
       let vm = try LuaVM(limits: limits)
       self.vm = vm
@@ -75,7 +77,7 @@ final class Worker {
     }
     // By index: `map` would copy each check (a dozen strings and arrays)
     // for every subject.
-    return checks.indices.map { i in
+    var results = checks.indices.map { i in
       let needsLua: Bool
       switch checks[i].source {
       case .builtin: needsLua = checks[i].when != nil
@@ -85,9 +87,9 @@ final class Worker {
         // A subject that cannot cross into Lua is passed by value, so the
         // conversion error is reported by each check that needs it.
         shared =
-          (try? vm.reference(subject.value)).map(LuaArgument.reference)
-          ?? .value(subject.value)
-        context = (try? vm.reference(self.context(checks[i].id, subject))).map(
+          (try? vm.reference(subject.value, readOnly: true)).map(LuaArgument.reference)
+          ?? .readOnly(subject.value)
+        context = (try? vm.reference(self.context(checks[i].id, subject), readOnly: true)).map(
           LuaArgument.reference)
       }
       // Made only when Lua is called: a builtin without a guard needs none.
@@ -98,19 +100,37 @@ final class Worker {
         {
           return .reference(r)
         }
-        return .value(self.context(id, subject))
+        return .readOnly(self.context(id, subject))
       }
       return run(
-        checks[i], on: subject, argument: shared ?? .value(subject.value),
+        checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
         context: contextArgument())
     }
+    // A check that deferred leaves its finding to the checks it defers to;
+    // when they did not report a failure at least as severe on this subject
+    // (a `when:` guard skipped them, they passed, they are of lower
+    // severity than the gate counts), nobody would: it judges on its own.
+    for i in results.indices where results[i].status == .skip && deferred[checks[i].id] == true {
+      let reported = (deferTargets[checks[i].id] ?? []).allSatisfy { target in
+        results.contains {
+          $0.checkID == target && ($0.status == .fail || $0.status == .error)
+            && $0.severity >= checks[i].severity
+        }
+      }
+      if !reported {
+        results[i] = run(
+          checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
+          context: .readOnly(self.context(checks[i].id, subject, deferred: false)))
+      }
+    }
+    return results
   }
 
-  private func context(_ check: String, _ subject: Subject) -> Value {
+  private func context(_ check: String, _ subject: Subject, deferred: Bool? = nil) -> Value {
     [
       "check": .init(.string(check)), "subject_id": .init(.string(subject.id)),
       "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
-      "deferred": .init(.bool(deferred[check] ?? false)),
+      "deferred": .init(.bool(deferred ?? self.deferred[check] ?? false)),
     ]
   }
 
@@ -118,26 +138,31 @@ final class Worker {
   /// when all of them run. Left out (`--skip validation_split`, or never in
   /// the playbook), they report nothing, and a check that still deferred
   /// would pass a card evaluated on its training data.
-  static func deferrals(_ checks: [CheckSpec], registry: PluginRegistry) -> [String: Bool] {
-    var running: Set<String> = []
+  static func deferrals(_ checks: [CheckSpec], registry: PluginRegistry) -> (
+    deferred: [String: Bool], targets: [String: [String]]
+  ) {
+    // The playbook's id of each plugin check in the run (`id:` may rename it).
+    var running: [String: String] = [:]
     for check in checks {
-      if case .plugin(let plugin, let id) = check.source { running.insert(plugin + "." + id) }
+      if case .plugin(let plugin, let id) = check.source { running[plugin + "." + id] = check.id }
     }
     var deferred: [String: Bool] = [:]
+    var ids: [String: [String]] = [:]
     for check in checks {
       guard case .plugin(let plugin, let id) = check.source,
         let targets = registry.plugin(named: plugin)?.check(id)?.defersTo, !targets.isEmpty
       else { continue }
-      deferred[check.id] = targets.allSatisfy { running.contains(plugin + "." + $0) }
+      let found = targets.compactMap { running[plugin + "." + $0] }
+      deferred[check.id] = found.count == targets.count
+      ids[check.id] = found
     }
-    return deferred
+    return (deferred, ids)
   }
 
-  /// A fresh table of the check's parameters for each call: one shared by
-  /// all the subjects of a worker would let a check that modifies it change
-  /// the results of later subjects, which depend on the core count.
+  /// The check's parameters, read-only like its subject and ctx (a write
+  /// is an error result, decision 0024), and still a fresh table per call.
   private func paramsArgument(_ check: CheckSpec) -> LuaArgument {
-    .value(Value(.map(check.params)))
+    .readOnly(Value(.map(check.params)))
   }
 
   private func mark(of path: String, in subject: Subject) -> SourceMark {
@@ -166,6 +191,7 @@ final class Worker {
     }
     if let guardFunction = guards[check.id] {
       do {
+        vm?.setCurrentCheck(check.id)
         let applies = try vm?.call(
           guardFunction, arguments: [argument, paramsArgument(check), context()]
         ).first
@@ -193,13 +219,17 @@ final class Worker {
         return result
       }
       do {
+        vm.setCurrentCheck(check.id)
         let returned = try vm.call(
           function, arguments: [argument, paramsArgument(check), context()],
           record: CheckOutcome.fields)
-        let parsed = CheckOutcome.parse(returned)
+        let from: CheckOutcome.Source =
+          if case .expression = check.source { .expression } else { .plugin(function.mark) }
+        let parsed = CheckOutcome.parse(returned, from: from)
         result.status = parsed.status
         result.message = parsed.message
         result.evidence = parsed.evidence
+        if let mark = parsed.mark { result.mark = mark }
         if let at = parsed.at ?? check.at {
           result.path = at
           result.mark = mark(of: at, in: subject)

@@ -10,22 +10,47 @@ enum CheckOutcome {
     var message: String
     var at: String?
     var evidence: Value
+    /// The place of the function whose result was invalid.
+    var mark: SourceMark? = nil
   }
 
-  static func parse(_ returned: Value?) -> Parsed {
-    guard let returned else { return Parsed(status: .fail, message: "", at: nil, evidence: .null) }
+  /// Where a result came from: the place of the check's `run` function,
+  /// which an invalid result names, and whether it is a playbook's inline
+  /// expression, whose nil is documented to fail (`a and a > 3`), where a
+  /// plugin's missing `return` is an error.
+  struct Source {
+    var mark: SourceMark?
+    var nilFails: Bool
+
+    static let expression = Source(mark: nil, nilFails: true)
+    static func plugin(_ mark: SourceMark) -> Source { Source(mark: mark, nilFails: false) }
+  }
+
+  static func parse(_ returned: Value?, from source: Source = .expression) -> Parsed {
+    guard let returned else {
+      if source.nilFails { return Parsed(status: .fail, message: "", at: nil, evidence: .null) }
+      return invalid("the check returned nothing (a missing `return`?)", source)
+    }
     switch returned.kind {
     case .bool(let ok):
       return Parsed(status: ok ? .pass : .fail, message: "", at: nil, evidence: .null)
     case .null:
-      return Parsed(status: .fail, message: "", at: nil, evidence: .null)
+      if source.nilFails { return Parsed(status: .fail, message: "", at: nil, evidence: .null) }
+      return invalid("the check returned nil", source)
     case .string(let s):
-      guard let status = allowed(s) else { return invalid("the check returned \"\(s)\"") }
+      guard let status = allowed(s) else { return invalid("the check returned \"\(s)\"", source) }
       return Parsed(status: status, message: "", at: nil, evidence: .null)
     case .map(let m):
-      return table(status: m["status"], message: m["message"], at: m["at"], evidence: m["evidence"])
+      if let unknown = m.entries.first(where: { !fields.contains($0.key) }) {
+        return invalid(
+          "the check's result has an unknown key \"\(unknown.key)\" (the keys are \(fields.joined(separator: ", ")))",
+          source)
+      }
+      return table(
+        status: m["status"], message: m["message"], at: m["at"], evidence: m["evidence"],
+        source)
     default:
-      return invalid("the check returned \(English.withArticle(returned.typeName))")
+      return invalid("the check returned \(English.withArticle(returned.typeName))", source)
     }
   }
 
@@ -34,24 +59,38 @@ enum CheckOutcome {
 
   /// What ``LuaVM/call(_:arguments:record:)`` read with ``fields``; the same
   /// outcome `parse(_: Value?)` gives for the whole table.
-  static func parse(_ returned: LuaReturn) -> Parsed {
+  static func parse(_ returned: LuaReturn, from source: Source = .expression) -> Parsed {
     switch returned {
     case .value(let value):
-      return parse(value)
+      return parse(value, from: source)
     case .record(let fields):
-      return table(status: fields[0], message: fields[1], at: fields[2], evidence: fields[3])
+      return table(
+        status: fields[0], message: fields[1], at: fields[2], evidence: fields[3], source)
     }
   }
 
-  /// A returned `{ status =, message =, at =, evidence = }`, however it was read.
-  private static func table(status: Value?, message: Value?, at: Value?, evidence: Value?)
-    -> Parsed
-  {
+  /// A returned `{ status =, message =, at =, evidence = }`, however it was
+  /// read. `message` and `at` must be strings when present: a `message = 42`
+  /// or `at = 7` was dropped without a word.
+  private static func table(
+    status: Value?, message: Value?, at: Value?, evidence: Value?, _ source: Source
+  ) -> Parsed {
     let statusName = status?.string
     guard let statusName, let status = allowed(statusName) else {
-      return invalid(
-        "the check returned a table whose status is \(statusName.map { "\"\($0)\"" } ?? "missing")"
-      )
+      let got =
+        switch (status, statusName) {
+        case (nil, _): "missing"
+        case (_, let name?): "\"\(name)\""
+        case (let value?, nil): English.withArticle(value.typeName)
+        }
+      return invalid("the check returned a table whose status is \(got)", source)
+    }
+    for (key, value) in [("message", message), ("at", at)] {
+      if let value, value.string == nil {
+        return invalid(
+          "the check's result has \(key) = \(English.withArticle(value.typeName)), not a string",
+          source)
+      }
     }
     return Parsed(
       status: status, message: message?.string ?? "", at: at?.string, evidence: evidence ?? .null)
@@ -68,10 +107,12 @@ enum CheckOutcome {
     }
   }
 
-  static func invalid(_ message: String) -> Parsed {
-    Parsed(
+  static func invalid(_ message: String, _ source: Source = .expression) -> Parsed {
+    let place = source.mark.map { "\($0): " } ?? ""
+    return Parsed(
       status: .error,
-      message: message + "; return true/false, \"pass\"/\"fail\"/\"skip\", or { status = … }",
-      at: nil, evidence: .null)
+      message: place + message
+        + "; return true/false, \"pass\"/\"fail\"/\"skip\", or { status = … }",
+      at: nil, evidence: .null, mark: source.mark)
   }
 }

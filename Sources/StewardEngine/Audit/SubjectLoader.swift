@@ -14,7 +14,8 @@ public struct Subject: Sendable {
 }
 
 /// Loads audit subjects from files, folders and globs of YAML/JSON: one
-/// subject per document, identified by its `id` key or else its file name.
+/// subject per document, identified by its `id` key or else its file name;
+/// and Markdown cards (``MarkdownCard``): one subject per file.
 public enum SubjectLoader {
   public static func load(_ patterns: [(pattern: String, mark: SourceMark)]) throws -> [Subject] {
     let files = try self.files(patterns)
@@ -35,20 +36,9 @@ public enum SubjectLoader {
   /// The files the patterns name, in order; a pattern that matches nothing
   /// is an error at its mark.
   public static func files(_ patterns: [(pattern: String, mark: SourceMark)]) throws -> [String] {
-    var files: [String] = []
-    var problems: [Diagnostic] = []
-    for (pattern, mark) in patterns {
-      let matched: [String]
-      do { matched = try Glob.files(pattern, keep: isSubjectFile) } catch {
-        problems.append(error)
-        continue
-      }
-      if matched.isEmpty {
-        problems.append(
-          Diagnostic(at: mark, code: "A010", "no subject files match \"\(pattern)\""))
-      }
-      files += matched
-    }
+    let (files, problems) = ResolvedInputs.files(
+      patterns.map { ($0.pattern, $0.mark) }, keep: isSubjectFile, code: "A010",
+      what: "subject files")
     if !problems.isEmpty { throw PlaybookError(problems) }
     return files
   }
@@ -63,6 +53,11 @@ public enum SubjectLoader {
     do {
       // `.inf` and `.nan` are refused: a check comparing one with a
       // threshold can pass a value nobody measured.
+      if MarkdownCard.isMarkdown(path: file) {
+        // A Hugging Face card: one subject, even without front matter.
+        let card = try MarkdownCard.load(path: file, limits: .finite, observe: observe)
+        return .success([Subject(id: markdownID(of: file), value: card, file: file)])
+      }
       documents = try DocumentLoader.load(path: file, limits: .finite, observe: observe)
     } catch {
       return .failure(PlaybookError(Validator.diagnostics(of: error, file: file)))
@@ -86,6 +81,15 @@ public enum SubjectLoader {
             at: document.mark, code: "A015",
             "document \(i + 1) of this subject file is empty (a \"---\" with nothing after it?)"
           ))
+        continue
+      }
+      guard document.map != nil else {
+        // A list, a string or a CSV file's rows has no field a check can
+        // read: every check would skip, and the gate would pass it.
+        problems.append(
+          Diagnostic(
+            at: document.mark, code: "A017",
+            "a subject is a map of fields (a model card), found \(document.typeWithArticle)"))
         continue
       }
       switch id(of: document) {
@@ -150,12 +154,26 @@ public enum SubjectLoader {
   // on Linux cost about 50,000 instructions a file, a tenth of a card's
   // YAML parse.
 
-  /// YAML and JSON files, by the loader's own extension rule (a CSV file is
-  /// data for surveys and dashboards, not audit subjects).
+  /// A Markdown card's id: its folder's name for a `README.md` (every
+  /// Hugging Face card is one, so the file name tells them apart not at
+  /// all), else its file name without the extension.
+  static func markdownID(of path: String) -> String {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+    if parts.count >= 2, parts[parts.count - 1].lowercased() == "readme.md",
+      parts[parts.count - 2] != "."
+    {
+      return String(parts[parts.count - 2])
+    }
+    return stem(of: path)
+  }
+
+  /// YAML, JSON and Markdown files, by the loaders' own extension rules (a
+  /// CSV file is data for surveys and dashboards, not audit subjects).
   static func isSubjectFile(_ path: String) -> Bool {
     switch DocumentFormat(path: path) {
     case .yaml, .json: true
-    case .csv, nil: false
+    case .csv: false
+    case nil: MarkdownCard.isMarkdown(path: path)
     }
   }
 

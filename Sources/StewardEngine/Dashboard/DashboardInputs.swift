@@ -27,8 +27,9 @@ struct DashboardInputs {
     }
     for name in used.sorted() {
       guard let paths = playbook.inputs[name] else { continue }
-      let single = paths.count == 1 && !InputFiles.isDirectory(paths[0])
-      let (files, missing) = InputFiles.expand(paths)
+      let (files, missing) = ResolvedInputs.files(
+        paths.map { ($0, SourceMark(file: $0, line: 0, column: 0)) }, keep: Self.isDataFile,
+        code: "D016", what: "files of input \"\(name)\"")
       problems += missing
       var documents: [Value] = []
       for file in files {
@@ -39,8 +40,12 @@ struct DashboardInputs {
           problems.append(error.diagnostic)
         }
       }
-      if single {
+      if files.count == 1, paths.count == 1, !InputFiles.isDirectory(paths[0]) {
+        // One file, named or matched by a glob: its document as it is.
         loaded.values[name] = documents.first ?? .null
+      } else if !documents.isEmpty, documents.allSatisfy({ $0.list != nil }) {
+        // Several CSV files (a log split by quarter): their rows, in file order.
+        loaded.values[name] = Value(.list(documents.flatMap { $0.list ?? [] }))
       } else {
         loaded.values[name] = Value(.list(documents))
       }
@@ -49,6 +54,9 @@ struct DashboardInputs {
     loaded.files.sort()
     return loaded
   }
+
+  /// YAML, JSON and CSV files: what a dashboard input's folder or glob stands for.
+  static func isDataFile(_ path: String) -> Bool { DocumentFormat(path: path) != nil }
 
   /// The input as a list of maps: CSV rows, a YAML list, or a folder's documents.
   func rows(_ name: String) -> [Value] {

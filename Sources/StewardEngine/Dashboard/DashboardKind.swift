@@ -27,11 +27,7 @@ public struct DashboardKind: RunnableKind {
       }
       webhook = url
     }
-    for (key, value) in request.vars where !["month", "compare"].contains(key) {
-      throw UsageError(
-        "a dashboard takes --var month=YYYY-MM and --var compare=YYYY-MM|previous|none, found \"\(key)=\(value)\""
-      )
-    }
+    try request.requireVars(["month", "compare"])
     let dashboard = try DashboardPlaybook.load(
       header: request.header, path: request.path, inputs: request.inputs,
       vars: request.variables)

@@ -22,7 +22,8 @@ public struct HackathonKind: RunnableKind {
   var playbook: HackathonPlaybook
 
   public static func load(_ request: KindLoadRequest) throws -> HackathonKind {
-    HackathonKind(
+    try request.requireVars(["as_of"])
+    return HackathonKind(
       playbook: try HackathonPlaybook.load(
         header: request.header, path: request.path, inputs: request.inputs,
         vars: request.variables, today: .today()))

@@ -58,6 +58,9 @@ public struct RunRecord: Sendable, Equatable {
   public var metrics: [Metric]
   /// How many result rows the run has.
   public var resultCount: Int
+  /// Runs this one replaces: deleted in the same transaction that records
+  /// it (a survey re-run for a period it already recorded). Not stored.
+  public var replacing: [Int64] = []
 
   public init(
     id: Int64? = nil, playbook: String, kind: String, playbookPath: String, playbookHash: String,

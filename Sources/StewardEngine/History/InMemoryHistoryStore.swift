@@ -12,7 +12,8 @@ public final class InMemoryHistoryStore: HistoryStore, @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     var run = run
-    run.id = Int64(stored.count + 1)
+    stored.removeAll { run.replacing.contains($0.run.id ?? -1) }
+    run.id = (stored.compactMap(\.run.id).max() ?? 0) + 1
     run.resultCount = results.count
     run.inputs.sort { $0.path < $1.path }
     stored.append((run, results))

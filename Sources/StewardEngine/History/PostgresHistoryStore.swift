@@ -261,7 +261,7 @@ public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
         INSERT INTO runbook_run (playbook, playbook_path, playbook_hash, started_at, status, vars)
         VALUES (\(PGText.encode(run.playbook)), \(PGText.encode(run.playbookPath)),
                 \(run.playbookHash), \(SQLiteHistoryStore.timestamp(run.startedAt)), \(run.status),
-                \(PGText.encode(SQLiteHistoryStore.varsJSON(run.vars))))
+                \(PGText.encode(SQLiteHistoryStore.varsJSON(run))))
         RETURNING id
         """
       ).first.map { try $0.decode(Int64.self) }
@@ -302,10 +302,11 @@ public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
       else { return nil }
       let (id, playbook, playbookPath, hash, startedAt, status, vars, historyRun) =
         try row.decode((Int64, String, String, String, String, String, String, Int64?).self)
-      let record = TimelineRun(
+      var record = TimelineRun(
         id: id, playbook: PGText.decode(playbook), playbookPath: PGText.decode(playbookPath),
         playbookHash: hash, startedAt: SQLiteHistoryStore.date(startedAt), status: status,
-        vars: SQLiteHistoryStore.vars(fromJSON: PGText.decode(vars)), historyRun: historyRun)
+        vars: [:], historyRun: historyRun)
+      SQLiteHistoryStore.readVars(PGText.decode(vars), into: &record)
       let events = try rows(
         """
         SELECT seq, at, step, type, message, data FROM runbook_event
@@ -321,6 +322,58 @@ public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
       }
       return (record, events)
     }
+  }
+
+  public func unfinishedTimelines() throws -> [Int64] {
+    try locked("cannot read the runbook timelines") {
+      try rows(
+        "SELECT id FROM runbook_run WHERE status IN ('running', 'waiting') ORDER BY id DESC"
+      ).map { try $0.decode(Int64.self) }
+    }
+  }
+
+  // MARK: - Runbook run locks
+
+  /// The run locks' key space ("runbook" in ASCII), beside the migrations'.
+  private static let runLockKey = Int32(0x7275_6E62)
+
+  /// Takes run `run`'s lock for this connection's session, which the server
+  /// drops with the connection (a killed steward's included); nil when
+  /// taken, else who holds it ("" when it is not known). `note` becomes this session's
+  /// `application_name`, which is how another process learns who.
+  func takeRunLock(_ run: Int64, note: String) throws -> String? {
+    try locked("cannot lock the runbook run") {
+      let taken = try rows(
+        "SELECT pg_try_advisory_lock(\(Self.runLockKey), \(Int32(truncatingIfNeeded: run)))"
+      ).first.map { try $0.decode(Bool.self) }
+      guard taken == true else { return try holder(run) ?? "" }
+      // application_name keeps 63 bytes; the note is shorter than that.
+      try execute("SELECT set_config('application_name', \(note), false)")
+      return nil
+    }
+  }
+
+  func releaseRunLock(_ run: Int64) throws {
+    try locked("cannot unlock the runbook run") {
+      try execute(
+        "SELECT pg_advisory_unlock(\(Self.runLockKey), \(Int32(truncatingIfNeeded: run)))")
+    }
+  }
+
+  /// Who holds run `run`'s lock, or nil when nobody does.
+  func runLockHolder(_ run: Int64) throws -> String? {
+    try locked("cannot read the runbook run locks") { try holder(run) }
+  }
+
+  private func holder(_ run: Int64) throws -> String? {
+    try rows(
+      """
+      SELECT coalesce(activity.application_name, '') FROM pg_locks AS lock
+      LEFT JOIN pg_stat_activity AS activity ON activity.pid = lock.pid
+      WHERE lock.locktype = 'advisory' AND lock.granted AND lock.classid::bigint = \(Int64(Self.runLockKey))
+        AND lock.objid::bigint = \(Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: run)))) AND lock.objsubid = 2
+      """
+    ).first.map { try $0.decode(String.self) }
   }
 
   // MARK: - Schema

@@ -33,23 +33,34 @@ extension SQLiteHistoryStore: TimelineStore {
     );
     """
 
-  /// A run's variables as the `vars` column keeps them: a JSON object, by name.
-  static func varsJSON(_ vars: [String: String]) -> String {
-    JSONText.render(
-      Value(
-        .map(
-          OrderedMap(
-            vars.sorted { $0.key < $1.key }.map {
-              OrderedMap.Entry(key: $0.key, value: Value(.string($0.value)))
-            }))), pretty: false)
+  /// A run's variables as the `vars` column keeps them: a JSON object, by
+  /// name. A secret is kept as its name only, `{"secret": "var"}` (or `env`
+  /// under `env.NAME`), so that a resume knows to ask for it again.
+  static func varsJSON(_ run: TimelineRun) -> String {
+    let secret = { (kind: String) in
+      Value(.map(OrderedMap([OrderedMap.Entry(key: "secret", value: Value(.string(kind)))])))
+    }
+    let entries =
+      run.vars.sorted { $0.key < $1.key }.map {
+        OrderedMap.Entry(key: $0.key, value: Value(.string($0.value)))
+      } + run.secretVars.sorted().map { OrderedMap.Entry(key: $0, value: secret("var")) }
+      + run.secretEnv.sorted().map { OrderedMap.Entry(key: "env." + $0, value: secret("env")) }
+    return JSONText.render(Value(.map(OrderedMap(entries))), pretty: false)
   }
 
-  static func vars(fromJSON text: String) -> [String: String] {
-    var vars: [String: String] = [:]
-    if let parsed = parseJSON(text), let map = parsed.map {
-      for entry in map.entries { vars[entry.key] = entry.value.string ?? "" }
+  /// The `vars` column read back into `run`: values, and the secrets' names.
+  static func readVars(_ text: String, into run: inout TimelineRun) {
+    run.vars = [:]
+    run.secretVars = []
+    run.secretEnv = []
+    guard let parsed = parseJSON(text), let map = parsed.map else { return }
+    for entry in map.entries {
+      switch entry.value["secret"]?.string {
+      case "var": run.secretVars.append(entry.key)
+      case "env": run.secretEnv.append(String(entry.key.dropFirst("env.".count)))
+      default: run.vars[entry.key] = entry.value.string ?? ""
+      }
     }
-    return vars
   }
 
   /// An event's details as the `data` column keeps them, and back.
@@ -58,7 +69,7 @@ extension SQLiteHistoryStore: TimelineStore {
   static func data(fromJSON text: String) -> Value { parseJSON(text) ?? [:] }
 
   public func begin(_ run: TimelineRun) throws -> Int64 {
-    let vars = Self.varsJSON(run.vars)
+    let vars = Self.varsJSON(run)
     return try writing("cannot start the runbook timeline") { db in
       try db.execute(
         sql: """
@@ -102,11 +113,11 @@ extension SQLiteHistoryStore: TimelineStore {
           let row = try Row.fetchOne(
             db, sql: "SELECT * FROM runbook_run WHERE id = ?", arguments: [run])
         else { return nil }
-        let vars = Self.vars(fromJSON: row["vars"])
-        let record = TimelineRun(
+        var record = TimelineRun(
           id: row["id"], playbook: row["playbook"], playbookPath: row["playbook_path"],
           playbookHash: row["playbook_hash"], startedAt: Self.date(row["started_at"]),
-          status: row["status"], vars: vars, historyRun: row["run_id"])
+          status: row["status"], vars: [:], historyRun: row["run_id"])
+        Self.readVars(row["vars"], into: &record)
         let events = try Row.fetchAll(
           db, sql: "SELECT * FROM runbook_event WHERE runbook_run_id = ? ORDER BY seq",
           arguments: [run]

@@ -124,6 +124,9 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     do {
       // One IMMEDIATE transaction: all rows land, or none do.
       return try pool.write { db in
+        for replaced in run.replacing {
+          try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [replaced])
+        }
         try db.execute(
           sql: """
             INSERT INTO run (playbook, kind, playbook_path, playbook_hash, started_at, duration_ms,

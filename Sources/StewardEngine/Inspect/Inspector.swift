@@ -2,7 +2,7 @@ import Foundation
 import StewardCore
 import StewardYAML
 
-/// `steward inspect FILE`: shows how Steward reads a YAML, JSON or CSV file,
+/// `steward inspect FILE`: shows how Steward reads a YAML, JSON, CSV or Markdown file,
 /// with each node's type and position, for the moment a playbook does not
 /// read as its author meant (`no` stayed a string, `1.10` became a number).
 public enum Inspector {
@@ -12,7 +12,10 @@ public enum Inspector {
   /// The JSON description of every document in `path`. With `plain`, each
   /// document is the plain JSON value instead of the typed, marked tree.
   public static func inspect(path: String, plain: Bool) throws -> String {
-    let documents = try DocumentLoader.load(path: path)
+    // A Markdown card is one document: its front matter and its body.
+    let documents =
+      MarkdownCard.isMarkdown(path: path)
+      ? [try MarkdownCard.load(path: path)] : try DocumentLoader.load(path: path)
     var report = OrderedMap()
     report["schema_version"] = Value(.int(schemaVersion))
     report["file"] = Value(.string(path))

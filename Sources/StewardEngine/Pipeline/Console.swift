@@ -6,6 +6,8 @@ public enum Exit {
   public static let success: Int32 = 0
   public static let gateFailed: Int32 = 1
   public static let inputError: Int32 = 2
+  /// Waiting on a person (a runbook step's approval).
+  public static let waiting: Int32 = 3
 }
 
 /// Results go to stdout and diagnostics to stderr, so that `--format json`

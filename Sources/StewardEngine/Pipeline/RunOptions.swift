@@ -21,12 +21,16 @@ public struct RunOptions: Sendable {
   public var skip: [String] = []
   public var jobs: Int?
   public var ignoreErrors = false
+  public var quiet = false
   public var yes = false
   public var answers: String?
   public var dryRun = false
   public var resume: String?
+  public var force = false
   public var ics: String?
   public var slackWebhook: String?
+  /// `--period YYYY-MM`: the wave a survey's responses belong to.
+  public var period: String?
 
   public init(playbook: String) {
     self.playbook = playbook
@@ -81,10 +85,12 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
   case failOn = "fail-on"
   case only, skip, jobs
   case ignoreErrors = "ignore-errors"
+  case quiet
   case yes, answers
   case dryRun = "dry-run"
-  case resume, ics
+  case resume, force, ics
   case slackWebhook = "slack-webhook"
+  case period
 
   public var spelling: String { "--\(rawValue)" }
 
@@ -102,12 +108,15 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
     case .skip: !o.skip.isEmpty
     case .jobs: o.jobs != nil
     case .ignoreErrors: o.ignoreErrors
+    case .quiet: o.quiet
     case .yes: o.yes
     case .answers: o.answers != nil
     case .dryRun: o.dryRun
     case .resume: o.resume != nil
+    case .force: o.force
     case .ics: o.ics != nil
     case .slackWebhook: o.slackWebhook != nil
+    case .period: o.period != nil
     }
   }
 }

@@ -42,6 +42,10 @@ public enum RunPipeline {
     let startedAt = Date()
     let report: any KindReport
     let context: KindRunContext
+    // A store this run creates is removed again if the input turns out wrong
+    // during the run (an audit's subjects are read then): a typo must leave
+    // nothing behind.
+    let storeExisted = HistoryStores.exists(options.store)
     do {
       let inputs = ResolvedInputs(
         header: header, path: options.playbook, overrides: overrides, declaration: kind.inputs)
@@ -61,6 +65,7 @@ public enum RunPipeline {
     } catch let usage as UsageError {
       throw usage
     } catch {
+      if !storeExisted { HistoryStores.remove(options.store) }
       return inputFailure(error, options)
     }
     try deliver(report, context: context, reports: reports)
@@ -80,7 +85,7 @@ public enum RunPipeline {
     }
     let render = RenderOptions(
       color: options.output == nil && options.format == "text" && isatty(STDOUT_FILENO) == 1,
-      output: options.output)
+      output: options.output, quiet: options.quiet)
     // To a file the report takes as long as the disk, and the store's
     // inserts go in meanwhile. To stdout it may wait on a reader (a pager)
     // as long as that likes, and an open transaction would hold other runs'
@@ -202,5 +207,27 @@ public enum HistoryStores {
   public static var defaultStore: String {
     let named = ProcessInfo.processInfo.environment["STEWARD_STORE"] ?? ""
     return named.isEmpty ? ".steward/history.sqlite" : named
+  }
+
+  /// Removes a SQLite store this run created and never wrote a run into
+  /// (with its journal files), and its folder if that is now empty. A store
+  /// that holds a run (another process, started meanwhile, recorded into
+  /// it) is left alone.
+  static func remove(_ path: String) {
+    // Closed again before the files go: a pool still open could write its
+    // journal back.
+    let empty: Bool = {
+      guard let store = try? SQLiteHistoryStore(path: path, createFolder: false) else {
+        return false
+      }
+      return (try? store.runs(playbook: nil, limit: 1))?.isEmpty == true
+    }()
+    guard empty else { return }
+    let fm = FileManager.default
+    for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: path + suffix) }
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty, (try? fm.contentsOfDirectory(atPath: folder))?.isEmpty == true {
+      try? fm.removeItem(atPath: folder)
+    }
   }
 }

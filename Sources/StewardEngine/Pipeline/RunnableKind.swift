@@ -58,6 +58,20 @@ public struct KindLoadRequest: Sendable {
     return out
   }
 
+  /// Refuses a `--var` the kind does not read (a misspelt `as_of` would
+  /// otherwise change nothing, silently), with the closest name.
+  public func requireVars(_ known: [String]) throws(UsageError) {
+    for (key, _) in vars where !known.contains(key) {
+      var message =
+        "--var \(key)=…: \(English.withArticle(header.kind.rawValue)) playbook reads "
+        + (known.isEmpty ? "no variables" : known.map { "--var \($0)" }.joined(separator: ", "))
+      if let guess = SchemaValidator.suggestion(for: key, among: known) {
+        message += "; did you mean \"\(guess)\"?"
+      }
+      throw UsageError(message)
+    }
+  }
+
   /// Where problems with the command line itself are reported: the playbook, line 0.
   public var commandLine: SourceMark { SourceMark(file: path, line: 0, column: 0) }
 }
@@ -94,10 +108,13 @@ public struct RenderOptions: Sendable {
   public var color: Bool
   /// Where it goes: nil for stdout.
   public var output: String?
+  /// `--quiet`: only what needs a look, then the summary.
+  public var quiet: Bool
 
-  public init(color: Bool = false, output: String? = nil) {
+  public init(color: Bool = false, output: String? = nil, quiet: Bool = false) {
     self.color = color
     self.output = output
+    self.quiet = quiet
   }
 }
 

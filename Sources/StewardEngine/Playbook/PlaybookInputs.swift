@@ -129,4 +129,28 @@ public struct ResolvedInputs: Sendable {
     }
     return paths(name, declared: value)?.first?.path
   }
+
+  /// The files that `patterns` (files, folders or globs) name, each pattern's
+  /// matches sorted, in the patterns' order: the one place a kind's paths
+  /// become files. A pattern that matches no file `keep` accepts is a
+  /// problem at its mark (`code`, saying "no WHAT match").
+  public static func files(
+    _ patterns: [(path: String, mark: SourceMark)], keep: (String) -> Bool, code: String,
+    what: String
+  ) -> (files: [String], problems: [Diagnostic]) {
+    var files: [String] = []
+    var problems: [Diagnostic] = []
+    for (pattern, mark) in patterns {
+      let matched: [String]
+      do { matched = try Glob.files(pattern, keep: keep) } catch {
+        problems.append(error)
+        continue
+      }
+      if matched.isEmpty {
+        problems.append(Diagnostic(at: mark, code: code, "no \(what) match \"\(pattern)\""))
+      }
+      files += matched
+    }
+    return (files, problems)
+  }
 }

@@ -83,13 +83,14 @@ public struct ExampleRunner {
       do {
         // The checks of one subject share its Lua table in a run, so an
         // example also fails when the check modifies its subject.
-        let shared = try vm.reference(subjectValue)
+        let shared = try vm.reference(subjectValue, readOnly: true)
         defer { shared.release() }
         let before = try vm.value(of: shared)
+        vm.setCurrentCheck(check.id)
         let returned = try vm.call(
-          run, arguments: [.reference(shared), .value(Value(.map(params))), .value(context)],
+          run, arguments: [.reference(shared), .readOnly(Value(.map(params))), .readOnly(context)],
           record: CheckOutcome.fields)
-        let parsed = CheckOutcome.parse(returned)
+        let parsed = CheckOutcome.parse(returned, from: .plugin(run.mark))
         actual = parsed.status.rawValue + (parsed.at.map { " at \($0)" } ?? "")
         if parsed.status == .error { actual += " (\(parsed.message))" }
         if try vm.value(of: shared) != before {

@@ -23,7 +23,8 @@ public struct RitualKind: RunnableKind {
   var playbook: RitualPlaybook
 
   public static func load(_ request: KindLoadRequest) throws -> RitualKind {
-    RitualKind(
+    try request.requireVars(["from", "count"])
+    return RitualKind(
       playbook: try RitualPlaybook.load(
         header: request.header, path: request.path, pluginPath: request.options.pluginPath,
         inputs: request.inputs, vars: request.variables, today: .today()))

@@ -77,14 +77,25 @@ enum ProcessControl {
       return Outcome(launchError: "no command to run")
     }
     let started = DispatchTime.now()
+    // Found here rather than by the supervisor, so that "not found" is a
+    // launch error, not an exit 127 the step could expect.
+    let path: String
+    switch locate(first, environment: environment, directory: directory) {
+    case .success(let found): path = found
+    case .failure(let why):
+      var outcome = Outcome(launchError: "cannot run \(first): \(why.description)")
+      outcome.duration =
+        Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+      return outcome
+    }
     var options = PlatformOptions()
     // A group of its own (pgid = pid), so that a timeout reaches every child.
     options.processGroupID = 0
-    let executable: Executable = first.contains("/") ? .path(FilePath(first)) : .name(first)
+    let (program, rest) = StepSupervisor.wrap(arguments, path: path)
     let watchdog = Watchdog(deadline: started + timeout)
     do {
       let result = try await Subprocess.run(
-        executable, arguments: Arguments(Array(arguments.dropFirst())),
+        .path(FilePath(program)), arguments: Arguments(rest),
         environment: .custom(
           Dictionary(
             uniqueKeysWithValues: environment.map { (.init(stringLiteral: $0.key), $0.value) })),
@@ -121,6 +132,38 @@ enum ProcessControl {
         Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
       return outcome
     }
+  }
+
+  struct LaunchFailure: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// The file `command` names: a path (relative to `directory`), or a name
+  /// looked up on the command's own PATH.
+  static func locate(_ command: String, environment: [String: String], directory: String)
+    -> Result<String, LaunchFailure>
+  {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder),
+      isFolder.boolValue
+    else { return .failure(LaunchFailure(description: "no such directory \(directory)")) }
+    let candidates: [String]
+    if command.contains("/") {
+      candidates = [InputFiles.join(directory, command)]
+    } else {
+      let search = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+      candidates = search.split(separator: ":", omittingEmptySubsequences: false).map {
+        InputFiles.join(directory, $0.isEmpty ? "." : String($0)) + "/" + command
+      }
+    }
+    for file in candidates {
+      var folder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: file, isDirectory: &folder), !folder.boolValue {
+        if access(file, X_OK) == 0 { return .success(file) }
+        if command.contains("/") { return .failure(LaunchFailure(description: "not executable")) }
+      }
+    }
+    return .failure(LaunchFailure(description: "command not found"))
   }
 
   static func describe(_ error: any Error) -> String {

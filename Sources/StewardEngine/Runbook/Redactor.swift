@@ -40,6 +40,20 @@ public struct Redactor: Sendable {
   }
 }
 
+extension Redactor {
+  /// A step's result as it may leave the process: its message (a failed
+  /// `cwd`, a command not found on a templated path, an escalation that
+  /// templates a secret), answer and captures redacted.
+  func redact(_ result: StepResult) -> StepResult {
+    guard !isEmpty else { return result }
+    var clean = result
+    clean.message = redact(result.message)
+    clean.answer = result.answer.map { redact($0) }
+    clean.captures = result.captures.mapValues { redact($0) }
+    return clean
+  }
+}
+
 /// Redacts a stream that arrives in chunks: a secret split across two chunks
 /// is held back until it is whole, so it never leaks half-printed.
 final class RedactingStream: @unchecked Sendable {

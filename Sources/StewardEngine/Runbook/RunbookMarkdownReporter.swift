@@ -127,6 +127,13 @@ enum RunbookFormat {
 
   static func seconds(_ s: Double) -> String { RunbookRunner.seconds(s) }
 
+  /// A span as people write it: `1 h`, `30 min`, else seconds.
+  static func span(_ s: Double) -> String {
+    if s >= 3600, s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600)) h" }
+    if s >= 60, s.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(s / 60)) min" }
+    return seconds(s)
+  }
+
   static func icon(_ status: StepResult.Status) -> String {
     switch status {
     case .ok: "✅"

@@ -85,6 +85,7 @@ struct RunbookParser {
     let base = (path as NSString).deletingLastPathComponent
     if !header.plugins.isEmpty { problems += registry.loadListed(in: header, base: base) }
 
+    let roster = parseRoster(document["roster"])
     let vm = try? LuaVM()
     var steps: [RunbookStep] = []
     var seen: [String: SourceMark] = [:]
@@ -106,6 +107,8 @@ struct RunbookParser {
         item, id: id, varNames: varNames, earlier: steps.map(\.id), registry: registry, vm: vm,
         defaults: (defaultTimeout, defaultRetries, defaultBackoff, defaultOnFailure))
       {
+        var step = step
+        step.approval = parseApproval(item["approve"], id: id, roster: roster)
         steps.append(step)
       }
     }

@@ -64,6 +64,8 @@ public struct RunbookPlaybook: Sendable {
     FieldSpec("check", .string, doc: "a Lua expression over result, steps and vars"),
     FieldSpec("when", .string, doc: "a Lua expression; the step runs only when it is true"),
     FieldSpec("on_failure", .any, doc: "stop (default), continue, escalate, or {goto: STEP}"),
+    FieldSpec(
+      "approve", .map, doc: "who must approve the step before it runs: {by, group, needs, expires}"),
   ]
 
   static let defaultsFields: [FieldSpec] = [

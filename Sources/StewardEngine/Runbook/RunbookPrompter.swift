@@ -28,8 +28,12 @@ public struct RunbookPrompter: Sendable {
     var message: String
   }
 
+  /// Who runs steward: `STEWARD_USER` (a name for the record, e.g. on a
+  /// shared account), else `USER`. Said, not authenticated.
   static var user: String {
-    if let name = ProcessInfo.processInfo.environment["USER"] { return name }
+    let env = ProcessInfo.processInfo.environment
+    if let name = env["STEWARD_USER"], !name.isEmpty { return name }
+    if let name = env["USER"] { return name }
     if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name {
       return String(cString: name)
     }
@@ -78,6 +82,13 @@ public struct RunbookPrompter: Sendable {
       FileHandle.standardError.write(Data("  please answer yes, no or skip\n".utf8))
     }
     return .failure(Refusal(message: "step \(step): no answer to \"\(text)\""))
+  }
+
+  /// A secret typed at the terminal, not echoed; nil without a terminal.
+  func secret(_ name: String) -> String? {
+    guard interactive, let typed = getpass("secret \(name) (not echoed): ") else { return nil }
+    let value = String(cString: typed)
+    return value.isEmpty ? nil : value
   }
 
   static func normalize(_ text: String, _ kind: RunbookPrompt.Kind) -> String? {

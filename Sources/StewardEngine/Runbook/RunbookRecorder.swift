@@ -10,6 +10,13 @@ public enum RunbookRecorder {
     timelines: (any TimelineStore)?, commitIf commit: () -> Bool = { true }
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
+    // Not over: the history gets the run when it ends, after its resume.
+    if report.status == "waiting" {
+      if let timeline = report.run {
+        try timelines?.finish(timeline, status: "waiting", historyRun: nil)
+      }
+      return nil
+    }
     let rows = report.steps.map { s in
       ResultRecord(
         subject: s.id, check: "step", status: s.status.rawValue, severity: "",

@@ -103,6 +103,8 @@ public struct RunbookReport: Sendable {
   public var duration: Double
   /// Steps of the playbook that never ran (the run stopped before them).
   public var notReached: [String]
+  /// What the run waits for (status `waiting`, exit 3).
+  public var waiting: String? = nil
 
-  public var exitCode: Int32 { status == "ok" ? 0 : 1 }
+  public var exitCode: Int32 { status == "ok" ? 0 : status == "waiting" ? 3 : 1 }
 }

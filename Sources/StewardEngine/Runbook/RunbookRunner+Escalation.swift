@@ -7,7 +7,9 @@ extension RunbookRunner {
   /// the person on call still sees the message on the terminal.
   func escalate(from step: RunbookStep, reason: String) async throws {
     escalated = true
-    let contact = render(playbook.escalation.contact)
+    // What leaves the process (the hook's payload and environment, the
+    // webhook) is redacted like the timeline.
+    let contact = redactor.redact(render(playbook.escalation.contact))
     var context: [String] = []
     for r in order {
       var line = "\(r.id): \(r.status.rawValue)"

@@ -26,6 +26,21 @@ extension RunbookRunner {
       step.id, "step_started", "\(step.id): \(step.title) — \(summary)",
       ["summary": Value(.string(summary))])
 
+    if let rule = step.approval {
+      switch try approval(step, rule) {
+      case .approved(let by):
+        try emit(
+          step.id, "approved", "\(step.id): approved by \(by.joined(separator: ", "))",
+          ["by": Value(.list(by.map { Value(.string($0)) }))])
+      case .denied(let why), .expired(let why):
+        result.status = .failed
+        result.message = why
+        return result
+      case .waiting(let what):
+        throw WaitingForApproval(message: what)
+      }
+    }
+
     if let confirm = step.confirm {
       let answer = try ask(step, confirm)
       switch answer {
@@ -353,6 +368,11 @@ extension RunbookRunner {
       ]
     }
   }
+}
+
+/// The run stops here and waits for people (exit 3); a resume goes on.
+struct WaitingForApproval: Error {
+  var message: String
 }
 
 /// Why a step must stop the run, carried as a failure message.

@@ -24,6 +24,10 @@ public final class RunbookRunner {
   public var log: FileHandle?
   /// The file the run is recorded against (its hash goes in the timeline).
   public var playbookHash = ""
+  /// The history store the run's lock lives in (nil: no lock).
+  public var lockStore: (any TimelineStore)?
+  /// Held while this process runs the run (`RunLock`).
+  var lock: RunLock?
   /// How long a group gets between SIGTERM and SIGKILL.
   public var grace: Double = 1
 
@@ -38,6 +42,8 @@ public final class RunbookRunner {
   var reached: Set<String> = []
   var started = Date()
   var escalated = false
+  /// What the run waits for, when a step's approval stopped it.
+  var waiting: String?
   var failed = false
 
   /// Goto loops end here: a runbook is a procedure, not a program.
@@ -46,33 +52,66 @@ public final class RunbookRunner {
   public init(playbook: RunbookPlaybook, store: any TimelineStore) throws {
     self.playbook = playbook
     self.store = store
+    let (environment, redactor) = Self.secrets(of: playbook)
+    self.environment = environment
+    self.redactor = redactor
+    // A variable is secret when named so, or when a secret is made of it
+    // (`CACHE_TOKEN: "{{api_token}}"`): its value is never stored.
+    secretVars = Set(
+      playbook.vars.filter {
+        playbook.secrets.contains($0.name) || redactor.redact($0.value) != $0.value
+      }.map(\.name))
+    let inherited = ProcessInfo.processInfo.environment
+    secretEnv = playbook.secrets.filter { inherited[$0] != nil }
+    lua = try RunbookLua(playbook: playbook)
+  }
+
+  /// The environment the steps get, and the redactor of the secrets in it
+  /// and in the variables named under `secrets:`, wherever they were set.
+  static func secrets(of playbook: RunbookPlaybook) -> ([String: String], Redactor) {
     var env = ProcessInfo.processInfo.environment
     let vars = Self.context(vars: playbook.vars, results: [:], base: playbook.baseDirectory, run: 0)
     for (key, value) in playbook.env { env[key] = RunbookTemplate.render(value, vars) }
-    environment = env
-    // Secret values come from the environment the steps get, wherever they were set.
     var values = playbook.secrets.compactMap { env[$0] }
     for step in playbook.steps {
       for (key, value) in step.env where playbook.secrets.contains(key) {
         values.append(RunbookTemplate.render(value, vars))
       }
     }
-    redactor = Redactor(values: values)
-    lua = try RunbookLua(playbook: playbook)
+    values += playbook.vars.filter { playbook.secrets.contains($0.name) }.map(\.value)
+    return (env, Redactor(values: values))
   }
+
+  /// Variables whose values are secret (see `init`).
+  let secretVars: Set<String>
+  /// Secret environment variables the run takes from steward's environment.
+  let secretEnv: [String]
 
   // MARK: - Starting and resuming
 
   /// Runs every step from the first.
   public func run() async throws -> RunbookReport {
     started = Date()
-    timeline = try store.begin(
-      TimelineRun(
-        playbook: playbook.name, playbookPath: playbook.path, playbookHash: playbookHash,
-        startedAt: started, vars: redactedVars()))
+    var record = TimelineRun(
+      playbook: playbook.name, playbookPath: playbook.path, playbookHash: playbookHash,
+      startedAt: started, vars: storedVars())
+    // A secret written in the playbook comes back with it; one given
+    // with --var or the environment must be given again to resume.
+    let written = playbook.header.document["vars"]?.map
+    record.secretVars = playbook.vars.filter {
+      secretVars.contains($0.name)
+        && written?[$0.name].flatMap(RunbookParser.scalarText) != $0.value
+    }.map(\.name)
+    record.secretEnv = secretEnv
+    timeline = try store.begin(record)
+    if let lockStore { lock = try RunLock.take(store: lockStore, run: timeline, doing: "running") }
     try emit(
       "", "run_started", "run \(timeline) of \(playbook.name) started by \(RunbookPrompter.user)",
-      ["user": Value(.string(RunbookPrompter.user))])
+      [
+        "user": Value(.string(RunbookPrompter.user)),
+        "title": Value(.string(playbook.header.title ?? playbook.name)),
+      ])
+    try recordPlaybook("playbook \(playbook.path), sha256 \(playbookHash.prefix(12))")
     return try await loop(from: 0)
   }
 
@@ -84,9 +123,10 @@ public final class RunbookRunner {
     guard record.playbook == playbook.name else {
       throw RunbookError("run \(id) is of runbook \(record.playbook), not \(playbook.name)")
     }
-    guard record.status == "running" else {
+    guard record.status == "running" || record.status == "waiting" else {
       throw RunbookError("run \(id) already ended (\(record.status)); there is nothing to resume")
     }
+    if record.status == "waiting" { try store.finish(id, status: "running", historyRun: nil) }
     timeline = id
     started = record.startedAt
     events = past
@@ -105,7 +145,22 @@ public final class RunbookRunner {
     }
     let after = order.last.map { "after step \($0.id)" } ?? "from the first step"
     try emit("", "run_resumed", "run \(id) resumed \(after) by \(RunbookPrompter.user)", [:])
+    let recorded = past.last { $0.type == "playbook" }?.data["hash"]?.string ?? record.playbookHash
+    if recorded != playbookHash {
+      try recordPlaybook(
+        "playbook \(playbook.path) changed since the run started (sha256 \(playbookHash.prefix(12)) now); resumed with --force"
+      )
+    }
     return try await loop(from: next)
+  }
+
+  /// The playbook's text as the run reads it, so that a resume can say
+  /// what changed (redacted like every event).
+  func recordPlaybook(_ message: String) throws {
+    let text = (try? String(contentsOfFile: playbook.path, encoding: .utf8)) ?? ""
+    try emit(
+      "", "playbook", message,
+      ["hash": Value(.string(playbookHash)), "text": Value(.string(text))])
   }
 
   // MARK: - The loop
@@ -125,7 +180,17 @@ public final class RunbookRunner {
         break
       }
       reached.insert(step.id)
-      var result = try await perform(step)
+      let performed: StepResult
+      do {
+        performed = try await perform(step)
+      } catch let wait as WaitingForApproval {
+        waiting = wait.message
+        try emit(step.id, "run_waiting", "run \(timeline) waits: \(wait.message)", [:])
+        break
+      }
+      // Redacted here, once: every report, the store and the hooks read
+      // results from `order`, and later templates from `results`.
+      var result = redactor.redact(performed)
       var next: Int? = index + 1
       var escalation: String?
       switch result.status {
@@ -157,17 +222,19 @@ public final class RunbookRunner {
       guard let next else { break }
       index = next
     }
-    let status = escalated ? "escalated" : failed ? "failed" : "ok"
-    try emit(
-      "", "run_finished", "run \(timeline) ended: \(status)",
-      ["status": Value(.string(status))])
+    let status = waiting != nil ? "waiting" : escalated ? "escalated" : failed ? "failed" : "ok"
+    if waiting == nil {
+      try emit(
+        "", "run_finished", "run \(timeline) ended: \(status)",
+        ["status": Value(.string(status))])
+    }
     let duration = Date().timeIntervalSince(started)
     return RunbookReport(
       playbook: playbook.name, title: playbook.header.title ?? playbook.name, run: timeline,
       status: status, steps: order, events: events,
       vars: playbook.vars.map { ($0.name, redactor.redact($0.value)) }, startedAt: started,
       duration: duration,
-      notReached: playbook.steps.map(\.id).filter { !reached.contains($0) })
+      notReached: playbook.steps.map(\.id).filter { !reached.contains($0) }, waiting: waiting)
   }
 
   /// A failure that ends the run whatever `on_failure` says (a prompt nobody can answer).
@@ -224,7 +291,8 @@ public final class RunbookRunner {
     events.append(event)
     let shown: Set<String> = [
       "run_started", "run_resumed", "step_started", "retry", "check", "prompt", "step_finished",
-      "escalation", "hook", "run_finished", "lua_run",
+      "escalation", "hook", "run_finished", "lua_run", "approval_requested", "approved",
+      "approval_expired", "run_waiting",
     ]
     if shown.contains(type) {
       let prefix = type == "step_started" ? "▶ " : type == "step_finished" ? "■ " : "  "
@@ -262,8 +330,12 @@ public final class RunbookRunner {
     }
   }
 
-  func redactedVars() -> [String: String] {
-    Dictionary(playbook.vars.map { ($0.name, redactor.redact($0.value)) }, uniquingKeysWith: { $1 })
+  /// The variables a resume restores: every one but the secrets.
+  func storedVars() -> [String: String] {
+    Dictionary(
+      playbook.vars.filter { !secretVars.contains($0.name) }.map {
+        ($0.name, redactor.redact($0.value))
+      }, uniquingKeysWith: { $1 })
   }
 
   static func stringMap(_ map: [String: String]) -> Value {

@@ -62,7 +62,15 @@ public struct RunbookStep: Sendable {
   public var when: String?
   /// A yes/no/skip question asked before the command runs.
   public var confirm: RunbookPrompt?
+
+  /// The question the step asks the operator, if any (`prompt` or `confirm`).
+  var question: RunbookPrompt? {
+    if case .prompt(let prompt) = action { return prompt }
+    return confirm
+  }
   public var onFailure: OnFailure
+  /// Who must approve the step before it runs (`approve:`).
+  public var approval: ApprovalRule? = nil
   public var mark: SourceMark
   /// Marks of the Lua expressions, so a broken one points at its line.
   public var checkMark: SourceMark

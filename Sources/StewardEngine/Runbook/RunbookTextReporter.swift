@@ -19,6 +19,7 @@ public struct RunbookTextReporter: Sendable {
     if !report.notReached.isEmpty {
       lines.append("  not reached: \(e(report.notReached.joined(separator: ", ")))")
     }
+    if let waiting = report.waiting { lines.append("  ⏳ \(e(waiting))") }
     lines.append(
       "\(report.status.uppercased()): \(report.steps.filter { $0.status == .ok }.count) ok, \(report.steps.filter { $0.status == .failed }.count) failed, \(report.steps.filter { $0.status == .skipped }.count) skipped in \(RunbookFormat.seconds(report.duration))"
     )

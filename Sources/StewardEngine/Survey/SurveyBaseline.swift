@@ -19,6 +19,8 @@ public struct SurveyBaseline: Sendable {
 
   public var run: Int64?
   public var startedAt: Date?
+  /// The period the run recorded (``SurveyPeriod``), when it did.
+  public var period: String? = nil
   /// Empty when the run recorded none (a store written before rubric hashes).
   public var rubricHash: String
   /// By subject: `all`, or `COLUMN=NAME` (the history's naming).
@@ -62,9 +64,46 @@ public struct SurveyBaseline: Sendable {
   public static func latest(playbook: String, in store: any HistoryStore) throws -> SurveyBaseline?
   {
     let recent = try store.runs(playbook: playbook, limit: 50)
-    guard let run = recent.first(where: { $0.kind == "survey" && $0.exitStatus == 0 }),
-      let id = run.id
-    else { return nil }
+    guard let run = recent.first(where: { $0.kind == "survey" && $0.exitStatus == 0 }) else {
+      return nil
+    }
+    return try load(run, from: store)
+  }
+
+  /// The recorded run of `playbook` of the latest period before `period`
+  /// that reported, or nil. Runs that recorded no period are passed over:
+  /// which wave they were is not known.
+  public static func previous(
+    playbook: String, before period: String, in store: any HistoryStore
+  ) throws -> SurveyBaseline? {
+    var best: (period: String, run: RunRecord)?
+    for run in try periods(playbook: playbook, in: store)
+    where run.period < period && run.run.exitStatus == 0 {
+      if best == nil || run.period > best!.period { best = run }
+    }
+    guard let best else { return nil }
+    var baseline = try load(best.run, from: store)
+    baseline?.period = best.period
+    return baseline
+  }
+
+  /// Every recorded survey run of `playbook` with the period it recorded.
+  public static func periods(playbook: String, in store: any HistoryStore) throws
+    -> [(period: String, run: RunRecord)]
+  {
+    try store.runs(playbook: playbook, limit: nil).filter { $0.kind == "survey" }.compactMap {
+      run in
+      guard let id = run.id,
+        let row = try store.results(ofRun: id).first(where: {
+          $0.subject == "survey" && $0.check == SurveyMetrics.periodCheck
+        })
+      else { return nil }
+      return (row.message, run)
+    }
+  }
+
+  static func load(_ run: RunRecord, from store: any HistoryStore) throws -> SurveyBaseline? {
+    guard let id = run.id else { return nil }
     let rows = try store.results(ofRun: id)
     var groups: [String: Group] = [:]
     var rubric = ""
@@ -73,7 +112,8 @@ public struct SurveyBaseline: Sendable {
         rubric = row.message
       } else if row.check == "level" {
         groups[row.subject, default: Group()].level =
-          row.status == SurveyMetrics.belowFirstLevel ? nil : row.status
+          [SurveyMetrics.belowFirstLevel, SurveyMetrics.unknownLevel].contains(row.status)
+          ? nil : row.status
       }
     }
     for metric in run.metrics {
@@ -109,7 +149,11 @@ public struct SurveyBaseline: Sendable {
 public enum SurveyMetrics {
   public static let allSubject = "all"
   public static let rubricCheck = "rubric"
+  /// The result row (subject `survey`) holding the run's period.
+  public static let periodCheck = "period"
   public static let belowFirstLevel = "below first level"
+  /// The level row's status when the level could not be decided.
+  public static let unknownLevel = "unknown"
 
   public static func subject(_ column: String, _ group: String) -> String { "\(column)=\(group)" }
 
@@ -118,7 +162,9 @@ public enum SurveyMetrics {
   static func parse(_ name: String) -> (subject: String, path: [String])? {
     let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     let tail: Int
-    if let last = parts.last, ["respondents", "level", "level_score"].contains(last) {
+    if let last = parts.last,
+      ["respondents", "response_rate", "level", "level_score"].contains(last)
+    {
       tail = 1
     } else if parts.count >= 4, ["dimension", "question"].contains(parts[parts.count - 3]) {
       tail = 3

@@ -59,20 +59,40 @@ enum SurveyGroupStatistics {
     return tallies
   }
 
+  /// `hidden`: questions to hide whatever their count, so that another
+  /// group's few answers cannot be found by subtraction (``SurveyScorer``).
   static func score(
     name: String, members: [SurveyResponse], playbook: SurveyPlaybook, isOther: Bool,
-    includeText: Bool, previous: SurveyBaseline.Group?
+    includeText: Bool, previous: SurveyBaseline.Group?, hidden: Set<String> = []
   ) -> SurveyGroupScore {
     var questions: [SurveyQuestionScore] = []
     var freeText: [SurveyFreeText] = []
     var tallies: [String: Tally] = [:]
+    var counts: [String: Int] = [:]
     let all = Self.tallies(playbook.questions, members)
+    // Anonymity per question: a question (or a text question's comments)
+    // answered by fewer than min_group_size people of the group shows no
+    // figure, even when the group itself is large enough.
+    func hides(_ id: String, _ n: Int) -> Bool {
+      hidden.contains(id) || (n > 0 && n < playbook.minGroupSize)
+    }
     for (k, q) in playbook.questions.enumerated() {
       let t = all[k]
+      counts[q.id] = t.answered
       if case .text = q.scale {
         if includeText {
-          freeText.append(SurveyFreeText(question: q.id, answers: t.texts.sorted()))
+          freeText.append(
+            hides(q.id, t.texts.count)
+              ? SurveyFreeText(question: q.id, answers: [], hidden: true)
+              : SurveyFreeText(question: q.id, answers: t.texts.sorted()))
         }
+        continue
+      }
+      if hides(q.id, t.answered) {
+        var score = SurveyQuestionScore(
+          id: q.id, dimension: q.dimension, type: q.scale.typeName, answered: 0)
+        score.hidden = true
+        questions.append(score)
         continue
       }
       tallies[q.id] = t
@@ -94,9 +114,11 @@ enum SurveyGroupStatistics {
     let dimensions = playbook.dimensions.map { d in
       dimension(id: d.id, title: d.title, playbook: playbook, tallies: tallies, scores: questions)
     }
-    return SurveyGroupScore(
+    var group = SurveyGroupScore(
       name: name, respondents: members.count, isOther: isOther, dimensions: dimensions,
       questions: questions, level: nil, freeText: freeText)
+    group.answerCounts = counts
+    return group
   }
 
   static func numbers(_ answers: [SurveyQuestion.Answer]) -> [Double] {
@@ -189,7 +211,10 @@ enum SurveyGroupStatistics {
     id: String, title: String, playbook: SurveyPlaybook, tallies: [String: Tally],
     scores: [SurveyQuestionScore]
   ) -> SurveyDimensionScore {
-    let scaleQuestions = playbook.questions.filter { $0.dimension == id && $0.scale.points != nil }
+    // A hidden question has no tally: its answers are not pooled either.
+    let scaleQuestions = playbook.questions.filter {
+      $0.dimension == id && $0.scale.points != nil && tallies[$0.id] != nil
+    }
     let widest = scaleQuestions.map { ($0.scale.points ?? 0) + 1 }.max() ?? 0
     var pooled = [Int](repeating: 0, count: widest)
     var top = 0

@@ -34,13 +34,23 @@ struct SurveyLevelScorer {
     -> SurveyLevelResult?
   {
     switch playbook.method {
-    case .rules: return playbook.levels.isEmpty ? nil : rules(members)
+    case .rules: return playbook.levels.isEmpty ? nil : rules(members, group)
     case .weighted: return playbook.levels.isEmpty ? nil : weighted(group)
     case .lua(_, _, let params): return lua(group, params: params)
     }
   }
 
-  /// The value of `criterion` over `members`' pooled answers.
+  /// Why a question cannot be scored in `group`: nobody answered it, or
+  /// too few to show (anonymity per question); nil when it can.
+  func unscorable(_ id: String, in group: SurveyGroupScore) -> String? {
+    guard let q = group.questions.first(where: { $0.id == id }) else { return nil }
+    if q.hidden { return "fewer than \(playbook.minGroupSize) answered \(id)" }
+    if q.answered == 0 { return "nobody answered \(id)" }
+    return nil
+  }
+
+  /// The value of `criterion` over `members`' pooled answers; nil when it
+  /// cannot be known (``unscorable(_:in:)``), never a value from what is left.
   func value(of criterion: SurveyCriterion, _ members: [SurveyResponse]) -> Double? {
     var xs: [Double] = []
     var top = 0
@@ -58,31 +68,60 @@ struct SurveyLevelScorer {
     }
   }
 
-  func rules(_ members: [SurveyResponse]) -> SurveyLevelResult {
-    let values = playbook.levels.map { level in level.criteria.map { value(of: $0, members) } }
-    let met = zip(playbook.levels, values).map { level, vs in
-      zip(level.criteria, vs).map { c, v in v.map { $0 >= c.threshold } ?? false }
-    }
-    let reached = MaturityLadder.cumulative(met: met)
-    let nextIndex = reached.map { $0 + 1 } ?? 0
+  func rules(_ members: [SurveyResponse], _ group: SurveyGroupScore) -> SurveyLevelResult {
+    var reached: Int?
     var result = SurveyLevelResult(
-      level: reached.map { playbook.levels[$0].id },
-      title: reached.map { playbook.levels[$0].title },
-      score: nil, next: nil, missing: [], error: nil)
-    if nextIndex < playbook.levels.count {
-      let next = playbook.levels[nextIndex]
-      result.next = next.id
-      for (i, criterion) in next.criteria.enumerated() where !met[nextIndex][i] {
-        let shown = values[nextIndex][i].map {
-          criterion.measure == .topTwoBox ? SurveyFormat.percent($0) : SurveyFormat.number($0)
+      level: nil, title: nil, score: nil, next: nil, missing: [], error: nil)
+    // Cumulative: climb while every criterion is met. A criterion that
+    // cannot be known stops the climb with an unknown level, unless another
+    // criterion of the same level is known to fail (then the level is
+    // decided without it).
+    for (j, level) in playbook.levels.enumerated() {
+      var unmet: [String] = []
+      var unknown: [String] = []
+      for criterion in level.criteria {
+        let why = criterion.questions.lazy.compactMap { unscorable($0, in: group) }.first
+        if let why {
+          unknown.append(why)
+          continue
         }
-        result.missing.append("\(criterion.label) (is \(shown ?? "not answered"))")
+        let v = value(of: criterion, members)
+        guard let v, MaturityLadder.reaches(v, criterion.threshold) else {
+          let shown = v.map {
+            criterion.measure == .topTwoBox ? SurveyFormat.percent($0) : SurveyFormat.number($0)
+          }
+          unmet.append("\(criterion.label) (is \(shown ?? "not answered"))")
+          continue
+        }
       }
+      if unmet.isEmpty, !unknown.isEmpty {
+        result.unknown = unknown.joined(separator: "; ")
+        result.atLeast = reached.map { playbook.levels[$0].id }
+        return result
+      }
+      if !unmet.isEmpty {
+        result.next = level.id
+        result.missing = unmet
+        break
+      }
+      reached = j
     }
+    result.level = reached.map { playbook.levels[$0].id }
+    result.title = reached.map { playbook.levels[$0].title }
     return result
   }
 
   func weighted(_ group: SurveyGroupScore) -> SurveyLevelResult {
+    var result = SurveyLevelResult(
+      level: nil, title: nil, score: nil, next: nil, missing: [], error: nil)
+    // Every scale question carries weight: leaving out one nobody (or too
+    // few) answered would score the group on another rubric.
+    let unknown = playbook.questions.filter { $0.scale.points != nil && $0.weight > 0 }
+      .compactMap { unscorable($0.id, in: group) }
+    if !unknown.isEmpty {
+      result.unknown = unknown.joined(separator: "; ")
+      return result
+    }
     let pairs = playbook.questions.compactMap { q -> (value: Double, weight: Double)? in
       guard q.scale.points != nil, let m = group.questions.first(where: { $0.id == q.id })?.mean
       else { return nil }
@@ -92,10 +131,9 @@ struct SurveyLevelScorer {
     let cutoffs = playbook.levels.map { $0.minScore ?? 0 }
     let reached = score.flatMap { MaturityLadder.cutoff(score: $0, cutoffs: cutoffs) }
     let nextIndex = reached.map { $0 + 1 } ?? 0
-    var result = SurveyLevelResult(
-      level: reached.map { playbook.levels[$0].id },
-      title: reached.map { playbook.levels[$0].title },
-      score: score, next: nil, missing: [], error: nil)
+    result.level = reached.map { playbook.levels[$0].id }
+    result.title = reached.map { playbook.levels[$0].title }
+    result.score = score
     if nextIndex < playbook.levels.count {
       let next = playbook.levels[nextIndex]
       result.next = next.id

@@ -31,7 +31,7 @@ public struct SurveyMarkdownReporter: Sendable {
   }
 
   func section(_ group: SurveyGroupScore) -> String {
-    var out = "Respondents: \(group.respondents)\n"
+    var out = "Respondents: \(SurveyReportLines.respondents(group))\n"
     if let level = group.level {
       out += "\n" + SurveyReportLines.level(level).map { "- " + escape($0) + "\n" }.joined()
     }
@@ -48,6 +48,9 @@ public struct SurveyMarkdownReporter: Sendable {
     out += "\n| question | result |\n|---|---|\n"
     for q in group.questions {
       out += "| \(escape(q.id)) | \(escape(SurveyReportLines.question(q))) |\n"
+    }
+    for text in group.freeText where text.hidden {
+      out += "\n**\(escape(text.question))**: \(SurveyReportLines.hiddenComments)\n"
     }
     for text in group.freeText where !text.answers.isEmpty {
       out += "\n**\(escape(text.question))** (\(text.answers.count) comments)\n\n"

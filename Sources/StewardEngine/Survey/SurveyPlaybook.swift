@@ -48,6 +48,23 @@ public struct SurveyPlaybook: Sendable {
   /// yellow 1, red 0, averaged) moved by more than this.
   public var trendTolerance: Double
   public var registry: PluginRegistry
+  /// The metadata column whose dates name the period (``SurveyPeriod``).
+  public var dateColumn: String? = nil
+  /// Teams and their headcount (``SurveyRoster``); nil without `roster:`.
+  public var roster: SurveyRoster? = nil
+
+  /// The questions a level needs answered: every question a criterion
+  /// names, and under the weighted method every weighted scale question.
+  /// A responses file without a column for one is an error (Q104): each
+  /// team would otherwise drop to the lowest level, and history would
+  /// show a regression that never happened.
+  public var levelQuestions: Set<String> {
+    switch method {
+    case .rules: Set(levels.flatMap { $0.criteria.flatMap(\.questions) })
+    case .weighted: Set(questions.filter { $0.scale.points != nil && $0.weight > 0 }.map(\.id))
+    case .lua: []
+    }
+  }
 
   public var baseDirectory: String { (path as NSString).deletingLastPathComponent }
 
@@ -73,6 +90,10 @@ public struct SurveyPlaybook: Sendable {
     FieldSpec("file", .string, required: true, doc: "the CSV file, relative to the playbook"),
     FieldSpec("id", .string, doc: "the respondent id column (default respondent)"),
     FieldSpec("metadata", .list(.string), doc: "respondent columns besides the answers"),
+    FieldSpec(
+      "date", .string,
+      doc: "the metadata column of answer dates, which name the period (default date)"
+    ),
   ]
 
   static let scoringFields: [FieldSpec] = [
@@ -179,6 +200,7 @@ public struct SurveyPlaybook: Sendable {
     var respondentColumn = "respondent"
     var metadata: [String] = []
     var responsesValue: Value?
+    var dateColumn: String?
     if let responses = document["responses"] {
       responsesMark = responses.mark
       if responses.string != nil {
@@ -190,6 +212,15 @@ public struct SurveyPlaybook: Sendable {
         responsesValue = responses["file"]
         respondentColumn = responses["id"]?.string ?? respondentColumn
         metadata = responses["metadata"]?.list?.compactMap(\.string) ?? []
+        if let date = responses["date"] {
+          dateColumn = date.string
+          if let column = dateColumn, !metadata.contains(column) {
+            problems.append(
+              Diagnostic(
+                at: date.mark, code: "Q024",
+                "the date column \"\(column)\" is not one of responses.metadata"))
+          }
+        }
       }
     }
     let given = inputs.overrides["responses"]
@@ -232,6 +263,10 @@ public struct SurveyPlaybook: Sendable {
       }
       minGroupSize = Int(max(1, n))
     }
+    var roster: SurveyRoster?
+    if let value = document["roster"] {
+      roster = SurveyRoster.parse(value, base: base, groups: groups, problems: &problems)
+    }
     var policy = BadResponsePolicy.error
     if let value = document["on_bad_response"], let s = value.string {
       policy = BadResponsePolicy(rawValue: s) ?? .error
@@ -264,11 +299,14 @@ public struct SurveyPlaybook: Sendable {
     let tolerance = scoring?["trend_tolerance"]?.number ?? 0.1
 
     if !problems.isEmpty { throw PlaybookError(problems) }
-    return SurveyPlaybook(
+    var playbook = SurveyPlaybook(
       header: header, path: path, questions: questions, dimensions: dimensions, levels: levels,
       method: method, groups: groups, minGroupSize: minGroupSize, onBadResponse: policy,
       responsesPath: responsesPath, responsesMark: responsesMark,
       respondentColumn: respondentColumn, metadataColumns: metadata, trendTolerance: tolerance,
       registry: registry)
+    playbook.roster = roster
+    playbook.dateColumn = dateColumn ?? (metadata.contains("date") ? "date" : nil)
+    return playbook
   }
 }

@@ -26,11 +26,11 @@ public enum SurveyRecorder {
   @discardableResult
   public static func record(
     _ report: SurveyReport, playbook: SurveyPlaybook, startedAt: Date, duration: TimeInterval,
-    in context: RunContext, commitIf commit: () -> Bool = { true }
+    replacing: [Int64] = [], in context: RunContext, commitIf commit: () -> Bool = { true }
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
     let rows = results(report)
-    let run = RunRecord(
+    var run = RunRecord(
       playbook: report.playbook, kind: "survey", playbookPath: playbook.path,
       playbookHash: try SHA256.hex(ofFile: playbook.path), startedAt: startedAt,
       duration: duration, stewardVersion: StewardVersion.current,
@@ -41,6 +41,7 @@ public enum SurveyRecorder {
       ],
       metrics: metrics(report, levels: playbook.levels.map(\.id)),
       resultCount: rows.count)
+    run.replacing = replacing
     return try store.record(run, results: rows, commitIf: commit)
   }
 
@@ -56,6 +57,9 @@ public enum SurveyRecorder {
     ]
     func add(_ subject: String, _ group: SurveyGroupScore) {
       metrics.append(Metric("\(subject)/respondents", Double(group.respondents)))
+      if let rate = group.responseRate {
+        metrics.append(Metric("\(subject)/response_rate", rate))
+      }
       for d in group.dimensions {
         if let m = d.mean { metrics.append(Metric("\(subject)/dimension/\(d.id)/mean", m)) }
         if let t = d.topTwoBox {
@@ -107,6 +111,12 @@ public enum SurveyRecorder {
         subject: "survey", check: SurveyMetrics.rubricCheck, status: "recorded", severity: "",
         message: report.rubricHash)
     ]
+    if let period = report.period {
+      rows.append(
+        ResultRecord(
+          subject: "survey", check: SurveyMetrics.periodCheck, status: "recorded", severity: "",
+          message: period))
+    }
     func add(_ subject: String, _ group: SurveyGroupScore) {
       for d in group.dimensions {
         let mean = d.mean.map { String(format: "%.3f", $0) } ?? "n/a"
@@ -120,9 +130,13 @@ public enum SurveyRecorder {
         rows.append(
           ResultRecord(
             subject: subject, check: "level",
-            status: level.level ?? SurveyMetrics.belowFirstLevel, severity: "",
-            message: level.missing.isEmpty
-              ? "" : "missing for \(level.next ?? "next"): \(level.missing.joined(separator: "; "))"
+            status: level.unknown != nil
+              ? SurveyMetrics.unknownLevel : level.level ?? SurveyMetrics.belowFirstLevel,
+            severity: "",
+            message: level.unknown
+              ?? (level.missing.isEmpty
+                ? ""
+                : "missing for \(level.next ?? "next"): \(level.missing.joined(separator: "; "))")
           ))
       }
     }

@@ -39,6 +39,7 @@ extension SurveyReport {
           })
       ),
       ("rubric_sha256", .string(rubricHash)),
+      ("period", period.map { .string($0) } ?? .null),
       ("previous_run", previousValue()),
     ])
   }
@@ -48,6 +49,7 @@ extension SurveyReport {
     return map([
       ("run", previous.run.map { .int($0) } ?? .null),
       ("started_at", previous.startedAt.map { .string(SQLiteHistoryStore.timestamp($0)) } ?? .null),
+      ("period", previous.period.map { .string($0) } ?? .null),
       ("rubric_changed", .bool(previous.rubricChanged)),
     ]).kind
   }
@@ -59,6 +61,8 @@ extension SurveyGroupScore {
       ("name", .string(name)),
       ("respondents", .int(Int64(respondents))),
       ("other", .bool(isOther)),
+      ("headcount", headcount.map { .int(Int64($0)) } ?? .null),
+      ("response_rate", number(responseRate)),
       ("dimensions", .list(dimensions.map { $0.toValue() })),
       ("questions", .list(questions.map { $0.toValue() })),
     ]
@@ -76,6 +80,7 @@ extension SurveyGroupScore {
             map([
               ("question", .string($0.question)),
               ("answers", .list($0.answers.map { Value(.string($0)) })),
+              ("hidden", .bool($0.hidden)),
             ])
           })
       ))
@@ -120,8 +125,9 @@ extension SurveyQuestionScore {
   func toValue() -> Value {
     var fields: [(String, Value.Kind)] = [
       ("id", .string(id)), ("dimension", .string(dimension)), ("type", .string(type)),
-      ("answered", .int(Int64(answered))),
+      ("answered", hidden ? .null : .int(Int64(answered))), ("hidden", .bool(hidden)),
     ]
+    if hidden { return map(fields) }
     if type != "single" && type != "multiple" && type != "traffic_light" {
       fields += [("mean", number(mean)), ("median", number(median))]
     }
@@ -156,6 +162,8 @@ extension SurveyLevelResult {
       ("score", number(score)), ("next", next.map { .string($0) } ?? .null),
       ("missing_for_next", .list(missing.map { Value(.string($0)) })),
       ("error", error.map { .string($0) } ?? .null),
+      ("unknown", unknown.map { .string($0) } ?? .null),
+      ("at_least", atLeast.map { .string($0) } ?? .null),
     ])
   }
 }

@@ -25,6 +25,9 @@ public struct SurveyReport: Sendable {
   public var rubricHash: String = ""
   /// The run this one is compared with; nil when there is none.
   public var previous: SurveyPreviousRun?
+  /// The wave, `YYYY-MM` (``SurveyPeriod``); nil when neither the
+  /// responses' dates nor `--period` name one.
+  public var period: String? = nil
 }
 
 /// The groups of one respondent column (team, role, …).
@@ -54,6 +57,17 @@ public struct SurveyGroupScore: Sendable {
   public var freeText: [SurveyFreeText]
   /// The move since the previous run; nil without a comparable previous run.
   public var trend: SurveyGroupTrend? = nil
+  /// Its headcount in the roster, when the playbook has one; the response
+  /// rate is `respondents / headcount`.
+  public var headcount: Int? = nil
+  /// Answers per question id (comments for text questions), before any is
+  /// hidden: what the differencing rule counts. Never rendered or stored.
+  var answerCounts: [String: Int] = [:]
+  /// The response rate, 0–1, when the roster gives a headcount.
+  public var responseRate: Double? {
+    guard let headcount, headcount > 0 else { return nil }
+    return Double(respondents) / Double(headcount)
+  }
 }
 
 /// A count of answers at one scale point, option or light.
@@ -102,6 +116,10 @@ public struct SurveyQuestionScore: Sendable {
   public var previousENPS: Double? = nil
   /// For traffic-light cards: green, yellow, red counts and the trend.
   public var lights: SurveyLights?
+  /// True when fewer than `min_group_size` people of the group answered it
+  /// (or hiding it keeps another group's few answers from being found by
+  /// subtraction): no figure of it is shown or stored.
+  public var hidden: Bool = false
 }
 
 /// A traffic-light card's votes.
@@ -138,12 +156,21 @@ public struct SurveyLevelResult: Sendable, Equatable {
   public var missing: [String]
   /// A Lua scorer that failed says so here instead of giving a level.
   public var error: String?
+  /// Why the level cannot be decided (a criterion over a question nobody,
+  /// or too few people, answered; a response rate under the roster's
+  /// minimum): the group gets no level rather than a wrong one.
+  public var unknown: String? = nil
+  /// Under `unknown`, the level the group reaches at least, when it is one.
+  public var atLeast: String? = nil
 }
 
 /// The free-text answers to one question: sorted, never with who wrote them.
 public struct SurveyFreeText: Sendable, Equatable {
   public var question: String
   public var answers: [String]
+  /// True when fewer than `min_group_size` comments were written (the
+  /// comments are not shown).
+  public var hidden: Bool = false
 }
 
 /// The previous run of the same playbook, as far as the report compares with it.
@@ -151,6 +178,8 @@ public struct SurveyPreviousRun: Sendable, Equatable {
   /// Its id in the history store (nil when the baseline came from a report, not a store).
   public var run: Int64?
   public var startedAt: Date?
+  /// Its period, `YYYY-MM`, when it recorded one.
+  public var period: String? = nil
   /// True when its questions or levels differ from this run's (another
   /// rubric hash, or none recorded): nothing is compared, because a move
   /// would only show the new rubric.

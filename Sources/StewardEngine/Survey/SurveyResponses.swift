@@ -179,8 +179,18 @@ public struct SurveyResponses: Sendable {
           errors.append(Diagnostic(at: headerMarks[i], code: "Q103", message))
         }
       }
+      let needed = playbook.levelQuestions
       for q in questions where !header.contains(q.id) {
-        if q.required {
+        if needed.contains(q.id) {
+          errors.append(
+            Diagnostic(
+              at: start, code: "Q104",
+              "no column for question \"\(q.id)\", which a level needs; every team would"
+                + " drop below it"
+                + (SchemaValidator.suggestion(for: q.id, among: header).map {
+                  " (did you mean \"\($0)\"?)"
+                } ?? "")))
+        } else if q.required {
           errors.append(
             Diagnostic(at: start, code: "Q104", "no column for required question \"\(q.id)\""))
         } else {
@@ -197,6 +207,9 @@ public struct SurveyResponses: Sendable {
         metadataColumn.append((column, header.firstIndex(of: column) ?? -1))
       }
     }
+
+    let roster = playbook.roster
+    let rosterColumn = roster.flatMap { r in metadataColumns.firstIndex(of: r.column) } ?? -1
 
     func readRow(_ row: borrowing CSVScanner.Row) throws {
       let fields = row.fields
@@ -264,8 +277,21 @@ public struct SurveyResponses: Sendable {
       }
       var metadata: [String] = []
       metadata.reserveCapacity(metadataColumn.count)
-      for (_, column) in metadataColumn {
-        metadata.append(column >= 0 && column < fields.count ? scanner.trimmed(fields[column]) : "")
+      for (m, (_, column)) in metadataColumn.enumerated() {
+        var value = column >= 0 && column < fields.count ? scanner.trimmed(fields[column]) : ""
+        if m == rosterColumn, let roster {
+          if value.isEmpty, let listed = roster.people[id] { value = listed }
+          // A team the roster does not know is an error under either
+          // policy: dropping or folding it would make a team vanish.
+          if let problem = roster.problem(
+            team: value, respondent: id,
+            at: column >= 0 && column < fields.count ? scanner.mark(fields[column]) : rowMark)
+          {
+            errors.append(problem)
+            return
+          }
+        }
+        metadata.append(value)
       }
       responses.append(
         SurveyResponse(
@@ -292,6 +318,17 @@ public struct SurveyResponses: Sendable {
       throw PlaybookError([
         Diagnostic(at: start, code: "Q101", "the responses file has a header but no responses")
       ])
+    }
+    if let roster = playbook.roster, let k = metadataColumns.firstIndex(of: roster.column) {
+      var answered: [String: Int] = [:]
+      for r in responses { answered[r.metadataValues[k], default: 0] += 1 }
+      for team in roster.teams where (answered[team.name] ?? 0) > team.headcount {
+        errors.append(
+          Diagnostic(
+            at: roster.mark, code: "Q112",
+            "\(answered[team.name] ?? 0) people of \(team.name) answered, more than its headcount"
+              + " of \(team.headcount): the roster is out of date"))
+      }
     }
     if !errors.isEmpty { throw PlaybookError(errors) }
     return SurveyResponses(responses: responses, warnings: warnings, dropped: dropped)

@@ -43,16 +43,18 @@ public enum SurveyScorer {
     if let baseline {
       let changed = baseline.rubricHash != rubric
       previousRun = SurveyPreviousRun(
-        run: baseline.run, startedAt: baseline.startedAt, rubricChanged: changed)
+        run: baseline.run, startedAt: baseline.startedAt, period: baseline.period,
+        rubricChanged: changed)
       if !changed { compared = baseline }
     }
     var levelScorer = SurveyLevelScorer(playbook: playbook)
     func group(
-      _ name: String, subject: String, _ members: [SurveyResponse], isOther: Bool, text: Bool
+      _ name: String, subject: String, _ members: [SurveyResponse], isOther: Bool, text: Bool,
+      hidden: Set<String> = []
     ) -> SurveyGroupScore {
       var score = SurveyGroupStatistics.score(
         name: name, members: members, playbook: playbook, isOther: isOther, includeText: text,
-        previous: compared?.groups[subject])
+        previous: compared?.groups[subject], hidden: hidden)
       score.level = levelScorer.level(for: score, members: members)
       if let compared {
         score.trend = SurveyTrends.trend(
@@ -104,8 +106,10 @@ public enum SurveyScorer {
           text: index == 0)
       }
       var suppressed = 0
+      var members = large.map { buckets[$0] ?? [] }
       if folded.count >= minimum {
         folded.sort { $0.line < $1.line }
+        members.append(folded)
         reported.append(
           group(
             otherGroup, subject: SurveyMetrics.subject(column, otherGroup), folded, isOther: true,
@@ -113,9 +117,20 @@ public enum SurveyScorer {
       } else {
         suppressed = folded.count
       }
+      for (i, hidden) in hiddenByDifference(reported, playbook: playbook) {
+        let name = reported[i].name
+        reported[i] = group(
+          name, subject: SurveyMetrics.subject(column, name), members[i],
+          isOther: reported[i].isOther, text: index == 0, hidden: hidden)
+      }
       groupings.append(
         SurveyGrouping(
           column: column, groups: reported, suppressed: suppressed, joinedOther: joined.sorted()))
+    }
+    if let roster = playbook.roster {
+      for i in groupings.indices where groupings[i].column == roster.column {
+        roster.apply(to: &groupings[i], minimum: minimum)
+      }
     }
     let method: String
     switch playbook.method {
@@ -129,5 +144,37 @@ public enum SurveyScorer {
       method: method, overall: overall, groupings: groupings,
       warnings: responses.warnings + levelScorer.setupProblems, rubricHash: rubric,
       previous: previousRun)
+  }
+
+  /// Differencing per question: the answers a grouping hides (in groups
+  /// where too few answered) must be none or at least `min_group_size`, or
+  /// everyone's figures minus the shown groups' give them back. While they
+  /// are 1 to `min_group_size` − 1, the question is also hidden in the group
+  /// with the fewest answers to it (the last by name on a tie). Returns, by
+  /// group index, the questions to hide there as well.
+  static func hiddenByDifference(_ groups: [SurveyGroupScore], playbook: SurveyPlaybook)
+    -> [Int: Set<String>]
+  {
+    var extra: [Int: Set<String>] = [:]
+    for q in playbook.questions {
+      let counts = groups.map { $0.answerCounts[q.id] ?? 0 }
+      var hidden = groups.map { g in
+        g.questions.first { $0.id == q.id }?.hidden
+          ?? g.freeText.first { $0.question == q.id }?.hidden ?? false
+      }
+      if case .text = q.scale, groups.allSatisfy({ $0.freeText.isEmpty }) { continue }
+      func total() -> Int { zip(counts, hidden).reduce(0) { $0 + ($1.1 ? $1.0 : 0) } }
+      while (1..<playbook.minGroupSize).contains(total()) {
+        let candidates = groups.indices.filter { !hidden[$0] && counts[$0] > 0 }
+        guard
+          let smallest = candidates.min(by: { a, b in
+            counts[a] != counts[b] ? counts[a] < counts[b] : groups[a].name > groups[b].name
+          })
+        else { break }
+        hidden[smallest] = true
+        extra[smallest, default: []].insert(q.id)
+      }
+    }
+    return extra
   }
 }

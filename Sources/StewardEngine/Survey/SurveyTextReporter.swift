@@ -38,7 +38,7 @@ public struct SurveyTextReporter: Sendable {
   func e(_ text: String) -> String { Printable.escape(text) }
 
   func block(_ group: SurveyGroupScore) -> String {
-    var out = "respondents: \(group.respondents)\n"
+    var out = "respondents: \(SurveyReportLines.respondents(group))\n"
     if let level = group.level { out += SurveyReportLines.level(level).map { $0 + "\n" }.joined() }
     out += SurveyReportLines.trend(group).map { $0 + "\n" }.joined()
     for d in group.dimensions where d.answers > 0 {
@@ -47,6 +47,9 @@ public struct SurveyTextReporter: Sendable {
     }
     for q in group.questions {
       out += "  " + SurveyReportLines.question(q) + "\n"
+    }
+    for text in group.freeText where text.hidden {
+      out += "  \(e(text.question)): \(SurveyReportLines.hiddenComments)\n"
     }
     for text in group.freeText where !text.answers.isEmpty {
       out += "  \(e(text.question)) (\(text.answers.count) comments):\n"
@@ -58,9 +61,16 @@ public struct SurveyTextReporter: Sendable {
 
 /// Lines shared by the text and markdown reporters.
 enum SurveyReportLines {
+  /// In place of a question's figures when too few of the group answered it.
+  static let hiddenAnswers = "not shown: too few answers to keep them anonymous"
+  static let hiddenComments = "not shown: too few comments to keep them anonymous"
+
   static func level(_ level: SurveyLevelResult) -> [String] {
     var lines: [String] = []
     if let error = level.error { return ["level: not scored: \(error)"] }
+    if let why = level.unknown {
+      return ["level: unknown (\(why))" + (level.atLeast.map { "; at least \($0)" } ?? "")]
+    }
     var head =
       "level: " + (level.level.map { "\($0) (\(level.title ?? $0))" } ?? "below the first level")
     if let score = level.score { head += ", score \(SurveyFormat.number(score))" }
@@ -73,6 +83,7 @@ enum SurveyReportLines {
   }
 
   static func question(_ q: SurveyQuestionScore) -> String {
+    if q.hidden { return "\(q.id) [\(q.type)] \(hiddenAnswers)" }
     var parts = ["\(q.id) [\(q.type)] n=\(q.answered)"]
     if let m = q.mean { parts.append("mean \(SurveyFormat.number(m))") }
     if let m = q.median { parts.append("median \(SurveyFormat.number(m))") }
@@ -98,16 +109,32 @@ enum SurveyReportLines {
     return parts.joined(separator: "; ")
   }
 
-  /// Which run the report compares with, or why it does not.
+  /// "5", or "5 of 7 (71.4% responded)" with a roster.
+  static func respondents(_ group: SurveyGroupScore) -> String {
+    guard let headcount = group.headcount, let rate = group.responseRate else {
+      return "\(group.respondents)"
+    }
+    return "\(group.respondents) of \(headcount) (\(SurveyFormat.percent(rate)) responded)"
+  }
+
+  /// Which period and run the report compares with, or why it does not.
   static func previous(_ report: SurveyReport) -> String? {
-    guard let p = report.previous else { return nil }
+    guard let p = report.previous else {
+      return report.period.map { "period: \($0) (no earlier period recorded)" }
+    }
     let run = p.run.map { "run \($0)" } ?? "the previous run"
     let when = p.startedAt.map { " of " + day($0) } ?? ""
+    let compared =
+      if let now = report.period, let then = p.period {
+        "\(now) compared with \(then) (\(run)\(when))"
+      } else {
+        "compared with \(run)\(when)"
+      }
     if p.rubricChanged {
-      return "trend: not compared with \(run)\(when): the questions or levels changed since,"
+      return "trend: not " + compared + ": the questions or levels changed since,"
         + " so a move would only show the new rubric"
     }
-    return "trend: compared with \(run)\(when)"
+    return "trend: " + compared
   }
 
   /// The groups that joined "other" to protect the small ones.

@@ -197,7 +197,7 @@ public enum LuaAnnotations {
     function steward.stats.zscores(xs) end
     ---@param successes integer
     ---@param trials integer
-    ---@param z number? 1.959964 (95 %) by default
+    ---@param z number? above 0; Φ⁻¹(0.975) = 1.959963984540054 (95 %) by default; no continuity correction
     ---@return steward.Interval?
     function steward.stats.wilson(successes, trials, z) end
     ---@param observed number[]

@@ -77,8 +77,9 @@ public enum StarterFiles {
   }
 
   /// The files `steward new playbook KIND NAME` writes: the playbook, and
-  /// for a hackathon the small roster, projects and scores files it reads,
-  /// so that `validate` and `run` work on the first try.
+  /// for a hackathon the small roster, projects and scores files it reads
+  /// (for a survey its responses and roster), so that `validate` and `run`
+  /// work on the first try.
   public static func files(kind: PlaybookKind, name: String) -> [(file: String, text: String)] {
     var files = [(file: "\(name).yaml", text: playbook(kind: kind, name: name))]
     if kind == .hackathon {
@@ -129,7 +130,39 @@ public enum StarterFiles {
         ),
       ]
     }
+    if kind == .survey { files += surveyFiles(name: name) }
     return files
+  }
+
+  /// A survey's sample responses (two teams, November 2026) and roster.
+  static func surveyFiles(name: String) -> [(file: String, text: String)] {
+    let answers = [
+      ("recommendations", "4,9,green"), ("recommendations", "5,10,green"),
+      ("recommendations", "3,8,yellow"), ("recommendations", "4,9,green"),
+      ("recommendations", "4,7,green"), ("recommendations", "2,6,red"),
+      ("ads", "3,8,yellow"), ("ads", "4,9,green"), ("ads", "3,6,yellow"), ("ads", "2,7,red"),
+      ("ads", "4,9,green"),
+    ]
+    var csv = "respondent,team,role,date,release,recommend,fun,comment\n"
+    for (i, (team, row)) in answers.enumerated() {
+      let comment = i == 0 ? "Pairing on releases helps." : ""
+      csv += "r\(i + 1),\(team),engineer,2026-11-\(10 + i % 5),\(row),\(comment)\n"
+    }
+    return [
+      ("\(name).csv", csv),
+      (
+        "\(name)-roster.yaml",
+        """
+        # Every team that was asked, with its headcount; a team value in the
+        # responses that is not here is an error. docs/survey.md, "Roster".
+        min_response_rate: 0.5           # a team answering less gets no level
+        teams:
+          recommendations: 8
+          ads: 7
+
+        """
+      ),
+    ]
   }
 
   public static func playbook(kind: PlaybookKind, name: String) -> String {
@@ -234,9 +267,10 @@ public enum StarterFiles {
         # One row per respondent, columns named by question id; see docs/survey.md.
         responses:
           file: \(name).csv               # relative to this playbook; or --input responses=PATH
-          metadata: [team, role, date]
+          metadata: [team, role, date]   # the dates name the period trends compare by (or --period)
         groups: [team]                   # report per team; smaller groups fold into "other"
-        min_group_size: 5
+        min_group_size: 5                # also per question and for comments
+        roster: \(name)-roster.yaml        # teams and headcounts: response rates, no typo'd teams
         questions:
           - { id: release, text: Releasing a model is easy., dimension: delivery, type: likert }
           - { id: recommend, text: I would recommend this team to a friend., dimension: culture, type: enps }

@@ -2,7 +2,8 @@ internal import CLua
 internal import CLuaShim
 internal import StewardCore
 
-/// Lua → Value, without recursion and without metamethods (raw access only).
+/// Lua → Value, without recursion and without metamethods (raw access only;
+/// a read-only proxy is read as the table behind it).
 ///
 /// - a table with keys 1…n is a list; with string keys, a map whose keys are
 ///   sorted in byte order (Lua tables have no order; sorting makes results
@@ -65,6 +66,10 @@ extension LuaVM {
       return try? scalar(at: index, mark: .unknown, path: { "" })
     }
     guard depth < 16, lua_checkstack(L, 4) != 0 else { return .none }
+    if stw_readonly_target(L, index) != 0 {
+      defer { lua_settop(L, -2) }
+      return quickTable(at: lua_gettop(L), depth: depth)
+    }
     return quickTable(at: lua_absindex(L, index), depth: depth)
   }
 
@@ -116,6 +121,7 @@ extension LuaVM {
       return root + steps.joined()
     }
     lua_pushvalue(L, slot)
+    stw_readonly_unwrap_top(L)
     frames.append(try openTable(step: .root, mark: mark, path: { path() }))
     while true {
       let k = frames.count - 1
@@ -145,6 +151,7 @@ extension LuaVM {
       }
       // stack: …, table, child
       if lua_type(L, -1) == LUA_TTABLE {
+        stw_readonly_unwrap_top(L)
         let pointer = lua_topointer(L, -1)
         if frames.contains(where: { $0.pointer == pointer }) {
           throw LuaError.conversion(

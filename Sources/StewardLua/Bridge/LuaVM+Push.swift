@@ -11,7 +11,8 @@ internal import StewardCore
 /// - int → Lua integer, double → Lua float, string, bool.
 ///
 /// Runs outside Lua code, so the memory cap does not apply and nothing here
-/// can raise.
+/// can raise. With `readOnly`, every table is pushed behind a read-only proxy
+/// (`stw_make_readonly`): what a check gets as its subject, params and ctx.
 extension LuaVM {
   /// One open table: where its children are and the next one to push.
   ///
@@ -51,7 +52,7 @@ extension LuaVM {
   }
 
   /// Pushes `value` (pushes one). On failure the stack is left as it was.
-  func push(_ value: Value, root: @autoclosure () -> String) throws {
+  func push(_ value: Value, root: @autoclosure () -> String, readOnly: Bool = false) throws {
     let top = lua_gettop(L)
     guard lua_checkstack(L, 4) != 0 else {
       throw LuaError.conversion(
@@ -60,7 +61,10 @@ extension LuaVM {
     let stack = pushStack
     var frames = stack.base
     var depth = 0
-    guard let first = open(value) else { return }
+    guard let first = open(value) else {
+      if readOnly, lua_type(L, -1) == LUA_TTABLE { stw_make_readonly(L) }
+      return
+    }
     frames[0] = first
     depth = 1
     while depth > 0 {
@@ -68,6 +72,7 @@ extension LuaVM {
       let i = frames[k].next
       if i == frames[k].count {
         depth -= 1
+        if readOnly { stw_make_readonly(L) }
         if depth > 0 { store(into: frames[depth - 1]) }
         continue
       }
@@ -90,6 +95,7 @@ extension LuaVM {
           mark: child.pointee.mark)
       }
       guard let frame = open(child.pointee) else {
+        if readOnly { stw_make_readonly(L) }  // an empty table
         store(into: frames[k])
         continue
       }

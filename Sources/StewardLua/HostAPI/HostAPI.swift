@@ -65,6 +65,8 @@ enum HostAPI {
     vm.setRawField(steward, "log")
     StatsAPI.pushTable(vm)
     vm.setRawField(steward, "stats")
+    lua_pushvalue(L, steward)
+    vm.refs.steward = vm.ref()
     stw_push_protected(L, steward)
     vm.setRawField(base, "steward")
     lua_settop(L, steward - 1)

@@ -30,13 +30,15 @@ enum ValueAPI {
       lua_createtable(L, 0, 0)
     case LUA_TTABLE:
       lua_settop(L, 1)
+      if stw_is_protected(L, 1) != 0 || stw_is_readonly(L, 1) != 0 {
+        return vm.raise("steward.map: the table is read-only")
+      }
       if lua_getmetatable(L, 1) != 0 {
         _ = lua_rawgeti(L, stw_registryindex(), lua_Integer(vm.refs.mapMeta))
         let same = lua_rawequal(L, -1, -2) != 0
         lua_settop(L, 1)
         if !same { return vm.raise("steward.map: the table already has a metatable") }
       }
-      if stw_is_protected(L, 1) != 0 { return vm.raise("steward.map: the table is read-only") }
     default:
       return vm.raise("steward.map: expected a table or nothing, got \(vm.typeName(at: 1))")
     }

@@ -74,8 +74,16 @@ struct HistoryCommand: ParsableCommand {
           : HistoryRenderer.text(trend: points, metric: metric, playbook: playbook)
       } else {
         let runs = try history.runs(playbook: playbook, limit: limit)
-        text =
-          format == "json" ? HistoryRenderer.json(runs: runs) : HistoryRenderer.text(runs: runs)
+        if format == "json" {
+          text = HistoryRenderer.json(runs: runs)
+        } else {
+          // Runs that never ended (killed, waiting) are in no run row yet.
+          let unfinished = try Timelines.unfinished(store: store, playbook: playbook)
+          text = [
+            runs.isEmpty && unfinished != nil ? nil : HistoryRenderer.text(runs: runs), unfinished,
+          ]
+          .compactMap { $0 }.joined(separator: "\n\n")
+        }
       }
       try Output.deliver(text, to: nil)
     } catch let error as HistoryError {
@@ -127,6 +135,51 @@ struct HistoryExportCommand: ParsableCommand {
       let outcome = try HistoryExport.copy(from: source, to: target)
       print(
         "copied \(English.count(outcome.copied, "run")) to \(to); \(outcome.skipped) already there")
+    } catch let error as HistoryError {
+      Console.error(error.description)
+      throw ExitCode(Exit.inputError)
+    }
+  }
+}
+
+struct TimelineCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "timeline",
+    abstract: "Render a recorded runbook run's timeline again.",
+    discussion: """
+      Any runbook run in the store, ended, interrupted or waiting, as
+      `steward run --format` rendered it (`steward history` lists the runs
+      that have not ended):
+
+        steward timeline 7 --format markdown > incident-7.md
+      """)
+
+  @Argument(help: "The runbook run's number.")
+  var runNumber: Int64
+
+  @Option(help: "Output format: text, markdown, json.")
+  var format: String = "text"
+
+  @Option(help: "The history store to read: an SQLite file or a postgres:// URL (STEWARD_STORE).")
+  var store: String = HistoryCommand.defaultStore
+
+  func validate() throws {
+    guard ["text", "markdown", "json"].contains(format) else {
+      throw ValidationError("unknown format \"\(format)\"; use one of text, markdown, json")
+    }
+  }
+
+  func run() throws {
+    guard HistoryStores.exists(store) else {
+      Console.error("\(store): error: no history store here; name one with --store")
+      throw ExitCode(Exit.inputError)
+    }
+    do {
+      try Output.deliver(
+        Timelines.render(store: store, run: runNumber, format: format), to: nil)
+    } catch let error as any FileLevelError {
+      Console.error("\(store): error: \(error)")
+      throw ExitCode(Exit.inputError)
     } catch let error as HistoryError {
       Console.error(error.description)
       throw ExitCode(Exit.inputError)

@@ -76,6 +76,11 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Let checks that error pass the gate (by default an error counts as a failure).")
   var ignoreErrors = false
 
+  @Flag(
+    name: .shortAndLong,
+    help: "Audits: list only failures, errors and waived results, then the summary.")
+  var quiet = false
+
   @Option(
     help:
       "The history store to record the run in: an SQLite file or a postgres:// URL (STEWARD_STORE)."
@@ -100,8 +105,14 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Runbooks: continue the interrupted run RUN after its last completed step.")
   var resume: String?
 
+  @Flag(help: "Runbooks: resume even though the playbook changed since the run started.")
+  var force = false
+
   @Option(help: "Rituals: write the next occurrences to FILE as iCalendar.")
   var ics: String?
+
+  @Option(help: "Surveys: the period the responses belong to, YYYY-MM (default: from their dates).")
+  var period: String?
 
   @Option(help: "Dashboards: also post the Slack message to this incoming-webhook URL.")
   var slackWebhook: String?
@@ -121,11 +132,14 @@ struct RunCommand: ParsableCommand {
     options.skip = skip
     options.jobs = jobs
     options.ignoreErrors = ignoreErrors
+    options.quiet = quiet
     options.yes = yes
     options.answers = answers
     options.dryRun = dryRun
     options.resume = resume
+    options.force = force
     options.ics = ics
+    options.period = period
     options.slackWebhook = slackWebhook
     let outcome: RunOutcome
     do {

@@ -13,6 +13,7 @@ struct StewardCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, ValidateCommand.self, TestCommand.self, PluginsCommand.self,
       NewCommand.self, InspectCommand.self, HistoryCommand.self, DemoCommand.self,
+      ApproveCommand.self, TimelineCommand.self,
     ]
   )
 }

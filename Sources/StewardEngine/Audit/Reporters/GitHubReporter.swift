@@ -16,6 +16,10 @@ public struct GitHubReporter: AuditReporter {
       switch r.status {
       case .error: level = "error"
       case .waived: level = "notice"
+      case .fail where report.failOn.map({ r.severity >= $0 }) == true:
+        // A failure the gate counts blocks the deployment: an error, whatever
+        // its severity (under the default gate, every failure).
+        level = "error"
       default:
         switch ReportValues.level(r.severity) {
         case "error": level = "error"
@@ -37,9 +41,8 @@ public struct GitHubReporter: AuditReporter {
     let c = report.counts
     lines.append(
       "steward: \(report.results.count) results, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.error] ?? 0) errors"
-        + (report.failOn.map {
-          report.gateFailed ? "; gate failed at \($0.rawValue)" : "; gate passed at \($0.rawValue)"
-        } ?? ""))
+        + "; gate: \(report.gate.describe(errorsFail: report.errorsFail))"
+        + (report.failOn == nil ? "" : report.gateFailed ? ", failed" : ", passed"))
     return lines.joined(separator: "\n")
   }
 

@@ -26,9 +26,9 @@ extension AuditReporter {
 public enum ReportFormat: String, Sendable, CaseIterable {
   case text, json, junit, sarif, markdown, github
 
-  public func reporter(color: Bool = false) -> any AuditReporter {
+  public func reporter(color: Bool = false, quiet: Bool = false) -> any AuditReporter {
     switch self {
-    case .text: TextReporter(color: color)
+    case .text: TextReporter(color: color, quiet: quiet)
     case .json: JSONReporter()
     case .junit: JUnitReporter()
     case .sarif: SARIFReporter()

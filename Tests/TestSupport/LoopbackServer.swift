@@ -6,15 +6,16 @@ import Foundation
 
 /// A one-request HTTP server on 127.0.0.1 for tests that post somewhere:
 /// it accepts one connection on a thread, keeps the request, answers
-/// `status`. Never the network.
-final class LoopbackServer: @unchecked Sendable {
-  let port: UInt16
+/// `status`. Never the network. (In TestSupport: the engine's tests and
+/// the end-to-end tests of the binary both post to it.)
+public final class LoopbackServer: @unchecked Sendable {
+  public let port: UInt16
   private let fd: Int32
   private let lock = NSLock()
   private var request = ""
   private let done = DispatchSemaphore(value: 0)
 
-  init(status: Int) throws {
+  public init(status: Int) throws {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     self.fd = fd
     var address = sockaddr_in()
@@ -62,7 +63,7 @@ final class LoopbackServer: @unchecked Sendable {
   }
 
   /// The request, once it has been answered (waits up to 10 s).
-  func received() -> String {
+  public func received() -> String {
     _ = done.wait(timeout: .now() + 10)
     lock.lock()
     defer { lock.unlock() }
