@@ -216,6 +216,34 @@ import Testing
     #expect(try store.results(ofRun: id + 100).isEmpty)
   }
 
+  /// Text that PostgreSQL's COPY format escapes, or that its text type
+  /// cannot hold (NUL), comes back as it went in, in results and in input
+  /// paths, across the rows each core writes (past 8,192 of them).
+  @Test(arguments: persistent)
+  func awkwardTextComesBackAsItWent(kind: Kind) throws {
+    let awkward = [
+      "tab\there", "line\nbreak\r\n", "back\\slash\\", "nul \u{0} and ␀ and ␀␀", "\u{0}",
+      "ends in an accent é", "→ ✓ 🎉", "\\N", "", "a\u{E2}", "␀",
+    ]
+    let store = try Self.makeStore(kind)
+    let rows = (0..<9_000).map { i in
+      ResultRecord(
+        subject: awkward[i % awkward.count], check: "c\(i % 7)", status: "fail",
+        severity: "high", message: awkward[(i + 3) % awkward.count] + "\(i)",
+        location: awkward[(i + 5) % awkward.count])
+    }
+    var run = Self.run("gate", at: 0, fail: 1)
+    // A path holds no NUL: the file system has none to give.
+    run.inputs = awkward.filter { !$0.contains("\u{0}") }.enumerated().map {
+      InputHash(path: "\($0.offset)/\($0.element)", sha256: "h")
+    }
+    let id = try store.record(run, results: rows)
+    #expect(try store.results(ofRun: id) == rows)
+    #expect(
+      try store.runs(playbook: nil, limit: nil).first?.inputs.map(\.path).sorted()
+        == run.inputs.map(\.path).sorted())
+  }
+
   /// Past 8,192 results the recorder makes its rows on all cores: the same
   /// rows, in the same order, as one at a time.
   @Test func manyResultsBecomeRowsInOrder() {
