@@ -31,6 +31,8 @@ public struct AuditReport: Sendable {
   /// hash them (``AuditRunner/hashInputs``): hashed from the bytes the
   /// workers parsed, so the history names exactly what was checked.
   public var inputHashes: [InputHash]? = nil
+  /// What every file's key starts from, in an `--incremental` run.
+  var incrementalKey: String? = nil
 
   /// How many results have each status.
   public var counts: [CheckStatus: Int] {

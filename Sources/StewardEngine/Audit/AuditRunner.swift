@@ -24,6 +24,8 @@ public struct AuditRunner: Sendable {
   /// Hash every file read (SHA-256) into ``AuditReport/inputHashes``, for
   /// the history; off when nothing is recorded.
   public var hashInputs = false
+  /// `--incremental`: the recorded results to reuse (decision 0033).
+  var incremental: IncrementalResults?
 
   public init(playbook: AuditPlaybook) {
     self.playbook = playbook
@@ -87,9 +89,15 @@ public struct AuditRunner: Sendable {
     let limits = self.limits
     let today = self.today
     let hashInputs = self.hashInputs
+    let incremental = self.incremental
     DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
       let worker = Worker(playbook: playbook, checks: checks, limits: limits, today: today)
       while let f = box.claim() {
+        if let reused = incremental?.reuse(file: files[f]) {
+          box.hash(file: f, reused.sha256)
+          box.store(file: f, subjects: reused.subjects, results: reused.results)
+          continue
+        }
         var sha256: String?
         let loaded = SubjectLoader.subjects(
           in: files[f], observe: hashInputs ? { sha256 = SHA256.hex($0) } : nil)
@@ -140,7 +148,8 @@ public struct AuditRunner: Sendable {
       subjects: refs,
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,
-      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil)
+      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil,
+      incrementalKey: incremental?.key)
   }
 
   /// Turns covered failures (and errors, which count as failures) into

@@ -16,7 +16,7 @@ import PostgresNIO
 /// let store = try PostgresHistoryStore(url: "postgres://ci@db.internal/steward?sslmode=require")
 /// try store.record(run, results: rows)
 /// ```
-public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
+public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable {
   /// The URL as given; messages start with it (without its password).
   public let path: String
   let connection: PostgresConnection
@@ -76,6 +76,15 @@ public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
             "run_id", "position", "subject", "check_id", "status", "severity", "message",
             "location",
           ], PGCopy.chunks(results, run: id))
+        let keyed = results.indices.filter { !results[$0].depKey.isEmpty }
+        try copy(
+          into: "result_key", columns: ["run_id", "position", "dep_key", "detail"],
+          PGCopy.chunks(count: keyed.count) { n, writer in
+            writer.integer(id)
+            writer.integer(Int64(keyed[n]))
+            writer.text(results[keyed[n]].depKey)
+            writer.text(results[keyed[n]].detail)
+          })
         guard commit() else {
           try execute("ROLLBACK")
           return nil
@@ -210,6 +219,17 @@ public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
           subject: PGText.decode(subject), check: PGText.decode(check),
           status: PGText.decode(status), severity: PGText.decode(severity),
           message: PGText.decode(message), location: PGText.decode(location))
+      }
+    }
+  }
+
+  public func resultKeys(ofRun id: Int64) throws -> [(key: String, detail: String)] {
+    try locked("cannot read the history store") {
+      try rows(
+        "SELECT dep_key, detail FROM result_key WHERE run_id = \(id) ORDER BY position"
+      ).map { row in
+        let (key, detail) = try row.decode((String, String).self)
+        return (PGText.decode(key), PGText.decode(detail))
       }
     }
   }
@@ -411,7 +431,12 @@ public final class PostgresHistoryStore: HistoryStore, TimelineStore, Sendable {
     // counts any result that belongs to no run.
     .replacingOccurrences(
       of: "CREATE TABLE result (\n  run_id BIGINT NOT NULL REFERENCES run(id) ON DELETE CASCADE,",
-      with: "CREATE TABLE result (\n  run_id BIGINT NOT NULL,")
+      with: "CREATE TABLE result (\n  run_id BIGINT NOT NULL,"
+    )
+    .replacingOccurrences(
+      of:
+        "CREATE TABLE result_key (\n  run_id BIGINT NOT NULL REFERENCES run(id) ON DELETE CASCADE,",
+      with: "CREATE TABLE result_key (\n  run_id BIGINT NOT NULL,")
   }
 
   /// Applies the missing migrations in one transaction under an advisory

@@ -13,7 +13,7 @@ import GRDB
 /// let store = try SQLiteHistoryStore(path: ".steward/history.sqlite")
 /// try store.record(run, results: rows)
 /// ```
-public final class SQLiteHistoryStore: HistoryStore, Sendable {
+public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
   /// The migrations this version knows, oldest first; the last one is the
   /// schema version a new store gets.
   public static let schemaVersions = migrations.map(\.name)
@@ -169,6 +169,16 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.text(results[n].message)
           batch.text(results[n].location)
         }
+        let keyed = results.indices.filter { !results[$0].depKey.isEmpty }
+        try Self.insert(
+          into: "result_key (run_id, position, dep_key, detail)", columns: 4, rows: keyed.count,
+          in: db
+        ) { n, batch in
+          batch.int(id)
+          batch.int(keyed[n])
+          batch.text(results[keyed[n]].depKey)
+          batch.text(results[keyed[n]].detail)
+        }
         guard commit() else { throw NotCommitted() }
         return id
       }
@@ -262,6 +272,27 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     }
   }
 
+  public func resultKeys(ofRun id: Int64) throws -> [(key: String, detail: String)] {
+    do {
+      return try pool.read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT CAST(dep_key AS BLOB), CAST(detail AS BLOB) FROM result_key
+            WHERE run_id = ? ORDER BY position
+            """, arguments: [id]
+        ).map { row in
+          func text(_ i: Int) -> String {
+            (row[i] as Data?).map { String(decoding: $0, as: UTF8.self) } ?? ""
+          }
+          return (text(0), text(1))
+        }
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
   public func series(metric: String, playbook: String) throws -> [MetricPoint] {
     do {
       return try pool.read { db in
@@ -342,6 +373,19 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
       """
     ),
     ("v3-runbook-timeline", timelineSchema),
+    // v4: what each result of an `--incremental` run depended on (decision 0033).
+    (
+      "v4-result-keys",
+      """
+      CREATE TABLE result_key (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        dep_key TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (run_id, position)
+      );
+      """
+    ),
   ]
 
   static var migrator: DatabaseMigrator {

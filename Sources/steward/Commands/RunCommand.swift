@@ -77,6 +77,12 @@ struct RunCommand: ParsableCommand {
   var ignoreErrors = false
 
   @Flag(
+    help:
+      "Audits: reuse the recorded result of each check on each subject whose inputs did not change (decision 0033)."
+  )
+  var incremental = false
+
+  @Flag(
     name: .shortAndLong,
     help: "Audits: list only failures, errors and waived results, then the summary.")
   var quiet = false
@@ -132,6 +138,7 @@ struct RunCommand: ParsableCommand {
     options.skip = skip
     options.jobs = jobs
     options.ignoreErrors = ignoreErrors
+    options.incremental = incremental
     options.quiet = quiet
     options.yes = yes
     options.answers = answers
