@@ -24,6 +24,8 @@ let package = Package(
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    // One history for a whole organisation: the PostgreSQL store (decision 0032).
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     // C: the Debian libraries and the shim for what Swift cannot import.
@@ -63,6 +65,7 @@ let package = Package(
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
       ],
       swiftSettings: strictness),
     .executableTarget(

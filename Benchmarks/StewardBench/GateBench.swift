@@ -74,6 +74,31 @@ enum GateBench {
           "gate: the same, recorded in a new history store  %.3f s  %.0f cards/s  peak RSS %.0f MB  (exit %d; %.3f s for the history)",
         recorded.seconds, Double(count) / recorded.seconds, recorded.peakMB, recorded.status,
         recorded.seconds - best.seconds))
+    if let server = PostgresBenchServer.start(root: root.path) {
+      defer { server.stop() }
+      let recordedPG = (0..<5).compactMap { _ -> Child.Outcome? in
+        guard server.freshDatabase() else { return nil }
+        try? FileManager.default.removeItem(atPath: report)
+        return Child.run(
+          steward,
+          [
+            "run", playbook, "--input", "models=\(dir.path)", "--format", "json", "--output",
+            report, "--store", server.url,
+          ], directory: root.path)
+      }.min { $0.seconds < $1.seconds }
+      if let pg = recordedPG {
+        print(
+          String(
+            format:
+              "gate: the same, recorded in PostgreSQL (a new database, a local server, fsync on)  %.3f s  (exit %d; %.3f s for the history, %.2fx SQLite's; target <= 1.5x)",
+            pg.seconds, pg.status, pg.seconds - best.seconds,
+            (pg.seconds - best.seconds) / max(recorded.seconds - best.seconds, 0.001)))
+      }
+    } else {
+      print("gate: (no PostgreSQL server: scripts/setup --test installs one; its line is left out)")
+    }
+    let incremental = incrementalRerun(
+      steward: steward, playbook: playbook, cards: dir, count: count, report: report)
     print("gate: steward counts   \(summary(of: report))")
     // The same run with only the two built-in checks: what reading, parsing,
     // the schema and the report cost without the Lua checks.
@@ -121,6 +146,14 @@ enum GateBench {
       String(
         format: "gate: steward is %.1fx the Python script (target >= 20x); %.1fx when recording",
         python.seconds / best.seconds, python.seconds / recorded.seconds))
+    if let incremental {
+      print(
+        String(
+          format:
+            "gate: --incremental re-run, 1%% of the cards changed  %.3f s  (exit %d; best of 3; %.2f of the full recorded run, target < 0.33; %.1fx the Python script, target >= 10x)",
+          incremental.seconds, incremental.status, incremental.seconds / recorded.seconds,
+          python.seconds / incremental.seconds))
+    }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     print("gate: what the targets are up against, on the same cards and \(cores) cores:")
     if let builtins {
@@ -213,5 +246,89 @@ enum Child {
     return Outcome(
       seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, status: (status >> 8) & 0xff,
       cpuSeconds: time(usage.ru_utime) + time(usage.ru_stime))
+  }
+}
+
+extension GateBench {
+  /// `--incremental` after 1 % of the cards changed: a full incremental run
+  /// records every key, a hundred cards get a new line, and each timed run
+  /// starts from a copy of the store as the full run left it.
+  static func incrementalRerun(
+    steward: String, playbook: String, cards: URL, count: Int, report: String
+  ) -> Child.Outcome? {
+    let store = cards.path + "-incremental.sqlite"
+    let kept = store + ".kept"
+    let files = [store, store + "-wal", store + "-shm", kept]
+    defer { for file in files { try? FileManager.default.removeItem(atPath: file) } }
+    let arguments = [
+      "run", playbook, "--input", "models=\(cards.path)", "--format", "json", "--output", report,
+      "--store", store, "--incremental",
+    ]
+    guard Child.run(steward, arguments, directory: root.path) != nil,
+      (try? FileManager.default.copyItem(atPath: store, toPath: kept)) != nil
+    else { return nil }
+    let changed = stride(from: 0, to: count, by: 100).map {
+      cards.appendingPathComponent(String(format: "card-%05d.yaml", $0))
+    }
+    for card in changed {
+      guard let handle = try? FileHandle(forWritingTo: card) else { return nil }
+      handle.seekToEndOfFile()
+      handle.write(Data("# edited for the incremental benchmark\n".utf8))
+      try? handle.close()
+    }
+    defer {
+      for (i, card) in zip(stride(from: 0, to: count, by: 100), changed) {
+        try? Data(BenchData.gateCardYAML(i).utf8).write(to: card)
+      }
+    }
+    return (0..<3).compactMap { _ -> Child.Outcome? in
+      for file in files.dropLast() { try? FileManager.default.removeItem(atPath: file) }
+      guard (try? FileManager.default.copyItem(atPath: kept, toPath: store)) != nil else {
+        return nil
+      }
+      return Child.run(steward, arguments, directory: root.path, stderr: "/dev/null")
+    }.min { $0.seconds < $1.seconds }
+  }
+}
+
+/// A throwaway PostgreSQL server for the recorded gate (scripts/pg-test-cluster),
+/// syncing its commits as a real one does, or the one STEWARD_BENCH_POSTGRES names.
+struct PostgresBenchServer {
+  var url: String
+  var root: String
+  var ownDir: String?
+
+  static func start(root: String) -> PostgresBenchServer? {
+    if let given = ProcessInfo.processInfo.environment["STEWARD_BENCH_POSTGRES"], !given.isEmpty {
+      return PostgresBenchServer(url: given, root: root, ownDir: nil)
+    }
+    let dir = "/tmp/steward-pg-bench-\(getpid())"
+    let port = 40000 + Int(getpid()) % 20000
+    setenv("STEWARD_PG_DIR", dir, 1)
+    setenv("STEWARD_PG_PORT", String(port), 1)
+    setenv("STEWARD_PG_FSYNC", "on", 1)
+    guard
+      let started = Child.run(
+        root + "/scripts/pg-test-cluster", ["start"], directory: root, stdout: "/dev/null"),
+      started.status == 0
+    else { return nil }
+    let server = PostgresBenchServer(
+      url: "postgres://steward@127.0.0.1:\(port)/gate?host=\(dir)", root: root, ownDir: dir)
+    return server
+  }
+
+  /// Drops and makes the `gate` database: each run records into a new one.
+  func freshDatabase() -> Bool {
+    guard ownDir != nil else { return true }
+    let admin = url.replacingOccurrences(of: "/gate?", with: "/postgres?")
+    return Child.run(
+      "/usr/bin/psql",
+      [admin, "-q", "-c", "DROP DATABASE IF EXISTS gate", "-c", "CREATE DATABASE gate"],
+      directory: root)?.status == 0
+  }
+
+  func stop() {
+    guard ownDir != nil else { return }
+    _ = Child.run(root + "/scripts/pg-test-cluster", ["stop"], directory: root)
   }
 }

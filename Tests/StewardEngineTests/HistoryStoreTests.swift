@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StewardCore
+import TestSupport
 import Testing
 
 @testable import StewardEngine
@@ -99,13 +100,77 @@ import Testing
   }
 }
 
+/// One suite for every store: each test runs on every backend it names, the
+/// PostgreSQL one on the test server (`scripts/pg-test-cluster`).
 @Suite struct HistoryStoreTests {
-  enum Kind: String, CaseIterable { case memory, sqlite }
+  enum Kind: String, CaseIterable { case memory, sqlite, postgres }
+
+  /// Every store; PostgreSQL's when the test server is there (or required).
+  static let kinds = Kind.allCases.filter { $0 != .postgres || PostgresTestServer.runnable }
+  /// The stores on disk or on a server, which open again and migrate.
+  static let persistent = kinds.filter { $0 != .memory }
 
   static func makeStore(_ kind: Kind) throws -> any HistoryStore {
     switch kind {
     case .memory: InMemoryHistoryStore()
-    case .sqlite: try SQLiteHistoryStore(path: try Scratch([:]).path("nested/h.sqlite"))
+    case .sqlite, .postgres: try Backend(kind).open()
+    }
+  }
+
+  /// A new store's location, and what a user's own client would do to it.
+  struct Backend {
+    var kind: Kind
+    var location: String
+
+    init(_ kind: Kind) throws {
+      self.kind = kind
+      location =
+        kind == .postgres
+        ? try PostgresTestServer.newDatabase() : try Scratch([:]).path("nested/h.sqlite")
+    }
+
+    func open(upTo: String? = nil) throws -> any HistoryStore {
+      kind == .postgres
+        ? try PostgresHistoryStore(url: location, upTo: upTo)
+        : try SQLiteHistoryStore(path: location, upTo: upTo)
+    }
+
+    func migrations(_ store: any HistoryStore) throws -> [String] {
+      try (store as? SQLiteHistoryStore)?.appliedMigrations()
+        ?? (store as? PostgresHistoryStore)?.appliedMigrations() ?? []
+    }
+
+    func integrityProblems(_ store: any HistoryStore) throws -> [String] {
+      try (store as? SQLiteHistoryStore)?.integrityProblems()
+        ?? (store as? PostgresHistoryStore)?.integrityProblems() ?? ["unknown store"]
+    }
+
+    /// Runs SQL as `sqlite3` or `psql` would, outside steward.
+    func execute(_ sql: String) throws {
+      if kind == .postgres {
+        try PostgresTestServer.psql(location, sql)
+      } else {
+        let queue = try DatabaseQueue(path: location)
+        try queue.write { try $0.execute(sql: sql) }
+        try queue.close()
+      }
+    }
+
+    func count(_ sql: String) throws -> Int {
+      if kind == .postgres { return Int(try PostgresTestServer.psql(location, sql)) ?? -1 }
+      let queue = try DatabaseQueue(path: location)
+      defer { try? queue.close() }
+      return try queue.read { try Int.fetchOne($0, sql: sql) } ?? -1
+    }
+
+    func indexes() throws -> [String] {
+      if kind == .postgres {
+        return try PostgresTestServer.psql(
+          location,
+          "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%pkey' ORDER BY indexname"
+        ).split(separator: "\n").map(String.init)
+      }
+      return try HistoryStoreTests.indexes(location)
     }
   }
 
@@ -136,7 +201,7 @@ import Testing
       location: ""),
   ]
 
-  @Test(arguments: Kind.allCases)
+  @Test(arguments: kinds)
   func roundTrip(kind: Kind) throws {
     let store = try Self.makeStore(kind)
     let id = try store.record(Self.run("gate", at: 0, fail: 1), results: Self.rows)
@@ -149,6 +214,34 @@ import Testing
     #expect(runs.first == expected)
     #expect(try store.results(ofRun: id) == Self.rows)
     #expect(try store.results(ofRun: id + 100).isEmpty)
+  }
+
+  /// Text that PostgreSQL's COPY format escapes, or that its text type
+  /// cannot hold (NUL), comes back as it went in, in results and in input
+  /// paths, across the rows each core writes (past 8,192 of them).
+  @Test(arguments: persistent)
+  func awkwardTextComesBackAsItWent(kind: Kind) throws {
+    let awkward = [
+      "tab\there", "line\nbreak\r\n", "back\\slash\\", "nul \u{0} and ␀ and ␀␀", "\u{0}",
+      "ends in an accent é", "→ ✓ 🎉", "\\N", "", "a\u{E2}", "␀",
+    ]
+    let store = try Self.makeStore(kind)
+    let rows = (0..<9_000).map { i in
+      ResultRecord(
+        subject: awkward[i % awkward.count], check: "c\(i % 7)", status: "fail",
+        severity: "high", message: awkward[(i + 3) % awkward.count] + "\(i)",
+        location: awkward[(i + 5) % awkward.count])
+    }
+    var run = Self.run("gate", at: 0, fail: 1)
+    // A path holds no NUL: the file system has none to give.
+    run.inputs = awkward.filter { !$0.contains("\u{0}") }.enumerated().map {
+      InputHash(path: "\($0.offset)/\($0.element)", sha256: "h")
+    }
+    let id = try store.record(run, results: rows)
+    #expect(try store.results(ofRun: id) == rows)
+    #expect(
+      try store.runs(playbook: nil, limit: nil).first?.inputs.map(\.path).sorted()
+        == run.inputs.map(\.path).sorted())
   }
 
   /// Past 8,192 results the recorder makes its rows on all cores: the same
@@ -179,9 +272,9 @@ import Testing
 
   /// The SQLite store inserts rows many to a statement and the rest one by
   /// one: every row comes back in its place, across and between batches.
-  @Test(arguments: [0, 1, 31, 32, 33, 70])
-  func manyRowsComeBackInOrder(count: Int) throws {
-    let store = try Self.makeStore(.sqlite)
+  @Test(arguments: persistent, [0, 1, 31, 32, 33, 70])
+  func manyRowsComeBackInOrder(kind: Kind, count: Int) throws {
+    let store = try Self.makeStore(kind)
     let rows = (0..<count).map { i in
       ResultRecord(
         subject: "s\(i / 14)", check: "c\(i % 14)", status: i % 5 == 0 ? "fail" : "pass",
@@ -192,7 +285,7 @@ import Testing
     #expect(try store.runs(playbook: nil, limit: nil).first?.resultCount == count)
   }
 
-  @Test(arguments: Kind.allCases)
+  @Test(arguments: kinds)
   func listsNewestFirstAndFiltersByPlaybook(kind: Kind) throws {
     let store = try Self.makeStore(kind)
     try store.record(Self.run("gate", at: 10, fail: 2), results: [])
@@ -231,38 +324,54 @@ import Testing
         "{\n  \"schema_version\": 1,\n  \"playbook\": \"gate\",\n  \"metric\": \"fail\""))
   }
 
-  @Test func sqliteStoreKeepsRunsAcrossOpens() throws {
-    let path = try Scratch([:]).path("h.sqlite")
-    try SQLiteHistoryStore(path: path).record(Self.run("gate", at: 0, fail: 1), results: Self.rows)
-    let reopened = try SQLiteHistoryStore(path: path)
+  @Test(arguments: persistent)
+  func keepsRunsAcrossOpens(kind: Kind) throws {
+    let backend = try Backend(kind)
+    try backend.open().record(Self.run("gate", at: 0, fail: 1), results: Self.rows)
+    let reopened = try backend.open()
     #expect(try reopened.runs(playbook: "gate", limit: nil).count == 1)
-    #expect(try reopened.integrityProblems().isEmpty)
-    #expect(try reopened.appliedMigrations() == SQLiteHistoryStore.schemaVersions)
+    #expect(try backend.integrityProblems(reopened).isEmpty)
+    #expect(try backend.migrations(reopened) == SQLiteHistoryStore.schemaVersions)
   }
 
-  @Test func aV1StoreMigratesForwardKeepingItsRuns() throws {
-    let path = try Scratch([:]).path("old.sqlite")
-    let old = try SQLiteHistoryStore(path: path, upTo: "v1")
-    #expect(try old.appliedMigrations() == ["v1"])
+  @Test(arguments: persistent)
+  func aV1StoreMigratesForwardKeepingItsRuns(kind: Kind) throws {
+    let backend = try Backend(kind)
+    let old = try backend.open(upTo: "v1")
+    #expect(try backend.migrations(old) == ["v1"])
     try old.record(Self.run("gate", at: 0, fail: 1), results: Self.rows)
-    #expect(try Self.indexes(path).isEmpty)
+    #expect(try backend.indexes().isEmpty)
 
-    let current = try SQLiteHistoryStore(path: path)
-    #expect(try current.appliedMigrations() == SQLiteHistoryStore.schemaVersions)
+    let current = try backend.open()
+    #expect(try backend.migrations(current) == SQLiteHistoryStore.schemaVersions)
     #expect(SQLiteHistoryStore.schemaVersions.prefix(2) == ["v1", "v2"])
-    #expect(try Self.indexes(path) == ["run_by_playbook", "run_metric_by_name"])
+    #expect(try backend.indexes() == ["run_by_playbook", "run_metric_by_name"])
     let runs = try current.runs(playbook: "gate", limit: nil)
     #expect(runs.count == 1)
     #expect(try current.results(ofRun: runs[0].id ?? 0) == Self.rows)
   }
 
-  @Test func aStoreFromANewerStewardIsRefused() throws {
-    let path = try Scratch([:]).path("new.sqlite")
-    _ = try SQLiteHistoryStore(path: path)
-    let queue = try DatabaseQueue(path: path)
-    try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99')") }
-    try queue.close()
-    let error = #expect(throws: HistoryError.self) { try SQLiteHistoryStore(path: path) }
+  /// PostgreSQL's schema is SQLite's, translated; only `result` goes
+  /// without its foreign key (checked row by row, it cost more than half of
+  /// recording the gate), and the integrity check finds orphans instead.
+  @Test func postgresSchemaIsSQLitesTranslated() {
+    let sqlite = SQLiteHistoryStore.migrations
+    let pg = PostgresHistoryStore.migrations
+    #expect(pg.map(\.name) == sqlite.map(\.name))
+    let v1 = pg[0].sql
+    #expect(v1.contains("CREATE TABLE result (\n  run_id BIGINT NOT NULL,\n"))
+    #expect(v1.contains("id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"))
+    #expect(v1.components(separatedBy: "REFERENCES run(id)").count == 3)
+    #expect(!pg.contains { $0.sql.contains("INTEGER PRIMARY KEY AUTOINCREMENT") })
+    #expect(pg[2].sql.contains("runbook_run_id BIGINT NOT NULL REFERENCES runbook_run(id)"))
+  }
+
+  @Test(arguments: persistent)
+  func aStoreFromANewerStewardIsRefused(kind: Kind) throws {
+    let backend = try Backend(kind)
+    _ = try backend.open()
+    try backend.execute("INSERT INTO grdb_migrations VALUES ('v99')")
+    let error = #expect(throws: HistoryError.self) { try backend.open() }
     #expect(error?.description.contains("written by a newer steward") == true)
   }
 
@@ -278,33 +387,77 @@ import Testing
     }
   }
 
-  @Test func aFailedWriteLeavesNoRow() throws {
-    let path = try Scratch([:]).path("h.sqlite")
-    let store = try SQLiteHistoryStore(path: path)
-    // A trigger that refuses the 500th result makes the transaction fail part way.
-    let queue = try DatabaseQueue(path: path)
-    try queue.write {
-      try $0.execute(
-        sql: """
-          CREATE TRIGGER refuse BEFORE INSERT ON result WHEN NEW.position = 499
-          BEGIN SELECT RAISE(ABORT, 'refused'); END
-          """)
-    }
-    try queue.close()
+  /// A write that fails part way (a trigger refuses the 500th result) leaves
+  /// nothing of the run: one transaction.
+  @Test(arguments: persistent)
+  func aFailedWriteLeavesNoRow(kind: Kind) throws {
+    let backend = try Backend(kind)
+    let store = try backend.open()
+    try backend.execute(
+      kind == .postgres
+        ? """
+        CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.position = 499 THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON result FOR EACH ROW EXECUTE FUNCTION refuse();
+        """
+        : """
+        CREATE TRIGGER refuse BEFORE INSERT ON result WHEN NEW.position = 499
+        BEGIN SELECT RAISE(ABORT, 'refused'); END
+        """)
     let many = Array(repeating: Self.rows[0], count: 1000)
-    #expect(throws: HistoryError.self) {
+    let error = #expect(throws: HistoryError.self) {
       try store.record(Self.run("gate", at: 0, fail: 0), results: many)
     }
+    #expect(error?.description.contains("refused") == true)
     #expect(try store.runs(playbook: nil, limit: nil).isEmpty)
-    #expect(try store.integrityProblems().isEmpty)
-    let leftovers = try DatabaseQueue(path: path).read {
-      try Int.fetchOne(
-        $0,
-        sql:
-          "SELECT (SELECT COUNT(*) FROM result) + (SELECT COUNT(*) FROM run_metric) + (SELECT COUNT(*) FROM run_input)"
-      )
+    #expect(try backend.integrityProblems(store).isEmpty)
+    #expect(
+      try backend.count(
+        "SELECT (SELECT COUNT(*) FROM result) + (SELECT COUNT(*) FROM run_metric) + (SELECT COUNT(*) FROM run_input) + (SELECT COUNT(*) FROM run)"
+      ) == 0)
+    // The store still records after the failed run.
+    try backend.execute(kind == .postgres ? "DROP TRIGGER refuse ON result" : "DROP TRIGGER refuse")
+    try store.record(Self.run("gate", at: 1, fail: 0), results: many)
+    #expect(try store.runs(playbook: nil, limit: nil).first?.resultCount == 1000)
+  }
+
+  /// A record whose commit is declined (the report could not be written)
+  /// leaves nothing, and the next one lands.
+  @Test(arguments: persistent)
+  func aDeclinedCommitLeavesNoRun(kind: Kind) throws {
+    let store = try Self.makeStore(kind)
+    #expect(
+      try store.record(Self.run("gate", at: 0, fail: 0), results: Self.rows, commitIf: { false })
+        == nil)
+    #expect(try store.runs(playbook: nil, limit: nil).isEmpty)
+    let id = try store.record(
+      Self.run("gate", at: 1, fail: 0), results: Self.rows, commitIf: { true })
+    #expect(try store.results(ofRun: id ?? -1) == Self.rows)
+  }
+
+  /// A runbook's timeline: each event kept as it is appended, read back in order.
+  @Test(arguments: persistent)
+  func timelinesRoundTrip(kind: Kind) throws {
+    let store = try #require(try Self.makeStore(kind) as? any TimelineStore)
+    let started = Date(timeIntervalSince1970: 1_795_000_000.5)
+    let id = try store.begin(
+      TimelineRun(
+        playbook: "deploy", playbookPath: "deploy.yaml", playbookHash: "ab", startedAt: started,
+        status: "running", vars: ["env": "prod", "nul": "a\u{0}b"]))
+    for seq in 1...3 {
+      try store.append(
+        TimelineEvent(
+          seq: seq, at: started.addingTimeInterval(Double(seq)), step: "s\(seq)", type: "step_ok",
+          message: "tab\there ␀", data: ["n": Value(.int(Int64(seq)))]), to: id)
     }
-    #expect(leftovers == 0)
+    try store.finish(id, status: "done", historyRun: nil)
+    let (run, events) = try #require(try store.timeline(id))
+    #expect(run.status == "done")
+    #expect(run.vars == ["env": "prod", "nul": "a\u{0}b"])
+    #expect(run.startedAt == started)
+    #expect(events.map(\.step) == ["s1", "s2", "s3"])
+    #expect(events.allSatisfy { $0.message == "tab\there ␀" })
+    #expect(try store.timeline(id + 100) == nil)
   }
 
   /// With `hashInputs` the workers hash the bytes they parse; without, the

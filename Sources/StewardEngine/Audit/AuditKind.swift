@@ -7,7 +7,8 @@ public struct AuditKind: RunnableKind {
   public static let summary = "checks over subjects, with findings, waivers and a CI gate"
   public static let formats = ReportFormat.allCases.map(\.rawValue)
   public static let flags: Set<RunFlag> = [
-    .input, .failOn, .only, .skip, .jobs, .ignoreErrors, .quiet, .baseline, .baselineRun,
+    .input, .failOn, .only, .skip, .jobs, .ignoreErrors, .incremental, .quiet, .baseline,
+    .baselineRun,
   ]
   /// `subjects`, and whatever the playbook declares under `inputs:` and `data:`.
   public static let inputs = InputDeclaration(names: ["subjects"], open: true, dataKey: "data")
@@ -111,7 +112,20 @@ public struct AuditKind: RunnableKind {
   public func run(in context: KindRunContext) throws -> any KindReport {
     var runner = self.runner
     runner.hashInputs = context.history != nil
-    return try runner.run()
+    guard context.options.incremental else { return try runner.run() }
+    let incremental = try IncrementalResults(runner: runner, store: context.reading)
+    runner.incremental = incremental
+    runner.hashInputs = true
+    let report = try runner.run()
+    // On stderr: the report itself is the full run's, byte for byte.
+    let files = Set(report.subjects.map(\.file)).count
+    Console.error(
+      incremental.fromRun.map {
+        "--incremental: reused the results of \(incremental.reusedCount) of \(English.count(files, "file")) from run \($0); checked the rest"
+      }
+        ?? "--incremental: no run of \(report.playbookName) with reusable results; checked every file"
+    )
+    return report
   }
 }
 

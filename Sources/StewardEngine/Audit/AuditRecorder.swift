@@ -21,7 +21,11 @@ public enum AuditRecorder {
     _ report: AuditReport, in context: RunContext, commitIf commit: () -> Bool
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
-    return try store.record(try run(report), results: results(report), commitIf: commit)
+    var rows = results(report)
+    if let keys = IncrementalResults.keys(report) {
+      for i in rows.indices { (rows[i].depKey, rows[i].detail) = keys[i] }
+    }
+    return try store.record(try run(report), results: rows, commitIf: commit)
   }
 
   /// The run row of an audit: hashes, gate and summary metrics.

@@ -33,6 +33,8 @@ public struct AuditReport: Sendable {
   public var inputHashes: [InputHash]? = nil
   /// What the run made of its baseline, when it was given one.
   public var baseline: BaselineOutcome? = nil
+  /// What every file's key starts from, in an `--incremental` run.
+  var incrementalKey: String? = nil
 
   /// How many results have each status.
   public var counts: [CheckStatus: Int] {

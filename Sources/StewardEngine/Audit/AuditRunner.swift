@@ -28,6 +28,8 @@ public struct AuditRunner: Sendable {
   public var baseline: Baseline?
   /// Echo what checks log on stderr, from this level up.
   public var echoLogs: LuaLogLevel?
+  /// `--incremental`: the recorded results to reuse (decision 0033).
+  var incremental: IncrementalResults?
 
   public init(playbook: AuditPlaybook) {
     self.playbook = playbook
@@ -92,10 +94,16 @@ public struct AuditRunner: Sendable {
     let today = self.today
     let hashInputs = self.hashInputs
     let echo = self.echoLogs
+    let incremental = self.incremental
     DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
       let worker = Worker(
         playbook: playbook, checks: checks, limits: limits, today: today, echo: echo)
       while let f = box.claim() {
+        if let reused = incremental?.reuse(file: files[f]) {
+          box.hash(file: f, reused.sha256)
+          box.store(file: f, subjects: reused.subjects, results: reused.results)
+          continue
+        }
         var sha256: String?
         let loaded = SubjectLoader.subjects(
           in: files[f], observe: hashInputs ? { sha256 = SHA256.hex($0) } : nil)
@@ -149,7 +157,8 @@ public struct AuditRunner: Sendable {
       subjects: refs,
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,
-      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil, baseline: outcome)
+      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil, baseline: outcome,
+      incrementalKey: incremental?.key)
   }
 
   /// Runs the checks with `scope = "all"`, each once over every subject,

@@ -122,6 +122,10 @@ public struct ResultRecord: Sendable, Equatable {
   /// An audit finding's ``CheckResult/fingerprint``, for `--baseline-run`;
   /// empty for other results and for runs recorded before it was kept.
   public var fingerprint: String = ""
+  /// `--incremental` runs only: the key of what the result depended on
+  /// and what a later run needs to reuse it (decision 0033); "" otherwise.
+  public var depKey = ""
+  public var detail = ""
 
   public init(
     subject: String, check: String, status: String, severity: String, message: String = "",
@@ -181,4 +185,11 @@ public struct RunContext: Sendable {
   public init(history: (any HistoryStore)? = nil) {
     self.history = history
   }
+}
+
+/// A store that keeps, beside the results of an `--incremental` run, the
+/// key of what each depended on (decision 0033).
+public protocol ResultKeyStore: HistoryStore {
+  /// The key and detail of each result of run `id` that has them, in order.
+  func resultKeys(ofRun id: Int64) throws -> [(key: String, detail: String)]
 }

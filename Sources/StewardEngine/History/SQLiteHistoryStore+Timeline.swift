@@ -3,43 +3,40 @@ import GRDB
 import StewardCore
 import StewardYAML
 
-/// Runbook timelines in the history database (migration "v3-runbook-timeline").
+/// Runbook timelines in the history database (migration "v3-runbook-timeline",
+/// ``timelineSchema``).
 ///
 /// `runbook_run` gets a row when a run starts and `runbook_event` one row per
 /// event, each in its own short transaction, written before the runner moves
 /// on: what a killed run did is on disk, and `--resume RUN` reads it back.
 extension SQLiteHistoryStore: TimelineStore {
-  static func registerTimelineMigration(_ migrator: inout DatabaseMigrator) {
-    migrator.registerMigration("v3-runbook-timeline") { db in
-      try db.execute(
-        sql: """
-          CREATE TABLE runbook_run (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            playbook TEXT NOT NULL,
-            playbook_path TEXT NOT NULL,
-            playbook_hash TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            status TEXT NOT NULL,
-            vars TEXT NOT NULL,
-            run_id INTEGER REFERENCES run(id) ON DELETE SET NULL
-          );
-          CREATE TABLE runbook_event (
-            runbook_run_id INTEGER NOT NULL REFERENCES runbook_run(id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL,
-            at TEXT NOT NULL,
-            step TEXT NOT NULL,
-            type TEXT NOT NULL,
-            message TEXT NOT NULL,
-            data TEXT NOT NULL,
-            PRIMARY KEY (runbook_run_id, seq)
-          );
-          """)
-    }
-  }
+  static let timelineSchema = """
+    CREATE TABLE runbook_run (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      playbook TEXT NOT NULL,
+      playbook_path TEXT NOT NULL,
+      playbook_hash TEXT NOT NULL,
+      started_at TEXT NOT NULL,
+      status TEXT NOT NULL,
+      vars TEXT NOT NULL,
+      run_id INTEGER REFERENCES run(id) ON DELETE SET NULL
+    );
+    CREATE TABLE runbook_event (
+      runbook_run_id INTEGER NOT NULL REFERENCES runbook_run(id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      at TEXT NOT NULL,
+      step TEXT NOT NULL,
+      type TEXT NOT NULL,
+      message TEXT NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (runbook_run_id, seq)
+    );
+    """
 
-  public func begin(_ run: TimelineRun) throws -> Int64 {
-    // A secret is kept as its name only, `{"secret": "var"}` (or `env`
-    // under `env.NAME`), so that a resume knows to ask for it again.
+  /// A run's variables as the `vars` column keeps them: a JSON object, by
+  /// name. A secret is kept as its name only, `{"secret": "var"}` (or `env`
+  /// under `env.NAME`), so that a resume knows to ask for it again.
+  static func varsJSON(_ run: TimelineRun) -> String {
     let secret = { (kind: String) in
       Value(.map(OrderedMap([OrderedMap.Entry(key: "secret", value: Value(.string(kind)))])))
     }
@@ -48,7 +45,31 @@ extension SQLiteHistoryStore: TimelineStore {
         OrderedMap.Entry(key: $0.key, value: Value(.string($0.value)))
       } + run.secretVars.sorted().map { OrderedMap.Entry(key: $0, value: secret("var")) }
       + run.secretEnv.sorted().map { OrderedMap.Entry(key: "env." + $0, value: secret("env")) }
-    let vars = JSONText.render(Value(.map(OrderedMap(entries))), pretty: false)
+    return JSONText.render(Value(.map(OrderedMap(entries))), pretty: false)
+  }
+
+  /// The `vars` column read back into `run`: values, and the secrets' names.
+  static func readVars(_ text: String, into run: inout TimelineRun) {
+    run.vars = [:]
+    run.secretVars = []
+    run.secretEnv = []
+    guard let parsed = parseJSON(text), let map = parsed.map else { return }
+    for entry in map.entries {
+      switch entry.value["secret"]?.string {
+      case "var": run.secretVars.append(entry.key)
+      case "env": run.secretEnv.append(String(entry.key.dropFirst("env.".count)))
+      default: run.vars[entry.key] = entry.value.string ?? ""
+      }
+    }
+  }
+
+  /// An event's details as the `data` column keeps them, and back.
+  static func dataJSON(_ data: Value) -> String { JSONText.render(data, pretty: false) }
+
+  static func data(fromJSON text: String) -> Value { parseJSON(text) ?? [:] }
+
+  public func begin(_ run: TimelineRun) throws -> Int64 {
+    let vars = Self.varsJSON(run)
     return try writing("cannot start the runbook timeline") { db in
       try db.execute(
         sql: """
@@ -92,24 +113,11 @@ extension SQLiteHistoryStore: TimelineStore {
           let row = try Row.fetchOne(
             db, sql: "SELECT * FROM runbook_run WHERE id = ?", arguments: [run])
         else { return nil }
-        var vars: [String: String] = [:]
-        var secretVars: [String] = []
-        var secretEnv: [String] = []
-        if let parsed = Self.parseJSON(row["vars"]), let map = parsed.map {
-          for entry in map.entries {
-            switch entry.value["secret"]?.string {
-            case "var": secretVars.append(entry.key)
-            case "env": secretEnv.append(String(entry.key.dropFirst("env.".count)))
-            default: vars[entry.key] = entry.value.string ?? ""
-            }
-          }
-        }
         var record = TimelineRun(
           id: row["id"], playbook: row["playbook"], playbookPath: row["playbook_path"],
           playbookHash: row["playbook_hash"], startedAt: Self.date(row["started_at"]),
-          status: row["status"], vars: vars, historyRun: row["run_id"])
-        record.secretVars = secretVars
-        record.secretEnv = secretEnv
+          status: row["status"], vars: [:], historyRun: row["run_id"])
+        Self.readVars(row["vars"], into: &record)
         let events = try Row.fetchAll(
           db, sql: "SELECT * FROM runbook_event WHERE runbook_run_id = ? ORDER BY seq",
           arguments: [run]

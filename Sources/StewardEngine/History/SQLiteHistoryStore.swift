@@ -13,10 +13,10 @@ import GRDB
 /// let store = try SQLiteHistoryStore(path: ".steward/history.sqlite")
 /// try store.record(run, results: rows)
 /// ```
-public final class SQLiteHistoryStore: HistoryStore, Sendable {
+public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
   /// The migrations this version knows, oldest first; the last one is the
   /// schema version a new store gets.
-  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline", "v4-result-fingerprint"]
+  public static let schemaVersions = migrations.map(\.name)
 
   public let path: String
   let pool: DatabasePool
@@ -37,7 +37,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     keepsFingerprints =
       upTo.map {
         (versions.firstIndex(of: $0) ?? 0)
-          >= (versions.firstIndex(of: "v4-result-fingerprint") ?? 0)
+          >= (versions.firstIndex(of: "v5-result-fingerprint") ?? 0)
       } ?? true
     let folder = (path as NSString).deletingLastPathComponent
     if createFolder, !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
@@ -181,6 +181,16 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           batch.text(results[n].location)
           if fingerprints { batch.text(results[n].fingerprint) }
         }
+        let keyed = results.indices.filter { !results[$0].depKey.isEmpty }
+        try Self.insert(
+          into: "result_key (run_id, position, dep_key, detail)", columns: 4, rows: keyed.count,
+          in: db
+        ) { n, batch in
+          batch.int(id)
+          batch.int(keyed[n])
+          batch.text(results[keyed[n]].depKey)
+          batch.text(results[keyed[n]].detail)
+        }
         guard commit() else { throw NotCommitted() }
         return id
       }
@@ -275,6 +285,27 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
     }
   }
 
+  public func resultKeys(ofRun id: Int64) throws -> [(key: String, detail: String)] {
+    do {
+      return try pool.read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT CAST(dep_key AS BLOB), CAST(detail AS BLOB) FROM result_key
+            WHERE run_id = ? ORDER BY position
+            """, arguments: [id]
+        ).map { row in
+          func text(_ i: Int) -> String {
+            (row[i] as Data?).map { String(decoding: $0, as: UTF8.self) } ?? ""
+          }
+          return (text(0), text(1))
+        }
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
   public func series(metric: String, playbook: String) throws -> [MetricPoint] {
     do {
       return try pool.read { db in
@@ -298,66 +329,85 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
 
   // MARK: - Schema
 
+  /// The schema, one migration at a time, oldest first: SQLite's SQL, which
+  /// ``PostgresHistoryStore`` translates, so that both stores have one schema.
   /// Every schema change is a new migration appended here; a migration is
   /// never edited once released (docs/history.md).
-  static var migrator: DatabaseMigrator {
-    var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1") { db in
-      try db.execute(
-        sql: """
-          CREATE TABLE run (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            playbook TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            playbook_path TEXT NOT NULL,
-            playbook_hash TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            duration_ms INTEGER NOT NULL,
-            steward_version TEXT NOT NULL,
-            exit_status INTEGER NOT NULL,
-            gate TEXT NOT NULL,
-            result_count INTEGER NOT NULL
-          );
-          CREATE TABLE run_input (
-            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            path TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            PRIMARY KEY (run_id, path)
-          );
-          CREATE TABLE run_metric (
-            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            value REAL NOT NULL,
-            PRIMARY KEY (run_id, name)
-          );
-          CREATE TABLE result (
-            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            subject TEXT NOT NULL,
-            check_id TEXT NOT NULL,
-            status TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            message TEXT NOT NULL,
-            location TEXT NOT NULL,
-            PRIMARY KEY (run_id, position)
-          );
-          """)
-    }
+  static let migrations: [(name: String, sql: String)] = [
+    (
+      "v1",
+      """
+      CREATE TABLE run (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        playbook TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        playbook_path TEXT NOT NULL,
+        playbook_hash TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        steward_version TEXT NOT NULL,
+        exit_status INTEGER NOT NULL,
+        gate TEXT NOT NULL,
+        result_count INTEGER NOT NULL
+      );
+      CREATE TABLE run_input (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        PRIMARY KEY (run_id, path)
+      );
+      CREATE TABLE run_metric (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (run_id, name)
+      );
+      CREATE TABLE result (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        location TEXT NOT NULL,
+        PRIMARY KEY (run_id, position)
+      );
+      """
+    ),
     // v2: `steward history --playbook NAME` and trends read runs by playbook
     // and time; metrics are looked up by name across runs.
-    migrator.registerMigration("v2") { db in
-      try db.execute(
-        sql: """
-          CREATE INDEX run_by_playbook ON run (playbook, started_at);
-          CREATE INDEX run_metric_by_name ON run_metric (name, run_id);
-          """)
-    }
-    registerTimelineMigration(&migrator)
-    // v4: an audit finding's fingerprint, so that `--baseline-run` can
+    (
+      "v2",
+      """
+      CREATE INDEX run_by_playbook ON run (playbook, started_at);
+      CREATE INDEX run_metric_by_name ON run_metric (name, run_id);
+      """
+    ),
+    ("v3-runbook-timeline", timelineSchema),
+    // v4: what each result of an `--incremental` run depended on (decision 0033).
+    (
+      "v4-result-keys",
+      """
+      CREATE TABLE result_key (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        dep_key TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (run_id, position)
+      );
+      """
+    ),
+    // v5: an audit finding's fingerprint, so that `--baseline-run` can
     // match it whatever lines moved (decision 0041).
-    migrator.registerMigration("v4-result-fingerprint") { db in
-      try db.execute(sql: "ALTER TABLE result ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''")
+    ("v5-result-fingerprint", "ALTER TABLE result ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''"),
+  ]
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    for (name, sql) in migrations {
+      migrator.registerMigration(name) { db in try db.execute(sql: sql) }
     }
     return migrator
   }

@@ -13,7 +13,7 @@ public struct RunOptions: Sendable {
   public var output: String?
   /// `--report FORMAT=PATH`, as typed: more reports of the same run.
   public var reports: [String] = []
-  public var store: String = ".steward/history.sqlite"
+  public var store: String = HistoryStores.defaultStore
   public var noRecord = false
   public var pluginPath: [String] = []
   /// `--var KEY=VALUE`, as typed.
@@ -23,6 +23,8 @@ public struct RunOptions: Sendable {
   public var skip: [String] = []
   public var jobs: Int?
   public var ignoreErrors = false
+  /// `--incremental`: reuse the recorded results whose inputs did not change.
+  public var incremental = false
   public var quiet = false
   public var yes = false
   public var answers: String?
@@ -109,6 +111,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
   case failOn = "fail-on"
   case only, skip, jobs
   case ignoreErrors = "ignore-errors"
+  case incremental
   case quiet
   case yes, answers
   case dryRun = "dry-run"
@@ -134,6 +137,7 @@ public enum RunFlag: String, Sendable, CaseIterable, Comparable {
     case .skip: !o.skip.isEmpty
     case .jobs: o.jobs != nil
     case .ignoreErrors: o.ignoreErrors
+    case .incremental: o.incremental
     case .quiet: o.quiet
     case .yes: o.yes
     case .answers: o.answers != nil

@@ -20,7 +20,7 @@ public enum RunPipeline {
     let overrides = try options.overrides()
     let vars = try options.variables()
     let reports = try options.reportTargets()
-    if options.store.isEmpty { throw UsageError("--store takes a file path") }
+    if options.store.isEmpty { throw UsageError("--store takes a file path or a postgres:// URL") }
 
     let header: PlaybookHeader
     do {
@@ -46,14 +46,14 @@ public enum RunPipeline {
     // A store this run creates is removed again if the input turns out wrong
     // during the run (an audit's subjects are read then): a typo must leave
     // nothing behind.
-    let storeExisted = FileManager.default.fileExists(atPath: options.store)
+    let storeExisted = HistoryStores.exists(options.store)
     do {
       let loaded = try kind.load(request(options, header: header, kind: kind))
       // Opened after the playbook loaded, so that a mistake in it leaves no
       // store behind, and before the run, so that a bad store costs nothing.
       let history = loaded.records(options) ? try HistoryStores.open(options.store) : nil
       var reading = history
-      if reading == nil, FileManager.default.fileExists(atPath: options.store) {
+      if reading == nil, HistoryStores.exists(options.store) {
         reading = try HistoryStores.open(options.store, createFolder: false)
       }
       context = KindRunContext(
@@ -203,10 +203,33 @@ public struct RunOutcome: Sendable {
 
 /// Where history stores are opened: one place for every command.
 public enum HistoryStores {
-  /// The store at `path` (a SQLite file), created with its folder unless
-  /// `createFolder` is false.
-  public static func open(_ path: String, createFolder: Bool = true) throws -> any HistoryStore {
-    try SQLiteHistoryStore(path: path, createFolder: createFolder)
+  /// The store `store` names: a `postgres://` URL (decision 0032), or else an
+  /// SQLite file, created with its folder unless `createFolder` is false.
+  public static func open(_ store: String, createFolder: Bool = true) throws -> any HistoryStore {
+    if PostgresHistoryStore.isURL(store) { return try PostgresHistoryStore(url: store) }
+    // A URL of another database is a mistake, not a file name.
+    if let scheme = store.range(of: "://").map({ store[..<$0.lowerBound] }),
+      !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0 == "+" })
+    {
+      throw HistoryError(
+        path: store,
+        "\(scheme):// is not a store steward knows; use postgres://USER@HOST/DATABASE or an SQLite file path"
+      )
+    }
+    return try SQLiteHistoryStore(path: store, createFolder: createFolder)
+  }
+
+  /// Whether there is a store to read without making one: an SQLite file
+  /// that exists, or a database server (which says itself if it is not there).
+  public static func exists(_ store: String) -> Bool {
+    store.contains("://") || FileManager.default.fileExists(atPath: store)
+  }
+
+  /// The store a command uses when it names none: `STEWARD_STORE`, or the
+  /// SQLite file in `.steward/`.
+  public static var defaultStore: String {
+    let named = ProcessInfo.processInfo.environment["STEWARD_STORE"] ?? ""
+    return named.isEmpty ? ".steward/history.sqlite" : named
   }
 
   /// Removes a SQLite store this run created and never wrote a run into

@@ -4,15 +4,22 @@ import Foundation
   import Glibc
 #endif
 
-/// One process at a time runs, resumes or approves a runbook run: an
-/// advisory lock (`flock`) on a file beside the history store, which the
-/// kernel releases when its holder dies, even by SIGKILL. The file says who
-/// holds it, so the refusal can name the process.
+/// One process at a time runs, resumes or approves a runbook run: a lock
+/// that its holder's death releases, even by SIGKILL. Beside an SQLite store
+/// it is an advisory lock (`flock`) on a file, which says who holds it; in
+/// PostgreSQL it is a session advisory lock on the store's connection, whose
+/// holder's `application_name` says who (decision 0032).
 final class RunLock {
-  private let fd: Int32
+  private let release: () -> Void
 
-  private init(fd: Int32) { self.fd = fd }
-  deinit { close(fd) }
+  private init(release: @escaping () -> Void) { self.release = release }
+  deinit { release() }
+
+  /// Who takes the lock, for the refusal another process gets.
+  static func note(_ doing: String) -> String {
+    let since = ISO8601DateFormatter().string(from: Date())
+    return "process \(getpid()) (\(RunbookPrompter.user), \(doing) since \(since))"
+  }
 
   static func path(store: String, run: Int64) -> String {
     let folder = ((store as NSString).deletingLastPathComponent as NSString)
@@ -21,9 +28,17 @@ final class RunLock {
       "\((store as NSString).lastPathComponent)-\(run).lock")
   }
 
-  /// Takes run `run`'s lock, or says which process holds it.
-  static func take(store: String, run: Int64, doing: String) throws -> RunLock {
-    let file = path(store: store, run: run)
+  /// Takes run `run`'s lock in `store`, or says which process holds it.
+  static func take(store: any TimelineStore, run: Int64, doing: String) throws -> RunLock {
+    if let postgres = store as? PostgresHistoryStore {
+      guard let who = try postgres.takeRunLock(run, note: note(doing)) else {
+        return RunLock { try? postgres.releaseRunLock(run) }
+      }
+      throw RunbookError(
+        "run \(run) is in use by \(who.isEmpty ? "another process" : who); wait for it to end, or stop that process"
+      )
+    }
+    let file = path(store: store.path, run: run)
     try? FileManager.default.createDirectory(
       atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -37,16 +52,18 @@ final class RunLock {
         "run \(run) is in use by \(who.isEmpty ? "another process" : who); wait for it to end, or stop that process"
       )
     }
-    let since = ISO8601DateFormatter().string(from: Date())
-    let note = "process \(getpid()) (\(RunbookPrompter.user), \(doing) since \(since))"
+    let note = Self.note(doing)
     _ = ftruncate(fd, 0)
     _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
-    return RunLock(fd: fd)
+    return RunLock { close(fd) }
   }
 
   /// Who holds run `run` now, or nil when nobody does.
-  static func holder(store: String, run: Int64) -> String? {
-    let fd = open(path(store: store, run: run), O_RDONLY | O_CLOEXEC)
+  static func holder(store: any TimelineStore, run: Int64) -> String? {
+    if let postgres = store as? PostgresHistoryStore {
+      return (try? postgres.runLockHolder(run)) ?? nil
+    }
+    let fd = open(path(store: store.path, run: run), O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     if flock(fd, LOCK_SH | LOCK_NB) == 0 { return nil }

@@ -168,8 +168,8 @@ public enum Approvals {
   public static func decide(
     store path: String, run: Int64, step: String, as given: String?, reason: String?, deny: Bool
   ) throws -> String {
-    let store = try SQLiteHistoryStore(path: path, createFolder: false)
-    let lock = try RunLock.take(store: path, run: run, doing: "approving")
+    let store = try Timelines.open(path)
+    let lock = try RunLock.take(store: store, run: run, doing: "approving")
     defer { withExtendedLifetime(lock) {} }
     guard let (record, events) = try store.timeline(run) else {
       throw RunbookError("there is no runbook run \(run) in \(path)")

@@ -85,12 +85,12 @@ public struct RunbookKind: RunnableKind {
 
   public func run(in context: KindRunContext) throws -> any KindReport {
     if context.options.dryRun { return RunbookPlanReport(text: RunbookPlan.render(runbook)) }
-    let history = context.history as? SQLiteHistoryStore
+    let history = context.history as? any TimelineStore
     var runbook = self.runbook
     var lock: RunLock?
     if let resumeID, let history {
       // Before anything else: a second resume of the same run stops here.
-      lock = try RunLock.take(store: history.path, run: resumeID, doing: "resuming")
+      lock = try RunLock.take(store: history, run: resumeID, doing: "resuming")
       if let (record, past) = try history.timeline(resumeID) {
         try checkPlaybook(record, past, run: resumeID, force: context.options.force)
         runbook = try RunbookPlaybook.load(
@@ -102,10 +102,13 @@ public struct RunbookKind: RunnableKind {
     let runner = try RunbookRunner(playbook: runbook, store: timelines)
     runner.prompter = prompter
     runner.lock = lock
-    runner.lockStore = history?.path
+    runner.lockStore = history
     runner.playbookHash = (try? SHA256.hex(ofFile: path)) ?? ""
     runner.terminal = { bytes in _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) } }
-    runner.log = history.flatMap { Self.openLog(store: $0.path, playbook: runbook.name) }
+    // The log sits beside an SQLite store; a database server has no folder.
+    runner.log = (history as? SQLiteHistoryStore).flatMap {
+      Self.openLog(store: $0.path, playbook: runbook.name)
+    }
     Interrupts.install()
     // The main thread is outside Swift's cooperative pool, so it may wait here.
     let box = UncheckedBox(runner)
@@ -264,7 +267,7 @@ extension RunbookError: FileLevelError {}
 struct RunbookRun: TextKindReport {
   var report: RunbookReport
   var runbook: RunbookPlaybook
-  var timelines: SQLiteHistoryStore?
+  var timelines: (any TimelineStore)?
 
   func render(_ format: String, options: RenderOptions) -> String {
     switch format {

@@ -24,8 +24,8 @@ public final class RunbookRunner {
   public var log: FileHandle?
   /// The file the run is recorded against (its hash goes in the timeline).
   public var playbookHash = ""
-  /// The history store the run's lock lives beside (nil: no lock).
-  public var lockStore: String?
+  /// The history store the run's lock lives in (nil: no lock).
+  public var lockStore: (any TimelineStore)?
   /// Held while this process runs the run (`RunLock`).
   var lock: RunLock?
   /// How long a group gets between SIGTERM and SIGKILL.

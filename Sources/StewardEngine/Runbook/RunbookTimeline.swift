@@ -68,6 +68,8 @@ public struct TimelineRun: Sendable, Equatable {
 /// Where timelines are written as they happen: each ``append(_:to:)`` is one
 /// small transaction, so a run killed with SIGKILL loses nothing it did.
 public protocol TimelineStore: Sendable {
+  /// Where the store is, for messages (and, for SQLite, the run locks' folder).
+  var path: String { get }
   /// Starts a timeline; returns its id (the RUN of `--resume RUN`).
   func begin(_ run: TimelineRun) throws -> Int64
   /// Appends one event; `event.seq` must be the next number.
@@ -76,6 +78,8 @@ public protocol TimelineStore: Sendable {
   func finish(_ run: Int64, status: String, historyRun: Int64?) throws
   /// The run and its events in order, or nil when there is no such run.
   func timeline(_ run: Int64) throws -> (TimelineRun, [TimelineEvent])?
+  /// Runbook runs that never ended (`running`, or killed, and `waiting`), newest first.
+  func unfinishedTimelines() throws -> [Int64]
 }
 
 /// Timelines in memory, for tests and `--no-record` runs.
@@ -84,6 +88,8 @@ public final class InMemoryTimelineStore: TimelineStore, @unchecked Sendable {
   private var runs: [Int64: TimelineRun] = [:]
   private var events: [Int64: [TimelineEvent]] = [:]
   private var next: Int64 = 1
+
+  public let path = "memory"
 
   public init() {}
 
@@ -117,6 +123,13 @@ public final class InMemoryTimelineStore: TimelineStore, @unchecked Sendable {
     lock.withLock {
       guard let r = runs[run] else { return nil }
       return (r, events[run] ?? [])
+    }
+  }
+
+  public func unfinishedTimelines() throws -> [Int64] {
+    lock.withLock {
+      runs.values.filter { ["running", "waiting"].contains($0.status) }.compactMap(\.id).sorted(
+        by: >)
     }
   }
 }

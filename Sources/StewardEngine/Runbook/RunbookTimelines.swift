@@ -10,7 +10,7 @@ public enum Timelines {
   /// running in a process, or waiting for an approval), each with the
   /// command that goes on with it; nil when there are none.
   public static func unfinished(store path: String, playbook: String? = nil) throws -> String? {
-    let store = try SQLiteHistoryStore(path: path, createFolder: false)
+    let store = try open(path)
     let ids = try store.unfinishedTimelines()
     var lines: [String] = []
     for id in ids {
@@ -20,7 +20,7 @@ public enum Timelines {
       let last = events.last { $0.type == "step_finished" }.map { "after step \($0.step)" }
       let resume = "steward run \(record.playbookPath) --resume \(id)"
       let state: String
-      if let holder = RunLock.holder(store: path, run: id) {
+      if let holder = RunLock.holder(store: store, run: id) {
         state = "running in \(holder)"
       } else if record.status == "waiting",
         let wait = events.last(where: { $0.type == "run_waiting" })
@@ -38,9 +38,17 @@ public enum Timelines {
     return (["runbook runs not ended:"] + lines).joined(separator: "\n")
   }
 
+  /// The store `path` names (an SQLite file or a PostgreSQL URL), which
+  /// keeps runbook timelines; never created here.
+  static func open(_ path: String) throws -> any TimelineStore {
+    guard let store = try HistoryStores.open(path, createFolder: false) as? any TimelineStore
+    else { throw HistoryError(path: path, "this history store keeps no runbook timelines") }
+    return store
+  }
+
   /// Run `run`'s timeline as `steward run --format FORMAT` rendered it.
   public static func render(store path: String, run: Int64, format: String) throws -> String {
-    let store = try SQLiteHistoryStore(path: path, createFolder: false)
+    let store = try open(path)
     guard let (record, events) = try store.timeline(run) else {
       throw RunbookError("there is no runbook run \(run) in \(path)")
     }
@@ -66,8 +74,7 @@ public enum Timelines {
 }
 
 extension SQLiteHistoryStore {
-  /// Runbook runs that never ended: `running` (or killed) and `waiting`.
-  func unfinishedTimelines() throws -> [Int64] {
+  public func unfinishedTimelines() throws -> [Int64] {
     do {
       return try pool.read { db in
         try Int64.fetchAll(

@@ -34,11 +34,12 @@ struct ApproveCommand: ParsableCommand {
   @Flag(help: "Deny instead: the step fails and the run goes where its on_failure says.")
   var deny = false
 
-  @Option(help: "The history store the run is in.")
+  @Option(
+    help: "The history store the run is in: an SQLite file or a postgres:// URL (STEWARD_STORE).")
   var store: String = HistoryCommand.defaultStore
 
   func run() throws {
-    guard FileManager.default.fileExists(atPath: store) else {
+    guard HistoryStores.exists(store) else {
       Console.error("\(store): error: no history store here; name one with --store")
       throw ExitCode(Exit.inputError)
     }

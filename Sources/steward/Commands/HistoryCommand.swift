@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import StewardCore
 import StewardEngine
 
 struct HistoryCommand: ParsableCommand {
-  static let defaultStore = ".steward/history.sqlite"
+  static var defaultStore: String { HistoryStores.defaultStore }
 
   static let configuration = CommandConfiguration(
     commandName: "history",
@@ -20,7 +21,12 @@ struct HistoryCommand: ParsableCommand {
 
       Audit metrics: results, subjects, checks, pass, fail, skip, waived,
       error, and blocking when a gate is set.
-      """)
+
+      The store is an SQLite file or a PostgreSQL database
+      (postgres://USER@HOST/DATABASE), also named by STEWARD_STORE;
+      `steward history export --to STORE` copies one history into another.
+      """,
+    subcommands: [HistoryExportCommand.self])
 
   @Option(help: "Only runs of this playbook (its `name:`).")
   var playbook: String?
@@ -34,14 +40,14 @@ struct HistoryCommand: ParsableCommand {
   @Option(help: "At most this many runs, newest first.")
   var limit: Int?
 
-  @Option(help: "The history store to read.")
+  @Option(help: "The history store to read: an SQLite file or a postgres:// URL (STEWARD_STORE).")
   var store: String = HistoryCommand.defaultStore
 
   func validate() throws {
     guard ["text", "json"].contains(format) else {
       throw ValidationError("unknown format \"\(format)\"; use one of text, json")
     }
-    if store.isEmpty { throw ValidationError("--store takes a file path") }
+    if store.isEmpty { throw ValidationError("--store takes a file path or a postgres:// URL") }
     if metric != nil, playbook == nil {
       throw ValidationError("--metric needs --playbook NAME")
     }
@@ -50,7 +56,7 @@ struct HistoryCommand: ParsableCommand {
 
   func run() throws {
     // Reading never creates a store: a missing one is a mistyped path.
-    guard FileManager.default.fileExists(atPath: store) else {
+    guard HistoryStores.exists(store) else {
       Console.error(
         "\(store): error: no history store here; `steward run` creates it, or name one with --store"
       )
@@ -88,6 +94,54 @@ struct HistoryCommand: ParsableCommand {
 
 }
 
+struct HistoryExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Copy every run of one history store into another.",
+    discussion: """
+      Copies an SQLite history into PostgreSQL, or back: each run with its
+      inputs, metrics and results, in one transaction of its own. A run the
+      target already has (the same playbook, kind, start time and playbook
+      hash) is skipped, so running it again finishes an export that stopped
+      and copies nothing new the second time.
+
+        steward history export --to postgres://ci@db.internal/steward
+        steward history export --from postgres://ci@db.internal/steward --to laptop.sqlite
+      """)
+
+  // Not --store: `steward history` takes that one itself, before `export`.
+  @Option(
+    help: "The history store to copy from: an SQLite file or a postgres:// URL (STEWARD_STORE).")
+  var from: String = HistoryCommand.defaultStore
+
+  @Option(help: "The history store to copy into (created when it is an SQLite file).")
+  var to: String
+
+  func validate() throws {
+    if from.isEmpty || to.isEmpty {
+      throw ValidationError("--from and --to take a file path or a postgres:// URL")
+    }
+    if from == to { throw ValidationError("--to names the store being copied from") }
+  }
+
+  func run() throws {
+    guard HistoryStores.exists(from) else {
+      Console.error("\(from): error: no history store here; name the one to copy with --from")
+      throw ExitCode(Exit.inputError)
+    }
+    do {
+      let source = try HistoryStores.open(from, createFolder: false)
+      let target = try HistoryStores.open(to)
+      let outcome = try HistoryExport.copy(from: source, to: target)
+      print(
+        "copied \(English.count(outcome.copied, "run")) to \(to); \(outcome.skipped) already there")
+    } catch let error as HistoryError {
+      Console.error(error.description)
+      throw ExitCode(Exit.inputError)
+    }
+  }
+}
+
 struct TimelineCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "timeline",
@@ -106,7 +160,7 @@ struct TimelineCommand: ParsableCommand {
   @Option(help: "Output format: text, markdown, json.")
   var format: String = "text"
 
-  @Option(help: "The history store to read.")
+  @Option(help: "The history store to read: an SQLite file or a postgres:// URL (STEWARD_STORE).")
   var store: String = HistoryCommand.defaultStore
 
   func validate() throws {
@@ -116,7 +170,7 @@ struct TimelineCommand: ParsableCommand {
   }
 
   func run() throws {
-    guard FileManager.default.fileExists(atPath: store) else {
+    guard HistoryStores.exists(store) else {
       Console.error("\(store): error: no history store here; name one with --store")
       throw ExitCode(Exit.inputError)
     }

@@ -77,6 +77,12 @@ struct RunCommand: ParsableCommand {
   var ignoreErrors = false
 
   @Flag(
+    help:
+      "Audits: reuse the recorded result of each check on each subject whose inputs did not change (decision 0033)."
+  )
+  var incremental = false
+
+  @Flag(
     name: .shortAndLong,
     help: "Audits: list only failures, errors and waived results, then the summary.")
   var quiet = false
@@ -97,7 +103,10 @@ struct RunCommand: ParsableCommand {
   )
   var verbose = false
 
-  @Option(help: "The history store to record the run in.")
+  @Option(
+    help:
+      "The history store to record the run in: an SQLite file or a postgres:// URL (STEWARD_STORE)."
+  )
   var store: String = HistoryCommand.defaultStore
 
   @Flag(help: "Do not record the run in the history store.")
@@ -145,6 +154,7 @@ struct RunCommand: ParsableCommand {
     options.skip = skip
     options.jobs = jobs
     options.ignoreErrors = ignoreErrors
+    options.incremental = incremental
     options.quiet = quiet
     options.yes = yes
     options.answers = answers

@@ -1,0 +1,161 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `steward run PLAYBOOK --incremental` (decision 0033), through the binary:
+/// over rounds of random edits to a folder of cards, the incremental run's
+/// report is the full run's, and it reuses exactly the files left alone.
+@Suite(.serialized) struct IncrementalGateTests {
+  /// A deterministic generator, so that a failing round can be replayed.
+  struct Random {
+    var state: UInt64
+    mutating func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+  }
+
+  static let gate = StewardBinary.packageRoot.appendingPathComponent(
+    "Playbooks/deployment-gate.yaml"
+  ).path
+
+  /// Forty cards: the five StreamRec cards, eight times, each with its own id.
+  static func cards() throws -> URL {
+    let dir = try StewardBinary.scratch([:])
+    let models = dir.appendingPathComponent("models")
+    try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+    let examples = StewardBinary.packageRoot.appendingPathComponent("Examples/streamrec/models")
+    let names = try FileManager.default.contentsOfDirectory(atPath: examples.path).sorted()
+    for copy in 0..<8 {
+      for name in names {
+        let text = try String(
+          contentsOf: examples.appendingPathComponent(name), encoding: .utf8)
+        let id = name.replacingOccurrences(of: ".yaml", with: "")
+        try text.replacingOccurrences(of: "\nid: \(id)\n", with: "\nid: \(id)-\(copy)\n")
+          .write(
+            to: models.appendingPathComponent("\(id)-\(copy).yaml"), atomically: true,
+            encoding: .utf8)
+      }
+    }
+    return dir
+  }
+
+  /// The JSON report without the run's clock.
+  static func report(_ dir: URL, _ name: String) throws -> String {
+    try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+      .replacingOccurrences(
+        of: #""(started_at|duration_ms)":\s*("[^"]*"|\d+)"#, with: "", options: .regularExpression)
+  }
+
+  func run(_ dir: URL, _ extra: [String], output: String) throws -> StewardBinary.Result {
+    try StewardBinary.run(
+      ["run", Self.gate, "--input", "models=models", "--format", "json", "--output", output]
+        + extra, in: dir)
+  }
+
+  /// One random edit of one card; returns the files it touched.
+  static func edit(_ models: URL, _ random: inout Random) throws -> Set<String> {
+    let files = try FileManager.default.contentsOfDirectory(atPath: models.path).sorted()
+    let name = files[random.next(files.count)]
+    let file = models.appendingPathComponent(name)
+    let before = try String(contentsOf: file, encoding: .utf8)
+    var text = before
+    switch random.next(6) {
+    case 0:
+      let stages = ["production", "staging", "development", "canary"]
+      text = text.replacingOccurrences(
+        of: #"\nstage: \w+"#, with: "\nstage: \(stages[random.next(stages.count)])",
+        options: .regularExpression)
+    case 1:
+      text = text.replacingOccurrences(
+        of: #"value: 0\.\d+"#, with: "value: 0.\(10 + random.next(89))",
+        options: .regularExpression)
+    case 2:
+      text = text.replacingOccurrences(
+        of: #"\nowner: [\w-]+"#, with: "\nowner: team-\(random.next(5))",
+        options: .regularExpression)
+    case 3:
+      // The same bytes written again: nothing changed.
+      try text.write(to: file, atomically: true, encoding: .utf8)
+      return []
+    case 4:
+      try FileManager.default.removeItem(at: file)
+      return [name]
+    default:
+      let copy = "added-\(random.next(1_000_000)).yaml"
+      try text.replacingOccurrences(
+        of: #"\nid: [\w-]+"#, with: "\nid: \(copy.dropLast(5))", options: .regularExpression
+      ).write(to: models.appendingPathComponent(copy), atomically: true, encoding: .utf8)
+      return [copy]
+    }
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    // A replacement may have written what was there.
+    return text == before ? [] : [name]
+  }
+
+  @Test func anIncrementalReportIsTheFullRunsOverRandomEdits() throws {
+    let dir = try Self.cards()
+    let models = dir.appendingPathComponent("models")
+    let first = try run(dir, ["--store", "h.sqlite", "--incremental"], output: "first.json")
+    #expect(first.status == 1, "\(first.stderr)")
+    #expect(first.stderr.contains("--incremental: no run of deployment-gate with reusable results"))
+    var random = Random(state: 21)
+    for round in 0..<6 {
+      var touched: Set<String> = []
+      for _ in 0..<(1 + random.next(4)) { touched.formUnion(try Self.edit(models, &random)) }
+      let files = try FileManager.default.contentsOfDirectory(atPath: models.path)
+      let incremental = try run(
+        dir, ["--store", "h.sqlite", "--incremental"], output: "incremental.json")
+      let full = try run(dir, ["--no-record"], output: "full.json")
+      #expect(incremental.status == full.status, "round \(round): \(incremental.stderr)")
+      #expect(
+        try Self.report(dir, "incremental.json") == Self.report(dir, "full.json"),
+        "round \(round)")
+      let unchanged = files.filter { !touched.contains($0) }.count
+      #expect(
+        incremental.stderr.contains("reused the results of \(unchanged) of \(files.count) files"),
+        "round \(round), touched \(touched): \(incremental.stderr)")
+    }
+  }
+
+  /// What every result depends on beyond its card: a parameter of the
+  /// playbook, a plugin's source. Either changed, nothing is reused.
+  @Test func aChangedPlaybookOrPluginChecksEveryCardAgain() throws {
+    let dir = try Self.cards()
+    let playbook = try String(contentsOfFile: Self.gate, encoding: .utf8)
+      .replacingOccurrences(of: "../Plugins/", with: "plugins/")
+      .replacingOccurrences(of: "../schemas/", with: "\(StewardBinary.packageRoot.path)/schemas/")
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("plugins"), withIntermediateDirectories: true)
+    let plugin = dir.appendingPathComponent("plugins/ml-governance.lua")
+    try FileManager.default.copyItem(
+      at: StewardBinary.packageRoot.appendingPathComponent("Plugins/ml-governance.lua"),
+      to: plugin)
+    try playbook.write(
+      to: dir.appendingPathComponent("gate.yaml"), atomically: true, encoding: .utf8)
+    func run(_ output: String) throws -> StewardBinary.Result {
+      try StewardBinary.run(
+        [
+          "run", "gate.yaml", "--input", "models=models", "--store", "h.sqlite", "--incremental",
+          "--format", "json", "--output", output,
+        ], in: dir)
+    }
+    _ = try run("a.json")
+    #expect(try run("b.json").stderr.contains("reused the results of 40 of 40 files"))
+    try (String(contentsOf: plugin, encoding: .utf8) + "\n-- a comment\n").write(
+      to: plugin, atomically: true, encoding: .utf8)
+    #expect(try run("c.json").stderr.contains("reused the results of 0 of 40 files"))
+    #expect(try run("d.json").stderr.contains("reused the results of 40 of 40 files"))
+    try playbook.replacingOccurrences(of: "0.8", with: "0.75").write(
+      to: dir.appendingPathComponent("gate.yaml"), atomically: true, encoding: .utf8)
+    let changed = try run("e.json")
+    #expect(changed.stderr.contains("reused the results of 0 of 40 files"), "\(changed.stderr)")
+    let full = try StewardBinary.run(
+      [
+        "run", "gate.yaml", "--input", "models=models", "--no-record", "--format", "json",
+        "--output", "f.json",
+      ], in: dir)
+    #expect(full.status == changed.status)
+    #expect(try Self.report(dir, "e.json") == Self.report(dir, "f.json"))
+  }
+}

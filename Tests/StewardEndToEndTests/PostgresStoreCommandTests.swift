@@ -1,0 +1,292 @@
+import Foundation
+import StewardEngine
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `--store postgres://…` through the binary, on the throwaway server that
+/// `scripts/pg-test-cluster` starts (decision 0032): every test gets a new
+/// database, and reads it back with `psql` as a user would.
+@Suite(.enabled(if: PostgresTestServer.runnable))
+struct PostgresStoreCommandTests {
+  static func psql(_ url: String, _ sql: String) throws -> String {
+    try PostgresTestServer.psql(url, sql)
+  }
+
+  /// Every run has exactly `result_count` result rows: no partial run.
+  static func partialRuns(_ url: String) throws -> String {
+    try psql(
+      url,
+      """
+      SELECT string_agg(id || ':' || result_count || '/' || n, ',') FROM (
+        SELECT run.id, run.result_count, (SELECT COUNT(*) FROM result WHERE run_id = run.id) AS n
+        FROM run) AS counts WHERE result_count <> n
+      """)
+  }
+
+  @Test func aGateIsRecordedAndReadBackByEveryCommand() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try HistoryCommandTests.project()
+    let run = try StewardBinary.run(["run", "gate.yaml", "--store", url], in: dir)
+    #expect(run.status == 1, "\(run.stderr)")
+    #expect(
+      try Self.psql(url, "SELECT playbook || ' ' || gate || ' ' || result_count FROM run")
+        == "gate failed 4")
+    #expect(
+      try Self.psql(
+        url, "SELECT string_agg(identifier, ',' ORDER BY identifier) FROM grdb_migrations")
+        == SQLiteHistoryStore.schemaVersions.joined(separator: ","))
+
+    // STEWARD_STORE names the store when --store does not.
+    let second = try StewardBinary.run(
+      ["run", "gate.yaml", "--output", "r.json", "--format", "json"], in: dir,
+      environment: ["STEWARD_STORE": url])
+    #expect(second.status == 1, "\(second.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".steward").path))
+    let list = try StewardBinary.run(["history"], in: dir, environment: ["STEWARD_STORE": url])
+    #expect(list.status == 0, "\(list.stderr)")
+    #expect(list.stdout.split(separator: "\n").count == 3)
+    let trend = try StewardBinary.run(
+      ["history", "--store", url, "--playbook", "gate", "--metric", "fail"], in: dir)
+    #expect(trend.stdout.hasPrefix("fail of gate, oldest first"))
+    #expect(trend.stdout.split(separator: "\n").count == 4)
+  }
+
+  /// A runbook's timeline goes to the server event by event, and `--resume`
+  /// reads it back from there.
+  @Test func aRunbookTimelineIsKeptOnTheServer() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try StewardBinary.scratch([
+      "deploy.yaml": """
+      steward: 1
+      kind: runbook
+      name: deploy
+      steps:
+        - id: hello
+          run: [echo, hello]
+        - id: bye
+          run: [echo, bye]
+      """
+    ])
+    let run = try StewardBinary.run(["run", "deploy.yaml", "--store", url], in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try Self.psql(url, "SELECT status FROM runbook_run") == "ok")
+    #expect(Int(try Self.psql(url, "SELECT COUNT(*) FROM runbook_event")) ?? 0 >= 4)
+    #expect(try Self.psql(url, "SELECT COUNT(*) FROM run WHERE kind = 'runbook'") == "1")
+  }
+
+  /// Approvals, `steward timeline`, the unfinished runs of `steward history`
+  /// and the run lock work on the server as on an SQLite file: the lock is
+  /// the server's (a session advisory lock), so it names its holder and a
+  /// killed holder's is gone with its connection.
+  @Test func aRunbookWaitsIsApprovedAndLockedOnTheServer() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try RunbookApprovalTests.scratch()
+    let run = ["run", "approve.yaml", "--store", url]
+    let started = try RunbookApprovalTests.steward(run, as: "dana", in: dir)
+    #expect(started.status == 3, "\(started.stderr)")
+    let waiting = try StewardBinary.run(["history", "--store", url], in: dir)
+    #expect(
+      waiting.stdout.contains("rollback by dana, waiting for approval of rollback"),
+      "\(waiting.stdout)\(waiting.stderr)")
+    for user in ["lee", "sam"] {
+      let approved = try RunbookApprovalTests.steward(
+        ["approve", "1", "rollback", "--store", url], as: user, in: dir)
+      #expect(approved.status == 0, "\(approved.stderr)")
+    }
+    let done = try RunbookApprovalTests.steward(run + ["--resume", "1"], as: "dana", in: dir)
+    #expect(done.status == 0, "\(done.stderr)")
+    let timeline = try StewardBinary.run(
+      ["timeline", "1", "--store", url, "--format", "markdown"], in: dir)
+    #expect(timeline.status == 0, "\(timeline.stderr)")
+    #expect(timeline.stdout.contains("rollback: approved by sam (STEWARD_USER), 2 of 2"))
+    // Nothing beside the project: a database server has no folder for locks.
+    let made = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+    #expect(made == ["approve.yaml", "rolled.txt", "roster.yaml"], "\(made)")
+
+    try RunbookResumeSafetyTests.playbook.write(
+      to: dir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
+    let first = try StewardProcess(["run", "slow.yaml", "--store", url], in: dir)
+    #expect(StewardProcess.waitFor("waiting", in: dir))
+    let early = try StewardProcess.run(
+      ["run", "slow.yaml", "--store", url, "--resume", "2"], in: dir)
+    #expect(early.status == 2)
+    #expect(early.stderr.contains("run 2 is in use by process \(first.pid) ("), "\(early.stderr)")
+    let listed = try StewardBinary.run(["history", "--store", url], in: dir)
+    #expect(listed.stdout.contains("running in process \(first.pid)"), "\(listed.stdout)")
+    kill(first.pid, SIGKILL)
+    _ = first.finish()
+    try Data().write(to: dir.appendingPathComponent("go"))
+    // The server notices the dead connection and drops its lock.
+    var resumed = try StewardProcess.run(
+      ["run", "slow.yaml", "--store", url, "--resume", "2"], in: dir)
+    for _ in 0..<20 where resumed.status == 2 {
+      usleep(250_000)
+      resumed = try StewardProcess.run(
+        ["run", "slow.yaml", "--store", url, "--resume", "2"], in: dir)
+    }
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+  }
+
+  /// A store that cannot be reached, or a URL steward does not know, stops
+  /// the run before it starts: exit 2, the reason on stderr, and no report.
+  @Test func aStoreThatCannotBeReachedIsRefusedBeforeTheRun() throws {
+    let dir = try HistoryCommandTests.project()
+    let down = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", "postgres://steward@127.0.0.1:1/none"], in: dir)
+    #expect(down.status == 2)
+    #expect(down.stderr.hasPrefix("postgres://steward@127.0.0.1:1/none: error: cannot connect"))
+    #expect(down.stdout.isEmpty)
+    let other = try StewardBinary.run(["run", "gate.yaml", "--store", "mysql://x/db"], in: dir)
+    #expect(other.status == 2)
+    #expect(other.stderr.contains("mysql:// is not a store steward knows"))
+    let secret = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", "postgres://steward:hunter2@127.0.0.1:1/none"], in: dir)
+    #expect(secret.status == 2)
+    #expect(!secret.stderr.contains("hunter2"))
+    let mode = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", "postgres://steward@127.0.0.1/x?sslmode=sometimes"], in: dir)
+    #expect(mode.status == 2)
+    #expect(mode.stderr.contains("sslmode \"sometimes\" is not one of"))
+  }
+
+  /// `sslmode=require` makes the connection TLS (the server's log says so
+  /// for that database), and a Unix socket, which has none, is refused.
+  @Test func tlsIsUsedWhenTheURLAsksForIt() throws {
+    let socketURL = try PostgresTestServer.newDatabase()
+    var parts = try #require(URLComponents(string: socketURL))
+    let folder = try #require(parts.queryItems?.first { $0.name == "host" }?.value)
+    let database = String(parts.path.dropFirst())
+    parts.queryItems = [URLQueryItem(name: "sslmode", value: "require")]
+    let dir = try HistoryCommandTests.project()
+    let tls = try StewardBinary.run(["run", "gate.yaml", "--store", parts.string ?? ""], in: dir)
+    #expect(tls.status == 1, "\(tls.stderr)")
+    let log = try String(contentsOfFile: folder + "/server.log", encoding: .utf8)
+    let authorized = log.split(separator: "\n").filter {
+      $0.contains("connection authorized") && $0.contains("database=\(database)")
+    }
+    #expect(!authorized.isEmpty)
+    #expect(authorized.allSatisfy { $0.contains("SSL enabled") }, "\(authorized)")
+
+    let socket = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", socketURL + "&sslmode=require"], in: dir)
+    #expect(socket.status == 2)
+    #expect(socket.stderr.contains("needs a host and port, not a Unix socket"))
+  }
+
+  /// Sixteen processes record into one new database at once (racing to
+  /// create its tables, too): every run lands whole, none fails on a lock.
+  @Test func sixteenWritersAtOnceLoseNothing() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try HistoryCommandTests.bigProject(subjects: 60)
+    let processes = try (0..<16).map { _ in
+      try HistoryCommandTests.start(["run", "big.yaml", "--store", url, "--jobs", "1"], in: dir)
+    }
+    for p in processes { p.waitUntilExit() }
+    #expect(processes.map(\.terminationStatus) == Array(repeating: 0, count: 16))
+    #expect(try Self.psql(url, "SELECT COUNT(*) FROM run") == "16")
+    #expect(try Self.psql(url, "SELECT COUNT(*) FROM result") == String(16 * 60 * 70))
+    #expect(try Self.partialRuns(url) == "")
+  }
+
+  /// `steward run` records 140,000 result rows into the server and is
+  /// killed with SIGKILL while its COPY is under way, after a different
+  /// delay each round: the run is there whole or not at all, and the
+  /// database takes the next run.
+  @Test func aRunKilledMidWriteLeavesNoPartialRun() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try HistoryCommandTests.bigProject(subjects: 2_000)
+    let seed = try StewardBinary.run(["run", "small.yaml", "--store", url], in: dir)
+    #expect(seed.status == 0, "\(seed.stderr)")
+    let database = String(try #require(URLComponents(string: url)).path.dropFirst())
+    var interrupted = 0
+    var landed = 0
+    for (round, delay) in [0.0, 0.05, 0.15, 0.3].enumerated() {
+      let process = try HistoryCommandTests.start(
+        ["run", "big.yaml", "--store", url, "--output", "/dev/null"], in: dir)
+      var sawWrite = false
+      let deadline = Date().addingTimeInterval(300)
+      while process.isRunning, Date() < deadline {
+        let copying = try Self.psql(
+          url,
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '\(database)' AND query LIKE 'COPY%'"
+        )
+        if copying != "0" {
+          sawWrite = true
+          if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+          kill(process.processIdentifier, SIGKILL)
+          break
+        }
+      }
+      process.waitUntilExit()
+      let killed = process.terminationReason == .uncaughtSignal
+      #expect(sawWrite, "round \(round): the write was never seen under way")
+      // The server rolls back once it sees the connection gone.
+      var others = "1"
+      for _ in 0..<200 where others != "0" {
+        others = try Self.psql(
+          url,
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()"
+        )
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+      #expect(try Self.partialRuns(url) == "", "round \(round)")
+      let big = try Self.psql(url, "SELECT result_count FROM run WHERE playbook = 'big'")
+        .split(separator: "\n")
+      #expect(big.allSatisfy { $0 == "140000" }, "round \(round)")
+      #expect(big.count == landed || big.count == landed + 1, "round \(round)")
+      if killed, big.count == landed { interrupted += 1 }
+      landed = big.count
+      #expect(try Self.psql(url, "SELECT COUNT(*) FROM run WHERE playbook = 'small'") == "1")
+    }
+    #expect(interrupted > 0, "no round killed the run before its transaction committed")
+    let after = try StewardBinary.run(["run", "small.yaml", "--store", url], in: dir)
+    #expect(after.status == 0, "\(after.stderr)")
+    #expect(try Self.partialRuns(url) == "")
+  }
+
+  /// An SQLite history moves to PostgreSQL and back, whole; a second export
+  /// copies nothing, and a run added since is the only one copied next time.
+  @Test func aHistoryMovesToPostgresAndBack() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try HistoryCommandTests.project()
+    for _ in 0..<3 {
+      #expect(
+        try StewardBinary.run(["run", "gate.yaml", "--store", "laptop.sqlite"], in: dir).status == 1
+      )
+    }
+    let out = try StewardBinary.run(
+      ["history", "export", "--from", "laptop.sqlite", "--to", url], in: dir)
+    #expect(out.status == 0, "\(out.stderr)")
+    #expect(out.stdout == "copied 3 runs to \(url); 0 already there\n")
+    let again = try StewardBinary.run(
+      ["history", "export", "--from", "laptop.sqlite", "--to", url], in: dir)
+    #expect(again.stdout == "copied 0 runs to \(url); 3 already there\n")
+
+    #expect(try StewardBinary.run(["run", "gate.yaml", "--store", url], in: dir).status == 1)
+    let back = try StewardBinary.run(
+      ["history", "export", "--from", url, "--to", "back.sqlite"], in: dir)
+    #expect(back.stdout == "copied 4 runs to back.sqlite; 0 already there\n", "\(back.stderr)")
+    let more = try StewardBinary.run(
+      ["history", "export", "--from", url, "--to", "laptop.sqlite"], in: dir)
+    #expect(more.stdout == "copied 1 run to laptop.sqlite; 3 already there\n", "\(more.stderr)")
+
+    // The same history in all three, as `steward history` shows it.
+    let shown = try ["laptop.sqlite", url, "back.sqlite"].map { store in
+      try StewardBinary.run(["history", "--store", store, "--format", "json"], in: dir).stdout
+    }
+    #expect(shown[0] == shown[1])
+    #expect(shown[1] == shown[2])
+    let pg = try PostgresHistoryStore(url: url)
+    let sqlite = try SQLiteHistoryStore(path: dir.appendingPathComponent("back.sqlite").path)
+    for (a, b) in zip(
+      try pg.runs(playbook: nil, limit: nil), try sqlite.runs(playbook: nil, limit: nil))
+    {
+      #expect(a == b)
+      #expect(try pg.results(ofRun: a.id ?? 0) == (try sqlite.results(ofRun: b.id ?? 0)))
+    }
+  }
+}
