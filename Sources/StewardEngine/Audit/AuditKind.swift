@@ -22,9 +22,11 @@ public struct AuditKind: RunnableKind {
       doc:
         "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
     ),
+    FieldSpec("signoff", .any, doc: "a role whose sign-off the results need (docs/audit.md)"),
   ]
 
   var runner: AuditRunner
+  var signoff: [SignOffRequirement] = []
 
   public static func load(_ request: KindLoadRequest) throws -> AuditKind {
     let options = request.options
@@ -46,12 +48,15 @@ public struct AuditKind: RunnableKind {
     try runner.validateSelection()
     runner.gate = threshold
     if let jobs = options.jobs { runner.workers = max(1, jobs) }
-    return AuditKind(runner: runner)
+    let signoff = try SignOffRequirement.parse(
+      request.header.document, path: request.path, checks: audit.checks)
+    return AuditKind(runner: runner, signoff: signoff)
   }
 
   public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
     // An audit can be checked against its plugins without running it.
     let audit = try AuditPlaybook.load(header: header, path: path)
+    _ = try SignOffRequirement.parse(header.document, path: path, checks: audit.checks)
     // Only with a schema is there something to check in the subjects
     // before a run; without one, reading them is the run's job.
     guard let schema = audit.schema else { return KindValidation() }
@@ -66,7 +71,13 @@ public struct AuditKind: RunnableKind {
   public func run(in context: KindRunContext) throws -> any KindReport {
     var runner = self.runner
     runner.hashInputs = context.history != nil
-    return try runner.run()
+    var report = try runner.run()
+    if !signoff.isEmpty {
+      report.signoff = try SignOffs.evaluate(
+        signoff, playbook: report.playbookName, results: AuditRecorder.results(report),
+        store: context.reading ?? context.history)
+    }
+    return report
   }
 }
 
@@ -78,11 +89,14 @@ extension AuditReport: KindReport {
       .write(self, to: sink)
   }
 
-  public var exitStatus: Int32 { gateFailed ? Exit.gateFailed : Exit.success }
+  public var exitStatus: Int32 {
+    gateFailed ? Exit.gateFailed : signoff?.state == .awaiting ? Exit.waiting : Exit.success
+  }
   public var warningLines: [String] { warnings.map(\.description) }
   public var textShowsWarnings: Bool { true }
 
   public func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws {
-    _ = try AuditRecorder.record(self, in: RunContext(history: store), commitIf: commit)
+    let run = try AuditRecorder.record(self, in: RunContext(history: store), commitIf: commit)
+    if let signoff, let run { try SignOffs.recorded(signoff, run: run, store: store) }
   }
 }

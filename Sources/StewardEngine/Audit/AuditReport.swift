@@ -31,6 +31,16 @@ public struct AuditReport: Sendable {
   /// hash them (``AuditRunner/hashInputs``): hashed from the bytes the
   /// workers parsed, so the history names exactly what was checked.
   public var inputHashes: [InputHash]? = nil
+  /// Where the sign-off the playbook requires stands; nil when it needs none.
+  public var signoff: SignOffOutcome? = nil {
+    didSet {
+      guard let signoff else { return }
+      if signoff.state == .rejected { gateFailed = true }
+      warnings += signoff.lines.map {
+        Diagnostic(.warning, at: SourceMark(file: playbookPath, line: 0, column: 0), code: "A063", $0)
+      }
+    }
+  }
 
   /// How many results have each status.
   public var counts: [CheckStatus: Int] {

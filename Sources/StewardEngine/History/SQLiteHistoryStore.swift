@@ -16,7 +16,7 @@ import GRDB
 public final class SQLiteHistoryStore: HistoryStore, Sendable {
   /// The migrations this version knows, oldest first; the last one is the
   /// schema version a new store gets.
-  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline"]
+  public static let schemaVersions = ["v1", "v2", "v3-runbook-timeline", "v4-signoff"]
 
   public let path: String
   let pool: DatabasePool
@@ -341,6 +341,7 @@ public final class SQLiteHistoryStore: HistoryStore, Sendable {
           """)
     }
     registerTimelineMigration(&migrator)
+    registerSignOffMigration(&migrator)
     return migrator
   }
 

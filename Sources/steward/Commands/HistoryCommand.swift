@@ -28,6 +28,9 @@ struct HistoryCommand: ParsableCommand {
   @Option(help: "Show this summary metric's trend over the playbook's runs (needs --playbook).")
   var metric: String?
 
+  @Flag(help: "List the playbook's sign-offs: who signed which run's results, in which role (needs --playbook).")
+  var signoffs = false
+
   @Option(help: "Output format: text, json.")
   var format: String = "text"
 
@@ -45,6 +48,9 @@ struct HistoryCommand: ParsableCommand {
     if metric != nil, playbook == nil {
       throw ValidationError("--metric needs --playbook NAME")
     }
+    if signoffs, playbook == nil || format != "text" {
+      throw ValidationError("--signoffs needs --playbook NAME and the text format")
+    }
     if let limit, limit < 1 { throw ValidationError("--limit takes a positive number") }
   }
 
@@ -59,7 +65,9 @@ struct HistoryCommand: ParsableCommand {
     do {
       let history = try HistoryStores.open(store, createFolder: false)
       let text: String
-      if let metric, let playbook {
+      if signoffs, let playbook {
+        text = try SignOffs.text(store: store, playbook: playbook)
+      } else if let metric, let playbook {
         var points = try history.series(metric: metric, playbook: playbook)
         if let limit { points = Array(points.suffix(limit)) }
         text =
