@@ -36,8 +36,11 @@ public struct AuditReport: Sendable {
     didSet {
       guard let signoff else { return }
       if signoff.state == .rejected { gateFailed = true }
+      // Said as warnings: every format lists them, and none reads as a pass.
       warnings += signoff.lines.map {
-        Diagnostic(.warning, at: SourceMark(file: playbookPath, line: 0, column: 0), code: "A063", $0)
+        Diagnostic(
+          $0.hasPrefix("signed off") ? .note : .warning,
+          at: SourceMark(file: playbookPath, line: 0, column: 0), code: "A063", $0)
       }
     }
   }

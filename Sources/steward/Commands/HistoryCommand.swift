@@ -66,7 +66,7 @@ struct HistoryCommand: ParsableCommand {
       let history = try HistoryStores.open(store, createFolder: false)
       let text: String
       if signoffs, let playbook {
-        text = try SignOffs.text(store: store, playbook: playbook)
+        text = try SignOffs.text(store: store, playbook: playbook) + "\n"
       } else if let metric, let playbook {
         var points = try history.series(metric: metric, playbook: playbook)
         if let limit { points = Array(points.suffix(limit)) }

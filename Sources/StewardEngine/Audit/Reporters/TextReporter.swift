@@ -93,6 +93,9 @@ public struct TextReporter: AuditReporter {
           ? paint("gate: FAILED", "1;31") + " (\(blocking)\(scope.isEmpty ? " unwaived" : scope))"
           : paint("gate: passed", "32") + " (nothing unwaived\(scope))")
     }
+    if report.signoff?.state == .awaiting {
+      lines.append(paint("gate: AWAITING SIGN-OFF", "1;33") + " (exit 3)")
+    }
     return lines.joined(separator: "\n")
   }
 }
