@@ -22,11 +22,13 @@ public struct AuditKind: RunnableKind {
       doc:
         "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
     ),
+    FieldSpec("campaigns", .list(.map), doc: "new checks rolled out with a deadline (docs/audit.md)"),
     FieldSpec("signoff", .any, doc: "a role whose sign-off the results need (docs/audit.md)"),
   ]
 
   var runner: AuditRunner
   var signoff: [SignOffRequirement] = []
+  var campaigns: [Campaign] = []
 
   public static func load(_ request: KindLoadRequest) throws -> AuditKind {
     let options = request.options
@@ -50,13 +52,15 @@ public struct AuditKind: RunnableKind {
     if let jobs = options.jobs { runner.workers = max(1, jobs) }
     let signoff = try SignOffRequirement.parse(
       request.header.document, path: request.path, checks: audit.checks)
-    return AuditKind(runner: runner, signoff: signoff)
+    let campaigns = try Campaign.parse(request.header.document, checks: audit.checks)
+    return AuditKind(runner: runner, signoff: signoff, campaigns: campaigns)
   }
 
   public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
     // An audit can be checked against its plugins without running it.
     let audit = try AuditPlaybook.load(header: header, path: path)
     _ = try SignOffRequirement.parse(header.document, path: path, checks: audit.checks)
+    _ = try Campaign.parse(header.document, checks: audit.checks)
     // Only with a schema is there something to check in the subjects
     // before a run; without one, reading them is the run's job.
     guard let schema = audit.schema else { return KindValidation() }
@@ -72,6 +76,7 @@ public struct AuditKind: RunnableKind {
     var runner = self.runner
     runner.hashInputs = context.history != nil
     var report = try runner.run()
+    if !campaigns.isEmpty { report.apply(campaigns, today: runner.today) }
     if !signoff.isEmpty {
       report.signoff = try SignOffs.evaluate(
         signoff, playbook: report.playbookName, results: AuditRecorder.results(report),

@@ -37,6 +37,7 @@ public enum AuditRecorder {
     if let failOn = report.failOn {
       metrics.append(Metric("blocking", Double(report.blockingCount(at: failOn))))
     }
+    metrics += report.campaignMetrics
     return RunRecord(
       playbook: report.playbookName, kind: "audit", playbookPath: report.playbookPath,
       playbookHash: try SHA256.hex(ofFile: report.playbookPath), startedAt: report.startedAt,

@@ -31,6 +31,8 @@ public struct AuditReport: Sendable {
   /// hash them (``AuditRunner/hashInputs``): hashed from the bytes the
   /// workers parsed, so the history names exactly what was checked.
   public var inputHashes: [InputHash]? = nil
+  /// Each campaign's progress, recorded as run metrics (`campaign.NAME.passing`).
+  public var campaignMetrics: [Metric] = []
   /// Where the sign-off the playbook requires stands; nil when it needs none.
   public var signoff: SignOffOutcome? = nil {
     didSet {

@@ -28,6 +28,9 @@ struct HistoryCommand: ParsableCommand {
   @Option(help: "Show this summary metric's trend over the playbook's runs (needs --playbook).")
   var metric: String?
 
+  @Option(help: "Show a campaign's burn-up: subjects passing in each run that measured it.")
+  var campaign: String?
+
   @Flag(help: "List the playbook's sign-offs: who signed which run's results, in which role (needs --playbook).")
   var signoffs = false
 
@@ -65,7 +68,16 @@ struct HistoryCommand: ParsableCommand {
     do {
       let history = try HistoryStores.open(store, createFolder: false)
       let text: String
-      if signoffs, let playbook {
+      if let campaign {
+        guard
+          let burnUp = Campaign.burnUp(
+            campaign, runs: try history.runs(playbook: playbook, limit: limit))
+        else {
+          Console.error("\(store): error: no run measured a campaign \"\(campaign)\"")
+          throw ExitCode(Exit.inputError)
+        }
+        text = burnUp
+      } else if signoffs, let playbook {
         text = try SignOffs.text(store: store, playbook: playbook) + "\n"
       } else if let metric, let playbook {
         var points = try history.series(metric: metric, playbook: playbook)
