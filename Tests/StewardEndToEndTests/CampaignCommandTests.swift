@@ -89,4 +89,9 @@ import Testing
     #expect(r.stderr.contains("model-cards.yaml:14:14: error: campaign eval-data: the playbook has no check \"eval_data\""))
     #expect(r.stderr.contains("model-cards.yaml:16:15: error: campaign eval-data: deadline must be a date"))
   }
+
+  @Test func theDocsExampleRunsAsShown() throws {
+    let files = try DocSession.run(section: "## Campaigns", in: "docs/audit.md")
+    #expect(files == ["model-cards.yaml", "models/churn.yaml", "models/search.yaml"])
+  }
 }

@@ -160,59 +160,7 @@ import Testing
   /// docs/audit.md's sign-off example: its files written as shown, its
   /// session run line by line with the exit status each line notes.
   @Test func theDocsExampleRunsAsShown() throws {
-    let doc = try String(
-      contentsOf: StewardBinary.packageRoot.appendingPathComponent("docs/audit.md"),
-      encoding: .utf8)
-    let section = try #require(doc.components(separatedBy: "## Sign-off").dropFirst().first)
-    var files: [String: String] = [:]
-    var session: [String] = []
-    for block in section.components(separatedBy: "```").enumerated().filter({ $0.offset % 2 == 1 })
-      .map(\.element)
-    {
-      let lines = block.split(separator: "\n", omittingEmptySubsequences: false)
-      let info = lines.first.map(String.init) ?? ""
-      let body = lines.dropFirst().joined(separator: "\n")
-      if info.hasPrefix("yaml ") { files[String(info.dropFirst(5))] = body }
-      if info == "sh signoff session" { session = body.split(separator: "\n").map(String.init) }
-    }
-    #expect(files.keys.sorted() == ["fairness-gate.yaml", "models/recommender.yaml", "roles.yaml"])
-    #expect(session.count == 4)
-    let dir = try StewardBinary.scratch(files)
-    for line in session {
-      var words = Self.words(String(line.dropFirst(2)))
-      let expected = line.range(of: "# exit ").map { Int32(line[$0.upperBound...])! } ?? 0
-      var environment: [String: String] = [:]
-      if let first = words.first, first.hasPrefix("STEWARD_USER=") {
-        environment["STEWARD_USER"] = String(first.dropFirst(13))
-        words.removeFirst()
-      }
-      #expect(words.first == "steward")
-      let r = try StewardBinary.run(
-        Array(words.dropFirst()) + ["--store", dir.path + "/h.sqlite"], in: dir,
-        environment: environment)
-      #expect(r.status == expected, "\(line)\n\(r.stdout)\(r.stderr)")
-    }
-  }
-
-  /// Shell words of a documented command: spaces split, double quotes group,
-  /// a `#` starts a comment.
-  static func words(_ line: String) -> [String] {
-    var words: [String] = []
-    var current = ""
-    var quoted = false
-    for c in line {
-      if c == "\"" {
-        quoted.toggle()
-      } else if c == " " && !quoted {
-        if !current.isEmpty { words.append(current) }
-        current = ""
-      } else if c == "#" && !quoted && current.isEmpty {
-        break
-      } else {
-        current.append(c)
-      }
-    }
-    if !current.isEmpty { words.append(current) }
-    return words
+    let files = try DocSession.run(section: "## Sign-off", in: "docs/audit.md")
+    #expect(files == ["fairness-gate.yaml", "models/recommender.yaml", "roles.yaml"])
   }
 }
