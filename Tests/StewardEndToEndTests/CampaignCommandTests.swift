@@ -81,13 +81,19 @@ import Testing
   @Test func aCampaignOverACheckThePlaybookLacksIsBadInput() throws {
     var files = Self.files
     files["model-cards.yaml"] = Self.playbook.replacingOccurrences(
-      of: "checks: [eval_dataset]", with: "checks: [eval_data]")
-      .replacingOccurrences(of: "deadline: 2026-12-31", with: "deadline: 2026-31-12")
+      of: "checks: [eval_dataset]", with: "checks: [eval_data]"
+    )
+    .replacingOccurrences(of: "deadline: 2026-12-31", with: "deadline: 2026-31-12")
     let dir = try StewardBinary.scratch(files)
     let r = try run(dir, on: "2026-12-01")
     #expect(r.status == 2)
-    #expect(r.stderr.contains("model-cards.yaml:14:14: error: campaign eval-data: the playbook has no check \"eval_data\""))
-    #expect(r.stderr.contains("model-cards.yaml:16:15: error: campaign eval-data: deadline must be a date"))
+    #expect(
+      r.stderr.contains(
+        "model-cards.yaml:14:14: error: campaign eval-data: the playbook has no check \"eval_data\""
+      ))
+    #expect(
+      r.stderr.contains(
+        "model-cards.yaml:16:15: error: campaign eval-data: deadline must be a date"))
   }
 
   @Test func theDocsExampleRunsAsShown() throws {

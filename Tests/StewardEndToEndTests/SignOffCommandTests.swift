@@ -8,28 +8,27 @@ import Testing
   static let files: [String: String] = [
     "roles.yaml": "responsible-ai: [priya, tomas]\ndata-scientist: [ana]\n",
     "fairness-gate.yaml": """
-      steward: 1
-      kind: audit
-      name: fairness-gate
-      subjects: models
-      checks:
-        - id: has_owner
-          builtin: required
-          params: { path: owner }
-        - id: fairness_slices
-          builtin: required
-          params: { path: fairness.slices }
-          tags: [fairness]
-      signoff: { role: responsible-ai, roster: roles.yaml, for: { tags: [fairness] } }
+    steward: 1
+    kind: audit
+    name: fairness-gate
+    subjects: models
+    checks:
+      - id: has_owner
+        builtin: required
+        params: { path: owner }
+      - id: fairness_slices
+        builtin: required
+        params: { path: fairness.slices }
+        tags: [fairness]
+    signoff: { role: responsible-ai, roster: roles.yaml, for: { tags: [fairness] } }
 
-      """,
+    """,
     "models/recommender.yaml":
       "id: recommender\nowner: recsys\nfairness: { slices: [age, region] }\n",
   ]
 
   /// Runs steward in `dir` as `user` (STEWARD_USER), with the scratch store.
-  func steward(_ arguments: [String], in dir: URL, as user: String) throws -> StewardBinary.Result
-  {
+  func steward(_ arguments: [String], in dir: URL, as user: String) throws -> StewardBinary.Result {
     try StewardBinary.run(
       arguments + ["--store", dir.path + "/h.sqlite"], in: dir,
       environment: ["STEWARD_USER": user])
@@ -63,7 +62,8 @@ import Testing
     #expect(!open.stdout.contains("AWAITING"))
     let runs = try steward(["history"], in: dir, as: "sam")
     #expect(runs.stdout.contains("awaiting sign-off"))
-    let history = try steward(["history", "--playbook", "fairness-gate", "--signoffs"], in: dir, as: "sam")
+    let history = try steward(
+      ["history", "--playbook", "fairness-gate", "--signoffs"], in: dir, as: "sam")
     #expect(history.status == 0, "\(history.stderr)")
     #expect(history.stdout.contains("run 1  approve  priya (STEWARD_USER) as responsible-ai"))
     #expect(history.stdout.contains("slices reviewed"))
@@ -124,7 +124,8 @@ import Testing
     #expect(rerun.status == 3, "\(rerun.stdout)")
     #expect(rerun.stdout.contains("on 2 of 2 results"))
     // What priya reviewed was run 1's results; run 3's are not those.
-    let pinned = try signoff(3, ["--decision", "approve", "--results", String(hash)], in: dir, as: "priya")
+    let pinned = try signoff(
+      3, ["--decision", "approve", "--results", String(hash)], in: dir, as: "priya")
     #expect(pinned.status == 2, "\(pinned.stdout)")
     #expect(pinned.stderr.contains("they are not what was reviewed"))
     #expect(try signoff(3, ["--decision", "approve"], in: dir, as: "priya").status == 0)

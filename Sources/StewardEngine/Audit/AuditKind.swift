@@ -22,7 +22,8 @@ public struct AuditKind: RunnableKind {
       doc:
         "a JSON Schema (YAML or JSON file) every subject must satisfy, e.g. the model-card schema"
     ),
-    FieldSpec("campaigns", .list(.map), doc: "new checks rolled out with a deadline (docs/audit.md)"),
+    FieldSpec(
+      "campaigns", .list(.map), doc: "new checks rolled out with a deadline (docs/audit.md)"),
     FieldSpec("signoff", .any, doc: "a role whose sign-off the results need (docs/audit.md)"),
   ]
 

@@ -31,7 +31,10 @@ struct HistoryCommand: ParsableCommand {
   @Option(help: "Show a campaign's burn-up: subjects passing in each run that measured it.")
   var campaign: String?
 
-  @Flag(help: "List the playbook's sign-offs: who signed which run's results, in which role (needs --playbook).")
+  @Flag(
+    help:
+      "List the playbook's sign-offs: who signed which run's results, in which role (needs --playbook)."
+  )
   var signoffs = false
 
   @Option(help: "Output format: text, json.")
