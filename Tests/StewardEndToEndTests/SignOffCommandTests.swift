@@ -60,6 +60,11 @@ import Testing
     #expect(open.status == 0, "\(open.stdout)\(open.stderr)")
     #expect(open.stdout.contains("signed off by priya (responsible-ai)"))
     #expect(!open.stdout.contains("AWAITING"))
+    // Leaving the checks that need the sign-off out does not open the gate.
+    let skipped = try steward(
+      ["run", "fairness-gate.yaml", "--skip", "fairness"], in: dir, as: "sam")
+    #expect(skipped.status == 3, "\(skipped.stdout)")
+    #expect(skipped.stdout.contains("this run has no result that needs it"))
     let runs = try steward(["history"], in: dir, as: "sam")
     #expect(runs.stdout.contains("awaiting sign-off"))
     let history = try steward(

@@ -172,6 +172,16 @@ public enum SignOffs {
     }
     for requirement in requirements {
       let inScope = results.indices.filter { requirement.covers(results[$0].check) }
+      // Nothing to sign (its checks left out with --only/--skip) is not a
+      // sign-off given: the gate waits.
+      if inScope.isEmpty {
+        if outcome.state == .approved { outcome.state = .awaiting }
+        outcome.awaitingRoles.append(requirement.role)
+        outcome.lines.append(
+          "awaiting sign-off by \(requirement.role): this run has no result that needs it (were its checks left out?); nothing can be signed"
+        )
+        continue
+      }
       // The latest decision per (check, subject, hash) stands.
       var latest: [String: SignOffRecord] = [:]
       var order: [String] = []
