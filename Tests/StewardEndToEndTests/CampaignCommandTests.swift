@@ -100,4 +100,34 @@ import Testing
     let files = try DocSession.run(section: "## Campaigns", in: "docs/audit.md")
     #expect(files == ["model-cards.yaml", "models/churn.yaml", "models/search.yaml"])
   }
+
+  /// The shipped campaigns over the StreamRec cards: one past its deadline
+  /// (every card complies, so it gates and passes), one ahead of it (two
+  /// cards to go, which do not fail the gate until 31 March 2027).
+  @Test func theStreamRecCampaignsOneDoneOneUnderWay() throws {
+    let dir = try StewardBinary.scratch([:])
+    func run(_ day: String) throws -> StewardBinary.Result {
+      try StewardBinary.run(
+        ["run", "Playbooks/model-card-campaigns.yaml", "--store", dir.path + "/h.sqlite"],
+        environment: ["STEWARD_TODAY": day])
+    }
+    let now = try run("2026-11-23")
+    #expect(now.status == 0, "\(now.stdout)")
+    #expect(
+      now.stdout.contains(
+        "campaign reproducible-seeds (owner ml-platform, from 2026-07-01): 5 of 5 subjects pass; past its deadline 2026-09-30: it gates"
+      ))
+    #expect(
+      now.stdout.contains(
+        "campaign business-monitoring (owner ml-platform, from 2026-11-01): 3 of 5 subjects pass; until 2027-03-31 its failures do not fail the gate; failing: ad-targeting, search-ranking"
+      ))
+    let late = try run("2027-04-01")
+    #expect(late.status == 1)
+    #expect(late.stdout.contains("gate: FAILED (2 unwaived)"))
+    let burnUp = try StewardBinary.run([
+      "history", "--campaign", "business-monitoring", "--store", dir.path + "/h.sqlite",
+    ])
+    #expect(burnUp.stdout.contains("2026-11-23  run 1  model-card-campaigns"))
+    #expect(burnUp.stdout.contains("3 of 5"))
+  }
 }

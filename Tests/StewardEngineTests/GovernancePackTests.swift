@@ -312,6 +312,7 @@ import Testing
         "mlops-maturity-google.yaml", "experimentation-maturity.yaml", "team-health.yaml",
         "team-enps.yaml", "listening-tour.yaml",
         "recsys-oncall.yaml", "monitoring-review.yaml", "hf-model-card.yaml", "hf-governance.yaml",
+        "model-card-campaigns.yaml",
       ])
   }
 
