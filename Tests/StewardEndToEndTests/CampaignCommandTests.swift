@@ -76,6 +76,7 @@ import Testing
     let dir = try StewardBinary.scratch(files)
     let r = try run(dir, on: "2026-12-01")
     #expect(r.status == 1, "\(r.stdout)")
+    #expect(r.stdout.contains("gate: FAILED (1 unwaived outside open campaigns)"))
   }
 
   @Test func aCampaignOverACheckThePlaybookLacksIsBadInput() throws {
@@ -123,6 +124,7 @@ import Testing
       ))
     let late = try run("2027-04-01")
     #expect(late.status == 1)
+    #expect(now.stdout.contains("gate: passed (nothing unwaived outside open campaigns)"))
     #expect(late.stdout.contains("gate: FAILED (2 unwaived)"))
     let burnUp = try StewardBinary.run([
       "history", "--campaign", "business-monitoring", "--store", dir.path + "/h.sqlite",

@@ -87,6 +87,7 @@ import Testing
     let closed = try gate(dir)
     #expect(closed.status == 1, "\(closed.stdout)\(closed.stderr)")
     #expect(closed.stdout.contains("sign-off rejected by tomas (responsible-ai) on run 1"))
+    #expect(closed.stdout.contains("gate: FAILED (sign-off rejected)"))
   }
 
   @Test func whoTriggeredARunCannotSignItOff() throws {

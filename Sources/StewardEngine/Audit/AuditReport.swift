@@ -33,6 +33,8 @@ public struct AuditReport: Sendable {
   public var inputHashes: [InputHash]? = nil
   /// Each campaign's progress, recorded as run metrics (`campaign.NAME.passing`).
   public var campaignMetrics: [Metric] = []
+  /// The checks of campaigns still before their deadline: not in the gate.
+  public var openCampaignChecks: Set<String> = []
   /// Where the sign-off the playbook requires stands; nil when it needs none.
   public var signoff: SignOffOutcome? = nil {
     didSet {

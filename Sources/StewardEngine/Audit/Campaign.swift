@@ -105,6 +105,7 @@ extension AuditReport {
   /// progress, and keeps it for the history (``campaignMetrics``).
   mutating func apply(_ campaigns: [Campaign], today: String) {
     let open = Set(campaigns.filter { $0.isOpen(on: today) }.flatMap(\.checks))
+    openCampaignChecks = open
     if let threshold = failOn, !open.isEmpty {
       gateFailed = results.contains {
         !open.contains($0.checkID)
