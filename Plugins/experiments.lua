@@ -157,6 +157,63 @@ p:check{
   },
 }
 
+-- The analysis plan is reviewed by a data scientist before launch (the
+-- StreamRec story): the card records who signed it off and when, and the
+-- playbook names the data scientists (its roster's data-scientist role).
+p:check{
+  id = "analysis_plan_signed_off",
+  description = "A data scientist signed off the analysis plan on or before the launch date.",
+  severity = "high",
+  remediation = "Have a data scientist review the plan before launch and record "
+    .. "analysis_plan.signed_off_by and analysis_plan.signed_off.",
+  params = {
+    signers = { type = "list", default = {},
+                description = "the data scientists who may sign off a plan" },
+  },
+  run = function(exp, params)
+    local launched = steward.get(exp, "launched")
+    if not is_date(launched) then
+      return result("fail", "launched", "the record has no launch date (YYYY-MM-DD)")
+    end
+    local who = steward.get(exp, "analysis_plan.signed_off_by")
+    if type(who) ~= "string" or who == "" then
+      return result("fail", "analysis_plan", "nobody signed off the analysis plan")
+    end
+    local known = false
+    for _, name in ipairs(params.signers) do
+      if name == who then known = true end
+    end
+    if not known then
+      return result("fail", "analysis_plan.signed_off_by",
+        who .. " is not a data scientist who may sign off a plan")
+    end
+    local on = steward.get(exp, "analysis_plan.signed_off")
+    if not is_date(on) then
+      return result("fail", "analysis_plan.signed_off", "the sign-off has no date (YYYY-MM-DD)")
+    end
+    local evidence = { signed_off_by = who, signed_off = on, launched = launched }
+    if on > launched then
+      return result("fail", "analysis_plan.signed_off",
+        who .. " signed off the plan on " .. on .. ", after the launch on " .. launched, evidence)
+    end
+    return result("pass", "analysis_plan.signed_off",
+      "signed off by " .. who .. " on " .. on .. ", launched " .. launched, evidence)
+  end,
+  examples = {
+    { subject = { launched = "2026-03-02",
+                  analysis_plan = { signed_off_by = "Lena", signed_off = "2026-02-27" } },
+      params = { signers = { "Lena" } }, expect = "pass", at = "analysis_plan.signed_off" },
+    { subject = { launched = "2026-03-02",
+                  analysis_plan = { signed_off_by = "Lena", signed_off = "2026-03-03" } },
+      params = { signers = { "Lena" } }, expect = "fail", at = "analysis_plan.signed_off" },
+    { subject = { launched = "2026-03-02",
+                  analysis_plan = { signed_off_by = "Pat", signed_off = "2026-02-27" } },
+      params = { signers = { "Lena" } }, expect = "fail", at = "analysis_plan.signed_off_by" },
+    { subject = { launched = "2026-03-02", analysis_plan = {} },
+      params = { signers = { "Lena" } }, expect = "fail", at = "analysis_plan" },
+  },
+}
+
 p:check{
   id = "sample_size_recorded",
   description = "The record states a planned sample size per arm or a power analysis "

@@ -270,8 +270,14 @@ import Testing
     #expect(
       failing(report) == [
         "exp-2026-014-autoplay sample_ratio_mismatch",
+        "exp-2026-021-thumbnails analysis_plan_signed_off",
         "exp-2026-033-onboarding analysis_plan_preregistered",
+        "exp-2026-033-onboarding analysis_plan_signed_off",
       ])
+    let lead = try result(report, "exp-2026-021-thumbnails", "analysis_plan_signed_off")
+    #expect(try line(of: lead).contains("signed_off_by: Aiko Tanaka"))
+    let after = try result(report, "exp-2026-033-onboarding", "analysis_plan_signed_off")
+    #expect(try line(of: after).contains("signed_off: 2026-06-16"))
     let srm = try result(report, "exp-2026-014-autoplay", "sample_ratio_mismatch")
     #expect(abs((srm.evidence["statistic"]?.number ?? 0) - 11.236) < 0.01)
     let p = try #require(srm.evidence["p"]?.number)
@@ -312,6 +318,7 @@ import Testing
         "mlops-maturity-google.yaml", "experimentation-maturity.yaml", "team-health.yaml",
         "team-enps.yaml", "listening-tour.yaml",
         "recsys-oncall.yaml", "monitoring-review.yaml", "hf-model-card.yaml", "hf-governance.yaml",
+        "model-card-campaigns.yaml",
       ])
   }
 

@@ -345,7 +345,8 @@ import Testing
     let current = try backend.open()
     #expect(try backend.migrations(current) == SQLiteHistoryStore.schemaVersions)
     #expect(SQLiteHistoryStore.schemaVersions.prefix(2) == ["v1", "v2"])
-    #expect(try backend.indexes() == ["run_by_playbook", "run_metric_by_name"])
+    #expect(
+      try backend.indexes() == ["run_by_playbook", "run_metric_by_name", "signoff_by_playbook"])
     let runs = try current.runs(playbook: "gate", limit: nil)
     #expect(runs.count == 1)
     #expect(try current.results(ofRun: runs[0].id ?? 0) == Self.rows)

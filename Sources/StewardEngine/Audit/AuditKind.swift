@@ -32,9 +32,14 @@ public struct AuditKind: RunnableKind {
       FieldSpec(
         "tests", .string,
         doc: "the fixtures steward test runs (default: NAME.tests.yaml beside the playbook)"),
+      FieldSpec(
+        "campaigns", .list(.map), doc: "new checks rolled out with a deadline (docs/audit.md)"),
+      FieldSpec("signoff", .any, doc: "a role whose sign-off the results need (docs/audit.md)"),
     ] + WaiverPolicy.fields
 
   var runner: AuditRunner
+  var signoff: [SignOffRequirement] = []
+  var campaigns: [Campaign] = []
 
   public static func load(_ request: KindLoadRequest) throws -> AuditKind {
     let options = request.options
@@ -58,7 +63,10 @@ public struct AuditKind: RunnableKind {
     runner.gate = threshold
     if let jobs = options.jobs { runner.workers = max(1, jobs) }
     runner.echoLogs = try options.logLevel()
-    return AuditKind(runner: runner)
+    let signoff = try SignOffRequirement.parse(
+      request.header.document, path: request.path, checks: audit.checks)
+    let campaigns = try Campaign.parse(request.header.document, checks: audit.checks)
+    return AuditKind(runner: runner, signoff: signoff, campaigns: campaigns)
   }
 
   /// The baseline `--baseline` or `--baseline-run` names, read and checked
@@ -98,6 +106,8 @@ public struct AuditKind: RunnableKind {
   }
 
   static func validate(_ audit: AuditPlaybook) throws -> KindValidation {
+    _ = try SignOffRequirement.parse(audit.header.document, path: audit.path, checks: audit.checks)
+    _ = try Campaign.parse(audit.header.document, checks: audit.checks)
     // The subjects are read as the run reads them before a check runs: a
     // pattern that matches no file, a file that does not parse, or (with a
     // schema) a card outside it is refused by validate too. Read and
@@ -112,19 +122,29 @@ public struct AuditKind: RunnableKind {
   public func run(in context: KindRunContext) throws -> any KindReport {
     var runner = self.runner
     runner.hashInputs = context.history != nil
-    guard context.options.incremental else { return try runner.run() }
-    let incremental = try IncrementalResults(runner: runner, store: context.reading)
-    runner.incremental = incremental
-    runner.hashInputs = true
-    let report = try runner.run()
-    // On stderr: the report itself is the full run's, byte for byte.
-    let files = Set(report.subjects.map(\.file)).count
-    Console.error(
-      incremental.fromRun.map {
-        "--incremental: reused the results of \(incremental.reusedCount) of \(English.count(files, "file")) from run \($0); checked the rest"
-      }
-        ?? "--incremental: no run of \(report.playbookName) with reusable results; checked every file"
-    )
+    var report: AuditReport
+    if context.options.incremental {
+      let incremental = try IncrementalResults(runner: runner, store: context.reading)
+      runner.incremental = incremental
+      runner.hashInputs = true
+      report = try runner.run()
+      // On stderr: the report itself is the full run's, byte for byte.
+      let files = Set(report.subjects.map(\.file)).count
+      Console.error(
+        incremental.fromRun.map {
+          "--incremental: reused the results of \(incremental.reusedCount) of \(English.count(files, "file")) from run \($0); checked the rest"
+        }
+          ?? "--incremental: no run of \(report.playbookName) with reusable results; checked every file"
+      )
+    } else {
+      report = try runner.run()
+    }
+    if !campaigns.isEmpty { report.apply(campaigns, today: runner.today) }
+    if !signoff.isEmpty {
+      report.signoff = try SignOffs.evaluate(
+        signoff, playbook: report.playbookName, results: AuditRecorder.results(report),
+        store: context.reading ?? context.history)
+    }
     return report
   }
 }
@@ -137,11 +157,14 @@ extension AuditReport: KindReport {
       .write(self, to: sink)
   }
 
-  public var exitStatus: Int32 { gateFailed ? Exit.gateFailed : Exit.success }
+  public var exitStatus: Int32 {
+    gateFailed ? Exit.gateFailed : signoff?.state == .awaiting ? Exit.waiting : Exit.success
+  }
   public var warningLines: [String] { warnings.map(\.description) }
   public var textShowsWarnings: Bool { true }
 
   public func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws {
-    _ = try AuditRecorder.record(self, in: RunContext(history: store), commitIf: commit)
+    let run = try AuditRecorder.record(self, in: RunContext(history: store), commitIf: commit)
+    if let signoff, let run { try SignOffs.recorded(signoff, run: run, store: store) }
   }
 }

@@ -41,12 +41,15 @@ public enum AuditRecorder {
     if let failOn = report.failOn {
       metrics.append(Metric("blocking", Double(report.blockingCount(at: failOn))))
     }
+    metrics += report.campaignMetrics
     return RunRecord(
       playbook: report.playbookName, kind: "audit", playbookPath: report.playbookPath,
       playbookHash: try SHA256.hex(ofFile: report.playbookPath), startedAt: report.startedAt,
       duration: report.duration, stewardVersion: StewardVersion.current,
-      exitStatus: report.gateFailed ? 1 : 0,
-      gate: report.failOn == nil ? "none" : (report.gateFailed ? "failed" : "passed"),
+      exitStatus: Int(report.exitStatus),
+      gate: report.exitStatus == Exit.waiting
+        ? "awaiting sign-off"
+        : report.failOn == nil ? "none" : (report.gateFailed ? "failed" : "passed"),
       inputs: inputs, metrics: metrics, resultCount: report.results.count)
   }
 

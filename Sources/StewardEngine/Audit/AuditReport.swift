@@ -35,6 +35,23 @@ public struct AuditReport: Sendable {
   public var baseline: BaselineOutcome? = nil
   /// What every file's key starts from, in an `--incremental` run.
   var incrementalKey: String? = nil
+  /// Each campaign's progress, recorded as run metrics (`campaign.NAME.passing`).
+  public var campaignMetrics: [Metric] = []
+  /// The checks of campaigns still before their deadline: not in the gate.
+  public var openCampaignChecks: Set<String> = []
+  /// Where the sign-off the playbook requires stands; nil when it needs none.
+  public var signoff: SignOffOutcome? = nil {
+    didSet {
+      guard let signoff else { return }
+      if signoff.state == .rejected { gateFailed = true }
+      // Said as warnings: every format lists them, and none reads as a pass.
+      warnings += signoff.lines.map {
+        Diagnostic(
+          $0.hasPrefix("signed off") ? .note : .warning,
+          at: SourceMark(file: playbookPath, line: 0, column: 0), code: "A063", $0)
+      }
+    }
+  }
 
   /// How many results have each status.
   public var counts: [CheckStatus: Int] {

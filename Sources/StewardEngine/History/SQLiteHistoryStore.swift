@@ -402,6 +402,9 @@ public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
     // v5: an audit finding's fingerprint, so that `--baseline-run` can
     // match it whatever lines moved (decision 0041).
     ("v5-result-fingerprint", "ALTER TABLE result ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''"),
+    // v6: who triggered an audit run, and the sign-offs on its results
+    // (decision 0037).
+    ("v6-signoff", signOffSchema),
   ]
 
   static var migrator: DatabaseMigrator {

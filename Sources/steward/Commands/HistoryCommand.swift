@@ -34,6 +34,15 @@ struct HistoryCommand: ParsableCommand {
   @Option(help: "Show this summary metric's trend over the playbook's runs (needs --playbook).")
   var metric: String?
 
+  @Option(help: "Show a campaign's burn-up: subjects passing in each run that measured it.")
+  var campaign: String?
+
+  @Flag(
+    help:
+      "List the playbook's sign-offs: who signed which run's results, in which role (needs --playbook)."
+  )
+  var signoffs = false
+
   @Option(help: "Output format: text, json.")
   var format: String = "text"
 
@@ -51,6 +60,9 @@ struct HistoryCommand: ParsableCommand {
     if metric != nil, playbook == nil {
       throw ValidationError("--metric needs --playbook NAME")
     }
+    if signoffs, playbook == nil || format != "text" {
+      throw ValidationError("--signoffs needs --playbook NAME and the text format")
+    }
     if let limit, limit < 1 { throw ValidationError("--limit takes a positive number") }
   }
 
@@ -65,7 +77,18 @@ struct HistoryCommand: ParsableCommand {
     do {
       let history = try HistoryStores.open(store, createFolder: false)
       let text: String
-      if let metric, let playbook {
+      if let campaign {
+        guard
+          let burnUp = Campaign.burnUp(
+            campaign, runs: try history.runs(playbook: playbook, limit: limit))
+        else {
+          Console.error("\(store): error: no run measured a campaign \"\(campaign)\"")
+          throw ExitCode(Exit.inputError)
+        }
+        text = burnUp
+      } else if signoffs, let playbook {
+        text = try SignOffs.text(store: store, playbook: playbook) + "\n"
+      } else if let metric, let playbook {
         var points = try history.series(metric: metric, playbook: playbook)
         if let limit { points = Array(points.suffix(limit)) }
         text =

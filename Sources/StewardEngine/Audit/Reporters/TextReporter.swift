@@ -77,7 +77,9 @@ public struct TextReporter: AuditReporter {
       lines.append("")
     }
     for warning in report.warnings {
-      lines.append("warning: \(show(warning.mark.description)): \(show(warning.message))")
+      lines.append(
+        "\(warning.severity == .note ? "note" : "warning"): \(show(warning.mark.description)): \(show(warning.message))"
+      )
     }
     if !report.warnings.isEmpty { lines.append("") }
     let c = report.counts
@@ -96,13 +98,25 @@ public struct TextReporter: AuditReporter {
     }
     lines.append("gate: " + report.gate.describe(errorsFail: report.errorsFail))
     if let threshold = report.failOn {
-      let blocking = report.blocking(at: threshold).count
+      let blocking = report.blocking(at: threshold).count {
+        !report.openCampaignChecks.contains($0.checkID)
+      }
       // The default gate counts every severity: "at or above info" says less.
       let scope = report.gate.origin == .byDefault ? "" : " at or above \(threshold.rawValue)"
+      // A rejected sign-off or an open campaign's failures change what the
+      // count alone would say.
+      let rejected = report.signoff?.state == .rejected
+      let outside = report.openCampaignChecks.isEmpty ? "" : " outside open campaigns"
       lines.append(
         report.gateFailed
-          ? paint("gate: FAILED", "1;31") + " (\(blocking)\(scope.isEmpty ? " unwaived" : scope))"
-          : paint("gate: passed", "32") + " (nothing unwaived\(scope))")
+          ? paint("gate: FAILED", "1;31")
+            + (rejected && blocking == 0
+              ? " (sign-off rejected)"
+              : " (\(blocking)\(scope.isEmpty ? " unwaived" : scope)\(outside))")
+          : paint("gate: passed", "32") + " (nothing unwaived\(scope)\(outside))")
+    }
+    if report.signoff?.state == .awaiting {
+      lines.append(paint("gate: AWAITING SIGN-OFF", "1;33") + " (exit 3)")
     }
     return lines.joined(separator: "\n")
   }

@@ -1,0 +1,163 @@
+import Foundation
+public import StewardCore
+
+/// `campaigns:` in an audit: new checks rolled out with a deadline. Until the
+/// deadline their failures are reported as the campaign's progress and do not
+/// fail the gate; from the day after, they gate like any other check. This is
+/// how a new rule arrives without failing every team's gate on the same day.
+///
+/// ```yaml
+/// campaigns:
+///   - { name: eval-data, checks: [eval_dataset], start: 2026-11-01, deadline: 2027-01-31, owner: ml-platform }
+/// ```
+public struct Campaign: Sendable {
+  public var name: String
+  public var checks: Set<String>
+  public var start: String
+  public var deadline: String
+  public var owner: String
+
+  static let fields: [FieldSpec] = [
+    FieldSpec("name", .identifier, required: true, doc: "the campaign's name, for history"),
+    FieldSpec("checks", .list(.string), required: true, doc: "the ids of the checks it rolls out"),
+    FieldSpec("start", .string, required: true, doc: "when it started, YYYY-MM-DD"),
+    FieldSpec("deadline", .string, required: true, doc: "the last day its failures do not gate"),
+    FieldSpec("owner", .string, required: true, doc: "who runs the campaign"),
+  ]
+
+  /// The playbook's campaigns; throws ``PlaybookError`` with every problem.
+  public static func parse(_ document: StewardCore.Value, checks: [CheckSpec]) throws
+    -> [Campaign]
+  {
+    guard let value = document["campaigns"] else { return [] }
+    guard let items = value.list else {
+      throw PlaybookError([
+        Diagnostic(at: value.mark, code: "A070", "campaigns takes a list of campaigns")
+      ])
+    }
+    var problems: [Diagnostic] = []
+    var found: [Campaign] = []
+    var claimed: [String: String] = [:]
+    let ids = Set(checks.map(\.id))
+    for item in items {
+      let itemProblems = SchemaValidator(fields: fields, context: "campaign").problems(in: item)
+      problems += itemProblems
+      guard itemProblems.isEmpty, let name = item["name"]?.string,
+        let start = item["start"]?.string, let deadline = item["deadline"]?.string,
+        let owner = item["owner"]?.string
+      else { continue }
+      for (key, day) in [("start", start), ("deadline", deadline)]
+      where StewardClock.day(day) == nil {
+        problems.append(
+          Diagnostic(
+            at: item[key]?.mark ?? item.mark, code: "A071",
+            "campaign \(name): \(key) must be a date, YYYY-MM-DD"))
+      }
+      if StewardClock.day(start) != nil, StewardClock.day(deadline) != nil, deadline < start {
+        problems.append(
+          Diagnostic(
+            at: item["deadline"]?.mark ?? item.mark, code: "A071",
+            "campaign \(name): the deadline \(deadline) is before its start \(start)"))
+      }
+      if found.contains(where: { $0.name == name }) {
+        problems.append(
+          Diagnostic(at: item.mark, code: "A072", "campaign \"\(name)\" is named twice"))
+      }
+      var own = Set<String>()
+      for check in item["checks"]?.list ?? [] {
+        guard let id = check.string else { continue }
+        if !ids.contains(id) {
+          problems.append(
+            Diagnostic(
+              at: check.mark, code: "A073",
+              "campaign \(name): the playbook has no check \"\(id)\""))
+        } else if let other = claimed[id] {
+          problems.append(
+            Diagnostic(
+              at: check.mark, code: "A073",
+              "campaign \(name): check \"\(id)\" is already in campaign \(other)"))
+        }
+        claimed[id] = name
+        own.insert(id)
+      }
+      if own.isEmpty {
+        problems.append(
+          Diagnostic(at: item.mark, code: "A073", "campaign \(name) names no check"))
+      }
+      found.append(
+        Campaign(name: name, checks: own, start: start, deadline: deadline, owner: owner))
+    }
+    if !problems.isEmpty { throw PlaybookError(problems) }
+    return found
+  }
+
+  /// Whether its failures still do not gate on `today` (YYYY-MM-DD).
+  public func isOpen(on today: String) -> Bool { today <= deadline }
+
+  /// The history metric names of its progress.
+  public static func metric(_ name: String, _ what: String) -> String {
+    "campaign.\(name).\(what)"
+  }
+}
+
+extension AuditReport {
+  /// Takes the open campaigns' checks out of the gate, says each campaign's
+  /// progress, and keeps it for the history (``campaignMetrics``).
+  mutating func apply(_ campaigns: [Campaign], today: String) {
+    let open = Set(campaigns.filter { $0.isOpen(on: today) }.flatMap(\.checks))
+    openCampaignChecks = open
+    if let threshold = failOn, !open.isEmpty {
+      gateFailed = results.contains {
+        !open.contains($0.checkID)
+          && ($0.status == .fail || ($0.status == .error && errorsFail))
+          && $0.severity >= threshold
+      }
+    }
+    for campaign in campaigns {
+      var failing = Set<String>()
+      var seen = Set<String>()
+      for r in results where campaign.checks.contains(r.checkID) {
+        seen.insert(r.subjectID)
+        if r.status == .fail || r.status == .error { failing.insert(r.subjectID) }
+      }
+      let passing = seen.count - failing.count
+      campaignMetrics += [
+        Metric(Campaign.metric(campaign.name, "passing"), Double(passing)),
+        Metric(Campaign.metric(campaign.name, "subjects"), Double(seen.count)),
+      ]
+      let state =
+        campaign.isOpen(on: today)
+        ? "until \(campaign.deadline) its failures do not fail the gate"
+        : "past its deadline \(campaign.deadline): it gates"
+      warnings.append(
+        Diagnostic(
+          .note, at: SourceMark(file: playbookPath, line: 0, column: 0), code: "A074",
+          "campaign \(campaign.name) (owner \(campaign.owner), from \(campaign.start)): \(passing) of \(seen.count) subjects pass; \(state)"
+            + (failing.isEmpty ? "" : "; failing: \(failing.sorted().joined(separator: ", "))")))
+    }
+  }
+}
+
+extension Campaign {
+  /// `steward history --campaign NAME`: subjects passing in each run that
+  /// measured the campaign, oldest first, as a burn-up.
+  public static func burnUp(_ name: String, runs: [RunRecord]) -> String? {
+    let points = runs.reversed().compactMap { run -> (RunRecord, Int, Int)? in
+      guard let passing = run.metric(metric(name, "passing")),
+        let subjects = run.metric(metric(name, "subjects"))
+      else { return nil }
+      return (run, Int(passing), Int(subjects))
+    }
+    guard !points.isEmpty else { return nil }
+    var lines = ["campaign \(name): subjects passing, oldest run first"]
+    for (run, passing, subjects) in points {
+      let width = 20
+      let filled = subjects == 0 ? 0 : passing * width / subjects
+      lines.append(
+        "\(AuditRunner.isoDay(run.startedAt))  run \(run.id ?? 0)  \(run.playbook)  "
+          + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+          + "  \(passing) of \(subjects)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

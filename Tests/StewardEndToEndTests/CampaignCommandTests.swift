@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// `campaigns:`: a new check's failures are progress until its deadline and
+/// gate after it; `steward history --campaign` draws the burn-up. The clock
+/// is moved with STEWARD_TODAY.
+@Suite struct CampaignCommandTests {
+  static let playbook = """
+    steward: 1
+    kind: audit
+    name: model-cards
+    subjects: models
+    checks:
+      - id: has_owner
+        builtin: required
+        params: { path: owner }
+      - id: eval_dataset
+        builtin: required
+        params: { path: evaluation.dataset }
+    campaigns:
+      - name: eval-data
+        checks: [eval_dataset]
+        start: 2026-11-01
+        deadline: 2026-12-31
+        owner: ml-platform
+
+    """
+
+  static let files: [String: String] = [
+    "model-cards.yaml": playbook,
+    "models/churn.yaml": "id: churn\nowner: growth\nevaluation: { dataset: churn-2026q3 }\n",
+    "models/search.yaml": "id: search\nowner: search\n",
+  ]
+
+  func run(_ dir: URL, on day: String, _ extra: [String] = []) throws -> StewardBinary.Result {
+    try StewardBinary.run(
+      ["run", "model-cards.yaml", "--store", dir.path + "/h.sqlite"] + extra, in: dir,
+      environment: ["STEWARD_TODAY": day])
+  }
+
+  @Test func failuresAreProgressBeforeTheDeadlineAndGateAfterIt() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    let before = try run(dir, on: "2026-12-01")
+    #expect(before.status == 0, "\(before.stdout)\(before.stderr)")
+    #expect(
+      before.stdout.contains(
+        "campaign eval-data (owner ml-platform, from 2026-11-01): 1 of 2 subjects pass; until 2026-12-31 its failures do not fail the gate; failing: search"
+      ))
+    try Data("id: search\nowner: search\nevaluation: { dataset: queries-2026 }\n".utf8).write(
+      to: dir.appendingPathComponent("models/search.yaml"))
+    #expect(try run(dir, on: "2026-12-15").stdout.contains("2 of 2 subjects pass"))
+    try Data("id: search\nowner: search\n".utf8).write(
+      to: dir.appendingPathComponent("models/search.yaml"))
+    #expect(try run(dir, on: "2026-12-31").status == 0)
+    let after = try run(dir, on: "2027-01-01")
+    #expect(after.status == 1, "\(after.stdout)")
+    #expect(after.stdout.contains("past its deadline 2026-12-31: it gates"))
+    #expect(after.stdout.contains("gate: FAILED"))
+
+    let burnUp = try StewardBinary.run(
+      ["history", "--campaign", "eval-data", "--store", dir.path + "/h.sqlite"], in: dir)
+    #expect(burnUp.status == 0, "\(burnUp.stderr)")
+    let lines = burnUp.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.count == 5)
+    #expect(lines[1].hasPrefix("2026-12-01  run 1  model-cards  ██████████░░░░░░░░░░  1 of 2"))
+    #expect(lines[2].hasPrefix("2026-12-15  run 2  model-cards  ████████████████████  2 of 2"))
+    #expect(lines[4].hasPrefix("2027-01-01  run 4") && lines[4].hasSuffix("1 of 2"))
+    let unknown = try StewardBinary.run(
+      ["history", "--campaign", "nope", "--store", dir.path + "/h.sqlite"], in: dir)
+    #expect(unknown.status == 2)
+  }
+
+  @Test func aCampaignDoesNotHideTheOtherChecks() throws {
+    var files = Self.files
+    files["models/search.yaml"] = "id: search\n"
+    let dir = try StewardBinary.scratch(files)
+    let r = try run(dir, on: "2026-12-01")
+    #expect(r.status == 1, "\(r.stdout)")
+    #expect(r.stdout.contains("gate: FAILED (1 unwaived outside open campaigns)"))
+  }
+
+  @Test func aCampaignOverACheckThePlaybookLacksIsBadInput() throws {
+    var files = Self.files
+    files["model-cards.yaml"] = Self.playbook.replacingOccurrences(
+      of: "checks: [eval_dataset]", with: "checks: [eval_data]"
+    )
+    .replacingOccurrences(of: "deadline: 2026-12-31", with: "deadline: 2026-31-12")
+    let dir = try StewardBinary.scratch(files)
+    let r = try run(dir, on: "2026-12-01")
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "model-cards.yaml:14:14: error: campaign eval-data: the playbook has no check \"eval_data\""
+      ))
+    #expect(
+      r.stderr.contains(
+        "model-cards.yaml:16:15: error: campaign eval-data: deadline must be a date"))
+  }
+
+  @Test func theDocsExampleRunsAsShown() throws {
+    let files = try DocSession.run(section: "## Campaigns", in: "docs/audit.md")
+    #expect(files == ["model-cards.yaml", "models/churn.yaml", "models/search.yaml"])
+  }
+
+  /// The shipped campaigns over the StreamRec cards: one past its deadline
+  /// (every card complies, so it gates and passes), one ahead of it (two
+  /// cards to go, which do not fail the gate until 31 March 2027).
+  @Test func theStreamRecCampaignsOneDoneOneUnderWay() throws {
+    let dir = try StewardBinary.scratch([:])
+    func run(_ day: String) throws -> StewardBinary.Result {
+      try StewardBinary.run(
+        ["run", "Playbooks/model-card-campaigns.yaml", "--store", dir.path + "/h.sqlite"],
+        environment: ["STEWARD_TODAY": day])
+    }
+    let now = try run("2026-11-23")
+    #expect(now.status == 0, "\(now.stdout)")
+    #expect(
+      now.stdout.contains(
+        "campaign reproducible-seeds (owner ml-platform, from 2026-07-01): 5 of 5 subjects pass; past its deadline 2026-09-30: it gates"
+      ))
+    #expect(
+      now.stdout.contains(
+        "campaign business-monitoring (owner ml-platform, from 2026-11-01): 3 of 5 subjects pass; until 2027-03-31 its failures do not fail the gate; failing: ad-targeting, search-ranking"
+      ))
+    let late = try run("2027-04-01")
+    #expect(late.status == 1)
+    #expect(now.stdout.contains("gate: passed (nothing unwaived outside open campaigns)"))
+    #expect(late.stdout.contains("gate: FAILED (2 unwaived)"))
+    let burnUp = try StewardBinary.run([
+      "history", "--campaign", "business-monitoring", "--store", dir.path + "/h.sqlite",
+    ])
+    #expect(burnUp.stdout.contains("2026-11-23  run 1  model-card-campaigns"))
+    #expect(burnUp.stdout.contains("3 of 5"))
+  }
+}

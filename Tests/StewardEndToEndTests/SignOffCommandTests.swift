@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+/// `signoff:` and `steward signoff`, across processes with two identities:
+/// the gate waits (exit 3) until a person of the role approves the results
+/// the run found, fails on a rejection, and refuses what it cannot vouch for.
+@Suite struct SignOffCommandTests {
+  static let files: [String: String] = [
+    "roles.yaml": "responsible-ai: [priya, tomas]\ndata-scientist: [ana]\n",
+    "fairness-gate.yaml": """
+    steward: 1
+    kind: audit
+    name: fairness-gate
+    subjects: models
+    checks:
+      - id: has_owner
+        builtin: required
+        params: { path: owner }
+      - id: fairness_slices
+        builtin: required
+        params: { path: fairness.slices }
+        tags: [fairness]
+    signoff: { role: responsible-ai, roster: roles.yaml, for: { tags: [fairness] } }
+
+    """,
+    "models/recommender.yaml":
+      "id: recommender\nowner: recsys\nfairness: { slices: [age, region] }\n",
+  ]
+
+  /// Runs steward in `dir` as `user` (STEWARD_USER), with the scratch store.
+  func steward(_ arguments: [String], in dir: URL, as user: String) throws -> StewardBinary.Result {
+    try StewardBinary.run(
+      arguments + ["--store", dir.path + "/h.sqlite"], in: dir,
+      environment: ["STEWARD_USER": user])
+  }
+
+  func gate(_ dir: URL, as user: String = "sam") throws -> StewardBinary.Result {
+    try steward(["run", "fairness-gate.yaml"], in: dir, as: user)
+  }
+
+  func signoff(_ run: Int, _ extra: [String], in dir: URL, as user: String) throws
+    -> StewardBinary.Result
+  {
+    try steward(
+      ["signoff", String(run), "--role", "responsible-ai", "--note", "slices reviewed"] + extra,
+      in: dir, as: user)
+  }
+
+  @Test func anApprovalOpensTheGateForTheSameResults() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    let waiting = try gate(dir)
+    #expect(waiting.status == 3, "\(waiting.stderr)")
+    #expect(waiting.stdout.contains("awaiting sign-off by responsible-ai (priya, tomas)"))
+    #expect(waiting.stdout.contains("gate: AWAITING SIGN-OFF (exit 3)"))
+    #expect(waiting.stderr.contains("run 1 awaits sign-off by responsible-ai: steward signoff 1"))
+    let signed = try signoff(1, ["--decision", "approve"], in: dir, as: "priya")
+    #expect(signed.status == 0, "\(signed.stderr)")
+    #expect(signed.stdout.contains("run 1: approved by priya (STEWARD_USER) as responsible-ai"))
+    let open = try gate(dir)
+    #expect(open.status == 0, "\(open.stdout)\(open.stderr)")
+    #expect(open.stdout.contains("signed off by priya (responsible-ai)"))
+    #expect(!open.stdout.contains("AWAITING"))
+    // Leaving the checks that need the sign-off out does not open the gate.
+    let skipped = try steward(
+      ["run", "fairness-gate.yaml", "--skip", "fairness"], in: dir, as: "sam")
+    #expect(skipped.status == 3, "\(skipped.stdout)")
+    #expect(skipped.stdout.contains("this run has no result that needs it"))
+    let runs = try steward(["history"], in: dir, as: "sam")
+    #expect(runs.stdout.contains("awaiting sign-off"))
+    let history = try steward(
+      ["history", "--playbook", "fairness-gate", "--signoffs"], in: dir, as: "sam")
+    #expect(history.status == 0, "\(history.stderr)")
+    #expect(history.stdout.contains("run 1  approve  priya (STEWARD_USER) as responsible-ai"))
+    #expect(history.stdout.contains("slices reviewed"))
+    #expect(history.stdout.contains("triggered by sam"))
+  }
+
+  @Test func aRejectionFailsTheGate() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    #expect(try gate(dir).status == 3)
+    let rejected = try steward(
+      [
+        "signoff", "1", "--role", "responsible-ai", "--decision", "reject", "--note",
+        "no slice for language",
+      ], in: dir, as: "tomas")
+    #expect(rejected.status == 0, "\(rejected.stderr)")
+    let closed = try gate(dir)
+    #expect(closed.status == 1, "\(closed.stdout)\(closed.stderr)")
+    #expect(closed.stdout.contains("sign-off rejected by tomas (responsible-ai) on run 1"))
+    #expect(closed.stdout.contains("gate: FAILED (sign-off rejected)"))
+  }
+
+  @Test func whoTriggeredARunCannotSignItOff() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    #expect(try gate(dir, as: "priya").status == 3)
+    let own = try signoff(1, ["--decision", "approve"], in: dir, as: "priya")
+    #expect(own.status == 2)
+    #expect(own.stderr.contains("priya triggered run 1 and so cannot sign off on it"))
+    // Nor does another person's approval count on a run priya triggers.
+    #expect(try signoff(1, ["--decision", "approve"], in: dir, as: "tomas").status == 0)
+    #expect(try gate(dir, as: "priya").status == 0)
+    #expect(try gate(dir, as: "tomas").status == 3)
+  }
+
+  @Test func anUnknownRoleOrAPersonOutsideItIsRefused() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    #expect(try gate(dir).status == 3)
+    let role = try steward(
+      ["signoff", "1", "--role", "cfo", "--decision", "approve", "--note", "ok"], in: dir,
+      as: "priya")
+    #expect(role.status == 2)
+    #expect(role.stderr.contains("needs no sign-off by role \"cfo\"; it needs responsible-ai"))
+    let stranger = try signoff(1, ["--decision", "approve"], in: dir, as: "mallory")
+    #expect(stranger.status == 2)
+    #expect(stranger.stderr.contains("mallory is not in role responsible-ai"))
+    let decision = try signoff(1, ["--decision", "maybe"], in: dir, as: "priya")
+    #expect(decision.status == 2)
+    #expect(try gate(dir).status == 3)
+  }
+
+  @Test func aRerunWithDifferentResultsNeedsANewSignOff() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    #expect(try gate(dir).status == 3)
+    let first = try signoff(1, ["--decision", "approve"], in: dir, as: "priya")
+    let hash = try #require(first.stdout.split(separator: " ").last { $0.count == 13 }?.dropLast())
+    #expect(try gate(dir).status == 0)
+    try Data("id: search\nowner: search\nfairness: { slices: [age] }\n".utf8).write(
+      to: dir.appendingPathComponent("models/search.yaml"))
+    let rerun = try gate(dir)
+    #expect(rerun.status == 3, "\(rerun.stdout)")
+    #expect(rerun.stdout.contains("on 2 of 2 results"))
+    // What priya reviewed was run 1's results; run 3's are not those.
+    let pinned = try signoff(
+      3, ["--decision", "approve", "--results", String(hash)], in: dir, as: "priya")
+    #expect(pinned.status == 2, "\(pinned.stdout)")
+    #expect(pinned.stderr.contains("they are not what was reviewed"))
+    #expect(try signoff(3, ["--decision", "approve"], in: dir, as: "priya").status == 0)
+    #expect(try gate(dir).status == 0)
+  }
+
+  @Test func resultsChangedInTheStoreAreNotSigned() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    #expect(try gate(dir).status == 3)
+    let tamper = Process()
+    tamper.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    tamper.arguments = [dir.path + "/h.sqlite", "UPDATE result SET message = 'edited'"]
+    try tamper.run()
+    tamper.waitUntilExit()
+    #expect(tamper.terminationStatus == 0)
+    let refused = try signoff(1, ["--decision", "approve"], in: dir, as: "priya")
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("no longer match the hash recorded with it"))
+  }
+
+  @Test func aSignOffBlockThatCannotBeMetIsBadInput() throws {
+    var files = Self.files
+    files["fairness-gate.yaml"] = files["fairness-gate.yaml"]!.replacingOccurrences(
+      of: "role: responsible-ai", with: "role: ethics-board")
+    let dir = try StewardBinary.scratch(files)
+    let r = try gate(dir)
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("fairness-gate.yaml:13:"))
+    #expect(r.stderr.contains("has no one in role \"ethics-board\""))
+    #expect(!FileManager.default.fileExists(atPath: dir.path + "/h.sqlite"))
+  }
+
+  /// docs/audit.md's sign-off example: its files written as shown, its
+  /// session run line by line with the exit status each line notes.
+  @Test func theDocsExampleRunsAsShown() throws {
+    let files = try DocSession.run(section: "## Sign-off", in: "docs/audit.md")
+    #expect(files == ["fairness-gate.yaml", "models/recommender.yaml", "roles.yaml"])
+  }
+}
