@@ -53,7 +53,8 @@ import Testing
     let values: [RunFlag: [String]] = [
       .input: ["--input", "nothing=x"], .var: ["--var", "x=1"], .failOn: ["--fail-on", "high"],
       .only: ["--only", "x"], .skip: ["--skip", "x"], .jobs: ["--jobs", "2"],
-      .ignoreErrors: ["--ignore-errors"], .incremental: ["--incremental"], .quiet: ["--quiet"], .yes: ["--yes"],
+      .ignoreErrors: ["--ignore-errors"], .incremental: ["--incremental"], .quiet: ["--quiet"],
+      .yes: ["--yes"],
       .answers: ["--answers", "a.yaml"], .dryRun: ["--dry-run"], .resume: ["--resume", "1"],
       .force: ["--force"], .ics: ["--ics", "x.ics"],
       .slackWebhook: ["--slack-webhook", "https://example.invalid/hook"],

@@ -35,28 +35,28 @@ public struct RunTrigger: Sendable, Equatable {
 extension SQLiteHistoryStore {
   /// The tables of migration v6 (``SQLiteHistoryStore/migrations``).
   static let signOffSchema = """
-      CREATE TABLE run_trigger (
-        run_id INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
-        triggered_by TEXT NOT NULL,
-        identity TEXT NOT NULL,
-        results_sha256 TEXT NOT NULL
-      );
-      CREATE TABLE signoff (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-        playbook TEXT NOT NULL,
-        check_id TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        results_sha256 TEXT NOT NULL,
-        role TEXT NOT NULL,
-        signed_by TEXT NOT NULL,
-        identity TEXT NOT NULL,
-        decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
-        note TEXT NOT NULL,
-        signed_at TEXT NOT NULL
-      );
-      CREATE INDEX signoff_by_playbook ON signoff (playbook, role, id);
-      """
+    CREATE TABLE run_trigger (
+      run_id INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+      triggered_by TEXT NOT NULL,
+      identity TEXT NOT NULL,
+      results_sha256 TEXT NOT NULL
+    );
+    CREATE TABLE signoff (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+      playbook TEXT NOT NULL,
+      check_id TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      results_sha256 TEXT NOT NULL,
+      role TEXT NOT NULL,
+      signed_by TEXT NOT NULL,
+      identity TEXT NOT NULL,
+      decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+      note TEXT NOT NULL,
+      signed_at TEXT NOT NULL
+    );
+    CREATE INDEX signoff_by_playbook ON signoff (playbook, role, id);
+    """
 
   public func recordTrigger(_ trigger: RunTrigger) throws {
     try signOffWrite("cannot record who triggered run \(trigger.run)") { db in
