@@ -36,9 +36,18 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
 
   /// Connects to the database `url` names and migrates it forward.
   /// - Parameter upTo: stop at this migration; tests use it to build an old store.
+  /// Whether results have their fingerprint column: a store opened `upTo:`
+  /// an older migration (tests build old stores so) lacks it.
+  let keepsFingerprints: Bool
+
   public init(url: String, upTo: String? = nil) throws {
     let target = try PostgresURL(url)
     path = target.display
+    let known = SQLiteHistoryStore.schemaVersions
+    keepsFingerprints =
+      upTo.map {
+        (known.firstIndex(of: $0) ?? 0) >= (known.firstIndex(of: "v5-result-fingerprint") ?? 0)
+      } ?? true
     do {
       connection = try PostgresConnection.connect(
         on: PostgresConnection.defaultEventLoopGroup.any(),
@@ -74,8 +83,9 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
           into: "result",
           columns: [
             "run_id", "position", "subject", "check_id", "status", "severity", "message",
-            "location", "fingerprint",
-          ], PGCopy.chunks(results, run: id))
+            "location",
+          ] + (keepsFingerprints ? ["fingerprint"] : []),
+          PGCopy.chunks(results, run: id, fingerprints: keepsFingerprints))
         let keyed = results.indices.filter { !results[$0].depKey.isEmpty }
         try copy(
           into: "result_key", columns: ["run_id", "position", "dep_key", "detail"],
@@ -209,7 +219,8 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
     try locked("cannot read the history store") {
       try rows(
         """
-        SELECT subject, check_id, status, severity, message, location, fingerprint
+        SELECT subject, check_id, status, severity, message, location,
+          \(unescaped: keepsFingerprints ? "fingerprint" : "''")
         FROM result WHERE run_id = \(id) ORDER BY position
         """
       ).map { row in
@@ -564,17 +575,20 @@ enum PGCopy {
   static let chunkSize = 1 << 20
 
   /// The results of run `id`, as the `result` table's columns.
-  static func chunks(_ results: [ResultRecord], run id: Int64) -> [[UInt8]] {
+  static func chunks(_ results: [ResultRecord], run id: Int64, fingerprints: Bool = true)
+    -> [[UInt8]]
+  {
     chunks(count: results.count) { i, writer in
       let result = results[i]
       writer.integer(id)
       writer.integer(Int64(i))
       for field in [
         result.subject, result.check, result.status, result.severity, result.message,
-        result.location, result.fingerprint,
+        result.location,
       ] {
         writer.text(field)
       }
+      if fingerprints { writer.text(result.fingerprint) }
     }
   }
 

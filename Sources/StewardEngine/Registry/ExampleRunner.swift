@@ -29,7 +29,7 @@ public struct ExampleRunner {
   }
 
   /// The keys an example may have.
-  static let exampleKeys = ["subject", "expect", "at", "params", "deferred"]
+  static let exampleKeys = ["subject", "subjects", "expect", "at", "params", "deferred", "data"]
 
   /// Every example of every check of `plugin` read strictly: a misspelt
   /// key (`expct`), a missing `expect`, or a parameter the check does not
@@ -64,7 +64,13 @@ public struct ExampleRunner {
         }
         let statuses = CheckStatus.allCases.map(\.rawValue).filter { $0 != "waived" }
         if let expect = map["expect"] {
-          if !(expect.string.map(statuses.contains) ?? false) {
+          // A whole-run example (`subjects`) expects a status per subject id.
+          let isStatus = { (value: Value) in value.string.map(statuses.contains) ?? false }
+          let holds =
+            map["subjects"] != nil
+            ? (expect.map.map { $0.entries.allSatisfy { isStatus($0.value) } } ?? false)
+            : isStatus(expect)
+          if !holds {
             problems.append(
               Diagnostic(
                 at: at("expect"), code: "P004",
