@@ -193,3 +193,15 @@ public protocol ResultKeyStore: HistoryStore {
   /// The key and detail of each result of run `id` that has them, in order.
   func resultKeys(ofRun id: Int64) throws -> [(key: String, detail: String)]
 }
+
+/// A store that keeps sign-offs and who triggered each run that needs one
+/// (migration "v6-signoff"): SQLite's and PostgreSQL's.
+public protocol SignOffStore: HistoryStore {
+  func recordTrigger(_ trigger: RunTrigger) throws
+  func trigger(ofRun run: Int64) throws -> RunTrigger?
+  /// The run's playbook name, path and kind, or nil when there is no such run.
+  func runSummary(_ run: Int64) throws -> (playbook: String, path: String, kind: String)?
+  @discardableResult func recordSignOff(_ s: SignOffRecord) throws -> Int64
+  /// A playbook's sign-offs, oldest first; only `role`'s when given.
+  func signOffs(playbook: String, role: String?) throws -> [SignOffRecord]
+}
