@@ -163,7 +163,7 @@ public struct DashboardHTMLReporter: Sendable {
     th, td { padding: 7px 12px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
     th:first-child, td:first-child { text-align: left; white-space: normal; }
     thead th { background: #eef2f6; font-size: .85rem; }
-    .wide { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; margin-top: 12px; }
+    .wide { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; margin-top: 12px; align-items: start; }
     .heat { grid-column: 1 / -1; }
     .heat svg { max-width: 760px; }
     .scroll { overflow-x: auto; }

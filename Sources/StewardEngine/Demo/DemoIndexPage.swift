@@ -267,6 +267,14 @@ struct DemoIndexPage {
     <p class="links"><a href="deployment-gate.md">before</a><a href="deployment-gate-remediated.md">after</a><a href="deployment-gate.sarif">SARIF</a></p>
     </section>
     {{/gate}}
+    {{#hackathon}}
+    <section class="card" aria-label="Hackathon">
+    <h3>The quarterly hackathon</h3>
+    {{{chart}}}
+    <p>{{line}}</p>
+    <p class="links"><a href="quarterly-hackathon.md">the report</a></p>
+    </section>
+    {{/hackathon}}
     {{#hasCampaigns}}
     <section class="card wide" aria-label="Campaigns">
     <h3>Model-card campaigns: new rules on their way in</h3>
@@ -281,14 +289,6 @@ struct DemoIndexPage {
     <p class="links"><a href="model-card-campaigns.md">the report</a></p>
     </section>
     {{/hasCampaigns}}
-    {{#hackathon}}
-    <section class="card" aria-label="Hackathon">
-    <h3>The quarterly hackathon</h3>
-    {{{chart}}}
-    <p>{{line}}</p>
-    <p class="links"><a href="quarterly-hackathon.md">the report</a></p>
-    </section>
-    {{/hackathon}}
     <section class="card wide" aria-label="Surveys">
     <h3>The surveys: maturity per team and team health</h3>
     {{#heatmap}}{{{heatmap}}}{{/heatmap}}
