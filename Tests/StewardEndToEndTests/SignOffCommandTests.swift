@@ -248,6 +248,31 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir.path + "/h.sqlite"))
   }
 
+  /// The shipped experiment review, through the binary: a plan counts as
+  /// signed off only by a data scientist of the org plan, before launch.
+  @Test func theExperimentReviewWantsADataScientistsSignOffBeforeLaunch() throws {
+    let r = try StewardBinary.run(
+      ["run", "Playbooks/experiment-review.yaml", "--no-record", "--format", "json"])
+    #expect(r.status == 1, "\(r.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let results = (object?["results"] as? [[String: Any]] ?? []).filter {
+      $0["check"] as? String == "analysis_plan_signed_off"
+    }
+    let failing = results.filter { $0["status"] as? String == "fail" }.map {
+      "\($0["subject"] as? String ?? ""): \($0["message"] as? String ?? "")"
+    }
+    #expect(
+      failing == [
+        "exp-2026-021-thumbnails: Aiko Tanaka is not a data scientist who may sign off a plan",
+        "exp-2026-033-onboarding: Lena Fischer signed off the plan on 2026-06-16, after the launch on 2026-06-08",
+      ])
+    #expect(results.count > failing.count)
+    #expect(
+      results.contains {
+        ($0["message"] as? String)?.hasPrefix("signed off by Lena Fischer on 2026-02-27") == true
+      })
+  }
+
   /// docs/audit.md's sign-off example: its files written as shown, its
   /// session run line by line with the exit status each line notes.
   @Test func theDocsExampleRunsAsShown() throws {
