@@ -36,7 +36,8 @@ import Testing
     // gate, the hackathon and the surveys as cards, then the steps.
     let order = [
       "Month 0 → month 18", "The deployment gate", "The quarterly hackathon",
-      "The surveys: maturity per team", "Every step of the story",
+      "Model-card campaigns: new rules", "The surveys: maturity per team",
+      "Every step of the story",
     ].map {
       index.range(of: $0)?.lowerBound
     }
@@ -347,6 +348,10 @@ extension DemoCommandTests {
     #expect(
       campaigns.map { $0["name"] as? String } == ["reproducible-seeds", "business-monitoring"])
     #expect(campaigns.map { $0["past_deadline"] as? Bool } == [true, false])
+    let valid = try ErrorReportFilesTests.validates(
+      folder.appendingPathComponent("value-dashboard.json"),
+      against: "docs/schemas/dashboard-report.schema.json")
+    #expect(valid.contains("valid"), "\(valid)")
     let index = try String(
       contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
     #expect(index.contains("id=\"campaign-reproducible-seeds\""))
