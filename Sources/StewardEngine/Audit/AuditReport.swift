@@ -41,6 +41,8 @@ public struct AuditReport: Sendable {
   var reusedFromRun: Int64? = nil
   /// Each campaign's progress, recorded as run metrics (`campaign.NAME.passing`).
   public var campaignMetrics: [Metric] = []
+  /// Each campaign's progress in this run, in the playbook's order.
+  public var campaignProgress: [CampaignProgress] = []
   /// The checks of campaigns still before their deadline: not in the gate.
   public var openCampaignChecks: Set<String> = []
   /// Where the sign-off the playbook requires stands; nil when it needs none.
@@ -99,6 +101,26 @@ public struct AuditReport: Sendable {
   /// subject (filtering per subject would be quadratic at 10,000 cards).
   public var resultsBySubject: [String: [CheckResult]] {
     Dictionary(grouping: results, by: \.subjectID)
+  }
+}
+
+extension AuditReport {
+  /// Results that hold the gate shut at `threshold`, leaving out the checks
+  /// of campaigns before their deadline.
+  public func gating(at threshold: Severity) -> Int {
+    blocking(at: threshold).count { !openCampaignChecks.contains($0.checkID) }
+  }
+
+  /// What the exit status says, in words, for every format's verdict: a
+  /// gate whose results pass but that awaits a sign-off exits 3, not 0.
+  public var gateVerdict: String {
+    if gateFailed {
+      if let signoff, signoff.state == .rejected { return "failed: \(signoff.summary)" }
+      return "failed"
+    }
+    if let signoff, signoff.state == .awaiting { return "\(signoff.summary) (exit 3)" }
+    if failOn == nil { return "report only" }
+    return "passed" + (signoff.map { ", \($0.summary)" } ?? "")
   }
 }
 
