@@ -12,7 +12,8 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     #expect(
       r.stdout
-        == "wrote ./my-checks.lua\nwrote ./.luarc.json\nwrote ./.steward/lua/steward.meta.lua\n")
+        == "wrote ./my-checks.lua\nwrote ./.luarc.json\nwrote ./.steward/lua/steward.meta.lua\nwrote ./.luacheckrc\n"
+    )
 
     let luarc =
       try JSONSerialization.jsonObject(

@@ -8,8 +8,9 @@ public enum StarterFiles {
 
   /// The files `steward new plugin NAME` writes: the plugin, and for
   /// lua-language-server in the author's folder a `.luarc.json` and the
-  /// annotations it points at. Those two serve every plugin of the folder,
-  /// so they are written only when absent (`shared`).
+  /// annotations it points at, and for luacheck a `.luacheckrc` that knows
+  /// `steward`. Those serve every plugin of the folder, so they are written
+  /// only when absent (`shared`).
   public static func pluginFiles(name: String) -> [(file: String, text: String, shared: Bool)] {
     [
       ("\(name).lua", plugin(name: name), false),
@@ -26,6 +27,17 @@ public enum StarterFiles {
         true
       ),
       ("\(annotationsFolder)/steward.meta.lua", LuaAnnotations.text, true),
+      (
+        ".luacheckrc",
+        """
+        -- luacheck for Steward plugins (`luacheck .`): Lua 5.4, with `steward`
+        -- the one global the sandbox adds, read-only.
+        std = "lua54"
+        read_globals = { "steward" }
+
+        """,
+        true
+      ),
     ]
   }
 
@@ -233,9 +245,13 @@ public enum StarterFiles {
             params: { path: owner }
             severity: high
             remediation: Add `owner:` to the model card.
+          # The card format of docs/model-card.md: `monitoring.model` names who
+          # watches the model in production and the metrics they watch.
           - id: production-is-monitored
-            expr: steward.get(subject, "monitoring.enabled") == true
-            at: monitoring.enabled
+            expr: >-
+              steward.get(subject, "monitoring.model.owner") ~= nil
+              and #(steward.get(subject, "monitoring.model.metrics") or {}) > 0
+            at: monitoring.model
             when: steward.get(subject, "stage") == "production"
             severity: high
         # Accepted failures, each with an owner and an expiry date.

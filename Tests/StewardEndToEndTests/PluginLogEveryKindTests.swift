@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+
+/// `steward.log.*` is said on stderr alike for every kind that runs Lua
+/// (issue 18, point 6): with `--verbose` every level, with `STEWARD_LOG`
+/// from that level up, without either nothing, and never on stdout, where
+/// a machine-readable report may be.
+@Suite struct PluginLogEveryKindTests {
+  /// A playbook of each kind whose Lua logs one info and one debug line,
+  /// the arguments that run it with a JSON report on stdout, and what the
+  /// info line says on stderr.
+  struct Case: CustomTestStringConvertible, Sendable {
+    var kind: String
+    var files: [String: String]
+    var arguments: [String]
+    var infoLine: String
+    var debugLine: String
+    var testDescription: String { kind }
+  }
+
+  static let cases: [Case] = [
+    Case(
+      kind: "runbook",
+      files: [
+        "p.lua": """
+        local p = steward.plugin{ name = "p", version = "1" }
+        p:step{ id = "say", run = function(params, ctx)
+          steward.log.info("restarting", params.service)
+          steward.log.debug("in step", ctx.step)
+          return { ok = true }
+        end }
+        return p
+
+        """,
+        "r.yaml": """
+        steward: 1
+        kind: runbook
+        name: r
+        plugins: [p.lua]
+        steps:
+          - id: restart
+            when: steward.log.warn("judging when") == nil
+            use: p.say
+            with: { service: api }
+
+        """,
+      ],
+      arguments: ["r.yaml", "--yes"],
+      infoLine: "log: info: step restart: restarting api",
+      debugLine: "log: debug: step restart: in step restart"),
+    Case(
+      kind: "survey",
+      files: [
+        "s.lua": """
+        local p = steward.plugin{ name = "health", version = "1" }
+        p:scorer{ id = "band", run = function(group)
+          steward.log.info("scoring", group.name)
+          steward.log.debug("questions", #group.questions)
+          return { level = "healthy" }
+        end }
+        return p
+
+        """,
+        "s.yaml": """
+        steward: 1
+        kind: survey
+        name: s
+        plugins: [s.lua]
+        responses: { file: r.csv, metadata: [team] }
+        groups: [team]
+        min_group_size: 2
+        questions: [{ id: enps, text: e, dimension: culture, type: enps }]
+        levels: [{ id: at_risk }, { id: healthy }]
+        scoring: { use: health.band }
+
+        """,
+        "r.csv": "respondent,team,enps\na,ads,10\nb,ads,9\nc,search,9\nd,search,3\n",
+      ],
+      arguments: ["s.yaml"],
+      infoLine: "log: info: scorer health.band on ads: scoring ads",
+      debugLine: "log: debug: scorer health.band on ads: questions 1"),
+    Case(
+      kind: "ritual",
+      files: [
+        "m.lua": """
+        local p = steward.plugin{ name = "mine", version = "1" }
+        p:rotation{ id = "first", run = function(people, n, ctx)
+          steward.log.info("choosing from", #people)
+          steward.log.debug("turn", n)
+          return people[1]
+        end }
+        return p
+
+        """,
+        "people.yaml": """
+        people:
+          - {id: ana, name: Ana, team: red, start: 2026-01-01}
+          - {id: ben, name: Ben, team: blue, start: 2026-01-01}
+
+        """,
+        "t.yaml": """
+        steward: 1
+        kind: ritual
+        name: t
+        timezone: Europe/Berlin
+        people: people.yaml
+        plugins: [m.lua]
+        schedule: {from: 2027-01-07, count: 1}
+        rituals:
+          - id: papers
+            title: Papers
+            cadence: weekly on thursday
+            start: 2027-01-07
+            time: "16:00"
+            rotation: {strategy: mine.first}
+
+        """,
+      ],
+      arguments: ["t.yaml"],
+      infoLine: "log: info: rotation mine.first for papers on 2027-01-07: choosing from 2",
+      debugLine: "log: debug: rotation mine.first for papers on 2027-01-07: turn 0"),
+    Case(
+      kind: "dashboard",
+      files: [
+        "d.yaml": """
+        steward: 1
+        kind: dashboard
+        name: d
+        period: {month: 2026-10, compare: none}
+        metrics:
+          - id: answer
+            title: The answer
+            lua: |
+              steward.log.info("computing for", period.month)
+              steward.log.debug("first day", period.first_day)
+              return 42
+
+        """
+      ],
+      arguments: ["d.yaml"],
+      infoLine: "log: info: metric answer for 2026-10: computing for 2026-10",
+      debugLine: "log: debug: metric answer for 2026-10: first day 2026-10-01"),
+    Case(
+      kind: "hackathon (a Lua playbook)",
+      files: [
+        "h.lua": """
+        local teams = { "platform", "recs" }
+        steward.log.info("building", #teams, "teams")
+        steward.log.debug("first is", teams[1])
+        return {
+          steward = 1, kind = "hackathon", name = "h",
+          event = { id = "h1", title = "Hack 1", start = "2026-09-24" },
+          org = { people = "people.yaml", hub = "platform" },
+          projects = "projects.yaml",
+          judging = { criteria = { { id = "a", weight = 1 } }, scores = "scores.csv" },
+        }
+
+        """,
+        "people.yaml": """
+        people:
+          - {id: ana, name: Ana, team: platform}
+          - {id: ben, name: Ben, team: recs}
+
+        """,
+        "projects.yaml": """
+        projects:
+          - {id: p1, title: One, members: [ana, ben], status: demoed}
+
+        """,
+        "scores.csv": "judge,project,a\nj1,p1,4\n",
+      ],
+      arguments: ["h.lua"],
+      infoLine: "log: info: h.lua: building 2 teams",
+      debugLine: "log: debug: h.lua: first is platform"),
+  ]
+
+  @Test(arguments: cases)
+  func logLinesGoToStderrAsAskedAndNeverToStdout(_ c: Case) throws {
+    let dir = try StewardBinary.scratch(c.files)
+    let run = ["run"] + c.arguments + ["--no-record", "--format", "json"]
+
+    let plain = try StewardBinary.run(run, in: dir)
+    #expect(plain.status == 0, "\(plain.stderr)")
+    #expect(!plain.stderr.contains("log: "), "\(plain.stderr)")
+    #expect(try Self.isJSON(plain.stdout), "\(plain.stdout)")
+
+    let verbose = try StewardBinary.run(run + ["--verbose"], in: dir)
+    #expect(verbose.status == 0, "\(verbose.stderr)")
+    #expect(verbose.stderr.contains(c.infoLine), "\(verbose.stderr)")
+    #expect(verbose.stderr.contains(c.debugLine), "\(verbose.stderr)")
+    #expect(!verbose.stdout.contains("log: "))
+    #expect(try Self.isJSON(verbose.stdout), "\(verbose.stdout)")
+    // The report is the same with and without the log.
+    #expect(verbose.stdout.count == plain.stdout.count)
+
+    let info = try StewardBinary.run(run, in: dir, environment: ["STEWARD_LOG": "info"])
+    #expect(info.stderr.contains(c.infoLine), "\(info.stderr)")
+    #expect(!info.stderr.contains(c.debugLine), "\(info.stderr)")
+
+    let error = try StewardBinary.run(run, in: dir, environment: ["STEWARD_LOG": "error"])
+    #expect(!error.stderr.contains("log: "), "\(error.stderr)")
+
+    let wrong = try StewardBinary.run(run, in: dir, environment: ["STEWARD_LOG": "loud"])
+    #expect(wrong.status == 2)
+    #expect(wrong.stderr.contains("STEWARD_LOG takes debug, info, warning, error"))
+    #expect(wrong.stdout.isEmpty)
+  }
+
+  /// A `when:` expression of a runbook logs as its step, like a step type.
+  @Test func aRunbookExpressionLogsAsItsStep() throws {
+    let c = Self.cases[0]
+    let dir = try StewardBinary.scratch(c.files)
+    let r = try StewardBinary.run(
+      ["run"] + c.arguments + ["--no-record"], in: dir, environment: ["STEWARD_LOG": "warn"])
+    #expect(r.stderr.contains("log: warning: step restart: judging when"), "\(r.stderr)")
+    #expect(!r.stderr.contains("restarting api"))
+  }
+
+  static func isJSON(_ text: String) throws -> Bool {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any]
+  }
+}
