@@ -59,7 +59,8 @@ public enum AuditFixtures {
   static func check(file: String, pluginPath: [String]) throws -> Int {
     let name = (file as NSString).lastPathComponent
     if name.hasSuffix(".tests.yaml") || name.hasSuffix(".tests.yml") {
-      let stem = String(name.prefix(upTo: name.range(of: ".tests.", options: .backwards)!.lowerBound))
+      let stem = String(
+        name.prefix(upTo: name.range(of: ".tests.", options: .backwards)!.lowerBound))
       let folder = (file as NSString).deletingLastPathComponent
       for ext in ["yaml", "yml", "json", "lua"] {
         let playbook = InputFiles.join(folder, "\(stem).\(ext)")

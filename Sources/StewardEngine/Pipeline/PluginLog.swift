@@ -1,5 +1,5 @@
 import Foundation
-public import StewardCore
+import StewardCore
 public import StewardLua
 
 /// Where what plugins log (`steward.log.*`) goes, for every kind that runs

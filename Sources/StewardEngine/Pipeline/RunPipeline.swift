@@ -22,8 +22,9 @@ public enum RunPipeline {
   }
 
   private static func runEchoing(_ options: RunOptions) throws -> RunOutcome {
-    let overrides = try options.overrides()
-    let vars = try options.variables()
+    // A malformed --input or --var is refused before anything is read.
+    _ = try options.overrides()
+    _ = try options.variables()
     let reports = try options.reportTargets()
     if options.store.isEmpty { throw UsageError("--store takes a file path or a postgres:// URL") }
 
