@@ -214,6 +214,36 @@ import Testing
     #expect(!r.stderr.contains("restarting api"))
   }
 
+  /// A plugin that does not compile is said once, with its column, by
+  /// every kind that uses plugins, from `run` and from `validate`: the
+  /// step type, scorer or rotation it would have held is not said again
+  /// to be missing.
+  @Test(arguments: [(0, "p.lua"), (1, "s.lua"), (2, "m.lua")])
+  func aBrokenPluginIsSaidOnceByEveryKind(_ index: Int, _ plugin: String) throws {
+    var files = Self.cases[index].files
+    files[plugin] = """
+      local p = steward.plugin{ name = "p", version = "1" }
+      p:check{ id = "c", run = function(s)
+        if s.x then return { status = "pass" } end end end,
+      }
+      return p
+
+      """
+    let dir = try StewardBinary.scratch(files)
+    let playbook = Self.cases[index].arguments[0]
+    for arguments in [["run", playbook, "--no-record", "--yes"], ["validate", playbook]] {
+      let r = try StewardBinary.run(
+        index == 0 ? arguments : arguments.filter { $0 != "--yes" }, in: dir)
+      #expect(r.status == 2, "\(arguments)")
+      let errors = r.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+      #expect(
+        errors == [
+          "\(plugin):3:50: error: '}' expected (to close '{' at line 2) near 'end' [L001]"
+        ],
+        "\(arguments): \(r.stderr)")
+    }
+  }
+
   static func isJSON(_ text: String) throws -> Bool {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any]
   }
