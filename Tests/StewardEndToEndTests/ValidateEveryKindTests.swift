@@ -239,6 +239,20 @@ import Testing
     #expect(validate.stdout.hasPrefix("ok  \(c.playbook)"), "\(validate.stdout)")
   }
 
+  /// `--input` for a kind that reads no inputs is refused by both.
+  @Test func inputIsRefusedForARunbookByBoth() throws {
+    let c = Self.cases[1]
+    let dir = try StewardBinary.scratch(c.files)
+    let arguments = ["--plugin-path", "lib", "--input", "x=y.yaml"]
+    let run = try StewardBinary.run(["run", "r.yaml", "--no-record", "--yes"] + arguments, in: dir)
+    let validate = try StewardBinary.run(["validate", "r.yaml"] + arguments, in: dir)
+    #expect(run.status == 2)
+    #expect(validate.status == 2, "\(validate.stdout)")
+    let says = "--input does not apply to a runbook"
+    #expect(run.stderr.contains(says), "\(run.stderr)")
+    #expect(validate.stderr.contains("r.yaml: error: " + says), "\(validate.stderr)")
+  }
+
   /// The lines that say an error, each `file:line:column: error: … [CODE]`.
   static func errors(_ stderr: String) -> [String] {
     stderr.split(separator: "\n").map(String.init).filter { $0.contains(": error: ") }

@@ -110,6 +110,12 @@ public enum Validator {
     guard let kind = KindRegistry.kind(header.kind) else {
       throw Diagnostic(at: header.document.mark, code: "S003", "unknown kind \"\(header.kind)\"")
     }
+    // `run` refuses --input for a kind that reads no inputs (a runbook).
+    if !options.inputs.isEmpty, !kind.flags.contains(.input) {
+      throw Diagnostic(
+        at: SourceMark(file: path, line: 0, column: 0), code: "I002",
+        RunRefusal.flag(.input, of: kind).description)
+    }
     var run = RunOptions(playbook: path)
     run.inputs = options.inputs
     run.pluginPath = options.pluginPath
