@@ -244,6 +244,38 @@ import Testing
     }
   }
 
+  /// `steward test` says what examples and fixtures log with STEWARD_LOG.
+  @Test func stewardTestSaysWhatExamplesAndFixturesLog() throws {
+    let dir = try StewardBinary.scratch([
+      "p.lua": """
+      local p = steward.plugin{ name = "p", version = "1" }
+      p:check{ id = "c", run = function(s)
+          steward.log.info("judging", s.id)
+          return { status = s.ok and "pass" or "fail" }
+        end,
+        examples = { { subject = { id = "m", ok = true }, expect = "pass" } } }
+      return p
+
+      """,
+      "g.yaml":
+        "steward: 1\nkind: audit\nname: g\nplugins: [p.lua]\nsubjects: g.tests.yaml\nchecks:\n  - use: p.c\n",
+      "g.tests.yaml": "tests:\n  - { name: bad, subject: { id: x }, expect: { c: fail } }\n",
+    ])
+    let quiet = try StewardBinary.run(["test", "p.lua", "g.yaml"], in: dir)
+    #expect(quiet.status == 0, "\(quiet.stdout)\(quiet.stderr)")
+    #expect(!quiet.stderr.contains("log: "))
+    let r = try StewardBinary.run(
+      ["test", "p.lua", "g.yaml"], in: dir, environment: ["STEWARD_LOG": "info"])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stderr.contains("log: info: example 1 of c: judging m"), "\(r.stderr)")
+    #expect(r.stderr.contains("log: info: c on x: judging x"), "\(r.stderr)")
+    #expect(!r.stdout.contains("log: "))
+    let wrong = try StewardBinary.run(
+      ["test", "p.lua"], in: dir, environment: ["STEWARD_LOG": "loud"])
+    #expect(wrong.status == 2)
+    #expect(wrong.stderr.contains("STEWARD_LOG takes debug, info, warning, error"))
+  }
+
   static func isJSON(_ text: String) throws -> Bool {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any]
   }

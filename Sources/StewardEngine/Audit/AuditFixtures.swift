@@ -126,7 +126,8 @@ public enum AuditFixtures {
 
     let runner = AuditRunner(playbook: audit)
     let worker = Worker(
-      playbook: audit, checks: audit.checks, limits: runner.limits, today: runner.today)
+      playbook: audit, checks: audit.checks, limits: runner.limits, today: runner.today,
+      echo: PluginLog.echo)
     var outcomes: [Outcome] = []
     var covered = Set<String>()
     for (fixture, subject) in loaded {

@@ -12,6 +12,21 @@ public enum PluginLog {
   /// (a scorer, a rotation, a dashboard metric, a Lua playbook) echoes alike
   /// without every kind passing the level down through its own types.
   @TaskLocal public static var echo: LuaLogLevel?
+
+  /// The lowest level said on stderr: debug with `verbose`, else
+  /// `STEWARD_LOG` (debug, info, warning or error), else none.
+  public static func level(verbose: Bool) throws(UsageError) -> LuaLogLevel? {
+    if verbose { return .debug }
+    guard let given = ProcessInfo.processInfo.environment["STEWARD_LOG"], !given.isEmpty else {
+      return nil
+    }
+    guard let level = LuaLogLevel(rawValue: given == "warn" ? "warning" : given) else {
+      throw UsageError(
+        "STEWARD_LOG takes \(LuaLogLevel.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(given)\""
+      )
+    }
+    return level
+  }
 }
 
 /// The log of one VM: what its Lua is doing now (`about`), said on stderr
