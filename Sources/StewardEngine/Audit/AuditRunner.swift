@@ -168,7 +168,8 @@ public struct AuditRunner: Sendable {
   func runWhole(_ whole: [CheckSpec], into results: inout [CheckResult]) throws {
     guard !whole.isEmpty else { return }
     let subjects = try SubjectLoader.load(playbook.subjectPatterns)
-    let worker = Worker(playbook: playbook, checks: whole, limits: limits, today: today)
+    let worker = Worker(
+      playbook: playbook, checks: whole, limits: limits, today: today, echo: echoLogs)
     var judged: [String: CheckResult] = [:]
     for check in whole {
       for result in worker.runWhole(check, on: subjects) {
