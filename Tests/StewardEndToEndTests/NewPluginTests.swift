@@ -34,17 +34,6 @@ import Testing
     #expect(test.stdout.contains("6 of 6 example runs passed"), "\(test.stdout)")
   }
 
-  /// luacheck, run in the author's folder as they would, knows `steward`
-  /// from the `.luacheckrc` written beside the plugin: no warning.
-  @Test(.enabled(if: LuacheckTests.installed))
-  func luacheckKnowsStewardInTheAuthorsFolder() throws {
-    let dir = try StewardBinary.scratch([:])
-    #expect(try StewardBinary.run(["new", "plugin", "my-checks"], in: dir).status == 0)
-    let checked = try LuacheckTests().luacheck(["my-checks.lua"], in: dir)
-    #expect(checked.status == 0, "\(checked.output)")
-    #expect(checked.output.contains("0 warnings / 0 errors"), "\(checked.output)")
-  }
-
   /// The editor files serve the whole folder: a second plugin, or a folder
   /// with its own .luarc.json, keeps them as they are.
   @Test func keepsAnExistingEditorSetup() throws {
