@@ -122,7 +122,9 @@ public struct Baseline: Sendable {
           check: check, subject: subject, status: status, path: result["path"]?.string,
           fingerprint: fingerprint, message: result["message"]?.string ?? ""))
     }
-    return Baseline(source: path, mark: SourceMark(file: path, line: 0, column: 0), playbook: playbook, entries: entries)
+    return Baseline(
+      source: path, mark: SourceMark(file: path, line: 0, column: 0), playbook: playbook,
+      entries: entries)
   }
 
   /// Reads run `id` of the history store at `store`; the store must exist.
@@ -261,7 +263,8 @@ extension AuditRunner {
       return Diagnostic(
         .warning, at: baseline.mark, code: "W018",
         "baseline \(source) holds \(Self.count(g.subjects.count, "result")) of \(g.check) "
-          + "that still count (\(why)): \(Self.list(g.subjects))")
+          + "that still \(g.subjects.count == 1 ? "counts" : "count") (\(why)): "
+          + Self.list(g.subjects))
     }
     return (
       BaselineOutcome(source: source, new: new, unchanged: unchanged, fixed: fixed), warnings
