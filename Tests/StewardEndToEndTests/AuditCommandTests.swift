@@ -226,6 +226,30 @@ import Testing
     #expect(again.status == 2)
   }
 
+  /// The starter audit reads fields the documented card format has: on the
+  /// StreamRec cards it agrees with the shipped gate's monitoring check,
+  /// failing only the model served with no monitoring (ad-targeting).
+  @Test func theStarterAuditAgreesWithTheShippedGateOnTheStreamRecCards() throws {
+    let dir = try StewardBinary.scratch([:])
+    #expect(try StewardBinary.run(["new", "playbook", "audit", "model-gate"], in: dir).status == 0)
+    let models = StewardBinary.packageRoot.appendingPathComponent("Examples/streamrec/models").path
+    let r = try StewardBinary.run(
+      [
+        "run", "model-gate.yaml", "--no-record", "--only", "production-is-monitored", "--input",
+        "subjects=\(models)", "--format", "json",
+      ], in: dir)
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let results = try #require(json["results"] as? [[String: Any]])
+    let failing = results.filter { $0["status"] as? String == "fail" }.compactMap {
+      $0["subject"] as? String
+    }
+    #expect(failing == ["ad-targeting"], "\(r.stdout.prefix(2000))")
+    let passing = Set(
+      results.filter { $0["status"] as? String == "pass" }.compactMap { $0["subject"] as? String })
+    #expect(passing == ["churn", "recommender"])
+  }
+
   /// Every kind's starter validates and runs as written; a hackathon's
   /// comes with the roster, projects and scores files it reads.
   @Test(arguments: PlaybookKind.allCases)

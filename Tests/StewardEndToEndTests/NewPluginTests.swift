@@ -12,7 +12,8 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     #expect(
       r.stdout
-        == "wrote ./my-checks.lua\nwrote ./.luarc.json\nwrote ./.steward/lua/steward.meta.lua\n")
+        == "wrote ./my-checks.lua\nwrote ./.luarc.json\nwrote ./.steward/lua/steward.meta.lua\nwrote ./.luacheckrc\n"
+    )
 
     let luarc =
       try JSONSerialization.jsonObject(
@@ -33,6 +34,17 @@ import Testing
     #expect(test.stdout.contains("6 of 6 example runs passed"), "\(test.stdout)")
   }
 
+  /// luacheck, run in the author's folder as they would, knows `steward`
+  /// from the `.luacheckrc` written beside the plugin: no warning.
+  @Test(.enabled(if: LuacheckTests.installed))
+  func luacheckKnowsStewardInTheAuthorsFolder() throws {
+    let dir = try StewardBinary.scratch([:])
+    #expect(try StewardBinary.run(["new", "plugin", "my-checks"], in: dir).status == 0)
+    let checked = try LuacheckTests().luacheck(["my-checks.lua"], in: dir)
+    #expect(checked.status == 0, "\(checked.output)")
+    #expect(checked.output.contains("0 warnings / 0 errors"), "\(checked.output)")
+  }
+
   /// The editor files serve the whole folder: a second plugin, or a folder
   /// with its own .luarc.json, keeps them as they are.
   @Test func keepsAnExistingEditorSetup() throws {
@@ -47,6 +59,7 @@ import Testing
     let second = try StewardBinary.run(["new", "plugin", "second"], in: dir)
     #expect(second.status == 0, "\(second.stderr)")
     #expect(second.stdout == "wrote ./second.lua\n")
+    #expect(first.stdout.contains("wrote ./.luacheckrc"))
     // The plugin itself is still never overwritten.
     #expect(try StewardBinary.run(["new", "plugin", "second"], in: dir).status == 2)
   }

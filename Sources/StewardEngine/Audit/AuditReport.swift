@@ -35,6 +35,10 @@ public struct AuditReport: Sendable {
   public var baseline: BaselineOutcome? = nil
   /// What every file's key starts from, in an `--incremental` run.
   var incrementalKey: String? = nil
+  /// Each file an `--incremental` run reused, by file key, and the run it
+  /// came from: recorded again as it was read rather than encoded anew.
+  var reusedFiles: [String: IncrementalResults.ReusedFile] = [:]
+  var reusedFromRun: Int64? = nil
   /// Each campaign's progress, recorded as run metrics (`campaign.NAME.passing`).
   public var campaignMetrics: [Metric] = []
   /// The checks of campaigns still before their deadline: not in the gate.

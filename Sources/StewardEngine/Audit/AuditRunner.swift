@@ -158,7 +158,8 @@ public struct AuditRunner: Sendable {
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,
       inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil, baseline: applied?.0,
-      incrementalKey: incremental?.key)
+      incrementalKey: incremental?.key, reusedFiles: incremental?.reusedFiles ?? [:],
+      reusedFromRun: incremental?.fromRun)
   }
 
   /// Runs the checks with `scope = "all"`, each once over every subject,
