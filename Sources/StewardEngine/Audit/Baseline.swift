@@ -152,7 +152,7 @@ public struct Baseline: Sendable {
     for row in try history.results(ofRun: number) where findings.contains(row.status) {
       guard wellFormed(row.fingerprint) else {
         throw problem(
-          "run \(id) was recorded without fingerprints (by an older steward); use --baseline with its JSON report"
+          "run \(id) was recorded without fingerprints (by an older steward); write a new baseline with --report json=FILE"
         )
       }
       entries.append(
