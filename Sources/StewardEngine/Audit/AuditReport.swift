@@ -88,7 +88,14 @@ public struct AuditReport: Sendable {
     }
   }
 
-  private func blocks(_ r: CheckResult, at threshold: Severity) -> Bool {
+  func blocks(_ r: CheckResult, at threshold: Severity) -> Bool {
+    Self.blocks(r, at: threshold, errorsFail: errorsFail)
+  }
+
+  /// Whether a result holds the gate shut: the one rule the run, the
+  /// campaigns and every count go through, so none of them forgets a part
+  /// of it (campaigns once counted baselined failures again).
+  static func blocks(_ r: CheckResult, at threshold: Severity, errorsFail: Bool) -> Bool {
     (r.status == .fail || (r.status == .error && errorsFail)) && r.severity >= threshold
       && !r.inBaseline
   }

@@ -120,11 +120,7 @@ extension AuditReport {
     let open = Set(campaigns.filter { $0.isOpen(on: today) }.flatMap(\.checks))
     openCampaignChecks = open
     if let threshold = failOn, !open.isEmpty {
-      gateFailed = results.contains {
-        !open.contains($0.checkID)
-          && ($0.status == .fail || ($0.status == .error && errorsFail))
-          && $0.severity >= threshold
-      }
+      gateFailed = results.contains { !open.contains($0.checkID) && blocks($0, at: threshold) }
     }
     for campaign in campaigns {
       var failing = Set<String>()
