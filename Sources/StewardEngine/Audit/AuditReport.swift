@@ -82,7 +82,8 @@ public struct AuditReport: Sendable {
     }
   }
 
-  private func blocks(_ r: CheckResult, at threshold: Severity) -> Bool {
+  /// Whether `r` holds the gate shut at `threshold`.
+  func blocks(_ r: CheckResult, at threshold: Severity) -> Bool {
     (r.status == .fail || (r.status == .error && errorsFail)) && r.severity >= threshold
       && !r.inBaseline
   }
