@@ -169,7 +169,9 @@ import Testing
       case "text": #expect(r.stdout.contains("warning: model-cards.yaml: campaign eval-data"))
       case "github":
         #expect(
-          r.stdout.split(separator: "\n").contains { $0.hasPrefix("::warning") && $0.contains(held) })
+          r.stdout.split(separator: "\n").contains {
+            $0.hasPrefix("::warning") && $0.contains(held)
+          })
       case "junit": #expect(r.stdout.contains("model-cards.yaml: warning: campaign eval-data"))
       case "markdown": #expect(r.stdout.contains("### Warnings"))
       case "sarif":

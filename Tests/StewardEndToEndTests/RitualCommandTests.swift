@@ -322,7 +322,8 @@ import Testing
       "Paper group\nATTENDEE:mailto:evil@example.com\nURL:https://evil.example/phish\nDTSTART:2027\n; a, b \\ c\té"
     let summaries = events.compactMap { $0["summary"] as? String }
     #expect(summaries.first == title, "\(summaries)")
-    let name = "Ana\nEND:VEVENT\nBEGIN:VEVENT\nUID:forged@evil\nSUMMARY:Forged\nATTENDEE:mailto:evil@example.com"
+    let name =
+      "Ana\nEND:VEVENT\nBEGIN:VEVENT\nUID:forged@evil\nSUMMARY:Forged\nATTENDEE:mailto:evil@example.com"
     #expect(summaries.dropFirst().allSatisfy { $0 == title + " — " + name }, "\(summaries)")
     // No raw line break is left in a content line (folds are CRLF + space).
     let raw = try String(contentsOf: dir.appendingPathComponent("r.ics"), encoding: .utf8)

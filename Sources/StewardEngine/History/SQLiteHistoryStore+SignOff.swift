@@ -10,7 +10,7 @@ public struct SignOffRecord: Sendable, Equatable {
   public var check: String
   /// The subject signed for, or empty for every subject.
   public var subject: String
-  /// SHA-256 of the results signed for (``SignOffs/hash(_:check:subject:)``).
+  /// SHA-256 of the results signed for (``SignOffs/hash(_:bindings:check:subject:)``).
   public var resultsHash: String
   public var role: String
   public var who: String
