@@ -181,6 +181,11 @@ enum GateBench {
         format:
           "  floor: scan + Lua checks                                %.3f s  against < 0.5 s and Python / 20 = %.3f s",
         floor, python.seconds / 20))
+    print(
+      String(
+        format:
+          "gate: the full (cold) gate is %.2fx the floor: %.3f s against %.3f s (target <= 2x)",
+        best.seconds / floor, best.seconds, floor))
     let extra = floors.readOnlySeconds - floors.plainSeconds
     print(
       String(

@@ -96,7 +96,23 @@ enum GateFloors {
   {
     let body = source.replacingOccurrences(
       of: "\nreturn p", with: "\n", options: .backwards)
+    // `require` is the host's, installed for plugins the registry loads:
+    // here steward.lib, the one module the shipped plugins require, is
+    // its source from the package, loaded once.
+    let lib =
+      (try? String(
+        contentsOfFile: GateBench.root.appendingPathComponent(
+          "Sources/StewardLua/Lua/steward/lib.lua"
+        )
+        .path, encoding: .utf8)) ?? "return {}"
     let chunk = """
+      local LIB = (function()
+      \(lib)
+      end)()
+      local require = function(name)
+        if name == "steward.lib" then return LIB end
+        error("the floor knows no module " .. tostring(name))
+      end
       local real = steward
       local recorded = {}
       local steward = setmetatable({
@@ -149,11 +165,17 @@ enum GateFloors {
           let start = DispatchTime.now().uptimeNanoseconds
           let cpuStart = threadCPU()
           let env: Value = ["cards": cards, "rounds": Value(.int(Int64(rounds)))]
-          guard
-            let result = try? vm.evaluate(
-              chunk, chunkName: plugin, env: env, readOnlyEnv: readOnly
-            ).string
-          else {
+          let result: String
+          do {
+            guard
+              let text = try vm.evaluate(
+                chunk, chunkName: plugin, env: env, readOnlyEnv: readOnly
+              ).string
+            else { return nil }
+            result = text
+          } catch {
+            // Said once per worker: why the floor is missing from the figures.
+            FileHandle.standardError.write(Data("gate floors: \(error)\n".utf8))
             return nil
           }
           cpu = threadCPU() - cpuStart

@@ -158,4 +158,111 @@ import Testing
     #expect(full.status == changed.status)
     #expect(try Self.report(dir, "e.json") == Self.report(dir, "f.json"))
   }
+
+  /// What a check reads besides its card and plugin: a `data:` file (or
+  /// the one `--input` names instead) and a module the plugin requires,
+  /// here only once a check runs. A change to any of them re-checks every
+  /// card, and a reused result keeps its plugin's log.
+  @Test func aChangedDataFileOrModuleChecksEveryCardAgain() throws {
+    let dir = try TestFolders.make("incremental-data")
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("plugins/lib"), withIntermediateDirectories: true)
+    let files: [String: String] = [
+      "gate.yaml": """
+      steward: 1
+      kind: audit
+      name: registry-gate
+      plugins: [plugins/reg.lua]
+      subjects: models
+      data:
+        teams: teams.csv
+      checks:
+        - use: reg.registered
+        - use: reg.auc
+      """,
+      "plugins/reg.lua": """
+      local p = steward.plugin{ name = "reg", version = "1" }
+      p:check{ id = "registered", description = "the owner is a registered team",
+        run = function(s, params, ctx)
+          steward.log.info("owner " .. tostring(steward.get(s, "owner")))
+          for _, row in ipairs(ctx.data.teams) do
+            if row.team == steward.get(s, "owner") then return true end
+          end
+          return { status = "fail", at = "owner", message = "not a registered team" }
+        end }
+      p:check{ id = "auc", description = "the AUC meets the bar",
+        run = function(s)
+          local rules = require "rules"
+          return (steward.get(s, "auc") or 0) >= rules.min
+        end }
+      return p
+      """,
+      "plugins/lib/rules.lua": "return { min = 0.7 }\n",
+      "teams.csv": "team\nrecsys\nads\n",
+      "other.csv": "team\nrecsys\n",
+      "models/m1.yaml": "id: m1\nowner: recsys\nauc: 0.8\n",
+      "models/m2.yaml": "id: m2\nowner: ads\nauc: 0.75\n",
+    ]
+    for (name, text) in files {
+      try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    func run(_ output: String, _ extra: [String] = [], record: Bool = true) throws
+      -> StewardBinary.Result
+    {
+      try StewardBinary.run(
+        ["run", "gate.yaml", "--format", "json", "--output", output]
+          + (record ? ["--store", "h.sqlite", "--incremental"] : ["--no-record"]) + extra,
+        in: dir)
+    }
+    func same(_ incremental: String, _ full: String) throws -> Bool {
+      try Self.report(dir, incremental) == Self.report(dir, full)
+    }
+    #expect(try run("a.json").status == 0)
+    let again = try run("b.json")
+    #expect(again.stderr.contains("reused the results of 2 of 2 files"), "\(again.stderr)")
+    #expect(try same("b.json", "a.json"), "a reused result keeps its log")
+    #expect(
+      try String(contentsOf: dir.appendingPathComponent("b.json"), encoding: .utf8)
+        .contains("owner ads"))
+    // The registry no longer lists ads: m2 fails.
+    try "team\nrecsys\n".write(
+      to: dir.appendingPathComponent("teams.csv"), atomically: true, encoding: .utf8)
+    let data = try run("c.json")
+    #expect(data.status == 1, "\(data.stderr)")
+    #expect(data.stderr.contains("reused the results of 0 of 2 files"), "\(data.stderr)")
+    _ = try run("c-full.json", record: false)
+    #expect(try same("c.json", "c-full.json"))
+    try "team\nrecsys\nads\n".write(
+      to: dir.appendingPathComponent("teams.csv"), atomically: true, encoding: .utf8)
+    #expect(try run("d.json").status == 0)
+    // The same change given on the command line instead.
+    let input = try run("e.json", ["--input", "teams=other.csv"])
+    #expect(input.status == 1, "\(input.stderr)")
+    #expect(input.stderr.contains("reused the results of 0 of 2 files"), "\(input.stderr)")
+    #expect(try run("f.json").status == 0)
+    // The bar in the module a check requires is raised: both cards fail.
+    try "return { min = 0.9 }\n".write(
+      to: dir.appendingPathComponent("plugins/lib/rules.lua"), atomically: true, encoding: .utf8)
+    let module = try run("g.json")
+    #expect(module.status == 1, "\(module.stderr)")
+    #expect(module.stderr.contains("reused the results of 0 of 2 files"), "\(module.stderr)")
+    _ = try run("g-full.json", record: false)
+    #expect(try same("g.json", "g-full.json"))
+    // A new module file counts too, even one no check requires yet.
+    try "return {}\n".write(
+      to: dir.appendingPathComponent("plugins/lib/extra.lua"), atomically: true, encoding: .utf8)
+    #expect(try run("h.json").stderr.contains("reused the results of 0 of 2 files"))
+    // A subject file past the size limit is refused as a full run refuses
+    // it, without being read whole first.
+    let huge = dir.appendingPathComponent("models/huge.yaml")
+    FileManager.default.createFile(atPath: huge.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: huge)
+    try handle.truncate(atOffset: 65 << 20)
+    try handle.close()
+    let refused = try run("i.json")
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("Y011"), "\(refused.stderr)")
+  }
 }

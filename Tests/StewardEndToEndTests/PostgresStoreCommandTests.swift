@@ -289,4 +289,115 @@ struct PostgresStoreCommandTests {
       #expect(try pg.results(ofRun: a.id ?? 0) == (try sqlite.results(ofRun: b.id ?? 0)))
     }
   }
+
+  /// Sign-off on the organisation's one history: the gate waits, another
+  /// person approves through the server, the gate opens, and the history
+  /// says who signed. Moving a laptop's history keeps its sign-offs.
+  @Test func signOffAndItsHistoryLiveOnTheServer() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try StewardBinary.scratch(SignOffCommandTests.files)
+    func steward(_ arguments: [String], as user: String, store: String = url) throws
+      -> StewardBinary.Result
+    {
+      var environment = Dictionary(
+        uniqueKeysWithValues: SignOffCommandTests.ciActors.map { ($0, "") })
+      environment["STEWARD_USER"] = user
+      return try StewardBinary.run(
+        arguments + ["--store", store], in: dir, environment: environment)
+    }
+    let waiting = try steward(["run", "fairness-gate.yaml"], as: "sam")
+    #expect(waiting.status == 3, "\(waiting.stdout)\(waiting.stderr)")
+    #expect(waiting.stderr.contains("run 1 awaits sign-off by responsible-ai: steward signoff 1"))
+    #expect(try Self.psql(url, "SELECT triggered_by FROM run_trigger WHERE run_id = 1") == "sam")
+    let own = try steward(
+      ["signoff", "1", "--role", "responsible-ai", "--decision", "approve", "--note", "ok"],
+      as: "sam")
+    #expect(own.status == 2, "sam triggered the run: \(own.stdout)")
+    let signed = try steward(
+      [
+        "signoff", "1", "--role", "responsible-ai", "--decision", "approve", "--note",
+        "slices reviewed",
+      ], as: "priya")
+    #expect(signed.status == 0, "\(signed.stderr)")
+    #expect(
+      try Self.psql(url, "SELECT signed_by || ' ' || decision FROM signoff") == "priya approve")
+    let open = try steward(["run", "fairness-gate.yaml"], as: "sam")
+    #expect(open.status == 0, "\(open.stdout)\(open.stderr)")
+    #expect(open.stdout.contains("signed off by priya (responsible-ai)"))
+    let history = try steward(
+      ["history", "--playbook", "fairness-gate", "--signoffs"], as: "sam")
+    #expect(history.status == 0, "\(history.stderr)")
+    #expect(history.stdout.contains("run 1  approve  priya (STEWARD_USER) as responsible-ai"))
+
+    // A laptop's approved history, moved to a new database: its gate stays
+    // open there, and exporting again copies no sign-off twice.
+    let laptop = dir.appendingPathComponent("laptop.sqlite").path
+    #expect(try steward(["run", "fairness-gate.yaml"], as: "sam", store: laptop).status == 3)
+    #expect(
+      try steward(
+        [
+          "signoff", "1", "--role", "responsible-ai", "--decision", "approve", "--note", "ok",
+        ], as: "tomas", store: laptop
+      ).status == 0)
+    let moved = try PostgresTestServer.newDatabase()
+    for _ in 0..<2 {
+      let export = try StewardBinary.run(
+        ["history", "export", "--from", laptop, "--to", moved], in: dir)
+      #expect(export.status == 0, "\(export.stderr)")
+    }
+    #expect(try Self.psql(moved, "SELECT string_agg(signed_by, ',') FROM signoff") == "tomas")
+    #expect(try Self.psql(moved, "SELECT triggered_by FROM run_trigger") == "sam")
+    // What the results were bound to moves with them: the run can still be
+    // signed there, by another reviewer.
+    #expect(try Self.psql(moved, "SELECT count(*) FROM signoff_binding") == "2")
+    #expect(
+      try steward(
+        ["signoff", "1", "--role", "responsible-ai", "--decision", "approve", "--note", "ok"],
+        as: "priya", store: moved
+      ).status == 0)
+    let there = try steward(["run", "fairness-gate.yaml"], as: "sam", store: moved)
+    #expect(there.status == 0, "\(there.stdout)\(there.stderr)")
+    // And back to a new SQLite file.
+    let back = dir.appendingPathComponent("back.sqlite").path
+    #expect(
+      try StewardBinary.run(["history", "export", "--from", moved, "--to", back], in: dir).status
+        == 0)
+    #expect(try steward(["run", "fairness-gate.yaml"], as: "sam", store: back).status == 0)
+  }
+
+  /// `--baseline-run` reads the run from the server, as from an SQLite file.
+  @Test func aBaselineRunIsReadFromTheServer() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try HistoryCommandTests.project()
+    #expect(try StewardBinary.run(["run", "gate.yaml", "--store", url], in: dir).status == 1)
+    let adopted = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", url, "--baseline-run", "1"], in: dir)
+    #expect(adopted.status == 0, "\(adopted.stdout)\(adopted.stderr)")
+    #expect(!adopted.stderr.contains("A044"))
+    let missing = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", url, "--baseline-run", "9"], in: dir)
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("no run 9 in"), "\(missing.stderr)")
+  }
+
+  /// A password never reaches a message, whether the URL parses or not.
+  @Test func aPasswordIsMaskedInEveryMessage() throws {
+    let dir = try HistoryCommandTests.project()
+    for store in [
+      "postgres://steward:S3cretPW@127.0.0.1:abc/steward",
+      "postgres://steward:S3cretPW@[::1/steward",
+      "postgres://steward@127.0.0.1:1/steward?password=S3cretPW&sslmode=require",
+      "postgres://steward@127.0.0.1:1/steward?password=S3cretPW&bogus=1",
+    ] {
+      for arguments in [
+        ["run", "gate.yaml", "--store", store], ["history", "--store", store],
+        ["signoff", "1", "--role", "r", "--decision", "approve", "--note", "n", "--store", store],
+      ] {
+        let refused = try StewardBinary.run(arguments, in: dir)
+        #expect(refused.status == 2, "\(arguments)")
+        #expect(!(refused.stdout + refused.stderr).contains("S3cretPW"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("***"), "\(refused.stderr)")
+      }
+    }
+  }
 }

@@ -224,6 +224,8 @@ import Testing
     let awkward = [
       "tab\there", "line\nbreak\r\n", "back\\slash\\", "nul \u{0} and ␀ and ␀␀", "\u{0}",
       "ends in an accent é", "→ ✓ 🎉", "\\N", "", "a\u{E2}", "␀",
+      // Once both "\0␀" and "␀\0" were kept as ␀␀␀, and read back as one.
+      "\u{0}␀", "␀\u{0}", "a\u{0}\u{2400}b", "␀0", "\u{0}0", "␀␀0",
     ]
     let store = try Self.makeStore(kind)
     let rows = (0..<9_000).map { i in

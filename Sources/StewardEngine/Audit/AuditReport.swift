@@ -35,6 +35,9 @@ public struct AuditReport: Sendable {
   public var baseline: BaselineOutcome? = nil
   /// What every file's key starts from, in an `--incremental` run.
   var incrementalKey: String? = nil
+  /// The recorded detail of each file an `--incremental` run reused, by
+  /// file key: recorded again as it was read rather than encoded anew.
+  var reusedDetails: [String: String] = [:]
   /// Each campaign's progress, recorded as run metrics (`campaign.NAME.passing`).
   public var campaignMetrics: [Metric] = []
   /// The checks of campaigns still before their deadline: not in the gate.

@@ -158,7 +158,7 @@ public struct AuditRunner: Sendable {
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,
       inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil, baseline: outcome,
-      incrementalKey: incremental?.key)
+      incrementalKey: incremental?.key, reusedDetails: incremental?.reusedDetails ?? [:])
   }
 
   /// Runs the checks with `scope = "all"`, each once over every subject,

@@ -104,19 +104,19 @@ public struct Baseline: Sendable {
     func problem(_ message: String) -> PlaybookError {
       PlaybookError([
         Diagnostic(
-          at: SourceMark(file: store, line: 0, column: 0), code: "A044",
+          at: SourceMark(file: HistoryStores.shown(store), line: 0, column: 0), code: "A044",
           "--baseline-run \(id): \(message)")
       ])
     }
     guard let number = Int64(id), number > 0 else {
       throw problem("a run is named by its number (steward history lists them)")
     }
-    guard FileManager.default.fileExists(atPath: store) else {
-      throw problem("there is no history store at \(store)")
+    guard HistoryStores.exists(store) else {
+      throw problem("there is no history store at \(HistoryStores.shown(store))")
     }
-    let history = try SQLiteHistoryStore(path: store, createFolder: false)
+    let history = try HistoryStores.open(store, createFolder: false)
     guard let run = try history.runs(playbook: nil, limit: nil).first(where: { $0.id == number })
-    else { throw problem("no run \(id) in \(store)") }
+    else { throw problem("no run \(id) in \(HistoryStores.shown(store))") }
     guard run.kind == "audit" else {
       throw problem("run \(id) is \(English.withArticle(run.kind)), not an audit")
     }
@@ -132,7 +132,9 @@ public struct Baseline: Sendable {
           check: row.check, subject: row.subject, path: nil, fingerprint: row.fingerprint,
           message: row.message))
     }
-    return Baseline(source: "run \(id) of \(store)", playbook: run.playbook, entries: entries)
+    return Baseline(
+      source: "run \(id) of \(HistoryStores.shown(store))", playbook: run.playbook, entries: entries
+    )
   }
 
   /// Refuses a baseline of another playbook (A043): its findings would be

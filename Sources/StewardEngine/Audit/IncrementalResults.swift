@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardYAML
 import Synchronization
 
 /// `steward run PLAYBOOK --incremental` (decision 0033): the results of the
@@ -17,13 +18,21 @@ import Synchronization
 final class IncrementalResults: Sendable {
   /// What every file's key starts from.
   let key: String
-  /// The recorded results of the last run, by file key, in order.
-  private let recorded: [String: [Stored]]
+  /// The recorded results of the last run: one detail per file, by file
+  /// key, decoded only when the file is reused, on the worker that reuses
+  /// it (140,000 results decoded up front took a third of a re-run).
+  private let recorded: [String: String]
   private let checks: [String]
+  private let specs: [String: CheckSpec]
+  /// A reused file's detail is recorded again as it was read, unless a
+  /// whole-run check may have changed its results since.
+  private let keepsDetails: Bool
   /// The run whose results are reused, if any.
   let fromRun: Int64?
-  private let reusedFiles = Mutex(0)
-  var reusedCount: Int { reusedFiles.withLock { $0 } }
+  private let reused = Mutex<[String: String]>([:])
+  var reusedCount: Int { reused.withLock { $0.count } }
+  /// The detail of each reused file, by file key, to record again as is.
+  var reusedDetails: [String: String] { keepsDetails ? reused.withLock { $0 } : [:] }
 
   struct Stored: Sendable {
     var result: CheckResult
@@ -40,8 +49,10 @@ final class IncrementalResults: Sendable {
   init(runner: AuditRunner, store: (any HistoryStore)?) throws {
     let checks = runner.selectedChecks
     self.checks = checks.map(\.id)
+    specs = Dictionary(checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    keepsDetails = !checks.contains { $0.scope == .all }
     key = try Self.runKey(runner, checks: checks)
-    (fromRun, recorded) = try Self.recorded(runner, store: store, checks: checks)
+    (fromRun, recorded) = try Self.recorded(runner, store: store)
   }
 
   // MARK: - Keys
@@ -57,6 +68,18 @@ final class IncrementalResults: Sendable {
     for plugin in playbook.registry.plugins.sorted(by: { $0.name < $1.name }) {
       lines.append("plugin \(plugin.name) \(SHA256.hex(Array(plugin.source.utf8)))")
     }
+    // A module is found when `require` runs, maybe only inside a check:
+    // every file a plugin could require, under its folder's lib/, counts.
+    var folders = Set<String>()
+    for plugin in playbook.registry.plugins {
+      folders.insert((plugin.path as NSString).deletingLastPathComponent)
+    }
+    for folder in folders.sorted() {
+      for (path, sha) in try moduleHashes(under: folder) { lines.append("module \(path) \(sha)") }
+    }
+    // ctx.data as the checks see it, whichever files it came from.
+    lines.append(
+      "data \(SHA256.hex(Array(JSONText.render(Value(.map(playbook.data)), pretty: false).utf8)))")
     let (deferred, targets) = Worker.deferrals(checks, registry: playbook.registry)
     var readsLua = false
     for check in checks {
@@ -75,6 +98,37 @@ final class IncrementalResults: Sendable {
     return SHA256.hex(Array(lines.joined(separator: "\n").utf8))
   }
 
+  /// The SHA-256 of every file under `folder`/lib (what `require` may
+  /// load, links followed as `require` follows them), by path; a file
+  /// that cannot be read is a line of its own, so that it never matches.
+  static func moduleHashes(under folder: String) throws -> [(String, String)] {
+    let lib = (folder.isEmpty ? "." : folder) + "/lib"
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: lib, isDirectory: &isFolder), isFolder.boolValue
+    else { return [] }
+    guard let walker = FileManager.default.enumerator(atPath: lib) else {
+      return [(lib, "unreadable \(UUID())")]
+    }
+    var hashes: [(String, String)] = []
+    while let relative = walker.nextObject() as? String {
+      let path = lib + "/" + relative
+      var info = stat()
+      guard stat(path, &info) == 0 else {
+        hashes.append((path, "unreadable \(UUID())"))
+        continue
+      }
+      if info.st_mode & S_IFMT == S_IFDIR { continue }
+      // A FIFO would block the read, and no module loads from one or past
+      // the module size limit, whatever it holds.
+      guard info.st_mode & S_IFMT == S_IFREG, info.st_size <= 1 << 20 else {
+        hashes.append((path, "not loadable \(info.st_mode & S_IFMT) \(info.st_size)"))
+        continue
+      }
+      hashes.append((path, (try? SHA256.hex(ofFile: path)) ?? "unreadable \(UUID())"))
+    }
+    return hashes.sorted { $0.0 < $1.0 }
+  }
+
   static func fileKey(_ runKey: String, path: String, sha256: String) -> String {
     SHA256.hex(Array("\(runKey)\n\(path)\n\(sha256)".utf8))
   }
@@ -84,30 +138,36 @@ final class IncrementalResults: Sendable {
   /// The recorded results of `file` when its bytes and everything else
   /// they depended on are what they were; nil to check it again.
   func reuse(file: String) -> Reused? {
-    guard !recorded.isEmpty, let data = FileManager.default.contents(atPath: file) else {
-      return nil
-    }
-    let sha = SHA256.hex(Array(data))
-    guard let stored = recorded[Self.fileKey(key, path: file, sha256: sha)], !stored.isEmpty,
-      stored.count % checks.count == 0
+    // Read as the subject loader reads: a file too large, or not a
+    // regular file, is left to it to refuse.
+    guard !recorded.isEmpty,
+      let data = try? FileInput.bytes(path: file, maxBytes: YAMLLimits().maxFileBytes)
+    else { return nil }
+    let sha = SHA256.hex(data)
+    let fileKey = Self.fileKey(key, path: file, sha256: sha)
+    guard let detail = recorded[fileKey], let stored = Detail.decodeFile(detail, specs: specs),
+      !stored.isEmpty, stored.count % checks.count == 0
     else { return nil }
     var subjects: [AuditReport.SubjectRef] = []
     for (n, row) in stored.enumerated() {
-      // Every subject has each check once, in the playbook's order.
-      guard row.result.checkID == checks[n % checks.count] else { return nil }
+      // Every subject has each check once, in the playbook's order, and
+      // every result is about this file.
+      guard row.result.checkID == checks[n % checks.count], row.subject.file == file else {
+        return nil
+      }
       if n % checks.count == 0 {
         subjects.append(row.subject)
       } else if row.result.subjectID != subjects.last?.id {
         return nil
       }
     }
-    reusedFiles.withLock { $0 += 1 }
+    reused.withLock { $0[fileKey] = detail }
     return Reused(sha256: sha, subjects: subjects, results: stored.map(\.result))
   }
 
-  private static func recorded(
-    _ runner: AuditRunner, store: (any HistoryStore)?, checks: [CheckSpec]
-  ) throws -> (Int64?, [String: [Stored]]) {
+  private static func recorded(_ runner: AuditRunner, store: (any HistoryStore)?) throws
+    -> (Int64?, [String: String])
+  {
     // The newest run of the playbook only: an older one's results may be
     // another text of a card that changed since and changed back, which is
     // fine, but they are not what the last report said.
@@ -117,48 +177,68 @@ final class IncrementalResults: Sendable {
     else { return (nil, [:]) }
     let last = try store.resultKeys(ofRun: id)
     guard !last.isEmpty else { return (nil, [:]) }
-    let specs = Dictionary(checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    var byFile: [String: [Stored]] = [:]
+    var byFile: [String: String] = [:]
     for (key, detail) in last {
-      guard let stored = Detail.decode(detail, specs: specs) else {
-        // A row that does not read back makes its file a re-run.
-        byFile[key] = []
-        continue
-      }
-      if byFile[key]?.isEmpty == true, byFile[key] != nil { continue }
-      byFile[key, default: []].append(stored)
+      // A key recorded twice is not one file's whole results: check again.
+      byFile[key] = byFile[key] == nil ? detail : ""
     }
     return (id, byFile)
   }
 
   // MARK: - Recording
 
-  /// The key and detail of each result of `report`, for the history.
+  /// The key and detail of each result of `report`, for the history: each
+  /// file's key and detail go with its first result, and its other results
+  /// have none (decision 0033).
   static func keys(_ report: AuditReport) -> [(key: String, detail: String)]? {
     guard let runKey = report.incrementalKey, let hashes = report.inputHashes else { return nil }
     var shaByFile: [String: String] = [:]
     for input in hashes { shaByFile[input.path] = input.sha256 }
     var subjectByID: [String: AuditReport.SubjectRef] = [:]
     for subject in report.subjects { subjectByID[subject.id] = subject }
-    var fileKeys: [String: String] = [:]
-    return report.results.map { result in
-      guard let subject = subjectByID[result.subjectID], let sha = shaByFile[subject.file]
-      else { return ("", "") }
-      let key =
-        fileKeys[subject.file]
-        ?? {
-          let made = fileKey(runKey, path: subject.file, sha256: sha)
-          fileKeys[subject.file] = made
-          return made
-        }()
-      // Kept with no detail, which reads back as nothing: its file is
+    let results = report.results
+    let reused = report.reusedDetails
+    var keys = [(key: String, detail: String)](repeating: ("", ""), count: results.count)
+    // A file's results sit together, as the workers stored them; should a
+    // file's results ever be split, its key is recorded twice and the
+    // file is checked again.
+    var n = 0
+    while n < results.count {
+      guard let subject = subjectByID[results[n].subjectID], let sha = shaByFile[subject.file]
+      else {
+        n += 1
+        continue
+      }
+      var end = n + 1
+      var lastSubject = results[n].subjectID
+      while end < results.count {
+        let id = results[end].subjectID
+        if id != lastSubject {
+          guard subjectByID[id]?.file == subject.file else { break }
+          lastSubject = id
+        }
+        end += 1
+      }
+      let fileKey = fileKey(runKey, path: subject.file, sha256: sha)
+      // Kept with no detail, which reads back as nothing: the file is
       // checked again (an error may be passing, and a waived result's
       // status before its waiver is not kept).
-      if result.status == .error || result.status == .waived || result.waiver != nil {
-        return (key, "")
+      if results[n..<end].contains(where: {
+        $0.status == .error || $0.status == .waived || $0.waiver != nil
+      }) {
+        keys[n] = (fileKey, "")
+      } else if let kept = reused[fileKey] {
+        keys[n] = (fileKey, kept)
+      } else {
+        keys[n] = (
+          fileKey,
+          Detail.encodeFile(
+            subject.file, results[n..<end].map { ($0, subjectByID[$0.subjectID] ?? subject) })
+        )
       }
-      return (key, Detail.encode(result, subject: subject))
+      n = end
     }
+    return keys
   }
 }
 
@@ -166,8 +246,39 @@ final class IncrementalResults: Sendable {
 /// that any text goes through exactly: the status and message, the
 /// evidence, the marks and path, and the subject the result is about.
 enum Detail {
-  static func encode(_ r: CheckResult, subject: AuditReport.SubjectRef) -> String {
-    var out = Writer()
+  /// A file's results, in order: a tag, the file, their count, then each
+  /// result, whose marks name the file only when it is another (a path
+  /// written three times a result was 40 % of a gate's details).
+  /// A detail of one result, as recorded before, does not read as one.
+  static func encodeFile(_ file: String, _ results: [(CheckResult, AuditReport.SubjectRef)])
+    -> String
+  {
+    var out = Writer(file: file)
+    out.text("file")
+    out.text(file)
+    out.text(String(results.count))
+    for (result, subject) in results { encode(result, subject: subject, into: &out) }
+    return String(decoding: out.bytes, as: UTF8.self)
+  }
+
+  static func decodeFile(_ text: String, specs: [String: CheckSpec])
+    -> [IncrementalResults.Stored]?
+  {
+    var reader = Reader(bytes: Array(text.utf8))
+    guard reader.text() == "file", let file = reader.text(),
+      let count = reader.text().flatMap({ Int($0) }), count >= 0, count <= reader.bytes.count
+    else { return nil }
+    reader.file = file
+    var stored: [IncrementalResults.Stored] = []
+    stored.reserveCapacity(count)
+    for _ in 0..<count {
+      guard let one = decode(&reader, specs: specs) else { return nil }
+      stored.append(one)
+    }
+    return reader.atEnd ? stored : nil
+  }
+
+  static func encode(_ r: CheckResult, subject: AuditReport.SubjectRef, into out: inout Writer) {
     out.text(r.checkID)
     out.text(r.subjectID)
     out.text(r.status.rawValue)
@@ -176,32 +287,42 @@ enum Detail {
     out.mark(r.mark)
     out.text(r.path ?? "")
     out.text(r.path == nil ? "n" : "y")
-    out.text(subject.file)
     out.mark(subject.mark)
-    return String(decoding: out.bytes, as: UTF8.self)
+    // A plugin's log is in the report: a reused result keeps it.
+    out.text(String(r.log.count))
+    for line in r.log {
+      out.text(line.level)
+      out.text(line.message)
+    }
   }
 
-  static func decode(_ text: String, specs: [String: CheckSpec])
+  static func decode(_ reader: inout Reader, specs: [String: CheckSpec])
     -> IncrementalResults.Stored?
   {
-    var reader = Reader(bytes: Array(text.utf8))
     guard let check = reader.text(), let spec = specs[check], let subjectID = reader.text(),
       let status = reader.text().flatMap(CheckStatus.init(rawValue:)),
       let message = reader.text(), let evidence = reader.value(), let mark = reader.mark(),
-      let path = reader.text(), let hasPath = reader.text(), let file = reader.text(),
-      let subjectMark = reader.mark(), reader.atEnd
+      let path = reader.text(), let hasPath = reader.text(),
+      let subjectMark = reader.mark(), let lines = reader.text().flatMap({ Int($0) }), lines >= 0,
+      lines <= reader.bytes.count
     else { return nil }
-    let result = CheckResult(
+    var result = CheckResult(
       checkID: check, subjectID: subjectID, status: status, severity: spec.severity,
       title: spec.title, message: message, evidence: evidence, mark: mark,
       path: hasPath == "y" ? path : nil, remediation: spec.remediation, tags: spec.tags)
+    for _ in 0..<lines {
+      guard let level = reader.text(), let text = reader.text() else { return nil }
+      result.log.append(LogLine(level: level, message: text))
+    }
     return IncrementalResults.Stored(
       result: result,
-      subject: AuditReport.SubjectRef(id: subjectID, file: file, mark: subjectMark))
+      subject: AuditReport.SubjectRef(id: subjectID, file: reader.file, mark: subjectMark))
   }
 
   struct Writer {
     var bytes: [UInt8] = []
+    /// The file whose results these are: a mark in it is written as "=".
+    let file: String
 
     mutating func text(_ s: String) {
       bytes.append(contentsOf: String(s.utf8.count).utf8)
@@ -210,7 +331,7 @@ enum Detail {
     }
 
     mutating func mark(_ m: SourceMark) {
-      text(m.file)
+      text(m.file == file ? "=" : "/" + m.file)
       text(String(m.line))
       text(String(m.column))
     }
@@ -240,6 +361,7 @@ enum Detail {
   struct Reader {
     let bytes: [UInt8]
     var at = 0
+    var file = ""
 
     var atEnd: Bool { at == bytes.count }
 
@@ -259,10 +381,12 @@ enum Detail {
     }
 
     mutating func mark() -> SourceMark? {
-      guard let file = text(), let line = text().flatMap({ Int($0) }),
+      guard let named = text(), named == "=" || named.hasPrefix("/"),
+        let line = text().flatMap({ Int($0) }),
         let column = text().flatMap({ Int($0) })
       else { return nil }
-      return SourceMark(file: file, line: line, column: column)
+      return SourceMark(
+        file: named == "=" ? file : String(named.dropFirst()), line: line, column: column)
     }
 
     mutating func value(depth: Int = 0) -> Value? {

@@ -293,11 +293,11 @@ public enum SignOffs {
     var outcome = SignOffOutcome(
       state: .approved, lines: [], resultsHash: hash(results, bindings: bindings).hash,
       triggeredBy: triggers, bindings: bindings, awaitingRoles: [])
-    guard let sqlite = store as? SQLiteHistoryStore else {
+    guard let sqlite = store as? any SignOffStore else {
       outcome.state = .awaiting
       outcome.awaitingRoles = requirements.map(\.role)
       outcome.lines = requirements.map {
-        "awaiting sign-off by \($0.role): sign-offs are read from an SQLite history store (--store FILE); \(store == nil ? "this run has none" : "a PostgreSQL store does not keep them yet")"
+        "awaiting sign-off by \($0.role): sign-offs are read from the history store, and \(store == nil ? "this run has none (--no-record)" : "this one keeps none")"
       }
       return outcome
     }
@@ -362,7 +362,7 @@ public enum SignOffs {
   /// After the run is recorded as `run`: keeps who triggered it and the hash
   /// of its results, and says how to sign it off.
   static func recorded(_ outcome: SignOffOutcome, run: Int64, store: any HistoryStore) throws {
-    guard let sqlite = store as? SQLiteHistoryStore else { return }
+    guard let sqlite = store as? any SignOffStore else { return }
     try sqlite.recordTrigger(
       RunTrigger(
         run: run, people: outcome.triggeredBy.map(\.name),
@@ -373,6 +373,14 @@ public enum SignOffs {
         "run \(run) awaits sign-off by \(role): steward signoff \(run) --role \(role) --as NAME --decision approve|reject --note TEXT"
       )
     }
+  }
+
+  /// The store at `path` (an SQLite file or a PostgreSQL URL), never made.
+  static func signOffStore(_ path: String) throws -> any SignOffStore {
+    guard HistoryStores.exists(path),
+      let store = try HistoryStores.open(path, createFolder: false) as? any SignOffStore
+    else { throw SignOffError("there is no history store at \(path) that keeps sign-offs") }
+    return store
   }
 
   /// `steward signoff`: records one decision on run `run`'s results; returns
@@ -387,7 +395,7 @@ public enum SignOffs {
     guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw SignOffError("a sign-off needs a --note saying what was reviewed")
     }
-    let store = try SQLiteHistoryStore(path: path, createFolder: false)
+    let store = try signOffStore(path)
     guard let summary = try store.runSummary(run) else {
       throw SignOffError("there is no run \(run) in \(path)")
     }
@@ -461,8 +469,8 @@ public enum SignOffs {
   /// `steward history --playbook NAME --signoffs`: every decision, oldest
   /// first, with who triggered the run it was given on.
   public static func text(store path: String, playbook: String) throws -> String {
-    let store = try SQLiteHistoryStore(path: path, createFolder: false)
-    let records = try store.signOffs(playbook: playbook)
+    let store = try signOffStore(path)
+    let records = try store.signOffs(playbook: playbook, role: nil)
     guard !records.isEmpty else { return "no sign-offs of \(playbook)" }
     var lines = ["sign-offs of \(playbook), oldest first:"]
     for s in records {

@@ -2,7 +2,11 @@ import Foundation
 
 /// `steward history export --to STORE`: copies every run of one history into
 /// another (an SQLite file into PostgreSQL, or back), each run with its
-/// inputs, metrics and results in one transaction of its own.
+/// inputs, metrics and results in one transaction of its own, then who
+/// triggered each run (with what its results were bound to) and the
+/// sign-offs on it. The keys an `--incremental`
+/// run reuses results by are not copied: the first such run on the target
+/// checks every file again and records them there.
 ///
 /// A run is known by what it was, not by its id, which each store numbers
 /// itself: its playbook, kind, start time (to the millisecond, as both
@@ -46,6 +50,58 @@ public enum HistoryExport {
       present.insert(identity)
       outcome.copied += 1
     }
+    try copySignOffs(from: source, to: target)
     return outcome
+  }
+
+  /// Who triggered each run and every sign-off on it, onto the target's
+  /// numbering of the same runs. Run after the runs, and on runs copied
+  /// before too, so that an export stopped between a run and its sign-offs
+  /// is finished by running it again; a sign-off the target has is skipped.
+  static func copySignOffs(from source: any HistoryStore, to target: any HistoryStore) throws {
+    guard let from = source as? any SignOffStore, let to = target as? any SignOffStore else {
+      return
+    }
+    let sourceRuns = try source.runs(playbook: nil, limit: nil)
+    var targetID: [Identity: Int64] = [:]
+    for run in try target.runs(playbook: nil, limit: nil) {
+      if let id = run.id { targetID[Identity(run)] = id }
+    }
+    var sourceIdentity: [Int64: Identity] = [:]
+    for run in sourceRuns {
+      guard let id = run.id else { continue }
+      sourceIdentity[id] = Identity(run)
+      if let trigger = try from.trigger(ofRun: id), let copy = targetID[Identity(run)],
+        try to.trigger(ofRun: copy) == nil
+      {
+        var moved = trigger
+        moved.run = copy
+        try to.recordTrigger(moved, bindings: try from.bindings(ofRun: id))
+      }
+    }
+    for playbook in Set(sourceRuns.map(\.playbook)).sorted() {
+      let kept = Set(try to.signOffs(playbook: playbook, role: nil).map(SignOffKey.init))
+      for record in try from.signOffs(playbook: playbook, role: nil) {
+        guard let identity = sourceIdentity[record.run], let copy = targetID[identity] else {
+          continue
+        }
+        var moved = record
+        moved.id = nil
+        moved.run = copy
+        if !kept.contains(SignOffKey(moved)) { try to.recordSignOff(moved) }
+      }
+    }
+  }
+
+  /// A sign-off by what it says, not by the ids each store gives.
+  struct SignOffKey: Hashable {
+    var fields: [String]
+
+    init(_ s: SignOffRecord) {
+      fields = [
+        String(s.run), s.playbook, s.check, s.subject, s.resultsHash, s.role, s.who, s.identity,
+        s.decision, s.note, SQLiteHistoryStore.timestamp(s.signedAt),
+      ]
+    }
   }
 }

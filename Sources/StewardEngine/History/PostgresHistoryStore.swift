@@ -490,15 +490,15 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
 
   // MARK: - Helpers
 
-  private func execute(_ query: PostgresQuery) throws {
+  func execute(_ query: PostgresQuery) throws {
     _ = try connection.query(query, logger: Self.logger).wait()
   }
 
-  private func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
+  func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
     try connection.query(query, logger: Self.logger).wait().rows
   }
 
-  private func locked<T>(_ doing: String, _ body: () throws -> T) throws -> T {
+  func locked<T>(_ doing: String, _ body: () throws -> T) throws -> T {
     lock.lock()
     defer { lock.unlock() }
     do {
@@ -518,16 +518,33 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
         return HistoryError(
           path: path, "\(doing): the server does not offer TLS, and the URL asks for it (sslmode)")
       }
-      let underlying = error.underlying.map { ": \($0)" } ?? ""
-      return HistoryError(path: path, "\(doing): \(error.code)\(underlying)")
+      if error.code == .authMechanismRequiresPassword {
+        return HistoryError(
+          path: path,
+          "\(doing): the server asks for a password; give it in the URL (postgres://USER:PASSWORD@HOST/DATABASE, percent-encoded) or in PGPASSWORD"
+        )
+      }
+      let underlying = error.underlying.map { String(describing: $0) } ?? ""
+      if underlying.contains("CERTIFICATE_VERIFY_FAILED") || underlying.contains("handshakeFailed")
+      {
+        return HistoryError(
+          path: path,
+          "\(doing): the TLS handshake failed: the server's certificate is not trusted (sslmode verify-ca or verify-full); name the CA that signed it with sslrootcert=FILE, or check the host name"
+        )
+      }
+      return HistoryError(
+        path: path, "\(doing): \(error.code)\(underlying.isEmpty ? "" : ": " + underlying)")
     }
     return HistoryError(path: path, "\(doing): \(error)")
   }
 }
 
 /// PostgreSQL's text cannot hold a NUL, which SQLite's can and a plugin's
-/// message may: a NUL is kept as U+2400 (␀), and a U+2400 of the text as two.
-/// Text without either is stored as it is, and readable in `psql`.
+/// message may: ␀ (U+2400) escapes, a NUL is kept as ␀0 and a ␀ of the text
+/// as ␀␀. Each escape is two characters whose second says which it is, so
+/// that any text reads back exactly ("\0␀" and "␀\0" were both ␀␀␀ when a
+/// NUL was a lone ␀). Text without either is stored as it is, and readable
+/// in `psql`.
 enum PGText {
   private static let symbol: Character = "\u{2400}"
 
@@ -536,7 +553,7 @@ enum PGText {
     var out = ""
     for character in text.unicodeScalars {
       if character == "\0" {
-        out.unicodeScalars.append("\u{2400}")
+        out += "\u{2400}0"
       } else if character == "\u{2400}" {
         out += "\u{2400}\u{2400}"
       } else {
@@ -555,12 +572,18 @@ enum PGText {
         out.append(scalar)
         continue
       }
+      // What no escape makes (a lone ␀, or one before another
+      // character) is read as it stands.
       var lookahead = scalars
-      if lookahead.next() == "\u{2400}" {
+      switch lookahead.next() {
+      case "\u{2400}":
         scalars = lookahead
         out.append("\u{2400}")
-      } else {
+      case "0":
+        scalars = lookahead
         out.append("\0")
+      default:
+        out.append("\u{2400}")
       }
     }
     return String(out)
@@ -652,8 +675,8 @@ enum PGCopy {
           case 0x09: escaped = [0x5C, 0x74]
           case 0x0A: escaped = [0x5C, 0x6E]
           case 0x0D: escaped = [0x5C, 0x72]
-          // PGText: NUL, which PostgreSQL's text cannot hold, is ␀; a ␀ is doubled.
-          case 0x00: escaped = [0xE2, 0x90, 0x80]
+          // PGText: NUL, which PostgreSQL's text cannot hold, is ␀0; a ␀ is doubled.
+          case 0x00: escaped = [0xE2, 0x90, 0x80, 0x30]
           case 0xE2 where i + 2 < n && utf8[i + 1] == 0x90 && utf8[i + 2] == 0x80:
             escaped = [0xE2, 0x90, 0x80, 0xE2, 0x90, 0x80]
             width = 3
@@ -699,22 +722,41 @@ struct PostgresURL {
   var sslmode: String
   /// The URL without its password, for messages.
   var display: String
+  /// `sslrootcert`: a PEM file of the certificate authorities to trust,
+  /// as libpq's parameter of that name (an organisation's own CA).
+  var rootCertificates: String?
+
+  /// `text` with any password in it masked, whether or not it parses: a
+  /// URL that is refused is still shown in the message that refuses it.
+  static func masked(_ text: String) -> String {
+    var out = text
+    for (pattern, template) in [
+      (#"(://[^/?#@:]*:)[^@/?#]*@"#, "$1***@"), (#"([?&]password=)[^&#]*"#, "$1***"),
+    ] {
+      out = out.replacingOccurrences(
+        of: pattern, with: template, options: [.regularExpression, .caseInsensitive])
+    }
+    return out
+  }
 
   init(_ text: String) throws {
+    display = Self.masked(text)
     guard let components = URLComponents(string: text), PostgresHistoryStore.isURL(text) else {
       throw HistoryError(
-        path: text, "not a PostgreSQL URL; write postgres://USER@HOST[:PORT]/DATABASE")
+        path: display, "not a PostgreSQL URL; write postgres://USER@HOST[:PORT]/DATABASE")
     }
-    var shown = components
-    if shown.password != nil { shown.password = "***" }
-    display = shown.string ?? text
     let query = Dictionary(
       (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
-    for name in query.keys where !["host", "port", "sslmode", "user", "password"].contains(name) {
+    let known = ["host", "port", "sslmode", "sslrootcert", "user", "password"]
+    for name in query.keys where !known.contains(name) {
       throw HistoryError(
         path: display,
-        "the URL's parameter \"\(name)\" is not one steward knows (host, port, sslmode, user, password)"
+        "the URL's parameter \"\(name)\" is not one steward knows (\(known.joined(separator: ", ")))"
       )
+    }
+    rootCertificates = query["sslrootcert"]
+    if let file = rootCertificates, !FileManager.default.isReadableFile(atPath: file) {
+      throw HistoryError(path: display, "sslrootcert \"\(file)\" is not a readable file")
     }
     host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
     if let folder = query["host"], folder.hasPrefix("/") {
@@ -773,6 +815,7 @@ struct PostgresURL {
       case "verify-ca": settings.certificateVerification = .noHostnameVerification
       default: settings.certificateVerification = .none
       }
+      if let rootCertificates { settings.trustRoots = .file(rootCertificates) }
       let context = try NIOSSLContext(configuration: settings)
       tls = sslmode == "prefer" ? .prefer(context) : .require(context)
     }

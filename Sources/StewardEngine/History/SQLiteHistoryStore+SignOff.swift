@@ -42,7 +42,7 @@ public struct RunTrigger: Sendable, Equatable {
 
 /// Sign-offs in the history database (migration "v6-signoff"). All of their
 /// SQL is in this file, plain enough to port to another database as is.
-extension SQLiteHistoryStore {
+extension SQLiteHistoryStore: SignOffStore {
   /// The tables of migration v6 (``SQLiteHistoryStore/migrations``).
   static let signOffSchema = """
     CREATE TABLE run_trigger (

@@ -219,6 +219,12 @@ public enum HistoryStores {
     return try SQLiteHistoryStore(path: store, createFolder: createFolder)
   }
 
+  /// `store` as messages show it: a URL's password masked.
+  public static func shown(_ store: String) -> String {
+    PostgresHistoryStore.isURL(store) || store.contains("://")
+      ? PostgresURL.masked(store) : store
+  }
+
   /// Whether there is a store to read without making one: an SQLite file
   /// that exists, or a database server (which says itself if it is not there).
   public static func exists(_ store: String) -> Bool {

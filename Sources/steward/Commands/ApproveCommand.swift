@@ -40,7 +40,8 @@ struct ApproveCommand: ParsableCommand {
 
   func run() throws {
     guard HistoryStores.exists(store) else {
-      Console.error("\(store): error: no history store here; name one with --store")
+      Console.error(
+        "\(HistoryStores.shown(store)): error: no history store here; name one with --store")
       throw ExitCode(Exit.inputError)
     }
     do {

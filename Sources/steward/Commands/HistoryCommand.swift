@@ -70,7 +70,7 @@ struct HistoryCommand: ParsableCommand {
     // Reading never creates a store: a missing one is a mistyped path.
     guard HistoryStores.exists(store) else {
       Console.error(
-        "\(store): error: no history store here; `steward run` creates it, or name one with --store"
+        "\(HistoryStores.shown(store)): error: no history store here; `steward run` creates it, or name one with --store"
       )
       throw ExitCode(Exit.inputError)
     }
@@ -82,7 +82,8 @@ struct HistoryCommand: ParsableCommand {
           let burnUp = Campaign.burnUp(
             campaign, runs: try history.runs(playbook: playbook, limit: limit))
         else {
-          Console.error("\(store): error: no run measured a campaign \"\(campaign)\"")
+          Console.error(
+            "\(HistoryStores.shown(store)): error: no run measured a campaign \"\(campaign)\"")
           throw ExitCode(Exit.inputError)
         }
         text = burnUp
@@ -149,7 +150,9 @@ struct HistoryExportCommand: ParsableCommand {
 
   func run() throws {
     guard HistoryStores.exists(from) else {
-      Console.error("\(from): error: no history store here; name the one to copy with --from")
+      Console.error(
+        "\(HistoryStores.shown(from)): error: no history store here; name the one to copy with --from"
+      )
       throw ExitCode(Exit.inputError)
     }
     do {
@@ -157,7 +160,8 @@ struct HistoryExportCommand: ParsableCommand {
       let target = try HistoryStores.open(to)
       let outcome = try HistoryExport.copy(from: source, to: target)
       print(
-        "copied \(English.count(outcome.copied, "run")) to \(to); \(outcome.skipped) already there")
+        "copied \(English.count(outcome.copied, "run")) to \(HistoryStores.shown(to)); \(outcome.skipped) already there"
+      )
     } catch let error as HistoryError {
       Console.error(error.description)
       throw ExitCode(Exit.inputError)
@@ -194,14 +198,15 @@ struct TimelineCommand: ParsableCommand {
 
   func run() throws {
     guard HistoryStores.exists(store) else {
-      Console.error("\(store): error: no history store here; name one with --store")
+      Console.error(
+        "\(HistoryStores.shown(store)): error: no history store here; name one with --store")
       throw ExitCode(Exit.inputError)
     }
     do {
       try Output.deliver(
         Timelines.render(store: store, run: runNumber, format: format), to: nil)
     } catch let error as any FileLevelError {
-      Console.error("\(store): error: \(error)")
+      Console.error("\(HistoryStores.shown(store)): error: \(error)")
       throw ExitCode(Exit.inputError)
     } catch let error as HistoryError {
       Console.error(error.description)

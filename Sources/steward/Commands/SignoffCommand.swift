@@ -47,8 +47,9 @@ struct SignoffCommand: ParsableCommand {
   var store: String = HistoryCommand.defaultStore
 
   func run() throws {
-    guard FileManager.default.fileExists(atPath: store) else {
-      Console.error("\(store): error: no history store here; name one with --store")
+    guard HistoryStores.exists(store) else {
+      Console.error(
+        "\(HistoryStores.shown(store)): error: no history store here; name one with --store")
       throw ExitCode(Exit.inputError)
     }
     do {
