@@ -44,7 +44,7 @@ import Testing
     #expect(before.status == 0, "\(before.stdout)\(before.stderr)")
     #expect(
       before.stdout.contains(
-        "campaign eval-data (owner ml-platform, from 2026-11-01): 1 of 2 subjects pass; until 2026-12-31 its failures do not fail the gate; failing: search"
+        "warning: model-cards.yaml: campaign eval-data (owner ml-platform, from 2026-11-01): 1 of 2 subjects pass; it holds 1 failure out of the gate until 2026-12-31; failing: search"
       ))
     try Data("id: search\nowner: search\nevaluation: { dataset: queries-2026 }\n".utf8).write(
       to: dir.appendingPathComponent("models/search.yaml"))
@@ -150,6 +150,105 @@ import Testing
         "model-cards.yaml:16:15: error: campaign eval-data: deadline must be a date"))
   }
 
+  /// A campaign is a grace period with an end, not a waiver: a check that
+  /// no waiver may cover cannot be in one, and a campaign lasts at most 366
+  /// days, its deadline not before its start. Each is bad input at its
+  /// place in the playbook, and nothing is recorded.
+  @Test func aCampaignCannotHoldAnUnwaivableCheckOrLastForever() throws {
+    let cases: [(String, String, String)] = [
+      (
+        "    params: { path: evaluation.dataset }\n",
+        "    params: { path: evaluation.dataset }\n    waivable: false\n",
+        "model-cards.yaml:15:14: error: campaign eval-data: check \"eval_dataset\" is waivable: false, so no campaign may hold its failures out of the gate"
+      ),
+      (
+        "deadline: 2026-12-31", "deadline: 9999-12-31",
+        "model-cards.yaml:16:15: error: campaign eval-data: the deadline 9999-12-31 is 2912138 days after its start 2026-11-01; a campaign lasts at most 366 days"
+      ),
+      (
+        "deadline: 2026-12-31", "deadline: 2027-11-03",
+        "model-cards.yaml:16:15: error: campaign eval-data: the deadline 2027-11-03 is 367 days after its start 2026-11-01"
+      ),
+      (
+        "deadline: 2026-12-31", "deadline: 2026-10-31",
+        "model-cards.yaml:16:15: error: campaign eval-data: the deadline 2026-10-31 is before its start 2026-11-01"
+      ),
+    ]
+    for (from, to, said) in cases {
+      var files = Self.files
+      let changed = Self.playbook.replacingOccurrences(of: from, with: to)
+      #expect(changed != Self.playbook)
+      files["model-cards.yaml"] = changed
+      let dir = try StewardBinary.scratch(files)
+      let r = try run(dir, on: "2026-12-01")
+      #expect(r.status == 2, "\(to): \(r.stdout)")
+      #expect(r.stderr.contains(said), "\(r.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: dir.path + "/h.sqlite"))
+      let validate = try StewardBinary.run(["validate", "model-cards.yaml"], in: dir)
+      #expect(validate.status == 2)
+    }
+    // 366 days, across a leap day, is still a campaign.
+    var files = Self.files
+    files["model-cards.yaml"] = Self.playbook.replacingOccurrences(
+      of: "start: 2026-11-01\n    deadline: 2026-12-31",
+      with: "start: 2027-03-01\n    deadline: 2028-03-01")
+    let leap = try run(try StewardBinary.scratch(files), on: "2027-06-01")
+    #expect(leap.status == 0, "\(leap.stdout)\(leap.stderr)")
+  }
+
+  /// Before its start a campaign's check is not in force either, and the
+  /// report says so, with what it holds out of the gate.
+  @Test func beforeItsStartACampaignIsReportedAndDoesNotGate() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    let r = try run(dir, on: "2026-10-15")
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(
+      r.stdout.contains(
+        "warning: model-cards.yaml: campaign eval-data (owner ml-platform, starts 2026-11-01): 1 of 2 subjects pass; not started yet; it holds 1 failure out of the gate until 2026-12-31; failing: search"
+      ), "\(r.stdout)")
+  }
+
+  /// Every format says that the gate passes only because a campaign holds
+  /// failures out of it, and says it as a warning: a JSON or SARIF reader
+  /// must not take the pass for a clean one.
+  @Test func everyFormatWarnsThatACampaignHoldsFailuresOutOfTheGate() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    let held = "it holds 1 failure out of the gate until 2026-12-31"
+    for format in ["text", "json", "junit", "sarif", "markdown", "github"] {
+      let r = try run(dir, on: "2026-12-01", ["--format", format, "--no-record"])
+      #expect(r.status == 0, "\(format): \(r.stderr)")
+      #expect(r.stdout.contains(held), "\(format): \(r.stdout)")
+      switch format {
+      case "text": #expect(r.stdout.contains("warning: model-cards.yaml: campaign eval-data"))
+      case "github":
+        #expect(
+          r.stdout.split(separator: "\n").contains {
+            $0.hasPrefix("::warning") && $0.contains(held)
+          })
+      case "junit": #expect(r.stdout.contains("model-cards.yaml: warning: campaign eval-data"))
+      case "markdown": #expect(r.stdout.contains("### Warnings"))
+      case "sarif":
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let run = (json?["runs"] as? [[String: Any]])?.first
+        let invocation = (run?["invocations"] as? [[String: Any]])?.first
+        let notes = invocation?["toolExecutionNotifications"] as? [[String: Any]] ?? []
+        let campaign = notes.first {
+          (($0["message"] as? [String: Any])?["text"] as? String)?.contains(held) == true
+        }
+        #expect(campaign?["level"] as? String == "warning", "\(notes)")
+      case "json":
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let warnings = json?["warnings"] as? [[String: Any]] ?? []
+        #expect(warnings.contains { ($0["message"] as? String)?.contains(held) == true })
+      default: break
+      }
+    }
+    // Past the deadline, or with nothing to hold, it is a note.
+    let after = try run(dir, on: "2027-01-01", ["--no-record"])
+    #expect(after.stdout.contains("note: model-cards.yaml: campaign eval-data"), "\(after.stdout)")
+    #expect(!after.stdout.contains("holds"))
+  }
+
   @Test func theDocsExampleRunsAsShown() throws {
     let files = try DocSession.run(section: "## Campaigns", in: "docs/audit.md")
     #expect(files == ["model-cards.yaml", "models/churn.yaml", "models/search.yaml"])
@@ -173,7 +272,7 @@ import Testing
       ))
     #expect(
       now.stdout.contains(
-        "campaign business-monitoring (owner ml-platform, from 2026-11-01): 3 of 5 subjects pass; until 2027-03-31 its failures do not fail the gate; failing: ad-targeting, search-ranking"
+        "campaign business-monitoring (owner ml-platform, from 2026-11-01): 3 of 5 subjects pass; it holds 2 failures out of the gate until 2027-03-31; failing: ad-targeting, search-ranking"
       ))
     let late = try run("2027-04-01")
     #expect(late.status == 1)

@@ -299,8 +299,11 @@ struct PostgresStoreCommandTests {
     func steward(_ arguments: [String], as user: String, store: String = url) throws
       -> StewardBinary.Result
     {
-      try StewardBinary.run(
-        arguments + ["--store", store], in: dir, environment: ["STEWARD_USER": user])
+      var environment = Dictionary(
+        uniqueKeysWithValues: SignOffCommandTests.ciActors.map { ($0, "") })
+      environment["STEWARD_USER"] = user
+      return try StewardBinary.run(
+        arguments + ["--store", store], in: dir, environment: environment)
     }
     let waiting = try steward(["run", "fairness-gate.yaml"], as: "sam")
     #expect(waiting.status == 3, "\(waiting.stdout)\(waiting.stderr)")
@@ -344,6 +347,14 @@ struct PostgresStoreCommandTests {
     }
     #expect(try Self.psql(moved, "SELECT string_agg(signed_by, ',') FROM signoff") == "tomas")
     #expect(try Self.psql(moved, "SELECT triggered_by FROM run_trigger") == "sam")
+    // What the results were bound to moves with them: the run can still be
+    // signed there, by another reviewer.
+    #expect(try Self.psql(moved, "SELECT count(*) FROM signoff_binding") == "2")
+    #expect(
+      try steward(
+        ["signoff", "1", "--role", "responsible-ai", "--decision", "approve", "--note", "ok"],
+        as: "priya", store: moved
+      ).status == 0)
     let there = try steward(["run", "fairness-gate.yaml"], as: "sam", store: moved)
     #expect(there.status == 0, "\(there.stdout)\(there.stderr)")
     // And back to a new SQLite file.

@@ -262,6 +262,74 @@ import Testing
       "\(output)")
   }
 
+  /// A title or a name with line breaks cannot end the event and forge
+  /// another, or add an ATTENDEE or URL: Swift reads "\r\n" as one
+  /// Character, and the escaping now goes scalar by scalar. Python's
+  /// icalendar reads the file back: only the ritual's own events, with the
+  /// properties steward writes, and the title as it was given (each line
+  /// break read back as "\n").
+  @Test func lineBreaksInATitleOrANameForgeNothingInTheCalendar() throws {
+    let forged = "\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\r\\nUID:forged@evil\\r\\nSUMMARY:Forged"
+    let dir = try StewardBinary.scratch([
+      "people.yaml": """
+      people:
+        - {id: ana, name: "Ana\(forged)\\rATTENDEE:mailto:evil@example.com", team: platform, start: 2026-01-05}
+
+      """,
+      "r.yaml": """
+      steward: 1
+      kind: ritual
+      name: team-rituals
+      timezone: Europe/Berlin
+      people: people.yaml
+      schedule: {from: 2027-03-15, count: 2}
+      rituals:
+        - id: papers
+          title: "Paper group\\r\\nATTENDEE:mailto:evil@example.com\\nURL:https://evil.example/phish\\u2028DTSTART:2027\\x0b; a, b \\\\ c\\té\\x7f"
+          cadence: weekly on thursday
+          start: 2027-01-07
+          time: "16:00"
+          duration: 1h
+          rotation: {strategy: least-recent, teams: [platform]}
+
+      """,
+    ])
+    let r = try StewardBinary.run(["run", "r.yaml", "--no-record", "--ics", "r.ics"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let read = """
+      import sys, json, icalendar
+      cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+      events = [{'uid': str(e['UID']), 'summary': str(e['SUMMARY']),
+                 'keys': sorted(set(e.keys()))} for e in cal.walk('VEVENT')]
+      print(json.dumps({'events': events, 'errors': [str(c.errors) for c in cal.walk() if c.errors]}))
+      """
+    let output = try StewardBinary.python(read, [dir.appendingPathComponent("r.ics").path])
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+    let events = try #require(json["events"] as? [[String: Any]])
+    #expect((json["errors"] as? [String]) == [], "\(output)")
+    // The series and its two overrides; nothing else.
+    #expect(events.count == 3, "\(output)")
+    #expect(Set(events.compactMap { $0["uid"] as? String }) == ["team-rituals-papers@steward"])
+    let allowed: Set<String> = [
+      "UID", "DTSTAMP", "RECURRENCE-ID", "DTSTART", "DTEND", "RRULE", "SUMMARY",
+    ]
+    for event in events {
+      let keys = Set(event["keys"] as? [String] ?? [])
+      #expect(keys.isSubset(of: allowed), "\(keys.subtracting(allowed))")
+    }
+    let title =
+      "Paper group\nATTENDEE:mailto:evil@example.com\nURL:https://evil.example/phish\nDTSTART:2027\n; a, b \\ c\té"
+    let summaries = events.compactMap { $0["summary"] as? String }
+    #expect(summaries.first == title, "\(summaries)")
+    let name =
+      "Ana\nEND:VEVENT\nBEGIN:VEVENT\nUID:forged@evil\nSUMMARY:Forged\nATTENDEE:mailto:evil@example.com"
+    #expect(summaries.dropFirst().allSatisfy { $0 == title + " — " + name }, "\(summaries)")
+    // No raw line break is left in a content line (folds are CRLF + space).
+    let raw = try String(contentsOf: dir.appendingPathComponent("r.ics"), encoding: .utf8)
+    #expect(!raw.replacingOccurrences(of: "\r\n", with: "").contains { $0 == "\r" || $0 == "\n" })
+  }
+
   /// With `book_year_end: true` the days between Christmas Eve and New
   /// Year's Eve are booked like any other.
   @Test func aPlaybookCanBookTheYearEnd() throws {

@@ -27,11 +27,24 @@ import Testing
       "id: recommender\nowner: recsys\nfairness: { slices: [age, region] }\n",
   ]
 
-  /// Runs steward in `dir` as `user` (STEWARD_USER), with the scratch store.
-  func steward(_ arguments: [String], in dir: URL, as user: String) throws -> StewardBinary.Result {
-    try StewardBinary.run(
-      arguments + ["--store", dir.path + "/h.sqlite"], in: dir,
-      environment: ["STEWARD_USER": user])
+  /// The CI actor variables steward reads (docs/audit.md), cleared so that
+  /// the tests' CI account does not become every run's trigger.
+  static let ciActors = [
+    "GITHUB_ACTOR", "GITHUB_TRIGGERING_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR",
+    "BUILDKITE_BUILD_CREATOR", "CIRCLE_USERNAME", "BITBUCKET_STEP_TRIGGERER_UUID",
+    "BUILD_USER_ID",
+  ]
+
+  /// Runs steward in `dir` as `user` (STEWARD_USER), with the scratch store;
+  /// `ci` sets CI actor variables.
+  func steward(
+    _ arguments: [String], in dir: URL, as user: String, ci: [String: String] = [:]
+  ) throws -> StewardBinary.Result {
+    var environment = Dictionary(uniqueKeysWithValues: Self.ciActors.map { ($0, "") })
+    environment["STEWARD_USER"] = user
+    environment.merge(ci) { $1 }
+    return try StewardBinary.run(
+      arguments + ["--store", dir.path + "/h.sqlite"], in: dir, environment: environment)
   }
 
   func gate(_ dir: URL, as user: String = "sam") throws -> StewardBinary.Result {
@@ -179,11 +192,141 @@ import Testing
     #expect(try gate(dir, as: "priya").status == 3)
     let own = try signoff(1, ["--decision", "approve"], in: dir, as: "priya")
     #expect(own.status == 2)
-    #expect(own.stderr.contains("priya triggered run 1 and so cannot sign off on it"))
+    #expect(
+      own.stderr.contains("priya triggered run 1 (as STEWARD_USER) and so cannot sign off on it"))
     // Nor does another person's approval count on a run priya triggers.
     #expect(try signoff(1, ["--decision", "approve"], in: dir, as: "tomas").status == 0)
     #expect(try gate(dir, as: "priya").status == 0)
     #expect(try gate(dir, as: "tomas").status == 3)
+  }
+
+  /// A fairness check from a plugin, whose message is the same whatever
+  /// the ratio: only the evidence says what was reviewed.
+  static let fairPlugin = """
+    local p = steward.plugin{ name = "fair", version = "1" }
+    p:check{ id = "ratio", severity = "high",
+      params = { min_ratio = { type = "number", default = 0.8 } },
+      run = function(card, params)
+        local ratio = card.fairness.ratio
+        return { status = ratio >= params.min_ratio and "pass" or "fail",
+                 message = "selection-rate ratio checked", evidence = { ratio = ratio } }
+      end }
+    return p
+
+    """
+
+  static let fairFiles: [String: String] = [
+    "roles.yaml": files["roles.yaml"]!,
+    "fair.lua": fairPlugin,
+    "gate.yaml": """
+    steward: 1
+    kind: audit
+    name: fairness-gate
+    plugins: [fair.lua]
+    subjects: models
+    checks:
+      - use: fair.ratio
+        tags: [fairness]
+    signoff: { role: responsible-ai, roster: roles.yaml, for: { tags: [fairness] } }
+
+    """,
+    "models/recommender.yaml": "id: recommender\nfairness: { ratio: 0.9 }\n",
+  ]
+
+  /// An approval covers what the reviewer saw: the evidence, the card's
+  /// file, the check's parameters and plugin, the playbook file. A later
+  /// run over another card with the same message, a copy of the playbook
+  /// under the same name with weaker parameters, or an edited plugin,
+  /// waits for a sign-off of its own (the attacks of the review).
+  @Test func anApprovalCoversOnlyWhatWasReviewed() throws {
+    let dir = try StewardBinary.scratch(Self.fairFiles)
+    func run(_ playbook: String = "gate.yaml") throws -> StewardBinary.Result {
+      try steward(["run", playbook], in: dir, as: "sam")
+    }
+    #expect(try run().status == 3)
+    #expect(try signoff(1, ["--decision", "approve"], in: dir, as: "priya").status == 0)
+    #expect(try run().status == 0)
+    let card = dir.appendingPathComponent("models/recommender.yaml")
+    // Other evidence, the same message and status.
+    try Data("id: recommender\nfairness: { ratio: 0.81 }\n".utf8).write(to: card)
+    let other = try run()
+    #expect(other.status == 3, "\(other.stdout)")
+    #expect(other.stdout.contains("awaiting sign-off by responsible-ai (priya, tomas) on 1 of 1"))
+    // The reviewed card again: the approval holds again.
+    try Data(Self.fairFiles["models/recommender.yaml"]!.utf8).write(to: card)
+    #expect(try run().status == 0)
+    // A copy of the playbook, the same name, a weaker parameter.
+    try Data(
+      Self.fairFiles["gate.yaml"]!.replacingOccurrences(
+        of: "    tags: [fairness]\n", with: "    tags: [fairness]\n    params: { min_ratio: 0.1 }\n"
+      ).utf8
+    ).write(to: dir.appendingPathComponent("gate-weak.yaml"))
+    let weak = try run("gate-weak.yaml")
+    #expect(weak.status == 3, "\(weak.stdout)")
+    #expect(weak.stdout.contains("AWAITING SIGN-OFF"))
+    // The plugin edited: the same results, another check.
+    try Data(
+      Self.fairPlugin.replacingOccurrences(of: "default = 0.8", with: "default = 0.5").utf8
+    ).write(to: dir.appendingPathComponent("fair.lua"))
+    #expect(try run().status == 3)
+  }
+
+  /// A rejection stands until the reviewer who gave it approves; another
+  /// reviewer's later approval does not overturn it, nor does the rejecter
+  /// running the gate themselves.
+  @Test func aRejectionStandsUntilItsAuthorApproves() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    #expect(try gate(dir).status == 3)
+    let reject = ["--decision", "reject"]
+    #expect(try signoff(1, reject, in: dir, as: "tomas").status == 0)
+    #expect(try signoff(1, ["--decision", "approve"], in: dir, as: "priya").status == 0)
+    let standing = try gate(dir)
+    #expect(standing.status == 1, "\(standing.stdout)")
+    #expect(standing.stdout.contains("sign-off rejected by tomas (responsible-ai) on run 1"))
+    #expect(!standing.stdout.contains("signed off by"))
+    // Run by tomas, whose approval would not count: his rejection still does.
+    #expect(try gate(dir, as: "tomas").status == 1)
+    // An approval of one subject does not lift a rejection of the whole run.
+    #expect(
+      try signoff(1, ["--decision", "approve", "--subject", "recommender"], in: dir, as: "tomas")
+        .status == 0)
+    #expect(try gate(dir).status == 1)
+    #expect(try signoff(1, ["--decision", "approve"], in: dir, as: "tomas").status == 0)
+    let open = try gate(dir)
+    #expect(open.status == 0, "\(open.stdout)")
+    #expect(open.stdout.contains("signed off by priya, tomas (responsible-ai)"))
+    // People may change their mind the other way too.
+    #expect(try signoff(1, reject, in: dir, as: "priya").status == 0)
+    let again = try gate(dir)
+    #expect(again.status == 1)
+    #expect(again.stdout.contains("sign-off rejected by priya (responsible-ai) on run 1"))
+  }
+
+  /// In CI the process runs as the CI account; the person is the CI actor.
+  /// It is recorded as the run's trigger (with the local user) and may not
+  /// sign the run off, nor count at a gate it runs.
+  @Test func theCIActorTriggersTheRunAndCannotSignItOff() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    let ci = try steward(
+      ["run", "fairness-gate.yaml"], in: dir, as: "runner", ci: ["GITHUB_ACTOR": "priya"])
+    #expect(ci.status == 3, "\(ci.stderr)")
+    #expect(ci.stdout.contains("awaiting sign-off by responsible-ai (tomas)"), "\(ci.stdout)")
+    let own = try signoff(1, ["--decision", "approve"], in: dir, as: "priya")
+    #expect(own.status == 2)
+    #expect(
+      own.stderr.contains("priya triggered run 1 (as GITHUB_ACTOR) and so cannot sign off on it"),
+      "\(own.stderr)")
+    #expect(try signoff(1, ["--decision", "approve"], in: dir, as: "tomas").status == 0)
+    let history = try steward(
+      ["history", "--playbook", "fairness-gate", "--signoffs"], in: dir, as: "runner")
+    #expect(history.stdout.contains("triggered by priya, runner"), "\(history.stdout)")
+    // tomas's approval does not count on a gate tomas triggers in CI.
+    let byTomas = try steward(
+      ["run", "fairness-gate.yaml"], in: dir, as: "runner", ci: ["GITLAB_USER_LOGIN": "tomas"])
+    #expect(byTomas.status == 3, "\(byTomas.stdout)")
+    let byPriya = try steward(
+      ["run", "fairness-gate.yaml"], in: dir, as: "runner", ci: ["BUILD_REQUESTEDFOR": "priya"])
+    #expect(byPriya.status == 0, "\(byPriya.stdout)")
   }
 
   @Test func anUnknownRoleOrAPersonOutsideItIsRefused() throws {

@@ -143,6 +143,7 @@ public struct AuditKind: RunnableKind {
     if !signoff.isEmpty {
       report.signoff = try SignOffs.evaluate(
         signoff, playbook: report.playbookName, results: AuditRecorder.results(report),
+        bindings: try SignOffs.bindings(report, playbook: runner.playbook),
         store: context.reading ?? context.history)
     }
     return report

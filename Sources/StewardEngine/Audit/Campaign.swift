@@ -53,11 +53,22 @@ public struct Campaign: Sendable {
             at: item[key]?.mark ?? item.mark, code: "A071",
             "campaign \(name): \(key) must be a date, YYYY-MM-DD"))
       }
-      if StewardClock.day(start) != nil, StewardClock.day(deadline) != nil, deadline < start {
-        problems.append(
-          Diagnostic(
-            at: item["deadline"]?.mark ?? item.mark, code: "A071",
-            "campaign \(name): the deadline \(deadline) is before its start \(start)"))
+      if let from = StewardClock.day(start), let to = StewardClock.day(deadline) {
+        let days = Int((to.timeIntervalSince(from) / 86400).rounded())
+        if deadline < start {
+          problems.append(
+            Diagnostic(
+              at: item["deadline"]?.mark ?? item.mark, code: "A071",
+              "campaign \(name): the deadline \(deadline) is before its start \(start)"))
+        } else if days > maxDays {
+          // A campaign is a grace period, not a waiver without an end: a
+          // deadline of 9999-12-31 took checks out of the gate for good.
+          problems.append(
+            Diagnostic(
+              at: item["deadline"]?.mark ?? item.mark, code: "A071",
+              "campaign \(name): the deadline \(deadline) is \(days) days after its start \(start); a campaign lasts at most \(maxDays) days"
+            ))
+        }
       }
       if found.contains(where: { $0.name == name }) {
         problems.append(
@@ -71,6 +82,14 @@ public struct Campaign: Sendable {
             Diagnostic(
               at: check.mark, code: "A073",
               "campaign \(name): the playbook has no check \"\(id)\""))
+        } else if let spec = checks.first(where: { $0.id == id }), !spec.waivable {
+          // `waivable: false` promises no failure of it is ever let through;
+          // a campaign would let them through until its deadline.
+          problems.append(
+            Diagnostic(
+              at: check.mark, code: "A075",
+              "campaign \(name): check \"\(id)\" is waivable: false, so no campaign may hold its failures out of the gate"
+            ))
         } else if let other = claimed[id] {
           problems.append(
             Diagnostic(
@@ -91,7 +110,12 @@ public struct Campaign: Sendable {
     return found
   }
 
-  /// Whether its failures still do not gate on `today` (YYYY-MM-DD).
+  /// The longest a campaign may run, start to deadline: a year, leap day
+  /// included.
+  public static let maxDays = 366
+
+  /// Whether its failures still do not gate on `today` (YYYY-MM-DD). Before
+  /// its start the check is not in force yet either.
   public func isOpen(on today: String) -> Bool { today <= deadline }
 
   /// A day as the number the history keeps: 2026-09-30 is 20260930.
@@ -115,7 +139,9 @@ public struct Campaign: Sendable {
 
 extension AuditReport {
   /// Takes the open campaigns' checks out of the gate, says each campaign's
-  /// progress, and keeps it for the history (``campaignMetrics``).
+  /// progress, and keeps it for the history (``campaignMetrics``). A
+  /// campaign that holds failures out of the gate says so as a warning, in
+  /// every format: a gate that passes on them must not read as clean.
   mutating func apply(_ campaigns: [Campaign], today: String) {
     let open = Set(campaigns.filter { $0.isOpen(on: today) }.flatMap(\.checks))
     openCampaignChecks = open
@@ -125,9 +151,11 @@ extension AuditReport {
     for campaign in campaigns {
       var failing = Set<String>()
       var seen = Set<String>()
+      var held = 0
       for r in results where campaign.checks.contains(r.checkID) {
         seen.insert(r.subjectID)
         if r.status == .fail || r.status == .error { failing.insert(r.subjectID) }
+        if let threshold = failOn, blocks(r, at: threshold) { held += 1 }
       }
       let passing = seen.count - failing.count
       campaignProgress.append(
@@ -142,14 +170,23 @@ extension AuditReport {
         Metric(Campaign.metric(campaign.name, "start"), Campaign.number(campaign.start)),
         Metric(Campaign.metric(campaign.name, "deadline"), Campaign.number(campaign.deadline)),
       ]
-      let state =
-        campaign.isOpen(on: today)
-        ? "until \(campaign.deadline) its failures do not fail the gate"
-        : "past its deadline \(campaign.deadline): it gates"
+      let open = campaign.isOpen(on: today)
+      let started = today >= campaign.start
+      let state: String
+      if !open {
+        state = "past its deadline \(campaign.deadline): it gates"
+      } else if held > 0 {
+        state =
+          "\(started ? "" : "not started yet; ")it holds \(English.count(held, "failure")) out of the gate until \(campaign.deadline)"
+      } else {
+        state =
+          "\(started ? "" : "not started yet; ")until \(campaign.deadline) its failures do not fail the gate"
+      }
       warnings.append(
         Diagnostic(
-          .note, at: SourceMark(file: playbookPath, line: 0, column: 0), code: "A074",
-          "campaign \(campaign.name) (owner \(campaign.owner), from \(campaign.start)): \(passing) of \(seen.count) subjects pass; \(state)"
+          open && held > 0 ? .warning : .note,
+          at: SourceMark(file: playbookPath, line: 0, column: 0), code: "A074",
+          "campaign \(campaign.name) (owner \(campaign.owner), \(started ? "from" : "starts") \(campaign.start)): \(passing) of \(seen.count) subjects pass; \(state)"
             + (failing.isEmpty ? "" : "; failing: \(failing.sorted().joined(separator: ", "))")))
     }
   }

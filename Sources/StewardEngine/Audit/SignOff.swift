@@ -116,8 +116,12 @@ public struct SignOffOutcome: Sendable {
   public var lines: [String]
   /// The hash of every result of the run, recorded with who triggered it.
   public var resultsHash: String
-  public var triggeredBy: String
-  public var identity: String
+  /// Who triggered the run: the CI actor when there is one, and the local
+  /// user (``SignOffs/triggers()``).
+  public var triggeredBy: [SignOffs.Person]
+  /// What each result was bound to (``SignOffs/bindings(_:playbook:)``), in
+  /// the report's order, recorded with the run.
+  public var bindings: [String]
   /// The roles still to sign, for the hint printed once the run has a number.
   public var awaitingRoles: [String]
   /// Where each required role stands, in the playbook's order, for the reports.
@@ -166,16 +170,130 @@ public struct SignOffError: Error, FileLevelError, Sendable {
 }
 
 public enum SignOffs {
+  /// A name and where it came from (`GITHUB_ACTOR`, `--as`, `USER`…).
+  public struct Person: Sendable, Equatable {
+    public var name: String
+    public var source: String
+  }
+
+  /// The variables CI systems set to the account that started the job, in
+  /// the order they are read. In CI the process's own user is the CI
+  /// account, the same for everyone: the four-eyes rule needs the person.
+  public static let ciActorVariables = [
+    "GITHUB_ACTOR",  // GitHub Actions (and Gitea/Forgejo Actions): who triggered the workflow
+    "GITHUB_TRIGGERING_ACTOR",  // GitHub Actions: who started a re-run
+    "GITLAB_USER_LOGIN",  // GitLab CI: who started the pipeline
+    "BUILD_REQUESTEDFOR",  // Azure Pipelines: for whom the build was queued
+    "BUILDKITE_BUILD_CREATOR",  // Buildkite
+    "CIRCLE_USERNAME",  // CircleCI
+    "BITBUCKET_STEP_TRIGGERER_UUID",  // Bitbucket Pipelines
+    "BUILD_USER_ID",  // Jenkins, with the build-user-vars plugin
+  ]
+
+  /// Who triggers this run: every CI actor variable that is set, then the
+  /// local identity (`STEWARD_USER`, else `USER`). All of them are kept
+  /// with the run, and none of them may sign it off.
+  public static func triggers() -> [Person] {
+    let env = ProcessInfo.processInfo.environment
+    var people: [Person] = []
+    for name in ciActorVariables {
+      guard let value = env[name]?.trimmingCharacters(in: .whitespacesAndNewlines),
+        !value.isEmpty, !people.contains(where: { $0.name == value })
+      else { continue }
+      people.append(Person(name: value, source: name))
+    }
+    let (local, source) = Approvals.identity(nil)
+    if !people.contains(where: { $0.name == local }) {
+      people.append(Person(name: local, source: source))
+    }
+    return people
+  }
+
+  /// What a reviewer looked at for each result of `report`, beyond its row:
+  /// its evidence (canonical JSON), the SHA-256 of the subject's file, the
+  /// check as the playbook configures it (parameters, severity, `when`…) and
+  /// its plugin's source, and the playbook file with its `data:` and schema.
+  /// Any of them changing changes what a sign-off covers: a later run over
+  /// another card with the same message, or a copy of the playbook with
+  /// weaker parameters under the same name, waits for a new sign-off.
+  public static func bindings(_ report: AuditReport, playbook: AuditPlaybook) throws -> [String] {
+    var shared = SHA256()
+    func add(_ text: String) {
+      shared.update(Array(text.utf8))
+      shared.update([0])
+    }
+    add("stewardSignOff/v1")
+    add(try SHA256.hex(ofFile: report.playbookPath))
+    add(canonical(Value(.map(playbook.data))))
+    add(try playbook.schema.map { try SHA256.hex(ofFile: $0.path) } ?? "")
+    let playbookPart = shared.hexDigest()
+    var checks: [String: String] = [:]
+    for check in report.checks {
+      var pluginSource = ""
+      var source: [(String, Value)] = []
+      switch check.source {
+      case .plugin(let plugin, let id):
+        source = [("use", Value(.string(plugin + "." + id)))]
+        pluginSource = playbook.registry.plugin(named: plugin)?.source ?? ""
+      case .builtin(let name): source = [("builtin", Value(.string(name)))]
+      case .expression(let text): source = [("expr", Value(.string(text)))]
+      }
+      typealias V = ReportValues
+      let spec = V.map(
+        source + [
+          ("id", V.string(check.id)), ("params", Value(.map(check.params))),
+          ("severity", V.string(check.severity.rawValue)), ("when", V.optional(check.when)),
+          ("at", V.optional(check.at)), ("scope", V.string(check.scope.rawValue)),
+          ("waivable", Value(.bool(check.waivable))),
+        ])
+      checks[check.id] = SHA256.hex(
+        Array((canonical(spec) + "\u{0}" + SHA256.hex(Array(pluginSource.utf8))).utf8))
+    }
+    var fileHashes: [String: String] = [:]
+    for input in report.inputHashes ?? [] { fileHashes[input.path] = input.sha256 }
+    var subjects: [String: String] = [:]
+    for subject in report.subjects where subjects[subject.id] == nil {
+      if fileHashes[subject.file] == nil {
+        fileHashes[subject.file] = try SHA256.hex(ofFile: subject.file)
+      }
+      subjects[subject.id] = fileHashes[subject.file]
+    }
+    return report.results.map { r in
+      SHA256.hex(
+        Array(
+          [
+            playbookPart, checks[r.checkID] ?? "", subjects[r.subjectID] ?? "",
+            canonical(r.evidence),
+          ].joined(separator: "\u{0}").utf8))
+    }
+  }
+
+  /// `value` as JSON with every map's keys sorted: the same evidence gives
+  /// the same text whatever order its table was built in.
+  static func canonical(_ value: Value) -> String {
+    func sorted(_ v: Value) -> Value {
+      switch v.kind {
+      case .map(let map):
+        return ReportValues.map(
+          map.entries.sorted { $0.key < $1.key }.map { ($0.key, sorted($0.value)) })
+      case .list(let items): return Value(.list(items.map(sorted)))
+      default: return v
+      }
+    }
+    return JSONText.render(sorted(value), pretty: false)
+  }
+
   /// SHA-256 over the results (subject, check, status, severity, message, in
-  /// order) of `check` and `subject` when given: what a person signs for.
-  /// The location is left out: it names the path the run was started from.
-  public static func hash(_ results: [ResultRecord], check: String = "", subject: String = "")
-    -> (hash: String, count: Int)
-  {
+  /// order, and what each was bound to, ``bindings(_:playbook:)``) of `check`
+  /// and `subject` when given: what a person signs for. The location is left
+  /// out: it names the path the run was started from.
+  public static func hash(
+    _ results: [ResultRecord], bindings: [String], check: String = "", subject: String = ""
+  ) -> (hash: String, count: Int) {
     var hasher = SHA256()
     var count = 0
-    for r in results where matches(r, check: check, subject: subject) {
-      for field in [r.subject, r.check, r.status, r.severity, r.message] {
+    for (i, r) in results.enumerated() where matches(r, check: check, subject: subject) {
+      for field in [r.subject, r.check, r.status, r.severity, r.message, bindings[i]] {
         hasher.update(Array(field.utf8))
         hasher.update([0x1f])
       }
@@ -189,16 +307,29 @@ public enum SignOffs {
     (check.isEmpty || r.check == check) && (subject.isEmpty || r.subject == subject)
   }
 
+  /// Whether `wider`'s scope holds all of `narrower`'s.
+  static func covers(_ wider: SignOffRecord, _ narrower: SignOffRecord) -> Bool {
+    (wider.check.isEmpty || wider.check == narrower.check)
+      && (wider.subject.isEmpty || wider.subject == narrower.subject)
+  }
+
   /// Where the report's sign-off stands, from the sign-offs in `store` whose
   /// hash matches what this run found now.
+  ///
+  /// A rejection on these results stands until the person who gave it
+  /// approves them later (people may change their own minds; another
+  /// reviewer's approval does not overturn it), and it counts whoever runs
+  /// the gate. The gate opens only with no standing rejection and approvals
+  /// covering every result in scope, none by a person triggering this run.
   public static func evaluate(
     _ requirements: [SignOffRequirement], playbook: String, results: [ResultRecord],
-    store: (any HistoryStore)?
+    bindings: [String], store: (any HistoryStore)?
   ) throws -> SignOffOutcome {
-    let (who, identity) = Approvals.identity(nil)
+    let triggers = triggers()
+    let runners = Set(triggers.map(\.name))
     var outcome = SignOffOutcome(
-      state: .approved, lines: [], resultsHash: hash(results).hash, triggeredBy: who,
-      identity: identity, awaitingRoles: [])
+      state: .approved, lines: [], resultsHash: hash(results, bindings: bindings).hash,
+      triggeredBy: triggers, bindings: bindings, awaitingRoles: [])
     guard let sqlite = store as? any SignOffStore else {
       outcome.state = .awaiting
       outcome.awaitingRoles = requirements.map(\.role)
@@ -206,12 +337,14 @@ public enum SignOffs {
         "awaiting sign-off by \($0.role): sign-offs are read from the history store, and \(store == nil ? "this run has none (--no-record)" : "this one keeps none")"
       }
       outcome.roles = requirements.map {
-        .init(role: $0.role, state: .awaiting, eligible: $0.people.filter { $0 != who }, who: [])
+        .init(
+          role: $0.role, state: .awaiting, eligible: $0.people.filter { !runners.contains($0) },
+          who: [])
       }
       return outcome
     }
     for requirement in requirements {
-      let eligible = requirement.people.filter { $0 != who }
+      let eligible = requirement.people.filter { !runners.contains($0) }
       let inScope = results.indices.filter { requirement.covers(results[$0].check) }
       // Nothing to sign (its checks left out with --only/--skip) is not a
       // sign-off given: the gate waits.
@@ -225,37 +358,42 @@ public enum SignOffs {
           .init(role: requirement.role, state: .awaiting, eligible: eligible, who: []))
         continue
       }
-      // The latest decision per (check, subject, hash) stands.
-      var latest: [String: SignOffRecord] = [:]
-      var order: [String] = []
-      for s in try sqlite.signOffs(playbook: playbook, role: requirement.role) {
-        guard requirement.people.contains(s.who), s.who != who else { continue }
-        guard hash(results, check: s.check, subject: s.subject).hash == s.resultsHash else {
-          continue
-        }
-        let key = "\(s.check)\u{1f}\(s.subject)"
-        if latest[key] == nil { order.append(key) }
-        latest[key] = s
-      }
-      let valid = order.compactMap { latest[$0] }
       func touches(_ s: SignOffRecord) -> Bool {
         inScope.contains { matches(results[$0], check: s.check, subject: s.subject) }
       }
-      if let rejection = valid.first(where: { $0.decision == "reject" && touches($0) }) {
+      // Decisions on these very results, oldest first.
+      let current = try sqlite.signOffs(playbook: playbook, role: requirement.role).filter {
+        touches($0)
+          && hash(results, bindings: bindings, check: $0.check, subject: $0.subject).hash
+            == $0.resultsHash
+      }
+      let standing = current.enumerated().filter { i, s in
+        s.decision == "reject"
+          && !current[(i + 1)...].contains {
+            $0.decision == "approve" && $0.who == s.who && covers($0, s)
+          }
+      }.map(\.element)
+      if !standing.isEmpty {
         outcome.state = .rejected
-        outcome.lines.append(
-          "sign-off rejected by \(rejection.who) (\(requirement.role)) on run \(rejection.run): \(rejection.note)"
-        )
+        for rejection in standing {
+          outcome.lines.append(
+            "sign-off rejected by \(rejection.who) (\(requirement.role)) on run \(rejection.run): \(rejection.note)"
+          )
+        }
         outcome.roles.append(
-          .init(role: requirement.role, state: .rejected, eligible: eligible, who: [rejection.who]))
+          .init(
+            role: requirement.role, state: .rejected, eligible: eligible,
+            who: Array(Set(standing.map(\.who))).sorted()))
         continue
       }
-      let approvals = valid.filter { $0.decision == "approve" }
+      let approvals = current.filter {
+        $0.decision == "approve" && requirement.people.contains($0.who) && !runners.contains($0.who)
+      }
       let uncovered = inScope.filter { i in
         !approvals.contains { matches(results[i], check: $0.check, subject: $0.subject) }
       }
       if uncovered.isEmpty {
-        let names = Array(Set(approvals.filter(touches).map(\.who))).sorted()
+        let names = Array(Set(approvals.map(\.who))).sorted()
         outcome.lines.append(
           "signed off by \(names.joined(separator: ", ")) (\(requirement.role))")
         outcome.roles.append(
@@ -280,8 +418,9 @@ public enum SignOffs {
     guard let sqlite = store as? any SignOffStore else { return }
     try sqlite.recordTrigger(
       RunTrigger(
-        run: run, who: outcome.triggeredBy, identity: outcome.identity,
-        resultsHash: outcome.resultsHash))
+        run: run, people: outcome.triggeredBy.map(\.name),
+        sources: outcome.triggeredBy.map(\.source), resultsHash: outcome.resultsHash),
+      bindings: outcome.bindings)
     for role in outcome.awaitingRoles {
       Console.error(
         "run \(run) awaits sign-off by \(role): steward signoff \(run) --role \(role) --as NAME --decision approve|reject --note TEXT"
@@ -322,7 +461,13 @@ public enum SignOffs {
       )
     }
     let results = try store.results(ofRun: run)
-    guard hash(results).hash == trigger.resultsHash else {
+    let bindings = try store.bindings(ofRun: run)
+    guard bindings.count == results.count else {
+      throw SignOffError(
+        "run \(run) was recorded before sign-offs were bound to the evidence, files and check parameters reviewed; run the gate again and sign that run"
+      )
+    }
+    guard hash(results, bindings: bindings).hash == trigger.resultsHash else {
       throw SignOffError(
         "the results of run \(run) no longer match the hash recorded with it (\(trigger.resultsHash.prefix(12))); refusing to sign them"
       )
@@ -344,9 +489,10 @@ public enum SignOffs {
         "\(name) is not in role \(role) in the roster; \(requirement.people.joined(separator: ", ")) are"
       )
     }
-    if name == trigger.who {
+    if let index = trigger.people.firstIndex(of: name) {
       throw SignOffError(
-        "\(name) triggered run \(run) and so cannot sign off on it; a second person must")
+        "\(name) triggered run \(run) (as \(trigger.sources.indices.contains(index) ? trigger.sources[index] : "its trigger")) and so cannot sign off on it; a second person must"
+      )
     }
     if let check, !checks.contains(check) {
       throw SignOffError("run \(run) has no results of check \"\(check)\"")
@@ -354,7 +500,7 @@ public enum SignOffs {
     if let subject, !results.contains(where: { $0.subject == subject }) {
       throw SignOffError("run \(run) has no results for subject \"\(subject)\"")
     }
-    let signed = hash(results, check: check ?? "", subject: subject ?? "")
+    let signed = hash(results, bindings: bindings, check: check ?? "", subject: subject ?? "")
     if let pinned, !signed.hash.hasPrefix(pinned.lowercased()) || pinned.count < 12 {
       throw SignOffError(
         "the results of run \(run) have hash \(signed.hash.prefix(12)), not \(pinned); they are not what was reviewed"
@@ -386,7 +532,7 @@ public enum SignOffs {
       lines.append(
         "\(RunbookFormat.timestamp(s.signedAt))  run \(s.run)  \(s.decision)  \(s.who) (\(s.identity)) as \(s.role)"
           + (scope.isEmpty ? "" : " on \(scope)")
-          + "  sha256 \(s.resultsHash.prefix(12))  triggered by \(trigger?.who ?? "?")  \(Printable.escape(s.note))"
+          + "  sha256 \(s.resultsHash.prefix(12))  triggered by \(trigger?.people.joined(separator: ", ") ?? "?")  \(Printable.escape(s.note))"
       )
     }
     return lines.joined(separator: "\n")

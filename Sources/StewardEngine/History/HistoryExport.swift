@@ -3,7 +3,8 @@ import Foundation
 /// `steward history export --to STORE`: copies every run of one history into
 /// another (an SQLite file into PostgreSQL, or back), each run with its
 /// inputs, metrics and results in one transaction of its own, then who
-/// triggered each run and the sign-offs on it. The keys an `--incremental`
+/// triggered each run (with what its results were bound to) and the
+/// sign-offs on it. The keys an `--incremental`
 /// run reuses results by are not copied: the first such run on the target
 /// checks every file again and records them there.
 ///
@@ -75,7 +76,7 @@ public enum HistoryExport {
       {
         var moved = trigger
         moved.run = copy
-        try to.recordTrigger(moved)
+        try to.recordTrigger(moved, bindings: try from.bindings(ofRun: id))
       }
     }
     for playbook in Set(sourceRuns.map(\.playbook)).sorted() {

@@ -218,10 +218,16 @@ public protocol CopyingResultStore: HistoryStore {
 }
 
 /// A store that keeps sign-offs and who triggered each run that needs one
-/// (migration "v6-signoff"): SQLite's and PostgreSQL's.
+/// (migration "v6-signoff"), and what each result of such a run was bound to
+/// (migration "v7-signoff-binding"): SQLite's and PostgreSQL's.
 public protocol SignOffStore: HistoryStore {
-  func recordTrigger(_ trigger: RunTrigger) throws
+  /// Keeps who triggered the run and its results' bindings
+  /// (``SignOffs/bindings(_:playbook:)``, by position) in one transaction.
+  func recordTrigger(_ trigger: RunTrigger, bindings: [String]) throws
   func trigger(ofRun run: Int64) throws -> RunTrigger?
+  /// What each result of run `run` was bound to, by position; empty for a
+  /// run recorded before migration v7.
+  func bindings(ofRun run: Int64) throws -> [String]
   /// The run's playbook name, path and kind, or nil when there is no such run.
   func runSummary(_ run: Int64) throws -> (playbook: String, path: String, kind: String)?
   @discardableResult func recordSignOff(_ s: SignOffRecord) throws -> Int64

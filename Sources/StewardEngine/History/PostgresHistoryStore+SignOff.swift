@@ -1,19 +1,37 @@
 import Foundation
 import PostgresNIO
 
-/// Sign-offs in PostgreSQL: the tables of migration "v6-signoff", as SQLite
-/// keeps them (``SQLiteHistoryStore/signOffSchema``), so that an
+/// Sign-offs in PostgreSQL: the tables of migrations "v6-signoff" and
+/// "v7-signoff-binding", as SQLite keeps them
+/// (``SQLiteHistoryStore/signOffSchema``), so that an
 /// organisation's one history holds who signed what, and a gate that needs
 /// sign-off opens on either store.
 extension PostgresHistoryStore: SignOffStore {
-  public func recordTrigger(_ trigger: RunTrigger) throws {
+  public func recordTrigger(_ trigger: RunTrigger, bindings: [String]) throws {
     try locked("cannot record who triggered run \(trigger.run)") {
-      try execute(
-        """
-        INSERT INTO run_trigger (run_id, triggered_by, identity, results_sha256)
-        VALUES (\(trigger.run), \(PGText.encode(trigger.who)), \(PGText.encode(trigger.identity)),
-                \(trigger.resultsHash))
-        """)
+      try execute("BEGIN")
+      do {
+        try execute(
+          """
+          INSERT INTO run_trigger (run_id, triggered_by, identity, results_sha256)
+          VALUES (\(trigger.run), \(PGText.encode(trigger.people.joined(separator: "\n"))),
+                  \(PGText.encode(trigger.sources.joined(separator: "\n"))), \(trigger.resultsHash))
+          """)
+        // Digests are hex: written as they are, a few thousand rows per statement.
+        let batch = 2000
+        for start in stride(from: 0, to: bindings.count, by: batch) {
+          let rows = bindings[start..<min(start + batch, bindings.count)].enumerated().map {
+            "(\(trigger.run), \(start + $0.offset), '\($0.element.filter(\.isHexDigit))')"
+          }
+          try execute(
+            "INSERT INTO signoff_binding (run_id, position, digest) VALUES \(unescaped: rows.joined(separator: ", "))"
+          )
+        }
+        try execute("COMMIT")
+      } catch {
+        try? execute("ROLLBACK")
+        throw error
+      }
     }
   }
 
@@ -24,8 +42,17 @@ extension PostgresHistoryStore: SignOffStore {
       ).first.map { row in
         let (who, identity, hash) = try row.decode((String, String, String).self)
         return RunTrigger(
-          run: run, who: PGText.decode(who), identity: PGText.decode(identity), resultsHash: hash)
+          run: run, people: PGText.decode(who).components(separatedBy: "\n"),
+          sources: PGText.decode(identity).components(separatedBy: "\n"), resultsHash: hash)
       }
+    }
+  }
+
+  public func bindings(ofRun run: Int64) throws -> [String] {
+    try locked("cannot read the sign-offs") {
+      try rows(
+        "SELECT digest FROM signoff_binding WHERE run_id = \(run) ORDER BY position"
+      ).map { try $0.decode(String.self) }
     }
   }
 

@@ -10,7 +10,7 @@ public struct SignOffRecord: Sendable, Equatable {
   public var check: String
   /// The subject signed for, or empty for every subject.
   public var subject: String
-  /// SHA-256 of the results signed for (``SignOffs/hash(_:check:subject:)``).
+  /// SHA-256 of the results signed for (``SignOffs/hash(_:bindings:check:subject:)``).
   public var resultsHash: String
   public var role: String
   public var who: String
@@ -25,9 +25,19 @@ public struct SignOffRecord: Sendable, Equatable {
 /// Who triggered an audit run that needs sign-off, and the hash of its results.
 public struct RunTrigger: Sendable, Equatable {
   public var run: Int64
-  public var who: String
-  public var identity: String
+  /// Everyone the run was triggered as: the CI actors, then the local user
+  /// (kept one per line in `triggered_by`).
+  public var people: [String]
+  /// Where each name came from (`GITHUB_ACTOR`, `STEWARD_USER`…), likewise.
+  public var sources: [String]
   public var resultsHash: String
+
+  public init(run: Int64, people: [String], sources: [String], resultsHash: String) {
+    self.run = run
+    self.people = people
+    self.sources = sources
+    self.resultsHash = resultsHash
+  }
 }
 
 /// Sign-offs in the history database (migration "v6-signoff"). All of their
@@ -58,14 +68,35 @@ extension SQLiteHistoryStore: SignOffStore {
     CREATE INDEX signoff_by_playbook ON signoff (playbook, role, id);
     """
 
-  public func recordTrigger(_ trigger: RunTrigger) throws {
+  /// Migration v7: what each result of a run that needs sign-off was bound
+  /// to (``SignOffs/bindings(_:playbook:)``), by the result's position.
+  static let signOffBindingSchema = """
+    CREATE TABLE signoff_binding (
+      run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      digest TEXT NOT NULL,
+      PRIMARY KEY (run_id, position)
+    );
+    """
+
+  /// Keeps who triggered `trigger.run` and what each of its results was
+  /// bound to, in one transaction: a run has both or neither.
+  public func recordTrigger(_ trigger: RunTrigger, bindings: [String]) throws {
     try signOffWrite("cannot record who triggered run \(trigger.run)") { db in
       try db.execute(
         sql: """
           INSERT INTO run_trigger (run_id, triggered_by, identity, results_sha256)
           VALUES (?, ?, ?, ?)
           """,
-        arguments: [trigger.run, trigger.who, trigger.identity, trigger.resultsHash])
+        arguments: [
+          trigger.run, trigger.people.joined(separator: "\n"),
+          trigger.sources.joined(separator: "\n"), trigger.resultsHash,
+        ])
+      let insert = try db.makeStatement(
+        sql: "INSERT INTO signoff_binding (run_id, position, digest) VALUES (?, ?, ?)")
+      for (position, digest) in bindings.enumerated() {
+        try insert.execute(arguments: [trigger.run, position, digest])
+      }
     }
   }
 
@@ -77,10 +108,22 @@ extension SQLiteHistoryStore: SignOffStore {
           "SELECT triggered_by, identity, results_sha256 FROM run_trigger WHERE run_id = ?",
         arguments: [run]
       ).map {
-        RunTrigger(
-          run: run, who: $0["triggered_by"], identity: $0["identity"],
-          resultsHash: $0["results_sha256"])
+        let people: String = $0["triggered_by"]
+        let sources: String = $0["identity"]
+        return RunTrigger(
+          run: run, people: people.components(separatedBy: "\n"),
+          sources: sources.components(separatedBy: "\n"), resultsHash: $0["results_sha256"])
       }
+    }
+  }
+
+  /// What each result of run `run` was bound to, by position; empty for a
+  /// run recorded before migration v7.
+  public func bindings(ofRun run: Int64) throws -> [String] {
+    try signOffRead { db in
+      try String.fetchAll(
+        db, sql: "SELECT digest FROM signoff_binding WHERE run_id = ? ORDER BY position",
+        arguments: [run])
     }
   }
 

@@ -464,6 +464,9 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
     // v6: who triggered an audit run, and the sign-offs on its results
     // (decision 0037).
     ("v6-signoff", signOffSchema),
+    // v7: what each result of a run needing sign-off was bound to, so that a
+    // sign-off covers its evidence, files and check parameters (decision 0044).
+    ("v7-signoff-binding", signOffBindingSchema),
   ]
 
   static var migrator: DatabaseMigrator {

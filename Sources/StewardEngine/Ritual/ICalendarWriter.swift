@@ -137,20 +137,32 @@ public struct ICalendarWriter: Sendable {
       date.addingTimeInterval(Double(zone.secondsFromGMT(for: date))), utc: true, z: false)
   }
 
-  /// TEXT escaping (RFC 5545 §3.3.11).
+  /// TEXT escaping (RFC 5545 §3.3.11), scalar by scalar. Swift's
+  /// `Character` holds "\r\n" as one grapheme that equals neither "\r" nor
+  /// "\n", so a title or a name with CRLF went out raw and could end the
+  /// event and forge another (or an ATTENDEE line). Every line break (CRLF,
+  /// CR, LF, NEL, U+2028/2029, which some readers split lines on) becomes
+  /// `\n`; other control characters, which TEXT may not hold, are dropped.
   func text(_ s: String) -> String {
-    var out = ""
-    for c in s {
-      switch c {
-      case "\\": out += "\\\\"
-      case ";": out += "\\;"
-      case ",": out += "\\,"
-      case "\n": out += "\\n"
-      case "\r": continue
+    var out = String.UnicodeScalarView()
+    var scalars = s.unicodeScalars.makeIterator()
+    var pending = scalars.next()
+    while let c = pending {
+      pending = scalars.next()
+      switch c.value {
+      case 0x5C: out.append(contentsOf: "\\\\".unicodeScalars)
+      case 0x3B: out.append(contentsOf: "\\;".unicodeScalars)
+      case 0x2C: out.append(contentsOf: "\\,".unicodeScalars)
+      case 0x0D:
+        if pending == "\n" { pending = scalars.next() }
+        out.append(contentsOf: "\\n".unicodeScalars)
+      case 0x0A, 0x0B, 0x0C, 0x85, 0x2028, 0x2029: out.append(contentsOf: "\\n".unicodeScalars)
+      case 0x09: out.append(c)
+      case 0x00...0x1F, 0x7F...0x9F: continue
       default: out.append(c)
       }
     }
-    return out
+    return String(out)
   }
 
   /// Folds a content line at 75 octets, never inside a UTF-8 sequence.

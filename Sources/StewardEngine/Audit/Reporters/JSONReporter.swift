@@ -204,7 +204,7 @@ public struct JSONReporter: AuditReporter {
           .value(
             V.map([
               ("state", V.string(signoff.state.name)), ("roles", Value(.list(roles))),
-              ("triggered_by", V.string(signoff.triggeredBy)),
+              ("triggered_by", V.string(signoff.triggeredBy.map(\.name).joined(separator: ", "))),
               ("results_sha256", V.string(signoff.resultsHash)),
             ]))
         ))
