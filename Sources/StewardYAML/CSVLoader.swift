@@ -55,6 +55,15 @@ public enum CSVLoader {
     }
     let hasBOM = all.count >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF
     let raw = UnsafeBufferPointer(rebasing: all[(hasBOM ? 3 : 0)...])
+    // CSV.swift reads an unclosed quote to the end of the file as one field:
+    // every row after it would vanish into a team's contact.
+    if let open = unclosedQuote(raw) {
+      let (line, column) = SourceText(bytes: all).lineAndColumn(ofByte: open + (hasBOM ? 3 : 0))
+      throw YAMLError(
+        .csvQuote, at: SourceMark(file: file, line: line, column: column),
+        "this quoted field is never closed: a quote is missing, so the rest of the file"
+          + " would be read as one field")
+    }
     let reader: CSVReader
     do {
       reader = try CSVReader(string: String(decoding: raw, as: UTF8.self))
@@ -105,6 +114,39 @@ public enum CSVLoader {
       rows.append(Value(.map(OrderedMap(uniqueEntries: entries)), mark: rowMark))
     }
     return Value(.list(rows), mark: locator.mark(1, 1))
+  }
+
+  /// The byte offset of the opening quote of a quoted field that the file
+  /// ends inside (RFC 4180: a field that starts with `"` runs to the next
+  /// `"` not doubled; a quote inside an unquoted field is its text).
+  static func unclosedQuote(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+    let quote = UInt8(ascii: "\"")
+    var i = 0
+    var atFieldStart = true
+    while i < raw.count {
+      let b = raw[i]
+      if atFieldStart && b == quote {
+        let open = i
+        i += 1
+        while true {
+          guard i < raw.count else { return open }
+          if raw[i] == quote {
+            if i + 1 < raw.count && raw[i + 1] == quote {
+              i += 2
+              continue
+            }
+            i += 1
+            break
+          }
+          i += 1
+        }
+        atFieldStart = false
+        continue
+      }
+      atFieldStart = b == UInt8(ascii: ",") || b == 0x0A || b == 0x0D
+      i += 1
+    }
+    return nil
   }
 
   private static func checkHeader(_ header: [String], marks: [SourceMark]) throws(YAMLError) {

@@ -102,6 +102,7 @@ struct AuditDataTests {
     let files = [
       "probe.lua": Self.probe, "teams.csv": "team\nads\n", "licences.json": "[\"MIT\"]",
       "bad.yaml": "a: [1, 2\n", "two.yaml": "a: 1\n---\nb: 2\n", "cards/a.yaml": "owner: ads\n",
+      "open.csv": "team,contact\nsearch,\"unterminated\nads,a@x\nrecsys,r@x\n",
     ]
     let cases: [(data: String, arguments: [String], expected: String)] = [
       ("  teams: missing.csv\n  licences: licences.json", [], "A040"),
@@ -110,6 +111,8 @@ struct AuditDataTests {
       ("  teams: [a.csv, b.csv]\n  licences: licences.json", [], "must be one file"),
       (Self.data, ["--input", "team=teams.csv"], "did you mean \"teams\"?"),
       (Self.data, ["--input", "teams=nowhere.csv"], "no such file nowhere.csv"),
+      // An open quote would read every later row into one field.
+      (Self.data, ["--input", "teams=open.csv"], "open.csv:2:8: error: this quoted field is never closed"),
     ]
     for c in cases {
       var all = files

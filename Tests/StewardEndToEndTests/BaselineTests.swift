@@ -192,3 +192,215 @@ struct BaselineTests {
     }
   }
 }
+
+/// A baseline is not a waiver (decision 0045): attacks from a review, each
+/// through the binary. Every test here fails against the steward before the
+/// fix (all but the campaign one because that steward passed the gate).
+@Suite("Baselines that cannot be abused")
+struct BaselineAbuseTests {
+  static let cards = [
+    "cards/m1.yaml": "id: m1\nowner: recsys\n",
+    "cards/m2.yaml": "id: m2\nowner: ads\nversion: 2\n",
+  ]
+
+  static func playbook(_ name: String, _ extra: String = "", waivable: Bool = true) -> String {
+    """
+    steward: 1
+    kind: audit
+    name: \(name)
+    subjects: cards
+    checks:
+      - id: has-version
+        builtin: required
+        params: { path: version }\(waivable ? "" : "\n    waivable: false")
+    \(extra)
+    """
+  }
+
+  static func json(_ text: String) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+  }
+
+  /// Writes the baseline of today's findings (m1's), then, with
+  /// `newCard`, adds card m3, which fails too: its failure is new.
+  static func baselined(
+    _ files: [String: String], newCard: Bool = false, environment: [String: String] = [:]
+  ) throws -> URL {
+    let dir = try StewardBinary.scratch(cards.merging(files) { $1 })
+    let first = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--fail-on", "none", "--report", "json=baseline.json"],
+      in: dir, environment: environment)
+    #expect(first.status == 0, "\(first.stderr)")
+    if newCard { try addNewCard(in: dir) }
+    return dir
+  }
+
+  static func addNewCard(in dir: URL) throws {
+    try Data("id: m3\nowner: new-team\n".utf8).write(
+      to: dir.appendingPathComponent("cards/m3.yaml"))
+  }
+
+  /// (a) An entry written by hand, with its fingerprint left out or made
+  /// up, was recomputed from its own fields and hid m3's new failure.
+  @Test func anEntryWithoutItsFingerprintIsRefused() throws {
+    let dir = try Self.baselined(["gate.yaml": Self.playbook("gate")], newCard: true)
+    let report = try String(
+      contentsOf: dir.appendingPathComponent("baseline.json"), encoding: .utf8)
+    let first = try #require(report.range(of: "\"results\": [\n"))
+    let forged = [
+      (
+        "missing.json",
+        #"{"check":"has-version","subject":"m3","status":"fail","path":"version","evidence":{"version":null},"message":"version is missing"},"#
+      ),
+      (
+        "null.json",
+        #"{"check":"has-version","subject":"m3","status":"fail","path":"version","evidence":{"version":null},"message":"version is missing","fingerprint":null},"#
+      ),
+      (
+        "short.json",
+        #"{"check":"has-version","subject":"m3","status":"fail","fingerprint":"24b5a5"},"#
+      ),
+      (
+        "upper.json",
+        #"{"check":"has-version","subject":"m3","status":"fail","fingerprint":"\#(String(repeating: "AB", count: 32))"},"#
+      ),
+      (
+        "status.json",
+        #"{"check":"has-version","subject":"m3","status":"failed","fingerprint":null},"#
+      ),
+    ]
+    for (name, entry) in forged {
+      var text = report
+      text.insert(contentsOf: "    " + entry + "\n", at: first.upperBound)
+      try Data(text.utf8).write(to: dir.appendingPathComponent(name))
+      let run = try StewardBinary.run(
+        ["run", "gate.yaml", "--no-record", "--baseline", name], in: dir)
+      #expect(run.status == 2, "\(name): \(run.stdout)")
+      // At the entry, on the line after `"results": [`.
+      let line = report[..<first.upperBound].split(
+        separator: "\n", omittingEmptySubsequences: false
+      )
+      .count
+      #expect(run.stderr.contains("\(name):\(line):"), "\(name): \(run.stderr)")
+      #expect(run.stderr.contains("[A042]"), "\(name): \(run.stderr)")
+      #expect(run.stdout.isEmpty)
+    }
+    let honest = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--baseline", "baseline.json"], in: dir)
+    #expect(honest.status == 1, "\(honest.stdout)")
+    #expect(honest.stdout.contains("1 new, 1 in the baseline (not counted)"), "\(honest.stdout)")
+  }
+
+  /// (b) A baseline covered the failures of a `waivable: false` check.
+  @Test func aBaselineDoesNotCoverAnUnwaivableCheck() throws {
+    let dir = try Self.baselined(["gate.yaml": Self.playbook("gate", waivable: false)])
+    let run = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--baseline", "baseline.json"], in: dir)
+    #expect(run.status == 1, "\(run.stdout)")
+    #expect(run.stdout.contains("1 new, 0 in the baseline (not counted)"), "\(run.stdout)")
+    #expect(
+      run.stdout.contains(
+        "baseline baseline.json holds 1 result of has-version that still counts (the check is waivable: false"
+      ), "\(run.stdout)")
+    #expect(!run.stdout.contains("(in the baseline)"))
+  }
+
+  /// (c) A result waived when the baseline was written hid the failure
+  /// once its waiver expired: only a failure entry covers.
+  @Test func aWaivedEntryCoversNothingOnceItsWaiverExpires() throws {
+    let waiver = """
+      waivers:
+        - check: has-version
+          subject: m1
+          reason: fix by end of year
+          owner: maria
+          expires: 2026-12-31
+      """
+    let dir = try Self.baselined(
+      ["gate.yaml": Self.playbook("gate", waiver)], environment: ["STEWARD_TODAY": "2026-12-01"])
+    let run = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--baseline", "baseline.json", "--format", "json"],
+      in: dir, environment: ["STEWARD_TODAY": "2027-01-05"])
+    #expect(run.status == 1, "\(run.stdout)")
+    let report = try Self.json(run.stdout)
+    let codes = (report["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+    #expect(codes.contains("W010") && codes.contains("W018"), "\(codes)")
+    #expect((report["gate"] as? [String: Any])?["failed"] as? Bool == true)
+    let m1 = (report["results"] as? [[String: Any]])?.first { $0["subject"] as? String == "m1" }
+    #expect(m1?["status"] as? String == "fail")
+    #expect(m1?["baseline"] as? String == "new")
+  }
+
+  /// (d) A check that errors on every card was baselined, and so silenced
+  /// for good.
+  @Test func errorsAlwaysCount() throws {
+    let dir = try Self.baselined([
+      "gate.yaml": """
+      steward: 1
+      kind: audit
+      name: gate
+      subjects: cards
+      checks:
+        - id: owner-known
+          expr: "#subject.nonexistent > 0"
+      """
+    ])
+    let run = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--baseline", "baseline.json"], in: dir)
+    #expect(run.status == 1, "\(run.stdout)")
+    #expect(run.stdout.contains("2 new, 0 in the baseline (not counted)"), "\(run.stdout)")
+    #expect(
+      run.stdout.contains(
+        "holds 2 results of owner-known that still count (they are errors, and a baseline covers no error): m1, m2"
+      ), "\(run.stdout)")
+  }
+
+  /// What a baseline covers is a warning in every format, with its count,
+  /// as a `*` waiver is (W015): each is a failure the gate does not see.
+  @Test func coveredFailuresAreWarnedInEveryFormat() throws {
+    let dir = try Self.baselined(["gate.yaml": Self.playbook("gate")])
+    let warning =
+      "baseline baseline.json covers 1 failure of has-version, not counted by the gate: m1"
+    for format in ["text", "json", "sarif", "junit", "markdown", "github"] {
+      let run = try StewardBinary.run(
+        ["run", "gate.yaml", "--no-record", "--baseline", "baseline.json", "--format", format],
+        in: dir)
+      #expect(run.status == 0, "\(format): \(run.stdout)")
+      #expect(run.stdout.contains(warning), "\(format): \(run.stdout)")
+      if format == "json" {
+        let warnings = try Self.json(run.stdout)["warnings"] as? [[String: Any]] ?? []
+        #expect(warnings.contains { $0["code"] as? String == "W017" }, "\(warnings)")
+      }
+    }
+  }
+
+  /// (e) With a campaign open, the gate was decided again without the
+  /// baseline: "0 unwaived outside open campaigns", then FAILED.
+  @Test func anOpenCampaignKeepsTheBaseline() throws {
+    let campaign = """
+        - id: has-team
+          builtin: required
+          params: { path: team }
+      campaigns:
+        - name: teams
+          checks: [has-team]
+          start: 2026-11-01
+          deadline: 2027-01-31
+          owner: platform
+      """
+    let dir = try Self.baselined(
+      ["gate.yaml": Self.playbook("gate", campaign)], environment: ["STEWARD_TODAY": "2026-12-07"])
+    let run = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--baseline", "baseline.json"], in: dir,
+      environment: ["STEWARD_TODAY": "2026-12-07"])
+    #expect(run.status == 0, "\(run.stdout)")
+    #expect(run.stdout.contains("gate: passed"), "\(run.stdout)")
+    // m3's failure is new, outside the campaign: the gate fails again.
+    try Self.addNewCard(in: dir)
+    let again = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--baseline", "baseline.json"], in: dir,
+      environment: ["STEWARD_TODAY": "2026-12-07"])
+    #expect(again.status == 1, "\(again.stdout)")
+    #expect(again.stdout.contains("gate: FAILED (1 unwaived outside open campaigns)"))
+  }
+}

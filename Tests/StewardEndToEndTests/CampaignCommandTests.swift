@@ -70,6 +70,59 @@ import Testing
     #expect(unknown.status == 2)
   }
 
+  /// Each format names the campaign's progress: JSON keys (deadline,
+  /// before or after it, subjects passing and failing), a Markdown table, the
+  /// SARIF run's properties and a JUnit test case.
+  @Test func everyFormatNamesTheCampaignProgress() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    func campaign(on day: String) throws -> [String: Any] {
+      let r = try run(dir, on: day, ["--format", "json"])
+      let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+      try Data(r.stdout.utf8).write(to: dir.appendingPathComponent("r.json"))
+      let valid = try ErrorReportFilesTests.validates(
+        dir.appendingPathComponent("r.json"), against: "docs/schemas/audit-report.schema.json")
+      #expect(valid.contains("valid"), "\(valid)")
+      return try #require((object?["campaigns"] as? [[String: Any]])?.first)
+    }
+    let before = try campaign(on: "2026-12-01")
+    #expect(before["name"] as? String == "eval-data")
+    #expect(before["owner"] as? String == "ml-platform")
+    #expect(before["checks"] as? [String] == ["eval_dataset"])
+    #expect(before["start"] as? String == "2026-11-01")
+    #expect(before["deadline"] as? String == "2026-12-31")
+    #expect(before["before_deadline"] as? Bool == true)
+    #expect(before["subjects"] as? Int == 2)
+    #expect(before["passing"] as? Int == 1)
+    #expect(before["failing"] as? [String] == ["search"])
+    let after = try campaign(on: "2027-01-01")
+    #expect(after["before_deadline"] as? Bool == false)
+    #expect(after["failing"] as? [String] == ["search"])
+
+    let markdown = try run(dir, on: "2026-12-01", ["--format", "markdown"]).stdout
+    #expect(markdown.contains("### Campaigns"))
+    #expect(
+      markdown.contains(
+        "| eval-data | ml-platform | 2026-11-01 | 2026-12-31 | 1 of 2 | no, until the deadline | search |"
+      ))
+    #expect(
+      markdown.contains(
+        "**Gate passed**: nothing unwaived at or above `info` outside open campaigns."),
+      "\(markdown)")
+    let sarif = try run(dir, on: "2026-12-01", ["--format", "sarif"]).stdout
+    #expect(
+      sarif.contains(
+        "eval-data: 1 of 2 subjects pass; until 2026-12-31 its failures do not fail the gate"))
+    let junit = try run(dir, on: "2026-12-01", ["--format", "junit"]).stdout
+    #expect(
+      junit.contains(
+        #"<skipped message="eval-data: 1 of 2 subjects pass; until 2026-12-31 its failures do not fail the gate"/>"#
+      ))
+    let late = try run(dir, on: "2027-01-01", ["--format", "junit"]).stdout
+    #expect(
+      late.contains("eval-data: 1 of 2 subjects pass; past its deadline 2026-12-31, it gates"))
+    #expect(late.contains(#"<failure message="evaluation.dataset is missing""#), "\(late)")
+  }
+
   @Test func aCampaignDoesNotHideTheOtherChecks() throws {
     var files = Self.files
     files["models/search.yaml"] = "id: search\n"

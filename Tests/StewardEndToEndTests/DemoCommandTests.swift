@@ -36,7 +36,8 @@ import Testing
     // gate, the hackathon and the surveys as cards, then the steps.
     let order = [
       "Month 0 → month 18", "The deployment gate", "The quarterly hackathon",
-      "The surveys: maturity per team", "Every step of the story",
+      "Model-card campaigns: new rules", "The surveys: maturity per team",
+      "Every step of the story",
     ].map {
       index.range(of: $0)?.lowerBound
     }
@@ -148,12 +149,15 @@ extension DemoCommandTests {
       ["demo", "--output", folder.path], environment: ["STEWARD_TODAY": Self.aYearAhead()])
     #expect(result.status == 0, "\(result.stderr)")
 
-    // Every run is recorded on the story's day, not on the clock's.
+    // Every run is recorded on the day it stands for, not on the clock's:
+    // the story's day, and the campaign's earlier measurements on theirs.
     let store = try DatabaseQueue(path: folder.appendingPathComponent("history.sqlite").path)
     let days = try store.read {
-      try String.fetchAll($0, sql: "SELECT DISTINCT substr(started_at, 1, 10) FROM run")
+      try String.fetchAll(
+        $0, sql: "SELECT DISTINCT substr(started_at, 1, 10) FROM run ORDER BY 1")
     }
-    #expect(days == [DemoPlan.storyDay])
+    #expect(days == DemoPlan.campaignDays + [DemoPlan.storyDay])
+    try Self.checkCampaignBurnUps(folder, store: store)
 
     let data = try Data(contentsOf: folder.appendingPathComponent("value-dashboard.json"))
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -225,6 +229,42 @@ extension DemoCommandTests {
     #expect(part("mlops_maturity", "compare", "ads") == 1)
     #expect(part("mlops_maturity", "current", "ads") == 2)
 
+    // The table's other rows: revenue per person ($18M ÷ 3, $47M ÷ 28),
+    // experiments concluded in the month, and the gate, not yet run in May 2025.
+    #expect(texts("revenue_per_head") == ("$6M", "$1.7M"))
+    #expect(texts("experiments_concluded") == ("1", "12"))
+    #expect(texts("audit") == ("–", "100 %"))
+
+    // Each metric's colour follows the direction the story reads it in,
+    // every metric of the table: rising cost is bad news, a falling win
+    // rate is judged by its band, not by its direction.
+    let directions: [String: (better: String, verdict: String)] = [
+      "headcount": ("none", "neutral"), "models_in_production": ("up", "good"),
+      "ab_tests": ("up", "good"), "win_rate": ("none", "neutral"),
+      "attributed_revenue": ("up", "good"), "team_cost": ("down", "bad"),
+      "roi": ("up", "bad"), "team_health": ("up", "bad"),
+      "mlops_maturity": ("up", "good"), "experimentation_maturity": ("up", "good"),
+      "audit": ("up", "flat"), "revenue_per_head": ("none", "neutral"),
+      "experiments_concluded": ("none", "neutral"),
+    ]
+    #expect(Set(metrics.compactMap { $0["id"] as? String }) == Set(directions.keys))
+    let index = try String(
+      contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+    for m in metrics {
+      let id = m["id"] as? String ?? ""
+      let (better, verdict) = directions[id] ?? ("?", "?")
+      #expect(m["better"] as? String == better, "\(id)")
+      #expect(m["verdict"] as? String == verdict, "\(id)")
+      // The index page's table colours the row the same way.
+      let (then, now) = texts(id)
+      let title = m["title"] as? String ?? ""
+      #expect(
+        index.contains(
+          "<tr><td>\(title)</td><td>\(then ?? "")</td><td>\(now ?? "")</td><td class=\"\(verdict)\">"
+        ),
+        "\(id) in index.html")
+    }
+
     // The gate card is not empty: the remediated gate run of the story's day.
     #expect(texts("audit").1 == "100 %")
     #expect(fact("audit", "current", "results") == 28)
@@ -241,5 +281,80 @@ extension DemoCommandTests {
     #expect(r.status == 2)
     #expect(r.stderr.contains("STEWARD_TODAY=2027-02-30 is not a day"), "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("h.sqlite").path))
+  }
+}
+
+/// The dashboard's burn-up charts, checked against the campaign runs the
+/// demo recorded: subjects passing per day counted here from the results
+/// stored for each run, not from steward's campaign metrics.
+extension DemoCommandTests {
+  static func checkCampaignBurnUps(_ folder: URL, store: DatabaseQueue) throws {
+    // Day by day, how many cards pass each campaign's check.
+    let rows = try store.read {
+      try Row.fetchAll(
+        $0,
+        sql: """
+          SELECT substr(run.started_at, 1, 10) AS day, result.check_id AS check_id,
+                 SUM(result.status = 'pass') AS passing, COUNT(*) AS subjects
+          FROM run JOIN result ON result.run_id = run.id
+          WHERE run.playbook = 'model-card-campaigns'
+            AND result.check_id IN ('reproducible_seed', 'business_monitoring')
+          GROUP BY day, check_id ORDER BY day
+          """)
+    }
+    func counted(_ check: String, from start: String) -> [String] {
+      rows.filter { $0["check_id"] == check && ($0["day"] as String) >= start }.map {
+        "\($0["day"] as String) \($0["passing"] as Int)/\($0["subjects"] as Int)"
+      }
+    }
+    let seeds = counted("reproducible_seed", from: "2026-07-01")
+    let business = counted("business_monitoring", from: "2026-11-01")
+    // The story: seeds on 1, 3, 4 then all 5 cards by the 29 September
+    // deadline; business monitoring on 1, 2, then 3 of 5 by month 18.
+    #expect(
+      seeds == [
+        "2026-07-15 1/5", "2026-08-14 3/5", "2026-09-15 4/5", "2026-09-29 5/5", "2026-11-02 5/5",
+        "2026-11-16 5/5", "2026-11-30 5/5",
+      ])
+    #expect(business == ["2026-11-02 1/5", "2026-11-16 2/5", "2026-11-30 3/5"])
+
+    let html = try String(
+      contentsOf: folder.appendingPathComponent("value-dashboard.html"), encoding: .utf8)
+    /// The points a campaign's card draws, as `DAY PASSING/SUBJECTS`.
+    func drawn(_ campaign: String) throws -> (card: String, points: [String]) {
+      let start = try #require(html.range(of: "id=\"campaign-\(campaign)\""), "\(campaign)")
+      let card = String(html[start.upperBound...]).components(separatedBy: "</svg>")[0]
+      let pattern = #/data-day="([0-9-]+)" data-passing="([0-9]+)" data-subjects="([0-9]+)"/#
+      return (card, card.matches(of: pattern).map { "\($0.1) \($0.2)/\($0.3)" })
+    }
+    let done = try drawn("reproducible-seeds")
+    #expect(done.points == seeds)
+    #expect(done.card.contains("5 of 5 <span class=\"unit\">subjects pass on 2026-11-30"))
+    #expect(done.card.contains("deadline 2026-09-30 passed: it gates, and every subject passes"))
+    #expect(done.card.contains(">deadline 2026-09-30</text>"))
+    #expect(done.card.contains(">target: all 5 subjects</text>"))
+    let ahead = try drawn("business-monitoring")
+    #expect(ahead.points == business)
+    #expect(ahead.card.contains("3 of 5 <span class=\"unit\">subjects pass on 2026-11-30"))
+    #expect(
+      ahead.card.contains(
+        "121 days to the deadline 2027-03-31; until then its failures do not fail the gate"))
+    #expect(ahead.card.contains(">deadline 2027-03-31</text>"))
+
+    // The JSON report carries the same burn-ups, and the index page the charts.
+    let data = try Data(contentsOf: folder.appendingPathComponent("value-dashboard.json"))
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let campaigns = json["campaigns"] as? [[String: Any]] ?? []
+    #expect(
+      campaigns.map { $0["name"] as? String } == ["reproducible-seeds", "business-monitoring"])
+    #expect(campaigns.map { $0["past_deadline"] as? Bool } == [true, false])
+    let valid = try ErrorReportFilesTests.validates(
+      folder.appendingPathComponent("value-dashboard.json"),
+      against: "docs/schemas/dashboard-report.schema.json")
+    #expect(valid.contains("valid"), "\(valid)")
+    let index = try String(
+      contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(index.contains("id=\"campaign-reproducible-seeds\""))
+    #expect(index.contains("id=\"campaign-business-monitoring\""))
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StewardEngine
 import TestSupport
 import Testing
 
@@ -106,8 +107,17 @@ import Testing
       let files = try FileManager.default.contentsOfDirectory(atPath: models.path)
       let incremental = try run(
         dir, ["--store", "h.sqlite", "--incremental"], output: "incremental.json")
-      let full = try run(dir, ["--no-record"], output: "full.json")
+      // The full run recorded in a store of its own: the rows the
+      // incremental run recorded (its reused ones copied inside the store)
+      // must be the very rows a full run records.
+      let fullStore = "full-\(round).sqlite"
+      let full = try run(dir, ["--store", fullStore], output: "full.json")
       #expect(incremental.status == full.status, "round \(round): \(incremental.stderr)")
+      let mine = try SQLiteHistoryStore(path: dir.appendingPathComponent("h.sqlite").path)
+      let theirs = try SQLiteHistoryStore(path: dir.appendingPathComponent(fullStore).path)
+      let last = try #require(try mine.runs(playbook: nil, limit: 1).first?.id)
+      #expect(try mine.results(ofRun: last) == (try theirs.results(ofRun: 1)), "round \(round)")
+      #expect(try mine.integrityProblems().isEmpty)
       #expect(
         try Self.report(dir, "incremental.json") == Self.report(dir, "full.json"),
         "round \(round)")
@@ -264,5 +274,43 @@ import Testing
     let refused = try run("i.json")
     #expect(refused.status == 2)
     #expect(refused.stderr.contains("Y011"), "\(refused.stderr)")
+  }
+
+  /// The date is in the key when a check runs Lua, which may read
+  /// `ctx.today` (decision 0046): the next day checks every file again. A
+  /// gate of unguarded built-in checks keeps its results across days.
+  @Test func theDateCountsOnlyWhenACheckRunsLua() throws {
+    let dir = try TestFolders.make("incremental-date")
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
+    let builtins = """
+      steward: 1
+      kind: audit
+      name: dated
+      subjects: models
+      checks:
+        - id: has_owner
+          builtin: required
+          params: { path: owner }
+
+      """
+    try builtins.write(
+      to: dir.appendingPathComponent("gate.yaml"), atomically: true, encoding: .utf8)
+    try "id: m1\nowner: recsys\n".write(
+      to: dir.appendingPathComponent("models/m1.yaml"), atomically: true, encoding: .utf8)
+    func run(on day: String) throws -> StewardBinary.Result {
+      try StewardBinary.run(
+        ["run", "gate.yaml", "--store", "h.sqlite", "--incremental"], in: dir,
+        environment: ["STEWARD_TODAY": day])
+    }
+    _ = try run(on: "2026-12-07")
+    let nextDay = try run(on: "2026-12-08")
+    #expect(nextDay.stderr.contains("reused the results of 1 of 1 file"), "\(nextDay.stderr)")
+    try (builtins + "  - id: recent\n    expr: ctx.today >= \"2026-01-01\"\n").write(
+      to: dir.appendingPathComponent("gate.yaml"), atomically: true, encoding: .utf8)
+    _ = try run(on: "2026-12-08")
+    #expect(try run(on: "2026-12-08").stderr.contains("reused the results of 1 of 1 file"))
+    let later = try run(on: "2026-12-09")
+    #expect(later.stderr.contains("reused the results of 0 of 1 file"), "\(later.stderr)")
   }
 }

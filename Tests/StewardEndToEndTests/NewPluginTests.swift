@@ -12,7 +12,8 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     #expect(
       r.stdout
-        == "wrote ./my-checks.lua\nwrote ./.luarc.json\nwrote ./.steward/lua/steward.meta.lua\n")
+        == "wrote ./my-checks.lua\nwrote ./.luarc.json\nwrote ./.steward/lua/steward.meta.lua\nwrote ./.luacheckrc\n"
+    )
 
     let luarc =
       try JSONSerialization.jsonObject(
@@ -47,6 +48,7 @@ import Testing
     let second = try StewardBinary.run(["new", "plugin", "second"], in: dir)
     #expect(second.status == 0, "\(second.stderr)")
     #expect(second.stdout == "wrote ./second.lua\n")
+    #expect(first.stdout.contains("wrote ./.luacheckrc"))
     // The plugin itself is still never overwritten.
     #expect(try StewardBinary.run(["new", "plugin", "second"], in: dir).status == 2)
   }

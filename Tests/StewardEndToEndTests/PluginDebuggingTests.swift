@@ -71,6 +71,45 @@ import Testing
     #expect(check.contains("valid"), "\(check)")
   }
 
+  /// A whole-run check (`scope = "all"`) logs as the check on every
+  /// subject, not as whichever check ran before it, and its lines are kept
+  /// once, with its first result.
+  @Test func aWholeRunCheckLogsOnceForEverySubject() throws {
+    let dir = try StewardBinary.scratch([
+      "cards/a.yaml": "id: a\nowner: x\n",
+      "cards/b.yaml": "id: b\nowner: y\n",
+      "p.lua": """
+      local p = steward.plugin{ name = "p", version = "1" }
+      p:check{ id = "c", run = function(s)
+        steward.log.info("one", s.id)
+        return { status = "pass" }
+      end }
+      p:check{ id = "all", scope = "all", run = function(subjects)
+        steward.log.info("judging", #subjects)
+        local out = {}
+        for _, s in ipairs(subjects) do out[#out + 1] = { subject = s.id, status = "pass" } end
+        return out
+      end }
+      return p
+
+      """,
+      "g.yaml":
+        "steward: 1\nkind: audit\nname: g\nplugins: [p.lua]\nsubjects: cards/\nchecks:\n  - use: p.c\n  - use: p.all\n",
+    ])
+    let r = try StewardBinary.run(
+      ["run", "g.yaml", "--no-record", "--verbose", "--format", "json", "--jobs", "1"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("log: info: all on every subject: judging 2"), "\(r.stderr)")
+    #expect(!r.stderr.contains("on b: judging"))
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let rows = try #require(json["results"] as? [[String: Any]])
+    let logs = rows.filter { $0["check"] as? String == "all" }.map {
+      ($0["log"] as? [[String: String]])?.map { $0["message"] ?? "" } ?? []
+    }
+    #expect(logs == [["judging 2"], []], "\(rows)")
+  }
+
   /// The third `end` on the line is the one Lua stops at; the plugin not
   /// loading is said once, not again as "no plugin named p" (A002).
   @Test func aSyntaxErrorNamesItsColumnAndNothingFollowsIt() throws {

@@ -64,7 +64,11 @@ import Testing
     let waiting = try gate(dir)
     #expect(waiting.status == 3, "\(waiting.stderr)")
     #expect(waiting.stdout.contains("awaiting sign-off by responsible-ai (priya, tomas)"))
-    #expect(waiting.stdout.contains("gate: AWAITING SIGN-OFF (exit 3)"))
+    // The gate line says what the exit status says: not "passed".
+    #expect(
+      waiting.stdout.contains(
+        "gate: awaiting sign-off by responsible-ai (exit 3); nothing unwaived"))
+    #expect(!waiting.stdout.contains("gate: passed"))
     #expect(waiting.stderr.contains("run 1 awaits sign-off by responsible-ai: steward signoff 1"))
     let signed = try signoff(1, ["--decision", "approve"], in: dir, as: "priya")
     #expect(signed.status == 0, "\(signed.stderr)")
@@ -72,7 +76,9 @@ import Testing
     let open = try gate(dir)
     #expect(open.status == 0, "\(open.stdout)\(open.stderr)")
     #expect(open.stdout.contains("signed off by priya (responsible-ai)"))
-    #expect(!open.stdout.contains("AWAITING"))
+    #expect(
+      open.stdout.contains("gate: passed (nothing unwaived); signed off by priya (responsible-ai)"))
+    #expect(!open.stdout.contains("gate: awaiting"))
     // Leaving the checks that need the sign-off out does not open the gate.
     let skipped = try steward(
       ["run", "fairness-gate.yaml", "--skip", "fairness"], in: dir, as: "sam")
@@ -100,7 +106,85 @@ import Testing
     let closed = try gate(dir)
     #expect(closed.status == 1, "\(closed.stdout)\(closed.stderr)")
     #expect(closed.stdout.contains("sign-off rejected by tomas (responsible-ai) on run 1"))
-    #expect(closed.stdout.contains("gate: FAILED (sign-off rejected)"))
+    #expect(
+      closed.stdout.contains("gate: FAILED: sign-off rejected by tomas (responsible-ai) (exit 1)"))
+  }
+
+  /// Every report format says where the sign-off stands, as the exit
+  /// status does: JSON keys (role, state, who), the Markdown verdict, the
+  /// SARIF run's properties, a JUnit test case and the GitHub summary line.
+  @Test func everyFormatNamesTheSignOffState() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    func report(_ format: String, as user: String = "sam") throws -> (Int32, String) {
+      let r = try steward(["run", "fairness-gate.yaml", "--format", format], in: dir, as: user)
+      return (r.status, r.stdout)
+    }
+    func signoff(_ json: String) throws -> [String: Any] {
+      let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+      return try #require(object?["signoff"] as? [String: Any])
+    }
+    let (status, awaiting) = try report("json")
+    #expect(status == 3)
+    let waiting = try signoff(awaiting)
+    #expect(waiting["state"] as? String == "awaiting")
+    #expect(waiting["triggered_by"] as? String == "sam")
+    let role = try #require((waiting["roles"] as? [[String: Any]])?.first)
+    #expect(role["role"] as? String == "responsible-ai")
+    #expect(role["state"] as? String == "awaiting")
+    #expect(role["who"] as? [String] == [])
+    #expect(role["eligible"] as? [String] == ["priya", "tomas"])
+    try Data(awaiting.utf8).write(to: dir.appendingPathComponent("r.json"))
+    let valid = try ErrorReportFilesTests.validates(
+      dir.appendingPathComponent("r.json"), against: "docs/schemas/audit-report.schema.json")
+    #expect(valid.contains("valid"), "\(valid)")
+
+    #expect(
+      try report("markdown").1.contains(
+        "**Gate awaiting sign-off** (exit 3): awaiting sign-off by responsible-ai; nothing unwaived at or above `info`."
+      ))
+    let sarif = try report("sarif").1
+    #expect(sarif.contains(#""signoff": "awaiting""#), "\(sarif)")
+    #expect(sarif.contains("awaiting sign-off by responsible-ai (exit 3)"))
+    let junit = try report("junit").1
+    #expect(
+      junit.contains(
+        #"<testcase classname="steward governance" name="sign-off by responsible-ai">"#))
+    #expect(junit.contains(#"<skipped message="awaiting sign-off by responsible-ai (exit 3)"/>"#))
+    #expect(try report("github").1.contains("awaiting sign-off by responsible-ai (exit 3)"))
+
+    #expect(try self.signoff(1, ["--decision", "approve"], in: dir, as: "priya").status == 0)
+    let (approvedStatus, approvedJSON) = try report("json")
+    #expect(approvedStatus == 0)
+    let approved = try signoff(approvedJSON)
+    #expect(approved["state"] as? String == "approved")
+    #expect((approved["roles"] as? [[String: Any]])?.first?["who"] as? [String] == ["priya"])
+    #expect(
+      try report("markdown").1.contains(
+        "**Gate passed**: nothing unwaived at or above `info`; signed off by priya (responsible-ai)."
+      ))
+    #expect(
+      try report("junit").1.contains(
+        #"<testcase classname="steward governance" name="sign-off by responsible-ai"/>"#))
+
+    #expect(
+      try steward(
+        [
+          "signoff", "1", "--role", "responsible-ai", "--decision", "reject", "--note",
+          "language slice missing",
+        ], in: dir, as: "tomas"
+      ).status == 0)
+    let (rejectedStatus, rejectedJSON) = try report("json")
+    #expect(rejectedStatus == 1)
+    let rejected = try signoff(rejectedJSON)
+    #expect(rejected["state"] as? String == "rejected")
+    #expect((rejected["roles"] as? [[String: Any]])?.first?["who"] as? [String] == ["tomas"])
+    #expect(
+      try report("markdown").1.contains(
+        "**Gate failed**: sign-off rejected by tomas (responsible-ai)."))
+    #expect(
+      try report("junit").1.contains(
+        #"<failure message="sign-off rejected by tomas" type="signoff"/>"#))
+    #expect(try report("github").1.contains("failed: sign-off rejected by tomas (responsible-ai)"))
   }
 
   @Test func whoTriggeredARunCannotSignItOff() throws {
@@ -179,7 +263,7 @@ import Testing
     ).write(to: dir.appendingPathComponent("gate-weak.yaml"))
     let weak = try run("gate-weak.yaml")
     #expect(weak.status == 3, "\(weak.stdout)")
-    #expect(weak.stdout.contains("AWAITING SIGN-OFF"))
+    #expect(weak.stdout.contains("gate: awaiting sign-off by responsible-ai (exit 3)"))
     // The plugin edited: the same results, another check.
     try Data(
       Self.fairPlugin.replacingOccurrences(of: "default = 0.8", with: "default = 0.5").utf8
@@ -305,6 +389,31 @@ import Testing
     #expect(r.stderr.contains("fairness-gate.yaml:13:"))
     #expect(r.stderr.contains("has no one in role \"ethics-board\""))
     #expect(!FileManager.default.fileExists(atPath: dir.path + "/h.sqlite"))
+  }
+
+  /// The shipped experiment review, through the binary: a plan counts as
+  /// signed off only by a data scientist of the org plan, before launch.
+  @Test func theExperimentReviewWantsADataScientistsSignOffBeforeLaunch() throws {
+    let r = try StewardBinary.run(
+      ["run", "Playbooks/experiment-review.yaml", "--no-record", "--format", "json"])
+    #expect(r.status == 1, "\(r.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let results = (object?["results"] as? [[String: Any]] ?? []).filter {
+      $0["check"] as? String == "analysis_plan_signed_off"
+    }
+    let failing = results.filter { $0["status"] as? String == "fail" }.map {
+      "\($0["subject"] as? String ?? ""): \($0["message"] as? String ?? "")"
+    }
+    #expect(
+      failing == [
+        "exp-2026-021-thumbnails: Aiko Tanaka is not a data scientist who may sign off a plan",
+        "exp-2026-033-onboarding: Lena Fischer signed off the plan on 2026-06-16, after the launch on 2026-06-08",
+      ])
+    #expect(results.count > failing.count)
+    #expect(
+      results.contains {
+        ($0["message"] as? String)?.hasPrefix("signed off by Lena Fischer on 2026-02-27") == true
+      })
   }
 
   /// docs/audit.md's sign-off example: its files written as shown, its

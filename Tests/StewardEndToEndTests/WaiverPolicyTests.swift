@@ -171,6 +171,12 @@ import Testing
         as? [[String: Any]])
     #expect(list.map { $0["days_left"] as? Int } == [5, -3])
     #expect(list.map { $0["owner"] as? String } == ["maria", "eve"])
+    // STEWARD_TODAY moves the clock here as for a run: ten days on, maria's
+    // waiver has expired too.
+    let later = try StewardBinary.run(
+      ["waivers", "Playbooks/gate.yaml"], in: dir, environment: ["STEWARD_TODAY": Self.day(10)])
+    #expect(later.status == 0, "\(later.stderr)")
+    #expect(later.stdout.contains("2 waivers: 0 live, 0 expiring soon, 2 expired"), "\(later.stdout)")
     // A file named that is not an audit is refused.
     let notAudit = try StewardBinary.run(["waivers", "Playbooks/notes.yaml"], in: dir)
     #expect(notAudit.status == 2)

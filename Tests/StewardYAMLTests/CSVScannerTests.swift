@@ -72,10 +72,21 @@ import Testing
     }
   }
 
-  @Test func anOpenQuoteIsAnErrorWhereTheLoaderSwallowsRows() throws {
+  /// CSV.swift would read "2,3" into the open field: both readers refuse
+  /// the file at the opening quote instead, with the same code.
+  @Test func anOpenQuoteIsAnErrorForBothReaders() throws {
     let text = "a,b\n1,\"open\n2,3\n"
-    let loaded = try CSVLoader.load(text: text, file: "f.csv")
-    #expect(loaded.list?.count == 1)  // "2,3" vanished into the open field
+    do {
+      _ = try CSVLoader.load(text: text, file: "f.csv")
+      Issue.record("the loader read an open quote")
+    } catch {
+      #expect(error.code == "Y022")
+      #expect(error.mark.line == 2 && error.mark.column == 3)
+    }
+    // A quote inside an unquoted field is its text, and a doubled quote in
+    // a quoted one is a quote: neither opens anything.
+    let fine = try CSVLoader.load(text: "a,b\n5\" monitor,\"say \"\"hi\"\"\"\n", file: "f.csv")
+    #expect(fine.list?.count == 1)
     let scanner = try CSVScanner(bytes: Array(text.utf8), file: "f.csv")
     do {
       try scanner.forEachRow { _ in }

@@ -52,6 +52,57 @@ public enum AuditFixtures {
     return InputFiles.join(base, stem + ".tests.yaml")
   }
 
+  /// What `steward validate` says of a fixtures file met on its own: read
+  /// as `steward test` of its playbook (`NAME.yaml` beside `NAME.tests.yaml`,
+  /// when that is an audit whose fixtures these are) reads it, subjects
+  /// included; without one, its keys and statuses.
+  static func check(file: String, pluginPath: [String]) throws -> Int {
+    let name = (file as NSString).lastPathComponent
+    if name.hasSuffix(".tests.yaml") || name.hasSuffix(".tests.yml") {
+      let stem = String(
+        name.prefix(upTo: name.range(of: ".tests.", options: .backwards)!.lowerBound))
+      let folder = (file as NSString).deletingLastPathComponent
+      for ext in ["yaml", "yml", "json", "lua"] {
+        let playbook = InputFiles.join(folder, "\(stem).\(ext)")
+        guard FileManager.default.fileExists(atPath: playbook),
+          let header = try? PlaybookLoader.load(path: playbook), header.kind == .audit,
+          fixturesPath(header, path: playbook) == InputFiles.join(folder, name),
+          let audit = try? AuditPlaybook.load(
+            header: header, path: playbook, pluginPath: pluginPath)
+        else { continue }
+        return try load(file, audit: audit).count
+      }
+    }
+    let fixtures = try read(file, checks: nil)
+    try subjects(of: fixtures, file: file, audit: nil)
+    return fixtures.count
+  }
+
+  /// The fixtures and their subjects, every problem with either at its mark.
+  static func load(_ file: String, audit: AuditPlaybook) throws -> [(Value, Subject)] {
+    let fixtures = try read(file, checks: audit.checks.map(\.id))
+    return zip(fixtures, try subjects(of: fixtures, file: file, audit: audit)).map { ($0, $1) }
+  }
+
+  @discardableResult
+  static func subjects(of fixtures: [Value], file: String, audit: AuditPlaybook?) throws
+    -> [Subject]
+  {
+    var problems: [Diagnostic] = []
+    var subjects: [Subject] = []
+    for fixture in fixtures {
+      do {
+        let subject = try self.subject(of: fixture, fixturesFile: file)
+        problems += audit?.schema?.violations(of: subject.value) ?? []
+        subjects.append(subject)
+      } catch {
+        problems += Validator.diagnostics(of: error, file: file)
+      }
+    }
+    if !problems.isEmpty { throw PlaybookError(problems) }
+    return subjects
+  }
+
   /// Reads the playbook and its fixtures; every problem with either is an
   /// input error (exit 2), found before a fixture runs.
   public static func run(playbook path: String, pluginPath: [String] = []) throws -> Report {
@@ -71,26 +122,15 @@ public enum AuditFixtures {
         "no fixtures: \(file) does not exist (a list under tests:, each with name, subject or file, and expect)"
       )
     }
-    let fixtures = try read(file, checks: audit.checks.map(\.id))
-    var problems: [Diagnostic] = []
-    var subjects: [Subject] = []
-    for fixture in fixtures {
-      do {
-        let subject = try self.subject(of: fixture, fixturesFile: file)
-        problems += audit.schema?.violations(of: subject.value) ?? []
-        subjects.append(subject)
-      } catch {
-        problems += Validator.diagnostics(of: error, file: file)
-      }
-    }
-    if !problems.isEmpty { throw PlaybookError(problems) }
+    let loaded = try load(file, audit: audit)
 
     let runner = AuditRunner(playbook: audit)
     let worker = Worker(
-      playbook: audit, checks: audit.checks, limits: runner.limits, today: runner.today)
+      playbook: audit, checks: audit.checks, limits: runner.limits, today: runner.today,
+      echo: PluginLog.echo)
     var outcomes: [Outcome] = []
     var covered = Set<String>()
-    for (fixture, subject) in zip(fixtures, subjects) {
+    for (fixture, subject) in loaded {
       var results = worker.run(audit.checks, on: subject)
       _ = runner.applyWaivers(&results)
       let name = fixture["name"]?.string ?? ""
@@ -105,14 +145,16 @@ public enum AuditFixtures {
       }
     }
     return Report(
-      playbook: path, fixturesFile: file, fixtures: fixtures.count, outcomes: outcomes,
+      playbook: path, fixturesFile: file, fixtures: loaded.count, outcomes: outcomes,
       uncovered: audit.checks.map(\.id).filter { !covered.contains($0) },
       checks: audit.checks.count)
   }
 
   /// The fixtures, every key checked: a misspelt one, a missing `expect`,
   /// a check the playbook lacks or a status that is none, at its mark.
-  static func read(_ file: String, checks: [String]) throws -> [Value] {
+  /// Without `checks` (no playbook to hold them against) the check names
+  /// are left unjudged.
+  static func read(_ file: String, checks: [String]?) throws -> [Value] {
     guard let document = try DocumentLoader.load(path: file).first else {
       throw Diagnostic(
         at: SourceMark(file: file, line: 1, column: 1), code: "T003",
@@ -143,7 +185,7 @@ public enum AuditFixtures {
             "expect is empty; name a check and the status it must give"))
       }
       for entry in expect.entries {
-        if !checks.contains(entry.key) {
+        if let checks, !checks.contains(entry.key) {
           var message = "the playbook has no check \"\(entry.key)\""
           if let guess = SchemaValidator.suggestion(for: entry.key, among: checks) {
             message += "; did you mean \"\(guess)\"?"

@@ -62,7 +62,7 @@ public struct AuditKind: RunnableKind {
     runner.baseline = try baseline(options, playbook: audit)
     runner.gate = threshold
     if let jobs = options.jobs { runner.workers = max(1, jobs) }
-    runner.echoLogs = try options.logLevel()
+    runner.echoLogs = PluginLog.echo
     let signoff = try SignOffRequirement.parse(
       request.header.document, path: request.path, checks: audit.checks)
     let campaigns = try Campaign.parse(request.header.document, checks: audit.checks)

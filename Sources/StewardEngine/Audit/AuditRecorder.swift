@@ -21,9 +21,20 @@ public enum AuditRecorder {
     _ report: AuditReport, in context: RunContext, commitIf commit: () -> Bool
   ) throws -> Int64? {
     guard let store = context.history else { return nil }
-    var rows = results(report)
-    if let keys = IncrementalResults.keys(report) {
-      for i in rows.indices { (rows[i].depKey, rows[i].detail) = keys[i] }
+    guard let (keys, copies) = IncrementalResults.keysAndCopies(report) else {
+      return try store.record(try run(report), results: results(report), commitIf: commit)
+    }
+    // Reused results are copied inside a store that can (their rows are
+    // not made here at all), and sent again to one that cannot.
+    let copying = store as? any CopyingResultStore
+    var skip = [Bool](repeating: false, count: report.results.count)
+    if copying != nil {
+      for copy in copies { for n in copy.to..<(copy.to + copy.count) { skip[n] = true } }
+    }
+    var rows = results(report, skipping: skip)
+    for i in rows.indices where !skip[i] { (rows[i].depKey, rows[i].detail) = keys[i] }
+    if let copying {
+      return try copying.record(try run(report), results: rows, copies: copies, commitIf: commit)
     }
     return try store.record(try run(report), results: rows, commitIf: commit)
   }
@@ -67,6 +78,12 @@ public enum AuditRecorder {
   /// 10,000-card run has 140,000, each with its location to format, which
   /// took 70 ms on one core while the other waited.
   public static func results(_ report: AuditReport) -> [ResultRecord] {
+    results(report, skipping: [])
+  }
+
+  /// The rows, with an empty one at each position `skip` marks (a store
+  /// copies those results from an earlier run).
+  static func results(_ report: AuditReport, skipping skip: [Bool]) -> [ResultRecord] {
     let total = report.results.count
     let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, total / 8192))
     return report.results.withUnsafeBufferPointer { source in
@@ -76,7 +93,10 @@ public enum AuditRecorder {
         DispatchQueue.concurrentPerform(iterations: parts) { part in
           guard let results = from.pointer, let rows = to.pointer else { return }
           for i in (total * part / parts)..<(total * (part + 1) / parts) {
-            (rows + i).initialize(to: row(results + i))
+            (rows + i).initialize(
+              to: i < skip.count && skip[i]
+                ? ResultRecord(subject: "", check: "", status: "", severity: "")
+                : row(results + i))
           }
         }
         filled = total

@@ -35,11 +35,14 @@ public struct AuditReport: Sendable {
   public var baseline: BaselineOutcome? = nil
   /// What every file's key starts from, in an `--incremental` run.
   var incrementalKey: String? = nil
-  /// The recorded detail of each file an `--incremental` run reused, by
-  /// file key: recorded again as it was read rather than encoded anew.
-  var reusedDetails: [String: String] = [:]
+  /// Each file an `--incremental` run reused, by file key, and the run it
+  /// came from: recorded again as it was read rather than encoded anew.
+  var reusedFiles: [String: IncrementalResults.ReusedFile] = [:]
+  var reusedFromRun: Int64? = nil
   /// Each campaign's progress, recorded as run metrics (`campaign.NAME.passing`).
   public var campaignMetrics: [Metric] = []
+  /// Each campaign's progress in this run, in the playbook's order.
+  public var campaignProgress: [CampaignProgress] = []
   /// The checks of campaigns still before their deadline: not in the gate.
   public var openCampaignChecks: Set<String> = []
   /// Where the sign-off the playbook requires stands; nil when it needs none.
@@ -87,6 +90,13 @@ public struct AuditReport: Sendable {
 
   /// Whether `r` holds the gate shut at `threshold`.
   func blocks(_ r: CheckResult, at threshold: Severity) -> Bool {
+    Self.blocks(r, at: threshold, errorsFail: errorsFail)
+  }
+
+  /// Whether a result holds the gate shut: the one rule the run, the
+  /// campaigns and every count go through, so none of them forgets a part
+  /// of it (campaigns once counted baselined failures again).
+  static func blocks(_ r: CheckResult, at threshold: Severity, errorsFail: Bool) -> Bool {
     (r.status == .fail || (r.status == .error && errorsFail)) && r.severity >= threshold
       && !r.inBaseline
   }
@@ -99,6 +109,26 @@ public struct AuditReport: Sendable {
   /// subject (filtering per subject would be quadratic at 10,000 cards).
   public var resultsBySubject: [String: [CheckResult]] {
     Dictionary(grouping: results, by: \.subjectID)
+  }
+}
+
+extension AuditReport {
+  /// Results that hold the gate shut at `threshold`, leaving out the checks
+  /// of campaigns before their deadline.
+  public func gating(at threshold: Severity) -> Int {
+    blocking(at: threshold).count { !openCampaignChecks.contains($0.checkID) }
+  }
+
+  /// What the exit status says, in words, for every format's verdict: a
+  /// gate whose results pass but that awaits a sign-off exits 3, not 0.
+  public var gateVerdict: String {
+    if gateFailed {
+      if let signoff, signoff.state == .rejected { return "failed: \(signoff.summary)" }
+      return "failed"
+    }
+    if let signoff, signoff.state == .awaiting { return "\(signoff.summary) (exit 3)" }
+    if failOn == nil { return "report only" }
+    return "passed" + (signoff.map { ", \($0.summary)" } ?? "")
   }
 }
 

@@ -139,14 +139,14 @@ public struct AuditRunner: Sendable {
     if !refused.isEmpty { throw PlaybookError(refused) }
     var results = collected
     try runWhole(checks.filter { $0.scope == .all }, into: &results)
-    let warnings = applyWaivers(&results)
-    let outcome = baseline.map { apply($0, to: &results) }
+    var warnings = applyWaivers(&results)
+    let applied = baseline.map { apply($0, to: &results) }
+    warnings += applied?.1 ?? []
     let gate = self.gate ?? playbook.gate ?? .default
     let gateFailed =
       gate.threshold.map { threshold in
         results.contains {
-          ($0.status == .fail || ($0.status == .error && playbook.errorsFail))
-            && $0.severity >= threshold && !$0.inBaseline
+          AuditReport.blocks($0, at: threshold, errorsFail: playbook.errorsFail)
         }
       } ?? false
     return AuditReport(
@@ -157,8 +157,9 @@ public struct AuditRunner: Sendable {
       subjects: refs,
       checks: checks, results: results, warnings: warnings, gate: gate,
       errorsFail: playbook.errorsFail, gateFailed: gateFailed,
-      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil, baseline: outcome,
-      incrementalKey: incremental?.key, reusedDetails: incremental?.reusedDetails ?? [:])
+      inputHashes: hashInputs ? hashes.sorted { $0.path < $1.path } : nil, baseline: applied?.0,
+      incrementalKey: incremental?.key, reusedFiles: incremental?.reusedFiles ?? [:],
+      reusedFromRun: incremental?.fromRun)
   }
 
   /// Runs the checks with `scope = "all"`, each once over every subject,
@@ -167,7 +168,8 @@ public struct AuditRunner: Sendable {
   func runWhole(_ whole: [CheckSpec], into results: inout [CheckResult]) throws {
     guard !whole.isEmpty else { return }
     let subjects = try SubjectLoader.load(playbook.subjectPatterns)
-    let worker = Worker(playbook: playbook, checks: whole, limits: limits, today: today)
+    let worker = Worker(
+      playbook: playbook, checks: whole, limits: limits, today: today, echo: echoLogs)
     var judged: [String: CheckResult] = [:]
     for check in whole {
       for result in worker.runWhole(check, on: subjects) {

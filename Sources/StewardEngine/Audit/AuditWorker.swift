@@ -26,7 +26,7 @@ final class Worker {
 
   /// What the checks log, collected per call and echoed on stderr from
   /// `echo` up (`--verbose`, `STEWARD_LOG`).
-  private let logs: CheckLog
+  private let logs: PluginLogger
 
   init(
     playbook: AuditPlaybook, checks: [CheckSpec], limits: LuaLimits, today: String,
@@ -35,15 +35,16 @@ final class Worker {
     playbookName = playbook.header.name
     self.today = today
     dataValue = playbook.data.isEmpty ? nil : Value(.map(playbook.data))
-    let logs = CheckLog(echo: echo)
+    let logs = PluginLogger(echo: echo, keep: true)
     self.logs = logs
     (deferred, deferTargets) = Self.deferrals(checks, registry: playbook.registry)
     do {
-      let vm = try LuaVM(limits: limits, log: { level, text in logs.append(level, text) })
+      let vm = try LuaVM(limits: limits, log: logs.sink)
       self.vm = vm
       if let dataValue { data = try vm.reference(dataValue, readOnly: true) }
       var loaded: [String: LuaPlugin] = [:]
       for info in playbook.registry.plugins {
+        logs.about(info.path)
         loaded[info.name] = try vm.loadPlugin(source: info.source, chunkName: info.path)
       }
       for check in checks {
@@ -164,7 +165,7 @@ final class Worker {
   private func logged(_ check: CheckSpec, _ subject: Subject, _ judge: () -> CheckResult)
     -> CheckResult
   {
-    logs.begin(check: check.id, subject: subject.id)
+    logs.about("\(check.id) on \(subject.id)")
     var result = judge()
     result.log = logs.take()
     return result
@@ -317,17 +318,25 @@ final class Worker {
     if let dataValue { ctx["data"] = dataValue }
     let list = Value(
       .list(subjects.map { ["id": .init(.string($0.id)), "subject": $0.value] as Value }))
+    // One call judges every subject: what it logs is said as the check's
+    // on every subject, and kept once, with its first result, so that a
+    // line per subject is not repeated on each of thousands of results.
+    logs.about("\(check.id) on every subject")
+    var results: [CheckResult]
     do {
       vm.setCurrentCheck(check.id)
       let returned = try vm.call(
         function, arguments: [.readOnly(list), paramsArgument(check), .readOnly(Value(.map(ctx)))])
-      return judge.read(returned.first, from: function.mark) { at, subject in
+      results = judge.read(returned.first, from: function.mark) { at, subject in
         self.mark(of: at, in: subject)
       }
     } catch {
       let failure = failed(judge.base(subjects[0]), error, file: check.mark.file)
-      return judge.allError(failure.message, mark: failure.mark)
+      results = judge.allError(failure.message, mark: failure.mark)
     }
+    let lines = logs.take()
+    if !results.isEmpty { results[0].log = lines }
+    return results
   }
 
   /// An error result for a failed call. Lua names only the line of an
@@ -348,45 +357,4 @@ final class Worker {
     if let mark = diagnostic?.mark, mark.isKnown { result.mark = mark }
     return result
   }
-}
-
-/// The log lines of the check a worker is running. Each worker has its own
-/// and calls one check at a time; the lock only satisfies the VM's
-/// `@Sendable` log closure.
-final class CheckLog: @unchecked Sendable {
-  private let lock = NSLock()
-  private var lines: [LogLine] = []
-  private var label = ""
-  private let echo: LuaLogLevel?
-
-  init(echo: LuaLogLevel?) { self.echo = echo }
-
-  func begin(check: String, subject: String) {
-    lock.withLock {
-      lines = []
-      label = "\(check) on \(subject)"
-    }
-  }
-
-  func append(_ level: LuaLogLevel, _ text: String) {
-    let label = lock.withLock {
-      lines.append(LogLine(level: level.rawValue, message: text))
-      return self.label
-    }
-    if let echo, level.rank >= echo.rank {
-      Console.error(Printable.escape("log: \(level.rawValue): \(label): \(text)"))
-    }
-  }
-
-  func take() -> [LogLine] {
-    lock.withLock {
-      defer { lines = [] }
-      return lines
-    }
-  }
-}
-
-extension LuaLogLevel {
-  /// debug 0 … error 3, for "this level and above".
-  var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }

@@ -118,6 +118,19 @@ public struct Campaign: Sendable {
   /// its start the check is not in force yet either.
   public func isOpen(on today: String) -> Bool { today <= deadline }
 
+  /// A day as the number the history keeps: 2026-09-30 is 20260930.
+  public static func number(_ day: String) -> Double {
+    Double(day.replacingOccurrences(of: "-", with: "")) ?? 0
+  }
+
+  /// The day a recorded number stands for; nil when it is not one.
+  public static func day(_ number: Double?) -> String? {
+    guard let number, number >= 10_000_101, number < 100_000_000 else { return nil }
+    let n = Int(number)
+    let day = String(format: "%04d-%02d-%02d", n / 10000, n / 100 % 100, n % 100)
+    return StewardClock.day(day) == nil ? nil : day
+  }
+
   /// The history metric names of its progress.
   public static func metric(_ name: String, _ what: String) -> String {
     "campaign.\(name).\(what)"
@@ -145,9 +158,17 @@ extension AuditReport {
         if let threshold = failOn, blocks(r, at: threshold) { held += 1 }
       }
       let passing = seen.count - failing.count
+      campaignProgress.append(
+        CampaignProgress(
+          campaign: campaign, beforeDeadline: campaign.isOpen(on: today), subjects: seen.count,
+          passing: passing, failing: failing.sorted()))
+      // The dates go with every run, so that the dashboard can draw the
+      // burn-up against the deadline the campaign had when it was measured.
       campaignMetrics += [
         Metric(Campaign.metric(campaign.name, "passing"), Double(passing)),
         Metric(Campaign.metric(campaign.name, "subjects"), Double(seen.count)),
+        Metric(Campaign.metric(campaign.name, "start"), Campaign.number(campaign.start)),
+        Metric(Campaign.metric(campaign.name, "deadline"), Campaign.number(campaign.deadline)),
       ]
       let open = campaign.isOpen(on: today)
       let started = today >= campaign.start
@@ -168,6 +189,25 @@ extension AuditReport {
           "campaign \(campaign.name) (owner \(campaign.owner), \(started ? "from" : "starts") \(campaign.start)): \(passing) of \(seen.count) subjects pass; \(state)"
             + (failing.isEmpty ? "" : "; failing: \(failing.sorted().joined(separator: ", "))")))
     }
+  }
+}
+
+/// A campaign's progress in one run, for the reports.
+public struct CampaignProgress: Sendable {
+  public var campaign: Campaign
+  /// On or before the deadline: its failures do not fail the gate.
+  public var beforeDeadline: Bool
+  public var subjects: Int
+  public var passing: Int
+  /// The subjects failing (or in error on) its checks.
+  public var failing: [String]
+
+  /// `reproducible-seeds: 5 of 5 subjects pass; past its deadline 2026-09-30, it gates`.
+  public var summary: String {
+    "\(campaign.name): \(passing) of \(subjects) subjects pass; "
+      + (beforeDeadline
+        ? "until \(campaign.deadline) its failures do not fail the gate"
+        : "past its deadline \(campaign.deadline), it gates")
   }
 }
 

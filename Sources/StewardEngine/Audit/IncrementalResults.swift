@@ -21,7 +21,7 @@ final class IncrementalResults: Sendable {
   /// The recorded results of the last run: one detail per file, by file
   /// key, decoded only when the file is reused, on the worker that reuses
   /// it (140,000 results decoded up front took a third of a re-run).
-  private let recorded: [String: String]
+  private let recorded: [String: (position: Int, detail: String)]
   private let checks: [String]
   private let specs: [String: CheckSpec]
   /// A reused file's detail is recorded again as it was read, unless a
@@ -29,10 +29,17 @@ final class IncrementalResults: Sendable {
   private let keepsDetails: Bool
   /// The run whose results are reused, if any.
   let fromRun: Int64?
-  private let reused = Mutex<[String: String]>([:])
+  private let reused = Mutex<[String: ReusedFile]>([:])
   var reusedCount: Int { reused.withLock { $0.count } }
-  /// The detail of each reused file, by file key, to record again as is.
-  var reusedDetails: [String: String] { keepsDetails ? reused.withLock { $0 } : [:] }
+  /// Each reused file by its key, to record again as it was read.
+  var reusedFiles: [String: ReusedFile] { keepsDetails ? reused.withLock { $0 } : [:] }
+
+  /// Where a reused file's results were in the run they came from.
+  struct ReusedFile: Sendable {
+    var detail: String
+    var position: Int
+    var count: Int
+  }
 
   struct Stored: Sendable {
     var result: CheckResult
@@ -145,7 +152,8 @@ final class IncrementalResults: Sendable {
     else { return nil }
     let sha = SHA256.hex(data)
     let fileKey = Self.fileKey(key, path: file, sha256: sha)
-    guard let detail = recorded[fileKey], let stored = Detail.decodeFile(detail, specs: specs),
+    guard let (position, detail) = recorded[fileKey],
+      let stored = Detail.decodeFile(detail, specs: specs),
       !stored.isEmpty, stored.count % checks.count == 0
     else { return nil }
     var subjects: [AuditReport.SubjectRef] = []
@@ -161,12 +169,14 @@ final class IncrementalResults: Sendable {
         return nil
       }
     }
-    reused.withLock { $0[fileKey] = detail }
+    reused.withLock {
+      $0[fileKey] = ReusedFile(detail: detail, position: position, count: stored.count)
+    }
     return Reused(sha256: sha, subjects: subjects, results: stored.map(\.result))
   }
 
   private static func recorded(_ runner: AuditRunner, store: (any HistoryStore)?) throws
-    -> (Int64?, [String: String])
+    -> (Int64?, [String: (position: Int, detail: String)])
   {
     // The newest run of the playbook only: an older one's results may be
     // another text of a card that changed since and changed back, which is
@@ -177,10 +187,10 @@ final class IncrementalResults: Sendable {
     else { return (nil, [:]) }
     let last = try store.resultKeys(ofRun: id)
     guard !last.isEmpty else { return (nil, [:]) }
-    var byFile: [String: String] = [:]
-    for (key, detail) in last {
+    var byFile: [String: (position: Int, detail: String)] = [:]
+    for (position, key, detail) in last {
       // A key recorded twice is not one file's whole results: check again.
-      byFile[key] = byFile[key] == nil ? detail : ""
+      byFile[key] = byFile[key] == nil ? (position, detail) : (position, "")
     }
     return (id, byFile)
   }
@@ -191,13 +201,23 @@ final class IncrementalResults: Sendable {
   /// file's key and detail go with its first result, and its other results
   /// have none (decision 0033).
   static func keys(_ report: AuditReport) -> [(key: String, detail: String)]? {
+    keysAndCopies(report)?.keys
+  }
+
+  /// The keys and details, and the files whose rows can be copied from the
+  /// run they were reused from: the results are what that run recorded for
+  /// them, no waiver now changing one.
+  static func keysAndCopies(_ report: AuditReport) -> (
+    keys: [(key: String, detail: String)], copies: [ResultCopy]
+  )? {
     guard let runKey = report.incrementalKey, let hashes = report.inputHashes else { return nil }
+    var copies: [ResultCopy] = []
     var shaByFile: [String: String] = [:]
     for input in hashes { shaByFile[input.path] = input.sha256 }
     var subjectByID: [String: AuditReport.SubjectRef] = [:]
     for subject in report.subjects { subjectByID[subject.id] = subject }
     let results = report.results
-    let reused = report.reusedDetails
+    let reused = report.reusedFiles
     var keys = [(key: String, detail: String)](repeating: ("", ""), count: results.count)
     // A file's results sit together, as the workers stored them; should a
     // file's results ever be split, its key is recorded twice and the
@@ -228,7 +248,10 @@ final class IncrementalResults: Sendable {
       }) {
         keys[n] = (fileKey, "")
       } else if let kept = reused[fileKey] {
-        keys[n] = (fileKey, kept)
+        keys[n] = (fileKey, kept.detail)
+        if let from = report.reusedFromRun, kept.count == end - n {
+          copies.append(ResultCopy(fromRun: from, from: kept.position, to: n, count: end - n))
+        }
       } else {
         keys[n] = (
           fileKey,
@@ -238,7 +261,7 @@ final class IncrementalResults: Sendable {
       }
       n = end
     }
-    return keys
+    return (keys, copies)
   }
 }
 

@@ -124,6 +124,43 @@ public struct SignOffOutcome: Sendable {
   public var bindings: [String]
   /// The roles still to sign, for the hint printed once the run has a number.
   public var awaitingRoles: [String]
+  /// Where each required role stands, in the playbook's order, for the reports.
+  public var roles: [Role] = []
+
+  /// One required role's sign-off: who may give it (not the person who
+  /// triggered the run), and who gave the decision that stands.
+  public struct Role: Sendable {
+    public var role: String
+    public var state: State
+    public var eligible: [String]
+    public var who: [String]
+  }
+
+  /// For the gate line: who rejected, or which roles are awaited.
+  public var summary: String {
+    switch state {
+    case .rejected:
+      let by = roles.filter { $0.state == .rejected }.map {
+        "\($0.who.joined(separator: ", ")) (\($0.role))"
+      }
+      return "sign-off rejected by \(by.joined(separator: "; "))"
+    case .awaiting:
+      return "awaiting sign-off by \(awaitingRoles.joined(separator: ", "))"
+    case .approved:
+      let by = roles.map { "\($0.who.joined(separator: ", ")) (\($0.role))" }
+      return "signed off by \(by.joined(separator: "; "))"
+    }
+  }
+}
+
+extension SignOffOutcome.State {
+  public var name: String {
+    switch self {
+    case .approved: "approved"
+    case .rejected: "rejected"
+    case .awaiting: "awaiting"
+    }
+  }
 }
 
 /// A sign-off that cannot be given (exit 2).
@@ -299,9 +336,15 @@ public enum SignOffs {
       outcome.lines = requirements.map {
         "awaiting sign-off by \($0.role): sign-offs are read from the history store, and \(store == nil ? "this run has none (--no-record)" : "this one keeps none")"
       }
+      outcome.roles = requirements.map {
+        .init(
+          role: $0.role, state: .awaiting, eligible: $0.people.filter { !runners.contains($0) },
+          who: [])
+      }
       return outcome
     }
     for requirement in requirements {
+      let eligible = requirement.people.filter { !runners.contains($0) }
       let inScope = results.indices.filter { requirement.covers(results[$0].check) }
       // Nothing to sign (its checks left out with --only/--skip) is not a
       // sign-off given: the gate waits.
@@ -311,6 +354,8 @@ public enum SignOffs {
         outcome.lines.append(
           "awaiting sign-off by \(requirement.role): this run has no result that needs it (were its checks left out?); nothing can be signed"
         )
+        outcome.roles.append(
+          .init(role: requirement.role, state: .awaiting, eligible: eligible, who: []))
         continue
       }
       func touches(_ s: SignOffRecord) -> Bool {
@@ -335,6 +380,10 @@ public enum SignOffs {
             "sign-off rejected by \(rejection.who) (\(requirement.role)) on run \(rejection.run): \(rejection.note)"
           )
         }
+        outcome.roles.append(
+          .init(
+            role: requirement.role, state: .rejected, eligible: eligible,
+            who: Array(Set(standing.map(\.who))).sorted()))
         continue
       }
       let approvals = current.filter {
@@ -347,10 +396,14 @@ public enum SignOffs {
         let names = Array(Set(approvals.map(\.who))).sorted()
         outcome.lines.append(
           "signed off by \(names.joined(separator: ", ")) (\(requirement.role))")
+        outcome.roles.append(
+          .init(role: requirement.role, state: .approved, eligible: eligible, who: names))
       } else {
         if outcome.state == .approved { outcome.state = .awaiting }
         outcome.awaitingRoles.append(requirement.role)
-        let eligible = requirement.people.filter { !runners.contains($0) }
+        let partly = Array(Set(approvals.map(\.who))).sorted()
+        outcome.roles.append(
+          .init(role: requirement.role, state: .awaiting, eligible: eligible, who: partly))
         outcome.lines.append(
           "awaiting sign-off by \(requirement.role) (\(eligible.joined(separator: ", "))) on \(uncovered.count) of \(inScope.count) results (sha256 \(outcome.resultsHash.prefix(12)))"
         )

@@ -94,6 +94,74 @@ enum DashboardCharts {
     return svg + "</svg>"
   }
 
+  /// A campaign's burn-up: subjects passing at each run over time, from the
+  /// campaign's start to its deadline (or its last run, if later), with the
+  /// total as the target line and the deadline marked.
+  static func burnUp(_ campaign: DashboardCampaign) -> String {
+    let w = 520.0
+    let h = 210.0
+    let (left, right, top, bottom) = (34.0, 18.0, 22.0, 34.0)
+    let end =
+      [campaign.deadline, campaign.points.last?.day ?? campaign.deadline].max()
+      ?? campaign.deadline
+    let span = Double(max(1, DashboardCampaigns.days(from: campaign.start, to: end)))
+    let most = Double(max(1, campaign.points.map(\.subjects).max() ?? 1))
+    func x(_ day: String) -> Double {
+      left + (w - left - right) * Double(DashboardCampaigns.days(from: campaign.start, to: day))
+        / span
+    }
+    func y(_ v: Double) -> Double { top + (h - top - bottom) * (1 - v / most) }
+    let title = escape(
+      "Campaign \(campaign.name): subjects passing from \(campaign.start), deadline \(campaign.deadline)"
+    )
+    var svg =
+      "<svg class=\"chart burnup\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(title)\"><title>\(title)</title>"
+    svg +=
+      "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(y(0)))\" x2=\"\(n(w - right))\" y2=\"\(n(y(0)))\"/>"
+    svg +=
+      "<text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(n(y(0) + 3))\" text-anchor=\"end\">0</text>"
+    // The target: every subject passing.
+    let target = Double(campaign.target)
+    svg +=
+      "<line class=\"target\" x1=\"\(n(left))\" y1=\"\(n(y(target)))\" x2=\"\(n(w - right))\" y2=\"\(n(y(target)))\"/>"
+    svg +=
+      "<text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(n(y(target) + 3))\" text-anchor=\"end\">\(campaign.target)</text>"
+    svg +=
+      "<text class=\"tick target-label\" x=\"\(n(left + 4))\" y=\"\(n(y(target) - 5))\">target: all \(campaign.target) subjects</text>"
+    // The deadline, its date under the axis: above the plot it would sit
+    // on the counts of the runs near it.
+    let dx = x(campaign.deadline)
+    svg +=
+      "<line class=\"deadline\" x1=\"\(n(dx))\" y1=\"\(n(top - 8))\" x2=\"\(n(dx))\" y2=\"\(n(y(0) + 4))\"/>"
+    let anchor = dx > w - 90 ? "end" : dx < left + 90 ? "start" : "middle"
+    svg +=
+      "<text class=\"tick warn\" x=\"\(n(dx))\" y=\"\(n(h - 8))\" text-anchor=\"\(anchor)\">deadline \(campaign.deadline)</text>"
+    svg +=
+      "<text class=\"tick\" x=\"\(n(left))\" y=\"\(n(h - 8))\">start \(campaign.start)</text>"
+    if end != campaign.deadline {
+      svg +=
+        "<text class=\"tick\" x=\"\(n(w - right))\" y=\"\(n(h - 8))\" text-anchor=\"end\">\(end)</text>"
+    }
+    // Passing, run by run: the area under it, the line and each count.
+    let line = campaign.points.map { "\(n(x($0.day))),\(n(y(Double($0.passing))))" }
+    if let first = campaign.points.first, let last = campaign.points.last {
+      let floor = ["\(n(x(last.day))),\(n(y(0)))", "\(n(x(first.day))),\(n(y(0)))"]
+      svg += "<polygon class=\"burn\" points=\"\((line + floor).joined(separator: " "))\"/>"
+    }
+    if line.count > 1 {
+      svg += "<polyline class=\"line\" points=\"\(line.joined(separator: " "))\"/>"
+    }
+    for (i, p) in campaign.points.enumerated() {
+      let label = escape("\(p.day), run \(p.run): \(p.passing) of \(p.subjects) subjects pass")
+      let isEnd = i == campaign.points.count - 1
+      svg +=
+        "<circle class=\"\(isEnd ? "dot end" : "dot")\" cx=\"\(n(x(p.day)))\" cy=\"\(n(y(Double(p.passing))))\" r=\"\(isEnd ? 3.5 : 2.5)\" data-day=\"\(p.day)\" data-passing=\"\(p.passing)\" data-subjects=\"\(p.subjects)\"><title>\(label)</title></circle>"
+      svg +=
+        "<text class=\"tick count\" x=\"\(n(x(p.day)))\" y=\"\(n(y(Double(p.passing)) - 7))\" text-anchor=\"middle\">\(p.passing)</text>"
+    }
+    return svg + "</svg>"
+  }
+
   /// Maturity levels per team: one row per team, one column per survey
   /// and month, darker for higher levels.
   static func heatmap(_ view: DashboardView) -> String {

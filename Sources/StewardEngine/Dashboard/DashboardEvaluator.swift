@@ -12,6 +12,7 @@ struct Evaluator {
   let inputs: DashboardInputs
   let history: (any HistoryStore)?
   private var vm: LuaVM?
+  private let log = PluginLogger()
   private var dated: [String: [(run: RunRecord, date: Date)]] = [:]
   private var results: [Int64: [ResultRecord]] = [:]
   private(set) var warnings: [String] = []
@@ -28,7 +29,7 @@ struct Evaluator {
       if case .builtin = $0.source { return false }
       return true
     }
-    if needsLua { vm = try LuaVM() }
+    if needsLua { vm = try LuaVM(log: log.sink) }
   }
 
   mutating func points(_ month: DashboardMonth) throws -> [String: DashboardPoint] {
@@ -153,6 +154,7 @@ struct Evaluator {
       env.append(OrderedMap.Entry(key: "inputs", value: Value(.map(OrderedMap(named)))))
     }
     do {
+      log.about("metric \(spec.id) for \(month)")
       let result = try vm.evaluate(
         source, chunkName: spec.chunkName, env: Value(.map(OrderedMap(env))))
       if let n = result.number {

@@ -71,12 +71,44 @@ public struct DashboardHTMLReporter: Sendable {
           "chart": DashboardCharts.severities(audit.current),
           "detail": audit.current.value == nil
             ? (audit.current.missing ?? "") : audit.current.detail,
-          "hasChart": !audit.current.breakdown.isEmpty,
+          // Five empty bars say less than the detail's "0 fail".
+          "hasChart": audit.current.breakdown.contains { ($0.value ?? 0) > 0 },
         ] as [String: Any]
     }
+    context["hasCampaigns"] = !report.campaigns.isEmpty
+    context["campaigns"] = report.campaigns.map(Self.campaignCard)
     guard let template = try? MustacheTemplate(string: Self.template) else { return "" }
     return template.render(context)
   }
+
+  /// A campaign's card: where it stands and its burn-up. The demo's index
+  /// page shows the same cards.
+  static func campaignCard(_ c: DashboardCampaign) -> [String: Any] {
+    [
+      "name": c.name, "playbook": c.playbook, "passing": c.passing, "target": c.target,
+      "state": c.state, "tone": c.pastDeadline ? (c.failing == 0 ? "ok" : "high") : "open",
+      "day": c.latest?.day ?? c.asOf, "chart": DashboardCharts.burnUp(c),
+    ]
+  }
+
+  /// The campaign cards' markup, shared with the demo's index page.
+  static let campaignSection = """
+    {{#hasCampaigns}}
+    <section aria-label="Campaigns">
+    <h2>Campaigns: new rules on their way in</h2>
+    <div class="wide">
+    {{#campaigns}}
+    <div class="card campaign" id="campaign-{{name}}">
+    <h3>Campaign {{name}} <span class="muted">({{playbook}})</span></h3>
+    <div class="value">{{passing}} of {{target}} <span class="unit">subjects pass on {{day}}</span></div>
+    <p class="zone {{tone}}">{{state}}</p>
+    {{{chart}}}
+    </div>
+    {{/campaigns}}
+    </div>
+    </section>
+    {{/hasCampaigns}}
+    """
 
   /// The win rate's warning line: the playbook's `warn_above`, or 80 %.
   func winRateLine(_ report: DashboardReport) -> Double {
@@ -118,13 +150,20 @@ public struct DashboardHTMLReporter: Sendable {
     .line { fill: none; stroke: var(--accent); stroke-width: 2; }
     .band { fill: var(--accent); opacity: .15; }
     .threshold { stroke: var(--warn); stroke-width: 1.2; stroke-dasharray: 4 3; }
+    .target { stroke: var(--up); stroke-width: 1.2; stroke-dasharray: 6 3; }
+    .deadline { stroke: var(--warn); stroke-width: 1.5; stroke-dasharray: 3 3; }
+    .burn { fill: var(--accent); opacity: .12; }
+    svg .count { font-weight: 700; fill: var(--ink); }
+    .zone.open { color: var(--accent); }
+    .muted { color: var(--muted); font-weight: 400; }
+    .unit { font-size: 1rem; font-weight: 400; color: var(--muted); }
     .dot { fill: var(--accent); } .dot.end { fill: #fff; stroke: var(--accent); stroke-width: 2; }
     .table-wrap { overflow-x: auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
     table { border-collapse: collapse; width: 100%; min-width: 420px; }
     th, td { padding: 7px 12px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
     th:first-child, td:first-child { text-align: left; white-space: normal; }
     thead th { background: #eef2f6; font-size: .85rem; }
-    .wide { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
+    .wide { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; margin-top: 12px; align-items: start; }
     .heat { grid-column: 1 / -1; }
     .heat svg { max-width: 760px; }
     .scroll { overflow-x: auto; }
@@ -220,6 +259,8 @@ public struct DashboardHTMLReporter: Sendable {
     </section>
     {{/hasHeatmap}}
     </div>
+
+    \(campaignSection)
 
     <section aria-label="Every metric">
     <h2>Every metric and its trend</h2>

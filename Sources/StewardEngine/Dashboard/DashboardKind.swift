@@ -40,6 +40,17 @@ public struct DashboardKind: RunnableKind {
     return KindValidation(detail: "(\(English.count(dashboard.metrics.count, "metric")))")
   }
 
+  /// As the run loaded it, with the inputs its metrics read (`--input`),
+  /// read as the run reads them before computing anything.
+  public static func validate(_ request: KindLoadRequest, loaded: DashboardKind) throws
+    -> KindValidation
+  {
+    let inputs = try DashboardInputs.load(loaded.dashboard)
+    return KindValidation(
+      detail: "(\(English.count(loaded.dashboard.metrics.count, "metric")))",
+      dataFiles: inputs.files)
+  }
+
   public func run(in context: KindRunContext) throws -> any KindReport {
     // The history is read even with --no-record, when there is one.
     DashboardRun(

@@ -45,6 +45,14 @@ public struct DashboardMarkdownReporter: Sendable {
     | {{team}} |{{#cells}} {{.}} |{{/cells}}
     {{/heatRows}}
     {{/hasHeat}}
+    {{#hasCampaigns}}
+
+    ## Campaigns
+
+    {{#campaigns}}
+    - **{{title}}**: {{summary}}. Burn-up: {{burnUp}}.
+    {{/campaigns}}
+    {{/hasCampaigns}}
 
     ## How each number is computed
 
@@ -88,6 +96,10 @@ public struct DashboardMarkdownReporter: Sendable {
       "heatColumns": view.heatColumns.map { md($0.title) },
       "heatRows": view.heatRows.map {
         ["team": md($0.team), "cells": $0.cells.map { md($0.text) }]
+      },
+      "hasCampaigns": !report.campaigns.isEmpty,
+      "campaigns": report.campaigns.map {
+        ["title": md($0.title), "summary": md($0.summary), "burnUp": md($0.burnUp)]
       },
       "hasWarnings": !report.warnings.isEmpty,
       "warnings": report.warnings.map(md),

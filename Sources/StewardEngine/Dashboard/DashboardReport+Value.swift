@@ -26,7 +26,32 @@ extension DashboardReport {
       ("months", Value(.list(months.map { Value(.string($0.description)) }))),
     ]
     fields.append(("metrics", Value(.list(metrics.map { $0.toValue() }))))
+    fields.append(("campaigns", Value(.list(campaigns.map { $0.toValue() }))))
     fields.append(("warnings", Value(.list(allWarnings.map { Value(.string($0)) }))))
+    return Value(.map(OrderedMap(fields.map { OrderedMap.Entry(key: $0.0, value: $0.1) })))
+  }
+}
+
+extension DashboardCampaign {
+  func toValue() -> Value {
+    func int(_ n: Int) -> Value { Value(.int(Int64(n))) }
+    let fields: [(String, Value)] = [
+      ("name", Value(.string(name))), ("playbook", Value(.string(playbook))),
+      ("start", Value(.string(start))), ("deadline", Value(.string(deadline))),
+      ("past_deadline", Value(.bool(pastDeadline))), ("state", Value(.string(state))),
+      ("target", int(target)), ("passing", int(passing)), ("failing", int(failing)),
+      (
+        "points",
+        Value(
+          .list(
+            points.map { p in
+              [
+                "day": Value(.string(p.day)), "run": Value(.int(p.run)),
+                "passing": int(p.passing), "subjects": int(p.subjects),
+              ]
+            }))
+      ),
+    ]
     return Value(.map(OrderedMap(fields.map { OrderedMap.Entry(key: $0.0, value: $0.1) })))
   }
 }

@@ -22,6 +22,8 @@ public struct DashboardReport: Sendable {
   public var warnings: [String]
   /// Every input file read, in name order, for the history's hashes.
   public var inputFiles: [String]
+  /// The audits' campaigns active at the month's end, with their burn-up.
+  public var campaigns: [DashboardCampaign] = []
 
   public init(
     playbook: String, title: String, playbookPath: String, period: DashboardMonth,

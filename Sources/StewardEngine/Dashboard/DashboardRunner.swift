@@ -70,11 +70,13 @@ public enum DashboardRunner {
         trend: months.map { byMonth[$0]?[spec.id] ?? .missing($0, "not computed") },
         better: spec.better)
     }
-    return DashboardReport(
+    var report = DashboardReport(
       playbook: playbook.header.name, title: playbook.title, playbookPath: playbook.path,
       period: period, compare: compareMonth, compareSource: compareSource, months: months,
       metrics: results, startedAt: started, duration: StewardClock.now().timeIntervalSince(started),
       warnings: warnings, inputFiles: inputs.files)
+    if let history { report.campaigns = try DashboardCampaigns.find(in: history, by: period) }
+    return report
   }
 
   /// The newest recorded run of this dashboard for a period before `period`.

@@ -133,6 +133,10 @@ public struct DashboardTextReporter: Sendable {
           + "\n"
       }
     }
+    if !report.campaigns.isEmpty { out += "\nCampaigns\n" }
+    for c in report.campaigns {
+      out += "  \(e(c.title)): \(e(c.summary))\n    burn-up: \(c.burnUp)\n"
+    }
     for w in report.warnings { out += "warning: \(e(w))\n" }
     return out
   }

@@ -58,6 +58,10 @@ struct DemoIndexPage {
         ]
       }
       if !view.heatRows.isEmpty { context["heatmap"] = DashboardCharts.heatmap(view) }
+      if !dashboard.campaigns.isEmpty {
+        context["hasCampaigns"] = true
+        context["campaigns"] = dashboard.campaigns.map(DashboardHTMLReporter.campaignCard)
+      }
       if let health = dashboard.metrics.first(where: { $0.source == "team_health" }) {
         context["health"] = [
           "then": health.compare?.detail ?? "", "now": health.current.detail,
@@ -202,6 +206,15 @@ struct DemoIndexPage {
     svg .label { font-size: 12px; fill: #1f2328; }
     svg .cell { font-size: 12px; font-weight: 600; }
     svg .strong { font-weight: 700; fill: #1f2328; }
+    .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
+    .axis { stroke: #9aa4ae; stroke-width: 1; }
+    .line { fill: none; stroke: var(--accent); stroke-width: 2; }
+    .dot { fill: var(--accent); } .dot.end { fill: #fff; stroke: var(--accent); stroke-width: 2; }
+    .target { stroke: var(--ok); stroke-width: 1.2; stroke-dasharray: 6 3; }
+    .deadline { stroke: var(--warn); stroke-width: 1.5; stroke-dasharray: 3 3; }
+    .burn { fill: var(--accent); opacity: .12; }
+    svg .count { font-weight: 700; fill: #1f2328; } svg .warn { fill: var(--warn); }
+    .zone.ok { color: var(--ok); } .zone.high { color: var(--bad); } .zone.open { color: var(--accent); }
     .step { margin: 1rem 0; }
     .step h3 { font-size: 1.05rem; margin: 0 0 .3rem; display: flex; gap: .5rem; flex-wrap: wrap;
       align-items: baseline; }
@@ -262,6 +275,20 @@ struct DemoIndexPage {
     <p class="links"><a href="quarterly-hackathon.md">the report</a></p>
     </section>
     {{/hackathon}}
+    {{#hasCampaigns}}
+    <section class="card wide" aria-label="Campaigns">
+    <h3>Model-card campaigns: new rules on their way in</h3>
+    <div class="pair">
+    {{#campaigns}}
+    <div class="campaign" id="campaign-{{name}}">
+    <p><strong>{{name}}: {{passing}} of {{target}} cards pass on {{day}}.</strong> <span class="zone {{tone}}">{{state}}.</span></p>
+    {{{chart}}}
+    </div>
+    {{/campaigns}}
+    </div>
+    <p class="links"><a href="model-card-campaigns.md">the report</a></p>
+    </section>
+    {{/hasCampaigns}}
     <section class="card wide" aria-label="Surveys">
     <h3>The surveys: maturity per team and team health</h3>
     {{#heatmap}}{{{heatmap}}}{{/heatmap}}

@@ -47,6 +47,10 @@ public struct DemoStep: Sendable {
   }
 
   public var role: Role
+  /// The day the step runs on (``StewardClock``), when not the story's:
+  /// the campaign's earlier measurements are recorded on the days they
+  /// stand for, so that its burn-up has points before and after its deadline.
+  public var day: String = DemoPlan.storyDay
 
   public struct Rendering: Sendable, Equatable {
     public var format: String
@@ -85,7 +89,40 @@ public enum DemoPlan {
 
   /// Every step, in story order; later steps read the history earlier ones wrote.
   public static let steps: [DemoStep] =
-    audits + surveys(month: "00") + surveys(month: "18") + community + runbooks + dashboard
+    audits + campaigns + surveys(month: "00") + surveys(month: "18") + community + runbooks
+    + dashboard
+
+  /// The days the model cards' campaign fields were measured before month
+  /// 18's end, each a snapshot in Examples/streamrec/campaign-snapshots/.
+  public static let campaignDays = [
+    "2026-07-15", "2026-08-14", "2026-09-15", "2026-09-29", "2026-11-02", "2026-11-16",
+  ]
+
+  /// The model-card campaigns measured over time: seeds asked for by 30
+  /// September 2026 (done on the 29th) and business monitoring asked for
+  /// by 31 March 2027 (3 of 5 cards at month 18). The dashboard draws both
+  /// burn-ups from these runs.
+  static let campaigns: [DemoStep] =
+    campaignDays.map { day in
+      var step = DemoStep(
+        id: "model-card-campaigns-\(day)",
+        title: "Model-card campaigns on \(day)",
+        story: "The cards' campaign fields as they stood on \(day), checked on that day.",
+        arguments: [
+          "run", "Playbooks/model-card-campaigns.yaml", "--input",
+          "models=Examples/streamrec/campaign-snapshots/\(day).yaml",
+        ])
+      step.day = day
+      return step
+    } + [
+      DemoStep(
+        id: "model-card-campaigns",
+        title: "Model-card campaigns at month 18",
+        story:
+          "Reproducible seeds, due 30 September, are on every card and now gate; business monitoring, due 31 March 2027, is on 3 of 5 cards and does not fail the gate yet.",
+        arguments: ["run", "Playbooks/model-card-campaigns.yaml"],
+        renderings: [("json", "json")])
+    ]
 
   /// The surveys StreamRec ran, each at month 0 (May 2025) or month 18
   /// (November 2026); the month-18 run reports the trend since month 0.

@@ -95,6 +95,7 @@ public struct DemoRunner: Sendable {
       [$0.option, folder.appendingPathComponent($0.file).path]
     }
     let main = try await child(
+      on: step.day,
       step.arguments + written + [
         "--store", store.path, "--format", "markdown", "--output",
         folder.appendingPathComponent(step.mainFile).path,
@@ -102,6 +103,7 @@ public struct DemoRunner: Sendable {
     var files = [step.mainFile] + step.extraFiles.map(\.file)
     for rendering in step.renderings {
       let extra = try await child(
+        on: step.day,
         step.arguments + [
           "--store", store.path, "--no-record", "--format", rendering.format, "--output",
           folder.appendingPathComponent(rendering.file).path,
@@ -115,14 +117,14 @@ public struct DemoRunner: Sendable {
 
   /// One `steward` command; stderr kept (bounded), stdout discarded since
   /// every report goes to a file.
-  func child(_ arguments: [String]) async throws -> (status: Int32, log: String) {
+  func child(on day: String, _ arguments: [String]) async throws -> (status: Int32, log: String) {
     // Every step runs on the story's day, not the machine's: the dashboard
     // reports month 18, and a gate run stamped with a later day would fall
     // outside it, leaving its card empty whenever the demo is shown.
     let result = try await Subprocess.run(
       .path(FilePath(binary)), arguments: Arguments(arguments),
       environment: .inherit.updating([
-        Environment.Key(stringLiteral: StewardClock.variable): DemoPlan.storyDay
+        Environment.Key(stringLiteral: StewardClock.variable): day
       ]),
       workingDirectory: FilePath(root.path), output: .discarded,
       error: .string(limit: 1 << 20))

@@ -32,8 +32,18 @@ public struct HackathonKind: RunnableKind {
   public static func validate(_ header: PlaybookHeader, path: String) throws -> KindValidation {
     // Projects, judging and follow-up, with the projects, scores and org
     // files it names, as a run reads them.
-    let hackathon = try HackathonPlaybook.load(header: header, path: path, today: .today())
-    return KindValidation(
+    validate(try HackathonPlaybook.load(header: header, path: path, today: .today()))
+  }
+
+  /// As the run loaded it: with its `--input` files.
+  public static func validate(_ request: KindLoadRequest, loaded: HackathonKind) throws
+    -> KindValidation
+  {
+    validate(loaded.playbook)
+  }
+
+  static func validate(_ hackathon: HackathonPlaybook) -> KindValidation {
+    KindValidation(
       detail:
         "(\(English.count(hackathon.projects.count, "project")), \(English.count(hackathon.scores.count, "score")))",
       warnings: hackathon.warnings, dataFiles: hackathon.inputFiles)

@@ -190,8 +190,31 @@ public struct RunContext: Sendable {
 /// A store that keeps, beside the results of an `--incremental` run, the
 /// key of what each depended on (decision 0033).
 public protocol ResultKeyStore: HistoryStore {
-  /// The key and detail of each result of run `id` that has them, in order.
-  func resultKeys(ofRun id: Int64) throws -> [(key: String, detail: String)]
+  /// The position, key and detail of each result of run `id` that has
+  /// them, in order.
+  func resultKeys(ofRun id: Int64) throws -> [(position: Int, key: String, detail: String)]
+}
+
+/// Results an `--incremental` run reused, recorded by copying their rows
+/// (`result` and `result_key`) from the run they were reused from inside the
+/// store, rather than sending them again (decision 0033).
+public struct ResultCopy: Sendable, Equatable {
+  public var fromRun: Int64
+  /// The first result's position in `fromRun`, and in the run recorded.
+  public var from: Int
+  public var to: Int
+  public var count: Int
+}
+
+/// A store that records reused results by copying them (SQLite's).
+public protocol CopyingResultStore: HistoryStore {
+  /// Records `run` as ``HistoryStore/record(_:results:commitIf:)`` does,
+  /// except the results in `copies`, whose rows in `results` are not read:
+  /// those come from the runs the copies name, and the record fails, with
+  /// nothing written, when any is not all there.
+  func record(
+    _ run: RunRecord, results: [ResultRecord], copies: [ResultCopy], commitIf commit: () -> Bool
+  ) throws -> Int64?
 }
 
 /// A store that keeps sign-offs and who triggered each run that needs one

@@ -235,13 +235,15 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
     }
   }
 
-  public func resultKeys(ofRun id: Int64) throws -> [(key: String, detail: String)] {
+  public func resultKeys(ofRun id: Int64) throws -> [(
+    position: Int, key: String, detail: String
+  )] {
     try locked("cannot read the history store") {
       try rows(
-        "SELECT dep_key, detail FROM result_key WHERE run_id = \(id) ORDER BY position"
+        "SELECT position, dep_key, detail FROM result_key WHERE run_id = \(id) ORDER BY position"
       ).map { row in
-        let (key, detail) = try row.decode((String, String).self)
-        return (PGText.decode(key), PGText.decode(detail))
+        let (position, key, detail) = try row.decode((Int32, String, String).self)
+        return (Int(position), PGText.decode(key), PGText.decode(detail))
       }
     }
   }

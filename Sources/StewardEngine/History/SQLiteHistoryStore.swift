@@ -13,7 +13,7 @@ import GRDB
 /// let store = try SQLiteHistoryStore(path: ".steward/history.sqlite")
 /// try store.record(run, results: rows)
 /// ```
-public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
+public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Sendable {
   /// The migrations this version knows, oldest first; the last one is the
   /// schema version a new store gets.
   public static let schemaVersions = migrations.map(\.name)
@@ -130,6 +130,24 @@ public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
   public func record(
     _ run: RunRecord, results: [ResultRecord], commitIf commit: () -> Bool
   ) throws -> Int64? {
+    try record(run, results: results, copies: [], commitIf: commit)
+  }
+
+  public func record(
+    _ run: RunRecord, results: [ResultRecord], copies: [ResultCopy], commitIf commit: () -> Bool
+  ) throws -> Int64? {
+    // The positions whose rows are sent; the others are copied below.
+    var sent = Array(results.indices)
+    if !copies.isEmpty {
+      var copied = [Bool](repeating: false, count: results.count)
+      for copy in copies {
+        guard copy.count > 0, copy.to >= 0, copy.to + copy.count <= results.count else {
+          throw HistoryError(path: path, "cannot record the run: a reused range is out of bounds")
+        }
+        for n in copy.to..<(copy.to + copy.count) { copied[n] = true }
+      }
+      sent = sent.filter { !copied[$0] }
+    }
     do {
       // One IMMEDIATE transaction: all rows land, or none do.
       return try pool.write { db in
@@ -169,8 +187,9 @@ public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
         try Self.insert(
           into: "result (run_id, position, subject, check_id, status, severity, message, location"
             + (fingerprints ? ", fingerprint)" : ")"),
-          columns: fingerprints ? 9 : 8, rows: results.count, in: db
-        ) { n, batch in
+          columns: fingerprints ? 9 : 8, rows: sent.count, in: db
+        ) { k, batch in
+          let n = sent[k]
           batch.int(id)
           batch.int(n)
           batch.text(results[n].subject)
@@ -181,7 +200,8 @@ public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
           batch.text(results[n].location)
           if fingerprints { batch.text(results[n].fingerprint) }
         }
-        let keyed = results.indices.filter { !results[$0].depKey.isEmpty }
+        try Self.copy(copies, into: id, fingerprints: fingerprints, path: path, in: db)
+        let keyed = sent.filter { !results[$0].depKey.isEmpty }
         try Self.insert(
           into: "result_key (run_id, position, dep_key, detail)", columns: 4, rows: keyed.count,
           in: db
@@ -198,6 +218,43 @@ public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
       return nil
     } catch {
       throw Self.describe(error, path: path, doing: "cannot record the run")
+    }
+  }
+
+  /// Copies each range of reused results, and the key row at its start,
+  /// from the run it was reused from: the rows are what that run recorded
+  /// for the same results, at new positions. A range not all there is an
+  /// error, and the run is not recorded.
+  private static func copy(
+    _ copies: [ResultCopy], into id: Int64, fingerprints: Bool, path: String, in db: Database
+  ) throws {
+    guard !copies.isEmpty else { return }
+    let columns =
+      "subject, check_id, status, severity, message, location"
+      + (fingerprints ? ", fingerprint" : "")
+    let results = try db.makeStatement(
+      sql: """
+        INSERT INTO result (run_id, position, \(columns))
+        SELECT ?, position - ? + ?, \(columns) FROM result
+        WHERE run_id = ? AND position >= ? AND position < ?
+        """)
+    let keys = try db.makeStatement(
+      sql: """
+        INSERT INTO result_key (run_id, position, dep_key, detail)
+        SELECT ?, ?, dep_key, detail FROM result_key WHERE run_id = ? AND position = ?
+        """)
+    for copy in copies {
+      let from = Int64(copy.from)
+      let to = Int64(copy.to)
+      try results.execute(arguments: [id, from, to, copy.fromRun, from, from + Int64(copy.count)])
+      let copied = db.changesCount
+      try keys.execute(arguments: [id, to, copy.fromRun, from])
+      guard copied == copy.count, db.changesCount == 1 else {
+        throw HistoryError(
+          path: path,
+          "cannot record the run: the results reused from run \(copy.fromRun) are no longer all in the store"
+        )
+      }
     }
   }
 
@@ -285,20 +342,22 @@ public final class SQLiteHistoryStore: ResultKeyStore, Sendable {
     }
   }
 
-  public func resultKeys(ofRun id: Int64) throws -> [(key: String, detail: String)] {
+  public func resultKeys(ofRun id: Int64) throws -> [(
+    position: Int, key: String, detail: String
+  )] {
     do {
       return try pool.read { db in
         try Row.fetchAll(
           db,
           sql: """
-            SELECT CAST(dep_key AS BLOB), CAST(detail AS BLOB) FROM result_key
+            SELECT position, CAST(dep_key AS BLOB), CAST(detail AS BLOB) FROM result_key
             WHERE run_id = ? ORDER BY position
             """, arguments: [id]
         ).map { row in
           func text(_ i: Int) -> String {
             (row[i] as Data?).map { String(decoding: $0, as: UTF8.self) } ?? ""
           }
-          return (text(0), text(1))
+          return (row[0], text(1), text(2))
         }
       }
     } catch {

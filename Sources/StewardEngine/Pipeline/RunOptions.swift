@@ -80,16 +80,7 @@ public struct RunOptions: Sendable {
   /// `--verbose`, else `STEWARD_LOG` (debug, info, warning or error), else
   /// none.
   public func logLevel() throws(UsageError) -> LuaLogLevel? {
-    if verbose { return .debug }
-    guard let given = ProcessInfo.processInfo.environment["STEWARD_LOG"], !given.isEmpty else {
-      return nil
-    }
-    guard let level = LuaLogLevel(rawValue: given == "warn" ? "warning" : given) else {
-      throw UsageError(
-        "STEWARD_LOG takes \(LuaLogLevel.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(given)\""
-      )
-    }
-    return level
+    try PluginLog.level(verbose: verbose)
   }
 
   /// `--var KEY=VALUE`, in the order given.

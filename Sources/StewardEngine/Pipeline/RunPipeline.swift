@@ -17,8 +17,14 @@ public enum RunPipeline {
   /// ``UsageError`` for a format or flag the playbook's kind does not take,
   /// and an ``ExitStatus`` when the report or the store could not be written.
   public static func run(_ options: RunOptions) throws -> RunOutcome {
-    let overrides = try options.overrides()
-    let vars = try options.variables()
+    // Every kind's Lua logs alike: a wrong STEWARD_LOG is refused by all.
+    try PluginLog.$echo.withValue(try options.logLevel()) { try runEchoing(options) }
+  }
+
+  private static func runEchoing(_ options: RunOptions) throws -> RunOutcome {
+    // A malformed --input or --var is refused before anything is read.
+    _ = try options.overrides()
+    _ = try options.variables()
     let reports = try options.reportTargets()
     if options.store.isEmpty { throw UsageError("--store takes a file path or a postgres:// URL") }
 

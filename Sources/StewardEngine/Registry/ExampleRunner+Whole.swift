@@ -37,7 +37,7 @@ extension ExampleRunner {
     var context: OrderedMap = OrderedMap()
     context["check"] = Value(.string(check.id))
     context["playbook"] = "steward test"
-    context["today"] = Value(.string(AuditRunner.isoDay(Date())))
+    context["today"] = Value(.string(AuditRunner.isoDay(StewardClock.now())))
     if let data = example["data"] { context["data"] = data }
     let list = Value(
       .list(subjects.map { ["id": .init(.string($0.id)), "subject": $0.value] as Value }))

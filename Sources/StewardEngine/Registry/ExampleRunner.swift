@@ -117,7 +117,8 @@ public struct ExampleRunner {
   public func run(_ plugin: PluginInfo) throws -> [Outcome] {
     let problems = Self.problems(in: plugin)
     if !problems.isEmpty { throw PlaybookError(problems) }
-    let vm = try LuaVM(limits: limits)
+    let log = PluginLogger(plugin.path)
+    let vm = try LuaVM(limits: limits, log: log.sink)
     let loaded = try vm.loadPlugin(source: plugin.source, chunkName: plugin.path)
     var outcomes: [Outcome] = []
     for check in plugin.checks {
@@ -132,6 +133,7 @@ public struct ExampleRunner {
             actual: "none declared", mark: check.mark, passed: false))
       }
       for (i, example) in check.examples.enumerated() {
+        log.about("example \(i + 1) of \(check.id)")
         outcomes +=
           check.scope == .all
           ? [

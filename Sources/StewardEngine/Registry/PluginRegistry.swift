@@ -10,6 +10,11 @@ import StewardLua
 public struct PluginRegistry: Sendable {
   public private(set) var plugins: [PluginInfo] = []
   public var searchPath: [String]
+  /// Whether a plugin listed under `plugins:` was not found or did not
+  /// load. That is already an error at its entry; a reference to a plugin
+  /// that is not loaded then raises nothing more, since it is most likely
+  /// that plugin (a syntax error is said once, not again as "not listed").
+  public private(set) var listingFailed = false
 
   public init(searchPath: [String] = []) {
     var path = searchPath
@@ -73,6 +78,7 @@ public struct PluginRegistry: Sendable {
         problems += Validator.diagnostics(of: error, file: resolved)
       }
     }
+    if !problems.isEmpty { listingFailed = true }
     return problems
   }
 

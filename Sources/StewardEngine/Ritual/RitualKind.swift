@@ -39,7 +39,18 @@ public struct RitualKind: RunnableKind {
     // Cadences, rotations, templates and the people, absences and
     // attendance files, as a run reads them (Lua playbooks included).
     let ritual = try RitualPlaybook.load(header: header, path: path, today: .today())
-    return KindValidation(
+    return validate(ritual)
+  }
+
+  /// As the run loaded it: its `--input` files and `--plugin-path` rotations.
+  public static func validate(_ request: KindLoadRequest, loaded: RitualKind) throws
+    -> KindValidation
+  {
+    validate(loaded.playbook)
+  }
+
+  static func validate(_ ritual: RitualPlaybook) -> KindValidation {
+    KindValidation(
       detail: "(\(English.count(ritual.rituals.count, "ritual")))", warnings: ritual.warnings,
       dataFiles: ritual.inputFiles)
   }

@@ -346,6 +346,7 @@ public struct RitualPlaybook: Sendable {
         return nil
       }
       guard let plugin = registry.plugin(named: parts[0]) else {
+        if registry.listingFailed { return nil }
         problems.append(
           Diagnostic(
             at: r["strategy"]?.mark ?? r.mark, code: "T031",

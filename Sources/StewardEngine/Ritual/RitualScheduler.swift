@@ -22,6 +22,7 @@ public struct RitualOccurrence: Sendable, Equatable {
 public final class RitualScheduler {
   let playbook: RitualPlaybook
   private var vm: LuaVM?
+  private let log = PluginLogger()
   private var strategies: [String: LuaFunction] = [:]
   /// Strategies that raised an error or ran out of budget: not called again
   /// in this run, so a runaway strategy costs one budget, not one per date.
@@ -35,8 +36,9 @@ public final class RitualScheduler {
       return nil
     }
     guard !wanted.isEmpty else { return }
-    let vm = try LuaVM()
+    let vm = try LuaVM(log: log.sink)
     for info in playbook.registry.plugins where wanted.contains(where: { $0.0 == info.name }) {
+      log.about(info.path)
       let plugin = try vm.loadPlugin(source: info.source, chunkName: info.path)
       for r in plugin.registrations(kind: "rotation") {
         if let run = r.functions["run"] { strategies["\(info.name).\(r.id)"] = run }
@@ -180,6 +182,7 @@ public final class RitualScheduler {
       "params": rotation.params.isNull ? Value(.map(OrderedMap())) : rotation.params,
     ]
     do {
+      log.about("rotation \(name) for \(ritual.id) on \(date)")
       let returned =
         try vm.call(run, [Value(.list(people)), Value(.int(Int64(n))), ctx]).first ?? .null
       let id: String?

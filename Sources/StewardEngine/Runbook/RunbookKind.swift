@@ -80,6 +80,13 @@ public struct RunbookKind: RunnableKind {
     return KindValidation(detail: "(\(English.count(runbook.steps.count, "step")))")
   }
 
+  /// As the run loaded it: its plugin step types from `--plugin-path`.
+  public static func validate(_ request: KindLoadRequest, loaded: RunbookKind) throws
+    -> KindValidation
+  {
+    KindValidation(detail: "(\(English.count(loaded.runbook.steps.count, "step")))")
+  }
+
   /// A dry run records nothing, and so opens no store.
   public func records(_ options: RunOptions) -> Bool { !options.noRecord && !options.dryRun }
 

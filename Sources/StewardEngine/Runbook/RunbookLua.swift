@@ -8,12 +8,16 @@ import StewardLua
 /// may wait on a command it runs through `steward.run`.
 final class RunbookLua {
   let vm: LuaVM
+  /// What the expressions and step types log, said as the step they belong to.
+  let log = PluginLogger()
   private var stepTypes: [String: LuaFunction] = [:]
 
   init(playbook: RunbookPlaybook) throws {
     let longest = playbook.steps.map(\.timeout).max() ?? 60
-    vm = try LuaVM(limits: LuaLimits(wallClock: .milliseconds(Int64((longest + 5) * 1000))))
+    vm = try LuaVM(
+      limits: LuaLimits(wallClock: .milliseconds(Int64((longest + 5) * 1000))), log: log.sink)
     for info in playbook.registry.plugins {
+      log.about(info.path)
       let plugin = try vm.loadPlugin(source: info.source, chunkName: info.path)
       for registration in plugin.registrations(kind: "step") {
         if let run = registration.functions["run"] {

@@ -215,6 +215,7 @@ struct RunbookParser {
       let use = item["use"]?.string ?? ""
       let parts = use.split(separator: ".", maxSplits: 1).map(String.init)
       guard parts.count == 2, let plugin = registry.plugin(named: parts[0]) else {
+        if parts.count == 2, registry.listingFailed { return nil }
         problem(
           item["use"], "R012",
           "\"use\" takes PLUGIN.TYPE of a plugin listed under \"plugins:\", found \"\(use)\"")

@@ -6,6 +6,7 @@ extension RunbookRunner {
   /// Runs one step: its guard, its confirmation, its action and its checks.
   func perform(_ step: RunbookStep) async throws -> StepResult {
     var result = StepResult(id: step.id, title: step.title)
+    lua.log.about("step \(step.id)")
     if let when = step.when {
       let holds: Bool
       do {

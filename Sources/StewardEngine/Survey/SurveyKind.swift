@@ -55,6 +55,17 @@ public struct SurveyKind: RunnableKind {
       detail: detail, dataFiles: [survey.responsesPath] + (survey.roster?.path.map { [$0] } ?? []))
   }
 
+  /// As the run loaded it: the responses it would score (`--input
+  /// responses=…`), which must be there, and the `--plugin-path` scorer.
+  public static func validate(_ request: KindLoadRequest, loaded: SurveyKind) throws
+    -> KindValidation
+  {
+    let survey = loaded.survey
+    return KindValidation(
+      detail: "(\(loaded.responses.responses.count) responses fit its questions)",
+      dataFiles: [survey.responsesPath] + (survey.roster?.path.map { [$0] } ?? []))
+  }
+
   public func run(in context: KindRunContext) throws -> any KindReport {
     // The trend compares with the latest earlier period of this playbook;
     // without a period there is no telling which run came before.

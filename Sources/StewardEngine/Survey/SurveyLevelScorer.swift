@@ -7,6 +7,8 @@ import StewardLua
 struct SurveyLevelScorer {
   let playbook: SurveyPlaybook
   private var vm: LuaVM?
+  private let log = PluginLogger()
+  private var scorerName = ""
   private var run: LuaFunction?
   private var setupError: String?
   private(set) var setupProblems: [Diagnostic] = []
@@ -14,9 +16,11 @@ struct SurveyLevelScorer {
   init(playbook: SurveyPlaybook) {
     self.playbook = playbook
     guard case .lua(let pluginName, let scorer, _) = playbook.method else { return }
+    scorerName = "\(pluginName).\(scorer)"
     do {
-      let vm = try LuaVM()
+      let vm = try LuaVM(log: log.sink)
       for info in playbook.registry.plugins where info.name == pluginName {
+        log.about(info.path)
         let plugin = try vm.loadPlugin(source: info.source, chunkName: info.path)
         run =
           plugin.registrations.first { $0.kind == "scorer" && $0.id == scorer }?.functions["run"]
@@ -154,6 +158,7 @@ struct SurveyLevelScorer {
       return result
     }
     do {
+      log.about("scorer \(scorerName) on \(group.name)")
       let returned = try vm.call(run, [group.toValue(), params]).first ?? .null
       let levelValue = returned.map == nil ? returned : returned["level"] ?? .null
       // Spelled out with a switch: `levelValue.int.map { … }` here crashes the

@@ -209,6 +209,7 @@ extension SurveyPlaybook {
       problems += registry.loadListed(in: header, base: base)
       let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
       guard parts.count == 2, let plugin = registry.plugin(named: parts[0]) else {
+        if parts.count == 2, registry.listingFailed { return .rules }
         problems.append(
           Diagnostic(
             at: use.mark, code: "Q017",

@@ -6,10 +6,11 @@ public enum StarterFiles {
   /// `steward test .` do not take them for a plugin.
   public static let annotationsFolder = ".steward/lua"
 
-  /// The files `steward new plugin NAME` writes: the plugin, and for
+  /// The files `steward new plugin NAME` writes: the plugin, for
   /// lua-language-server in the author's folder a `.luarc.json` and the
-  /// annotations it points at. Those two serve every plugin of the folder,
-  /// so they are written only when absent (`shared`).
+  /// annotations it points at, and for luacheck a `.luacheckrc` that knows
+  /// `steward`. Those serve every plugin of the folder, so they are written
+  /// only when absent (`shared`).
   public static func pluginFiles(name: String) -> [(file: String, text: String, shared: Bool)] {
     [
       ("\(name).lua", plugin(name: name), false),
@@ -26,6 +27,17 @@ public enum StarterFiles {
         true
       ),
       ("\(annotationsFolder)/steward.meta.lua", LuaAnnotations.text, true),
+      (
+        ".luacheckrc",
+        """
+        -- luacheck for Steward plugins: `steward` is the host's API, read-only.
+        std = "lua54"
+        read_globals = { "steward" }
+        exclude_files = { "\(annotationsFolder)/" }
+
+        """,
+        true
+      ),
     ]
   }
 
@@ -233,9 +245,11 @@ public enum StarterFiles {
             params: { path: owner }
             severity: high
             remediation: Add `owner:` to the model card.
+          # A production model pages someone when it degrades: the model
+          # layer of `monitoring` names its alerting channel (docs/model-card.md).
           - id: production-is-monitored
-            expr: steward.get(subject, "monitoring.enabled") == true
-            at: monitoring.enabled
+            expr: steward.get(subject, "monitoring.model.alerting.channel") ~= nil
+            at: monitoring.model.alerting.channel
             when: steward.get(subject, "stage") == "production"
             severity: high
         # Accepted failures, each with an owner and an expiry date.

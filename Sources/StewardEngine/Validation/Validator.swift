@@ -86,7 +86,7 @@ public enum Validator {
         }
         return try validatePlugin(path)
       case "yaml", "yml", "json":
-        if let other = try notAPlaybook(path) { return other }
+        if let other = try notAPlaybook(path, options: options) { return other }
         return try validatePlaybook(path, options: options)
       default:
         throw Diagnostic(
@@ -110,6 +110,12 @@ public enum Validator {
     guard let kind = KindRegistry.kind(header.kind) else {
       throw Diagnostic(at: header.document.mark, code: "S003", "unknown kind \"\(header.kind)\"")
     }
+    // `run` refuses --input for a kind that reads no inputs (a runbook).
+    if !options.inputs.isEmpty, !kind.flags.contains(.input) {
+      throw Diagnostic(
+        at: SourceMark(file: path, line: 0, column: 0), code: "I002",
+        RunRefusal.flag(.input, of: kind).description)
+    }
     var run = RunOptions(playbook: path)
     run.inputs = options.inputs
     run.pluginPath = options.pluginPath
@@ -122,16 +128,19 @@ public enum Validator {
 
   /// What a YAML or JSON file that is no playbook (no `steward:` and no
   /// `kind:`) is, when it is one of the files steward itself reads or
-  /// writes beside playbooks: a waiver file (checked as a run checks it),
-  /// an audit's fixtures, or a report steward wrote. Nil for anything else,
-  /// which is judged as a playbook.
-  static func notAPlaybook(_ path: String) throws -> FileResult? {
-    guard let document = try? DocumentLoader.load(path: path).first, document.map != nil
-    else { return nil }
-    // A report names its kind too; no playbook has `tool:` and `schema_version:`.
-    if document["tool"]?["name"]?.string == "steward", document["schema_version"] != nil,
-      document["steward"] == nil
+  /// writes beside playbooks: a waiver file, an audit's fixtures or a
+  /// ritual's holidays, each checked as the command that reads it checks
+  /// it, or a report steward wrote. Nil for anything else, which is judged
+  /// as a playbook.
+  static func notAPlaybook(_ path: String, options: Options = Options()) throws -> FileResult? {
+    guard let document = try? DocumentLoader.load(path: path).first else { return nil }
+    if let items = document.list, !items.isEmpty,
+      items.allSatisfy({ $0["date"] != nil && $0.map?.count ?? 0 <= 2 })
     {
+      return try holidays(path)
+    }
+    guard document.map != nil else { return nil }
+    if isReport(document) {
       return FileResult(
         path: path, summary: "a report steward wrote, not a playbook", diagnostics: [])
     }
@@ -143,14 +152,49 @@ public enum Validator {
         path: path, summary: "waiver file (\(English.count(parsed.count, "waiver")))",
         diagnostics: [])
     }
-    if let tests = document["tests"]?.list, document.map?.count == 1 {
+    if document["tests"]?.list != nil, document.map?.count == 1 {
+      let count = try AuditFixtures.check(file: path, pluginPath: options.pluginPath)
       return FileResult(
         path: path,
-        summary:
-          "audit fixtures (\(English.count(tests.count, "fixture")); steward test runs them)",
+        summary: "audit fixtures (\(English.count(count, "fixture")); steward test runs them)",
         diagnostics: [])
     }
+    if document["holidays"]?.list != nil, document.map?.count == 1 { return try holidays(path) }
     return nil
+  }
+
+  /// Whether `document` is a JSON report steward wrote: a run's report of
+  /// any kind (a report names its kind too, but no playbook has
+  /// `schema_version:`), SARIF, or what `history`, `waivers` and `inspect`
+  /// print. A data file that merely has a `schema_version` is none of these.
+  static func isReport(_ document: Value) -> Bool {
+    if document["runs"]?.list?.first?["tool"]?["driver"]?["name"]?.string == "steward" {
+      return true
+    }
+    guard document["steward"] == nil, document["schema_version"]?.int != nil,
+      let keys = document.map?.keys
+    else { return false }
+    if document["tool"]?["name"]?.string == "steward" { return true }
+    if let kind = document["kind"]?.string, KindRegistry.kind(named: kind) != nil,
+      document["playbook"] != nil
+    {
+      return true
+    }
+    let printed: [Set<String>] = [
+      ["schema_version", "runs"], ["schema_version", "playbook", "metric", "points"],
+      ["schema_version", "waivers"], ["schema_version", "file", "documents"],
+    ]
+    return printed.contains(Set(keys))
+  }
+
+  /// A ritual's holidays file, read as a run reads it.
+  private static func holidays(_ path: String) throws -> FileResult {
+    var problems: [Diagnostic] = []
+    let days = try RitualPlaybook.loadHolidays(path, problems: &problems)
+    if !problems.isEmpty { throw PlaybookError(problems) }
+    return FileResult(
+      path: path, summary: "holidays file (\(English.count(days.count, "day"))) of a ritual",
+      diagnostics: [])
   }
 
   static func validatePlugin(_ path: String) throws -> FileResult {

@@ -32,6 +32,10 @@ struct TestCommand: ParsableCommand {
 
         steward test Playbooks/deployment-gate.yaml
 
+      STEWARD_LOG=LEVEL says what plugins log (steward.log.*) on stderr,
+      each line as `log: LEVEL: example N of CHECK: message` (a fixture's as
+      `CHECK on SUBJECT`).
+
       Exits 1 if an example or fixture fails, 2 if a plugin, playbook or
       fixture cannot be read (a misspelt key, a missing expect, a parameter
       the check does not take) or a path holds no plugin.
@@ -45,7 +49,13 @@ struct TestCommand: ParsableCommand {
   @Flag(name: .shortAndLong, help: "List every example, not only failures.")
   var verbose = false
 
+  /// `STEWARD_LOG=LEVEL` says what the plugins log meanwhile, as `run`
+  /// does (`--verbose` here lists the examples).
   func run() throws {
+    try PluginLog.$echo.withValue(try PluginLog.level(verbose: false)) { try runTests() }
+  }
+
+  func runTests() throws {
     let playbooks = plugins.filter(Self.isPlaybook)
     var failed = 0
     var total = 0

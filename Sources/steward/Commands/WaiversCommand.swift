@@ -37,7 +37,7 @@ struct WaiversCommand: ParsableCommand {
     let entries: [WaiverList.Entry]
     do {
       entries = try WaiverList.collect(
-        paths: paths, pluginPath: pluginPath, today: AuditRunner.isoDay(Date()))
+        paths: paths, pluginPath: pluginPath, today: AuditRunner.isoDay(StewardClock.now()))
     } catch {
       Diagnostics.print(error, file: paths.first ?? "")
       throw ExitCode(Exit.inputError)

@@ -44,7 +44,7 @@ public struct GitHubReporter: AuditReporter {
     lines.append(
       "steward: \(report.results.count) results, \(c[.fail] ?? 0) failed, \(c[.waived] ?? 0) waived, \(c[.error] ?? 0) errors"
         + "; gate: \(report.gate.describe(errorsFail: report.errorsFail))"
-        + (report.failOn == nil ? "" : report.gateFailed ? ", failed" : ", passed"))
+        + (report.failOn == nil && report.signoff == nil ? "" : ", \(report.gateVerdict)"))
     return lines.joined(separator: "\n")
   }
 

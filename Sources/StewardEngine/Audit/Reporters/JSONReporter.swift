@@ -188,6 +188,40 @@ public struct JSONReporter: AuditReporter {
             ]))
         ))
     }
+    // Only for a playbook that has them, like the baseline: every other
+    // report keeps its bytes.
+    if let signoff = report.signoff {
+      let roles = signoff.roles.map {
+        V.map([
+          ("role", V.string($0.role)), ("state", V.string($0.state.name)),
+          ("who", Value(.list($0.who.map(V.string)))),
+          ("eligible", Value(.list($0.eligible.map(V.string)))),
+        ])
+      }
+      fields.append(
+        (
+          "signoff",
+          .value(
+            V.map([
+              ("state", V.string(signoff.state.name)), ("roles", Value(.list(roles))),
+              ("triggered_by", V.string(signoff.triggeredBy.first?.name ?? "")),
+              ("results_sha256", V.string(signoff.resultsHash)),
+            ]))
+        ))
+    }
+    if !report.campaignProgress.isEmpty {
+      let campaigns = report.campaignProgress.map { p in
+        V.map([
+          ("name", V.string(p.campaign.name)), ("owner", V.string(p.campaign.owner)),
+          ("checks", Value(.list(p.campaign.checks.sorted().map(V.string)))),
+          ("start", V.string(p.campaign.start)), ("deadline", V.string(p.campaign.deadline)),
+          ("before_deadline", Value(.bool(p.beforeDeadline))),
+          ("subjects", V.int(p.subjects)), ("passing", V.int(p.passing)),
+          ("failing", Value(.list(p.failing.map(V.string)))),
+        ])
+      }
+      fields.append(("campaigns", .value(Value(.list(campaigns)))))
+    }
     out.writeObject(fields)
   }
 }

@@ -20,9 +20,10 @@ public struct JUnitReporter: AuditReporter {
         if r.inBaseline, r.status == .fail { n.fail += 1 }
         if r.inBaseline, r.status == .error { n.error += 1 }
       }
+    let extra = governance(report)
     var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
     xml +=
-      #"<testsuites name="\#(escape(report.playbookName))" tests="\#(report.results.count)" failures="\#((c[.fail] ?? 0) - known.fail)" errors="\#((c[.error] ?? 0) - known.error)" skipped="\#((c[.skip] ?? 0) + (c[.waived] ?? 0) + known.fail + known.error)" time="\#(seconds(report.duration))">"#
+      #"<testsuites name="\#(escape(report.playbookName))" tests="\#(report.results.count + extra.tests)" failures="\#((c[.fail] ?? 0) - known.fail + extra.failures)" errors="\#((c[.error] ?? 0) - known.error)" skipped="\#((c[.skip] ?? 0) + (c[.waived] ?? 0) + known.fail + known.error + extra.skipped)" time="\#(seconds(report.duration))">"#
       + "\n"
     let grouped = report.resultsBySubject
     for subject in report.subjects {
@@ -77,6 +78,7 @@ public struct JUnitReporter: AuditReporter {
       }
       xml += "  </testsuite>\n"
     }
+    xml += extra.xml
     // Warnings (an expired, refused or expiring waiver) as the standard
     // error of a suite of no test cases: counted nowhere, shown by the
     // CI test tabs that show a suite's output.
@@ -88,6 +90,57 @@ public struct JUnitReporter: AuditReporter {
     }
     xml += "</testsuites>"
     return xml
+  }
+
+  /// The sign-off as a test case (failed when rejected, skipped while
+  /// awaited: the run exits 3), and each campaign's progress as one,
+  /// skipped while before its deadline with failures to go. Empty for a
+  /// playbook with neither.
+  func governance(_ report: AuditReport) -> (
+    xml: String, tests: Int, failures: Int, skipped: Int
+  ) {
+    guard report.signoff != nil || !report.campaignProgress.isEmpty else { return ("", 0, 0, 0) }
+    var cases: [String] = []
+    var failures = 0
+    var skipped = 0
+    let suite = "steward governance"
+    if let signoff = report.signoff {
+      for role in signoff.roles {
+        let open = #"    <testcase classname="\#(suite)" name="sign-off by \#(escape(role.role))""#
+        switch role.state {
+        case .approved:
+          cases.append(open + "/>")
+        case .rejected:
+          failures += 1
+          cases.append(
+            open + ">\n"
+              + #"      <failure message="sign-off rejected by \#(escape(role.who.joined(separator: ", ")))" type="signoff"/>"#
+              + "\n    </testcase>")
+        case .awaiting:
+          skipped += 1
+          cases.append(
+            open + ">\n"
+              + #"      <skipped message="awaiting sign-off by \#(escape(role.role)) (exit 3)"/>"#
+              + "\n    </testcase>")
+        }
+      }
+    }
+    for p in report.campaignProgress {
+      let open = #"    <testcase classname="\#(suite)" name="campaign \#(escape(p.campaign.name))""#
+      if p.beforeDeadline, !p.failing.isEmpty {
+        skipped += 1
+        cases.append(
+          open + ">\n" + #"      <skipped message="\#(escape(p.summary))"/>"# + "\n    </testcase>")
+      } else {
+        // Past its deadline its checks' failures are failures above.
+        cases.append(
+          open + ">\n      <system-out>\(escape(p.summary))</system-out>\n    </testcase>")
+      }
+    }
+    let xml =
+      #"  <testsuite name="\#(suite)" tests="\#(cases.count)" failures="\#(failures)" errors="0" skipped="\#(skipped)">"#
+      + "\n" + cases.joined(separator: "\n") + "\n  </testsuite>\n"
+    return (xml, cases.count, failures, skipped)
   }
 
   func seconds(_ t: Double) -> String {

@@ -9,15 +9,33 @@ public struct MarkdownReporter: AuditReporter {
 
   public init() {}
 
+  /// The verdict paragraph: what the exit status says, a sign-off awaited
+  /// or rejected included.
+  static func verdict(_ report: AuditReport) -> String {
+    let outside = report.openCampaignChecks.isEmpty ? "" : " outside open campaigns"
+    let scope = report.failOn.map { " at or above `\($0.rawValue)`\(outside)" } ?? ""
+    let count = report.failOn.map(report.gating) ?? 0
+    let signoff = report.signoff.map { cell($0.summary) }
+    if report.gateFailed {
+      if report.signoff?.state == .rejected {
+        return "**Gate failed**: \(signoff ?? "")"
+          + (count > 0 ? "; \(count) unwaived result(s)\(scope)" : "") + ".\n\n"
+      }
+      return "**Gate failed**: \(count) unwaived result(s)\(scope).\n\n"
+    }
+    if report.signoff?.state == .awaiting {
+      return "**Gate awaiting sign-off** (exit 3): \(signoff ?? "")"
+        + (report.failOn == nil ? "" : "; nothing unwaived\(scope)") + ".\n\n"
+    }
+    guard report.failOn != nil else { return "" }
+    return "**Gate passed**: nothing unwaived\(scope)" + (signoff.map { "; \($0)" } ?? "")
+      + ".\n\n"
+  }
+
   public func render(_ report: AuditReport) -> String {
     let c = report.counts
     var md = "## \(Self.cell(report.playbookTitle))\n\n"
-    if let threshold = report.failOn {
-      md +=
-        report.gateFailed
-        ? "**Gate failed**: \(report.blocking(at: threshold).count) unwaived result(s) at or above `\(threshold.rawValue)`.\n\n"
-        : "**Gate passed**: nothing unwaived at or above `\(threshold.rawValue)`.\n\n"
-    }
+    md += Self.verdict(report)
     md += "| subjects | checks | passed | failed | waived | skipped | errors |\n"
     md += "|---:|---:|---:|---:|---:|---:|---:|\n"
     md +=
@@ -42,6 +60,15 @@ public struct MarkdownReporter: AuditReporter {
       for r in waived {
         md +=
           "| \(Self.cell(r.subjectID)) | `\(Printable.escape(r.checkID))` | \(Self.cell(r.displayMessage)) | \(Self.cell(r.waiver?.reason ?? "")) | \(Self.cell(r.waiver?.owner ?? "")) | \(r.waiver?.expires ?? "") |\n"
+      }
+      md += "\n"
+    }
+    if !report.campaignProgress.isEmpty {
+      md +=
+        "### Campaigns\n\n| campaign | owner | start | deadline | subjects passing | gates | failing |\n|---|---|---|---|---:|---|---|\n"
+      for p in report.campaignProgress {
+        md +=
+          "| \(Self.cell(p.campaign.name)) | \(Self.cell(p.campaign.owner)) | \(p.campaign.start) | \(p.campaign.deadline) | \(p.passing) of \(p.subjects) | \(p.beforeDeadline ? "no, until the deadline" : "yes, past the deadline") | \(Self.cell(p.failing.joined(separator: ", "))) |\n"
       }
       md += "\n"
     }

@@ -105,7 +105,7 @@ public struct SARIFReporter: AuditReporter {
                   ])
                 ),
                 ("results", Value(.list(results + Self.absent(report)))),
-              ] + Self.invocations(report.warnings))
+              ] + Self.invocations(report.warnings) + Self.runProperties(report))
           ]))
       ),
     ])
@@ -128,6 +128,23 @@ public struct SARIFReporter: AuditReporter {
         ("properties", V.map([("subject", V.string(entry.subject)), ("status", "fixed")])),
       ])
     }
+  }
+
+  /// Where the sign-off and the campaigns stand, as the run's property bag
+  /// (none for a playbook without either): a code-scanning tool shows the
+  /// findings, and this says why the gate waits or what is not gating yet.
+  static func runProperties(_ report: AuditReport) -> [(String, Value)] {
+    typealias V = ReportValues
+    guard report.signoff != nil || !report.campaignProgress.isEmpty else { return [] }
+    var bag: [(String, Value)] = [("gate", V.string(report.gateVerdict))]
+    if let signoff = report.signoff {
+      bag.append(("signoff", V.string(signoff.state.name)))
+      bag.append(("signoffDetail", V.string(signoff.summary)))
+    }
+    if !report.campaignProgress.isEmpty {
+      bag.append(("campaigns", Value(.list(report.campaignProgress.map { V.string($0.summary) }))))
+    }
+    return [("properties", V.map(bag))]
   }
 
   /// The run's warnings (an expired, refused or expiring waiver) as

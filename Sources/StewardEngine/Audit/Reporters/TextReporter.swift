@@ -97,26 +97,33 @@ public struct TextReporter: AuditReporter {
       }
     }
     lines.append("gate: " + report.gate.describe(errorsFail: report.errorsFail))
-    if let threshold = report.failOn {
-      let blocking = report.blocking(at: threshold).count {
-        !report.openCampaignChecks.contains($0.checkID)
+    // The last line says what the exit status says: a gate whose results
+    // pass but that awaits a sign-off exits 3, and a rejection fails it.
+    let signoff = report.signoff
+    let outside = report.openCampaignChecks.isEmpty ? "" : " outside open campaigns"
+    // The default gate counts every severity: "at or above info" says less.
+    let scope =
+      report.failOn == nil || report.gate.origin == .byDefault
+      ? "" : " at or above \(report.failOn?.rawValue ?? "")"
+    let blocking = report.failOn.map(report.gating) ?? 0
+    let count = "\(blocking)\(scope.isEmpty ? " unwaived" : scope)\(outside)"
+    if report.gateFailed {
+      if let signoff, signoff.state == .rejected {
+        lines.append(
+          paint("gate: FAILED", "1;31") + ": \(show(signoff.summary))"
+            + (blocking > 0 ? "; \(count)" : "") + " (exit 1)")
+      } else {
+        lines.append(paint("gate: FAILED", "1;31") + " (\(count))")
       }
-      // The default gate counts every severity: "at or above info" says less.
-      let scope = report.gate.origin == .byDefault ? "" : " at or above \(threshold.rawValue)"
-      // A rejected sign-off or an open campaign's failures change what the
-      // count alone would say.
-      let rejected = report.signoff?.state == .rejected
-      let outside = report.openCampaignChecks.isEmpty ? "" : " outside open campaigns"
+    } else if let signoff, signoff.state == .awaiting {
       lines.append(
-        report.gateFailed
-          ? paint("gate: FAILED", "1;31")
-            + (rejected && blocking == 0
-              ? " (sign-off rejected)"
-              : " (\(blocking)\(scope.isEmpty ? " unwaived" : scope)\(outside))")
-          : paint("gate: passed", "32") + " (nothing unwaived\(scope)\(outside))")
-    }
-    if report.signoff?.state == .awaiting {
-      lines.append(paint("gate: AWAITING SIGN-OFF", "1;33") + " (exit 3)")
+        paint("gate: awaiting sign-off", "1;33")
+          + " by \(show(signoff.awaitingRoles.joined(separator: ", "))) (exit 3)"
+          + (report.failOn == nil ? "" : "; nothing unwaived\(scope)\(outside)"))
+    } else if report.failOn != nil {
+      lines.append(
+        paint("gate: passed", "32") + " (nothing unwaived\(scope)\(outside))"
+          + (signoff.map { "; \(show($0.summary))" } ?? ""))
     }
     return lines.joined(separator: "\n")
   }

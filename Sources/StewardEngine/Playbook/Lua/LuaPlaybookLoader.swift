@@ -30,7 +30,7 @@ public enum LuaPlaybookLoader {
 
   public static func document(source: String, file: String) throws -> Value {
     let locator = LuaSourceLocator(source: source, file: file)
-    let vm = try LuaVM()
+    let vm = try LuaVM(log: PluginLogger(file).sink)
     let value: Value
     do {
       value = try vm.evaluate(source, chunkName: file)
