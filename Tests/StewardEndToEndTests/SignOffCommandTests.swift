@@ -263,7 +263,7 @@ import Testing
     ).write(to: dir.appendingPathComponent("gate-weak.yaml"))
     let weak = try run("gate-weak.yaml")
     #expect(weak.status == 3, "\(weak.stdout)")
-    #expect(weak.stdout.contains("AWAITING SIGN-OFF"))
+    #expect(weak.stdout.contains("gate: awaiting sign-off by responsible-ai (exit 3)"))
     // The plugin edited: the same results, another check.
     try Data(
       Self.fairPlugin.replacingOccurrences(of: "default = 0.8", with: "default = 0.5").utf8

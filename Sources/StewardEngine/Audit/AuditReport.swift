@@ -88,6 +88,7 @@ public struct AuditReport: Sendable {
     }
   }
 
+  /// Whether `r` holds the gate shut at `threshold`.
   func blocks(_ r: CheckResult, at threshold: Severity) -> Bool {
     Self.blocks(r, at: threshold, errorsFail: errorsFail)
   }

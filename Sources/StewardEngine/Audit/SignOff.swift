@@ -401,7 +401,7 @@ public enum SignOffs {
       } else {
         if outcome.state == .approved { outcome.state = .awaiting }
         outcome.awaitingRoles.append(requirement.role)
-        let partly = Array(Set(approvals.filter(touches).map(\.who))).sorted()
+        let partly = Array(Set(approvals.map(\.who))).sorted()
         outcome.roles.append(
           .init(role: requirement.role, state: .awaiting, eligible: eligible, who: partly))
         outcome.lines.append(

@@ -204,7 +204,7 @@ public struct JSONReporter: AuditReporter {
           .value(
             V.map([
               ("state", V.string(signoff.state.name)), ("roles", Value(.list(roles))),
-              ("triggered_by", V.string(signoff.triggeredBy.map(\.name).joined(separator: ", "))),
+              ("triggered_by", V.string(signoff.triggeredBy.first?.name ?? "")),
               ("results_sha256", V.string(signoff.resultsHash)),
             ]))
         ))
