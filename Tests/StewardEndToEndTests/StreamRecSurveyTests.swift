@@ -7,8 +7,9 @@ import Testing
 /// level by level and team by team.
 @Suite struct StreamRecSurveyTests {
   /// Runs `playbook` on month 0 then on its default input (month 18) in one
-  /// store; returns both JSON reports and the store.
-  static func twoRuns(_ name: String, format: String = "json") throws
+  /// store; returns both JSON reports and the store. `month0Status` is 1
+  /// for a wave under the playbook's anonymity threshold.
+  static func twoRuns(_ name: String, format: String = "json", month0Status: Int32 = 0) throws
     -> (month0: [String: Any], month18: [String: Any], store: SQLiteHistoryStore, text: String)
   {
     let dir = try StewardBinary.scratch([:])
@@ -17,7 +18,7 @@ import Testing
     let month0 = "Examples/streamrec/surveys/\(name)-month-00.csv"
     let first = try StewardBinary.run(
       ["run", playbook, "--format", "json", "--store", store, "--input", "responses=\(month0)"])
-    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.status == month0Status, "\(first.stderr)")
     let second = try StewardBinary.run(["run", playbook, "--format", "json", "--store", store])
     #expect(second.status == 0, "\(second.stderr)")
     // The same two runs as text, on a second store.
@@ -172,19 +173,51 @@ import Testing
     #expect(text.contains("trend improving"))
   }
 
-  @Test func threeOfThreeWouldRecommendTheTeam() throws {
-    let (m0, m18, store, _) = try Self.twoRuns("team-enps")
-    let overall = try #require(m0["overall"] as? [String: Any])
-    let recommend = try #require((overall["questions"] as? [[String: Any]])?.first)
-    #expect(overall["respondents"] as? Int == 3)
-    #expect(recommend["enps"] as? Int == 100)
-    #expect(recommend["agree"] as? Int == 1)
-    // The two month-0 teams (2 and 1) are under 3: only "other" is reported.
-    #expect(Set(Self.teams(m0).keys) == ["other"])
+  /// Team eNPS keeps the default anonymity threshold of 5: month 0's three
+  /// respondents are withheld, everyone included, in every format, and
+  /// their comments are never shown; month 18's 28 are reported.
+  @Test func monthZerosThreeAnswersAreWithheldWithTheirComments() throws {
+    let playbook = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent("Playbooks/team-enps.yaml"),
+      encoding: .utf8)
+    #expect(!playbook.contains("\nmin_group_size:"), "team-enps sets its own threshold")
+    let month0 = "Examples/streamrec/surveys/team-enps-month-00.csv"
+    let csv = try String(
+      contentsOf: StewardBinary.packageRoot.appendingPathComponent(month0), encoding: .utf8)
+    // The comments month 0's respondents wrote, read from the file itself.
+    let comments = csv.split(separator: "\n").dropFirst().compactMap { line -> String? in
+      let comment = line.split(separator: ",", maxSplits: 5, omittingEmptySubsequences: false)
+        .dropFirst(5).first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+      return comment?.isEmpty == false ? comment : nil
+    }
+    #expect(comments.count == 2)
+    for format in ["text", "markdown", "json", "html"] {
+      let r = try StewardBinary.run([
+        "run", "Playbooks/team-enps.yaml", "--no-record", "--format", format, "--input",
+        "responses=\(month0)",
+      ])
+      #expect(r.status == 1, "\(format): \(r.stderr)")
+      for comment in comments {
+        #expect(!r.stdout.contains(comment), "\(format) shows the comment \(comment)")
+      }
+      #expect(!r.stdout.contains("+100") && !r.stdout.contains("recommendations"), "\(format)")
+    }
+
+    let (m0, m18, store, text) = try Self.twoRuns("team-enps", month0Status: 1)
+    #expect(m0["overall"] is NSNull)
+    #expect(m0["min_group_size"] as? Int == 5)
+    #expect(Self.teams(m0).isEmpty)
     #expect((m18["overall"] as? [String: Any])?["respondents"] as? Int == 28)
+    #expect(text.contains("period: 2026-11 (no earlier period recorded)"), "\(text)")
+    // The store holds the withheld wave's count and threshold, and no figure.
+    let runs = try store.runs(playbook: "team-enps", limit: nil)
+    let withheld = try #require(runs.last)
+    #expect(withheld.exitStatus == 1)
+    #expect(withheld.metric("respondents") == 3)
+    #expect(withheld.metric("min_group_size") == 5)
+    #expect(!withheld.metrics.contains { $0.name.hasPrefix("all/") })
     #expect(
-      try store.series(metric: "all/question/recommend/agree", playbook: "team-enps")
-        .first?.value == 1)
+      try store.series(metric: "all/question/recommend/enps", playbook: "team-enps").count == 1)
   }
 
   @Test func listeningTourFoldsSmallFunctionsAndHidesWhoSaidWhat() throws {

@@ -57,6 +57,32 @@ import Testing
     #expect(DashboardMetrics.asOf(run) == run.startedAt)
   }
 
+  /// A wave under its anonymity threshold (exit 1, no group reported) is
+  /// withheld for maturity as for team health; a run recorded before the
+  /// threshold was a metric says "too few" rather than guess a number.
+  @Test func aWaveUnderItsThresholdIsWithheldNotMissing() throws {
+    var run = try surveyRun(
+      "exp", responses: nil, started: "2025-05-20",
+      metrics: [Metric("respondents", 4), Metric("min_group_size", 5)])
+    run.exitStatus = 1
+    let m = DashboardMetrics.maturity(
+      run: (run, []), survey: "exp", levels: [], group: "team", month: may)
+    #expect(m.value == nil && m.breakdown.isEmpty)
+    #expect(m.text(.level) == "withheld (4 answers; fewer than 5)")
+    #expect(m.missing?.contains("fewer than its anonymity threshold of 5") == true)
+    run.metrics = [Metric("respondents", 1)]
+    let h = DashboardMetrics.teamHealth(
+      run: (run, []), survey: "exp", agree: nil, enps: nil, group: "team", month: may)
+    #expect(h.withheld == "withheld (1 answer; too few)")
+    #expect(h.missing?.contains("under its anonymity threshold") == true)
+    // A run that reported is never withheld, even with no share in it.
+    run.exitStatus = 0
+    let scored = DashboardMetrics.teamHealth(
+      run: (run, []), survey: "exp", agree: nil, enps: nil, group: "team", month: may)
+    #expect(scored.withheld == nil)
+    #expect(scored.text(.percent) == "–")
+  }
+
   @Test func namedSurveyMetricsComeFirst() throws {
     let run = try surveyRun(
       "team-enps", responses: nil, started: "2026-11-20",

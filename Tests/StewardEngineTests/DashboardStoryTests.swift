@@ -52,14 +52,27 @@ import Testing
     #expect(report.metric("roi")?.compare?.value == 30)
     #expect(report.metric("roi")?.label.contains("return multiple") == true)
 
-    // Team health: 3 of 3 would recommend at month 0, 27 of 28 at month 18
-    // (one detractor); eNPS beside it, +100 then 100 × (18 − 1) / 28 ≈ +61,
-    // as the real survey runs recorded them.
+    // Team health: month 0's 3 answers are under team-enps's threshold of 5,
+    // so its run reported nothing: withheld, with no share and no eNPS. At
+    // month 18, 27 of 28 would recommend (one detractor); eNPS beside it,
+    // 100 × (18 − 1) / 28 ≈ +61, as the real survey runs recorded them.
     let health = try #require(report.metric("team_health"))
-    #expect(health.compare?.value == 1)
-    #expect(health.compare?.fact("enps") == 100)
-    #expect(health.compare?.detail.hasPrefix("3 of 3 would recommend; survey team-enps") == true)
-    #expect(health.compare?.detail.hasSuffix("; eNPS +100") == true)
+    #expect(health.compare?.value == nil)
+    #expect(health.compare?.fact("enps") == nil)
+    #expect(health.compare?.fact("respondents") == 3)
+    #expect(health.compare?.withheld == "withheld (3 answers; fewer than 5)")
+    #expect(row("team_health").0 == "–")
+    #expect(health.compare?.text(health.format) == "withheld (3 answers; fewer than 5)")
+    #expect(
+      health.compare?.missing?.hasSuffix(
+        "withheld, 3 answers fewer than its anonymity threshold of 5, so no figure and no comment was reported"
+      ) == true, "\(health.compare?.missing ?? "")")
+    #expect(health.change == nil && health.verdict == "flat")
+    let table = DashboardView(report).rows.first { $0.id == "team_health" }
+    #expect(table?.then == "withheld (3 answers; fewer than 5)")
+    #expect(table?.now == "96 %")
+    #expect(health.current.withheld == nil)
+    #expect(health.current.detail.hasPrefix("27 of 28 would recommend; survey team-enps"))
     #expect(abs((health.current.value ?? 0) - 27.0 / 28) < 1e-9)
     #expect(abs((health.current.fact("enps") ?? 0) - 1700.0 / 28) < 1e-9)
     #expect(health.current.detail.hasSuffix("; eNPS +61"))
@@ -92,6 +105,34 @@ import Testing
     // The trend covers month 0 to month 18, one point per month.
     #expect(report.months.count == 19)
     #expect(report.metric("models_in_production")?.trend.map { $0.value ?? -1 }.first == 2)
+  }
+
+  /// Month 0's team eNPS wave is withheld in every format the dashboard
+  /// writes: the reason in place of the number, never a share or an eNPS.
+  @Test func aWithheldWaveReadsAsWithheldInEveryFormat() throws {
+    let report = try DashboardRunner.run(
+      playbook: try DashboardFixture.shipped(), history: try DashboardFixture.store())
+    let outputs = [
+      "text": DashboardTextReporter().render(report),
+      "markdown": DashboardMarkdownReporter().render(report),
+      "html": DashboardHTMLReporter().render(report),
+      "json": DashboardJSONReporter().render(report),
+      "slack": DashboardSlackReporter().render(report),
+    ]
+    for (format, output) in outputs {
+      #expect(output.contains("withheld (3 answers; fewer than 5)"), "\(format)")
+      for figure in ["eNPS +100", "3 of 3", "100 % → 96 %"] {
+        #expect(!output.contains(figure), "\(format) shows \(figure)")
+      }
+    }
+    // A comparison that is withheld has no change to show.
+    #expect(
+      outputs["markdown"]?.contains(
+        "| Team health | withheld (3 answers; fewer than 5) | 96 % |  |") == true)
+    #expect(outputs["slack"]?.contains("(was withheld (3 answers; fewer than 5))") == true)
+    #expect(
+      outputs["html"]?.contains(
+        "<div class=\"was\">was withheld (3 answers; fewer than 5) in 2025-05</div>") == true)
   }
 
   @Test func withoutSurveyRunsTheDashboardSaysSo() throws {

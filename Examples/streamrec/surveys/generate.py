@@ -7,7 +7,8 @@ Each team's answers to a question are spread around a target mean chosen to
 reproduce the story's levels (docs/survey.md, "The StreamRec surveys"):
 MLOps level 1 -> 2 (recommendations approaching 3), experimentation level 2
 (walk) for recommendations only -> 3 (run) for every product team and 4
-(fly) for recommendations, "3 of 3 would recommend this team to a friend".
+(fly) for recommendations, "3 of 3 would recommend this team to a friend"
+(which team eNPS withholds: 3 answers are under its threshold of 5).
 Respondent ids are opaque: the example never names who answered what.
 """
 import csv

@@ -16,8 +16,7 @@ public struct DashboardHTMLReporter: Sendable {
     let view = DashboardView(report)
     let cards: [[String: Any]] = zip(report.metrics, view.rows).map { metric, row in
       var card: [String: Any] = [
-        "id": metric.id, "title": metric.title, "now": row.now,
-        "change": row.change, "label": metric.label,
+        "id": metric.id, "title": metric.title, "now": row.now, "label": metric.label,
         "warnings": row.warnings, "warned": !row.warnings.isEmpty,
         "trend": DashboardCharts.trend(metric),
         // The colour says whether the change is good news, by the metric's
@@ -26,6 +25,8 @@ public struct DashboardHTMLReporter: Sendable {
       ]
       // Absent keys, not empty strings, so that the template's sections stay closed.
       if let was = row.was { card["then"] = was }
+      // A withheld comparison has a "was" but no change to colour.
+      if !row.change.isEmpty { card["changed"] = row.change }
       if !row.detail.isEmpty { card["detail"] = row.detail }
       if let interval = row.interval { card["interval"] = interval }
       return card
@@ -211,7 +212,7 @@ public struct DashboardHTMLReporter: Sendable {
     <div class="card headline">
     <h3>{{title}}</h3>
     <div class="value">{{now}}</div>
-    {{#then}}<div class="was">was {{then}} in {{compare}} · <span class="change {{direction}}">{{change}}</span></div>{{/then}}
+    {{#then}}<div class="was">was {{then}} in {{compare}}{{#changed}} · <span class="change {{direction}}">{{changed}}</span>{{/changed}}</div>{{/then}}
     {{#interval}}<p class="detail">range {{interval}}</p>{{/interval}}
     {{#warnings}}<p class="warning">⚠ {{.}}</p>{{/warnings}}
     </div>
@@ -269,7 +270,7 @@ public struct DashboardHTMLReporter: Sendable {
     <div class="card" id="metric-{{id}}">
     <h3>{{title}}</h3>
     <div class="value">{{now}}</div>
-    {{#then}}<div class="was">was {{then}} · <span class="change {{direction}}">{{change}}</span></div>{{/then}}
+    {{#then}}<div class="was">was {{then}}{{#changed}} · <span class="change {{direction}}">{{changed}}</span>{{/changed}}</div>{{/then}}
     {{{trend}}}
     <p class="label">{{label}}</p>
     {{#detail}}<p class="detail">{{detail}}</p>{{/detail}}

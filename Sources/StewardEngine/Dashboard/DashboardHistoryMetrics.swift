@@ -77,6 +77,7 @@ extension DashboardMetrics {
     guard let (record, rows) = run else {
       return .missing(month, "no \(survey) survey run recorded by \(month)")
     }
+    if let withheld = withheld(record, survey: survey, month: month) { return withheld }
     let recorded =
       question
       ?? record.metrics.lazy.map(\.name).first {
@@ -140,6 +141,32 @@ extension DashboardMetrics {
     return point
   }
 
+  /// A survey wave with fewer respondents than its anonymity threshold
+  /// reported no group, everyone included, and exited 1 (SurveyKind): its
+  /// figures exist but may not be shown. It says so in place of a number,
+  /// since "–" would read as "not measured". Nil for a wave that reported.
+  static func withheld(_ record: RunRecord, survey: String, month: DashboardMonth)
+    -> DashboardPoint?
+  {
+    guard record.kind == "survey", record.exitStatus == 1, let n = record.metric("respondents")
+    else { return nil }
+    let answers = "\(Int(n)) answer" + (n == 1 ? "" : "s")
+    // Runs recorded before the threshold was a metric still say why.
+    let threshold = record.metric("min_group_size")
+    var point = DashboardPoint(
+      month: month, value: nil,
+      detail: "survey \(survey), run #\(record.id ?? 0) as of \(Self.day(asOf(record)))",
+      missing: nil, facts: [("respondents", n)])
+    point.withheld =
+      "withheld (\(answers); " + (threshold.map { "fewer than \(Int($0))" } ?? "too few") + ")"
+    point.missing =
+      point.detail + ": withheld, \(answers) "
+      + (threshold.map { "fewer than its anonymity threshold of \(Int($0))" }
+        ?? "under its anonymity threshold")
+      + ", so no figure and no comment was reported"
+    return point
+  }
+
   /// Which level stands for the whole organisation.
   public enum MaturitySummary: String, Sendable, CaseIterable {
     /// The run's level for everyone (its `all` row); the lowest team's without one.
@@ -161,6 +188,7 @@ extension DashboardMetrics {
     guard let (record, rows) = run else {
       return .missing(month, "no \(survey) survey run recorded by \(month)")
     }
+    if let withheld = withheld(record, survey: survey, month: month) { return withheld }
     // SurveyRecorder's named metric `SUBJECT/level` is the level's number
     // when the run has it; otherwise the id is ranked here.
     func rank(_ id: String, _ subject: String) -> Double? {

@@ -14,7 +14,7 @@ public struct DashboardMarkdownReporter: Sendable {
     # {{title}}: {{period}}
 
     {{#headlines}}
-    - **{{title}}: {{now}}**{{#interval}} (range {{interval}}){{/interval}}{{#was}}; was {{was}} in {{compare}} ({{change}}){{/was}}.{{#detail}} {{detail}}.{{/detail}}
+    - **{{title}}: {{now}}**{{#interval}} (range {{interval}}){{/interval}}{{#was}}; was {{was}} in {{compare}}{{#changed}} ({{changed}}){{/changed}}{{/was}}.{{#detail}} {{detail}}.{{/detail}}
     {{/headlines}}
 
     {{#hasCompare}}
@@ -83,6 +83,8 @@ public struct DashboardMarkdownReporter: Sendable {
       // Absent keys, not empty strings, so that sections stay closed.
       if !r.detail.isEmpty { row["detail"] = md(r.detail) }
       if let was = r.was { row["was"] = md(was) }
+      // A withheld comparison has a "was" but no change.
+      if !r.change.isEmpty { row["changed"] = md(r.change) }
       if let interval = r.interval { row["interval"] = md(interval) }
       return row
     }

@@ -89,7 +89,7 @@ extension DashboardPoint {
     let fields: [(String, Value)] = [
       ("month", Value(.string(month.description))),
       ("value", number(value)),
-      ("text", Value(.string(DashboardFormatter.format(value, format)))),
+      ("text", Value(.string(text(format)))),
       ("low", number(low)), ("high", number(high)),
       ("detail", Value(.string(detail))),
       ("missing", missing.map { Value(.string($0)) } ?? .null),

@@ -150,6 +150,11 @@ public struct DashboardPoint: Sendable {
   public var detail: String
   /// Why there is no value ("no survey run recorded by 2025-05").
   public var missing: String?
+  /// In place of the number when there is one but it may not be shown: a
+  /// survey wave under its anonymity threshold ("withheld (3 answers;
+  /// fewer than 5)"). A table cell says this rather than "–", which would
+  /// read as "not measured".
+  public var withheld: String?
   /// Named parts (per team, per owner, per severity), in display order.
   public var breakdown: [DashboardPart]
   /// Further numbers behind the value, for JSON (`wins`, `valid`, `enps`…).
@@ -181,6 +186,11 @@ public struct DashboardPoint: Sendable {
   }
 
   public func fact(_ name: String) -> Double? { facts.first { $0.0 == name }?.1 }
+
+  /// How the value reads in a table cell: the number, or why it is withheld.
+  public func text(_ format: DashboardValueFormat) -> String {
+    withheld ?? DashboardFormatter.format(value, format)
+  }
   public func part(_ name: String) -> DashboardPart? { breakdown.first { $0.name == name } }
 }
 

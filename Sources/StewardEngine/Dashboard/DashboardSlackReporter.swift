@@ -12,7 +12,9 @@ public struct DashboardSlackReporter: Sendable {
     let headlineIDs = Set(report.headlines.map(\.id))
     let lines = view.rows.filter { headlineIDs.contains($0.id) }.map { r -> String in
       var line = "*\(slack(r.title))*: \(slack(r.now))"
-      if !r.then.isEmpty { line += " (was \(slack(r.then)); \(slack(r.change)))" }
+      if !r.then.isEmpty {
+        line += " (was \(slack(r.then))" + (r.change.isEmpty ? ")" : "; \(slack(r.change)))")
+      }
       for w in r.warnings { line += "\n:warning: \(slack(w))" }
       return line
     }

@@ -44,15 +44,15 @@ struct DashboardView {
     rows = report.metrics.map { m in
       Row(
         id: m.id, title: m.title,
-        then: m.compare.map { DashboardFormatter.format($0.value, m.format) } ?? "",
-        now: DashboardFormatter.format(m.current.value, m.format),
+        then: m.compare?.text(m.format) ?? "",
+        now: m.current.text(m.format),
         change: m.change.map { DashboardFormatter.change($0, m.format) } ?? "",
         detail: m.current.value == nil
           ? (m.current.missing ?? "")
           : [m.current.detail, m.current.band ?? ""].filter { !$0.isEmpty }.joined(
             separator: "; "),
         label: m.label, verdict: m.verdict, warnings: m.current.warnings,
-        was: m.compare?.value.map { DashboardFormatter.format($0, m.format) },
+        was: m.compare.flatMap { $0.value == nil ? $0.withheld : $0.text(m.format) },
         interval: m.current.value == nil
           ? nil
           : m.current.low.flatMap { low in

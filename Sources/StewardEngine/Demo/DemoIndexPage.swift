@@ -33,7 +33,7 @@ struct DemoIndexPage {
         "expected": outcome.step.expectedExit,
         "ok": outcome.asExpected,
         "verdict": verdict,
-        "tone": outcome.exitStatus == 0 ? "fine" : outcome.exitStatus == 1 ? "blocked" : "error",
+        "tone": outcome.step.role.tone(outcome.exitStatus),
         "seconds": String(format: "%.2f", outcome.seconds),
         "links": links,
         "report": reportHTML(of: outcome),
@@ -64,8 +64,10 @@ struct DemoIndexPage {
       }
       if let health = dashboard.metrics.first(where: { $0.source == "team_health" }) {
         context["health"] = [
-          "then": health.compare?.detail ?? "", "now": health.current.detail,
-          "value": DashboardFormatter.format(health.current.value, health.format),
+          "then": health.compare.map { $0.value == nil ? ($0.missing ?? "") : $0.detail } ?? "",
+          "now": health.current.value == nil
+            ? (health.current.missing ?? "") : health.current.detail,
+          "value": health.current.text(health.format),
         ]
       }
     } else {
@@ -219,7 +221,7 @@ struct DemoIndexPage {
     .step h3 { font-size: 1.05rem; margin: 0 0 .3rem; display: flex; gap: .5rem; flex-wrap: wrap;
       align-items: baseline; }
     .badge { font-size: .8rem; border-radius: 1rem; padding: 0 .6rem; color: #fff; }
-    .fine { background: var(--ok); } .blocked { background: var(--warn); } .error { background: var(--bad); }
+    .fine { background: var(--ok); } .blocked { background: var(--warn); } .error { background: var(--bad); } .held { background: var(--muted); }
     .unexpected { outline: 3px solid var(--bad); }
     code, pre { font: 13px/1.4 ui-monospace, "SFMono-Regular", Menlo, monospace; }
     pre { background: #f6f8fa; padding: .6rem; overflow-x: auto; white-space: pre-wrap;

@@ -35,13 +35,25 @@ public struct DemoStep: Sendable {
       case (.gate, 0): "passed"
       case (.gate, _): "blocked"
       case (.survey, 0): "scored"
-      case (.survey, _): "no quorum"
+      // Fewer respondents than the anonymity threshold: nothing is shown.
+      case (.survey, _): "withheld: too few answers"
       case (.community, 0): "done"
       case (.community, _): "needs attention"
       case (.runbook, 0): "all well"
       case (.runbook, _): "escalated"
       case (.dashboard, 0): "computed"
       case (.dashboard, _): "incomplete"
+      }
+    }
+
+    /// The badge's colour class: a withheld survey wave is a normal
+    /// outcome, not a blocked gate.
+    public func tone(_ status: Int32) -> String {
+      switch (self, status) {
+      case (_, 0): "fine"
+      case (.survey, 1): "held"
+      case (_, 1): "blocked"
+      default: "error"
       }
     }
   }
@@ -126,33 +138,37 @@ public enum DemoPlan {
 
   /// The surveys StreamRec ran, each at month 0 (May 2025) or month 18
   /// (November 2026); the month-18 run reports the trend since month 0.
-  static let surveyPlaybooks: [(id: String, title: String, story: String, months: Set<String>)] = [
-    (
-      "mlops-maturity", "MLOps maturity (Microsoft's levels 0-4)",
-      "Level 1 at month 0; level 2 at month 18, recommendations approaching 3.", ["00", "18"]
-    ),
-    (
-      "mlops-maturity-google", "MLOps maturity (Google's levels 0-2)",
-      "The same teams on Google's scale.", ["00", "18"]
-    ),
-    (
-      "experimentation-maturity", "Experimentation maturity (crawl, walk, run, fly)",
-      "Walk for recommendations only at month 0; run for every product team and fly for recommendations at month 18.",
-      ["00", "18"]
-    ),
-    (
-      "team-health", "Team health (squad health check cards)",
-      "Traffic lights per card and team, with the trend.", ["00", "18"]
-    ),
-    (
-      "team-enps", "Team eNPS",
-      "\"I would recommend this team to a friend\": 3 of 3 at month 0.", ["00", "18"]
-    ),
-    (
-      "listening-tour", "The listening tour",
-      "Each stakeholder's perception and primary need, and the themes they share.", ["00"]
-    ),
-  ]
+  /// A month in `withheld` had fewer respondents than the playbook's
+  /// anonymity threshold: the survey reports nothing and exits 1.
+  static let surveyPlaybooks:
+    [(id: String, title: String, story: String, months: Set<String>, withheld: Set<String>)] = [
+      (
+        "mlops-maturity", "MLOps maturity (Microsoft's levels 0-4)",
+        "Level 1 at month 0; level 2 at month 18, recommendations approaching 3.", ["00", "18"], []
+      ),
+      (
+        "mlops-maturity-google", "MLOps maturity (Google's levels 0-2)",
+        "The same teams on Google's scale.", ["00", "18"], []
+      ),
+      (
+        "experimentation-maturity", "Experimentation maturity (crawl, walk, run, fly)",
+        "Walk for recommendations only at month 0; run for every product team and fly for recommendations at month 18.",
+        ["00", "18"], []
+      ),
+      (
+        "team-health", "Team health (squad health check cards)",
+        "Traffic lights per card and team, with the trend.", ["00", "18"], []
+      ),
+      (
+        "team-enps", "Team eNPS",
+        "\"I would recommend this team to a friend\". Withheld at month 0: 3 answers are fewer than the anonymity threshold of 5, so no figure and no comment is shown. At month 18, 27 of 28 would recommend the team.",
+        ["00", "18"], ["00"]
+      ),
+      (
+        "listening-tour", "The listening tour",
+        "Each stakeholder's perception and primary need, and the themes they share.", ["00"], []
+      ),
+    ]
 
   static func surveys(month: String) -> [DemoStep] {
     surveyPlaybooks.filter { $0.months.contains(month) }.map { survey in
@@ -164,6 +180,7 @@ public enum DemoPlan {
           "run", "Playbooks/\(survey.id).yaml", "--input",
           "responses=Examples/streamrec/surveys/\(survey.id)-month-\(month).csv",
         ],
+        expectedExit: survey.withheld.contains(month) ? 1 : 0,
         role: .survey, renderings: [("json", "json")])
     }
   }

@@ -13,6 +13,7 @@ import StewardCore
 ///
 /// ```text
 /// respondents  dropped  groups  suppressed           the run
+/// min_group_size                                      its anonymity threshold
 /// SUBJECT/respondents                                 SUBJECT: all, or COLUMN=GROUP
 /// SUBJECT/dimension/ID/mean                           weighted mean of its scale questions
 /// SUBJECT/dimension/ID/top_two_box                    0–1
@@ -55,6 +56,9 @@ public enum SurveyRecorder {
       Metric("dropped", Double(report.dropped)),
       Metric("groups", Double(reported)),
       Metric("suppressed", Double(suppressed)),
+      // So that a reader of the history (the dashboard) can say why a wave
+      // below it reported nothing: "3 answers; fewer than 5".
+      Metric("min_group_size", Double(report.minGroupSize)),
     ]
     func add(_ subject: String, _ group: SurveyGroupScore) {
       metrics.append(Metric("\(subject)/respondents", Double(group.respondents)))
