@@ -249,6 +249,30 @@ import Testing
     #expect(!after.stdout.contains("holds"))
   }
 
+  /// A CI job that reads JUnit or annotations is not red while the gate
+  /// passes: before the deadline the campaign's failure is a skipped test
+  /// case and a warning annotation; after it, a failure and an error.
+  @Test func aFailureInAnOpenCampaignIsNotAFailureInJUnitOrAnnotations() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    let junit = try run(dir, on: "2026-12-01", ["--format", "junit", "--no-record"])
+    #expect(junit.status == 0)
+    #expect(!junit.stdout.contains("<failure"), "\(junit.stdout)")
+    #expect(junit.stdout.contains(#"<skipped message="in an open campaign"#))
+    #expect(junit.stdout.contains(#"<testsuites name="model-cards" tests="#))
+    #expect(junit.stdout.contains(#" failures="0" "#))
+    let github = try run(dir, on: "2026-12-01", ["--format", "github", "--no-record"])
+    let annotation = github.stdout.split(separator: "\n").first { $0.contains("eval_dataset") }
+    #expect(annotation?.hasPrefix("::warning") == true, "\(github.stdout)")
+    #expect(annotation?.contains("[in an open campaign") == true)
+
+    let lateJUnit = try run(dir, on: "2027-01-01", ["--format", "junit", "--no-record"])
+    #expect(lateJUnit.status == 1)
+    #expect(lateJUnit.stdout.contains("<failure"), "\(lateJUnit.stdout)")
+    let lateGitHub = try run(dir, on: "2027-01-01", ["--format", "github", "--no-record"])
+    let late = lateGitHub.stdout.split(separator: "\n").first { $0.contains("eval_dataset") }
+    #expect(late?.hasPrefix("::error") == true, "\(lateGitHub.stdout)")
+  }
+
   @Test func theDocsExampleRunsAsShown() throws {
     let files = try DocSession.run(section: "## Campaigns", in: "docs/audit.md")
     #expect(files == ["model-cards.yaml", "models/churn.yaml", "models/search.yaml"])

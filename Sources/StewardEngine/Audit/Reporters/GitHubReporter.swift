@@ -13,8 +13,12 @@ public struct GitHubReporter: AuditReporter {
     var lines: [String] = []
     for r in report.results where [.fail, .error, .waived].contains(r.status) {
       let level: String
+      // Held out of the gate by a campaign before its deadline: a warning,
+      // so that the job is not red while the gate passes.
+      let campaign = report.openCampaignChecks.contains(r.checkID)
       switch r.status {
       case _ where r.inBaseline: level = "notice"
+      case .fail where campaign, .error where campaign: level = "warning"
       case .error: level = "error"
       case .waived: level = "notice"
       case .fail where report.failOn.map({ r.severity >= $0 }) == true:
@@ -33,6 +37,9 @@ public struct GitHubReporter: AuditReporter {
       var message = "\(r.subjectID): \(r.displayMessage)"
       if let w = r.waiver { message += " [waived by \(w.owner) until \(w.expires)]" }
       if r.inBaseline { message += " [in the baseline]" }
+      if campaign, !r.inBaseline, r.status != .waived {
+        message += " [in an open campaign: not in the gate before its deadline]"
+      }
       lines.append("::\(level) \(properties.joined(separator: ","))::\(Self.data(message))")
     }
     for w in report.warnings {
