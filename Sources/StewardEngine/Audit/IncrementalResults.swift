@@ -200,11 +200,7 @@ final class IncrementalResults: Sendable {
   /// The key and detail of each result of `report`, for the history: each
   /// file's key and detail go with its first result, and its other results
   /// have none (decision 0033).
-  static func keys(_ report: AuditReport) -> [(key: String, detail: String)]? {
-    keysAndCopies(report)?.keys
-  }
-
-  /// The keys and details, and the files whose rows can be copied from the
+  /// With them, the files whose rows can be copied from the
   /// run they were reused from: the results are what that run recorded for
   /// them, no waiver now changing one.
   static func keysAndCopies(_ report: AuditReport) -> (
