@@ -348,7 +348,9 @@ import Testing
     #expect(try backend.migrations(current) == SQLiteHistoryStore.schemaVersions)
     #expect(SQLiteHistoryStore.schemaVersions.prefix(2) == ["v1", "v2"])
     #expect(
-      try backend.indexes() == ["run_by_playbook", "run_metric_by_name", "signoff_by_playbook"])
+      try backend.indexes() == [
+        "result_reuse_by_origin", "run_by_playbook", "run_metric_by_name", "signoff_by_playbook",
+      ])
     let runs = try current.runs(playbook: "gate", limit: nil)
     #expect(runs.count == 1)
     #expect(try current.results(ofRun: runs[0].id ?? 0) == Self.rows)
@@ -422,6 +424,110 @@ import Testing
     try backend.execute(kind == .postgres ? "DROP TRIGGER refuse ON result" : "DROP TRIGGER refuse")
     try store.record(Self.run("gate", at: 1, fail: 0), results: many)
     #expect(try store.runs(playbook: nil, limit: nil).first?.resultCount == 1000)
+  }
+
+  /// Rows as a store reads them back: without an incremental run's keys.
+  static func plain(_ rows: [ResultRecord]) -> [ResultRecord] {
+    rows.map {
+      var row = $0
+      (row.depKey, row.detail) = ("", "")
+      return row
+    }
+  }
+
+  /// Reused results are references to the run that holds their rows
+  /// (decision 0047): three runs in a chain read back whole, every
+  /// reference names the first run, neighbouring ranges are one row, and a
+  /// reference to rows no longer there is refused and reported.
+  @Test(arguments: persistent)
+  func reusedResultsAreReferencesToTheirOrigin(kind: Kind) throws {
+    let backend = try Backend(kind)
+    let store = try #require(try backend.open() as? any CopyingResultStore)
+    let keys = try #require(store as? any ResultKeyStore)
+    // Four files of two results each; a file's key and detail on its first.
+    func rows(_ tag: String) -> [ResultRecord] {
+      (0..<8).map { n in
+        var row = ResultRecord(
+          subject: "s\(n / 2)", check: "c\(n % 2)", status: n % 3 == 0 ? "fail" : "pass",
+          severity: "high", message: "\(tag) \(n)", location: "f\(n / 2).yaml:1:1",
+          fingerprint: n % 3 == 0 ? "fp\(n)" : "")
+        if n % 2 == 0 { (row.depKey, row.detail) = ("key\(n / 2)", "detail \(tag) \(n / 2)") }
+        return row
+      }
+    }
+    let first = rows("first")
+    let one = try store.record(Self.run("gate", at: 0, fail: 1), results: first)
+    // Run 2 reuses files 0, 1 and 3 of run 1; file 2 is checked again.
+    var second = first
+    for n in 4..<6 { second[n].message = "second \(n)" }
+    second[4].detail = "detail second 2"
+    let copies2 = [
+      ResultCopy(fromRun: one, from: 0, to: 0, count: 2),
+      ResultCopy(fromRun: one, from: 2, to: 2, count: 2),
+      ResultCopy(fromRun: one, from: 6, to: 6, count: 2),
+    ]
+    let two = try #require(
+      try store.record(
+        Self.run("gate", at: 1, fail: 1), results: second, copies: copies2, commitIf: { true }))
+    #expect(try store.results(ofRun: two) == Self.plain(second))
+    #expect(
+      try keys.resultKeys(ofRun: two).map(\.detail) == [
+        "detail first 0", "detail first 1", "detail second 2", "detail first 3",
+      ])
+    // Run 3 reuses all of run 2: files 0, 1 and 3 from run 1, file 2 from run 2.
+    let copies3 = (0..<4).map { ResultCopy(fromRun: two, from: 2 * $0, to: 2 * $0, count: 2) }
+    let three = try #require(
+      try store.record(
+        Self.run("gate", at: 2, fail: 1), results: second, copies: copies3, commitIf: { true }))
+    #expect(try store.results(ofRun: three) == Self.plain(second))
+    #expect(try keys.resultKeys(ofRun: three).map(\.position) == [0, 2, 4, 6])
+    #expect(try backend.integrityProblems(store).isEmpty)
+    // Rows of its own: run 2 the two of file 2, run 3 none.
+    #expect(try backend.count("SELECT COUNT(*) FROM result WHERE run_id = \(two)") == 2)
+    #expect(try backend.count("SELECT COUNT(*) FROM result WHERE run_id = \(three)") == 0)
+    // Files 0 and 1 of run 2 are one reference; run 3's three references
+    // name the run that holds each row, never run 2's references.
+    #expect(try backend.count("SELECT COUNT(*) FROM result_reuse WHERE run_id = \(two)") == 2)
+    #expect(
+      try backend.count(
+        "SELECT COUNT(*) FROM result_reuse WHERE run_id = \(three) AND from_run = \(one)") == 2)
+    #expect(
+      try backend.count(
+        "SELECT COUNT(*) FROM result_reuse WHERE run_id = \(three) AND from_run = \(two)") == 1)
+    // Rows referred to that are gone: the next record is refused whole,
+    // and the store's check names the runs short of rows.
+    try backend.execute("DELETE FROM result WHERE run_id = \(one) AND position = 7")
+    let refused = #expect(throws: HistoryError.self) {
+      try store.record(
+        Self.run("gate", at: 3, fail: 1), results: second, copies: copies3, commitIf: { true })
+    }
+    #expect(refused?.description.contains("no longer all in the store") == true)
+    #expect(try store.runs(playbook: nil, limit: nil).count == 3)
+    let problems = try backend.integrityProblems(store)
+    #expect(problems.contains("run \(one) records 8 results but has 7 rows"))
+    #expect(problems.contains("run \(two) records 8 results but has 7 rows"))
+    #expect(problems.contains("run \(three) records 8 results but has 7 rows"))
+  }
+
+  /// A run that another refers to is replaced (a survey wave recorded
+  /// again): the runs that referred to it keep their results.
+  @Test func replacingARunReferredToKeepsTheResultsOfItsReusers() throws {
+    let backend = try Backend(.sqlite)
+    let store = try #require(try backend.open() as? SQLiteHistoryStore)
+    var rows = Self.rows
+    rows[0].depKey = "k"
+    rows[0].detail = "d"
+    let one = try store.record(Self.run("gate", at: 0, fail: 1), results: rows)
+    let two = try #require(
+      try store.record(
+        Self.run("gate", at: 1, fail: 1), results: rows,
+        copies: [ResultCopy(fromRun: one, from: 0, to: 0, count: 4)], commitIf: { true }))
+    var replacing = Self.run("gate", at: 2, fail: 0)
+    replacing.replacing = [one]
+    try store.record(replacing, results: Self.rows)
+    #expect(try store.results(ofRun: two) == Self.plain(rows))
+    #expect(try store.resultKeys(ofRun: two).map(\.detail) == ["d"])
+    #expect(try store.integrityProblems().isEmpty)
   }
 
   /// A record whose commit is declined (the report could not be written)

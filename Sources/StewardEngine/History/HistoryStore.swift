@@ -195,18 +195,40 @@ public protocol ResultKeyStore: HistoryStore {
   func resultKeys(ofRun id: Int64) throws -> [(position: Int, key: String, detail: String)]
 }
 
-/// Results an `--incremental` run reused, recorded by copying their rows
-/// (`result` and `result_key`) from the run they were reused from inside the
-/// store, rather than sending them again (decision 0033).
+/// Results an `--incremental` run reused, recorded as a reference to the
+/// rows (`result` and `result_key`) of the run they were reused from,
+/// rather than sent again (decisions 0033 and 0047).
 public struct ResultCopy: Sendable, Equatable {
   public var fromRun: Int64
   /// The first result's position in `fromRun`, and in the run recorded.
   public var from: Int
   public var to: Int
   public var count: Int
+
+  /// The positions of `count` results whose rows are sent: those no copy
+  /// covers. A copy out of bounds, or any copy into a store whose schema
+  /// is older than references (`keepsReuses` false), is an error, and
+  /// nothing is recorded.
+  static func sentPositions(_ count: Int, copies: [ResultCopy], path: String, keepsReuses: Bool)
+    throws -> [Int]
+  {
+    guard !copies.isEmpty else { return Array(0..<count) }
+    guard keepsReuses else {
+      throw HistoryError(path: path, "cannot record reused results in a store before v8")
+    }
+    var copied = [Bool](repeating: false, count: count)
+    for copy in copies {
+      guard copy.count > 0, copy.to >= 0, copy.to + copy.count <= count else {
+        throw HistoryError(path: path, "cannot record the run: a reused range is out of bounds")
+      }
+      for n in copy.to..<(copy.to + copy.count) { copied[n] = true }
+    }
+    return (0..<count).filter { !copied[$0] }
+  }
 }
 
-/// A store that records reused results by copying them (SQLite's).
+/// A store that records reused results by reference (SQLite's and
+/// PostgreSQL's, from migration v8).
 public protocol CopyingResultStore: HistoryStore {
   /// Records `run` as ``HistoryStore/record(_:results:commitIf:)`` does,
   /// except the results in `copies`, whose rows in `results` are not read:
@@ -215,6 +237,15 @@ public protocol CopyingResultStore: HistoryStore {
   func record(
     _ run: RunRecord, results: [ResultRecord], copies: [ResultCopy], commitIf commit: () -> Bool
   ) throws -> Int64?
+}
+
+extension CopyingResultStore {
+  /// A run with nothing reused, in the one transaction `copies` go in.
+  public func record(
+    _ run: RunRecord, results: [ResultRecord], commitIf commit: () -> Bool
+  ) throws -> Int64? {
+    try record(run, results: results, copies: [], commitIf: commit)
+  }
 }
 
 /// A store that keeps sign-offs and who triggered each run that needs one

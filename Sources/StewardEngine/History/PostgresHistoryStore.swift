@@ -16,7 +16,8 @@ import PostgresNIO
 /// let store = try PostgresHistoryStore(url: "postgres://ci@db.internal/steward?sslmode=require")
 /// try store.record(run, results: rows)
 /// ```
-public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable {
+public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, TimelineStore, Sendable
+{
   /// The URL as given; messages start with it (without its password).
   public let path: String
   let connection: PostgresConnection
@@ -39,6 +40,8 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
   /// Whether results have their fingerprint column: a store opened `upTo:`
   /// an older migration (tests build old stores so) lacks it.
   let keepsFingerprints: Bool
+  /// Whether reused results can be references (migration v8).
+  let keepsReuses: Bool
 
   public init(url: String, upTo: String? = nil) throws {
     let target = try PostgresURL(url)
@@ -47,6 +50,10 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
     keepsFingerprints =
       upTo.map {
         (known.firstIndex(of: $0) ?? 0) >= (known.firstIndex(of: "v5-result-fingerprint") ?? 0)
+      } ?? true
+    keepsReuses =
+      upTo.map {
+        (known.firstIndex(of: $0) ?? 0) >= (known.firstIndex(of: "v8-result-reuse") ?? 0)
       } ?? true
     do {
       connection = try PostgresConnection.connect(
@@ -73,9 +80,11 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
   }
 
   public func record(
-    _ run: RunRecord, results: [ResultRecord], commitIf commit: () -> Bool
+    _ run: RunRecord, results: [ResultRecord], copies: [ResultCopy], commitIf commit: () -> Bool
   ) throws -> Int64? {
-    try locked("cannot record the run") {
+    let sent = try ResultCopy.sentPositions(
+      results.count, copies: copies, path: path, keepsReuses: keepsReuses)
+    return try locked("cannot record the run") {
       try execute("BEGIN")
       do {
         let id = try insertRun(run, resultCount: results.count)
@@ -85,8 +94,9 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
             "run_id", "position", "subject", "check_id", "status", "severity", "message",
             "location",
           ] + (keepsFingerprints ? ["fingerprint"] : []),
-          PGCopy.chunks(results, run: id, fingerprints: keepsFingerprints))
-        let keyed = results.indices.filter { !results[$0].depKey.isEmpty }
+          PGCopy.chunks(results, positions: sent, run: id, fingerprints: keepsFingerprints))
+        try insertReuses(copies, into: id)
+        let keyed = sent.filter { !results[$0].depKey.isEmpty }
         try copy(
           into: "result_key", columns: ["run_id", "position", "dep_key", "detail"],
           PGCopy.chunks(count: keyed.count) { n, writer in
@@ -105,6 +115,44 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
         try? execute("ROLLBACK")
         throw error
       }
+    }
+  }
+
+  /// Records each range of reused results as a reference to the run that
+  /// holds their rows, once they are found all there (decision 0047).
+  private func insertReuses(_ copies: [ResultCopy], into id: Int64) throws {
+    guard !copies.isEmpty else { return }
+    var existing: [Int64: [ResultReuse]] = [:]
+    for from in Set(copies.map(\.fromRun)) {
+      existing[from] = try rows(
+        "SELECT position, count, from_run, from_position FROM result_reuse WHERE run_id = \(from)"
+      ).map { row in
+        let (position, count, fromRun, fromPosition) = try row.decode(
+          (Int32, Int32, Int64, Int32).self)
+        return ResultReuse(
+          position: Int(position), count: Int(count), fromRun: fromRun,
+          fromPosition: Int(fromPosition))
+      }
+    }
+    for reuse in ResultReuse.resolve(copies, existing: existing) {
+      let from = Int32(reuse.fromPosition)
+      let there = try rows(
+        """
+        SELECT COUNT(*) FROM result WHERE run_id = \(reuse.fromRun)
+          AND position >= \(from) AND position < \(from + Int32(reuse.count))
+        """
+      ).first.map { try $0.decode(Int64.self) }
+      guard there == Int64(reuse.count) else {
+        throw HistoryError(
+          path: path,
+          "cannot record the run: the results reused from run \(reuse.fromRun) are no longer all in the store"
+        )
+      }
+      try execute(
+        """
+        INSERT INTO result_reuse (run_id, position, count, from_run, from_position)
+        VALUES (\(id), \(Int32(reuse.position)), \(Int32(reuse.count)), \(reuse.fromRun), \(from))
+        """)
     }
   }
 
@@ -221,7 +269,8 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
         """
         SELECT subject, check_id, status, severity, message, location,
           \(unescaped: keepsFingerprints ? "fingerprint" : "''")
-        FROM result WHERE run_id = \(id) ORDER BY position
+        FROM \(unescaped: keepsReuses ? SQLiteHistoryStore.resolvedResults : "result")
+        WHERE run_id = \(id) ORDER BY position
         """
       ).map { row in
         let (subject, check, status, severity, message, location, fingerprint) = try row.decode(
@@ -240,7 +289,11 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
   )] {
     try locked("cannot read the history store") {
       try rows(
-        "SELECT position, dep_key, detail FROM result_key WHERE run_id = \(id) ORDER BY position"
+        """
+        SELECT position, dep_key, detail
+        FROM \(unescaped: keepsReuses ? SQLiteHistoryStore.resolvedKeys : "result_key")
+        WHERE run_id = \(id) ORDER BY position
+        """
       ).map { row in
         let (position, key, detail) = try row.decode((Int32, String, String).self)
         return (Int(position), PGText.decode(key), PGText.decode(detail))
@@ -271,7 +324,9 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
       try rows(
         """
         SELECT run.id, run.result_count,
-               (SELECT COUNT(*) FROM result WHERE result.run_id = run.id)
+               (SELECT COUNT(*)
+                FROM \(unescaped: keepsReuses ? SQLiteHistoryStore.resolvedResults : "result AS resolved")
+                WHERE resolved.run_id = run.id)
         FROM run ORDER BY run.id
         """
       ).compactMap { row in
@@ -437,6 +492,7 @@ public final class PostgresHistoryStore: ResultKeyStore, TimelineStore, Sendable
       with: "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
     )
     .replacingOccurrences(of: "run_id INTEGER", with: "run_id BIGINT")
+    .replacingOccurrences(of: "from_run INTEGER", with: "from_run BIGINT")
     .replacingOccurrences(of: "duration_ms INTEGER", with: "duration_ms BIGINT")
     .replacingOccurrences(of: " REAL ", with: " DOUBLE PRECISION ")
     // PostgreSQL checks a foreign key row by row: for the gate's 140,000
@@ -603,7 +659,15 @@ enum PGCopy {
   static func chunks(_ results: [ResultRecord], run id: Int64, fingerprints: Bool = true)
     -> [[UInt8]]
   {
-    chunks(count: results.count) { i, writer in
+    chunks(results, positions: Array(results.indices), run: id, fingerprints: fingerprints)
+  }
+
+  /// The results at `positions` only (the others are references).
+  static func chunks(
+    _ results: [ResultRecord], positions: [Int], run id: Int64, fingerprints: Bool = true
+  ) -> [[UInt8]] {
+    chunks(count: positions.count) { k, writer in
+      let i = positions[k]
       let result = results[i]
       writer.integer(id)
       writer.integer(Int64(i))

@@ -23,6 +23,9 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
   /// Whether results have their fingerprint column: a store opened `upTo:`
   /// an older migration (tests build old stores so) lacks it.
   let keepsFingerprints: Bool
+  /// Whether reused results can be references (migration v8), rather than
+  /// rows copied into every run that reuses them.
+  let keepsReuses: Bool
 
   /// Opens (creating if needed) the store at `path` and migrates it forward.
   /// - Parameters:
@@ -38,6 +41,10 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
       upTo.map {
         (versions.firstIndex(of: $0) ?? 0)
           >= (versions.firstIndex(of: "v5-result-fingerprint") ?? 0)
+      } ?? true
+    keepsReuses =
+      upTo.map {
+        (versions.firstIndex(of: $0) ?? 0) >= (versions.firstIndex(of: "v8-result-reuse") ?? 0)
       } ?? true
     let folder = (path as NSString).deletingLastPathComponent
     if createFolder, !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
@@ -96,7 +103,8 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
           db,
           sql: """
             SELECT run.id AS id, run.result_count AS expected,
-                   (SELECT COUNT(*) FROM result WHERE result.run_id = run.id) AS actual
+                   (SELECT COUNT(*) FROM \(keepsReuses ? Self.resolvedResults : "result AS resolved")
+                    WHERE resolved.run_id = run.id) AS actual
             FROM run
             """)
         for row in rows {
@@ -128,30 +136,16 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
   private struct NotCommitted: Error {}
 
   public func record(
-    _ run: RunRecord, results: [ResultRecord], commitIf commit: () -> Bool
-  ) throws -> Int64? {
-    try record(run, results: results, copies: [], commitIf: commit)
-  }
-
-  public func record(
     _ run: RunRecord, results: [ResultRecord], copies: [ResultCopy], commitIf commit: () -> Bool
   ) throws -> Int64? {
-    // The positions whose rows are sent; the others are copied below.
-    var sent = Array(results.indices)
-    if !copies.isEmpty {
-      var copied = [Bool](repeating: false, count: results.count)
-      for copy in copies {
-        guard copy.count > 0, copy.to >= 0, copy.to + copy.count <= results.count else {
-          throw HistoryError(path: path, "cannot record the run: a reused range is out of bounds")
-        }
-        for n in copy.to..<(copy.to + copy.count) { copied[n] = true }
-      }
-      sent = sent.filter { !copied[$0] }
-    }
+    // The positions whose rows are sent; the others are references.
+    let sent = try ResultCopy.sentPositions(
+      results.count, copies: copies, path: path, keepsReuses: keepsReuses)
     do {
       // One IMMEDIATE transaction: all rows land, or none do.
       return try pool.write { db in
         for replaced in run.replacing {
+          if keepsReuses { try Self.materializeReuses(of: replaced, in: db) }
           try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [replaced])
         }
         try db.execute(
@@ -200,7 +194,7 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
           batch.text(results[n].location)
           if fingerprints { batch.text(results[n].fingerprint) }
         }
-        try Self.copy(copies, into: id, fingerprints: fingerprints, path: path, in: db)
+        try Self.copy(copies, into: id, path: path, in: db)
         let keyed = sent.filter { !results[$0].depKey.isEmpty }
         try Self.insert(
           into: "result_key (run_id, position, dep_key, detail)", columns: 4, rows: keyed.count,
@@ -221,41 +215,66 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
     }
   }
 
-  /// Copies each range of reused results, and the key row at its start,
-  /// from the run it was reused from: the rows are what that run recorded
-  /// for the same results, at new positions. A range not all there is an
-  /// error, and the run is not recorded.
+  /// Records each range of reused results as a reference to the run that
+  /// holds their rows (decision 0047), after checking those rows are all
+  /// there: a range not all there is an error, and the run is not recorded.
   private static func copy(
-    _ copies: [ResultCopy], into id: Int64, fingerprints: Bool, path: String, in db: Database
+    _ copies: [ResultCopy], into id: Int64, path: String, in db: Database
   ) throws {
     guard !copies.isEmpty else { return }
-    let columns =
-      "subject, check_id, status, severity, message, location"
-      + (fingerprints ? ", fingerprint" : "")
-    let results = try db.makeStatement(
+    var existing: [Int64: [ResultReuse]] = [:]
+    for from in Set(copies.map(\.fromRun)) {
+      existing[from] = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT position, count, from_run, from_position FROM result_reuse WHERE run_id = ?
+          """, arguments: [from]
+      ).map { ResultReuse(position: $0[0], count: $0[1], fromRun: $0[2], fromPosition: $0[3]) }
+    }
+    let count = try db.makeStatement(
+      sql: "SELECT COUNT(*) FROM result WHERE run_id = ? AND position >= ? AND position < ?")
+    let insert = try db.makeStatement(
       sql: """
-        INSERT INTO result (run_id, position, \(columns))
-        SELECT ?, position - ? + ?, \(columns) FROM result
-        WHERE run_id = ? AND position >= ? AND position < ?
+        INSERT INTO result_reuse (run_id, position, count, from_run, from_position)
+        VALUES (?, ?, ?, ?, ?)
         """)
-    let keys = try db.makeStatement(
-      sql: """
-        INSERT INTO result_key (run_id, position, dep_key, detail)
-        SELECT ?, ?, dep_key, detail FROM result_key WHERE run_id = ? AND position = ?
-        """)
-    for copy in copies {
-      let from = Int64(copy.from)
-      let to = Int64(copy.to)
-      try results.execute(arguments: [id, from, to, copy.fromRun, from, from + Int64(copy.count)])
-      let copied = db.changesCount
-      try keys.execute(arguments: [id, to, copy.fromRun, from])
-      guard copied == copy.count, db.changesCount == 1 else {
+    for reuse in ResultReuse.resolve(copies, existing: existing) {
+      let from = Int64(reuse.fromPosition)
+      let there =
+        try Int.fetchOne(
+          count, arguments: [reuse.fromRun, from, from + Int64(reuse.count)]) ?? 0
+      guard there == reuse.count else {
         throw HistoryError(
           path: path,
-          "cannot record the run: the results reused from run \(copy.fromRun) are no longer all in the store"
+          "cannot record the run: the results reused from run \(reuse.fromRun) are no longer all in the store"
         )
       }
+      try insert.execute(arguments: [
+        id, Int64(reuse.position), Int64(reuse.count), reuse.fromRun, from,
+      ])
     }
+  }
+
+  /// Gives every run that refers to run `id`'s results rows of its own,
+  /// so that deleting `id` takes nothing from them.
+  private static func materializeReuses(of id: Int64, in db: Database) throws {
+    let columns = "subject, check_id, status, severity, message, location, fingerprint"
+    try db.execute(
+      sql: """
+        INSERT INTO result (run_id, position, \(columns))
+        SELECT u.run_id, u.position + r.position - u.from_position, \(
+          columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }
+          .joined(separator: ", "))
+        FROM result_reuse u JOIN result r ON r.run_id = u.from_run
+          AND r.position >= u.from_position AND r.position < u.from_position + u.count
+        WHERE u.from_run = ?;
+        INSERT INTO result_key (run_id, position, dep_key, detail)
+        SELECT u.run_id, u.position + k.position - u.from_position, k.dep_key, k.detail
+        FROM result_reuse u JOIN result_key k ON k.run_id = u.from_run
+          AND k.position >= u.from_position AND k.position < u.from_position + u.count
+        WHERE u.from_run = ?;
+        DELETE FROM result_reuse WHERE from_run = ?;
+        """, arguments: [id, id, id])
   }
 
   /// Rows inserted per statement: one statement of many rows costs SQLite
@@ -326,7 +345,7 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
             SELECT CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
                    CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB),
                    \(keepsFingerprints ? "CAST(fingerprint AS BLOB)" : "''")
-            FROM result WHERE run_id = ? ORDER BY position
+            FROM \(keepsReuses ? Self.resolvedResults : "result") WHERE run_id = ? ORDER BY position
             """, arguments: [id]
         ).map { row in
           func text(_ i: Int) -> String {
@@ -350,7 +369,8 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
         try Row.fetchAll(
           db,
           sql: """
-            SELECT position, CAST(dep_key AS BLOB), CAST(detail AS BLOB) FROM result_key
+            SELECT position, CAST(dep_key AS BLOB), CAST(detail AS BLOB)
+            FROM \(keepsReuses ? Self.resolvedKeys : "result_key")
             WHERE run_id = ? ORDER BY position
             """, arguments: [id]
         ).map { row in
@@ -385,6 +405,28 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
       throw Self.describe(error, path: path, doing: "cannot read the history store")
     }
   }
+
+  /// The `result` table with each run's references resolved (decision
+  /// 0047): a run's own rows, and the rows it refers to at its positions.
+  /// The same SQL on PostgreSQL.
+  static let resolvedResults = """
+    (SELECT * FROM result
+     UNION ALL
+     SELECT u.run_id AS run_id, u.position + r.position - u.from_position AS position,
+            r.subject, r.check_id, r.status, r.severity, r.message, r.location, r.fingerprint
+     FROM result_reuse u JOIN result r ON r.run_id = u.from_run
+       AND r.position >= u.from_position AND r.position < u.from_position + u.count) AS resolved
+    """
+
+  /// `result_key` resolved as ``resolvedResults`` resolves `result`.
+  static let resolvedKeys = """
+    (SELECT run_id, position, dep_key, detail FROM result_key
+     UNION ALL
+     SELECT u.run_id AS run_id, u.position + k.position - u.from_position AS position,
+            k.dep_key, k.detail
+     FROM result_reuse u JOIN result_key k ON k.run_id = u.from_run
+       AND k.position >= u.from_position AND k.position < u.from_position + u.count) AS resolved
+    """
 
   // MARK: - Schema
 
@@ -467,6 +509,24 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
     // v7: what each result of a run needing sign-off was bound to, so that a
     // sign-off covers its evidence, files and check parameters (decision 0044).
     ("v7-signoff-binding", signOffBindingSchema),
+    // v8: an --incremental run's reused results, as references to the run
+    // that holds their rows rather than copies of them (decision 0047).
+    // Deleting a run that is referred to fails until the runs that refer to
+    // it have rows of their own (no ON DELETE on from_run).
+    (
+      "v8-result-reuse",
+      """
+      CREATE TABLE result_reuse (
+        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        from_run INTEGER NOT NULL REFERENCES run(id),
+        from_position INTEGER NOT NULL,
+        PRIMARY KEY (run_id, position)
+      );
+      CREATE INDEX result_reuse_by_origin ON result_reuse (from_run);
+      """
+    ),
   ]
 
   static var migrator: DatabaseMigrator {
