@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StewardEngine
 import TestSupport
 import Testing
@@ -118,6 +119,13 @@ import Testing
       let last = try #require(try mine.runs(playbook: nil, limit: 1).first?.id)
       #expect(try mine.results(ofRun: last) == (try theirs.results(ofRun: 1)), "round \(round)")
       #expect(try mine.integrityProblems().isEmpty)
+      // The reused results are references (decision 0047): the run's own
+      // rows are only those of the files checked again.
+      let own = try DatabaseQueue(path: dir.appendingPathComponent("h.sqlite").path).read {
+        try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM result WHERE run_id = ?", arguments: [last])
+      }
+      let checked = files.count - files.filter { !touched.contains($0) }.count
+      #expect(own == checked * 14, "round \(round): \(checked) files checked again")
       #expect(
         try Self.report(dir, "incremental.json") == Self.report(dir, "full.json"),
         "round \(round)")

@@ -128,6 +128,7 @@ public struct AuditKind: RunnableKind {
       runner.incremental = incremental
       runner.hashInputs = true
       report = try runner.run()
+      try incremental.finish()
       // On stderr: the report itself is the full run's, byte for byte.
       let files = Set(report.subjects.map(\.file)).count
       Console.error(

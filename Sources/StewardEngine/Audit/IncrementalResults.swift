@@ -21,14 +21,18 @@ final class IncrementalResults: Sendable {
   /// The recorded results of the last run: one detail per file, by file
   /// key, decoded only when the file is reused, on the worker that reuses
   /// it (140,000 results decoded up front took a third of a re-run).
-  private let recorded: [String: (position: Int, detail: String)]
+  /// Read from the store on a thread of its own while the files are
+  /// listed and the workers start reading and hashing them: the read was
+  /// the longest stretch of a re-run with one core idle.
+  private let loading: Loading
+  private var recorded: [String: (position: Int, detail: String)] { loading.value.recorded }
   private let checks: [String]
   private let specs: [String: CheckSpec]
   /// A reused file's detail is recorded again as it was read, unless a
   /// whole-run check may have changed its results since.
   private let keepsDetails: Bool
   /// The run whose results are reused, if any.
-  let fromRun: Int64?
+  var fromRun: Int64? { loading.value.fromRun }
   private let reused = Mutex<[String: ReusedFile]>([:])
   var reusedCount: Int { reused.withLock { $0.count } }
   /// Each reused file by its key, to record again as it was read.
@@ -59,7 +63,52 @@ final class IncrementalResults: Sendable {
     specs = Dictionary(checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     keepsDetails = !checks.contains { $0.scope == .all }
     key = try Self.runKey(runner, checks: checks)
-    (fromRun, recorded) = try Self.recorded(runner, store: store)
+    let name = runner.playbook.header.name
+    loading = Loading { try Self.recorded(playbook: name, store: store) }
+  }
+
+  /// Rethrows what reading the store threw: the run is refused (exit 2)
+  /// as when the store was read before it, though it checked every file.
+  func finish() throws {
+    if let error = loading.value.error { throw error }
+  }
+
+  /// The store's recorded results, read once on a thread of its own.
+  final class Loading: Sendable {
+    struct Loaded: Sendable {
+      var fromRun: Int64?
+      var recorded: [String: (position: Int, detail: String)]
+      var error: (any Error)?
+    }
+    private let done = DispatchSemaphore(value: 0)
+    private let result = Mutex<Loaded?>(nil)
+
+    init(
+      _ load: @escaping @Sendable () throws -> (Int64?, [String: (position: Int, detail: String)])
+    ) {
+      Thread { [self] in
+        let loaded: Loaded
+        do {
+          let (from, recorded) = try load()
+          loaded = Loaded(fromRun: from, recorded: recorded)
+        } catch {
+          loaded = Loaded(fromRun: nil, recorded: [:], error: error)
+        }
+        result.withLock { $0 = loaded }
+        done.signal()
+      }.start()
+    }
+
+    /// Whether the store has been read (`value` then does not wait).
+    var isDone: Bool { result.withLock { $0 != nil } }
+
+    /// What was read, once it has been.
+    var value: Loaded {
+      if let loaded = result.withLock({ $0 }) { return loaded }
+      done.wait()
+      done.signal()  // for the next waiter
+      return result.withLock { $0 } ?? Loaded(recorded: [:])
+    }
   }
 
   // MARK: - Keys
@@ -147,8 +196,11 @@ final class IncrementalResults: Sendable {
   func reuse(file: String) -> Reused? {
     // Read as the subject loader reads: a file too large, or not a
     // regular file, is left to it to refuse.
-    guard !recorded.isEmpty,
-      let data = try? FileInput.bytes(path: file, maxBytes: YAMLLimits().maxFileBytes)
+    // Nothing to reuse is known only once the store is read; until then
+    // the file is read and hashed meanwhile.
+    if loading.isDone, recorded.isEmpty { return nil }
+    guard let data = try? FileInput.bytes(path: file, maxBytes: YAMLLimits().maxFileBytes),
+      !recorded.isEmpty
     else { return nil }
     let sha = SHA256.hex(data)
     let fileKey = Self.fileKey(key, path: file, sha256: sha)
@@ -175,15 +227,15 @@ final class IncrementalResults: Sendable {
     return Reused(sha256: sha, subjects: subjects, results: stored.map(\.result))
   }
 
-  private static func recorded(_ runner: AuditRunner, store: (any HistoryStore)?) throws
+  private static func recorded(playbook: String, store: (any HistoryStore)?) throws
     -> (Int64?, [String: (position: Int, detail: String)])
   {
     // The newest run of the playbook only: an older one's results may be
     // another text of a card that changed since and changed back, which is
     // fine, but they are not what the last report said.
     guard let store = store as? any ResultKeyStore,
-      let run = try store.runs(playbook: runner.playbook.header.name, limit: 1).first,
-      run.kind == "audit", let id = run.id
+      let (id, kind) = try store.newestRun(playbook: playbook),
+      kind == "audit"
     else { return (nil, [:]) }
     let last = try store.resultKeys(ofRun: id)
     guard !last.isEmpty else { return (nil, [:]) }
@@ -212,50 +264,54 @@ final class IncrementalResults: Sendable {
     for input in hashes { shaByFile[input.path] = input.sha256 }
     var subjectByID: [String: AuditReport.SubjectRef] = [:]
     for subject in report.subjects { subjectByID[subject.id] = subject }
-    let results = report.results
     let reused = report.reusedFiles
-    var keys = [(key: String, detail: String)](repeating: ("", ""), count: results.count)
-    // A file's results sit together, as the workers stored them; should a
-    // file's results ever be split, its key is recorded twice and the
-    // file is checked again.
-    var n = 0
-    while n < results.count {
-      guard let subject = subjectByID[results[n].subjectID], let sha = shaByFile[subject.file]
-      else {
-        n += 1
-        continue
-      }
-      var end = n + 1
-      var lastSubject = results[n].subjectID
-      while end < results.count {
-        let id = results[end].subjectID
-        if id != lastSubject {
-          guard subjectByID[id]?.file == subject.file else { break }
-          lastSubject = id
+    var keys = [(key: String, detail: String)](repeating: ("", ""), count: report.results.count)
+    // Read in place: through the array, each result was copied whole
+    // (every string retained), a tenth of recording a re-run.
+    report.results.withUnsafeBufferPointer { results in
+      // A file's results sit together, as the workers stored them; should a
+      // file's results ever be split, its key is recorded twice and the
+      // file is checked again.
+      var n = 0
+      while n < results.count {
+        guard let subject = subjectByID[results[n].subjectID], let sha = shaByFile[subject.file]
+        else {
+          n += 1
+          continue
         }
-        end += 1
-      }
-      let fileKey = fileKey(runKey, path: subject.file, sha256: sha)
-      // Kept with no detail, which reads back as nothing: the file is
-      // checked again (an error may be passing, and a waived result's
-      // status before its waiver is not kept).
-      if results[n..<end].contains(where: {
-        $0.status == .error || $0.status == .waived || $0.waiver != nil
-      }) {
-        keys[n] = (fileKey, "")
-      } else if let kept = reused[fileKey] {
-        keys[n] = (fileKey, kept.detail)
-        if let from = report.reusedFromRun, kept.count == end - n {
-          copies.append(ResultCopy(fromRun: from, from: kept.position, to: n, count: end - n))
+        var end = n + 1
+        var lastSubject = results[n].subjectID
+        while end < results.count {
+          let id = results[end].subjectID
+          if id != lastSubject {
+            guard subjectByID[id]?.file == subject.file else { break }
+            lastSubject = id
+          }
+          end += 1
         }
-      } else {
-        keys[n] = (
-          fileKey,
-          Detail.encodeFile(
-            subject.file, results[n..<end].map { ($0, subjectByID[$0.subjectID] ?? subject) })
-        )
+        let fileKey = fileKey(runKey, path: subject.file, sha256: sha)
+        // Kept with no detail, which reads back as nothing: the file is
+        // checked again (an error may be passing, and a waived result's
+        // status before its waiver is not kept).
+        if (n..<end).contains(where: {
+          results[$0].status == .error || results[$0].status == .waived
+            || results[$0].waiver != nil
+        }) {
+          keys[n] = (fileKey, "")
+        } else if let kept = reused[fileKey] {
+          keys[n] = (fileKey, kept.detail)
+          if let from = report.reusedFromRun, kept.count == end - n {
+            copies.append(ResultCopy(fromRun: from, from: kept.position, to: n, count: end - n))
+          }
+        } else {
+          keys[n] = (
+            fileKey,
+            Detail.encodeFile(
+              subject.file, results[n..<end].map { ($0, subjectByID[$0.subjectID] ?? subject) })
+          )
+        }
+        n = end
       }
-      n = end
     }
     return (keys, copies)
   }
@@ -285,7 +341,7 @@ enum Detail {
   {
     var reader = Reader(bytes: Array(text.utf8))
     guard reader.text() == "file", let file = reader.text(),
-      let count = reader.text().flatMap({ Int($0) }), count >= 0, count <= reader.bytes.count
+      let count = reader.int(), count >= 0, count <= reader.bytes.count
     else { return nil }
     reader.file = file
     var stored: [IncrementalResults.Stored] = []
@@ -322,7 +378,7 @@ enum Detail {
       let status = reader.text().flatMap(CheckStatus.init(rawValue:)),
       let message = reader.text(), let evidence = reader.value(), let mark = reader.mark(),
       let path = reader.text(), let hasPath = reader.text(),
-      let subjectMark = reader.mark(), let lines = reader.text().flatMap({ Int($0) }), lines >= 0,
+      let subjectMark = reader.mark(), let lines = reader.int(), lines >= 0,
       lines <= reader.bytes.count
     else { return nil }
     var result = CheckResult(
@@ -384,7 +440,8 @@ enum Detail {
 
     var atEnd: Bool { at == bytes.count }
 
-    mutating func text() -> String? {
+    /// The next field's bytes, as a range of `bytes`.
+    private mutating func field() -> Range<Int>? {
       var length = 0
       var digits = 0
       while at < bytes.count, bytes[at] >= 0x30, bytes[at] <= 0x39, digits < 12 {
@@ -394,41 +451,62 @@ enum Detail {
       }
       guard digits > 0, at < bytes.count, bytes[at] == 0x3A, at + 1 + length <= bytes.count
       else { return nil }
-      let text = String(decoding: bytes[(at + 1)..<(at + 1 + length)], as: UTF8.self)
-      at += 1 + length
-      return text
+      defer { at += 1 + length }
+      return (at + 1)..<(at + 1 + length)
+    }
+
+    mutating func text() -> String? {
+      guard let range = field() else { return nil }
+      // Decoded from the buffer itself: through an ArraySlice, String took
+      // the generic path, a fifth of decoding a reused gate's details.
+      return bytes.withUnsafeBufferPointer {
+        String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self)
+      }
+    }
+
+    /// A field of decimal digits, an optional leading "-", as a number
+    /// (a line, a column, a count), without making a String of it.
+    mutating func int() -> Int? {
+      guard let range = field() else { return nil }
+      return number(range)
     }
 
     mutating func mark() -> SourceMark? {
       guard let named = text(), named == "=" || named.hasPrefix("/"),
-        let line = text().flatMap({ Int($0) }),
-        let column = text().flatMap({ Int($0) })
+        let line = int(), let column = int()
       else { return nil }
       return SourceMark(
         file: named == "=" ? file : String(named.dropFirst()), line: line, column: column)
     }
 
     mutating func value(depth: Int = 0) -> Value? {
-      guard depth < 200, let tag = text(), let first = tag.first else { return nil }
-      let rest = tag.dropFirst()
-      switch first {
-      case "n": return Value(.null)
-      case "t": return Value(.bool(true))
-      case "f": return Value(.bool(false))
-      case "i": return Int64(rest).map { Value(.int($0)) }
-      case "d": return UInt64(rest).map { Value(.double(Double(bitPattern: $0))) }
-      case "s": return text().map { Value(.string($0)) }
-      case "l":
-        guard let count = Int(rest), count >= 0 else { return nil }
+      // The tag is read in place (a letter, then a number for most): a
+      // String made of each took a tenth of decoding a reused gate.
+      guard depth < 200, let tag = field(), !tag.isEmpty else { return nil }
+      let rest = (tag.lowerBound + 1)..<tag.upperBound
+      switch bytes[tag.lowerBound] {
+      case 0x6E: return rest.isEmpty ? Value(.null) : nil  // n
+      case 0x74: return rest.isEmpty ? Value(.bool(true)) : nil  // t
+      case 0x66: return rest.isEmpty ? Value(.bool(false)) : nil  // f
+      case 0x69: return number(rest).map { Value(.int(Int64($0))) }  // i
+      case 0x64:  // d: the bit pattern, which may not fit an Int
+        return UInt64(String(decoding: bytes[rest], as: UTF8.self)).map {
+          Value(.double(Double(bitPattern: $0)))
+        }
+      case 0x73: return rest.isEmpty ? text().map { Value(.string($0)) } : nil  // s
+      case 0x6C:  // l
+        guard let count = number(rest), count >= 0, count <= bytes.count else { return nil }
         var items: [Value] = []
+        items.reserveCapacity(count)
         for _ in 0..<count {
           guard let item = value(depth: depth + 1) else { return nil }
           items.append(item)
         }
         return Value(.list(items))
-      case "m":
-        guard let count = Int(rest), count >= 0 else { return nil }
+      case 0x6D:  // m
+        guard let count = number(rest), count >= 0, count <= bytes.count else { return nil }
         var entries: [OrderedMap.Entry] = []
+        entries.reserveCapacity(count)
         for _ in 0..<count {
           guard let key = text(), let item = value(depth: depth + 1) else { return nil }
           entries.append(OrderedMap.Entry(key: key, value: item))
@@ -436,6 +514,25 @@ enum Detail {
         return Value(.map(OrderedMap(entries)))
       default: return nil
       }
+    }
+
+    /// The decimal number in `range` of `bytes` (a leading "-" allowed), or
+    /// nil when it is not one or does not fit.
+    private func number(_ range: Range<Int>) -> Int? {
+      var digits = range
+      let negative = !range.isEmpty && bytes[range.lowerBound] == 0x2D
+      if negative { digits = (range.lowerBound + 1)..<range.upperBound }
+      guard !digits.isEmpty, digits.count <= 19 else { return nil }
+      var n = 0
+      for i in digits {
+        let byte = bytes[i]
+        guard byte >= 0x30, byte <= 0x39 else { return nil }
+        let (times, over1) = n.multipliedReportingOverflow(by: 10)
+        let (sum, over2) = times.addingReportingOverflow(Int(byte - 0x30))
+        guard !over1, !over2 else { return nil }
+        n = sum
+      }
+      return negative ? -n : n
     }
   }
 }

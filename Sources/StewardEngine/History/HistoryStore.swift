@@ -193,6 +193,9 @@ public protocol ResultKeyStore: HistoryStore {
   /// The position, key and detail of each result of run `id` that has
   /// them, in order.
   func resultKeys(ofRun id: Int64) throws -> [(position: Int, key: String, detail: String)]
+  /// The id and kind of the playbook's newest run, as `runs(playbook:limit: 1)`
+  /// would list it first, without reading its 10,000 input hashes.
+  func newestRun(playbook: String) throws -> (id: Int64, kind: String)?
 }
 
 /// Results an `--incremental` run reused, recorded as a reference to the

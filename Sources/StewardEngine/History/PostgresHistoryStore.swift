@@ -124,15 +124,7 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     guard !copies.isEmpty else { return }
     var existing: [Int64: [ResultReuse]] = [:]
     for from in Set(copies.map(\.fromRun)) {
-      existing[from] = try rows(
-        "SELECT position, count, from_run, from_position FROM result_reuse WHERE run_id = \(from)"
-      ).map { row in
-        let (position, count, fromRun, fromPosition) = try row.decode(
-          (Int32, Int32, Int64, Int32).self)
-        return ResultReuse(
-          position: Int(position), count: Int(count), fromRun: fromRun,
-          fromPosition: Int(fromPosition))
-      }
+      existing[from] = try references(of: from)
     }
     for reuse in ResultReuse.resolve(copies, existing: existing) {
       let from = Int32(reuse.fromPosition)
@@ -263,24 +255,38 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     }
   }
 
-  public func results(ofRun id: Int64) throws -> [ResultRecord] {
+  public func newestRun(playbook: String) throws -> (id: Int64, kind: String)? {
     try locked("cannot read the history store") {
       try rows(
         """
-        SELECT subject, check_id, status, severity, message, location,
-          \(unescaped: keepsFingerprints ? "fingerprint" : "''")
-        FROM \(unescaped: keepsReuses ? SQLiteHistoryStore.resolvedResults : "result")
-        WHERE run_id = \(id) ORDER BY position
+        SELECT id, kind FROM run WHERE playbook = \(PGText.encode(playbook))
+        ORDER BY started_at DESC, id DESC LIMIT 1
         """
-      ).map { row in
-        let (subject, check, status, severity, message, location, fingerprint) = try row.decode(
-          (String, String, String, String, String, String, String).self)
-        return ResultRecord(
-          subject: PGText.decode(subject), check: PGText.decode(check),
-          status: PGText.decode(status), severity: PGText.decode(severity),
-          message: PGText.decode(message), location: PGText.decode(location),
-          fingerprint: PGText.decode(fingerprint))
+      ).first.map {
+        let (id, kind) = try $0.decode((Int64, String).self)
+        return (id, PGText.decode(kind))
       }
+    }
+  }
+
+  public func results(ofRun id: Int64) throws -> [ResultRecord] {
+    try locked("cannot read the history store") {
+      try resolved(
+        run: id, table: "result",
+        columns:
+          "subject, check_id, status, severity, message, location, \(keepsFingerprints ? "fingerprint" : "''")"
+      ) { row in
+        let (position, subject, check, status, severity, message, location, fingerprint) =
+          try row.decode((Int32, String, String, String, String, String, String, String).self)
+        return (
+          Int(position),
+          ResultRecord(
+            subject: PGText.decode(subject), check: PGText.decode(check),
+            status: PGText.decode(status), severity: PGText.decode(severity),
+            message: PGText.decode(message), location: PGText.decode(location),
+            fingerprint: PGText.decode(fingerprint))
+        )
+      }.map(\.1)
     }
   }
 
@@ -288,16 +294,49 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     position: Int, key: String, detail: String
   )] {
     try locked("cannot read the history store") {
+      try resolved(run: id, table: "result_key", columns: "dep_key, detail") { row in
+        let (position, key, detail) = try row.decode((Int32, String, String).self)
+        return (Int(position), (PGText.decode(key), PGText.decode(detail)))
+      }.map { ($0.0, $0.1.0, $0.1.1) }
+    }
+  }
+
+  /// Run `id`'s references, in order of position.
+  private func references(of id: Int64) throws -> [ResultReuse] {
+    try rows(
+      """
+      SELECT position, count, from_run, from_position FROM result_reuse
+      WHERE run_id = \(id) ORDER BY position
+      """
+    ).map {
+      let (position, count, from, fromPosition) = try $0.decode((Int32, Int32, Int64, Int32).self)
+      return ResultReuse(
+        position: Int(position), count: Int(count), fromRun: from,
+        fromPosition: Int(fromPosition))
+    }
+  }
+
+  /// The rows of `table` that belong to run `id`, by position: its own and
+  /// those its references name (decision 0047), as SQLite's store reads
+  /// them; `row` decodes a row whose first column is its position.
+  private func resolved<T>(
+    run id: Int64, table: String, columns: String, row: (PostgresRow) throws -> (Int, T)
+  ) throws -> [(Int, T)] {
+    let own = try rows(
+      """
+      SELECT position, \(unescaped: columns) FROM \(unescaped: table)
+      WHERE run_id = \(id) ORDER BY position
+      """
+    ).map(row)
+    guard keepsReuses else { return own }
+    return try ResultReuse.rows(own: own, references: references(of: id)) { reference in
       try rows(
         """
-        SELECT position, dep_key, detail
-        FROM \(unescaped: keepsReuses ? SQLiteHistoryStore.resolvedKeys : "result_key")
-        WHERE run_id = \(id) ORDER BY position
+        SELECT position, \(unescaped: columns) FROM \(unescaped: table)
+        WHERE run_id = \(reference.fromRun) AND position >= \(Int32(reference.fromPosition))
+          AND position < \(Int32(reference.fromPosition + reference.count)) ORDER BY position
         """
-      ).map { row in
-        let (position, key, detail) = try row.decode((Int32, String, String).self)
-        return (Int(position), PGText.decode(key), PGText.decode(detail))
-      }
+      ).map(row)
     }
   }
 

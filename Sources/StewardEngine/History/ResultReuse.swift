@@ -68,4 +68,21 @@ public struct ResultReuse: Sendable, Equatable {
     }
     return out
   }
+
+  /// A run's rows by position: its `own`, and for each of its references
+  /// the rows `fetch` reads from the run it names (positions there), moved
+  /// to their positions in this run.
+  static func rows<T>(
+    own: [(Int, T)], references: [ResultReuse], fetch: (ResultReuse) throws -> [(Int, T)]
+  ) rethrows -> [(Int, T)] {
+    guard !references.isEmpty else { return own }
+    var all = own
+    for reference in references {
+      all += try fetch(reference).map {
+        ($0.0 - reference.fromPosition + reference.position, $0.1)
+      }
+    }
+    all.sort { $0.0 < $1.0 }
+    return all
+  }
 }

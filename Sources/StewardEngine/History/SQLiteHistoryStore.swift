@@ -224,12 +224,7 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
     guard !copies.isEmpty else { return }
     var existing: [Int64: [ResultReuse]] = [:]
     for from in Set(copies.map(\.fromRun)) {
-      existing[from] = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT position, count, from_run, from_position FROM result_reuse WHERE run_id = ?
-          """, arguments: [from]
-      ).map { ResultReuse(position: $0[0], count: $0[1], fromRun: $0[2], fromPosition: $0[3]) }
+      existing[from] = try references(of: from, in: db)
     }
     let count = try db.makeStatement(
       sql: "SELECT COUNT(*) FROM result WHERE run_id = ? AND position >= ? AND position < ?")
@@ -253,6 +248,17 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
         id, Int64(reuse.position), Int64(reuse.count), reuse.fromRun, from,
       ])
     }
+  }
+
+  /// Run `id`'s references, in order of position.
+  private static func references(of id: Int64, in db: Database) throws -> [ResultReuse] {
+    try Row.fetchAll(
+      db,
+      sql: """
+        SELECT position, count, from_run, from_position FROM result_reuse
+        WHERE run_id = ? ORDER BY position
+        """, arguments: [id]
+    ).map { ResultReuse(position: $0[0], count: $0[1], fromRun: $0[2], fromPosition: $0[3]) }
   }
 
   /// Gives every run that refers to run `id`'s results rows of its own,
@@ -334,27 +340,40 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
     }
   }
 
+  public func newestRun(playbook: String) throws -> (id: Int64, kind: String)? {
+    do {
+      return try pool.read { db in
+        try Row.fetchOne(
+          db,
+          sql: """
+            SELECT id, kind FROM run WHERE playbook = ?
+            ORDER BY started_at DESC, id DESC LIMIT 1
+            """, arguments: [playbook]
+        ).map { ($0[0], $0[1]) }
+      }
+    } catch {
+      throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
   public func results(ofRun id: Int64) throws -> [ResultRecord] {
     do {
       return try pool.read { db in
         // Read as bytes: GRDB reads text up to its first NUL, and a YAML id
         // or a plugin's message can hold one.
-        try Row.fetchAll(
-          db,
-          sql: """
-            SELECT CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
-                   CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB),
-                   \(keepsFingerprints ? "CAST(fingerprint AS BLOB)" : "''")
-            FROM \(keepsReuses ? Self.resolvedResults : "result") WHERE run_id = ? ORDER BY position
-            """, arguments: [id]
-        ).map { row in
-          func text(_ i: Int) -> String {
-            (row[i] as Data?).map { String(decoding: $0, as: UTF8.self) } ?? ""
-          }
-          return ResultRecord(
-            subject: text(0), check: text(1), status: text(2), severity: text(3),
-            message: text(4), location: text(5), fingerprint: text(6))
-        }
+        try resolved(
+          db, run: id, table: "result",
+          columns: """
+            CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
+            CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB),
+            \(keepsFingerprints ? "CAST(fingerprint AS BLOB)" : "''")
+            """
+        ) { row in
+          ResultRecord(
+            subject: Self.text(row, 1), check: Self.text(row, 2), status: Self.text(row, 3),
+            severity: Self.text(row, 4), message: Self.text(row, 5),
+            location: Self.text(row, 6), fingerprint: Self.text(row, 7))
+        }.map(\.1)
       }
     } catch {
       throw Self.describe(error, path: path, doing: "cannot read the history store")
@@ -366,22 +385,50 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
   )] {
     do {
       return try pool.read { db in
-        try Row.fetchAll(
-          db,
-          sql: """
-            SELECT position, CAST(dep_key AS BLOB), CAST(detail AS BLOB)
-            FROM \(keepsReuses ? Self.resolvedKeys : "result_key")
-            WHERE run_id = ? ORDER BY position
-            """, arguments: [id]
-        ).map { row in
-          func text(_ i: Int) -> String {
-            (row[i] as Data?).map { String(decoding: $0, as: UTF8.self) } ?? ""
-          }
-          return (row[0], text(1), text(2))
-        }
+        try resolved(
+          db, run: id, table: "result_key",
+          columns: "CAST(dep_key AS BLOB), CAST(detail AS BLOB)"
+        ) { row in (Self.text(row, 1), Self.text(row, 2)) }
+        .map { ($0.0, $0.1.0, $0.1.1) }
       }
     } catch {
       throw Self.describe(error, path: path, doing: "cannot read the history store")
+    }
+  }
+
+  /// Column `i` of `row`, read as bytes, in place: through a `Data` copy,
+  /// a re-run's 25 MB of details were copied twice before they were text.
+  private static func text(_ row: Row, _ i: Int) -> String {
+    (try? row.withUnsafeData(atIndex: i) { $0.map { String(decoding: $0, as: UTF8.self) } })
+      .flatMap { $0 } ?? ""
+  }
+
+  /// The rows of `table` (`result` or `result_key`) that belong to run
+  /// `id`, by position: its own, and those its references name, each
+  /// range read in the order of the table's key. One query over a UNION of
+  /// the two would have to sort them, and SQLite spilled the 25 MB of a
+  /// gate's details to a temporary file to do it.
+  private func resolved<T>(
+    _ db: Database, run id: Int64, table: String, columns: String, row: (Row) -> T
+  ) throws -> [(Int, T)] {
+    // A cursor's rows are read where SQLite has them, not copied first.
+    func fetch(_ sql: String, _ arguments: StatementArguments) throws -> [(Int, T)] {
+      var rows: [(Int, T)] = []
+      let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+      while let one = try cursor.next() { rows.append((one[0] as Int, row(one))) }
+      return rows
+    }
+    let own = try fetch(
+      "SELECT position, \(columns) FROM \(table) WHERE run_id = ? ORDER BY position", [id])
+    guard keepsReuses else { return own }
+    return try ResultReuse.rows(own: own, references: Self.references(of: id, in: db)) {
+      reference in
+      try fetch(
+        """
+        SELECT position, \(columns) FROM \(table)
+        WHERE run_id = ? AND position >= ? AND position < ? ORDER BY position
+        """,
+        [reference.fromRun, reference.fromPosition, reference.fromPosition + reference.count])
     }
   }
 
@@ -408,7 +455,8 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
 
   /// The `result` table with each run's references resolved (decision
   /// 0047): a run's own rows, and the rows it refers to at its positions.
-  /// The same SQL on PostgreSQL.
+  /// The same SQL on PostgreSQL; for counting (the integrity check), not
+  /// for reading a run in order (``resolved(_:run:table:columns:row:)``).
   static let resolvedResults = """
     (SELECT * FROM result
      UNION ALL
@@ -416,16 +464,6 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
             r.subject, r.check_id, r.status, r.severity, r.message, r.location, r.fingerprint
      FROM result_reuse u JOIN result r ON r.run_id = u.from_run
        AND r.position >= u.from_position AND r.position < u.from_position + u.count) AS resolved
-    """
-
-  /// `result_key` resolved as ``resolvedResults`` resolves `result`.
-  static let resolvedKeys = """
-    (SELECT run_id, position, dep_key, detail FROM result_key
-     UNION ALL
-     SELECT u.run_id AS run_id, u.position + k.position - u.from_position AS position,
-            k.dep_key, k.detail
-     FROM result_reuse u JOIN result_key k ON k.run_id = u.from_run
-       AND k.position >= u.from_position AND k.position < u.from_position + u.count) AS resolved
     """
 
   // MARK: - Schema

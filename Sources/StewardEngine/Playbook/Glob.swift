@@ -79,7 +79,16 @@ public enum Glob {
   }
 
   private static func sorted(_ paths: Set<String>) -> [String] {
-    paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    // Byte order, compared as C strings (a path holds no NUL): through
+    // the generic UTF8View comparison, sorting a gate's 10,000 paths took
+    // 35 ms before the first card was read.
+    var keyed = paths.map { (bytes: Array($0.utf8CString), path: $0) }
+    keyed.sort { a, b in
+      a.bytes.withUnsafeBufferPointer { pa in
+        b.bytes.withUnsafeBufferPointer { pb in strcmp(pa.baseAddress!, pb.baseAddress!) < 0 }
+      }
+    }
+    return keyed.map(\.path)
   }
 
   /// Whether `pattern` matches the one name `name` (no `/`), with the
