@@ -70,6 +70,23 @@ import Testing
     ])
     #expect(twice.status == 2)
     #expect(twice.stderr.contains("another report is written to x"))
+    // The same file by another spelling is the same file.
+    let dir = try StewardBinary.scratch([:])
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("out"), withIntermediateDirectories: true)
+    for (first, second) in [("out/a", "./out/a"), ("out/a", "out/../out/a")] {
+      let aliased = try StewardBinary.run(
+        [
+          "run", Self.gate, "--no-record", "--report", "sarif=\(first)", "--report",
+          "junit=\(second)",
+        ], in: dir)
+      #expect(aliased.status == 2, "\(first) \(second)")
+      #expect(aliased.stderr.contains("another report is written to \(second)"))
+      let output = try StewardBinary.run(
+        ["run", Self.gate, "--no-record", "--output", first, "--report", "sarif=\(second)"],
+        in: dir)
+      #expect(output.status == 2, "\(first) \(second)")
+    }
     let bare = try StewardBinary.run(["run", Self.gate, "--no-record", "--report", "sarif"])
     #expect(bare.status == 2)
     #expect(bare.stderr.contains("--report takes FORMAT=PATH"))

@@ -102,6 +102,11 @@ import Testing
     #expect(
       refused.stdout.contains(
         "elsewhere/extra.yaml:2:5: waiver for has-owner on recommender refused"))
+    // The file it does take, as the user knows it: relative, not absolute.
+    #expect(
+      refused.stdout.contains(
+        "this playbook takes waivers only from waivers/gate.yaml; it waives nothing"),
+      "\(refused.stdout)")
     #expect(refused.stdout.contains("0 waived"))
     let listed = try StewardBinary.run(["waivers", "gate.yaml"], in: dir)
     #expect(listed.stdout.contains("refused"))
@@ -176,7 +181,8 @@ import Testing
     let later = try StewardBinary.run(
       ["waivers", "Playbooks/gate.yaml"], in: dir, environment: ["STEWARD_TODAY": Self.day(10)])
     #expect(later.status == 0, "\(later.stderr)")
-    #expect(later.stdout.contains("2 waivers: 0 live, 0 expiring soon, 2 expired"), "\(later.stdout)")
+    #expect(
+      later.stdout.contains("2 waivers: 0 live, 0 expiring soon, 2 expired"), "\(later.stdout)")
     // A file named that is not an audit is refused.
     let notAudit = try StewardBinary.run(["waivers", "Playbooks/notes.yaml"], in: dir)
     #expect(notAudit.status == 2)

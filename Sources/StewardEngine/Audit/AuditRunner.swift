@@ -278,7 +278,7 @@ public struct AuditRunner: Sendable {
         Diagnostic(
           .warning, at: waiver.mark, code: "W013",
           "waiver for \(waiver.check) on \(waiver.subject) refused: this playbook takes waivers only from "
-            + (playbook.waiversFrom ?? []).joined(separator: ", ")
+            + (playbook.waiversFrom ?? []).map(InputFiles.shown).joined(separator: ", ")
             + "; it waives nothing"))
     }
     return warnings

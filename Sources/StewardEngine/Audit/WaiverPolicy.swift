@@ -63,12 +63,12 @@ struct WaiverPolicy {
               "waivers_from names \"\(file)\", which is not a file (looked at \(path))"))
           continue
         }
-        paths.append(canonical(path))
+        paths.append(InputFiles.canonical(path))
       }
       policy.from = paths
     }
     for waiver in waivers {
-      if let from = policy.from, !from.contains(canonical(waiver.mark.file)) {
+      if let from = policy.from, !from.contains(InputFiles.canonical(waiver.mark.file)) {
         policy.refused.append(waiver)
       } else {
         policy.accepted.append(waiver)
@@ -84,8 +84,4 @@ struct WaiverPolicy {
     return policy
   }
 
-  /// One spelling of a path, so that `./w.yaml` and `w.yaml` are one file.
-  static func canonical(_ path: String) -> String {
-    URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-  }
 }

@@ -68,12 +68,25 @@ public struct RunOptions: Sendable {
       guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
         throw UsageError("--report takes FORMAT=PATH, e.g. sarif=gate.sarif, found \"\(item)\"")
       }
-      if parts[1] == output || out.contains(where: { $0.path == parts[1] }) {
+      if output.map({ Self.sameFile($0, parts[1]) }) == true
+        || out.contains(where: { Self.sameFile($0.path, parts[1]) })
+      {
         throw UsageError("--report \(item): another report is written to \(parts[1])")
       }
       out.append((parts[0], parts[1]))
     }
     return out
+  }
+
+  /// Whether two paths name one file: `out/a` and `./out/a`, or a path
+  /// through a link to its folder, would leave only the last report.
+  static func sameFile(_ a: String, _ b: String) -> Bool {
+    if a == b || InputFiles.canonical(a) == InputFiles.canonical(b) { return true }
+    // A hard link to the same file: the same device and inode.
+    var first = stat()
+    var second = stat()
+    return stat(a, &first) == 0 && stat(b, &second) == 0 && first.st_dev == second.st_dev
+      && first.st_ino == second.st_ino
   }
 
   /// The lowest level of plugin log lines said on stderr: debug with

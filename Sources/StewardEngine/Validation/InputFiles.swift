@@ -84,6 +84,20 @@ public enum InputFiles {
 
 extension InputFiles {
   /// Whether `path` names an existing folder.
+  /// One spelling of a path, so that `./w.yaml`, `w.yaml` and a path
+  /// through a link to its folder are one file.
+  static func canonical(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+  }
+
+  /// A canonical path as a user reads it: relative to the working folder
+  /// when it is under it, else whole.
+  static func shown(_ canonicalPath: String) -> String {
+    let here = canonical(FileManager.default.currentDirectoryPath)
+    return canonicalPath.hasPrefix(here + "/")
+      ? String(canonicalPath.dropFirst(here.count + 1)) : canonicalPath
+  }
+
   public static func isDirectory(_ path: String) -> Bool {
     var isDirectory: ObjCBool = false
     return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
