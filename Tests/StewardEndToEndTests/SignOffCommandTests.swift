@@ -329,6 +329,37 @@ import Testing
     #expect(byPriya.status == 0, "\(byPriya.stdout)")
   }
 
+  /// In a CI job the signer is the CI actor: `--as` naming anyone else is
+  /// refused, and a sign-off given there is recorded as the actor's.
+  @Test func inCIASignOffIsTheActorsAndAsIsRefused() throws {
+    let dir = try StewardBinary.scratch(Self.files)
+    #expect(try gate(dir).status == 3)
+    let forged = try steward(
+      [
+        "signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve",
+        "--as", "tomas",
+      ], in: dir, as: "runner", ci: ["GITHUB_ACTOR": "mallory"])
+    #expect(forged.status == 2, "\(forged.stdout)")
+    #expect(
+      forged.stderr.contains(
+        "in CI a sign-off is given as the person who started the job (GITHUB_ACTOR=mallory); --as tomas is refused"
+      ), "\(forged.stderr)")
+    // mallory is not in the role, whatever she claims.
+    let mallory = try steward(
+      ["signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve"],
+      in: dir, as: "tomas", ci: ["GITHUB_ACTOR": "mallory"])
+    #expect(mallory.status == 2)
+    #expect(mallory.stderr.contains("mallory is not in role responsible-ai"), "\(mallory.stderr)")
+    let tomas = try steward(
+      [
+        "signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve",
+        "--as", "tomas",
+      ], in: dir, as: "runner", ci: ["GITLAB_USER_LOGIN": "tomas"])
+    #expect(tomas.status == 0, "\(tomas.stderr)")
+    #expect(tomas.stdout.contains("approved by tomas (GITLAB_USER_LOGIN)"), "\(tomas.stdout)")
+    #expect(try gate(dir).status == 0)
+  }
+
   @Test func anUnknownRoleOrAPersonOutsideItIsRefused() throws {
     let dir = try StewardBinary.scratch(Self.files)
     #expect(try gate(dir).status == 3)

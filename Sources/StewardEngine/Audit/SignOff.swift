@@ -209,6 +209,26 @@ public enum SignOffs {
     return people
   }
 
+  /// The person giving a sign-off. In a CI job it is the CI actor (the
+  /// first CI actor variable set): `--as` there is a claim anyone who can
+  /// edit the workflow could make in another's name, so naming anyone else
+  /// is refused. Elsewhere: `--as`, else `STEWARD_USER`, else `USER`.
+  static func signer(_ given: String?) throws(SignOffError) -> (name: String, source: String) {
+    let env = ProcessInfo.processInfo.environment
+    for variable in ciActorVariables {
+      guard let actor = env[variable]?.trimmingCharacters(in: .whitespacesAndNewlines),
+        !actor.isEmpty
+      else { continue }
+      if let given, !given.isEmpty, given != actor {
+        throw SignOffError(
+          "in CI a sign-off is given as the person who started the job (\(variable)=\(actor)); --as \(given) is refused"
+        )
+      }
+      return (actor, variable)
+    }
+    return Approvals.identity(given)
+  }
+
   /// What a reviewer looked at for each result of `report`, beyond its row:
   /// its evidence (canonical JSON), the SHA-256 of the subject's file, the
   /// check as the playbook configures it (parameters, severity, `when`…) and
@@ -483,7 +503,7 @@ public enum SignOffs {
         "\(summary.playbook) needs no sign-off by role \"\(role)\""
           + (roles.isEmpty ? "" : "; it needs \(roles.joined(separator: ", "))"))
     }
-    let (name, source) = Approvals.identity(given)
+    let (name, source) = try signer(given)
     guard requirement.people.contains(name) else {
       throw SignOffError(
         "\(name) is not in role \(role) in the roster; \(requirement.people.joined(separator: ", ")) are"
