@@ -34,6 +34,39 @@ import Testing
     #expect(test.stdout.contains("6 of 6 example runs passed"), "\(test.stdout)")
   }
 
+  /// A wrong expectation is said at the example's own line, not at the
+  /// `p:check` that holds it.
+  @Test func aFailingExampleIsSaidAtItsOwnLine() throws {
+    let dir = try StewardBinary.scratch([
+      "p.lua": """
+      local p = steward.plugin{ name = "p", version = "1.0.0" }
+
+      p:check{
+        id = "c",
+        title = "t",
+        severity = "high",
+        examples = {
+          { subject = { a = 1 }, expect = "pass" },
+          { subject = { a = 2 },
+            expect = "fail" },
+        },
+        run = function(subject)
+          return { status = "pass", message = "ok" }
+        end,
+      }
+
+      return p
+
+      """
+    ])
+    let test = try StewardBinary.run(["test", "p.lua"], in: dir)
+    #expect(test.status == 1)
+    #expect(
+      test.stdout.contains("FAIL p.lua:9:5: c example 2: expected fail, got pass"), "\(test.stdout)"
+    )
+    #expect(!test.stdout.contains("p.lua:3:"), "\(test.stdout)")
+  }
+
   /// The editor files serve the whole folder: a second plugin, or a folder
   /// with its own .luarc.json, keeps them as they are.
   @Test func keepsAnExistingEditorSetup() throws {

@@ -121,6 +121,7 @@ public struct ExampleRunner {
     let vm = try LuaVM(limits: limits, log: log.sink)
     let loaded = try vm.loadPlugin(source: plugin.source, chunkName: plugin.path)
     var outcomes: [Outcome] = []
+    let source = LuaSource(plugin.source)
     for check in plugin.checks {
       guard
         let run = loaded.registrations.first(where: { $0.kind == "check" && $0.id == check.id })?
@@ -132,7 +133,13 @@ public struct ExampleRunner {
             plugin: plugin.name, check: check.id, example: 0, variant: "", expected: "examples",
             actual: "none declared", mark: check.mark, passed: false))
       }
-      for (i, example) in check.examples.enumerated() {
+      // Each example's own line, where it is written in the source: an
+      // outcome said at the `p:check` line left the author to count.
+      let written = source.examples(fromLine: check.mark.line, file: plugin.path)
+      for (i, var example) in check.examples.enumerated() {
+        if !example.mark.isKnown, i < written.count, let place = written[i] {
+          example.mark = place.mark
+        }
         log.about("example \(i + 1) of \(check.id)")
         outcomes +=
           check.scope == .all
