@@ -383,5 +383,14 @@ extension DemoCommandTests {
       contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
     #expect(index.contains("id=\"campaign-reproducible-seeds\""))
     #expect(index.contains("id=\"campaign-business-monitoring\""))
+    // The Slack message too: a team that reads only the channel learns
+    // when a campaign starts to gate.
+    let slack = try String(
+      contentsOf: folder.appendingPathComponent("value-dashboard.slack.json"), encoding: .utf8)
+    #expect(slack.contains("*business-monitoring (model-card-campaigns)*: 3 of 5 subjects pass"))
+    #expect(
+      slack.contains(
+        "121 days to the deadline 2027-03-31; until then its failures do not fail the gate"))
+    #expect(slack.contains("*reproducible-seeds (model-card-campaigns)*: 5 of 5 subjects pass"))
   }
 }

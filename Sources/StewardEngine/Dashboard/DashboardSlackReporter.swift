@@ -18,12 +18,27 @@ public struct DashboardSlackReporter: Sendable {
       for w in r.warnings { line += "\n:warning: \(slack(w))" }
       return line
     }
+    // A campaign's progress, as every other format shows it: a team
+    // reading only the channel learns when its failures start to gate.
+    let campaigns = report.campaigns.map {
+      ":dart: *\(slack($0.title))*: \(slack($0.summary))"
+    }
     let period = ": \(report.period)"
     let heading = report.title + period
     let context =
       report.compare.map { "Compared with \($0). " } ?? ""
       + "Computed by steward \(StewardVersion.current) from \(report.inputFiles.count) input files."
-    let blocks: [Value] = [
+    func section(_ text: [String]) -> Value {
+      [
+        "type": "section",
+        "text": [
+          "type": "mrkdwn",
+          "text": Value(
+            .string(Self.shortened(text.joined(separator: "\n"), to: Self.sectionLimit))),
+        ],
+      ]
+    }
+    var blocks: [Value] = [
       [
         "type": "header",
         "text": [
@@ -31,21 +46,15 @@ public struct DashboardSlackReporter: Sendable {
           "text": Value(.string(Self.shortened(heading, to: Self.headerLimit, keeping: period))),
         ],
       ],
-      [
-        "type": "section",
-        "text": [
-          "type": "mrkdwn",
-          "text": Value(
-            .string(Self.shortened(lines.joined(separator: "\n"), to: Self.sectionLimit))),
-        ],
-      ],
-      [
-        "type": "context",
-        "elements": Value(.list([["type": "mrkdwn", "text": Value(.string(context))]])),
-      ],
+      section(lines),
     ]
+    if !campaigns.isEmpty { blocks.append(section(campaigns)) }
+    blocks.append([
+      "type": "context",
+      "elements": Value(.list([["type": "mrkdwn", "text": Value(.string(context))]])),
+    ])
     return [
-      "text": Value(.string(heading + "\n" + lines.joined(separator: "\n"))),
+      "text": Value(.string(([heading] + lines + campaigns).joined(separator: "\n"))),
       "blocks": Value(.list(blocks)),
     ]
   }
