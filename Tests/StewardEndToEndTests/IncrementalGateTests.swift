@@ -136,6 +136,37 @@ import Testing
     }
   }
 
+  /// A tampered reference (decision 0047) is an inconsistent store, said
+  /// with exit 2 by every command that reads the run, never a crash or
+  /// another run's results.
+  @Test func aTamperedReferenceIsRefusedByEveryReader() throws {
+    let dir = try Self.cards()
+    for _ in 0..<2 {
+      _ = try run(dir, ["--store", "h.sqlite", "--incremental"], output: "r.json")
+    }
+    let store = try DatabaseQueue(path: dir.appendingPathComponent("h.sqlite").path)
+    try store.write {
+      try $0.execute(
+        sql: "UPDATE result_reuse SET count = 9223372036854775807, from_position = 5")
+    }
+    try store.close()
+    for arguments in [
+      ["--store", "h.sqlite", "--incremental", "--no-record"],
+      ["--store", "h.sqlite", "--baseline-run", "2", "--no-record"],
+    ] {
+      let refused = try run(dir, arguments, output: "again.json")
+      #expect(refused.status == 2, "\(arguments): \(refused.stderr)")
+      #expect(
+        refused.stderr.contains(
+          "the history store is inconsistent: run 2 has a reference out of range"),
+        "\(arguments): \(refused.stderr)")
+    }
+    let export = try StewardBinary.run(
+      ["history", "export", "--from", "h.sqlite", "--to", "moved.sqlite"], in: dir)
+    #expect(export.status == 2, "\(export.stdout)\(export.stderr)")
+    #expect(export.stderr.contains("the history store is inconsistent"), "\(export.stderr)")
+  }
+
   /// What every result depends on beyond its card: a parameter of the
   /// playbook, a plugin's source. Either changed, nothing is reused.
   @Test func aChangedPlaybookOrPluginChecksEveryCardAgain() throws {

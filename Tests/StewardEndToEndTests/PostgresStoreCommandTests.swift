@@ -55,6 +55,21 @@ struct PostgresStoreCommandTests {
     #expect(trend.stdout.split(separator: "\n").count == 4)
   }
 
+  /// A survey wave recorded again replaces the earlier run of its period,
+  /// on the server as in an SQLite file: trends count each period once.
+  @Test func aSurveyWaveRecordedAgainReplacesItsRun() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let survey = StewardBinary.packageRoot.appendingPathComponent("Playbooks/team-enps.yaml").path
+    for _ in 0..<2 {
+      let wave = try StewardBinary.run(["run", survey, "--store", url])
+      #expect(wave.status <= 1, "\(wave.stderr)")
+    }
+    #expect(try Self.psql(url, "SELECT COUNT(*) FROM run") == "1")
+    #expect(try Self.psql(url, "SELECT MIN(id) FROM run") == "2")
+    #expect(try Self.psql(url, "SELECT COUNT(*) FROM result WHERE run_id = 1") == "0")
+    #expect(try Self.partialRuns(url) == "")
+  }
+
   /// A runbook's timeline goes to the server event by event, and `--resume`
   /// reads it back from there.
   @Test func aRunbookTimelineIsKeptOnTheServer() throws {

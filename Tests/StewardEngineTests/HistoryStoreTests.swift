@@ -511,9 +511,10 @@ import Testing
 
   /// A run that another refers to is replaced (a survey wave recorded
   /// again): the runs that referred to it keep their results.
-  @Test func replacingARunReferredToKeepsTheResultsOfItsReusers() throws {
-    let backend = try Backend(.sqlite)
-    let store = try #require(try backend.open() as? SQLiteHistoryStore)
+  @Test(arguments: persistent)
+  func replacingARunReferredToKeepsTheResultsOfItsReusers(kind: Kind) throws {
+    let backend = try Backend(kind)
+    let store = try #require(try backend.open() as? any CopyingResultStore & ResultKeyStore)
     var rows = Self.rows
     rows[0].depKey = "k"
     rows[0].detail = "d"
@@ -527,7 +528,52 @@ import Testing
     try store.record(replacing, results: Self.rows)
     #expect(try store.results(ofRun: two) == Self.plain(rows))
     #expect(try store.resultKeys(ofRun: two).map(\.detail) == ["d"])
-    #expect(try store.integrityProblems().isEmpty)
+    #expect(try backend.integrityProblems(store).isEmpty)
+    // The replaced run is gone, rows and all.
+    #expect(try store.runs(playbook: nil, limit: nil).map(\.id) == [3, two])
+    #expect(try backend.count("SELECT COUNT(*) FROM result WHERE run_id = \(one)") == 0)
+    #expect(try backend.count("SELECT COUNT(*) FROM result_key WHERE run_id = \(one)") == 0)
+  }
+
+  /// References no steward writes (a tampered store) are refused when the
+  /// run is read, on both stores, never read as other results or crashed
+  /// on: a huge count, a negative one, two that overlap, one that repeats
+  /// the run's own rows.
+  @Test(arguments: persistent)
+  func referencesThatDoNotAddUpAreRefused(kind: Kind) throws {
+    let tampering = [
+      "UPDATE result_reuse SET count = 2147483647, from_position = 5",
+      "UPDATE result_reuse SET count = -5",
+      "UPDATE result_reuse SET position = 2147483600",
+      "UPDATE result_reuse SET count = 2; INSERT INTO result_reuse VALUES (2, 1, 2, 1, 1)",
+      "UPDATE result_reuse SET count = 3, from_position = 1",
+    ]
+    for sql in tampering {
+      let backend = try Backend(kind)
+      let store = try #require(try backend.open() as? any CopyingResultStore & ResultKeyStore)
+      var rows = Self.rows
+      rows[0].depKey = "k"
+      rows[0].detail = "d"
+      let one = try store.record(Self.run("gate", at: 0, fail: 1), results: rows)
+      let two = try #require(
+        try store.record(
+          Self.run("gate", at: 1, fail: 1), results: rows,
+          copies: [ResultCopy(fromRun: one, from: 0, to: 0, count: 4)], commitIf: { true }))
+      try backend.execute(sql)
+      let results = #expect(throws: HistoryError.self, "\(sql)") {
+        try store.results(ofRun: two)
+      }
+      #expect(
+        results?.description.contains("the history store is inconsistent: run \(two)") == true,
+        "\(sql): \(String(describing: results))")
+      // Reusing from it again is refused too, and records nothing.
+      #expect(throws: HistoryError.self, "\(sql)") {
+        try store.record(
+          Self.run("gate", at: 2, fail: 1), results: rows,
+          copies: [ResultCopy(fromRun: two, from: 0, to: 0, count: 4)], commitIf: { true })
+      }
+      #expect(try store.runs(playbook: nil, limit: nil).count == 2)
+    }
   }
 
   /// A record whose commit is declined (the report could not be written)

@@ -87,6 +87,18 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     return try locked("cannot record the run") {
       try execute("BEGIN")
       do {
+        // A survey wave recorded again replaces its run, as on SQLite; the
+        // results and keys have no foreign key here, so they go by hand.
+        for replaced in run.replacing {
+          if keepsReuses {
+            for statement in ResultReuse.materializing(run: replaced) {
+              try execute(PostgresQuery(unsafeSQL: statement))
+            }
+          }
+          try execute("DELETE FROM result WHERE run_id = \(replaced)")
+          try execute("DELETE FROM result_key WHERE run_id = \(replaced)")
+          try execute("DELETE FROM run WHERE id = \(replaced)")
+        }
         let id = try insertRun(run, resultCount: results.count)
         try copy(
           into: "result",
@@ -124,7 +136,7 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     guard !copies.isEmpty else { return }
     var existing: [Int64: [ResultReuse]] = [:]
     for from in Set(copies.map(\.fromRun)) {
-      existing[from] = try references(of: from)
+      existing[from] = try ResultReuse.checked(references(of: from), run: from, path: path)
     }
     for reuse in ResultReuse.resolve(copies, existing: existing) {
       let from = Int32(reuse.fromPosition)
@@ -271,22 +283,23 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
 
   public func results(ofRun id: Int64) throws -> [ResultRecord] {
     try locked("cannot read the history store") {
-      try resolved(
-        run: id, table: "result",
-        columns:
-          "subject, check_id, status, severity, message, location, \(keepsFingerprints ? "fingerprint" : "''")"
-      ) { row in
-        let (position, subject, check, status, severity, message, location, fingerprint) =
-          try row.decode((Int32, String, String, String, String, String, String, String).self)
-        return (
-          Int(position),
-          ResultRecord(
-            subject: PGText.decode(subject), check: PGText.decode(check),
-            status: PGText.decode(status), severity: PGText.decode(severity),
-            message: PGText.decode(message), location: PGText.decode(location),
-            fingerprint: PGText.decode(fingerprint))
-        )
-      }.map(\.1)
+      try ResultReuse.whole(
+        resolved(
+          run: id, table: "result",
+          columns:
+            "subject, check_id, status, severity, message, location, \(keepsFingerprints ? "fingerprint" : "''")"
+        ) { row in
+          let (position, subject, check, status, severity, message, location, fingerprint) =
+            try row.decode((Int32, String, String, String, String, String, String, String).self)
+          return (
+            Int(position),
+            ResultRecord(
+              subject: PGText.decode(subject), check: PGText.decode(check),
+              status: PGText.decode(status), severity: PGText.decode(severity),
+              message: PGText.decode(message), location: PGText.decode(location),
+              fingerprint: PGText.decode(fingerprint))
+          )
+        }, run: id, path: path)
     }
   }
 
@@ -297,7 +310,7 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
       try resolved(run: id, table: "result_key", columns: "dep_key, detail") { row in
         let (position, key, detail) = try row.decode((Int32, String, String).self)
         return (Int(position), (PGText.decode(key), PGText.decode(detail)))
-      }.map { ($0.0, $0.1.0, $0.1.1) }
+      }.rows.map { ($0.0, $0.1.0, $0.1.1) }
     }
   }
 
@@ -321,23 +334,31 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
   /// them; `row` decodes a row whose first column is its position.
   private func resolved<T>(
     run id: Int64, table: String, columns: String, row: (PostgresRow) throws -> (Int, T)
-  ) throws -> [(Int, T)] {
+  ) throws -> (rows: [(Int, T)], count: Int) {
+    guard
+      let count = try rows("SELECT result_count FROM run WHERE id = \(id)").first.map({
+        Int(try $0.decode(Int32.self))
+      })
+    else { return ([], 0) }
     let own = try rows(
       """
       SELECT position, \(unescaped: columns) FROM \(unescaped: table)
       WHERE run_id = \(id) ORDER BY position
       """
     ).map(row)
-    guard keepsReuses else { return own }
-    return try ResultReuse.rows(own: own, references: references(of: id)) { reference in
+    let references = keepsReuses ? try references(of: id) : []
+    let all = try ResultReuse.rows(
+      own: own, references: references, run: id, count: count, path: path
+    ) { from, low, high in
       try rows(
         """
         SELECT position, \(unescaped: columns) FROM \(unescaped: table)
-        WHERE run_id = \(reference.fromRun) AND position >= \(Int32(reference.fromPosition))
-          AND position < \(Int32(reference.fromPosition + reference.count)) ORDER BY position
+        WHERE run_id = \(from) AND position >= \(Int32(low)) AND position < \(Int32(high))
+        ORDER BY position
         """
       ).map(row)
     }
+    return (all, count)
   }
 
   public func series(metric: String, playbook: String) throws -> [MetricPoint] {

@@ -224,7 +224,8 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
     guard !copies.isEmpty else { return }
     var existing: [Int64: [ResultReuse]] = [:]
     for from in Set(copies.map(\.fromRun)) {
-      existing[from] = try references(of: from, in: db)
+      existing[from] = try ResultReuse.checked(
+        references(of: from, in: db), run: from, path: path)
     }
     let count = try db.makeStatement(
       sql: "SELECT COUNT(*) FROM result WHERE run_id = ? AND position >= ? AND position < ?")
@@ -264,23 +265,7 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
   /// Gives every run that refers to run `id`'s results rows of its own,
   /// so that deleting `id` takes nothing from them.
   private static func materializeReuses(of id: Int64, in db: Database) throws {
-    let columns = "subject, check_id, status, severity, message, location, fingerprint"
-    try db.execute(
-      sql: """
-        INSERT INTO result (run_id, position, \(columns))
-        SELECT u.run_id, u.position + r.position - u.from_position, \(
-          columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }
-          .joined(separator: ", "))
-        FROM result_reuse u JOIN result r ON r.run_id = u.from_run
-          AND r.position >= u.from_position AND r.position < u.from_position + u.count
-        WHERE u.from_run = ?;
-        INSERT INTO result_key (run_id, position, dep_key, detail)
-        SELECT u.run_id, u.position + k.position - u.from_position, k.dep_key, k.detail
-        FROM result_reuse u JOIN result_key k ON k.run_id = u.from_run
-          AND k.position >= u.from_position AND k.position < u.from_position + u.count
-        WHERE u.from_run = ?;
-        DELETE FROM result_reuse WHERE from_run = ?;
-        """, arguments: [id, id, id])
+    for statement in ResultReuse.materializing(run: id) { try db.execute(sql: statement) }
   }
 
   /// Rows inserted per statement: one statement of many rows costs SQLite
@@ -361,19 +346,20 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
       return try pool.read { db in
         // Read as bytes: GRDB reads text up to its first NUL, and a YAML id
         // or a plugin's message can hold one.
-        try resolved(
-          db, run: id, table: "result",
-          columns: """
-            CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
-            CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB),
-            \(keepsFingerprints ? "CAST(fingerprint AS BLOB)" : "''")
-            """
-        ) { row in
-          ResultRecord(
-            subject: Self.text(row, 1), check: Self.text(row, 2), status: Self.text(row, 3),
-            severity: Self.text(row, 4), message: Self.text(row, 5),
-            location: Self.text(row, 6), fingerprint: Self.text(row, 7))
-        }.map(\.1)
+        try ResultReuse.whole(
+          resolved(
+            db, run: id, table: "result",
+            columns: """
+              CAST(subject AS BLOB), CAST(check_id AS BLOB), CAST(status AS BLOB),
+              CAST(severity AS BLOB), CAST(message AS BLOB), CAST(location AS BLOB),
+              \(keepsFingerprints ? "CAST(fingerprint AS BLOB)" : "''")
+              """
+          ) { row in
+            ResultRecord(
+              subject: Self.text(row, 1), check: Self.text(row, 2), status: Self.text(row, 3),
+              severity: Self.text(row, 4), message: Self.text(row, 5),
+              location: Self.text(row, 6), fingerprint: Self.text(row, 7))
+          }, run: id, path: path)
       }
     } catch {
       throw Self.describe(error, path: path, doing: "cannot read the history store")
@@ -389,7 +375,7 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
           db, run: id, table: "result_key",
           columns: "CAST(dep_key AS BLOB), CAST(detail AS BLOB)"
         ) { row in (Self.text(row, 1), Self.text(row, 2)) }
-        .map { ($0.0, $0.1.0, $0.1.1) }
+        .rows.map { ($0.0, $0.1.0, $0.1.1) }
       }
     } catch {
       throw Self.describe(error, path: path, doing: "cannot read the history store")
@@ -410,7 +396,11 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
   /// gate's details to a temporary file to do it.
   private func resolved<T>(
     _ db: Database, run id: Int64, table: String, columns: String, row: (Row) -> T
-  ) throws -> [(Int, T)] {
+  ) throws -> (rows: [(Int, T)], count: Int) {
+    guard
+      let count = try Int.fetchOne(
+        db, sql: "SELECT result_count FROM run WHERE id = ?", arguments: [id])
+    else { return ([], 0) }
     // A cursor's rows are read where SQLite has them, not copied first.
     func fetch(_ sql: String, _ arguments: StatementArguments) throws -> [(Int, T)] {
       var rows: [(Int, T)] = []
@@ -420,16 +410,17 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
     }
     let own = try fetch(
       "SELECT position, \(columns) FROM \(table) WHERE run_id = ? ORDER BY position", [id])
-    guard keepsReuses else { return own }
-    return try ResultReuse.rows(own: own, references: Self.references(of: id, in: db)) {
-      reference in
+    let references = keepsReuses ? try Self.references(of: id, in: db) : []
+    let rows = try ResultReuse.rows(
+      own: own, references: references, run: id, count: count, path: path
+    ) { from, low, high in
       try fetch(
         """
         SELECT position, \(columns) FROM \(table)
         WHERE run_id = ? AND position >= ? AND position < ? ORDER BY position
-        """,
-        [reference.fromRun, reference.fromPosition, reference.fromPosition + reference.count])
+        """, [from, low, high])
     }
+    return (rows, count)
   }
 
   public func series(metric: String, playbook: String) throws -> [MetricPoint] {
