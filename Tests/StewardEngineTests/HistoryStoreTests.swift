@@ -509,10 +509,11 @@ import Testing
     #expect(problems.contains("run \(three) records 8 results but has 7 rows"))
   }
 
-  /// A run that another refers to is replaced (a survey wave recorded
-  /// again): the runs that referred to it keep their results.
-  @Test(arguments: persistent)
-  func replacingARunReferredToKeepsTheResultsOfItsReusers(kind: Kind) throws {
+  /// A new store with run 1 (four results, a key on the first) and run 2,
+  /// which reuses all four by reference.
+  static func aRunReusingAnother(_ kind: Kind) throws -> (
+    Backend, any CopyingResultStore & ResultKeyStore, [ResultRecord], Int64, Int64
+  ) {
     let backend = try Backend(kind)
     let store = try #require(try backend.open() as? any CopyingResultStore & ResultKeyStore)
     var rows = Self.rows
@@ -523,6 +524,14 @@ import Testing
       try store.record(
         Self.run("gate", at: 1, fail: 1), results: rows,
         copies: [ResultCopy(fromRun: one, from: 0, to: 0, count: 4)], commitIf: { true }))
+    return (backend, store, rows, one, two)
+  }
+
+  /// A run that another refers to is replaced (a survey wave recorded
+  /// again): the runs that referred to it keep their results.
+  @Test(arguments: persistent)
+  func replacingARunReferredToKeepsTheResultsOfItsReusers(kind: Kind) throws {
+    let (backend, store, rows, one, two) = try Self.aRunReusingAnother(kind)
     var replacing = Self.run("gate", at: 2, fail: 0)
     replacing.replacing = [one]
     try store.record(replacing, results: Self.rows)
@@ -549,16 +558,7 @@ import Testing
       "UPDATE result_reuse SET count = 3, from_position = 1",
     ]
     for sql in tampering {
-      let backend = try Backend(kind)
-      let store = try #require(try backend.open() as? any CopyingResultStore & ResultKeyStore)
-      var rows = Self.rows
-      rows[0].depKey = "k"
-      rows[0].detail = "d"
-      let one = try store.record(Self.run("gate", at: 0, fail: 1), results: rows)
-      let two = try #require(
-        try store.record(
-          Self.run("gate", at: 1, fail: 1), results: rows,
-          copies: [ResultCopy(fromRun: one, from: 0, to: 0, count: 4)], commitIf: { true }))
+      let (backend, store, rows, _, two) = try Self.aRunReusingAnother(kind)
       try backend.execute(sql)
       let results = #expect(throws: HistoryError.self, "\(sql)") {
         try store.results(ofRun: two)
