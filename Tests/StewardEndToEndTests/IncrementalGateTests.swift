@@ -165,6 +165,37 @@ import Testing
       ["history", "export", "--from", "h.sqlite", "--to", "moved.sqlite"], in: dir)
     #expect(export.status == 2, "\(export.stdout)\(export.stderr)")
     #expect(export.stderr.contains("the history store is inconsistent"), "\(export.stderr)")
+    // `steward history verify` names what is wrong.
+    let verify = try StewardBinary.run(["history", "verify", "h.sqlite"], in: dir)
+    #expect(verify.status == 2)
+    #expect(
+      verify.stderr.contains("h.sqlite: error: run 2 has a reference out of range"),
+      "\(verify.stderr)")
+  }
+
+  /// `steward history verify` passes a store steward wrote, and finds two
+  /// references that overlap, which read back as more results than the
+  /// run has.
+  @Test func historyVerifySaysOkOrNamesEachProblem() throws {
+    let dir = try Self.cards()
+    for _ in 0..<2 {
+      _ = try run(dir, ["--store", "h.sqlite", "--incremental"], output: "r.json")
+    }
+    let ok = try StewardBinary.run(["history", "verify", "h.sqlite"], in: dir)
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(ok.stdout == "h.sqlite: ok (2 runs)\n")
+    let store = try DatabaseQueue(path: dir.appendingPathComponent("h.sqlite").path)
+    try store.write {
+      try $0.execute(sql: "INSERT INTO result_reuse VALUES (2, 14, 14, 1, 0)")
+    }
+    try store.close()
+    let bad = try StewardBinary.run(["history", "verify", "h.sqlite"], in: dir)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("h.sqlite: error: run 2 has references that overlap"))
+    #expect(bad.stderr.contains("h.sqlite: error: run 2 records 560 results but has 574 rows"))
+    let missing = try StewardBinary.run(["history", "verify", "nothere.sqlite"], in: dir)
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("nothere.sqlite: error: no history store here"))
   }
 
   /// What every result depends on beyond its card: a parameter of the

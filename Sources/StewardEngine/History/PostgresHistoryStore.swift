@@ -400,6 +400,12 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
           let orphans = try row.decode(Int64.self)
           return orphans == 0 ? nil : "\(orphans) result rows belong to no run"
         }
+        + (keepsReuses
+          ? ResultReuse.integrityChecks.flatMap { check in
+            try rows(PostgresQuery(unsafeSQL: check.sql)).map {
+              "run \(try $0.decode(Int64.self)) \(check.problem)"
+            }
+          } : [])
     }
   }
 

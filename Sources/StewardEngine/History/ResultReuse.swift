@@ -194,4 +194,44 @@ public struct ResultReuse: Sendable, Equatable {
       "DELETE FROM result_reuse WHERE from_run = \(id)",
     ]
   }
+
+  /// What the integrity check asks of the references, the same SQL on both
+  /// stores: each query lists the runs with the problem named. Positions
+  /// are summed as 64-bit numbers, so a huge count is found, not overflowed.
+  static let integrityChecks: [(sql: String, problem: String)] = [
+    (
+      """
+      SELECT DISTINCT run_id FROM result_reuse
+      WHERE count <= 0 OR position < 0 OR from_position < 0
+        OR CAST(position AS BIGINT) + count
+          > (SELECT result_count FROM run WHERE run.id = result_reuse.run_id)
+        OR CAST(from_position AS BIGINT) + count
+          > (SELECT result_count FROM run WHERE run.id = result_reuse.from_run)
+      ORDER BY run_id
+      """,
+      "has a reference out of range"
+    ),
+    (
+      """
+      SELECT DISTINCT a.run_id FROM result_reuse a JOIN result_reuse b
+        ON a.run_id = b.run_id AND a.position < b.position
+        AND CAST(a.position AS BIGINT) + a.count > b.position
+      ORDER BY a.run_id
+      """,
+      "has references that overlap"
+    ),
+    (
+      """
+      SELECT DISTINCT u.run_id FROM result_reuse u JOIN result r
+        ON r.run_id = u.run_id AND r.position >= u.position
+        AND r.position < CAST(u.position AS BIGINT) + u.count
+      ORDER BY u.run_id
+      """,
+      "has a result of its own where a reference is"
+    ),
+    (
+      "SELECT DISTINCT run_id FROM result_reuse WHERE from_run = run_id ORDER BY run_id",
+      "refers to itself"
+    ),
+  ]
 }

@@ -119,6 +119,11 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
           try Int.fetchOne(
             db, sql: "SELECT COUNT(*) FROM result WHERE run_id NOT IN (SELECT id FROM run)") ?? 0
         if orphans > 0 { problems.append("\(orphans) result rows belong to no run") }
+        if keepsReuses {
+          for (sql, problem) in ResultReuse.integrityChecks {
+            for id in try Int64.fetchAll(db, sql: sql) { problems.append("run \(id) \(problem)") }
+          }
+        }
         return problems
       }
     } catch {

@@ -209,6 +209,27 @@ public struct RunOutcome: Sendable {
 
 /// Where history stores are opened: one place for every command.
 public enum HistoryStores {
+  /// What `steward history verify` finds wrong with a store: its own
+  /// integrity check, then every run's results and keys read back whole,
+  /// as each reader would (decision 0047). Empty when all is well.
+  public static func problems(_ store: any HistoryStore) throws -> [String] {
+    var problems =
+      try (store as? SQLiteHistoryStore)?.integrityProblems()
+      ?? (store as? PostgresHistoryStore)?.integrityProblems() ?? []
+    for run in try store.runs(playbook: nil, limit: nil) {
+      guard let id = run.id else { continue }
+      do {
+        _ = try store.results(ofRun: id)
+        _ = try (store as? any ResultKeyStore)?.resultKeys(ofRun: id)
+      } catch let error as HistoryError {
+        problems.append(error.message)
+      }
+    }
+    // One line a problem, each said once.
+    var seen = Set<String>()
+    return problems.filter { seen.insert($0).inserted }
+  }
+
   /// The store `store` names: a `postgres://` URL (decision 0032), or else an
   /// SQLite file, created with its folder unless `createFolder` is false.
   public static func open(_ store: String, createFolder: Bool = true) throws -> any HistoryStore {

@@ -24,9 +24,10 @@ struct HistoryCommand: ParsableCommand {
 
       The store is an SQLite file or a PostgreSQL database
       (postgres://USER@HOST/DATABASE), also named by STEWARD_STORE;
-      `steward history export --to STORE` copies one history into another.
+      `steward history export --to STORE` copies one history into another;
+      `steward history verify` checks one.
       """,
-    subcommands: [HistoryExportCommand.self])
+    subcommands: [HistoryExportCommand.self, HistoryVerifyCommand.self])
 
   @Option(help: "Only runs of this playbook (its `name:`).")
   var playbook: String?
@@ -208,6 +209,47 @@ struct TimelineCommand: ParsableCommand {
     } catch let error as any FileLevelError {
       Console.error("\(HistoryStores.shown(store)): error: \(error)")
       throw ExitCode(Exit.inputError)
+    } catch let error as HistoryError {
+      Console.error(error.description)
+      throw ExitCode(Exit.inputError)
+    }
+  }
+}
+
+struct HistoryVerifyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Check that a history store reads back whole.",
+    discussion: """
+      Runs the store's own integrity check (SQLite's, or PostgreSQL's
+      catalogue), checks that every run has exactly the results it
+      records, that no reused result refers to rows that are not there,
+      and reads every run back as `--baseline-run`, sign-offs and
+      `history export` would. Says "ok" and exits 0, or lists each problem
+      and exits 2.
+
+        steward history verify
+        steward history verify postgres://ci@db.internal/steward
+      """)
+
+  @Argument(help: "The history store: an SQLite file or a postgres:// URL (STEWARD_STORE).")
+  var store: String = HistoryCommand.defaultStore
+
+  func run() throws {
+    let shown = HistoryStores.shown(store)
+    guard HistoryStores.exists(store) else {
+      Console.error("\(shown): error: no history store here; name one to check")
+      throw ExitCode(Exit.inputError)
+    }
+    do {
+      let history = try HistoryStores.open(store, createFolder: false)
+      let problems = try HistoryStores.problems(history)
+      guard problems.isEmpty else {
+        for problem in problems { Console.error("\(shown): error: \(Printable.escape(problem))") }
+        throw ExitCode(Exit.inputError)
+      }
+      print(
+        "\(shown): ok (\(English.count(try history.runs(playbook: nil, limit: nil).count, "run")))")
     } catch let error as HistoryError {
       Console.error(error.description)
       throw ExitCode(Exit.inputError)
