@@ -55,6 +55,28 @@ struct PostgresStoreCommandTests {
     #expect(trend.stdout.split(separator: "\n").count == 4)
   }
 
+  /// A connection the server closes while the run works (an idle timeout
+  /// here) is said and exits 2 when the run comes to record, with the
+  /// report written and no run left: the run used to wait forever.
+  @Test func aConnectionClosedDuringTheRunIsAnErrorNotAHang() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let name = try Self.psql(url, "SELECT current_database()")
+    try Self.psql(url, "ALTER DATABASE \(name) SET idle_session_timeout = '20ms'")
+    let dir = try IncrementalGateTests.cards()
+    let started = Date()
+    let run = try StewardBinary.run(
+      [
+        "run", IncrementalGateTests.gate, "--input", "models=models", "--format", "json",
+        "--output", "r.json", "--store", url,
+      ], in: dir)
+    #expect(Date().timeIntervalSince(started) < 60)
+    #expect(run.status == 2, "\(run.stderr)")
+    #expect(run.stderr.contains("the server closed the connection"), "\(run.stderr)")
+    #expect(!run.stderr.contains("s3cret"))
+    try Self.psql(url, "ALTER DATABASE \(name) RESET idle_session_timeout")
+    #expect(try Self.psql(url, "SELECT COUNT(*) FROM run") == "0")
+  }
+
   /// A survey wave recorded again replaces the earlier run of its period,
   /// on the server as in an SQLite file: trends count each period once.
   @Test func aSurveyWaveRecordedAgainReplacesItsRun() throws {

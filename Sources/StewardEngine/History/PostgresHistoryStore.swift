@@ -1,5 +1,6 @@
 public import Foundation
 import PostgresNIO
+import Synchronization
 
 /// The history in a PostgreSQL database (`--store postgres://user@host/db`):
 /// one history for many teams and many CI jobs at once (decision 0032).
@@ -209,10 +210,12 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
   private func copy(into table: String, columns: [String], _ chunks: [[UInt8]]) throws {
     guard !chunks.isEmpty else { return }
     let connection = self.connection
-    try Blocking.wait {
-      try await connection.copyFrom(table: table, columns: columns, logger: Self.logger) {
-        writer in
-        for chunk in chunks { try await writer.write(ByteBuffer(bytes: chunk)) }
+    try answered {
+      try Blocking.wait {
+        try await connection.copyFrom(table: table, columns: columns, logger: Self.logger) {
+          writer in
+          for chunk in chunks { try await writer.write(ByteBuffer(bytes: chunk)) }
+        }
       }
     }
   }
@@ -615,11 +618,54 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
   // MARK: - Helpers
 
   func execute(_ query: PostgresQuery) throws {
-    _ = try connection.query(query, logger: Self.logger).wait()
+    _ = try answered { try connection.query(query, logger: Self.logger).wait() }
   }
 
   func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
-    try connection.query(query, logger: Self.logger).wait().rows
+    try answered { try connection.query(query, logger: Self.logger).wait().rows }
+  }
+
+  /// How long one statement may wait for the server's answer.
+  static let answerTimeout: Int64 = 120
+
+  /// Runs one exchange with the server, never waiting forever: a
+  /// connection the server closed meanwhile (an idle timeout, a restart)
+  /// is said at once, and one that stops answering is closed after
+  /// ``answerTimeout`` seconds, which fails the exchange. A CI job hung
+  /// until its own timeout when a run's connection dropped before it was
+  /// recorded.
+  private func answered<T>(_ exchange: () throws -> T) throws -> T {
+    guard !connection.isClosed else {
+      throw HistoryError(
+        path: path,
+        "the server closed the connection (an idle timeout, a restart or an administrator); nothing more is read or recorded"
+      )
+    }
+    let connection = self.connection
+    let expired = Mutex(false)
+    let watchdog = connection.eventLoop.scheduleTask(in: .seconds(Self.answerTimeout)) {
+      expired.withLock { $0 = true }
+      let closing: EventLoopFuture<Void> = connection.close()
+      _ = closing
+    }
+    defer { watchdog.cancel() }
+    do {
+      return try exchange()
+    } catch {
+      if expired.withLock({ $0 }) {
+        throw HistoryError(
+          path: path,
+          "the server did not answer within \(Self.answerTimeout) s; the connection is closed and nothing more is read or recorded"
+        )
+      }
+      if connection.isClosed {
+        throw HistoryError(
+          path: path,
+          "the server closed the connection (an idle timeout, a restart or an administrator); nothing more is read or recorded"
+        )
+      }
+      throw error
+    }
   }
 
   func locked<T>(_ doing: String, _ body: () throws -> T) throws -> T {
