@@ -133,6 +133,35 @@ import Testing
     }
   }
 
+  /// A store name meant as a PostgreSQL URL but mistyped would have been
+  /// an SQLite file beside the checkout, the run recorded there with no
+  /// word: each is refused before the run, and nothing is left behind.
+  @Test func aMistypedURLIsRefusedNotTakenForAFile() throws {
+    let dir = try Self.project()
+    let cases = [
+      ("postgres:/ci:s3cret@db.internal:5432/steward", "this looks like a mistyped PostgreSQL URL"),
+      ("postgres//ci@db.internal/steward", "this looks like a mistyped PostgreSQL URL"),
+      ("postgresql:ci@db.internal/steward", "this looks like a mistyped PostgreSQL URL"),
+      (" postgres://ci@db.internal/steward", "begins or ends with a space"),
+      ("postgres://ci@db.internal/steward\n", "begins or ends with a space"),
+      ("ci@db.internal:5432/steward", "a PostgreSQL URL without its scheme"),
+      ("history/", "the history store names a folder"),
+    ]
+    for (store, message) in cases {
+      let run = try StewardBinary.run(["run", "gate.yaml", "--store", store], in: dir)
+      #expect(run.status == 2, "\(store)")
+      #expect(run.stdout.isEmpty, "\(store)")
+      #expect(run.stderr.contains(message), "\(store): \(run.stderr)")
+      #expect(!run.stderr.contains("s3cret"), "\(store): \(run.stderr)")
+    }
+    let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+    #expect(left == ["gate.yaml", "models"], "\(left)")
+    // A file whose name merely begins with "postgres" is a file.
+    let file = try StewardBinary.run(
+      ["run", "gate.yaml", "--store", "postgres-history.sqlite"], in: dir)
+    #expect(file.status == 1, "\(file.stderr)")
+  }
+
   @Test func aRecordThatFailsKeepsTheReportAndExits2() throws {
     let dir = try Self.project()
     let store = dir.appendingPathComponent("h.sqlite").path

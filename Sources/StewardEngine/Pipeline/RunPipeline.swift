@@ -233,6 +233,7 @@ public enum HistoryStores {
   /// The store `store` names: a `postgres://` URL (decision 0032), or else an
   /// SQLite file, created with its folder unless `createFolder` is false.
   public static func open(_ store: String, createFolder: Bool = true) throws -> any HistoryStore {
+    try refuseMistypedURL(store)
     if PostgresHistoryStore.isURL(store) { return try PostgresHistoryStore(url: store) }
     // A URL of another database is a mistake, not a file name.
     if let scheme = store.range(of: "://").map({ store[..<$0.lowerBound] }),
@@ -244,6 +245,47 @@ public enum HistoryStores {
       )
     }
     return try SQLiteHistoryStore(path: store, createFolder: createFolder)
+  }
+
+  /// Refuses a store name that is meant as a PostgreSQL URL but would be
+  /// taken for an SQLite file: a CI job's runs would go into a folder named
+  /// `postgres:/…` beside the checkout, and never reach the shared history.
+  /// Spaces around it (a pasted secret), a `postgres` scheme missing a
+  /// slash or its colon, `USER@HOST:PORT/…` without a scheme, and a path
+  /// ending in `/` (a folder) are all refused.
+  static func refuseMistypedURL(_ store: String) throws {
+    // A password, wherever a `USER:PASSWORD@` is, never in the message.
+    let shown = store.replacingOccurrences(
+      of: #"([^/:@\s]+):([^@\s]*)@"#, with: "$1:***@", options: .regularExpression)
+    if store != store.trimmingCharacters(in: .whitespacesAndNewlines) {
+      throw HistoryError(
+        path: shown.trimmingCharacters(in: .whitespacesAndNewlines),
+        "the store name begins or ends with a space or a line break; remove it (a pasted secret often carries one)"
+      )
+    }
+    let lower = store.lowercased()
+    // `postgres-history.sqlite` is a file; `postgres:/…`, `postgres//…` are not.
+    if lower.range(of: "^postgres(ql)?[:/]", options: .regularExpression) != nil,
+      !isURLSpelling(lower)
+    {
+      throw HistoryError(
+        path: shown,
+        "this looks like a mistyped PostgreSQL URL; write postgres://USER@HOST/DATABASE")
+    }
+    if store.range(of: #"^[^/@\s]+@[^/\s]+(:[0-9]+)?/"#, options: .regularExpression) != nil {
+      throw HistoryError(
+        path: shown,
+        "this looks like a PostgreSQL URL without its scheme; write postgres://\(shown)")
+    }
+    if store.hasSuffix("/") {
+      throw HistoryError(path: store, "the history store names a folder; name an SQLite file in it")
+    }
+  }
+
+  /// Whether a name that starts with `postgres` is spelt as a URL at all
+  /// (its errors, past the scheme, are PostgresURL's to say).
+  private static func isURLSpelling(_ lower: String) -> Bool {
+    lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
   }
 
   /// `store` as messages show it: a URL's password masked.
@@ -270,6 +312,12 @@ public enum HistoryStores {
   /// that holds a run (another process, started meanwhile, recorded into
   /// it) is left alone.
   static func remove(_ path: String) {
+    // Only a file this run made: opening a name that was refused (or never
+    // made) to look inside would create it.
+    var isFolder: ObjCBool = false
+    guard !PostgresHistoryStore.isURL(path), !path.hasSuffix("/"),
+      FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue
+    else { return }
     // Closed again before the files go: a pool still open could write its
     // journal back.
     let empty: Bool = {
