@@ -35,8 +35,10 @@ struct ApproveCommand: ParsableCommand {
   var deny = false
 
   @Option(
+    name: .customLong("store"),
     help: "The history store the run is in: an SQLite file or a postgres:// URL (STEWARD_STORE).")
-  var store: String = HistoryCommand.defaultStore
+  var storeName: StoreName = .standard
+  var store: String { storeName.value }
 
   func run() throws {
     guard HistoryStores.exists(store) else {

@@ -3,6 +3,17 @@ import Foundation
 import StewardCore
 import StewardEngine
 
+/// A history store named on the command line. Its default, from
+/// `STEWARD_STORE`, is shown in `--help` with the password masked: the
+/// help printed a CI secret whole.
+struct StoreName: ExpressibleByArgument, Sendable {
+  var value: String
+  init(_ value: String) { self.value = value }
+  init?(argument: String) { value = argument }
+  var defaultValueDescription: String { HistoryStores.shown(value) }
+  static var standard: StoreName { StoreName(HistoryStores.defaultStore) }
+}
+
 struct HistoryCommand: ParsableCommand {
   static var defaultStore: String { HistoryStores.defaultStore }
 
@@ -50,8 +61,11 @@ struct HistoryCommand: ParsableCommand {
   @Option(help: "At most this many runs, newest first.")
   var limit: Int?
 
-  @Option(help: "The history store to read: an SQLite file or a postgres:// URL (STEWARD_STORE).")
-  var store: String = HistoryCommand.defaultStore
+  @Option(
+    name: .customLong("store"),
+    help: "The history store to read: an SQLite file or a postgres:// URL (STEWARD_STORE).")
+  var storeName: StoreName = .standard
+  var store: String { storeName.value }
 
   func validate() throws {
     guard ["text", "json"].contains(format) else {
@@ -136,8 +150,10 @@ struct HistoryExportCommand: ParsableCommand {
 
   // Not --store: `steward history` takes that one itself, before `export`.
   @Option(
+    name: .customLong("from"),
     help: "The history store to copy from: an SQLite file or a postgres:// URL (STEWARD_STORE).")
-  var from: String = HistoryCommand.defaultStore
+  var fromName: StoreName = .standard
+  var from: String { fromName.value }
 
   @Option(help: "The history store to copy into (created when it is an SQLite file).")
   var to: String
@@ -188,8 +204,11 @@ struct TimelineCommand: ParsableCommand {
   @Option(help: "Output format: text, markdown, json.")
   var format: String = "text"
 
-  @Option(help: "The history store to read: an SQLite file or a postgres:// URL (STEWARD_STORE).")
-  var store: String = HistoryCommand.defaultStore
+  @Option(
+    name: .customLong("store"),
+    help: "The history store to read: an SQLite file or a postgres:// URL (STEWARD_STORE).")
+  var storeName: StoreName = .standard
+  var store: String { storeName.value }
 
   func validate() throws {
     guard ["text", "markdown", "json"].contains(format) else {
@@ -232,8 +251,12 @@ struct HistoryVerifyCommand: ParsableCommand {
         steward history verify postgres://ci@db.internal/steward
       """)
 
-  @Argument(help: "The history store: an SQLite file or a postgres:// URL (STEWARD_STORE).")
-  var store: String = HistoryCommand.defaultStore
+  @Argument(
+    help: ArgumentHelp(
+      "The history store: an SQLite file or a postgres:// URL (STEWARD_STORE).", valueName: "store")
+  )
+  var storeName: StoreName = .standard
+  var store: String { storeName.value }
 
   func run() throws {
     let shown = HistoryStores.shown(store)

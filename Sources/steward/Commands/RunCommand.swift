@@ -104,10 +104,12 @@ struct RunCommand: ParsableCommand {
   var verbose = false
 
   @Option(
+    name: .customLong("store"),
     help:
       "The history store to record the run in: an SQLite file or a postgres:// URL (STEWARD_STORE)."
   )
-  var store: String = HistoryCommand.defaultStore
+  var storeName: StoreName = .standard
+  var store: String { storeName.value }
 
   @Flag(help: "Do not record the run in the history store.")
   var noRecord = false

@@ -43,8 +43,9 @@ struct SignoffCommand: ParsableCommand {
   @Option(help: "The results hash (12 or more hex digits) reviewed; refused if it differs.")
   var results: String?
 
-  @Option(help: "The history store the run is in.")
-  var store: String = HistoryCommand.defaultStore
+  @Option(name: .customLong("store"), help: "The history store the run is in.")
+  var storeName: StoreName = .standard
+  var store: String { storeName.value }
 
   func run() throws {
     guard HistoryStores.exists(store) else {
