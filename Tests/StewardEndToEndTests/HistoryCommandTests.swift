@@ -102,6 +102,26 @@ import Testing
     #expect(unrecorded.stdout.contains("gate: FAILED"))
     let left = try FileManager.default.contentsOfDirectory(atPath: other.path).sorted()
     #expect(left == ["gate.yaml", "models"])
+
+    // --no-record touches no store the run does not read: a server that
+    // is down (STEWARD_STORE, as a CI job sets it) is not connected to, and
+    // an old store is not migrated.
+    let down = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record"], in: other,
+      environment: ["STEWARD_STORE": "postgres://steward@127.0.0.1:1/steward"])
+    #expect(down.status == 1, "\(down.stderr)")
+    #expect(!down.stderr.contains("cannot connect"), "\(down.stderr)")
+    let old = other.appendingPathComponent("old.sqlite").path
+    _ = try SQLiteHistoryStore(path: old, upTo: "v1")
+    let before = try Data(contentsOf: URL(fileURLWithPath: old))
+    let dry = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--store", "old.sqlite"], in: other)
+    #expect(dry.status == 1, "\(dry.stderr)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: old)) == before)
+    let applied = try DatabaseQueue(path: old).read {
+      try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations")
+    }
+    #expect(applied == ["v1"])
   }
 
   @Test func anUnusableStoreIsAnErrorBeforeTheRun() throws {

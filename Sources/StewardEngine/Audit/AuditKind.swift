@@ -124,7 +124,7 @@ public struct AuditKind: RunnableKind {
     runner.hashInputs = context.history != nil
     var report: AuditReport
     if context.options.incremental {
-      let incremental = try IncrementalResults(runner: runner, store: context.reading)
+      let incremental = try IncrementalResults(runner: runner, store: context.reading())
       runner.incremental = incremental
       runner.hashInputs = true
       report = try runner.run()
@@ -145,7 +145,7 @@ public struct AuditKind: RunnableKind {
       report.signoff = try SignOffs.evaluate(
         signoff, playbook: report.playbookName, results: AuditRecorder.results(report),
         bindings: try SignOffs.bindings(report, playbook: runner.playbook),
-        store: context.reading ?? context.history)
+        store: context.reading() ?? context.history)
     }
     return report
   }

@@ -54,7 +54,7 @@ public struct DashboardKind: RunnableKind {
   public func run(in context: KindRunContext) throws -> any KindReport {
     // The history is read even with --no-record, when there is one.
     DashboardRun(
-      report: try DashboardRunner.run(playbook: dashboard, history: context.reading),
+      report: try DashboardRunner.run(playbook: dashboard, history: context.reading()),
       webhook: webhook)
   }
 }

@@ -58,12 +58,14 @@ public enum RunPipeline {
       // Opened after the playbook loaded, so that a mistake in it leaves no
       // store behind, and before the run, so that a bad store costs nothing.
       let history = loaded.records(options) ? try HistoryStores.open(options.store) : nil
-      var reading = history
-      if reading == nil, HistoryStores.exists(options.store) {
-        reading = try HistoryStores.open(options.store, createFolder: false)
+      let store = options.store
+      let openReading: @Sendable () throws -> (any HistoryStore)? = {
+        if let history { return history }
+        return HistoryStores.exists(store)
+          ? try HistoryStores.open(store, createFolder: false) : nil
       }
       context = KindRunContext(
-        history: history, reading: reading, options: options, startedAt: startedAt)
+        history: history, openReading: openReading, options: options, startedAt: startedAt)
       report = try loaded.run(in: context)
     } catch let usage as UsageError {
       throw usage

@@ -102,10 +102,15 @@ public struct KindRunContext: Sendable {
   /// The store the run is recorded in; nil with `--no-record`.
   public var history: (any HistoryStore)?
   /// The store to read earlier runs from: the recording store, or with
-  /// `--no-record` the store named by `--store` when there is one.
-  public var reading: (any HistoryStore)?
+  /// `--no-record` the store named by `--store` when there is one, opened
+  /// only when the run asks for it (`--incremental`, a gate's sign-offs, a
+  /// dashboard's history): `--no-record` otherwise touches no store.
+  public var openReading: @Sendable () throws -> (any HistoryStore)?
   public var options: RunOptions
   public var startedAt: Date
+
+  /// The store to read earlier runs from (``openReading``).
+  public func reading() throws -> (any HistoryStore)? { try openReading() }
 }
 
 /// What `steward validate` says of a playbook.
