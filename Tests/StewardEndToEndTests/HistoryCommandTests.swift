@@ -182,6 +182,36 @@ import Testing
     #expect(file.status == 1, "\(file.stderr)")
   }
 
+  /// Two CI jobs that started in the same millisecond on other cards are
+  /// two runs: exporting both histories into one keeps both.
+  @Test func runsStartedInTheSameMillisecondAreNotTakenForOneAnother() throws {
+    let dir = try Self.project()
+    let started = Date(timeIntervalSince1970: 1_796_000_000.288)
+    for (name, sha, gate) in [("a", "aa", "failed"), ("b", "bb", "passed")] {
+      let store = try SQLiteHistoryStore(path: dir.appendingPathComponent("\(name).sqlite").path)
+      try store.record(
+        RunRecord(
+          playbook: "gate", kind: "audit", playbookPath: "gate.yaml", playbookHash: "ab",
+          startedAt: started, duration: 0.5, stewardVersion: "0.1.0",
+          exitStatus: gate == "failed" ? 1 : 0, gate: gate,
+          inputs: [InputHash(path: "models/a.yaml", sha256: sha)]),
+        results: [ResultRecord(subject: "a", check: "owner", status: "pass", severity: "high")])
+    }
+    for (from, expected) in [
+      ("a", "copied 1 run to m.sqlite; 0 already there\n"),
+      ("b", "copied 1 run to m.sqlite; 0 already there\n"),
+      ("b", "copied 0 runs to m.sqlite; 1 already there\n"),
+    ] {
+      let export = try StewardBinary.run(
+        ["history", "export", "--from", "\(from).sqlite", "--to", "m.sqlite"], in: dir)
+      #expect(export.status == 0, "\(export.stderr)")
+      #expect(export.stdout == expected)
+    }
+    let merged = try SQLiteHistoryStore(path: dir.appendingPathComponent("m.sqlite").path)
+    #expect(
+      try merged.runs(playbook: nil, limit: nil).map(\.gate).sorted() == ["failed", "passed"])
+  }
+
   @Test func aRecordThatFailsKeepsTheReportAndExits2() throws {
     let dir = try Self.project()
     let store = dir.appendingPathComponent("h.sqlite").path

@@ -1,4 +1,5 @@
 import Foundation
+import StewardCore
 
 /// `steward history export --to STORE`: copies every run of one history into
 /// another (an SQLite file into PostgreSQL, or back), each run with its
@@ -10,9 +11,13 @@ import Foundation
 ///
 /// A run is known by what it was, not by its id, which each store numbers
 /// itself: its playbook, kind, start time (to the millisecond, as both
-/// stores keep it) and playbook hash. A run the target already has is
-/// skipped, so an export stopped part way is finished by running it again,
-/// and running it twice copies nothing the second time.
+/// stores keep it), playbook hash, duration, steward version, exit status,
+/// gate, result count and the hashes of its input files. A run the target
+/// already has is skipped, so an export stopped part way is finished by
+/// running it again, and running it twice copies nothing the second time.
+/// Two CI jobs that started in the same millisecond on other inputs are
+/// two runs: without the inputs in its identity, the second was taken for
+/// the first and left out, with exit 0.
 public enum HistoryExport {
   public struct Outcome: Sendable, Equatable {
     public var copied: Int
@@ -24,12 +29,31 @@ public enum HistoryExport {
     var kind: String
     var startedAt: String
     var playbookHash: String
+    var durationMS: Int64
+    var stewardVersion: String
+    var exitStatus: Int
+    var gate: String
+    var resultCount: Int
+    /// The SHA-256 of its inputs' paths and hashes, in path order.
+    var inputs: String
 
     init(_ run: RunRecord) {
       playbook = run.playbook
       kind = run.kind
       startedAt = SQLiteHistoryStore.timestamp(run.startedAt)
       playbookHash = run.playbookHash
+      durationMS = Int64((run.duration * 1000).rounded())
+      stewardVersion = run.stewardVersion
+      exitStatus = run.exitStatus
+      gate = run.gate
+      resultCount = run.resultCount
+      var digest = SHA256()
+      var latest: [String: String] = [:]
+      for input in run.inputs { latest[input.path] = input.sha256 }
+      for path in latest.keys.sorted() {
+        digest.update(Array("\(path)\u{0}\(latest[path] ?? "")\u{0}".utf8))
+      }
+      inputs = digest.hexDigest()
     }
   }
 
