@@ -77,6 +77,37 @@ struct PostgresStoreCommandTests {
     #expect(try Self.psql(url, "SELECT COUNT(*) FROM run") == "0")
   }
 
+  /// Commands that only read never write the schema: an account that may
+  /// only SELECT lists the history, and a database with no steward history
+  /// (a mistyped name) is said, not given steward's tables.
+  @Test func readingNeedsNoWriteAndMakesNoTables() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try HistoryCommandTests.project()
+    #expect(try StewardBinary.run(["run", "gate.yaml", "--store", url], in: dir).status == 1)
+    let role = "reader_\(UUID().uuidString.prefix(8).lowercased())"
+    try Self.psql(
+      url,
+      "CREATE ROLE \(role) LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)")
+    var components = try #require(URLComponents(string: url))
+    components.user = role
+    let reader = try #require(components.string)
+    for arguments in [
+      ["history", "--store", reader], ["history", "verify", reader],
+      ["history", "export", "--from", reader, "--to", "copy.sqlite"],
+    ] {
+      let read = try StewardBinary.run(arguments, in: dir)
+      #expect(read.status == 0, "\(arguments): \(read.stderr)")
+    }
+    let empty = try PostgresTestServer.newDatabase()
+    let none = try StewardBinary.run(["history", "--store", empty], in: dir)
+    #expect(none.status == 2)
+    #expect(none.stderr.contains("no steward history in this database"), "\(none.stderr)")
+    #expect(
+      try Self.psql(
+        empty, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")
+        == "0")
+  }
+
   /// A survey wave recorded again replaces the earlier run of its period,
   /// on the server as in an SQLite file: trends count each period once.
   @Test func aSurveyWaveRecordedAgainReplacesItsRun() throws {

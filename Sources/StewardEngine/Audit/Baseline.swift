@@ -142,7 +142,7 @@ public struct Baseline: Sendable {
     guard HistoryStores.exists(store) else {
       throw problem("there is no history store at \(HistoryStores.shown(store))")
     }
-    let history = try HistoryStores.open(store, createFolder: false)
+    let history = try HistoryStores.open(store, createFolder: false, reading: true)
     guard let run = try history.runs(playbook: nil, limit: nil).first(where: { $0.id == number })
     else { throw problem("no run \(id) in \(HistoryStores.shown(store))") }
     guard run.kind == "audit" else {

@@ -44,18 +44,15 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
   /// Whether reused results can be references (migration v8).
   let keepsReuses: Bool
 
-  public init(url: String, upTo: String? = nil) throws {
+  /// - Parameter migrating: false for a command that only reads: the
+  ///   schema is read as it is, nothing is created (a read-only account, or
+  ///   a mistyped database, got steward's tables made in it), and a
+  ///   database with no steward history is refused.
+  public init(url: String, upTo: String? = nil, migrating: Bool = true) throws {
     let target = try PostgresURL(url)
     path = target.display
     let known = SQLiteHistoryStore.schemaVersions
-    keepsFingerprints =
-      upTo.map {
-        (known.firstIndex(of: $0) ?? 0) >= (known.firstIndex(of: "v5-result-fingerprint") ?? 0)
-      } ?? true
-    keepsReuses =
-      upTo.map {
-        (known.firstIndex(of: $0) ?? 0) >= (known.firstIndex(of: "v8-result-reuse") ?? 0)
-      } ?? true
+    let connection: PostgresConnection
     do {
       connection = try PostgresConnection.connect(
         on: PostgresConnection.defaultEventLoopGroup.any(),
@@ -64,7 +61,42 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     } catch {
       throw Self.describe(error, path: target.display, doing: "cannot connect to the history store")
     }
-    try migrate(upTo: upTo)
+    var applied: Set<String>?
+    if !migrating {
+      do {
+        let there = try connection.query(
+          "SELECT to_regclass('grdb_migrations') IS NOT NULL", logger: Self.logger
+        ).wait().rows.first.map { try $0.decode(Bool.self) }
+        guard there == true else {
+          throw HistoryError(
+            path: target.display,
+            "no steward history in this database; `steward run --store URL` creates one")
+        }
+        applied = Set(
+          try connection.query("SELECT identifier FROM grdb_migrations", logger: Self.logger)
+            .wait().rows.map { try $0.decode(String.self) })
+        guard applied?.isSubset(of: known) == true else {
+          throw HistoryError(
+            path: target.display,
+            "the history store was written by a newer steward (its schema is past \(known.last ?? "")); upgrade steward or use another --store"
+          )
+        }
+      } catch {
+        let closing: EventLoopFuture<Void> = connection.close()
+        try? closing.wait()
+        throw Self.describe(error, path: target.display, doing: "cannot read the history store")
+      }
+    }
+    self.connection = connection
+    func has(_ migration: String) -> Bool {
+      if let applied { return applied.contains(migration) }
+      return upTo.map {
+        (known.firstIndex(of: $0) ?? 0) >= (known.firstIndex(of: migration) ?? 0)
+      } ?? true
+    }
+    keepsFingerprints = has("v5-result-fingerprint")
+    keepsReuses = has("v8-result-reuse")
+    if migrating { try migrate(upTo: upTo) }
   }
 
   deinit {

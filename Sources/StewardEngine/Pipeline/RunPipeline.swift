@@ -62,7 +62,7 @@ public enum RunPipeline {
       let openReading: @Sendable () throws -> (any HistoryStore)? = {
         if let history { return history }
         return HistoryStores.exists(store)
-          ? try HistoryStores.open(store, createFolder: false) : nil
+          ? try HistoryStores.open(store, createFolder: false, reading: true) : nil
       }
       context = KindRunContext(
         history: history, openReading: openReading, options: options, startedAt: startedAt)
@@ -234,9 +234,15 @@ public enum HistoryStores {
 
   /// The store `store` names: a `postgres://` URL (decision 0032), or else an
   /// SQLite file, created with its folder unless `createFolder` is false.
-  public static func open(_ store: String, createFolder: Bool = true) throws -> any HistoryStore {
+  /// With `reading`, a PostgreSQL database is read as it is, never given
+  /// steward's tables (``PostgresHistoryStore/init(url:upTo:migrating:)``).
+  public static func open(_ store: String, createFolder: Bool = true, reading: Bool = false)
+    throws -> any HistoryStore
+  {
     try refuseMistypedURL(store)
-    if PostgresHistoryStore.isURL(store) { return try PostgresHistoryStore(url: store) }
+    if PostgresHistoryStore.isURL(store) {
+      return try PostgresHistoryStore(url: store, migrating: !reading)
+    }
     // A URL of another database is a mistake, not a file name.
     if let scheme = store.range(of: "://").map({ store[..<$0.lowerBound] }),
       !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0 == "+" })

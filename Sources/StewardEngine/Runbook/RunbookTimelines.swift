@@ -10,7 +10,7 @@ public enum Timelines {
   /// running in a process, or waiting for an approval), each with the
   /// command that goes on with it; nil when there are none.
   public static func unfinished(store path: String, playbook: String? = nil) throws -> String? {
-    let store = try open(path)
+    let store = try open(path, reading: true)
     let ids = try store.unfinishedTimelines()
     var lines: [String] = []
     for id in ids {
@@ -40,15 +40,17 @@ public enum Timelines {
 
   /// The store `path` names (an SQLite file or a PostgreSQL URL), which
   /// keeps runbook timelines; never created here.
-  static func open(_ path: String) throws -> any TimelineStore {
-    guard let store = try HistoryStores.open(path, createFolder: false) as? any TimelineStore
+  static func open(_ path: String, reading: Bool = false) throws -> any TimelineStore {
+    guard
+      let store = try HistoryStores.open(path, createFolder: false, reading: reading)
+        as? any TimelineStore
     else { throw HistoryError(path: path, "this history store keeps no runbook timelines") }
     return store
   }
 
   /// Run `run`'s timeline as `steward run --format FORMAT` rendered it.
   public static func render(store path: String, run: Int64, format: String) throws -> String {
-    let store = try open(path)
+    let store = try open(path, reading: true)
     guard let (record, events) = try store.timeline(run) else {
       throw RunbookError("there is no runbook run \(run) in \(path)")
     }

@@ -90,7 +90,7 @@ struct HistoryCommand: ParsableCommand {
       throw ExitCode(Exit.inputError)
     }
     do {
-      let history = try HistoryStores.open(store, createFolder: false)
+      let history = try HistoryStores.open(store, createFolder: false, reading: true)
       let text: String
       if let campaign {
         guard
@@ -173,7 +173,7 @@ struct HistoryExportCommand: ParsableCommand {
       throw ExitCode(Exit.inputError)
     }
     do {
-      let source = try HistoryStores.open(from, createFolder: false)
+      let source = try HistoryStores.open(from, createFolder: false, reading: true)
       let target = try HistoryStores.open(to)
       let outcome = try HistoryExport.copy(from: source, to: target)
       print(
@@ -265,7 +265,7 @@ struct HistoryVerifyCommand: ParsableCommand {
       throw ExitCode(Exit.inputError)
     }
     do {
-      let history = try HistoryStores.open(store, createFolder: false)
+      let history = try HistoryStores.open(store, createFolder: false, reading: true)
       let problems = try HistoryStores.problems(history)
       guard problems.isEmpty else {
         for problem in problems { Console.error("\(shown): error: \(Printable.escape(problem))") }
