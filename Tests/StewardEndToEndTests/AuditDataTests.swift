@@ -112,7 +112,10 @@ struct AuditDataTests {
       (Self.data, ["--input", "team=teams.csv"], "did you mean \"teams\"?"),
       (Self.data, ["--input", "teams=nowhere.csv"], "no such file nowhere.csv"),
       // An open quote would read every later row into one field.
-      (Self.data, ["--input", "teams=open.csv"], "open.csv:2:8: error: this quoted field is never closed"),
+      (
+        Self.data, ["--input", "teams=open.csv"],
+        "open.csv:2:8: error: this quoted field is never closed"
+      ),
     ]
     for c in cases {
       var all = files

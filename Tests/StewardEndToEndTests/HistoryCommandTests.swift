@@ -176,6 +176,13 @@ import Testing
     }
     let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
     #expect(left == ["gate.yaml", "models"], "\(left)")
+    // A server that is not there is said in words, not as NIO's error.
+    let down = try StewardBinary.run(
+      ["history", "--store", "postgres://steward@127.0.0.1:1/steward"], in: dir)
+    #expect(down.status == 2)
+    #expect(
+      down.stderr.contains("the server refused the connection; is PostgreSQL running"),
+      "\(down.stderr)")
     // A file whose name merely begins with "postgres" is a file.
     let file = try StewardBinary.run(
       ["run", "gate.yaml", "--store", "postgres-history.sqlite"], in: dir)

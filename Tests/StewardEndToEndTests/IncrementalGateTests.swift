@@ -230,6 +230,9 @@ import Testing
       to: dir.appendingPathComponent("gate.yaml"), atomically: true, encoding: .utf8)
     let changed = try run("e.json")
     #expect(changed.stderr.contains("reused the results of 0 of 40 files"), "\(changed.stderr)")
+    // And says why nothing was: a user whose playbook another checkout
+    // also records would otherwise wonder.
+    #expect(changed.stderr.contains("no file's key matched run"), "\(changed.stderr)")
     let full = try StewardBinary.run(
       [
         "run", "gate.yaml", "--input", "models=models", "--no-record", "--format", "json",

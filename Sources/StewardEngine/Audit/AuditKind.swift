@@ -134,6 +134,9 @@ public struct AuditKind: RunnableKind {
       Console.error(
         incremental.fromRun.map {
           "--incremental: reused the results of \(incremental.reusedCount) of \(English.count(files, "file")) from run \($0); checked the rest"
+            + (incremental.reusedCount == 0 && files > 0
+              ? " (no file's key matched run \($0)'s: the playbook, a plugin or module, a parameter, the data, steward's version or the day differ, as when another checkout of the playbook recorded the last run)"
+              : "")
         }
           ?? "--incremental: no run of \(report.playbookName) with reusable results; checked every file"
       )

@@ -727,6 +727,18 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
         )
       }
       let underlying = error.underlying.map { String(describing: $0) } ?? ""
+      if underlying.contains("Connection refused") {
+        return HistoryError(
+          path: path,
+          "\(doing): the server refused the connection; is PostgreSQL running and listening at this host and port?"
+        )
+      }
+      if underlying.contains("failedToValidateHostname") {
+        return HistoryError(
+          path: path,
+          "\(doing): the server's certificate does not name this host (sslmode verify-full checks the host name); connect by the name in the certificate, or use sslmode=verify-ca"
+        )
+      }
       if underlying.contains("CERTIFICATE_VERIFY_FAILED") || underlying.contains("handshakeFailed")
       {
         return HistoryError(

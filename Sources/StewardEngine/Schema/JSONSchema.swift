@@ -278,8 +278,8 @@ final class SchemaNode {
           && (maxLength.map { $0 >= bytes } ?? true)
         if !settled {
           let length = string.unicodeScalars.count
-          if let m = minLength, length < m { fail("must have at least \(m) characters") }
-          if let m = maxLength, length > m { fail("must have at most \(m) characters") }
+          if let m = minLength, length < m { fail("must have at least \(English.count(m, "character"))") }
+          if let m = maxLength, length > m { fail("must have at most \(English.count(m, "character"))") }
         }
       }
       if let pattern,
