@@ -136,20 +136,29 @@ import Testing
     }
   }
 
-  /// A tampered reference (decision 0047) is an inconsistent store, said
-  /// with exit 2 by every command that reads the run, never a crash or
-  /// another run's results.
-  @Test func aTamperedReferenceIsRefusedByEveryReader() throws {
+  /// The forty cards checked twice with `--incremental` into h.sqlite: run
+  /// 2 reuses every result of run 1, by reference.
+  func twoIncrementalRuns() throws -> URL {
     let dir = try Self.cards()
     for _ in 0..<2 {
       _ = try run(dir, ["--store", "h.sqlite", "--incremental"], output: "r.json")
     }
+    return dir
+  }
+
+  /// Runs `sql` on the folder's h.sqlite, as someone with the file might.
+  static func tamper(_ dir: URL, _ sql: String) throws {
     let store = try DatabaseQueue(path: dir.appendingPathComponent("h.sqlite").path)
-    try store.write {
-      try $0.execute(
-        sql: "UPDATE result_reuse SET count = 9223372036854775807, from_position = 5")
-    }
+    try store.write { try $0.execute(sql: sql) }
     try store.close()
+  }
+
+  /// A tampered reference (decision 0047) is an inconsistent store, said
+  /// with exit 2 by every command that reads the run, never a crash or
+  /// another run's results.
+  @Test func aTamperedReferenceIsRefusedByEveryReader() throws {
+    let dir = try twoIncrementalRuns()
+    try Self.tamper(dir, "UPDATE result_reuse SET count = 9223372036854775807, from_position = 5")
     for arguments in [
       ["--store", "h.sqlite", "--incremental", "--no-record"],
       ["--store", "h.sqlite", "--baseline-run", "2", "--no-record"],
@@ -177,18 +186,11 @@ import Testing
   /// references that overlap, which read back as more results than the
   /// run has.
   @Test func historyVerifySaysOkOrNamesEachProblem() throws {
-    let dir = try Self.cards()
-    for _ in 0..<2 {
-      _ = try run(dir, ["--store", "h.sqlite", "--incremental"], output: "r.json")
-    }
+    let dir = try twoIncrementalRuns()
     let ok = try StewardBinary.run(["history", "verify", "h.sqlite"], in: dir)
     #expect(ok.status == 0, "\(ok.stderr)")
     #expect(ok.stdout == "h.sqlite: ok (2 runs)\n")
-    let store = try DatabaseQueue(path: dir.appendingPathComponent("h.sqlite").path)
-    try store.write {
-      try $0.execute(sql: "INSERT INTO result_reuse VALUES (2, 14, 14, 1, 0)")
-    }
-    try store.close()
+    try Self.tamper(dir, "INSERT INTO result_reuse VALUES (2, 14, 14, 1, 0)")
     let bad = try StewardBinary.run(["history", "verify", "h.sqlite"], in: dir)
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("h.sqlite: error: run 2 has references that overlap"))
