@@ -137,6 +137,16 @@ import Testing
     #expect(folder.status == 2)
     #expect(folder.stderr.contains("models: error: the history store is a folder"))
 
+    // An empty file is said, not made into a store by a read.
+    FileManager.default.createFile(
+      atPath: dir.appendingPathComponent("empty.sqlite").path, contents: Data())
+    let empty = try StewardBinary.run(["history", "--store", "empty.sqlite"], in: dir)
+    #expect(empty.status == 2)
+    #expect(empty.stderr.contains("empty.sqlite: error: an empty file, not a history store"))
+    #expect(
+      (try FileManager.default.attributesOfItem(
+        atPath: dir.appendingPathComponent("empty.sqlite").path)[.size] as? Int) == 0)
+
     let missing = try StewardBinary.run(["history", "--store", "none.sqlite"], in: dir)
     #expect(missing.status == 2)
     #expect(missing.stderr.hasPrefix("none.sqlite: error: no history store here"))

@@ -252,6 +252,14 @@ public enum HistoryStores {
         "\(scheme):// is not a store steward knows; use postgres://USER@HOST/DATABASE or an SQLite file path"
       )
     }
+    // An empty file is no history: a read would have made it one.
+    if reading,
+      let size = (try? FileManager.default.attributesOfItem(atPath: store))?[.size] as? Int,
+      size == 0
+    {
+      throw HistoryError(
+        path: store, "an empty file, not a history store; `steward run --store` makes one")
+    }
     return try SQLiteHistoryStore(path: store, createFolder: createFolder)
   }
 
