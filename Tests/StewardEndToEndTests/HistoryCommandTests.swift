@@ -174,15 +174,32 @@ import Testing
       ("postgresql:ci@db.internal/steward", "this looks like a mistyped PostgreSQL URL"),
       (" postgres://ci@db.internal/steward", "begins or ends with a space"),
       ("postgres://ci@db.internal/steward\n", "begins or ends with a space"),
-      ("ci@db.internal:5432/steward", "a PostgreSQL URL without its scheme"),
+      ("ci@db.internal:5432/steward", "this looks like a mistyped PostgreSQL URL"),
       ("history/", "the history store names a folder"),
+      ("postgresql+psycopg2://ci:s3cret@db/steward", "postgresql+psycopg2:// is not a store"),
+      ("jdbc:postgresql://db/steward?user=ci&password=s3cret", "jdbc:postgresql:// is not a store"),
+      ("Postgres://ci:s3cret@db/steward", "this looks like a mistyped PostgreSQL URL"),
+      ("//ci:s3cret@db/steward", "this looks like a mistyped PostgreSQL URL"),
+      ("postgres ://ci:s3cret@db/steward", "this looks like a mistyped PostgreSQL URL"),
+      ("db.internal:5432", "this looks like a mistyped PostgreSQL URL"),
+      ("ci:s3cret@db", "this looks like a mistyped PostgreSQL URL"),
+      ("postgres:/ci:s3c@ret@db/steward", "this looks like a mistyped PostgreSQL URL"),
     ]
     for (store, message) in cases {
       let run = try StewardBinary.run(["run", "gate.yaml", "--store", store], in: dir)
       #expect(run.status == 2, "\(store)")
       #expect(run.stdout.isEmpty, "\(store)")
       #expect(run.stderr.contains(message), "\(store): \(run.stderr)")
-      #expect(!run.stderr.contains("s3cret"), "\(store): \(run.stderr)")
+      #expect(!run.stderr.contains("s3c"), "\(store): \(run.stderr)")
+      // Readers say the same, not "no history store here".
+      let read = try StewardBinary.run(["history", "--store", store], in: dir)
+      #expect(read.status == 2, "\(store)")
+      #expect(read.stderr.contains(message), "\(store): \(read.stderr)")
+      #expect(!read.stderr.contains("s3c"), "\(store): \(read.stderr)")
+      // Nor in the help, where STEWARD_STORE is every command's default.
+      let help = try StewardBinary.run(
+        ["run", "--help"], in: dir, environment: ["STEWARD_STORE": store])
+      #expect(!help.stdout.contains("s3c"), "\(store): \(help.stdout)")
     }
     let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
     #expect(left == ["gate.yaml", "models"], "\(left)")
@@ -193,10 +210,15 @@ import Testing
     #expect(
       down.stderr.contains("the server refused the connection; is PostgreSQL running"),
       "\(down.stderr)")
-    // A file whose name merely begins with "postgres" is a file.
-    let file = try StewardBinary.run(
-      ["run", "gate.yaml", "--store", "postgres-history.sqlite"], in: dir)
-    #expect(file.status == 1, "\(file.stderr)")
+    // A file whose name merely looks a little like one is a file.
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("postgres"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("ci@runner"), withIntermediateDirectories: true)
+    for name in ["postgres-history.sqlite", "postgres/history.sqlite", "ci@runner/history.sqlite"] {
+      let file = try StewardBinary.run(["run", "gate.yaml", "--store", name], in: dir)
+      #expect(file.status == 1, "\(name): \(file.stderr)")
+    }
   }
 
   /// Two CI jobs that started in the same millisecond on other cards are

@@ -243,15 +243,6 @@ public enum HistoryStores {
     if PostgresHistoryStore.isURL(store) {
       return try PostgresHistoryStore(url: store, migrating: !reading)
     }
-    // A URL of another database is a mistake, not a file name.
-    if let scheme = store.range(of: "://").map({ store[..<$0.lowerBound] }),
-      !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0 == "+" })
-    {
-      throw HistoryError(
-        path: store,
-        "\(scheme):// is not a store steward knows; use postgres://USER@HOST/DATABASE or an SQLite file path"
-      )
-    }
     // An empty file is no history: a read would have made it one.
     if reading,
       let size = (try? FileManager.default.attributesOfItem(atPath: store))?[.size] as? Int,
@@ -270,50 +261,66 @@ public enum HistoryStores {
   /// slash or its colon, `USER@HOST:PORT/…` without a scheme, and a path
   /// ending in `/` (a folder) are all refused.
   static func refuseMistypedURL(_ store: String) throws {
-    // A password, wherever a `USER:PASSWORD@` is, never in the message.
-    let shown = store.replacingOccurrences(
-      of: #"([^/:@\s]+):([^@\s]*)@"#, with: "$1:***@", options: .regularExpression)
+    let shown = shown(store)
     if store != store.trimmingCharacters(in: .whitespacesAndNewlines) {
       throw HistoryError(
         path: shown.trimmingCharacters(in: .whitespacesAndNewlines),
         "the store name begins or ends with a space or a line break; remove it (a pasted secret often carries one)"
       )
     }
+    if PostgresHistoryStore.isURL(store) { return }
     let lower = store.lowercased()
-    // `postgres-history.sqlite` is a file; `postgres:/…`, `postgres//…` are not.
-    if lower.range(of: "^postgres(ql)?[:/]", options: .regularExpression) != nil,
-      !isURLSpelling(lower)
-    {
+    let urlLike = [
+      // Any scheme but PostgreSQL's own (postgresql+psycopg2://, jdbc:…://,
+      // Postgres://): said by name below, never a file.
+      #"^[^/]*://"#,
+      // postgres:/…, postgres//…, postgres ://…, postgres;//…
+      #"^postgres(ql)?\s*([:;]|//)"#,
+      // //user:pw@host/db: a URL without its scheme, not a path from the root.
+      #"^//"#,
+      // user@host:5432/db, user@db.internal/db, user:pw@host
+      #"^[^/@\s]+@[^/\s]*(:[0-9]+|\.)[^/\s]*(/|$)"#,
+      #"^[^/@\s]+:[^/@\s]*@[^/\s]+"#,
+      // host:5432/db, db.internal:5432
+      #"^[A-Za-z0-9.-]+:[0-9]+(/|$)"#,
+    ]
+    if urlLike.contains(where: { lower.range(of: $0, options: .regularExpression) != nil }) {
+      if let scheme = store.range(of: "://").map({ store[..<$0.lowerBound] }), !scheme.isEmpty,
+        !scheme.lowercased().hasPrefix("postgres") || scheme.contains("+")
+      {
+        throw HistoryError(
+          path: shown,
+          "\(scheme):// is not a store steward knows; use postgres://USER@HOST/DATABASE or an SQLite file path"
+        )
+      }
       throw HistoryError(
         path: shown,
-        "this looks like a mistyped PostgreSQL URL; write postgres://USER@HOST/DATABASE")
-    }
-    if store.range(of: #"^[^/@\s]+@[^/\s]+(:[0-9]+)?/"#, options: .regularExpression) != nil {
-      throw HistoryError(
-        path: shown,
-        "this looks like a PostgreSQL URL without its scheme; write postgres://\(shown)")
+        "this looks like a mistyped PostgreSQL URL; write postgres://USER@HOST/DATABASE, or ./NAME for a file of that name"
+      )
     }
     if store.hasSuffix("/") {
-      throw HistoryError(path: store, "the history store names a folder; name an SQLite file in it")
+      throw HistoryError(path: shown, "the history store names a folder; name an SQLite file in it")
     }
   }
 
-  /// Whether a name that starts with `postgres` is spelt as a URL at all
-  /// (its errors, past the scheme, are PostgresURL's to say).
-  private static func isURLSpelling(_ lower: String) -> Bool {
-    lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
-  }
-
-  /// `store` as messages show it: a URL's password masked.
+  /// `store` as messages show it: a password masked wherever a
+  /// `USER:PASSWORD@` is, in a URL or in anything that looks like one.
   public static func shown(_ store: String) -> String {
-    PostgresHistoryStore.isURL(store) || store.contains("://")
+    let masked =
+      PostgresHistoryStore.isURL(store) || store.contains("://")
       ? PostgresURL.masked(store) : store
+    // Up to the last @ before the host: a password may hold an @ itself.
+    return masked.replacingOccurrences(
+      of: #"([^/:@\s]+):([^/\s]*)@"#, with: "$1:***@", options: .regularExpression)
   }
 
   /// Whether there is a store to read without making one: an SQLite file
   /// that exists, or a database server (which says itself if it is not there).
   public static func exists(_ store: String) -> Bool {
-    store.contains("://") || FileManager.default.fileExists(atPath: store)
+    // A name that is refused "exists", so that opening it says why rather
+    // than a reader saying there is no history.
+    store.contains("://") || (try? refuseMistypedURL(store)) == nil
+      || FileManager.default.fileExists(atPath: store)
   }
 
   /// The store a command uses when it names none: `STEWARD_STORE`, or the
