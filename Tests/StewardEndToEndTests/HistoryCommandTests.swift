@@ -251,6 +251,39 @@ import Testing
       try merged.runs(playbook: nil, limit: nil).map(\.gate).sorted() == ["failed", "passed"])
   }
 
+  /// A report is never written over what the run reads or records into:
+  /// a SARIF file over the history store destroyed the whole history, with
+  /// the gate's exit status; over a card, the card.
+  @Test func aReportOverTheStoreThePlaybookOrACardIsRefused() throws {
+    let dir = try Self.project()
+    #expect(
+      try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir).status == 1)
+    let card = try Data(contentsOf: dir.appendingPathComponent("models/a.yaml"))
+    for (arguments, message) in [
+      (
+        ["--store", "h.sqlite", "--report", "sarif=h.sqlite"],
+        "would be written over the history store"
+      ),
+      (
+        ["--store", "h.sqlite", "--report", "junit=./h.sqlite-wal"],
+        "would be written over the history store"
+      ),
+      (
+        ["--store", "h.sqlite", "--input", "models=nothere", "--report", "junit=h.sqlite"],
+        "would be written over the history store"
+      ),
+      (["--no-record", "--output", "gate.yaml"], "would be written over the playbook"),
+      (["--store", "h.sqlite", "--report", "sarif=models/a.yaml"], "which the run read"),
+    ] {
+      let run = try StewardBinary.run(["run", "gate.yaml"] + arguments, in: dir)
+      #expect(run.status == 2, "\(arguments): \(run.stderr)")
+      #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+    }
+    #expect(try Data(contentsOf: dir.appendingPathComponent("models/a.yaml")) == card)
+    let verify = try StewardBinary.run(["history", "verify", "h.sqlite"], in: dir)
+    #expect(verify.stdout == "h.sqlite: ok (1 run)\n", "\(verify.stderr)")
+  }
+
   @Test func aRecordThatFailsKeepsTheReportAndExits2() throws {
     let dir = try Self.project()
     let store = dir.appendingPathComponent("h.sqlite").path

@@ -155,6 +155,8 @@ public struct AuditKind: RunnableKind {
 }
 
 extension AuditReport: KindReport {
+  public var readFiles: [String] { Array(Set(subjects.map(\.file))).sorted() }
+
   public func write(
     _ format: String, options: RenderOptions, to sink: @escaping @Sendable ([UInt8]) -> Void
   ) {

@@ -27,6 +27,7 @@ public enum RunPipeline {
     _ = try options.variables()
     let reports = try options.reportTargets()
     if options.store.isEmpty { throw UsageError("--store takes a file path or a postgres:// URL") }
+    try refuseOverwritingInputs(options, reports: reports)
 
     let header: PlaybookHeader
     do {
@@ -91,12 +92,42 @@ public enum RunPipeline {
       vars: try options.variables())
   }
 
+  /// Refuses a report written over what the run reads or records into: the
+  /// history store (a SARIF file over it destroyed the whole history, with
+  /// the gate's exit status) or the playbook. Subject files are checked
+  /// once they are known (``KindReport/readFiles``).
+  static func refuseOverwritingInputs(
+    _ options: RunOptions, reports: [(format: String, path: String)]
+  ) throws {
+    var protected = [options.playbook]
+    if !options.store.contains("://") {
+      protected += ["", "-wal", "-shm", "-journal"].map { options.store + $0 }
+    }
+    for target in [options.output].compactMap({ $0 }) + reports.map(\.path) {
+      if let input = protected.first(where: { RunOptions.sameFile($0, target) }) {
+        throw UsageError(
+          "the report \(target) would be written over \(input == options.playbook ? "the playbook" : "the history store") \(HistoryStores.shown(input)); write it elsewhere"
+        )
+      }
+    }
+  }
+
   /// Renders the report, says its warnings, delivers it, and records it.
   static func deliver(
     _ report: any KindReport, context: KindRunContext,
     reports: [(format: String, path: String)]
   ) throws {
     let options = context.options
+    // Subject files are known only now: a report over one would destroy
+    // the card it judged.
+    for target in [options.output].compactMap({ $0 }) + reports.map(\.path) {
+      if let input = report.readFiles.first(where: { RunOptions.sameFile($0, target) }) {
+        Console.error(
+          "\(target): error: the report would be written over \(input), which the run read; write it elsewhere"
+        )
+        throw ExitStatus(Exit.inputError)
+      }
+    }
     do {
       try report.writeCompanions(options)
     } catch {

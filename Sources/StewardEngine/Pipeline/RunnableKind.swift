@@ -171,10 +171,15 @@ public protocol KindReport: Sendable {
   /// Records the run in `store`, committing only if `commit` says so once
   /// the rows are in: the report may still be being written.
   func record(in store: any HistoryStore, commitIf commit: () -> Bool) throws
+  /// The input files the run read that a report must never be written
+  /// over (an audit's subject files); the playbook and store are checked
+  /// before the run.
+  var readFiles: [String] { get }
 }
 
 extension KindReport {
   public var textShowsWarnings: Bool { false }
+  public var readFiles: [String] { [] }
   public func writeCompanions(_ options: RunOptions) throws {}
   public func deliver(_ options: RunOptions) throws {}
 }
