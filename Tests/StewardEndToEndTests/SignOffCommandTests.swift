@@ -33,6 +33,9 @@ import Testing
     "GITHUB_ACTOR", "GITHUB_TRIGGERING_ACTOR", "GITLAB_USER_LOGIN", "BUILD_REQUESTEDFOR",
     "BUILDKITE_BUILD_CREATOR", "CIRCLE_USERNAME", "BITBUCKET_STEP_TRIGGERER_UUID",
     "BUILD_USER_ID",
+    // And the CI markers, under which --as is refused: the tests' own CI
+    // sets some of them.
+    "CI", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "BUILDKITE", "CIRCLECI",
   ]
 
   /// Runs steward in `dir` as `user` (STEWARD_USER), with the scratch store;
@@ -358,6 +361,20 @@ import Testing
     #expect(tomas.status == 0, "\(tomas.stderr)")
     #expect(tomas.stdout.contains("approved by tomas (GITLAB_USER_LOGIN)"), "\(tomas.stdout)")
     #expect(try gate(dir).status == 0)
+    // In a GitHub re-run the signer is who re-ran it, not who started it.
+    let rerun = try steward(
+      ["signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve"],
+      in: dir, as: "runner", ci: ["GITHUB_ACTOR": "tomas", "GITHUB_TRIGGERING_ACTOR": "sam"])
+    #expect(rerun.status == 2, "\(rerun.stdout)")
+    #expect(rerun.stderr.contains("sam is not in role responsible-ai"), "\(rerun.stderr)")
+    // A CI job with no actor variable: --as is refused.
+    let anonymous = try steward(
+      [
+        "signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve",
+        "--as", "tomas",
+      ], in: dir, as: "runner", ci: ["CI": "true"])
+    #expect(anonymous.status == 2, "\(anonymous.stdout)")
+    #expect(anonymous.stderr.contains("no CI actor variable names them; --as tomas is refused"))
   }
 
   @Test func anUnknownRoleOrAPersonOutsideItIsRefused() throws {

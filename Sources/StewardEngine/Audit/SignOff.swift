@@ -215,7 +215,11 @@ public enum SignOffs {
   /// is refused. Elsewhere: `--as`, else `STEWARD_USER`, else `USER`.
   static func signer(_ given: String?) throws(SignOffError) -> (name: String, source: String) {
     let env = ProcessInfo.processInfo.environment
-    for variable in ciActorVariables {
+    // In a GitHub re-run, GITHUB_ACTOR is who started the first attempt;
+    // the person at the keyboard now is GITHUB_TRIGGERING_ACTOR.
+    let order =
+      ["GITHUB_TRIGGERING_ACTOR"] + ciActorVariables.filter { $0 != "GITHUB_TRIGGERING_ACTOR" }
+    for variable in order {
       guard let actor = env[variable]?.trimmingCharacters(in: .whitespacesAndNewlines),
         !actor.isEmpty
       else { continue }
@@ -225,6 +229,16 @@ public enum SignOffs {
         )
       }
       return (actor, variable)
+    }
+    // A CI job that names no actor cannot say who signs: a claim with --as
+    // there is anyone's to make.
+    for variable in ["CI", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "BUILDKITE", "CIRCLECI"]
+    where !(env[variable] ?? "").isEmpty && env[variable] != "false" {
+      if let given, !given.isEmpty {
+        throw SignOffError(
+          "in CI (\(variable) is set) a sign-off is given as the person who started the job, and no CI actor variable names them; --as \(given) is refused"
+        )
+      }
     }
     return Approvals.identity(given)
   }
