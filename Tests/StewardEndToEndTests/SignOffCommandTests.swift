@@ -337,42 +337,34 @@ import Testing
   @Test func inCIASignOffIsTheActorsAndAsIsRefused() throws {
     let dir = try StewardBinary.scratch(Self.files)
     #expect(try gate(dir).status == 3)
-    let forged = try steward(
-      [
-        "signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve",
-        "--as", "tomas",
-      ], in: dir, as: "runner", ci: ["GITHUB_ACTOR": "mallory"])
+    /// An approval of run 1, in a CI job with `ci` set, `--as` when given.
+    func approve(as name: String? = nil, _ ci: [String: String], user: String = "runner") throws
+      -> StewardBinary.Result
+    {
+      try steward(
+        ["signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve"]
+          + (name.map { ["--as", $0] } ?? []), in: dir, as: user, ci: ci)
+    }
+    let forged = try approve(as: "tomas", ["GITHUB_ACTOR": "mallory"])
     #expect(forged.status == 2, "\(forged.stdout)")
     #expect(
       forged.stderr.contains(
         "in CI a sign-off is given as the person who started the job (GITHUB_ACTOR=mallory); --as tomas is refused"
       ), "\(forged.stderr)")
     // mallory is not in the role, whatever she claims.
-    let mallory = try steward(
-      ["signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve"],
-      in: dir, as: "tomas", ci: ["GITHUB_ACTOR": "mallory"])
+    let mallory = try approve(["GITHUB_ACTOR": "mallory"], user: "tomas")
     #expect(mallory.status == 2)
     #expect(mallory.stderr.contains("mallory is not in role responsible-ai"), "\(mallory.stderr)")
-    let tomas = try steward(
-      [
-        "signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve",
-        "--as", "tomas",
-      ], in: dir, as: "runner", ci: ["GITLAB_USER_LOGIN": "tomas"])
+    let tomas = try approve(as: "tomas", ["GITLAB_USER_LOGIN": "tomas"])
     #expect(tomas.status == 0, "\(tomas.stderr)")
     #expect(tomas.stdout.contains("approved by tomas (GITLAB_USER_LOGIN)"), "\(tomas.stdout)")
     #expect(try gate(dir).status == 0)
     // In a GitHub re-run the signer is who re-ran it, not who started it.
-    let rerun = try steward(
-      ["signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve"],
-      in: dir, as: "runner", ci: ["GITHUB_ACTOR": "tomas", "GITHUB_TRIGGERING_ACTOR": "sam"])
+    let rerun = try approve(["GITHUB_ACTOR": "tomas", "GITHUB_TRIGGERING_ACTOR": "sam"])
     #expect(rerun.status == 2, "\(rerun.stdout)")
     #expect(rerun.stderr.contains("sam is not in role responsible-ai"), "\(rerun.stderr)")
     // A CI job with no actor variable: --as is refused.
-    let anonymous = try steward(
-      [
-        "signoff", "1", "--role", "responsible-ai", "--note", "ok", "--decision", "approve",
-        "--as", "tomas",
-      ], in: dir, as: "runner", ci: ["CI": "true"])
+    let anonymous = try approve(as: "tomas", ["CI": "true"])
     #expect(anonymous.status == 2, "\(anonymous.stdout)")
     #expect(anonymous.stderr.contains("no CI actor variable names them; --as tomas is refused"))
   }
