@@ -74,7 +74,12 @@ import Testing
     let dir = try StewardBinary.scratch([:])
     try FileManager.default.createDirectory(
       at: dir.appendingPathComponent("out"), withIntermediateDirectories: true)
-    for (first, second) in [("out/a", "./out/a"), ("out/a", "out/../out/a")] {
+    try FileManager.default.createSymbolicLink(
+      at: dir.appendingPathComponent("outlink"),
+      withDestinationURL: dir.appendingPathComponent("out"))
+    for (first, second) in [
+      ("out/a", "./out/a"), ("out/a", "out/../out/a"), ("out/a", "outlink/a"),
+    ] {
       let aliased = try StewardBinary.run(
         [
           "run", Self.gate, "--no-record", "--report", "sarif=\(first)", "--report",

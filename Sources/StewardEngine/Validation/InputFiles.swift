@@ -87,7 +87,14 @@ extension InputFiles {
   /// One spelling of a path, so that `./w.yaml`, `w.yaml` and a path
   /// through a link to its folder are one file.
   static func canonical(_ path: String) -> String {
-    URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    let url = URL(fileURLWithPath: path).standardizedFileURL
+    // A file not there yet: its folder's links are resolved all the same
+    // (`outlink/a` and `out/a` are one file once either is written).
+    if !FileManager.default.fileExists(atPath: url.path) {
+      return url.deletingLastPathComponent().resolvingSymlinksInPath()
+        .appendingPathComponent(url.lastPathComponent).path
+    }
+    return url.resolvingSymlinksInPath().path
   }
 
   /// A canonical path as a user reads it: relative to the working folder
