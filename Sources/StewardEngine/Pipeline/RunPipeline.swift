@@ -119,9 +119,17 @@ public enum RunPipeline {
   ) throws {
     let options = context.options
     // Subject files are known only now: a report over one would destroy
-    // the card it judged.
+    // the card it judged. Compared by device and inode, one stat a file: a
+    // target not there yet is no file read, and spelling out 10,000 paths
+    // (links resolved) took longer than writing the report.
     for target in [options.output].compactMap({ $0 }) + reports.map(\.path) {
-      if let input = report.readFiles.first(where: { RunOptions.sameFile($0, target) }) {
+      var targetInfo = stat()
+      guard stat(target, &targetInfo) == 0 else { continue }
+      if let input = report.readFiles.first(where: { input in
+        var info = stat()
+        return stat(input, &info) == 0 && info.st_dev == targetInfo.st_dev
+          && info.st_ino == targetInfo.st_ino
+      }) {
         Console.error(
           "\(target): error: the report would be written over \(input), which the run read; write it elsewhere"
         )
