@@ -667,12 +667,11 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
   /// until its own timeout when a run's connection dropped before it was
   /// recorded.
   private func answered<T>(_ exchange: () throws -> T) throws -> T {
-    guard !connection.isClosed else {
-      throw HistoryError(
-        path: path,
-        "the server closed the connection (an idle timeout, a restart or an administrator); nothing more is read or recorded"
-      )
-    }
+    let closed = HistoryError(
+      path: path,
+      "the server closed the connection (an idle timeout, a restart or an administrator); nothing more is read or recorded"
+    )
+    guard !connection.isClosed else { throw closed }
     let connection = self.connection
     let expired = Mutex(false)
     let watchdog = connection.eventLoop.scheduleTask(in: .seconds(Self.answerTimeout)) {
@@ -690,12 +689,7 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
           "the server did not answer within \(Self.answerTimeout) s; the connection is closed and nothing more is read or recorded"
         )
       }
-      if connection.isClosed {
-        throw HistoryError(
-          path: path,
-          "the server closed the connection (an idle timeout, a restart or an administrator); nothing more is read or recorded"
-        )
-      }
+      if connection.isClosed { throw closed }
       throw error
     }
   }
