@@ -231,3 +231,63 @@ func threadCPU() -> Double {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
   return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
+
+/// `scripts/bench readonly`: only what the read-only views cost, on 1,000
+/// cards, without the 10,000-card gate around it: the plain and the
+/// read-only run of the floor's checks, alternated, best of seven each. The
+/// two runs are functions of their own, so that a profiler can count each
+/// (`valgrind --tool=callgrind --toggle-collect='*plainRound*'`).
+enum ReadOnlyBench {
+  static func run(quick: Bool) {
+    let count = 1_000
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "steward-readonly-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var files: [String] = []
+    do {
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+      for i in 0..<count {
+        let file = dir.appendingPathComponent(String(format: "card-%05d.yaml", i))
+        try Data(BenchData.gateCardYAML(i).utf8).write(to: file)
+        files.append(file.path)
+      }
+    } catch {
+      print("readonly: cannot write the cards: \(error)")
+      return
+    }
+    let plugin = GateBench.root.appendingPathComponent("Plugins/ml-governance.lua").path
+    guard let source = try? String(contentsOfFile: plugin, encoding: .utf8) else { return }
+    let shares: [[Value]] = [files.flatMap { (try? YAMLLoader.load(file: $0)) ?? [] }]
+    var plain = Double.infinity
+    var guarded = Double.infinity
+    for _ in 0..<(quick ? 3 : 7) {
+      guard let p = plainRound(source, plugin, shares),
+        let g = readOnlyRound(source, plugin, shares)
+      else {
+        print("readonly: the floor's checks did not run")
+        return
+      }
+      plain = min(plain, p.whole)
+      guarded = min(guarded, g.whole)
+    }
+    print(
+      String(
+        format:
+          "readonly: %d cards, the checks with their cards' conversion on one core  %.3f CPU-s as plain tables, %.3f CPU-s behind read-only proxies (%+.0f %%)",
+        count, plain, guarded, 100 * (guarded - plain) / plain))
+  }
+
+  @inline(never)
+  static func plainRound(_ source: String, _ plugin: String, _ shares: [[Value]])
+    -> GateFloors.LuaRun?
+  {
+    GateFloors.luaRun(source: source, plugin: plugin, shares: shares, readOnly: false)
+  }
+
+  @inline(never)
+  static func readOnlyRound(_ source: String, _ plugin: String, _ shares: [[Value]])
+    -> GateFloors.LuaRun?
+  {
+    GateFloors.luaRun(source: source, plugin: plugin, shares: shares, readOnly: true)
+  }
+}

@@ -1,5 +1,5 @@
-// Release-mode benchmarks, one command: `scripts/bench [--quick] [yaml|lua|startup|gate|hfcards|survey|runbook|hash|csv]…`
-// (all by default). Figures are printed, never asserted: speed targets
+// Release-mode benchmarks, one command: `scripts/bench [--quick] [yaml|lua|startup|gate|readonly|hfcards|survey|runbook|hash|csv]…`
+// (all but readonly by default). Figures are printed, never asserted: speed targets
 // live here, not in tests.
 import Foundation
 
@@ -13,6 +13,7 @@ if wanted("yaml") { YAMLBench.run(quick: quick) }
 if wanted("lua") { LuaBench.run(quick: quick) }
 if wanted("startup") { StartupBench.run(quick: quick) }
 if wanted("gate") { GateBench.run(quick: quick) }
+if chosen.contains("readonly") { ReadOnlyBench.run(quick: quick) }
 if wanted("hfcards") { HFCardBench.run(quick: quick) }
 if wanted("survey") { SurveyBench.run(quick: quick) }
 if wanted("runbook") { RunbookBench.run(quick: quick) }

@@ -4,31 +4,46 @@
 // The checks of one subject share its Lua table (decision 0006), so a check
 // that wrote to it changed what the next check saw: a severity-info check
 // that set `subject.owner` made another plugin's `has_owner` pass. Lua 5.4
-// has no frozen tables, so every table of such a value is pushed as an empty
-// proxy whose metatable reads from the real table and refuses writes. The
-// real table holds the proxies of its children, so a path of reads never
-// reaches a writable table. Decision 0024 has the costs and the alternatives.
+// has no frozen tables, so every table of such a value is pushed as a proxy
+// that holds the real table under a light-userdata key and nothing else; its
+// metatable reads from the real table and refuses writes. The real table
+// holds the proxies of its children, so a path of reads never reaches a
+// writable table. Decisions 0024 and 0048 have the costs and the
+// alternatives.
 #include "CLuaShim.h"
 
-/// The registry's array of what every proxy's metatable is made of, made
-/// once per state and found by the integer reference kept in the state's
-/// control block: the four metamethod names, the default `__metatable`
-/// string, and the marker table every proxy's metatable has as its own
-/// metatable. `lua_setfield` with a C string interned each name on every
-/// call, and a light-userdata key was a hashed lookup on every read through
-/// a proxy: together a tenth of a gate run.
-enum {
-  KEY_INDEX = 1,
-  KEY_NEWINDEX,
-  KEY_LEN,
-  KEY_METATABLE,
-  KEY_LOCKED,
-  KEY_MARKER,
-  KEY_COUNT = KEY_MARKER
-};
+/// The key a proxy holds its real table under. A light userdata: no Lua code
+/// can make one, so no read, write or `rawget` of a plugin can name it, and
+/// `next` and `pairs` (below) see through the proxy to the real table.
+static const char TARGET_KEY = 0;
 
+/// The registry's array of what proxies are made of, made once per state
+/// and found by the integer reference kept in the state's control block:
+/// the metatable every proxy shares, the metatables of proxies of tables
+/// that carry a `__metatable` string of their own (an empty map's marker),
+/// by that string, and the marker table every one of those metatables has
+/// as its own metatable.
+enum { KEY_SHARED = 1, KEY_MARKED, KEY_MARKER, KEY_COUNT = KEY_MARKER };
+
+static int data_index(lua_State *L);
 static int data_newindex(lua_State *L);
 static int data_len(lua_State *L);
+
+/// Pushes a new proxy metatable whose `__metatable` is the string on top
+/// (popped), with the marker (at `marker`) as its metatable.
+static void push_metatable(lua_State *L, int marker) {
+  lua_createtable(L, 0, 4);  // string, mt
+  lua_rotate(L, -2, 1);      // mt, string
+  lua_setfield(L, -2, "__metatable");
+  lua_pushcfunction(L, data_index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, data_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, data_len);
+  lua_setfield(L, -2, "__len");
+  lua_pushvalue(L, marker);
+  lua_setmetatable(L, -2);
+}
 
 /// Pushes the registry's array, making it on first use.
 static void push_parts(lua_State *L) {
@@ -37,41 +52,44 @@ static void push_parts(lua_State *L) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, parts->ref);
     return;
   }
-  static const char *const names[KEY_LOCKED] = {"__index", "__newindex", "__len", "__metatable",
-                                                "steward.readonly"};
-  lua_createtable(L, KEY_COUNT, 0);
-  for (int i = 0; i < KEY_LOCKED; i++) {
-    lua_pushstring(L, names[i]);
-    lua_rawseti(L, -2, i + 1);
-  }
-  lua_createtable(L, 0, 0);
+  lua_createtable(L, KEY_COUNT, 0);  // parts
+  lua_createtable(L, 0, 0);          // parts, marker
   parts->marker = lua_topointer(L, -1);
-  lua_rawseti(L, -2, KEY_MARKER);
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, -3, KEY_MARKER);
+  lua_pushliteral(L, "steward.readonly");
+  push_metatable(L, lua_gettop(L) - 1);  // parts, marker, shared
+  parts->shared = lua_topointer(L, -1);
+  lua_rawseti(L, -3, KEY_SHARED);
+  lua_pop(L, 1);  // parts
+  lua_createtable(L, 0, 1);
+  lua_rawseti(L, -2, KEY_MARKED);
   lua_pushvalue(L, -1);
   parts->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 /// Pushes the real table of the proxy at `index` and returns 1, or pushes
 /// nothing and returns 0 when the value is not a read-only proxy. A proxy's
-/// metatable has the marker as its metatable and the real table at [1]:
-/// plugin code can reach neither (the proxy's `__metatable` hides its
-/// metatable, and the marker is only in the registry), so no table it makes
-/// passes for a proxy. No hashing: two metatable reads and an array read.
+/// metatable has the marker as its metatable: plugin code can reach neither
+/// (the proxy's `__metatable` hides its metatable, and the marker is only in
+/// the registry), so no table it makes passes for a proxy.
 int stw_readonly_target(lua_State *L, int index) {
   if (lua_type(L, index) != LUA_TTABLE || !lua_getmetatable(L, index)) return 0;
-  const void *marker = stw_readonly_parts_of(L)->marker;
-  if (marker == NULL || !lua_getmetatable(L, -1)) {
+  const stw_readonly_parts *parts = stw_readonly_parts_of(L);
+  // Nearly every proxy has the shared metatable: one pointer comparison.
+  if (parts->shared == NULL || lua_topointer(L, -1) != parts->shared) {
+    if (parts->marker == NULL || !lua_getmetatable(L, -1)) {
+      lua_pop(L, 1);
+      return 0;
+    }
+    if (lua_topointer(L, -1) != parts->marker) {
+      lua_pop(L, 2);
+      return 0;
+    }
     lua_pop(L, 1);
-    return 0;
-  }
-  if (lua_topointer(L, -1) != marker) {
-    lua_pop(L, 2);
-    return 0;
   }
   lua_pop(L, 1);
-  lua_rawgeti(L, -1, 1);
-  lua_copy(L, -1, -2);
-  lua_pop(L, 1);
+  lua_rawgetp(L, index, &TARGET_KEY);  // the stack is as it was: `index` still names the proxy
   return 1;
 }
 
@@ -85,7 +103,32 @@ void stw_readonly_unwrap_top(lua_State *L) {
   if (stw_readonly_target(L, -1)) lua_replace(L, -2);
 }
 
+/// Proxies are made as their tables are first read, not when the value is
+/// converted (decision 0048): a check that never looks at a section of its
+/// card pays nothing for it, and `steward.get` walks the tables in between
+/// without making any. So every way a value leaves a real table for Lua code
+/// comes through here: a table that is not yet a proxy is wrapped, and the
+/// proxy stored in its place, so that every later read gets the same one.
+void stw_readonly_wrap_child(lua_State *L, int real, int key) {
+  if (lua_type(L, -1) != LUA_TTABLE || stw_is_readonly(L, -1)) return;
+  stw_make_readonly(L);
+  lua_pushvalue(L, key);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, real);  // an existing key: allowed while `next` walks it
+}
+
 #define REFUSED_KEY "steward.readonly.refused"
+
+/// A read through a proxy: one C call, then the real table's own entry
+/// (itself a proxy when it is a table).
+static int data_index(lua_State *L) {
+  lua_settop(L, 2);
+  if (lua_rawgetp(L, 1, &TARGET_KEY) != LUA_TTABLE) return luaL_error(L, "not a read-only table");
+  lua_pushvalue(L, 2);  // proxy, key, real, key
+  lua_rawget(L, 3);     // proxy, key, real, value
+  stw_readonly_wrap_child(L, 3, 2);
+  return 1;
+}
 
 static int data_newindex(lua_State *L) {
   // The innermost Lua function's place: the write may come through a C
@@ -129,56 +172,57 @@ void stw_readonly_forget(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, REFUSED_KEY);
 }
 
-static void push_target_or_raise(lua_State *L, int index) {
-  if (!stw_readonly_target(L, index)) luaL_error(L, "not a read-only table");
-}
-
 static int data_len(lua_State *L) {
-  push_target_or_raise(L, 1);
+  if (lua_rawgetp(L, 1, &TARGET_KEY) != LUA_TTABLE) return luaL_error(L, "not a read-only table");
   lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
   return 1;
 }
 
 // No `__pairs`: the sandbox's `pairs` hands out its guarded `next`, which
 // sees through a proxy to the real table (below), one C call fewer a loop.
+//
+// One table a proxy, holding only the real table; the metatable is shared.
+// Only the table on top is wrapped: its children are wrapped as they are
+// read (stw_readonly_wrap_child).
+// A metatable of its own for each proxy, with `__index` the real table, made
+// reads a table lookup instead of a C call, but three tables a node (the
+// real one, the proxy, its metatable) cost more to make and to collect than
+// the reads they saved: decision 0048.
 void stw_make_readonly(lua_State *L) {
   int real = lua_gettop(L);
-  push_parts(L);  // real, parts
-  int parts = real + 1;
-  lua_createtable(L, 0, 0);  // real, parts, proxy
-  lua_createtable(L, 1, 4);  // real, parts, proxy, mt
-  int mt = real + 3;
+  lua_createtable(L, 0, 1);  // real, proxy
   lua_pushvalue(L, real);
-  lua_rawseti(L, mt, 1);
-  lua_rawgeti(L, parts, KEY_INDEX);
-  lua_pushvalue(L, real);
-  lua_rawset(L, mt);
-  lua_rawgeti(L, parts, KEY_NEWINDEX);
-  lua_pushcfunction(L, data_newindex);
-  lua_rawset(L, mt);
-  lua_rawgeti(L, parts, KEY_LEN);
-  lua_pushcfunction(L, data_len);
-  lua_rawset(L, mt);
+  lua_rawsetp(L, real + 1, &TARGET_KEY);
+  push_parts(L);  // real, proxy, parts
   // An empty map keeps telling itself apart from an empty list: its
   // metatable's `__metatable` string (the only metatable a real table has)
-  // is handed on.
-  lua_rawgeti(L, parts, KEY_METATABLE);
-  if (lua_getmetatable(L, real)) {
-    lua_pushvalue(L, -2);
-    if (lua_rawget(L, -2) != LUA_TSTRING) {
-      lua_pop(L, 1);
-      lua_rawgeti(L, parts, KEY_LOCKED);
+  // is handed on, through a shared metatable of its own for that string.
+  if (lua_getmetatable(L, real)) {  // real, proxy, parts, realmt
+    lua_pushliteral(L, "__metatable");
+    if (lua_rawget(L, -2) == LUA_TSTRING) {  // real, proxy, parts, realmt, string
+      lua_rawgeti(L, real + 2, KEY_MARKED);  // …, string, marked
+      lua_pushvalue(L, -2);
+      if (lua_rawget(L, -2) != LUA_TTABLE) {  // …, string, marked, nil
+        lua_pop(L, 1);
+        lua_rawgeti(L, real + 2, KEY_MARKER);
+        lua_pushvalue(L, -3);
+        push_metatable(L, lua_gettop(L) - 1);  // …, string, marked, marker, mt
+        lua_remove(L, -2);                     // …, string, marked, mt
+        lua_pushvalue(L, -3);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);  // marked[string] = mt
+      }
+      lua_setmetatable(L, real + 1);
+      lua_settop(L, real + 1);
+      lua_replace(L, real);
+      return;
     }
-    lua_remove(L, -2);
-  } else {
-    lua_rawgeti(L, parts, KEY_LOCKED);
+    lua_settop(L, real + 2);
   }
-  lua_rawset(L, mt);
-  lua_rawgeti(L, parts, KEY_MARKER);
-  lua_setmetatable(L, mt);
-  lua_setmetatable(L, real + 2);  // real, parts, proxy
-  lua_copy(L, real + 2, real);
-  lua_settop(L, real);  // proxy
+  lua_rawgeti(L, real + 2, KEY_SHARED);  // real, proxy, parts, shared
+  lua_setmetatable(L, real + 1);
+  lua_settop(L, real + 1);
+  lua_replace(L, real);  // proxy
 }
 
 // MARK: - Base functions that see through proxies
@@ -186,9 +230,13 @@ void stw_make_readonly(lua_State *L) {
 static int readonly_next(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
-  if (stw_readonly_target(L, 1)) lua_replace(L, 1);
+  int guarded = stw_readonly_target(L, 1);
+  if (guarded) lua_replace(L, 1);
   stw_budget_charge(L, 1);  // the deadline, between scans of a sparse table
-  if (lua_next(L, 1)) return 2;
+  if (lua_next(L, 1)) {  // real, key, value (lua_next popped the key it was given)
+    if (guarded) stw_readonly_wrap_child(L, 1, 2);
+    return 2;
+  }
   lua_pushnil(L);
   return 1;
 }
@@ -212,8 +260,11 @@ static int readonly_rawget(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checkany(L, 2);
   lua_settop(L, 2);
-  if (stw_readonly_target(L, 1)) lua_replace(L, 1);
-  lua_rawget(L, 1);
+  int guarded = stw_readonly_target(L, 1);
+  if (guarded) lua_replace(L, 1);
+  lua_pushvalue(L, 2);
+  lua_rawget(L, 1);  // real, key, value
+  if (guarded) stw_readonly_wrap_child(L, 1, 2);
   return 1;
 }
 

@@ -928,24 +928,34 @@ static int stw_get(lua_State *L) {
   lua_pushvalue(L, 1);  // 4: the node reached so far
   lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
   if (n > 2 * STW_GET_FREE_SEGMENTS) stw_budget_charge(L, (int64_t)(n / 2));
+  // Once behind a proxy, every table below is read-only data: the tables in
+  // between are walked as they are, and only the one returned is wrapped.
+  int guarded = 0;
   for (lua_Integer k = 1; k < n; k += 2) {
     if (lua_type(L, 4) != LUA_TTABLE) {
       lua_pushnil(L);
       return 1;
     }
-    if (stw_readonly_target(L, 4)) lua_replace(L, 4);
+    if (stw_readonly_target(L, 4)) {
+      lua_replace(L, 4);
+      guarded = 1;
+    }
     lua_rawgeti(L, 3, k);  // 5: the key
-    if (lua_rawget(L, 4) == LUA_TNIL) {
+    lua_pushvalue(L, 5);
+    if (lua_rawget(L, 4) == LUA_TNIL) {  // 6: the value
       // No such key: a key of digits also names a list index.
       if (lua_rawgeti(L, 3, k + 1) == LUA_TNUMBER) {
-        lua_Integer index = lua_tointeger(L, 6);
+        lua_Integer index = lua_tointeger(L, 7);
         lua_settop(L, 4);
+        lua_pushinteger(L, index);
         lua_rawgeti(L, 4, index);
       } else {
-        lua_settop(L, 5);
+        lua_settop(L, 6);
       }
     }
+    if (guarded && k + 2 >= n) stw_readonly_wrap_child(L, 4, 5);
     lua_replace(L, 4);
+    lua_settop(L, 4);
   }
   lua_settop(L, 4);
   if (lua_rawequal(L, 4, lua_upvalueindex(1))) lua_pushnil(L);

@@ -130,6 +130,74 @@ struct SandboxFailClosedTests {
     }
   }
 
+  /// Nested tables get their read-only proxy when they are first read
+  /// (decision 0048), so each way Lua code can reach one must hand out the
+  /// proxy, the same one every time, never the table behind it.
+  @Test func everyWayToANestedTableHandsOutTheSameReadOnlyView() throws {
+    let card = "name: m\nmodel: {owner: team, sizes: {a: 1}}\ngroups: [{name: x}, {name: y}]\n"
+    let ways: [(id: String, reach: String)] = [
+      ("field", "subject.model"),
+      ("get", #"steward.get(subject, "model")"#),
+      ("get_deep", #"steward.get(subject, "model.sizes")"#),
+      ("get_index", #"steward.get(subject, "groups[1]")"#),
+      (
+        "pairs",
+        #"(function() for k, v in pairs(subject) do if k == "model" then return v end end end)()"#
+      ),
+      ("next", #"select(2, next(subject.groups))"#),
+      ("ipairs", #"(function() for _, v in ipairs(subject.groups) do return v end end)()"#),
+      ("rawget", #"rawget(subject, "model")"#),
+      ("unpack", "table.unpack(subject.groups)"),
+      ("index_chain", #"setmetatable({}, { __index = subject }).model"#),
+    ]
+    var plugin = "local p = steward.plugin{ name = \"sneaky\", version = \"1\" }\n"
+    for way in ways {
+      plugin += """
+        p:check{ id = "\(way.id)", severity = "info", run = function(subject)
+          local t = \(way.reach)
+          t.owner = "nobody"
+          return true
+        end }
+
+        """
+    }
+    plugin += "return p\n"
+    let dir = try StewardBinary.scratch([
+      "sneaky.lua": plugin,
+      "owners.lua": """
+      local p = steward.plugin{ name = "owners", version = "1" }
+      p:check{ id = "unchanged", severity = "high", run = function(subject)
+        local model, groups = subject.model, subject.groups
+        local same = model == subject.model and model == steward.get(subject, "model")
+          and groups[2] == steward.get(subject, "groups[1]") and model.sizes == model.sizes
+        for k, v in pairs(subject) do
+          if k == "model" then same = same and v == model end
+        end
+        if not same then return { status = "fail", message = "a second read gave another table" } end
+        if model.owner ~= "team" or groups[1].owner ~= nil or model.sizes.owner ~= nil then
+          return { status = "fail", message = "a check changed the card" }
+        end
+        return true
+      end }
+      return p
+      """,
+      "gate.yaml": Self.playbook(
+        plugins: ["sneaky.lua", "owners.lua"],
+        checks: ways.map { "sneaky.\($0.id)" } + ["owners.unchanged"]),
+      "cards/m.yaml": card,
+    ])
+    let r = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
+    let results = try Self.results(r.stdout)
+    #expect(results["unchanged"]?.status == "pass", "\(String(describing: results["unchanged"]))")
+    for way in ways {
+      let message = results[way.id]?.message ?? ""
+      #expect(results[way.id]?.status == "error", "\(way.id): \(message)")
+      #expect(message.contains("check \(way.id) may not modify"), "\(way.id): \(message)")
+    }
+    #expect(r.status == 1, "\(r.stderr)")
+  }
+
   // MARK: - 8: a spent budget is an error whatever the plugin does with it
 
   @Test func aSpentBudgetIsAnErrorEvenWhenThePluginCatchesIt() throws {

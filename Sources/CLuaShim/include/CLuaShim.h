@@ -180,13 +180,21 @@ void stw_install_readonly_guard(lua_State *L, int index);
 
 /// Replaces the table on top by a read-only proxy of it: reads, `#`, `pairs`
 /// and the guarded `next`/`rawget`/`rawlen` see the table; writes raise.
-/// Children are not wrapped here: the caller wraps each table it builds.
+/// Its children are wrapped as they are read (below).
 void stw_make_readonly(lua_State *L);
+/// The value on top was read from the table behind a proxy (at `real`, under
+/// the key at `key`, both absolute indices): a table among them is replaced
+/// on top by its proxy, made now and stored in its place when it has none
+/// yet. Every C function that hands Lua code a value it read from behind a
+/// proxy must call this.
+void stw_readonly_wrap_child(lua_State *L, int real, int key);
 /// What readonly.c keeps per state (in shim.c's control block): the
-/// registry reference of the parts proxies are made of, and the address of
-/// the marker table that tells their metatables apart.
+/// registry reference of the parts proxies are made of, the address of the
+/// metatable nearly every proxy shares, and that of the marker table that
+/// tells every proxy metatable apart.
 typedef struct stw_readonly_parts {
   int ref;
+  const void *shared;
   const void *marker;
 } stw_readonly_parts;
 stw_readonly_parts *stw_readonly_parts_of(lua_State *L);

@@ -11,9 +11,10 @@ internal import StewardCore
 /// - int → Lua integer, double → Lua float, string, bool.
 ///
 /// Runs outside Lua code, so the memory cap does not apply and nothing here
-/// can raise. With `readOnly`, every table is pushed behind a read-only proxy
-/// (`stw_make_readonly`): what a check gets as its subject, params and ctx.
-/// Six free slots a level: a table, its key and value, and the proxy's three.
+/// can raise. With `readOnly`, the value is pushed behind a read-only proxy
+/// (`stw_make_readonly`), whose tables are wrapped in turn as Lua code reads
+/// them: what a check gets as its subject, params and ctx. Six free slots a
+/// level: a table, its key and value, and the proxy's three.
 extension LuaVM {
   /// One open table: where its children are and the next one to push.
   ///
@@ -73,7 +74,8 @@ extension LuaVM {
       let i = frames[k].next
       if i == frames[k].count {
         depth -= 1
-        if readOnly { stw_make_readonly(L) }
+        // Only the root: its tables are wrapped as Lua code reads them.
+        if readOnly, depth == 0 { stw_make_readonly(L) }
         if depth > 0 { store(into: frames[depth - 1]) }
         continue
       }
@@ -96,7 +98,6 @@ extension LuaVM {
           mark: child.pointee.mark)
       }
       guard let frame = open(child.pointee) else {
-        if readOnly { stw_make_readonly(L) }  // an empty table
         store(into: frames[k])
         continue
       }
