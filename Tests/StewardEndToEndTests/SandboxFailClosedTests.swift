@@ -198,6 +198,41 @@ struct SandboxFailClosedTests {
     #expect(r.status == 1, "\(r.stderr)")
   }
 
+  /// A check's `ctx` is made once and reused for every subject, only its
+  /// `subject_id` set for each call: each call must still see its own check,
+  /// subject, deferral and data, whatever order the subjects come in.
+  @Test func eachCallSeesItsOwnContextThoughTheTableIsReused() throws {
+    var files = [
+      "p.lua": """
+      local p = steward.plugin{ name = "p", version = "1" }
+      local function tell(subject, params, ctx)
+        return { status = "fail", message = ctx.check .. "|" .. ctx.subject_id .. "|"
+          .. tostring(ctx.deferred) .. "|" .. ctx.data.limits.max .. "|" .. ctx.playbook }
+      end
+      p:check{ id = "one", run = tell }
+      p:check{ id = "two", run = tell }
+      return p
+      """,
+      "limits.yaml": "max: 7\n",
+      "gate.yaml": Self.playbook(plugins: ["p.lua"], checks: ["p.one", "p.two"])
+        + "\ndata:\n  limits: limits.yaml\n",
+    ]
+    let ids = (0..<6).map { "card-\($0)" }
+    for id in ids { files["cards/\(id).yaml"] = "id: \(id)\nname: m\n" }
+    let dir = try StewardBinary.scratch(files)
+    let r = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--format", "json", "--jobs", "2"], in: dir)
+    #expect(r.status == 1, "\(r.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let rows = object?["results"] as? [[String: Any]] ?? []
+    #expect(rows.count == 12)
+    for row in rows {
+      let check = row["check"] as? String ?? "?"
+      let subject = row["subject"] as? String ?? "?"
+      #expect(row["message"] as? String == "\(check)|\(subject)|false|7|g", "\(row)")
+    }
+  }
+
   // MARK: - 8: a spent budget is an error whatever the plugin does with it
 
   @Test func aSpentBudgetIsAnErrorEvenWhenThePluginCatchesIt() throws {

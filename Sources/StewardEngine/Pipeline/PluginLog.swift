@@ -39,6 +39,9 @@ final class PluginLogger: @unchecked Sendable {
   private let lock = NSLock()
   private var lines: [LogLine] = []
   private var label: String
+  /// With `label`, what a check's lines are about: "CHECK on SUBJECT",
+  /// joined only when a line is said (an audit sets it for every call).
+  private var subject: String?
   private let echo: LuaLogLevel?
   private let keep: Bool
 
@@ -59,13 +62,23 @@ final class PluginLogger: @unchecked Sendable {
     lock.withLock {
       lines = []
       self.label = label
+      subject = nil
+    }
+  }
+
+  /// "CHECK on SUBJECT", like `about("\(check) on \(subject)")`.
+  func about(_ check: String, on subject: String) {
+    lock.withLock {
+      lines = []
+      label = check
+      self.subject = subject
     }
   }
 
   func append(_ level: LuaLogLevel, _ text: String) {
     let label = lock.withLock {
       if keep { lines.append(LogLine(level: level.rawValue, message: text)) }
-      return self.label
+      return subject.map { "\(self.label) on \($0)" } ?? self.label
     }
     if let echo, level.rank >= echo.rank {
       Console.error(
