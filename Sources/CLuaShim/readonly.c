@@ -130,7 +130,8 @@ static int data_index(lua_State *L) {
   return 1;
 }
 
-static int data_newindex(lua_State *L) {
+void stw_readonly_push_refusal(lua_State *L, int field) {
+  field = field != 0 ? lua_absindex(L, field) : 0;
   // The innermost Lua function's place: the write may come through a C
   // function (`table.insert(subject.tags, x)`), whose own place is none.
   stw_push_where(L);
@@ -142,8 +143,8 @@ static int data_newindex(lua_State *L) {
     lua_pushliteral(L, "a check");
   }
   lua_pushliteral(L, " may not modify its subject, params or ctx");
-  if (lua_type(L, 2) == LUA_TSTRING) {
-    lua_pushfstring(L, " (field '%s')", lua_tostring(L, 2));
+  if (field != 0 && lua_type(L, field) == LUA_TSTRING) {
+    lua_pushfstring(L, " (field '%s')", lua_tostring(L, field));
   } else {
     lua_pushliteral(L, "");
   }
@@ -158,6 +159,10 @@ static int data_newindex(lua_State *L) {
   } else {
     lua_pop(L, 1);
   }
+}
+
+static int data_newindex(lua_State *L) {
+  stw_readonly_push_refusal(L, 2);
   return lua_error(L);
 }
 

@@ -611,6 +611,10 @@ static int guarded_setmetatable(lua_State *L) {
   int t = lua_type(L, 2);
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  if (stw_is_readonly(L, 1)) {
+    stw_readonly_push_refusal(L, 0);
+    return lua_error(L);
+  }
   if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
     return luaL_error(L, "cannot change a protected metatable");
   if (t == LUA_TTABLE) {
@@ -628,8 +632,11 @@ static int guarded_rawset(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checkany(L, 2);
   luaL_checkany(L, 3);
-  if (stw_is_protected(L, 1) || stw_is_readonly(L, 1))
-    return luaL_error(L, "attempt to modify read-only table");
+  if (stw_is_readonly(L, 1)) {
+    stw_readonly_push_refusal(L, 2);
+    return lua_error(L);
+  }
+  if (stw_is_protected(L, 1)) return luaL_error(L, "attempt to modify read-only table");
   lua_settop(L, 3);
   lua_rawset(L, 1);
   return 1;

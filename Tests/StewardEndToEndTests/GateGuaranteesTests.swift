@@ -73,6 +73,23 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     for id in ["\"id\": \"m\"", "\"id\": \"b\"", "\"id\": \"c\""] { #expect(r.stdout.contains(id)) }
 
+    // A folder (and a pattern ending in `**`) stands for every subject file
+    // under it, Markdown cards too: they were left out, and a card without
+    // an owner passed the gate unread.
+    let markdown = [
+      "cards/bert.md": "---\nid: bert\nlanguage: en\n---\n# bert\n",
+      "cards/team/README.markdown": "---\nid: readme\n---\n# r\n",
+    ]
+    for subjects in ["cards", "cards/**"] {
+      let dir = try scratch(audit(subjects: subjects, checks: checks), markdown)
+      let run = try StewardBinary.run(
+        ["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
+      #expect(run.status == 1, "\(subjects): \(run.stderr)")
+      for id in ["\"id\": \"bert\"", "\"id\": \"README\""] {
+        #expect(run.stdout.contains(id), "\(subjects): \(id)")
+      }
+    }
+
     let bad: [(String, [String: String], String)] = [
       ("nothing matches", [:], "nothere/*.yaml"),
       ("an empty file", ["cards/empty.yaml": "# nothing here\n"], "cards/**/*.yaml"),

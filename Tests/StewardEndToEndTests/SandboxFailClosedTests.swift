@@ -198,14 +198,23 @@ struct SandboxFailClosedTests {
     #expect(r.status == 1, "\(r.stderr)")
   }
 
-  /// A check's `ctx` is made once and reused for every subject, only its
-  /// `subject_id` set for each call: each call must still see its own check,
-  /// subject, deferral and data, whatever order the subjects come in.
-  @Test func eachCallSeesItsOwnContextThoughTheTableIsReused() throws {
+  /// Each call sees its own check, subject, deferral and data, whatever
+  /// order the subjects come in; a `ctx` kept from an earlier subject still
+  /// names that subject (one `ctx` reused for every subject, with only its
+  /// `subject_id` set again, passed a card with no owner for a plugin that
+  /// cached its finding by `ctx`).
+  @Test func eachCallSeesItsOwnContextAndAKeptOneStaysAsItWas() throws {
     var files = [
       "p.lua": """
       local p = steward.plugin{ name = "p", version = "1" }
+      local kept = {}
       local function tell(subject, params, ctx)
+        for id, old in pairs(kept) do
+          if old.subject_id ~= id then
+            return { status = "error", message = "a kept ctx now names " .. old.subject_id }
+          end
+        end
+        kept[ctx.subject_id] = ctx
         return { status = "fail", message = ctx.check .. "|" .. ctx.subject_id .. "|"
           .. tostring(ctx.deferred) .. "|" .. ctx.data.limits.max .. "|" .. ctx.playbook }
       end
@@ -231,6 +240,68 @@ struct SandboxFailClosedTests {
       let subject = row["subject"] as? String ?? "?"
       #expect(row["message"] as? String == "\(check)|\(subject)|false|7|g", "\(row)")
     }
+  }
+
+  /// `rawset`, `setmetatable` and `steward.map` on read-only data are
+  /// refused writes like any other: the check's result is the refusal even
+  /// when the plugin catches it (they raised errors of their own, and a
+  /// caught one left the check's result a pass).
+  @Test func aRefusedRawsetSetmetatableOrMapIsTheChecksResult() throws {
+    let ways = [
+      ("rawset", #"pcall(rawset, subject, "owner", "x")"#),
+      ("rawset_deep", #"pcall(rawset, subject.model, "owner", "x")"#),
+      ("setmetatable", "pcall(setmetatable, subject.model, {})"),
+      ("map", "pcall(steward.map, subject.model)"),
+    ]
+    var plugin = "local p = steward.plugin{ name = \"p\", version = \"1\" }\n"
+    for (id, call) in ways {
+      plugin += "p:check{ id = \"\(id)\", run = function(subject) \(call) return true end }\n"
+    }
+    let dir = try StewardBinary.scratch([
+      "p.lua": plugin + "return p\n",
+      "gate.yaml": Self.playbook(plugins: ["p.lua"], checks: ways.map { "p.\($0.0)" }),
+      "cards/m.yaml": "name: m\nmodel: {owner: team}\n",
+    ])
+    let r = try StewardBinary.run(["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
+    let results = try Self.results(r.stdout)
+    for (id, _) in ways {
+      let message = results[id]?.message ?? ""
+      #expect(results[id]?.status == "error", "\(id): \(message)")
+      #expect(
+        message.hasPrefix(
+          "p.lua:\(ways.firstIndex { $0.0 == id }! + 2): check \(id) may not modify"),
+        "\(id): \(message)")
+    }
+    #expect(r.status == 1, "\(r.stderr)")
+  }
+
+  /// Without `data:` in the playbook, `ctx.data` is nil as docs/lua-api.md
+  /// says, in a check, a `when:` guard and a check over all subjects; it was
+  /// `steward.null`, so `if ctx.data == nil` fell through to an error.
+  @Test func ctxDataIsNilWhenThePlaybookHasNoData() throws {
+    let dir = try StewardBinary.scratch([
+      "p.lua": """
+      local p = steward.plugin{ name = "p", version = "1" }
+      p:check{ id = "one", run = function(subject, params, ctx)
+        return ctx.data == nil and type(ctx.data) == "nil"
+      end }
+      p:check{ id = "all", scope = "all", run = function(subjects, params, ctx)
+        local out = {}
+        for i, s in ipairs(subjects) do out[i] = { subject = s.id, status = ctx.data == nil and "pass" or "fail" } end
+        return out
+      end }
+      return p
+      """,
+      "gate.yaml": Self.playbook(plugins: ["p.lua"], checks: ["p.one", "p.all"])
+        + "\n  - id: guarded\n    expr: \"true\"\n    when: ctx.data == nil\n",
+      "cards/m.yaml": Self.card,
+    ])
+    let r = try StewardBinary.run(["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
+    let results = try Self.results(r.stdout)
+    for id in ["one", "all", "guarded"] {
+      #expect(results[id]?.status == "pass", "\(id): \(String(describing: results[id]))")
+    }
+    #expect(r.status == 0, "\(r.stderr)")
   }
 
   // MARK: - 8: a spent budget is an error whatever the plugin does with it

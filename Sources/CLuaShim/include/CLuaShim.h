@@ -203,6 +203,12 @@ int stw_is_readonly(lua_State *L, int index);
 /// Pushes the table behind the proxy at `index` and returns 1; returns 0,
 /// pushing nothing, for any other value.
 int stw_readonly_target(lua_State *L, int index);
+/// Pushes the error a write to read-only data raises ("PLACE: check ID may not
+/// modify its subject, params or ctx (field 'NAME'): …"; `field` is the stack
+/// index of the key written, or 0) and remembers it as the call's result, so
+/// that a plugin catching it with pcall still gets it. Raising it is the
+/// caller's.
+void stw_readonly_push_refusal(lua_State *L, int field);
 /// Whether a write to read-only data was refused during the current call
 /// (even one the plugin caught with pcall); pushes its message if so.
 int stw_readonly_refused(lua_State *L);

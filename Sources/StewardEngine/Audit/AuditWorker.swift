@@ -12,13 +12,6 @@ final class Worker {
   private var compileErrors: [String: Diagnostic] = [:]
   /// Each check's parameters, converted into Lua once (read-only).
   private var params: [String: LuaValueRef] = [:]
-  /// Each check's `ctx`, converted into Lua once (read-only): only its
-  /// `subject_id` changes between calls. One per subject, with `check` and
-  /// `deferred` set for each call, cost a conversion a subject and two
-  /// writes a call.
-  private var contexts: [String: LuaValueRef] = [:]
-  /// Checks whose `ctx` could not be made once: each call gets its own.
-  private var contextFailed: Set<String> = []
   /// Parsed `at` paths: the same few come back for every subject.
   private var segments: [String: [String]] = [:]
   private let playbookName: String
@@ -41,7 +34,9 @@ final class Worker {
   ) {
     playbookName = playbook.header.name
     self.today = today
-    dataValue = playbook.data.isEmpty ? nil : Value(.map(playbook.data))
+    // `.none`, never `nil`: Value is itself expressible by `nil` (as null),
+    // and a null `ctx.data` was not the nil docs/lua-api.md promises.
+    dataValue = playbook.data.isEmpty ? .none : Value(.map(playbook.data))
     let logs = PluginLogger(echo: echo, keep: true)
     self.logs = logs
     (deferred, deferTargets) = Self.deferrals(checks, registry: playbook.registry)
@@ -94,8 +89,10 @@ final class Worker {
   /// its checks get) into Lua at most once for all of them.
   func run(_ checks: [CheckSpec], on subject: Subject) -> [CheckResult] {
     var shared: LuaArgument?
+    var context: LuaArgument?
     defer {
       if case .reference(let r) = shared { r.release() }
+      if case .reference(let r) = context { r.release() }
     }
     // By index: `map` would copy each check (a dozen strings and arrays)
     // for every subject.
@@ -117,16 +114,25 @@ final class Worker {
         shared =
           (try? vm.reference(subject.value, readOnly: true)).map(LuaArgument.reference)
           ?? .readOnly(subject.value)
+        context = (try? vm.reference(self.context(checks[i].id, subject), readOnly: true)).map(
+          LuaArgument.reference)
+        // The data goes in by reference: converted once per worker, not
+        // once per subject. Where that fails, ctx goes by value with it.
+        if let data, case .reference(let r) = context, (try? vm.set("data", to: data, in: r)) == nil
+        {
+          r.release()
+          context = nil
+        }
       }
       // Made only when Lua is called: a builtin without a guard needs none.
       func contextArgument() -> LuaArgument {
         let id = checks[i].id
-        if let context = context(for: id),
-          (try? vm?.set("subject_id", to: subject.id, in: context)) != nil
+        if case .reference(let r) = context, (try? vm?.set("check", to: id, in: r)) != nil,
+          (try? vm?.set("deferred", to: deferred[id] ?? false, in: r)) != nil
         {
-          return .reference(context)
+          return .reference(r)
         }
-        return .readOnly(self.context(id, subject.id, withData: true))
+        return .readOnly(self.context(id, subject, withData: true))
       }
       return logged(checks[i], subject) {
         run(
@@ -150,7 +156,7 @@ final class Worker {
           run(
             checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
             context: .readOnly(
-              self.context(checks[i].id, subject.id, deferred: false, withData: true)))
+              self.context(checks[i].id, subject, deferred: false, withData: true)))
         }
       }
     }
@@ -167,33 +173,12 @@ final class Worker {
     return result
   }
 
-  /// The `ctx` a check's calls share, made on its first call; nil when it
-  /// cannot be (each call then gets one by value).
-  private func context(for check: String) -> LuaValueRef? {
-    if let made = contexts[check] { return made }
-    guard let vm, !contextFailed.contains(check) else { return nil }
-    // The data goes in by reference: converted once per worker, not once
-    // per check.
-    let value = context(check, "", withData: data == nil)
-    guard let made = try? vm.reference(value, readOnly: true) else {
-      contextFailed.insert(check)
-      return nil
-    }
-    if let data, (try? vm.set("data", to: data, in: made)) == nil {
-      made.release()
-      contextFailed.insert(check)
-      return nil
-    }
-    contexts[check] = made
-    return made
-  }
-
   /// A check's `ctx`, without `data` (set by reference) unless `withData`.
   private func context(
-    _ check: String, _ subjectID: String, deferred: Bool? = nil, withData: Bool = false
+    _ check: String, _ subject: Subject, deferred: Bool? = nil, withData: Bool = false
   ) -> Value {
     let ctx: Value = [
-      "check": .init(.string(check)), "subject_id": .init(.string(subjectID)),
+      "check": .init(.string(check)), "subject_id": .init(.string(subject.id)),
       "playbook": .init(.string(playbookName)), "today": .init(.string(today)),
       "deferred": .init(.bool(deferred ?? self.deferred[check] ?? false)),
     ]

@@ -70,7 +70,8 @@ public enum Glob {
     var files: Set<String> = []
     for match in matched {
       if isFolder(match) {
-        files.formUnion(InputFiles.expand([match]).files.lazy.filter(keep))
+        files.formUnion(
+          withoutActuallyEscaping(keep) { InputFiles.expand([match], keep: $0).files })
       } else {
         files.insert(match)
       }

@@ -11,8 +11,13 @@ public enum InputFiles {
   public static let extensions: Set<String> = ["yaml", "yml", "json", "lua"]
 
   /// Expands folders (recursively, hidden entries skipped, sorted so output is
-  /// stable) and reports paths that do not exist.
-  public static func expand(_ paths: [String]) -> (files: [String], missing: [Diagnostic]) {
+  /// stable) and reports paths that do not exist. Under a folder, the files
+  /// `keep` accepts, or without it those with one of ``extensions``: a
+  /// kind's inputs name their own (an audit's subjects include Markdown
+  /// cards, which the fixed list left out, and the gate passed without them).
+  public static func expand(_ paths: [String], keep: ((String) -> Bool)? = nil) -> (
+    files: [String], missing: [Diagnostic]
+  ) {
     var files: [String] = []
     var missing: [Diagnostic] = []
     let fm = FileManager.default
@@ -30,7 +35,9 @@ public enum InputFiles {
         continue
       }
       var found: [String] = []
-      walk(path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path, into: &found)
+      walk(
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path, keep: keep,
+        into: &found)
       files += found.sorted()
     }
     return (files, missing)
@@ -40,7 +47,9 @@ public enum InputFiles {
   /// hidden entries and not following links to folders. `readdir` says
   /// which entries are folders without a `stat` each: FileManager's
   /// enumerator took 75 ms over a folder of 10,000 model cards.
-  static func walk(_ directory: String, into found: inout [String]) {
+  static func walk(
+    _ directory: String, keep: ((String) -> Bool)? = nil, into found: inout [String]
+  ) {
     guard let dir = opendir(directory) else { return }
     defer { closedir(dir) }
     while let entry = readdir(dir) {
@@ -58,7 +67,9 @@ public enum InputFiles {
         isDirectory = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
       }
       if isDirectory {
-        walk(path, into: &found)
+        walk(path, keep: keep, into: &found)
+      } else if let keep {
+        if keep(path) { found.append(path) }
       } else if let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")),
         extensions.contains(String(name[name.index(after: dot)...]).lowercased())
       {

@@ -30,7 +30,14 @@ enum ValueAPI {
       lua_createtable(L, 0, 0)
     case LUA_TTABLE:
       lua_settop(L, 1)
-      if stw_is_protected(L, 1) != 0 || stw_is_readonly(L, 1) != 0 {
+      if stw_is_readonly(L, 1) != 0 {
+        // Remembered as the call's result, like any refused write, even if
+        // the plugin catches this error.
+        stw_readonly_push_refusal(L, 0)
+        lua_settop(L, 1)
+        return vm.raise("steward.map: the table is read-only")
+      }
+      if stw_is_protected(L, 1) != 0 {
         return vm.raise("steward.map: the table is read-only")
       }
       if lua_getmetatable(L, 1) != 0 {
