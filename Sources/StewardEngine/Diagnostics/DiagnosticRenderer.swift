@@ -18,7 +18,7 @@ public struct DiagnosticRenderer {
       sources[file] = Self.readSmallText(file)
     }
     guard let source = sources[file] ?? nil else { return diagnostic.description }
-    let rendered = diagnostic.rendered(source: source)
+    let rendered = diagnostic.rendered(source: source, maxLine: maxEchoedLine)
     let echoed = rendered.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
     if echoed.count > 1, echoed[1].count > maxEchoedLine { return diagnostic.description }
     return rendered

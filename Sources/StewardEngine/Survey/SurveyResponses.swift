@@ -152,7 +152,8 @@ public struct SurveyResponses: Sendable {
         header.append(name)
         headerMarks.append(mark)
       }
-      for column in [playbook.respondentColumn] + metadataColumns where !header.contains(column) {
+      let named = Set(header)
+      for column in [playbook.respondentColumn] + metadataColumns where !named.contains(column) {
         errors.append(
           Diagnostic(
             at: start, code: "Q102",
@@ -162,10 +163,17 @@ public struct SurveyResponses: Sendable {
       }
       let known = Set([playbook.respondentColumn] + metadataColumns + questionIDs)
       var ignored: Set<String> = []
+      // Past the first hundred unknown columns no one reads a suggestion,
+      // and a header of 200,000 made each cost a comparison with every
+      // question (issue 15: within a second at any width).
+      var suggested = 0
+      var unknown: [String] = []
       for (i, column) in header.enumerated() where !known.contains(column) {
         var message = "unknown column \"\(column)\": not a question, the respondent id or metadata"
-        if let guess = SchemaValidator.suggestion(
-          for: column, among: questionIDs + metadataColumns)
+        unknown.append(column)
+        suggested += 1
+        if suggested <= 100,
+          let guess = SchemaValidator.suggestion(for: column, among: questionIDs + metadataColumns)
         {
           message += "; did you mean \"\(guess)\"?"
         } else {
@@ -180,14 +188,15 @@ public struct SurveyResponses: Sendable {
         }
       }
       let needed = playbook.levelQuestions
-      for q in questions where !header.contains(q.id) {
+      let columns = Set(header)
+      for q in questions where !columns.contains(q.id) {
         if needed.contains(q.id) {
           errors.append(
             Diagnostic(
               at: start, code: "Q104",
               "no column for question \"\(q.id)\", which a level needs; every team would"
                 + " drop below it"
-                + (SchemaValidator.suggestion(for: q.id, among: header).map {
+                + (SchemaValidator.suggestion(for: q.id, among: Array(unknown.prefix(100))).map {
                   " (did you mean \"\($0)\"?)"
                 } ?? "")))
         } else if q.required {
