@@ -103,6 +103,7 @@ struct AuditDataTests {
       "probe.lua": Self.probe, "teams.csv": "team\nads\n", "licences.json": "[\"MIT\"]",
       "bad.yaml": "a: [1, 2\n", "two.yaml": "a: 1\n---\nb: 2\n", "cards/a.yaml": "owner: ads\n",
       "open.csv": "team,contact\nsearch,\"unterminated\nads,a@x\nrecsys,r@x\n",
+      "nan.yaml": "limits: {max: .nan}\n", "inf.json": "{\"max\": 1e400}",
     ]
     let cases: [(data: String, arguments: [String], expected: String)] = [
       ("  teams: missing.csv\n  licences: licences.json", [], "A040"),
@@ -116,12 +117,20 @@ struct AuditDataTests {
         Self.data, ["--input", "teams=open.csv"],
         "open.csv:2:8: error: this quoted field is never closed"
       ),
+      // A NaN threshold makes every comparison with it false: as in subjects,
+      // a number that is not finite is an input error.
+      ("  teams: nan.yaml\n  licences: licences.json", [], "nan.yaml:1:15"),
+      ("  teams: inf.json\n  licences: licences.json", [], "inf.json:1:9"),
+      // A FIFO is no file to read, and is not "no such file".
+      ("  teams: pipe.yaml\n  licences: licences.json", [], "pipe.yaml is not a regular file"),
     ]
     for c in cases {
       var all = files
       all["d.yaml"] = Self.playbook(checks: ["probe.count"], data: c.data)
       let dir = try StewardBinary.scratch(all)
-      let run = try StewardBinary.run(["run", "d.yaml", "--no-record"] + c.arguments, in: dir)
+      #expect(mkfifo(dir.appendingPathComponent("pipe.yaml").path, 0o644) == 0)
+      let run = try StewardBinary.run(
+        ["run", "d.yaml", "--no-record"] + c.arguments, in: dir, killAfter: 20)
       #expect(run.status == 2, "\(c.data): \(run.stdout)")
       #expect(run.stderr.contains(c.expected), "\(c.data): \(run.stderr)")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import StewardCore
 import StewardYAML
 
@@ -43,7 +44,9 @@ enum AuditData {
         continue
       }
       do {
-        let documents = try DocumentLoader.load(path: path)
+        // `.inf` and `.nan` are refused as in subjects: a threshold of NaN
+        // makes every comparison with it false, and a check passes.
+        let documents = try DocumentLoader.load(path: path, limits: .finite)
         guard documents.count == 1, let document = documents.first else {
           problems.append(
             Diagnostic(
@@ -57,7 +60,11 @@ enum AuditData {
         problems.append(
           Diagnostic(
             at: inputs.overrides[entry.key] == nil ? entry.value.mark : inputs.commandLine,
-            code: "A040", "data \"\(entry.key)\": no such file \(path)"))
+            code: "A040",
+            "data \"\(entry.key)\": "
+              + (FileManager.default.fileExists(atPath: path)
+                ? "\(path) is not a regular file (a FIFO, a device or a folder)"
+                : "no such file \(path)")))
       } catch {
         problems += Validator.diagnostics(of: error, file: path)
       }
