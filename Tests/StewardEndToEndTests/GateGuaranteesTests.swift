@@ -240,6 +240,27 @@ import Testing
     #expect(r.stdout.contains("FAIL") && r.stdout.contains("offline_metrics_held_out"))
   }
 
+  /// A `when:` false for every subject (a misspelt path reads as nil) is
+  /// said, where it skipped the check on every card without a word.
+  @Test func aWhenThatAppliesToNoSubjectIsAWarning() throws {
+    let typo = "  - use: p.owned\n    when: steward.get(subject, \"stgae\") == \"production\""
+    let dir = try scratch(audit(checks: typo), ["cards/b.yaml": "id: b\nowner: x\n"])
+    let r = try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(
+      r.stdout.contains(
+        "warning: gate.yaml:8:11: check owned applied to none of the 2 subjects: its when:"),
+      "\(r.stdout)")
+    let json = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
+    #expect(json.stdout.contains("\"W019\""), "\(json.stdout)")
+    let applies = "  - use: p.owned\n    when: steward.get(subject, \"id\") == \"b\""
+    let one = try scratch(audit(checks: applies), ["cards/b.yaml": "id: b\nowner: x\n"])
+    let run = try StewardBinary.run(["run", "gate.yaml", "--no-record"], in: one)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(!run.stdout.contains("W019") && !run.stderr.contains("W019"), "\(run.stdout)")
+  }
+
   /// Without a gate, any unwaived failure or error fails the run; `none` only reports.
   @Test func noGateMeansAnyFailureFails() throws {
     let card = ["cards/a.yaml": "id: m\nversion: '1'\n"]  // no owner: p.owned fails

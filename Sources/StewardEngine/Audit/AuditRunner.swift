@@ -139,7 +139,7 @@ public struct AuditRunner: Sendable {
     if !refused.isEmpty { throw PlaybookError(refused) }
     var results = collected
     try runWhole(checks.filter { $0.scope == .all }, into: &results)
-    var warnings = applyWaivers(&results)
+    var warnings = applyWaivers(&results) + unapplied(results, checks: checks)
     let applied = baseline.map { apply($0, to: &results) }
     warnings += applied?.1 ?? []
     let gate = self.gate ?? playbook.gate ?? .default
@@ -282,6 +282,28 @@ public struct AuditRunner: Sendable {
             + "; it waives nothing"))
     }
     return warnings
+  }
+
+  /// Checks whose `when:` was false or nil for every subject: a misspelt
+  /// path in it reads as nil, and the check judged nothing while the gate
+  /// passed without a word (new-user review of issue 15).
+  func unapplied(_ results: [CheckResult], checks: [CheckSpec]) -> [Diagnostic] {
+    var subjects: [String: Int] = [:]
+    var judged: Set<String> = []
+    for result in results {
+      subjects[result.checkID, default: 0] += 1
+      if result.status != .skip || !result.message.hasPrefix("not applicable (when: ") {
+        judged.insert(result.checkID)
+      }
+    }
+    return checks.compactMap { check in
+      guard let when = check.when, let count = subjects[check.id], !judged.contains(check.id)
+      else { return nil }
+      return Diagnostic(
+        .warning, at: check.whenMark, code: "W019",
+        "check \(check.id) applied to none of the \(English.count(count, "subject")): its when: (\(when)) was false or nil for each; a misspelt path in it reads as nil"
+      )
+    }
   }
 
   /// "today", "tomorrow", "in 5 days".
