@@ -267,6 +267,23 @@ import Testing
       ["run", "gate.yaml", "--no-record", "--format", "markdown"], in: dir)
     #expect(!markdown.stdout.contains("\u{1B}"))
     #expect(!markdown.stdout.contains("<script>"))
+
+    // Markdown's own syntax is text too: a card's id must not become a link,
+    // an image or bold "PASSED" in a pull-request comment.
+    let spoof = try StewardBinary.scratch([
+      "own.lua": Self.forgingPlugin, "gate.yaml": Self.forgingAudit,
+      "card.yaml": #"""
+      id: "[approved](https://evil.example/)"
+      owner: "![x](https://evil.example/t.png) **PASSED** `ok` _fine_"
+      """#,
+    ])
+    let md = try StewardBinary.run(
+      ["run", "gate.yaml", "--no-record", "--format", "markdown"], in: spoof)
+    #expect(md.status == 1, "\(md.stderr)")
+    for raw in ["[approved](", "![x](", "**PASSED**", "`ok`", "_fine_"] {
+      #expect(!md.stdout.contains(raw), "\(raw): \(md.stdout)")
+    }
+    #expect(md.stdout.contains(#"\[approved\]"#), "\(md.stdout)")
   }
 
   @Test func aSurveyReportEscapesWhatTheResponsesSay() throws {

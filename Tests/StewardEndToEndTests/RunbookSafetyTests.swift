@@ -451,7 +451,7 @@ final class StewardProcess {
     let markdown = try String(
       contentsOf: dir.appendingPathComponent("timeline.md"), encoding: .utf8)
     #expect(
-      markdown.contains("rollback: approved by lee (STEWARD_USER), 1 of 2: error rate confirmed"))
+      markdown.contains(#"rollback: approved by lee (STEWARD\_USER), 1 of 2: error rate confirmed"#))
     #expect(markdown.contains("rollback: approved by sam (--as), 2 of 2"))
 
     // docs/runbook.md shows this very timeline.

@@ -92,8 +92,14 @@ public struct MarkdownReporter: AuditReporter {
   }
 
   /// Text safe inside a table cell: controls and HTML escaped (a check
-  /// message must not inject markup into a pull-request comment), pipes
-  /// escaped and newlines folded.
+  /// message must not inject markup into a pull-request comment), then
+  /// Markdown's own characters, as the survey report escapes them: a card
+  /// whose id was `[approved](https://…)` or `**PASSED**` rendered a live
+  /// link, an image or bold text in the failures table. Pipes escaped and
+  /// newlines folded.
   static func cell(_ s: String) -> String { pipes(Printable.markdown(s, keepingBreaks: true)) }
-  static let pipes = ByteEscaper([("|", "\\|"), ("\n", " "), ("\t", " ")])
+  static let pipes = ByteEscaper([
+    ("\\", "\\\\"), ("|", "\\|"), ("*", "\\*"), ("_", "\\_"), ("`", "\\`"), ("[", "\\["),
+    ("]", "\\]"), ("#", "\\#"), ("!", "\\!"), ("~", "\\~"), ("\n", " "), ("\t", " "),
+  ])
 }
