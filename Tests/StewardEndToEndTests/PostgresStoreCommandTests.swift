@@ -170,7 +170,7 @@ struct PostgresStoreCommandTests {
     let timeline = try StewardBinary.run(
       ["timeline", "1", "--store", url, "--format", "markdown"], in: dir)
     #expect(timeline.status == 0, "\(timeline.stderr)")
-    #expect(timeline.stdout.contains("rollback: approved by sam (STEWARD_USER), 2 of 2"))
+    #expect(timeline.stdout.contains(#"rollback: approved by sam (STEWARD\_USER), 2 of 2"#))
     // Nothing beside the project: a database server has no folder for locks.
     let made = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
     #expect(made == ["approve.yaml", "rolled.txt", "roster.yaml"], "\(made)")

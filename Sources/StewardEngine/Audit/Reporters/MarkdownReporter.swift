@@ -95,11 +95,12 @@ public struct MarkdownReporter: AuditReporter {
   /// message must not inject markup into a pull-request comment), then
   /// Markdown's own characters, as the survey report escapes them: a card
   /// whose id was `[approved](https://…)` or `**PASSED**` rendered a live
-  /// link, an image or bold text in the failures table. Pipes escaped and
-  /// newlines folded.
+  /// link, an image or bold text in the failures table. (`#` and `!` need
+  /// none: a cell never starts a line, and `![` is escaped by its `[`.)
+  /// Pipes escaped and newlines folded.
   static func cell(_ s: String) -> String { pipes(Printable.markdown(s, keepingBreaks: true)) }
   static let pipes = ByteEscaper([
     ("\\", "\\\\"), ("|", "\\|"), ("*", "\\*"), ("_", "\\_"), ("`", "\\`"), ("[", "\\["),
-    ("]", "\\]"), ("#", "\\#"), ("!", "\\!"), ("~", "\\~"), ("\n", " "), ("\t", " "),
+    ("]", "\\]"), ("~", "\\~"), ("\n", " "), ("\t", " "),
   ])
 }
