@@ -6,8 +6,9 @@
 // that set `subject.owner` made another plugin's `has_owner` pass. Lua 5.4
 // has no frozen tables, so every table of such a value is pushed as a proxy
 // that holds the real table under a light-userdata key and nothing else; its
-// metatable reads from the real table and refuses writes. The real table
-// holds the proxies of its children, so a path of reads never reaches a
+// metatable reads from the real table and refuses writes. A child table
+// gets its proxy when it is first read, which takes its place in the real
+// table (stw_readonly_wrap_child), so a path of reads never reaches a
 // writable table. Decisions 0024 and 0048 have the costs and the
 // alternatives.
 #include "CLuaShim.h"
