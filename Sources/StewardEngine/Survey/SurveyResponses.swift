@@ -152,8 +152,7 @@ public struct SurveyResponses: Sendable {
         header.append(name)
         headerMarks.append(mark)
       }
-      let named = Set(header)
-      for column in [playbook.respondentColumn] + metadataColumns where !named.contains(column) {
+      for column in [playbook.respondentColumn] + metadataColumns where seen[column] == nil {
         errors.append(
           Diagnostic(
             at: start, code: "Q102",
@@ -165,14 +164,14 @@ public struct SurveyResponses: Sendable {
       var ignored: Set<String> = []
       // Past the first hundred unknown columns no one reads a suggestion,
       // and a header of 200,000 made each cost a comparison with every
-      // question (issue 15: within a second at any width).
-      var suggested = 0
+      // question (issue 15: within a second at any width). Those hundred
+      // are also where a misspelt question column is looked for.
       var unknown: [String] = []
       for (i, column) in header.enumerated() where !known.contains(column) {
         var message = "unknown column \"\(column)\": not a question, the respondent id or metadata"
-        unknown.append(column)
-        suggested += 1
-        if suggested <= 100,
+        let suggesting = unknown.count < 100
+        if suggesting { unknown.append(column) }
+        if suggesting,
           let guess = SchemaValidator.suggestion(for: column, among: questionIDs + metadataColumns)
         {
           message += "; did you mean \"\(guess)\"?"
@@ -188,15 +187,14 @@ public struct SurveyResponses: Sendable {
         }
       }
       let needed = playbook.levelQuestions
-      let columns = Set(header)
-      for q in questions where !columns.contains(q.id) {
+      for q in questions where seen[q.id] == nil {
         if needed.contains(q.id) {
           errors.append(
             Diagnostic(
               at: start, code: "Q104",
               "no column for question \"\(q.id)\", which a level needs; every team would"
                 + " drop below it"
-                + (SchemaValidator.suggestion(for: q.id, among: Array(unknown.prefix(100))).map {
+                + (SchemaValidator.suggestion(for: q.id, among: unknown).map {
                   " (did you mean \"\($0)\"?)"
                 } ?? "")))
         } else if q.required {

@@ -98,8 +98,10 @@ public struct MarkdownReporter: AuditReporter {
   /// link, an image or bold text in the failures table. (`#` and `!` need
   /// none: a cell never starts a line, and `![` is escaped by its `[`.)
   /// Pipes escaped and newlines folded.
-  static func cell(_ s: String) -> String { pipes(Printable.markdown(s, keepingBreaks: true)) }
-  static let pipes = ByteEscaper([
+  static func cell(_ s: String) -> String {
+    cellEscapes(Printable.markdown(s, keepingBreaks: true))
+  }
+  static let cellEscapes = ByteEscaper([
     ("\\", "\\\\"), ("|", "\\|"), ("*", "\\*"), ("_", "\\_"), ("`", "\\`"), ("[", "\\["),
     ("]", "\\]"), ("~", "\\~"), ("\n", " "), ("\t", " "),
   ])
