@@ -185,6 +185,18 @@ extension LuaVM {
     try set(key, in: reference) { lua_pushboolean(L, flag ? 1 : 0) }
   }
 
+  /// Sets `check` and `deferred` of an audit's context, which change per
+  /// call, in one visit to the table: two `set` calls pushed and unwrapped
+  /// it twice, for each of 120,000 calls in a large audit.
+  public func setContext(check: String, deferred: Bool, in reference: LuaValueRef) throws {
+    try set("check", in: reference) {
+      pushString(check)
+      lua_rawset(L, -3)
+      pushString("deferred")
+      lua_pushboolean(L, deferred ? 1 : 0)
+    }
+  }
+
   /// Sets `table[key]` to another referenced value in a referenced table
   /// (an audit's context holds its `data`, converted once per worker).
   public func set(_ key: String, to value: LuaValueRef, in reference: LuaValueRef) throws {

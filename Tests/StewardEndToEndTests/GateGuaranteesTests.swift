@@ -121,9 +121,37 @@ import Testing
     let r = try StewardBinary.run(
       ["run", "gate.yaml", "--no-record", "--format", "json"], in: dir, killAfter: 60)
     #expect(r.status == 1, "\(check): \(r.stdout.suffix(400))\(r.stderr)")
+    // A result that said `status = "fail"` beside its typo stays a failure.
+    let status = check == "shape" ? "fail" : "error"
     #expect(
-      r.stdout.contains("\"check\":\"\(check)\",\"subject\":\"m\",\"status\":\"error\""), "\(check)"
-    )
+      r.stdout.contains("\"check\":\"\(check)\",\"subject\":\"m\",\"status\":\"\(status)\""),
+      "\(check)")
+  }
+
+  /// A check that reported a failure with a typo beside it (`mesage`, a
+  /// `message` that is not a string) still fails the gate when errors are
+  /// ignored: its failure had become an error, which `errors: ignore` let
+  /// through (attacker review of issue 15).
+  @Test(arguments: [
+    #"{ status = "fail", mesage = "typo" }"#, #"{ status = "fail", message = 42 }"#,
+    #"{ status = "fail", at = {} }"#,
+  ])
+  func aFailureWithATypoBesideItFailsTheGateWhenErrorsAreIgnored(result: String) throws {
+    let plugin = """
+      local p = steward.plugin{ name = "q", version = "1" }
+      p:check{ id = "typo", description = "d", severity = "low",
+        run = function(s) return \(result) end }
+      return p
+      """
+    let dir = try StewardBinary.scratch([
+      "gate.yaml": audit(checks: "  - use: q.typo", extra: "gate: { fail_on: low, errors: ignore }")
+        .replacingOccurrences(of: "plugins: [p.lua]", with: "plugins: [q.lua]"),
+      "q.lua": plugin, "cards/a.yaml": Self.card,
+    ])
+    let r = try StewardBinary.run(["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
+    #expect(r.status == 1, "\(result): \(r.stdout.suffix(600))\(r.stderr)")
+    #expect(r.stdout.contains(#""check":"typo","subject":"m","status":"fail""#), "\(r.stdout)")
+    #expect(r.stdout.contains("q.lua:3"), "the message names the function: \(r.stdout)")
   }
 
   /// One C call that runs past the clock is an error: a sort of long

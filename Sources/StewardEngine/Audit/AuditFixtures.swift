@@ -131,7 +131,7 @@ public enum AuditFixtures {
     var outcomes: [Outcome] = []
     var covered = Set<String>()
     for (fixture, subject) in loaded {
-      var results = worker.run(audit.checks, on: subject)
+      var results = worker.run(on: subject)
       _ = runner.applyWaivers(&results)
       let name = fixture["name"]?.string ?? ""
       for entry in fixture["expect"]?.map?.entries ?? [] {

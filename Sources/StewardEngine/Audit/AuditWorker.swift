@@ -16,6 +16,11 @@ final class Worker {
   private var segments: [String: [String]] = [:]
   private let playbookName: String
   private let today: String
+  /// The checks this worker runs, in the order `run(on:)` reports them,
+  /// each with what its calls need found once: looking each up by id (a
+  /// hash of the id for each table) and copying the spec was a tenth of
+  /// the host's work per result.
+  private var plans: [Plan] = []
   /// By check id: whether every check it defers to is in the run.
   private var deferred: [String: Bool] = [:]
   /// The playbook ids of the checks each deferring check defers to.
@@ -68,6 +73,46 @@ final class Worker {
       vm = nil
       setupError = Validator.diagnostics(of: error, file: playbook.path).first
     }
+    plans = checks.map { check in
+      Plan(
+        check: check, run: runs[check.id], guardFunction: guards[check.id],
+        compileError: compileErrors[check.id], deferred: deferred[check.id] ?? false,
+        deferTargets: deferTargets[check.id] ?? [],
+        atSegments: check.at.map(Value.pathSegments))
+    }
+  }
+
+  /// One check of the run with what each of its calls needs.
+  private final class Plan {
+    let check: CheckSpec
+    let run: LuaFunction?
+    let guardFunction: LuaFunction?
+    let compileError: Diagnostic?
+    let deferred: Bool
+    let deferTargets: [String]
+    /// The check's own `at:`, parsed.
+    let atSegments: [String]?
+    let needsLua: Bool
+    /// Its parameters in the VM, read-only, converted on first use.
+    var params: LuaValueRef?
+
+    init(
+      check: CheckSpec, run: LuaFunction?, guardFunction: LuaFunction?,
+      compileError: Diagnostic?, deferred: Bool, deferTargets: [String], atSegments: [String]?
+    ) {
+      self.check = check
+      self.run = run
+      self.guardFunction = guardFunction
+      self.compileError = compileError
+      self.deferred = deferred
+      self.deferTargets = deferTargets
+      self.atSegments = atSegments
+      needsLua =
+        switch check.source {
+        case .builtin: check.when != nil
+        case .plugin, .expression: true
+        }
+    }
   }
 
   /// Compiles a playbook expression into a function of (subject, params, ctx).
@@ -85,78 +130,77 @@ final class Worker {
     }
   }
 
-  /// Runs `checks` in order on one subject, converting it (and the context
-  /// its checks get) into Lua at most once for all of them.
-  func run(_ checks: [CheckSpec], on subject: Subject) -> [CheckResult] {
+  /// Runs the worker's checks in order on one subject, converting it (and
+  /// the context its checks get) into Lua at most once for all of them.
+  func run(on subject: Subject) -> [CheckResult] {
     var shared: LuaArgument?
-    var context: LuaArgument?
+    var context: LuaValueRef?
+    var contextFailed = false
     defer {
       if case .reference(let r) = shared { r.release() }
-      if case .reference(let r) = context { r.release() }
+      context?.release()
     }
-    // By index: `map` would copy each check (a dozen strings and arrays)
-    // for every subject.
-    var results = checks.indices.map { i in
+    var results: [CheckResult] = []
+    results.reserveCapacity(plans.count)
+    for plan in plans {
+      let check = plan.check
       // Judged once all subjects are read (AuditRunner.runWhole); this
       // stands in its place until then.
-      if checks[i].scope == .all {
-        return CheckResult(
-          checkID: checks[i].id, subjectID: subject.id, status: .skip, severity: checks[i].severity)
+      if check.scope == .all {
+        results.append(
+          CheckResult(
+            checkID: check.id, subjectID: subject.id, status: .skip, severity: check.severity))
+        continue
       }
-      let needsLua: Bool
-      switch checks[i].source {
-      case .builtin: needsLua = checks[i].when != nil
-      case .plugin, .expression: needsLua = true
-      }
-      if needsLua, shared == nil, let vm {
+      if plan.needsLua, shared == nil, let vm {
         // A subject that cannot cross into Lua is passed by value, so the
         // conversion error is reported by each check that needs it.
         shared =
           (try? vm.reference(subject.value, readOnly: true)).map(LuaArgument.reference)
           ?? .readOnly(subject.value)
-        context = (try? vm.reference(self.context(checks[i].id, subject), readOnly: true)).map(
-          LuaArgument.reference)
+        context = try? vm.reference(self.context(check.id, subject), readOnly: true)
         // The data goes in by reference: converted once per worker, not
         // once per subject. Where that fails, ctx goes by value with it.
-        if let data, case .reference(let r) = context, (try? vm.set("data", to: data, in: r)) == nil
-        {
+        if let data, let r = context, (try? vm.set("data", to: data, in: r)) == nil {
           r.release()
           context = nil
         }
+        contextFailed = context == nil
       }
       // Made only when Lua is called: a builtin without a guard needs none.
       func contextArgument() -> LuaArgument {
-        let id = checks[i].id
-        if case .reference(let r) = context, (try? vm?.set("check", to: id, in: r)) != nil,
-          (try? vm?.set("deferred", to: deferred[id] ?? false, in: r)) != nil
+        if !contextFailed, let r = context,
+          (try? vm?.setContext(check: check.id, deferred: plan.deferred, in: r)) != nil
         {
           return .reference(r)
         }
-        return .readOnly(self.context(id, subject, withData: true))
+        return .readOnly(self.context(check.id, subject, withData: true))
       }
-      return logged(checks[i], subject) {
-        run(
-          checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
-          context: contextArgument())
-      }
+      results.append(
+        logged(check, subject) {
+          run(
+            plan, on: subject, argument: shared ?? .readOnly(subject.value),
+            context: contextArgument())
+        })
     }
     // A check that deferred leaves its finding to the checks it defers to;
     // when they did not report a failure at least as severe on this subject
     // (a `when:` guard skipped them, they passed, they are of lower
     // severity than the gate counts), nobody would: it judges on its own.
-    for i in results.indices where results[i].status == .skip && deferred[checks[i].id] == true {
-      let reported = (deferTargets[checks[i].id] ?? []).allSatisfy { target in
+    for i in results.indices where plans[i].deferred && results[i].status == .skip {
+      let plan = plans[i]
+      let reported = plan.deferTargets.allSatisfy { target in
         results.contains {
           $0.checkID == target && ($0.status == .fail || $0.status == .error)
-            && $0.severity >= checks[i].severity
+            && $0.severity >= plan.check.severity
         }
       }
       if !reported {
-        results[i] = logged(checks[i], subject) {
+        results[i] = logged(plan.check, subject) {
           run(
-            checks[i], on: subject, argument: shared ?? .readOnly(subject.value),
+            plan, on: subject, argument: shared ?? .readOnly(subject.value),
             context: .readOnly(
-              self.context(checks[i].id, subject, deferred: false, withData: true)))
+              self.context(plan.check.id, subject, deferred: false, withData: true)))
         }
       }
     }
@@ -216,11 +260,11 @@ final class Worker {
   /// is an error result, decision 0024). Being read-only, one table serves
   /// every subject: converting them (and their proxies) for each call was a
   /// quarter of what the read-only views cost.
-  private func paramsArgument(_ check: CheckSpec) -> LuaArgument {
-    if let cached = params[check.id] { return .reference(cached) }
-    let value = Value(.map(check.params))
+  private func paramsArgument(_ plan: Plan) -> LuaArgument {
+    if let cached = plan.params { return .reference(cached) }
+    let value = Value(.map(plan.check.params))
     guard let reference = try? vm?.reference(value, readOnly: true) else { return .readOnly(value) }
-    params[check.id] = reference
+    plan.params = reference
     return .reference(reference)
   }
 
@@ -231,10 +275,11 @@ final class Worker {
     return subject.value.lookup(segments: parsed).mark
   }
 
-  func run(
-    _ check: CheckSpec, on subject: Subject, argument: LuaArgument,
+  private func run(
+    _ plan: Plan, on subject: Subject, argument: LuaArgument,
     context: @autoclosure () -> LuaArgument
   ) -> CheckResult {
+    let check = plan.check
     var result = CheckResult(
       checkID: check.id, subjectID: subject.id, status: .error, severity: check.severity,
       title: check.title, mark: subject.value.mark, remediation: check.remediation,
@@ -243,24 +288,25 @@ final class Worker {
       result.message = setupError.description
       return result
     }
-    if let problem = compileErrors[check.id] {
+    if let problem = plan.compileError {
       result.message = problem.description
       result.mark = problem.mark
       return result
     }
-    if let guardFunction = guards[check.id] {
+    if let guardFunction = plan.guardFunction {
+      let applies: Value?
       do {
         vm?.setCurrentCheck(check.id)
-        let applies = try vm?.call(
-          guardFunction, arguments: [argument, paramsArgument(check), context()]
+        applies = try vm?.call(
+          guardFunction, arguments: [argument, paramsArgument(plan), context()]
         ).first
-        if applies == nil || applies?.isNull == true || applies?.bool == false {
-          result.status = .skip
-          result.message = "not applicable (when: \(check.when ?? ""))"
-          return result
-        }
       } catch {
         return failed(result, error, file: check.whenMark.file, expression: check.whenMark)
+      }
+      if applies == nil || applies?.isNull == true || applies?.bool == false {
+        result.status = .skip
+        result.message = "not applicable (when: \(check.when ?? ""))"
+        return result
       }
     }
     switch check.source {
@@ -273,32 +319,36 @@ final class Worker {
       result.path = outcome.path
       return result
     case .plugin, .expression:
-      guard let vm, let function = runs[check.id] else {
+      guard let vm, let function = plan.run else {
         result.message = "check \(check.id) is not loaded"
         return result
       }
+      let returned: LuaReturn
       do {
         vm.setCurrentCheck(check.id)
-        let returned = try vm.call(
-          function, arguments: [argument, paramsArgument(check), context()],
+        returned = try vm.call(
+          function, arguments: [argument, paramsArgument(plan), context()],
           record: CheckOutcome.fields)
-        let from: CheckOutcome.Source =
-          if case .expression = check.source { .expression } else { .plugin(function.mark) }
-        let parsed = CheckOutcome.parse(returned, from: from)
-        result.status = parsed.status
-        result.message = parsed.message
-        result.evidence = parsed.evidence
-        if let mark = parsed.mark { result.mark = mark }
-        if let at = parsed.at ?? check.at {
-          result.path = at
-          result.mark = mark(of: at, in: subject)
-        }
-        return result
       } catch {
         let expression: SourceMark? =
           if case .expression = check.source { check.expressionMark } else { nil }
         return failed(result, error, file: subject.file, expression: expression)
       }
+      let from: CheckOutcome.Source =
+        if case .expression = check.source { .expression } else { .plugin(function.mark) }
+      let parsed = CheckOutcome.parse(returned, from: from)
+      result.status = parsed.status
+      result.message = parsed.message
+      result.evidence = parsed.evidence
+      if let mark = parsed.mark { result.mark = mark }
+      if let at = parsed.at {
+        result.path = at
+        result.mark = mark(of: at, in: subject)
+      } else if let at = check.at, let segments = plan.atSegments {
+        result.path = at
+        result.mark = subject.value.lookup(segments: segments).mark
+      }
+      return result
     }
   }
 
@@ -306,6 +356,10 @@ final class Worker {
   /// for each subject, in their order (WholeRunResults says how the list it
   /// returns is read).
   func runWhole(_ check: CheckSpec, on subjects: [Subject]) -> [CheckResult] {
+    guard let plan = plans.first(where: { $0.check.id == check.id }) else {
+      return WholeRunResults(check: check, subjects: subjects).allError(
+        "check \(check.id) is not loaded", mark: nil)
+    }
     let judge = WholeRunResults(check: check, subjects: subjects)
     if let setupError { return judge.allError(setupError.description, mark: nil) }
     guard let vm, let function = runs[check.id] else {
@@ -328,7 +382,7 @@ final class Worker {
     do {
       vm.setCurrentCheck(check.id)
       let returned = try vm.call(
-        function, arguments: [.readOnly(list), paramsArgument(check), .readOnly(Value(.map(ctx)))])
+        function, arguments: [.readOnly(list), paramsArgument(plan), .readOnly(Value(.map(ctx)))])
       results = judge.read(returned.first, from: function.mark) { at, subject in
         self.mark(of: at, in: subject)
       }

@@ -44,7 +44,7 @@ enum CheckOutcome {
       if let unknown = m.entries.first(where: { !fields.contains($0.key) }) {
         return invalid(
           "the check's result has an unknown key \"\(unknown.key)\" (the keys are \(fields.joined(separator: ", ")))",
-          source)
+          source, failing: m["status"]?.string == "fail")
       }
       return table(
         status: m["status"], message: m["message"], at: m["at"], evidence: m["evidence"],
@@ -89,7 +89,7 @@ enum CheckOutcome {
       if let value, value.string == nil {
         return invalid(
           "the check's result has \(key) = \(English.withArticle(value.typeName)), not a string",
-          source)
+          source, failing: status == .fail)
       }
     }
     return Parsed(
@@ -107,10 +107,16 @@ enum CheckOutcome {
     }
   }
 
-  static func invalid(_ message: String, _ source: Source = .expression) -> Parsed {
+  /// An invalid result: an error, or a failure when the check said
+  /// `status = "fail"` around its mistake. A typo beside a failure
+  /// (`mesage = …`) made it an error, which `gate.errors: ignore` lets
+  /// through: the failure the check reported passed the gate.
+  static func invalid(_ message: String, _ source: Source = .expression, failing: Bool = false)
+    -> Parsed
+  {
     let place = source.mark.map { "\($0): " } ?? ""
     return Parsed(
-      status: .error,
+      status: failing ? .fail : .error,
       message: place + message
         + "; return true/false, \"pass\"/\"fail\"/\"skip\", or { status = … }",
       at: nil, evidence: .null, mark: source.mark)
