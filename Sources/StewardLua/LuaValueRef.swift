@@ -34,6 +34,17 @@ public enum LuaReturn {
   case value(Value?)
 }
 
+/// What ``LuaVM/call(_:arguments:record:)`` throws when the function ran
+/// but what it returned cannot be read (a function in it, a string that is
+/// not UTF-8, a table that mixes keys, a cycle): the reason, and whether
+/// the result said `status = "fail"`, so that a failure with a mistake
+/// beside it stays a failure rather than an error that `errors: ignore`
+/// would let through.
+public struct LuaResultUnreadable: Error {
+  public var saidFail: Bool
+  public var underlying: any Error
+}
+
 /// An argument of ``LuaVM/call(_:arguments:)``: a value to convert, or one
 /// already in the VM.
 public enum LuaArgument {
@@ -108,13 +119,31 @@ extension LuaVM {
     _ f: LuaFunction, arguments: [LuaArgument], record fields: [String]
   ) throws -> LuaReturn {
     try calling(f, arguments) { first, count in
-      if count == 1, let record = try record(at: first, fields: fields, mark: f.mark) {
-        return .record(record)
+      do {
+        if count == 1, let record = try record(at: first, fields: fields, mark: f.mark) {
+          return .record(record)
+        }
+        // Every result converts, as in call(_:arguments:): a second result
+        // that cannot is the same error there and here.
+        return .value(try results(first, count, of: f).first)
+      } catch {
+        throw LuaResultUnreadable(
+          saidFail: count >= 1 && rawStatusIsFail(at: first), underlying: error)
       }
-      // Every result converts, as in call(_:arguments:): a second result
-      // that cannot is the same error there and here.
-      return .value(try results(first, count, of: f).first)
     }
+  }
+
+  /// Whether the table at `index` holds `status = "fail"`, read raw: no
+  /// metamethod of the plugin's runs outside its protected call.
+  private func rawStatusIsFail(at index: Int32) -> Bool {
+    guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 2) != 0 else { return false }
+    let top = lua_gettop(L)
+    defer { lua_settop(L, top) }
+    pushString("status")
+    guard lua_rawget(L, index) == LUA_TSTRING else { return false }
+    var length = 0
+    guard let text = lua_tolstring(L, -1, &length), length == 4 else { return false }
+    return memcmp(text, "fail", 4) == 0
   }
 
   /// The table at `index` read as a record of `fields`, or nil when it is not

@@ -128,19 +128,23 @@ import Testing
       "\(check)")
   }
 
-  /// A check that reported a failure with a typo beside it (`mesage`, a
-  /// `message` that is not a string) still fails the gate when errors are
-  /// ignored: its failure had become an error, which `errors: ignore` let
-  /// through (attacker review of issue 15).
+  /// A check that reported a failure with a mistake beside it (`mesage`, a
+  /// `message` that is not a string, a value that cannot be read) still
+  /// fails the gate when errors are ignored: its failure had become an
+  /// error, which `errors: ignore` let through (reviews of issue 15 and 21).
   @Test(arguments: [
     #"{ status = "fail", mesage = "typo" }"#, #"{ status = "fail", message = 42 }"#,
-    #"{ status = "fail", at = {} }"#,
+    #"{ status = "fail", at = {} }"#, #"{ "oops", status = "fail", message = "bad" }"#,
+    #"{ status = "fail", message = "bad\255" }"#,
+    #"{ status = "fail", message = "m", evidence = { f = function() end } }"#,
+    #"(function() local t = {} t.t = t return { status = "fail", evidence = t } end)()"#,
   ])
-  func aFailureWithATypoBesideItFailsTheGateWhenErrorsAreIgnored(result: String) throws {
+  func aFailureWithAMistakeBesideItFailsTheGateWhenErrorsAreIgnored(result: String) throws {
     let plugin = """
       local p = steward.plugin{ name = "q", version = "1" }
       p:check{ id = "typo", description = "d", severity = "low",
-        run = function(s) return \(result) end }
+        run = function(s) return \(result) end,
+        examples = { { subject = { owner = "x" }, expect = "fail" } } }
       return p
       """
     let dir = try StewardBinary.scratch([
@@ -151,7 +155,12 @@ import Testing
     let r = try StewardBinary.run(["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
     #expect(r.status == 1, "\(result): \(r.stdout.suffix(600))\(r.stderr)")
     #expect(r.stdout.contains(#""check":"typo","subject":"m","status":"fail""#), "\(r.stdout)")
-    #expect(r.stdout.contains("q.lua:3"), "the message names the function: \(r.stdout)")
+    #expect(r.stdout.contains("q.lua:"), "the message names the plugin: \(r.stdout)")
+    // Its own example expects "fail" and gets one, yet fails: `steward
+    // test` is where the author sees the mistake.
+    let test = try StewardBinary.run(["test", "q", "--plugin-path", "."], in: dir)
+    #expect(test.status == 1, "\(result): \(test.stdout)\(test.stderr)")
+    #expect(test.stdout.contains("q.lua:"), "\(test.stdout)")
   }
 
   /// One C call that runs past the clock is an error: a sort of long

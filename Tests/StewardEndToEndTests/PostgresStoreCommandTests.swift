@@ -17,6 +17,25 @@ struct PostgresStoreCommandTests {
   }
 
   /// Every run has exactly `result_count` result rows: no partial run.
+  /// A new database holding one recorded gate run, and the project it ran in.
+  static func recordedStore() throws -> (url: String, dir: URL) {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try HistoryCommandTests.project()
+    #expect(try StewardBinary.run(["run", "gate.yaml", "--store", url], in: dir).status == 1)
+    return (url, dir)
+  }
+
+  /// The URL of a new login role of `url`'s server, given `grants` (each a
+  /// GRANT statement that ends in "TO").
+  static func account(_ url: String, _ prefix: String, _ grants: String...) throws -> String {
+    let role = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+    try psql(
+      url, (["CREATE ROLE \(role) LOGIN"] + grants.map { "\($0) \(role)" }).joined(separator: "; "))
+    var components = try #require(URLComponents(string: url))
+    components.user = role
+    return try #require(components.string)
+  }
+
   static func partialRuns(_ url: String) throws -> String {
     try psql(
       url,
@@ -81,16 +100,8 @@ struct PostgresStoreCommandTests {
   /// only SELECT lists the history, and a database with no steward history
   /// (a mistyped name) is said, not given steward's tables.
   @Test func readingNeedsNoWriteAndMakesNoTables() throws {
-    let url = try PostgresTestServer.newDatabase()
-    let dir = try HistoryCommandTests.project()
-    #expect(try StewardBinary.run(["run", "gate.yaml", "--store", url], in: dir).status == 1)
-    let role = "reader_\(UUID().uuidString.prefix(8).lowercased())"
-    try Self.psql(
-      url,
-      "CREATE ROLE \(role) LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)")
-    var components = try #require(URLComponents(string: url))
-    components.user = role
-    let reader = try #require(components.string)
+    let (url, dir) = try Self.recordedStore()
+    let reader = try Self.account(url, "reader", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO")
     for arguments in [
       ["history", "--store", reader], ["history", "verify", reader],
       ["history", "export", "--from", reader, "--to", "copy.sqlite"],
@@ -106,6 +117,21 @@ struct PostgresStoreCommandTests {
       try Self.psql(
         empty, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")
         == "0")
+  }
+
+  /// An account allowed to insert into steward's tables records a run: it
+  /// needs no grant on the run id's sequence, which a `nextval` before the
+  /// insert did (attacker review).
+  @Test func aRoleWithTableRightsRecords() throws {
+    let (url, dir) = try Self.recordedStore()
+    let writer = try Self.account(
+      url, "writer",
+      "GRANT CREATE ON SCHEMA public TO",
+      "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO")
+    let run = try StewardBinary.run(["run", "gate.yaml", "--store", writer], in: dir)
+    #expect(run.status == 1, "\(run.stderr)")
+    #expect(!run.stderr.contains("permission denied"), "\(run.stderr)")
+    #expect(try Self.psql(url, "SELECT COUNT(*) FROM run") == "2")
   }
 
   /// A survey wave recorded again replaces the earlier run of its period,

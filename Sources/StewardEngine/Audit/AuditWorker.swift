@@ -10,8 +10,6 @@ final class Worker {
   private var runs: [String: LuaFunction] = [:]
   private var guards: [String: LuaFunction] = [:]
   private var compileErrors: [String: Diagnostic] = [:]
-  /// Each check's parameters, converted into Lua once (read-only).
-  private var params: [String: LuaValueRef] = [:]
   /// Parsed `at` paths: the same few come back for every subject.
   private var segments: [String: [String]] = [:]
   private let playbookName: String
@@ -142,14 +140,16 @@ final class Worker {
     }
     var results: [CheckResult] = []
     results.reserveCapacity(plans.count)
+    // Each spec is read through its plan, never copied out of it: a copy
+    // retained its dozen strings and arrays, twice for each result.
     for plan in plans {
-      let check = plan.check
       // Judged once all subjects are read (AuditRunner.runWhole); this
       // stands in its place until then.
-      if check.scope == .all {
+      if plan.check.scope == .all {
         results.append(
           CheckResult(
-            checkID: check.id, subjectID: subject.id, status: .skip, severity: check.severity))
+            checkID: plan.check.id, subjectID: subject.id, status: .skip,
+            severity: plan.check.severity))
         continue
       }
       if plan.needsLua, shared == nil, let vm {
@@ -158,7 +158,7 @@ final class Worker {
         shared =
           (try? vm.reference(subject.value, readOnly: true)).map(LuaArgument.reference)
           ?? .readOnly(subject.value)
-        context = try? vm.reference(self.context(check.id, subject), readOnly: true)
+        context = try? vm.reference(self.context(plan.check.id, subject), readOnly: true)
         // The data goes in by reference: converted once per worker, not
         // once per subject. Where that fails, ctx goes by value with it.
         if let data, let r = context, (try? vm.set("data", to: data, in: r)) == nil {
@@ -170,14 +170,14 @@ final class Worker {
       // Made only when Lua is called: a builtin without a guard needs none.
       func contextArgument() -> LuaArgument {
         if !contextFailed, let r = context,
-          (try? vm?.setContext(check: check.id, deferred: plan.deferred, in: r)) != nil
+          (try? vm?.setContext(check: plan.check.id, deferred: plan.deferred, in: r)) != nil
         {
           return .reference(r)
         }
-        return .readOnly(self.context(check.id, subject, withData: true))
+        return .readOnly(self.context(plan.check.id, subject, withData: true))
       }
       results.append(
-        logged(check, subject) {
+        logged(plan.check.id, subject) {
           run(
             plan, on: subject, argument: shared ?? .readOnly(subject.value),
             context: contextArgument())
@@ -196,7 +196,7 @@ final class Worker {
         }
       }
       if !reported {
-        results[i] = logged(plan.check, subject) {
+        results[i] = logged(plan.check.id, subject) {
           run(
             plan, on: subject, argument: shared ?? .readOnly(subject.value),
             context: .readOnly(
@@ -208,10 +208,10 @@ final class Worker {
   }
 
   /// The result of `judge`, with what the check logged meanwhile.
-  private func logged(_ check: CheckSpec, _ subject: Subject, _ judge: () -> CheckResult)
+  private func logged(_ check: String, _ subject: Subject, _ judge: () -> CheckResult)
     -> CheckResult
   {
-    logs.about(check.id, on: subject.id)
+    logs.about(check, on: subject.id)
     var result = judge()
     result.log = logs.take()
     return result
@@ -279,11 +279,10 @@ final class Worker {
     _ plan: Plan, on subject: Subject, argument: LuaArgument,
     context: @autoclosure () -> LuaArgument
   ) -> CheckResult {
-    let check = plan.check
     var result = CheckResult(
-      checkID: check.id, subjectID: subject.id, status: .error, severity: check.severity,
-      title: check.title, mark: subject.value.mark, remediation: check.remediation,
-      tags: check.tags)
+      checkID: plan.check.id, subjectID: subject.id, status: .error, severity: plan.check.severity,
+      title: plan.check.title, mark: subject.value.mark, remediation: plan.check.remediation,
+      tags: plan.check.tags)
     if let setupError {
       result.message = setupError.description
       return result
@@ -296,22 +295,23 @@ final class Worker {
     if let guardFunction = plan.guardFunction {
       let applies: Value?
       do {
-        vm?.setCurrentCheck(check.id)
+        vm?.setCurrentCheck(plan.check.id)
         applies = try vm?.call(
           guardFunction, arguments: [argument, paramsArgument(plan), context()]
         ).first
       } catch {
-        return failed(result, error, file: check.whenMark.file, expression: check.whenMark)
+        return failed(
+          result, error, file: plan.check.whenMark.file, expression: plan.check.whenMark)
       }
       if applies == nil || applies?.isNull == true || applies?.bool == false {
         result.status = .skip
-        result.message = "not applicable (when: \(check.when ?? ""))"
+        result.message = "not applicable (when: \(plan.check.when ?? ""))"
         return result
       }
     }
-    switch check.source {
+    switch plan.check.source {
     case .builtin(let name):
-      let outcome = BuiltinChecks.run(name, params: check.params, subject: subject.value)
+      let outcome = BuiltinChecks.run(name, params: plan.check.params, subject: subject.value)
       result.status = outcome.status
       result.message = outcome.message
       result.evidence = outcome.evidence
@@ -320,22 +320,27 @@ final class Worker {
       return result
     case .plugin, .expression:
       guard let vm, let function = plan.run else {
-        result.message = "check \(check.id) is not loaded"
+        result.message = "check \(plan.check.id) is not loaded"
         return result
       }
       let returned: LuaReturn
       do {
-        vm.setCurrentCheck(check.id)
+        vm.setCurrentCheck(plan.check.id)
         returned = try vm.call(
           function, arguments: [argument, paramsArgument(plan), context()],
           record: CheckOutcome.fields)
+      } catch let unreadable as LuaResultUnreadable {
+        // What it returned could not be read: a failure stays one.
+        var failure = failed(result, unreadable.underlying, file: subject.file)
+        if unreadable.saidFail { failure.status = .fail }
+        return failure
       } catch {
         let expression: SourceMark? =
-          if case .expression = check.source { check.expressionMark } else { nil }
+          if case .expression = plan.check.source { plan.check.expressionMark } else { nil }
         return failed(result, error, file: subject.file, expression: expression)
       }
       let from: CheckOutcome.Source =
-        if case .expression = check.source { .expression } else { .plugin(function.mark) }
+        if case .expression = plan.check.source { .expression } else { .plugin(function.mark) }
       let parsed = CheckOutcome.parse(returned, from: from)
       result.status = parsed.status
       result.message = parsed.message
@@ -344,7 +349,7 @@ final class Worker {
       if let at = parsed.at {
         result.path = at
         result.mark = mark(of: at, in: subject)
-      } else if let at = check.at, let segments = plan.atSegments {
+      } else if let at = plan.check.at, let segments = plan.atSegments {
         result.path = at
         result.mark = subject.value.lookup(segments: segments).mark
       }

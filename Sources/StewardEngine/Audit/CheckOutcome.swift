@@ -12,6 +12,10 @@ enum CheckOutcome {
     var evidence: Value
     /// The place of the function whose result was invalid.
     var mark: SourceMark? = nil
+    /// The result broke the rules of its shape: an error, or a failure that
+    /// stays one (``invalid(_:_:failing:)``). `steward test` fails such an
+    /// example whatever it expected, so that the mistake shows there.
+    var malformed = false
   }
 
   /// Where a result came from: the place of the check's `run` function,
@@ -119,6 +123,6 @@ enum CheckOutcome {
       status: failing ? .fail : .error,
       message: place + message
         + "; return true/false, \"pass\"/\"fail\"/\"skip\", or { status = … }",
-      at: nil, evidence: .null, mark: source.mark)
+      at: nil, evidence: .null, mark: source.mark, malformed: true)
   }
 }

@@ -12,7 +12,8 @@ import StewardCore
 /// Strictly, failing closed: anything but a list of such tables, or an id
 /// that is no subject of the run, is an error result for every subject (no
 /// result of the call can be trusted); a subject the list leaves out, or
-/// names twice, is an error result for that subject.
+/// names twice, is an error result for that subject. A subject some entry
+/// said `status = "fail"` for is a failure in either case.
 struct WholeRunResults {
   let check: CheckSpec
   let subjects: [Subject]
@@ -42,8 +43,20 @@ struct WholeRunResults {
     _ returned: Value?, from place: SourceMark,
     mark: (String, Subject) -> SourceMark
   ) -> [CheckResult] {
+    // Subjects an entry said `status = "fail"` for: when the list is
+    // refused, or names a subject twice, those stay failures rather than
+    // errors, which `gate.errors: ignore` would let through (attacker review).
+    let saidFail = Set(
+      (returned?.list ?? []).compactMap { item -> String? in
+        guard let fields = item.map, fields["status"]?.string == "fail" else { return nil }
+        return fields["subject"]?.string
+      })
     func refuse(_ why: String) -> [CheckResult] {
-      allError("\(place): \(why); \(Self.shape)", mark: place)
+      allError("\(place): \(why); \(Self.shape)", mark: place).map { result in
+        var result = result
+        if saidFail.contains(result.subjectID) { result.status = .fail }
+        return result
+      }
     }
     guard let returned, let items = returned.list else {
       return refuse(
@@ -68,6 +81,7 @@ struct WholeRunResults {
       var result = base(subject)
       guard !twice.contains(subject.id) else {
         result.message = "\(place): the check returned two results for this subject"
+        if saidFail.contains(subject.id) { result.status = .fail }
         return result
       }
       guard let item = found[subject.id] else {

@@ -118,27 +118,9 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     let sent = try ResultCopy.sentPositions(
       results.count, copies: copies, path: path, keepsReuses: keepsReuses)
     return try locked("cannot record the run") {
-      // The run's id is taken first (a sequence is outside transactions,
-      // and `DEFAULT` takes the same), so that its rows, which carry it, are
-      // encoded on another core while the server takes the run and its
-      // inputs: encoded after them, the 140,000 rows of a large audit kept
-      // the server waiting 0.15 s.
-      let id = try reserveRunID()
-      let fingerprints = keepsFingerprints
-      let encoding = Background {
-        let keyed = sent.filter { !results[$0].depKey.isEmpty }
-        return (
-          PGCopy.chunks(results, positions: sent, run: id, fingerprints: fingerprints),
-          PGCopy.chunks(count: keyed.count) { n, writer in
-            writer.integer(id)
-            writer.integer(Int64(keyed[n]))
-            writer.text(results[keyed[n]].depKey)
-            writer.text(results[keyed[n]].detail)
-          }
-        )
-      }
-      try execute("BEGIN")
+      var encoding: Background<([[UInt8]], [[UInt8]])>?
       do {
+        try execute("BEGIN")
         // A survey wave recorded again replaces its run, as on SQLite; the
         // results and keys have no foreign key here, so they go by hand.
         for replaced in run.replacing {
@@ -151,8 +133,27 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
           try execute("DELETE FROM result_key WHERE run_id = \(replaced)")
           try execute("DELETE FROM run WHERE id = \(replaced)")
         }
-        try insertRun(run, id: id, resultCount: results.count)
-        let (rows, keys) = encoding.value
+        let id = try insertRun(run, resultCount: results.count)
+        // The rows carry the run's id: encoded on another core while the
+        // server takes the run's inputs. Encoded after them, the 140,000
+        // rows of a large audit kept the server waiting 0.15 s. (The id
+        // comes from the insert, not from `nextval` beforehand, which needs
+        // a grant on the sequence that a role allowed to insert may lack.)
+        let fingerprints = keepsFingerprints
+        encoding = Background {
+          let keyed = sent.filter { !results[$0].depKey.isEmpty }
+          return (
+            PGCopy.chunks(results, positions: sent, run: id, fingerprints: fingerprints),
+            PGCopy.chunks(count: keyed.count) { n, writer in
+              writer.integer(id)
+              writer.integer(Int64(keyed[n]))
+              writer.text(results[keyed[n]].depKey)
+              writer.text(results[keyed[n]].detail)
+            }
+          )
+        }
+        try insertInputsAndMetrics(run, id: id)
+        let (rows, keys) = encoding?.value ?? ([], [])
         try copy(
           into: "result",
           columns: [
@@ -170,21 +171,11 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
         return id
       } catch {
         // Waited for, so that no encoding outlives the call.
-        _ = encoding.value
+        _ = encoding?.value
         try? execute("ROLLBACK")
         throw error
       }
     }
-  }
-
-  /// A new run id from the `run` table's own sequence.
-  private func reserveRunID() throws -> Int64 {
-    guard
-      let id = try rows("SELECT nextval(pg_get_serial_sequence('run', 'id'))").first.map({
-        try $0.decode(Int64.self)
-      })
-    else { throw HistoryError(path: path, "the new run got no id") }
-    return id
   }
 
   /// Records each range of reused results as a reference to the run that
@@ -217,17 +208,25 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     }
   }
 
-  private func insertRun(_ run: RunRecord, id: Int64, resultCount: Int) throws {
-    try execute(
+  private func insertRun(_ run: RunRecord, resultCount: Int) throws -> Int64 {
+    let id = try rows(
       """
-      INSERT INTO run (id, playbook, kind, playbook_path, playbook_hash, started_at, duration_ms,
+      INSERT INTO run (playbook, kind, playbook_path, playbook_hash, started_at, duration_ms,
                        steward_version, exit_status, gate, result_count)
-      VALUES (\(id), \(PGText.encode(run.playbook)), \(PGText.encode(run.kind)),
+      VALUES (\(PGText.encode(run.playbook)), \(PGText.encode(run.kind)),
               \(PGText.encode(run.playbookPath)), \(run.playbookHash),
               \(SQLiteHistoryStore.timestamp(run.startedAt)),
               \(Int64((run.duration * 1000).rounded())), \(run.stewardVersion),
               \(Int32(run.exitStatus)), \(run.gate), \(Int32(resultCount)))
-      """)
+      RETURNING id
+      """
+    ).first.map { try $0.decode(Int64.self) }
+    guard let id else { throw HistoryError(path: path, "the new run got no id") }
+    return id
+  }
+
+  /// The run's input hashes and metrics.
+  private func insertInputsAndMetrics(_ run: RunRecord, id: Int64) throws {
     // SQLite's INSERT OR REPLACE keeps the last of two rows with one key.
     var inputs: [String: String] = [:]
     for input in run.inputs { inputs[input.path] = input.sha256 }

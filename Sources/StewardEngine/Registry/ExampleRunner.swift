@@ -199,7 +199,7 @@ public struct ExampleRunner {
           record: CheckOutcome.fields)
         let parsed = CheckOutcome.parse(returned, from: .plugin(run.mark))
         actual = parsed.status.rawValue + (parsed.at.map { " at \($0)" } ?? "")
-        if parsed.status == .error { actual += " (\(parsed.message))" }
+        if parsed.status == .error || parsed.malformed { actual += " (\(parsed.message))" }
         if try vm.value(of: shared) != before {
           actual +=
             ", but the check modified its subject (subjects are read-only: checks share them)"
@@ -208,12 +208,17 @@ public struct ExampleRunner {
             expected: expected, actual: actual, mark: mark, passed: false)
         }
         // `at` is compared only when the example states one.
+        // A malformed result fails its example whatever it expected: a
+        // failure with a typo beside it stays a failure in a run, and the
+        // example is where its author can see the typo.
         let passed =
-          parsed.status.rawValue == expectedStatus && (expectedAt == nil || parsed.at == expectedAt)
+          !parsed.malformed && parsed.status.rawValue == expectedStatus
+          && (expectedAt == nil || parsed.at == expectedAt)
         return Outcome(
           plugin: plugin.name, check: check.id, example: number, variant: variant,
           expected: expected, actual: actual, mark: mark, passed: passed)
       } catch {
+        let error = (error as? LuaResultUnreadable)?.underlying ?? error
         actual =
           "error: "
           + (Validator.diagnostics(of: error, file: plugin.path).first?.description ?? "\(error)")
