@@ -342,6 +342,37 @@ struct PostgresStoreCommandTests {
     #expect(try Self.partialRuns(url) == "")
   }
 
+  /// Exports into one store at the same time copy each run once: each
+  /// found the runs missing and copied them all (attacker review).
+  @Test func exportsAtOnceCopyEachRunOnce() throws {
+    let url = try PostgresTestServer.newDatabase()
+    let dir = try HistoryCommandTests.project()
+    for _ in 0..<6 {
+      #expect(
+        try StewardBinary.run(["run", "gate.yaml", "--store", "laptop.sqlite"], in: dir).status == 1
+      )
+    }
+    for target in [url, "moved.sqlite"] {
+      // The SQLite target exists first, as a store a team already uses.
+      if target == "moved.sqlite" {
+        #expect(try StewardBinary.run(["history", "--store", target], in: dir).status != 1)
+      }
+      let exports = try (0..<4).map { _ in
+        try HistoryCommandTests.start(
+          ["history", "export", "--from", "laptop.sqlite", "--to", target], in: dir)
+      }
+      for export in exports {
+        export.waitUntilExit()
+        #expect(export.terminationStatus == 0, "\(target)")
+      }
+      let listed = try StewardBinary.run(
+        ["history", "--store", target, "--format", "json"], in: dir)
+      let history = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8))
+      let runs = (history as? [String: Any])?["runs"] as? [Any]
+      #expect(runs?.count == 6, "\(target): \(listed.stdout.prefix(300))\(listed.stderr)")
+    }
+  }
+
   /// An SQLite history moves to PostgreSQL and back, whole; a second export
   /// copies nothing, and a run added since is the only one copied next time.
   @Test func aHistoryMovesToPostgresAndBack() throws {

@@ -62,20 +62,24 @@ public enum HistoryExport {
   public static func copy(from source: any HistoryStore, to target: any HistoryStore) throws
     -> Outcome
   {
-    var present = Set(try target.runs(playbook: nil, limit: nil).map(Identity.init))
-    var outcome = Outcome(copied: 0, skipped: 0)
-    for run in try source.runs(playbook: nil, limit: nil).reversed() {
-      let identity = Identity(run)
-      guard !present.contains(identity), let id = run.id else {
-        outcome.skipped += 1
-        continue
+    // What the target has is read under its lock, so that another export
+    // into it cannot copy the same runs meanwhile.
+    try target.exclusively {
+      var present = Set(try target.runs(playbook: nil, limit: nil).map(Identity.init))
+      var outcome = Outcome(copied: 0, skipped: 0)
+      for run in try source.runs(playbook: nil, limit: nil).reversed() {
+        let identity = Identity(run)
+        guard !present.contains(identity), let id = run.id else {
+          outcome.skipped += 1
+          continue
+        }
+        try target.record(run, results: try source.results(ofRun: id))
+        present.insert(identity)
+        outcome.copied += 1
       }
-      try target.record(run, results: try source.results(ofRun: id))
-      present.insert(identity)
-      outcome.copied += 1
+      try copySignOffs(from: source, to: target)
+      return outcome
     }
-    try copySignOffs(from: source, to: target)
-    return outcome
   }
 
   /// Who triggered each run and every sign-off on it, onto the target's

@@ -32,6 +32,15 @@ public protocol HistoryStore: Sendable {
 
   /// A metric of `playbook`'s runs, oldest first; runs without it are left out.
   func series(metric: String, playbook: String) throws -> [MetricPoint]
+  /// Runs `body` while holding the store's export lock, which another
+  /// process's `history export` into the same store waits for: two exports
+  /// at once each found a run missing and both copied it.
+  func exclusively<T>(_ body: () throws -> T) throws -> T
+}
+
+extension HistoryStore {
+  /// A store only this process sees needs no lock.
+  public func exclusively<T>(_ body: () throws -> T) throws -> T { try body() }
 }
 
 /// One run of one playbook, as the history keeps it.

@@ -105,6 +105,23 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     try? closing.wait()
   }
 
+  /// A session-level advisory lock, released by the server when the
+  /// connection ends, a killed export included.
+  public func exclusively<T>(_ body: () throws -> T) throws -> T {
+    try locked("cannot lock the history store for the export") {
+      try execute("SELECT pg_advisory_lock(\(Self.exportLock))")
+    }
+    defer {
+      _ = try? locked("cannot unlock the history store") {
+        try execute("SELECT pg_advisory_unlock(\(Self.exportLock))")
+      }
+    }
+    return try body()
+  }
+
+  /// The advisory lock key of `history export` ("stwx" as a number).
+  static let exportLock: Int64 = 0x7374_7778
+
   // MARK: - Runs
 
   @discardableResult

@@ -27,6 +27,23 @@ public final class SQLiteHistoryStore: CopyingResultStore, ResultKeyStore, Senda
   /// rows copied into every run that reuses them.
   let keepsReuses: Bool
 
+  /// An exclusive `flock` on the store's own file, which SQLite's locks
+  /// (fcntl) leave alone: another export waits for it, a run recording
+  /// meanwhile does not, and the kernel drops it when the process ends.
+  public func exclusively<T>(_ body: () throws -> T) throws -> T {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw HistoryError(path: path, "cannot lock the history store for the export")
+    }
+    defer { close(fd) }
+    while flock(fd, LOCK_EX) != 0 {
+      guard errno == EINTR else {
+        throw HistoryError(path: path, "cannot lock the history store for the export")
+      }
+    }
+    return try body()
+  }
+
   /// Opens (creating if needed) the store at `path` and migrates it forward.
   /// - Parameters:
   ///   - createFolder: create the missing parent folder (the default store's `.steward/`).
