@@ -161,6 +161,7 @@ import Testing
     let test = try StewardBinary.run(["test", "q", "--plugin-path", "."], in: dir)
     #expect(test.status == 1, "\(result): \(test.stdout)\(test.stderr)")
     #expect(test.stdout.contains("q.lua:"), "\(test.stdout)")
+    #expect(test.stdout.contains("(1 check)"), "one check, said so: \(test.stdout)")
   }
 
   /// One C call that runs past the clock is an error: a sort of long

@@ -307,6 +307,8 @@ import Testing
     #expect(try run("a.json").status == 0)
     let again = try run("b.json")
     #expect(again.stderr.contains("reused the results of 2 of 2 files"), "\(again.stderr)")
+    // Nothing was left to check, and it does not say it checked the rest.
+    #expect(!again.stderr.contains("checked the rest"), "\(again.stderr)")
     #expect(try same("b.json", "a.json"), "a reused result keeps its log")
     #expect(
       try String(contentsOf: dir.appendingPathComponent("b.json"), encoding: .utf8)
@@ -317,6 +319,7 @@ import Testing
     let data = try run("c.json")
     #expect(data.status == 1, "\(data.stderr)")
     #expect(data.stderr.contains("reused the results of 0 of 2 files"), "\(data.stderr)")
+    #expect(data.stderr.contains("checked the rest"), "\(data.stderr)")
     _ = try run("c-full.json", record: false)
     #expect(try same("c.json", "c-full.json"))
     try "team\nrecsys\nads\n".write(

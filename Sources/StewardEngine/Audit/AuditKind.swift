@@ -133,9 +133,10 @@ public struct AuditKind: RunnableKind {
       let files = Set(report.subjects.map(\.file)).count
       Console.error(
         incremental.fromRun.map {
-          "--incremental: reused the results of \(incremental.reusedCount) of \(English.count(files, "file")) from run \($0); checked the rest"
+          "--incremental: reused the results of \(incremental.reusedCount) of \(English.count(files, "file")) from run \($0)"
+            + (incremental.reusedCount < files ? "; checked the rest" : "")
             + (incremental.reusedCount == 0 && files > 0
-              ? " (no file's key matched run \($0)'s: the playbook, a plugin or module, a parameter, the data, steward's version or the day differ, as when another checkout of the playbook recorded the last run)"
+              ? " (no file's key matched run \($0)'s: the files, the playbook, a plugin or module, a parameter, the data, steward's version or the day differ, as when another checkout of the playbook recorded the last run)"
               : "")
         }
           ?? "--incremental: no run of \(report.playbookName) with reusable results; checked every file"

@@ -116,7 +116,7 @@ struct TestCommand: ParsableCommand {
       total += outcomes.count
       failed += bad.count
       Console.out(
-        "\(bad.isEmpty ? "ok  " : "FAIL") \(plugin.name) \(plugin.version): \(outcomes.count - bad.count)/\(outcomes.count) example runs passed (\(plugin.checks.count) checks)"
+        "\(bad.isEmpty ? "ok  " : "FAIL") \(plugin.name) \(plugin.version): \(outcomes.count - bad.count)/\(outcomes.count) example runs passed (\(English.count(plugin.checks.count, "check")))"
       )
       for o in outcomes where verbose || !o.passed {
         let variant = o.variant.isEmpty ? "" : " (\(o.variant))"
