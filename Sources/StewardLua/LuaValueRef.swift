@@ -40,9 +40,11 @@ public enum LuaReturn {
 /// the result said `status = "fail"`, so that a failure with a mistake
 /// beside it stays a failure rather than an error that `errors: ignore`
 /// would let through.
-public struct LuaResultUnreadable: Error {
+public struct LuaResultUnreadable: Error, CustomStringConvertible {
   public var saidFail: Bool
   public var underlying: any Error
+  /// The reason, as the error it wraps says it.
+  public var description: String { "\(underlying)" }
 }
 
 /// An argument of ``LuaVM/call(_:arguments:)``: a value to convert, or one

@@ -138,6 +138,8 @@ import Testing
     #"{ status = "fail", message = "bad\255" }"#,
     #"{ status = "fail", message = "m", evidence = { f = function() end } }"#,
     #"(function() local t = {} t.t = t return { status = "fail", evidence = t } end)()"#,
+    // Statuses that are not ours but plainly mean a failure.
+    #""FAIL""#, #"{ status = "failed", message = "m" }"#, #"{ stauts = "fail" }"#,
   ])
   func aFailureWithAMistakeBesideItFailsTheGateWhenErrorsAreIgnored(result: String) throws {
     let plugin = """

@@ -377,6 +377,9 @@ struct SandboxFailClosedTests {
       #expect(message.hasPrefix("p.lua:\(line): "), "\(id): \(message)")
       #expect(message.contains(words), "\(id): \(message)")
     }
+    #expect(
+      results["misspelt"]?.message.contains("did you mean \"message\"?") == true,
+      "\(results["misspelt"]?.message ?? "")")
     #expect(results["good"]?.status == "pass")
     // An inline expression's nil still fails, as docs/audit.md says.
     #expect(results["inline_nil"]?.status == "fail")

@@ -42,13 +42,25 @@ enum CheckOutcome {
       if source.nilFails { return Parsed(status: .fail, message: "", at: nil, evidence: .null) }
       return invalid("the check returned nil", source)
     case .string(let s):
-      guard let status = allowed(s) else { return invalid("the check returned \"\(s)\"", source) }
+      guard let status = allowed(s) else {
+        return invalid("the check returned \"\(s)\"", source, failing: meansFail(s))
+      }
       return Parsed(status: status, message: "", at: nil, evidence: .null)
     case .map(let m):
       if let unknown = m.entries.first(where: { !fields.contains($0.key) }) {
-        return invalid(
-          "the check's result has an unknown key \"\(unknown.key)\" (the keys are \(fields.joined(separator: ", ")))",
-          source, failing: m["status"]?.string == "fail")
+        var message =
+          "the check's result has an unknown key \"\(unknown.key)\" (the keys are \(fields.joined(separator: ", ")))"
+        if let guess = SchemaValidator.suggestion(for: unknown.key, among: fields) {
+          message += "; did you mean \"\(guess)\"?"
+        }
+        // A failure is read where the check meant one: `status`, or a key
+        // that is a misspelling of it (`stauts = "fail"`).
+        let failing = m.entries.contains { entry in
+          (entry.key == "status"
+            || SchemaValidator.suggestion(for: entry.key, among: fields) == "status")
+            && entry.value.string.map(meansFail) == true
+        }
+        return invalid(message, source, failing: failing)
       }
       return table(
         status: m["status"], message: m["message"], at: m["at"], evidence: m["evidence"],
@@ -81,13 +93,14 @@ enum CheckOutcome {
   ) -> Parsed {
     let statusName = status?.string
     guard let statusName, let status = allowed(statusName) else {
+      let failing = statusName.map(meansFail) ?? false
       let got =
         switch (status, statusName) {
         case (nil, _): "missing"
         case (_, let name?): "\"\(name)\""
         case (let value?, nil): English.withArticle(value.typeName)
         }
-      return invalid("the check returned a table whose status is \(got)", source)
+      return invalid("the check returned a table whose status is \(got)", source, failing: failing)
     }
     for (key, value) in [("message", message), ("at", at)] {
       if let value, value.string == nil {
@@ -98,6 +111,13 @@ enum CheckOutcome {
     }
     return Parsed(
       status: status, message: message?.string ?? "", at: at?.string, evidence: evidence ?? .null)
+  }
+
+  /// A status that is not one of ours but plainly means a failure
+  /// (`"FAIL"`, `"failed"`): the result is malformed, and a failure, so that
+  /// `gate.errors: ignore` cannot let it through as an error.
+  static func meansFail(_ name: String) -> Bool {
+    ["fail", "failed", "fails", "failure", "failing"].contains(name.lowercased())
   }
 
   /// Statuses a check may report itself; `waived` is the host's to decide.
