@@ -30,6 +30,28 @@ import Testing
     ])
   }
 
+  /// A runbook's timeline and its record in the history are numbered
+  /// apart: `steward timeline` given the history's number says which
+  /// timeline that is (new-user review: "there is no runbook run 2" only).
+  @Test func aTimelineAskedForByItsHistoryNumberIsNamed() throws {
+    let dir = try Self.project()
+    try Data(
+      "steward: 1\nkind: runbook\nname: rb\nsteps:\n  - id: hello\n    run: [sh, -c, 'true']\n"
+        .utf8
+    ).write(to: dir.appendingPathComponent("rb.yaml"))
+    #expect(
+      try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir).status == 1)
+    let runbook = try StewardBinary.run(["run", "rb.yaml", "--store", "h.sqlite"], in: dir)
+    #expect(runbook.status == 0, "\(runbook.stderr)")
+    let asked = try StewardBinary.run(["timeline", "2", "--store", "h.sqlite"], in: dir)
+    #expect(asked.status == 2)
+    #expect(
+      asked.stderr.contains(
+        "there is no runbook run 2 in h.sqlite; run 2 in `steward history` is the record of runbook run 1: use 1"
+      ), "\(asked.stderr)")
+    #expect(try StewardBinary.run(["timeline", "1", "--store", "h.sqlite"], in: dir).status == 0)
+  }
+
   @Test func runsAreListedAndTrendsShown() throws {
     let dir = try Self.project()
     let first = try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir)

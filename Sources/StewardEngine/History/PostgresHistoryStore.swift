@@ -552,6 +552,14 @@ public final class PostgresHistoryStore: CopyingResultStore, ResultKeyStore, Tim
     }
   }
 
+  public func timeline(recordedAs run: Int64) throws -> Int64? {
+    try locked("cannot read the runbook timelines") {
+      try rows("SELECT id FROM runbook_run WHERE run_id = \(run) ORDER BY id LIMIT 1").first.map {
+        try $0.decode(Int64.self)
+      }
+    }
+  }
+
   public func unfinishedTimelines() throws -> [Int64] {
     try locked("cannot read the runbook timelines") {
       try rows(

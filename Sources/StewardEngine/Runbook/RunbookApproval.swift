@@ -172,7 +172,7 @@ public enum Approvals {
     let lock = try RunLock.take(store: store, run: run, doing: "approving")
     defer { withExtendedLifetime(lock) {} }
     guard let (record, events) = try store.timeline(run) else {
-      throw RunbookError("there is no runbook run \(run) in \(path)")
+      throw store.noSuchRun(run, in: path)
     }
     guard record.status == "waiting" || record.status == "running" else {
       throw RunbookError("run \(run) already ended (\(record.status)); there is nothing to approve")

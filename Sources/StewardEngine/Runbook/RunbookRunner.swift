@@ -118,7 +118,7 @@ public final class RunbookRunner {
   /// Continues the interrupted run `id` after its last completed step.
   public func resume(_ id: Int64) async throws -> RunbookReport {
     guard let (record, past) = try store.timeline(id) else {
-      throw RunbookError("there is no runbook run \(id) in the history store")
+      throw store.noSuchRun(id, in: "the history store")
     }
     guard record.playbook == playbook.name else {
       throw RunbookError("run \(id) is of runbook \(record.playbook), not \(playbook.name)")

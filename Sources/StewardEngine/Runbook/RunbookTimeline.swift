@@ -80,6 +80,23 @@ public protocol TimelineStore: Sendable {
   func timeline(_ run: Int64) throws -> (TimelineRun, [TimelineEvent])?
   /// Runbook runs that never ended (`running`, or killed, and `waiting`), newest first.
   func unfinishedTimelines() throws -> [Int64]
+  /// The runbook run that `steward history`'s run `run` is the record of.
+  func timeline(recordedAs run: Int64) throws -> Int64?
+}
+
+extension TimelineStore {
+  /// "There is no runbook run N", saying which runbook run it is when N is
+  /// the number `steward history` shows for it: the two are numbered apart,
+  /// and an engineer who typed the history's number was told only that
+  /// there was no such run.
+  public func noSuchRun(_ run: Int64, in place: String) -> RunbookError {
+    var message = "there is no runbook run \(run) in \(place)"
+    if let timeline = try? timeline(recordedAs: run) {
+      message +=
+        "; run \(run) in `steward history` is the record of runbook run \(timeline): use \(timeline)"
+    }
+    return RunbookError(message)
+  }
 }
 
 /// Timelines in memory, for tests and `--no-record` runs.
@@ -124,6 +141,10 @@ public final class InMemoryTimelineStore: TimelineStore, @unchecked Sendable {
       guard let r = runs[run] else { return nil }
       return (r, events[run] ?? [])
     }
+  }
+
+  public func timeline(recordedAs run: Int64) throws -> Int64? {
+    lock.withLock { runs.values.first { $0.historyRun == run }?.id }
   }
 
   public func unfinishedTimelines() throws -> [Int64] {

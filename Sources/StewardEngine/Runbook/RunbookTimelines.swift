@@ -52,7 +52,7 @@ public enum Timelines {
   public static func render(store path: String, run: Int64, format: String) throws -> String {
     let store = try open(path, reading: true)
     guard let (record, events) = try store.timeline(run) else {
-      throw RunbookError("there is no runbook run \(run) in \(path)")
+      throw store.noSuchRun(run, in: path)
     }
     var steps: [StepResult] = []
     for event in events where event.type == "step_finished" {
@@ -76,6 +76,18 @@ public enum Timelines {
 }
 
 extension SQLiteHistoryStore {
+  public func timeline(recordedAs run: Int64) throws -> Int64? {
+    do {
+      return try pool.read { db in
+        try Int64.fetchOne(
+          db, sql: "SELECT id FROM runbook_run WHERE run_id = ? ORDER BY id LIMIT 1",
+          arguments: [run])
+      }
+    } catch {
+      throw HistoryError(path: path, "cannot read the runbook timelines: \(error)")
+    }
+  }
+
   public func unfinishedTimelines() throws -> [Int64] {
     do {
       return try pool.read { db in
