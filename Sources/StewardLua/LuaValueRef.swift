@@ -43,6 +43,9 @@ public enum LuaReturn {
 public struct LuaResultUnreadable: Error, CustomStringConvertible {
   public var saidFail: Bool
   public var underlying: any Error
+  /// For ``LuaVM/callOverSubjects(_:arguments:)``: the subjects an entry of
+  /// the returned list gave `status = "fail"`, read raw.
+  public var failedSubjects: [String] = []
   /// The reason, as the error it wraps says it.
   public var description: String { "\(underlying)" }
 }
@@ -135,10 +138,49 @@ extension LuaVM {
     }
   }
 
+  /// Calls a check over every subject like ``call(_:arguments:)``; when the
+  /// list it returned cannot be read, throws ``LuaResultUnreadable`` with
+  /// the subjects some entry failed, so that they stay failures.
+  public func callOverSubjects(_ f: LuaFunction, arguments: [LuaArgument]) throws -> [Value] {
+    try calling(f, arguments) { first, count in
+      do {
+        return try results(first, count, of: f)
+      } catch {
+        throw LuaResultUnreadable(
+          saidFail: false, underlying: error,
+          failedSubjects: count >= 1 ? rawFailedSubjects(at: first) : [])
+      }
+    }
+  }
+
+  /// The `subject` of each entry of the list at `index` that holds
+  /// `status = "fail"`, all read raw (no metamethod runs).
+  private func rawFailedSubjects(at index: Int32) -> [String] {
+    guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 3) != 0 else { return [] }
+    let top = lua_gettop(L)
+    defer { lua_settop(L, top) }
+    var found: [String] = []
+    var i: lua_Integer = 1
+    // Bounded by the list's own length, read raw, like the rest.
+    let length = lua_Integer(lua_rawlen(L, index))
+    while i <= length {
+      defer { lua_settop(L, top) }
+      if lua_rawgeti(L, index, i) == LUA_TTABLE, rawStatusIsFail(at: -1) {
+        pushString("subject")
+        if lua_rawget(L, -2) == LUA_TSTRING, let subject = validString(at: -1) {
+          found.append(subject)
+        }
+      }
+      i += 1
+    }
+    return found
+  }
+
   /// Whether the table at `index` holds `status = "fail"`, read raw: no
   /// metamethod of the plugin's runs outside its protected call.
   private func rawStatusIsFail(at index: Int32) -> Bool {
     guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 2) != 0 else { return false }
+    let index = lua_absindex(L, index)
     let top = lua_gettop(L)
     defer { lua_settop(L, top) }
     pushString("status")

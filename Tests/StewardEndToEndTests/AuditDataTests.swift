@@ -144,6 +144,10 @@ struct AuditDataTests {
       ("twice", "{ r('a', 'pass'), r('a', 'fail'), r('b', 'pass'), r('c', 'pass') }"),
       ("unknown", "{ r('a', 'pass'), r('b', 'pass'), r('c', 'pass'), r('zz', 'pass') }"),
       ("unknownfail", "{ r('a', 'fail'), r('b', 'pass'), r('c', 'pass'), r('zz', 'pass') }"),
+      (
+        "unreadable",
+        "{ r('a', 'fail'), { subject = 'b', status = 'pass', evidence = { f = function() end } }, r('c', 'pass') }"
+      ),
       ("nolist", "r('a', 'pass')"),
       ("nosubject", "{ { status = 'pass' } }"),
       ("badstatus", "{ r('a', 'maybe'), r('b', 'pass'), r('c', 'pass') }"),
@@ -177,6 +181,11 @@ struct AuditDataTests {
     // names it twice: as errors, `gate.errors: ignore` let them through.
     #expect(status("twice") == "fail pass pass")
     #expect(status("unknownfail") == "fail error error")
+    // A list that cannot be read at all (a function in it) too.
+    #expect(status("unreadable") == "fail error error")
+    #expect(
+      results["unreadable/b"]?.message.contains("function") == true,
+      "\(results["unreadable/b"]?.message ?? "")")
     #expect(status("unknown") == "error error error")
     #expect(results["unknown/a"]?.message.contains("\"zz\", which is not in this run") == true)
     #expect(status("nolist") == "error error error")

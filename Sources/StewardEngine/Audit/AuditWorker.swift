@@ -386,14 +386,22 @@ final class Worker {
     var results: [CheckResult]
     do {
       vm.setCurrentCheck(check.id)
-      let returned = try vm.call(
+      let returned = try vm.callOverSubjects(
         function, arguments: [.readOnly(list), paramsArgument(plan), .readOnly(Value(.map(ctx)))])
       results = judge.read(returned.first, from: function.mark) { at, subject in
         self.mark(of: at, in: subject)
       }
     } catch {
-      let failure = failed(judge.base(subjects[0]), error, file: check.mark.file)
+      let unreadable = error as? LuaResultUnreadable
+      let failure = failed(
+        judge.base(subjects[0]), unreadable?.underlying ?? error, file: check.mark.file)
       results = judge.allError(failure.message, mark: failure.mark)
+      // A list that cannot be read: the subjects an entry of it failed
+      // stay failures, as when it is read and refused (WholeRunResults).
+      let failedSubjects = Set(unreadable?.failedSubjects ?? [])
+      for i in results.indices where failedSubjects.contains(results[i].subjectID) {
+        results[i].status = .fail
+      }
     }
     let lines = logs.take()
     if !results.isEmpty { results[0].log = lines }
