@@ -52,6 +52,29 @@ import Testing
     #expect(try StewardBinary.run(["timeline", "1", "--store", "h.sqlite"], in: dir).status == 0)
   }
 
+  /// A misspelt `--playbook` or `--metric` is refused with the nearest
+  /// recorded name: it listed nothing and exited 0, which a CI trend script
+  /// read as an empty history (new-user review).
+  @Test func aMisspeltPlaybookOrMetricIsRefused() throws {
+    let dir = try Self.project()
+    #expect(
+      try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir).status == 1)
+    for (arguments, expected) in [
+      (["--playbook", "gaet"], #"no recorded run has the playbook "gaet"; did you mean "gate"?"#),
+      (
+        ["--playbook", "gate", "--metric", "fial"],
+        #"no recorded run has the metric "fial"; did you mean "fail"?"#
+      ),
+    ] {
+      let r = try StewardBinary.run(["history", "--store", "h.sqlite"] + arguments, in: dir)
+      #expect(r.status == 2, "\(arguments): \(r.stdout)")
+      #expect(r.stderr.contains(expected), "\(arguments): \(r.stderr)")
+    }
+    let right = try StewardBinary.run(
+      ["history", "--store", "h.sqlite", "--playbook", "gate", "--metric", "fail"], in: dir)
+    #expect(right.status == 0, "\(right.stderr)")
+  }
+
   @Test func runsAreListedAndTrendsShown() throws {
     let dir = try Self.project()
     let first = try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir)

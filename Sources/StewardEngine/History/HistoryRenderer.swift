@@ -28,6 +28,23 @@ public enum HistoryRenderer {
     return table([header] + rows, rightAligned: [0])
   }
 
+  /// Why `name` (a `--playbook` or `--metric`) is refused: no recorded run
+  /// has it while runs have others. A misspelt name listed nothing and
+  /// exited 0, which a CI trend script took for an empty history (new-user
+  /// review). Nil when the name is known, or nothing is recorded yet.
+  public static func unknown(_ what: String, _ name: String, among names: [String]) -> String? {
+    let known = Set(names).sorted()
+    guard !known.isEmpty, !known.contains(name) else { return nil }
+    var message = "no recorded run has the \(what) \"\(name)\""
+    if let guess = SchemaValidator.suggestion(for: name, among: known) {
+      message += "; did you mean \"\(guess)\"?"
+    } else {
+      message +=
+        " (recorded: \(known.prefix(10).joined(separator: ", "))\(known.count > 10 ? ", …" : ""))"
+    }
+    return message
+  }
+
   /// A metric over runs, oldest first, with the change from the previous run.
   public static func text(trend points: [MetricPoint], metric: String, playbook: String) -> String {
     guard !points.isEmpty else { return "no run of \(playbook) has the metric \(metric)" }

@@ -91,6 +91,21 @@ struct HistoryCommand: ParsableCommand {
     }
     do {
       let history = try HistoryStores.open(store, createFolder: false, reading: true)
+      if let playbook {
+        let all = try history.runs(playbook: nil, limit: nil)
+        var problem =
+          try Timelines.unfinished(store: store, playbook: playbook) == nil
+          ? HistoryRenderer.unknown("playbook", playbook, among: all.map(\.playbook)) : nil
+        if problem == nil, let metric, campaign == nil, !signoffs {
+          problem = HistoryRenderer.unknown(
+            "metric", metric,
+            among: all.filter { $0.playbook == playbook }.flatMap { $0.metrics.map(\.name) })
+        }
+        if let problem {
+          Console.error("\(HistoryStores.shown(store)): error: \(problem)")
+          throw ExitCode(Exit.inputError)
+        }
+      }
       let text: String
       if let campaign {
         guard
