@@ -166,6 +166,30 @@ import Testing
     #expect(test.stdout.contains("(1 check)"), "one check, said so: \(test.stdout)")
   }
 
+  /// Such a failure keeps what it meant to say, its misspelt message
+  /// included, and points at the subject its `at` names, with the mistake
+  /// named after it (new-user review: the finding's text was lost).
+  @Test func aMalformedFailureKeepsItsMessageAndPlace() throws {
+    let plugin = """
+      local p = steward.plugin{ name = "q", version = "1" }
+      p:check{ id = "typo", description = "d", severity = "low",
+        run = function(s) return { status = "fail", mesage = "no model card", at = "owner" } end }
+      return p
+      """
+    let dir = try StewardBinary.scratch([
+      "gate.yaml": audit(checks: "  - use: q.typo").replacingOccurrences(
+        of: "plugins: [p.lua]", with: "plugins: [q.lua]"),
+      "q.lua": plugin, "cards/a.yaml": Self.card,
+    ])
+    let r = try StewardBinary.run(["run", "gate.yaml", "--no-record", "--format", "json"], in: dir)
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(
+      r.stdout.contains(
+        #""message":"no model card (q.lua:3: the check's result has an unknown key \"mesage\""#),
+      "\(r.stdout)")
+    #expect(r.stdout.contains(#""location":{"file":"cards/a.yaml","line":2"#), "\(r.stdout)")
+  }
+
   /// One C call that runs past the clock is an error: a sort of long
   /// strings (the clock is read again after the call), a gsub whose long
   /// replacement is walked at every empty match (charged before the walk,

@@ -60,7 +60,7 @@ enum CheckOutcome {
             || SchemaValidator.suggestion(for: entry.key, among: fields) == "status")
             && entry.value.string.map(meansFail) == true
         }
-        return invalid(message, source, failing: failing)
+        return invalid(message, source, failing: failing, meant: meant(m))
       }
       return table(
         status: m["status"], message: m["message"], at: m["at"], evidence: m["evidence"],
@@ -100,13 +100,15 @@ enum CheckOutcome {
         case (_, let name?): "\"\(name)\""
         case (let value?, nil): English.withArticle(value.typeName)
         }
-      return invalid("the check returned a table whose status is \(got)", source, failing: failing)
+      return invalid(
+        "the check returned a table whose status is \(got)", source, failing: failing,
+        meant: (message?.string, at?.string))
     }
     for (key, value) in [("message", message), ("at", at)] {
       if let value, value.string == nil {
         return invalid(
           "the check's result has \(key) = \(English.withArticle(value.typeName)), not a string",
-          source, failing: status == .fail)
+          source, failing: status == .fail, meant: (message?.string, at?.string))
       }
     }
     return Parsed(
@@ -135,14 +137,38 @@ enum CheckOutcome {
   /// `status = "fail"` around its mistake. A typo beside a failure
   /// (`mesage = …`) made it an error, which `gate.errors: ignore` lets
   /// through: the failure the check reported passed the gate.
-  static func invalid(_ message: String, _ source: Source = .expression, failing: Bool = false)
-    -> Parsed
-  {
+  ///
+  /// Such a failure keeps what the check meant to say, where it can be
+  /// read (`meant`: its message, even under a misspelt key, and its `at`),
+  /// so that the report shows the finding and points at the subject, with
+  /// the mistake named after it.
+  static func invalid(
+    _ message: String, _ source: Source = .expression, failing: Bool = false,
+    meant: (message: String?, at: String?) = (nil, nil)
+  ) -> Parsed {
     let place = source.mark.map { "\($0): " } ?? ""
+    let complaint =
+      place + message + "; return true/false, \"pass\"/\"fail\"/\"skip\", or { status = … }"
+    guard failing else {
+      return Parsed(
+        status: .error, message: complaint, at: nil, evidence: .null, mark: source.mark,
+        malformed: true)
+    }
+    let said = meant.message.flatMap { $0.isEmpty ? nil : $0 }
     return Parsed(
-      status: failing ? .fail : .error,
-      message: place + message
-        + "; return true/false, \"pass\"/\"fail\"/\"skip\", or { status = … }",
-      at: nil, evidence: .null, mark: source.mark, malformed: true)
+      status: .fail, message: said.map { "\($0) (\(complaint))" } ?? complaint, at: meant.at,
+      evidence: .null, mark: meant.at == nil ? source.mark : nil, malformed: true)
+  }
+
+  /// The message and `at` a malformed result table meant, its misspelt
+  /// keys read as the ones they are nearest (`mesage`, `att`).
+  static func meant(_ m: OrderedMap) -> (message: String?, at: String?) {
+    func field(_ name: String) -> String? {
+      m[name]?.string
+        ?? m.entries.first {
+          !fields.contains($0.key) && SchemaValidator.suggestion(for: $0.key, among: fields) == name
+        }?.value.string
+    }
+    return (field("message"), field("at"))
   }
 }
