@@ -75,6 +75,28 @@ import Testing
     #expect(right.status == 0, "\(right.stderr)")
   }
 
+  /// An export that stops at a broken run of its source says how many
+  /// runs it had copied: the new store held them, and nothing said so
+  /// (new-user review).
+  @Test func anExportStoppedPartWaySaysWhatItCopied() throws {
+    let dir = try Self.project()
+    for _ in 0..<2 {
+      #expect(
+        try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir).status == 1)
+    }
+    let queue = try DatabaseQueue(path: dir.appendingPathComponent("h.sqlite").path)
+    try queue.write { db in
+      try db.execute(sql: "DELETE FROM result WHERE run_id = 2 AND position = 0")
+    }
+    let r = try StewardBinary.run(
+      ["history", "export", "--from", "h.sqlite", "--to", "copy.sqlite"], in: dir)
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "copy.sqlite: note: the export stopped after copying 1 run (0 already there)"),
+      "\(r.stderr)")
+  }
+
   @Test func runsAreListedAndTrendsShown() throws {
     let dir = try Self.project()
     let first = try StewardBinary.run(["run", "gate.yaml", "--store", "h.sqlite"], in: dir)

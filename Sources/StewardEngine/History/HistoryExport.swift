@@ -24,6 +24,13 @@ public enum HistoryExport {
     public var skipped: Int
   }
 
+  /// An export that stopped part way: what it had done, and why it
+  /// stopped. Running it again finishes it (a run already there is skipped).
+  public struct Stopped: Error {
+    public var outcome: Outcome
+    public var reason: any Error
+  }
+
   struct Identity: Hashable {
     var playbook: String
     var kind: String
@@ -73,7 +80,13 @@ public enum HistoryExport {
           outcome.skipped += 1
           continue
         }
-        try target.record(run, results: try source.results(ofRun: id))
+        do {
+          try target.record(run, results: try source.results(ofRun: id))
+        } catch {
+          // Said, so that nobody takes the target for whole or untouched.
+          if outcome.copied > 0 { throw Stopped(outcome: outcome, reason: error) }
+          throw error
+        }
         present.insert(identity)
         outcome.copied += 1
       }

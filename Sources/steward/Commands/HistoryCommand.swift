@@ -194,6 +194,12 @@ struct HistoryExportCommand: ParsableCommand {
       print(
         "copied \(English.count(outcome.copied, "run")) to \(HistoryStores.shown(to)); \(outcome.skipped) already there"
       )
+    } catch let stopped as HistoryExport.Stopped {
+      Console.error("\(stopped.reason)")
+      Console.error(
+        "\(HistoryStores.shown(to)): note: the export stopped after copying \(English.count(stopped.outcome.copied, "run")) (\(stopped.outcome.skipped) already there); once the cause is mended, running it again copies the rest"
+      )
+      throw ExitCode(Exit.inputError)
     } catch let error as HistoryError {
       Console.error(error.description)
       throw ExitCode(Exit.inputError)
