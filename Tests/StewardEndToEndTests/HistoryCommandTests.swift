@@ -50,6 +50,10 @@ import Testing
         "there is no runbook run 2 in h.sqlite; run 2 in `steward history` is the record of runbook run 1: use 1"
       ), "\(asked.stderr)")
     #expect(try StewardBinary.run(["timeline", "1", "--store", "h.sqlite"], in: dir).status == 0)
+    // The history's line for the record says the runbook run's number.
+    let listed = try StewardBinary.run(["history", "--store", "h.sqlite"], in: dir)
+    let line = listed.stdout.split(separator: "\n").first { $0.contains(" rb ") } ?? ""
+    #expect(line.contains("runbook run 1 (steward timeline 1)"), "\(listed.stdout)")
   }
 
   /// A misspelt `--playbook` or `--metric` is refused with the nearest

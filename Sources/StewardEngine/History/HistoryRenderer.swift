@@ -16,13 +16,20 @@ public enum HistoryRenderer {
   }
 
   /// A run list, newest first: id, time, playbook, kind, gate and summary.
-  public static func text(runs: [RunRecord]) -> String {
+  /// `timelines` gives, by run id, the runbook run a runbook's record is
+  /// of: the two are numbered apart, and `steward timeline`, `--resume` and
+  /// `approve` take the runbook run's number (new-user review).
+  public static func text(runs: [RunRecord], timelines: [Int64: Int64] = [:]) -> String {
     guard !runs.isEmpty else { return "no runs recorded" }
     let header = ["RUN", "STARTED", "PLAYBOOK", "KIND", "GATE", "SUMMARY"]
     let rows = runs.map { run in
-      [
+      let summary = summaryText(run.metrics)
+      let timeline = run.id.flatMap { timelines[$0] }.map {
+        "runbook run \($0) (steward timeline \($0))"
+      }
+      return [
         "\(run.id ?? 0)", ReportValues.timestamp(run.startedAt), run.playbook, run.kind, run.gate,
-        summaryText(run.metrics),
+        [timeline, summary.isEmpty ? nil : summary].compactMap { $0 }.joined(separator: ", "),
       ]
     }
     return table([header] + rows, rightAligned: [0])

@@ -9,6 +9,19 @@ public enum Timelines {
   /// Lines about the runbook runs that have not ended (interrupted, still
   /// running in a process, or waiting for an approval), each with the
   /// command that goes on with it; nil when there are none.
+  /// By history run id, the runbook run each of `records` is the record of.
+  public static func numbers(store path: String, ofRecords records: [Int64]) throws -> [Int64:
+    Int64]
+  {
+    guard !records.isEmpty else { return [:] }
+    let store = try open(path, reading: true)
+    var found: [Int64: Int64] = [:]
+    for run in records {
+      if let timeline = try store.timeline(recordedAs: run) { found[run] = timeline }
+    }
+    return found
+  }
+
   public static func unfinished(store path: String, playbook: String? = nil) throws -> String? {
     let store = try open(path, reading: true)
     let ids = try store.unfinishedTimelines()

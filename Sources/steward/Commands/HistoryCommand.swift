@@ -133,8 +133,12 @@ struct HistoryCommand: ParsableCommand {
         } else {
           // Runs that never ended (killed, waiting) are in no run row yet.
           let unfinished = try Timelines.unfinished(store: store, playbook: playbook)
+          let timelines = try Timelines.numbers(
+            store: store, ofRecords: runs.filter { $0.kind == "runbook" }.compactMap(\.id))
           text = [
-            runs.isEmpty && unfinished != nil ? nil : HistoryRenderer.text(runs: runs), unfinished,
+            runs.isEmpty && unfinished != nil
+              ? nil : HistoryRenderer.text(runs: runs, timelines: timelines),
+            unfinished,
           ]
           .compactMap { $0 }.joined(separator: "\n\n")
         }
