@@ -133,7 +133,6 @@ final class Worker {
   func run(on subject: Subject) -> [CheckResult] {
     var shared: LuaArgument?
     var context: LuaValueRef?
-    var contextFailed = false
     defer {
       if case .reference(let r) = shared { r.release() }
       context?.release()
@@ -165,11 +164,10 @@ final class Worker {
           r.release()
           context = nil
         }
-        contextFailed = context == nil
       }
       // Made only when Lua is called: a builtin without a guard needs none.
       func contextArgument() -> LuaArgument {
-        if !contextFailed, let r = context,
+        if let r = context,
           (try? vm?.setContext(check: plan.check.id, deferred: plan.deferred, in: r)) != nil
         {
           return .reference(r)
@@ -329,27 +327,21 @@ final class Worker {
         returned = try vm.call(
           function, arguments: [argument, paramsArgument(plan), context()],
           record: CheckOutcome.fields)
-      } catch let unreadable as LuaResultUnreadable {
-        // What it returned could not be read: a failure stays one.
-        var failure = failed(result, unreadable.underlying, file: subject.file)
-        if unreadable.saidFail { failure.status = .fail }
-        return failure
       } catch {
         let expression: SourceMark? =
           if case .expression = plan.check.source { plan.check.expressionMark } else { nil }
-        return failed(result, error, file: subject.file, expression: expression)
+        // What it returned could not be read: a failure stays one.
+        let unreadable = error as? LuaResultUnreadable
+        var failure = failed(
+          result, unreadable?.underlying ?? error, file: subject.file, expression: expression)
+        if unreadable?.saidFail == true { failure.status = .fail }
+        return failure
       }
       let from: CheckOutcome.Source =
         if case .expression = plan.check.source { .expression } else { .plugin(function.mark) }
       let parsed = CheckOutcome.parse(returned, from: from)
-      result.status = parsed.status
-      result.message = parsed.message
-      result.evidence = parsed.evidence
-      if let mark = parsed.mark { result.mark = mark }
-      if let at = parsed.at {
-        result.path = at
-        result.mark = mark(of: at, in: subject)
-      } else if let at = plan.check.at, let segments = plan.atSegments {
+      result.take(parsed) { mark(of: $0, in: subject) }
+      if parsed.at == nil, let at = plan.check.at, let segments = plan.atSegments {
         result.path = at
         result.mark = subject.value.lookup(segments: segments).mark
       }
@@ -361,13 +353,11 @@ final class Worker {
   /// for each subject, in their order (WholeRunResults says how the list it
   /// returns is read).
   func runWhole(_ check: CheckSpec, on subjects: [Subject]) -> [CheckResult] {
-    guard let plan = plans.first(where: { $0.check.id == check.id }) else {
-      return WholeRunResults(check: check, subjects: subjects).allError(
-        "check \(check.id) is not loaded", mark: nil)
-    }
     let judge = WholeRunResults(check: check, subjects: subjects)
     if let setupError { return judge.allError(setupError.description, mark: nil) }
-    guard let vm, let function = runs[check.id] else {
+    guard let vm, let plan = plans.first(where: { $0.check.id == check.id }),
+      let function = plan.run
+    else {
       return judge.allError("check \(check.id) is not loaded", mark: nil)
     }
     guard !subjects.isEmpty else { return [] }

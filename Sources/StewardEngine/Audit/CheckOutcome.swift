@@ -172,3 +172,17 @@ enum CheckOutcome {
     return (field("message"), field("at"))
   }
 }
+
+extension CheckResult {
+  /// Takes what a check returned; `mark` gives the place of its `at` path.
+  mutating func take(_ parsed: CheckOutcome.Parsed, mark: (String) -> SourceMark) {
+    status = parsed.status
+    message = parsed.message
+    evidence = parsed.evidence
+    if let place = parsed.mark { self.mark = place }
+    if let at = parsed.at {
+      path = at
+      self.mark = mark(at)
+    }
+  }
+}

@@ -88,15 +88,7 @@ struct WholeRunResults {
         result.message = "\(place): the check returned no result for this subject"
         return result
       }
-      let parsed = CheckOutcome.parse(item, from: .plugin(place))
-      result.status = parsed.status
-      result.message = parsed.message
-      result.evidence = parsed.evidence
-      if let m = parsed.mark { result.mark = m }
-      if let at = parsed.at {
-        result.path = at
-        result.mark = mark(at, subject)
-      }
+      result.take(CheckOutcome.parse(item, from: .plugin(place))) { mark($0, subject) }
       return result
     }
   }

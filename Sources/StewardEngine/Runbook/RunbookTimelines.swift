@@ -6,9 +6,6 @@ import StewardCore
 /// that have not ended, and how to go on with each) and `steward timeline`
 /// (any recorded run's timeline, rendered again).
 public enum Timelines {
-  /// Lines about the runbook runs that have not ended (interrupted, still
-  /// running in a process, or waiting for an approval), each with the
-  /// command that goes on with it; nil when there are none.
   /// By history run id, the runbook run each of `records` is the record of.
   public static func numbers(store path: String, ofRecords records: [Int64]) throws -> [Int64:
     Int64]
@@ -22,6 +19,9 @@ public enum Timelines {
     return found
   }
 
+  /// Lines about the runbook runs that have not ended (interrupted, still
+  /// running in a process, or waiting for an approval), each with the
+  /// command that goes on with it; nil when there are none.
   public static func unfinished(store path: String, playbook: String? = nil) throws -> String? {
     let store = try open(path, reading: true)
     let ids = try store.unfinishedTimelines()

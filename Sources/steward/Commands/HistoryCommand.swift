@@ -91,36 +91,24 @@ struct HistoryCommand: ParsableCommand {
     }
     do {
       let history = try HistoryStores.open(store, createFolder: false, reading: true)
-      if let playbook {
-        let all = try history.runs(playbook: nil, limit: nil)
-        var problem =
-          try Timelines.unfinished(store: store, playbook: playbook) == nil
-          ? HistoryRenderer.unknown("playbook", playbook, among: all.map(\.playbook)) : nil
-        if problem == nil, let metric, campaign == nil, !signoffs {
-          problem = HistoryRenderer.unknown(
-            "metric", metric,
-            among: all.filter { $0.playbook == playbook }.flatMap { $0.metrics.map(\.name) })
-        }
-        if let problem {
-          Console.error("\(HistoryStores.shown(store)): error: \(problem)")
-          throw ExitCode(Exit.inputError)
-        }
-      }
       let text: String
       if let campaign {
         guard
           let burnUp = Campaign.burnUp(
             campaign, runs: try history.runs(playbook: playbook, limit: limit))
         else {
+          try refuseUnknownNames(in: history)
           Console.error(
             "\(HistoryStores.shown(store)): error: no run measured a campaign \"\(campaign)\"")
           throw ExitCode(Exit.inputError)
         }
         text = burnUp
       } else if signoffs, let playbook {
+        try refuseUnknownNames(in: history)
         text = try SignOffs.text(store: store, playbook: playbook) + "\n"
       } else if let metric, let playbook {
         var points = try history.series(metric: metric, playbook: playbook)
+        if points.isEmpty { try refuseUnknownNames(in: history, metric: metric) }
         if let limit { points = Array(points.suffix(limit)) }
         text =
           format == "json"
@@ -128,6 +116,7 @@ struct HistoryCommand: ParsableCommand {
           : HistoryRenderer.text(trend: points, metric: metric, playbook: playbook)
       } else {
         let runs = try history.runs(playbook: playbook, limit: limit)
+        if runs.isEmpty { try refuseUnknownNames(in: history) }
         if format == "json" {
           text = HistoryRenderer.json(runs: runs)
         } else {
@@ -146,6 +135,26 @@ struct HistoryCommand: ParsableCommand {
       try Output.deliver(text, to: nil)
     } catch let error as HistoryError {
       Console.error(error.description)
+      throw ExitCode(Exit.inputError)
+    }
+  }
+
+  /// Refuses (exit 2) a `--playbook`, or `metric` of it, that no recorded
+  /// run has while runs have others. Asked only when the answer came out
+  /// empty, so that a listing reads the store once.
+  func refuseUnknownNames(in history: any HistoryStore, metric: String? = nil) throws {
+    guard let playbook else { return }
+    let all = try history.runs(playbook: nil, limit: nil)
+    var problem =
+      try Timelines.unfinished(store: store, playbook: playbook) == nil
+      ? HistoryRenderer.unknown("playbook", playbook, among: all.map(\.playbook)) : nil
+    if problem == nil, let metric {
+      problem = HistoryRenderer.unknown(
+        "metric", metric,
+        among: all.filter { $0.playbook == playbook }.flatMap { $0.metrics.map(\.name) })
+    }
+    if let problem {
+      Console.error("\(HistoryStores.shown(store)): error: \(problem)")
       throw ExitCode(Exit.inputError)
     }
   }
