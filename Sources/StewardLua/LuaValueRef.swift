@@ -36,18 +36,25 @@ public enum LuaReturn {
 
 /// What ``LuaVM/call(_:arguments:record:)`` throws when the function ran
 /// but what it returned cannot be read (a function in it, a string that is
-/// not UTF-8, a table that mixes keys, a cycle): the reason, and whether
-/// the result said `status = "fail"`, so that a failure with a mistake
-/// beside it stays a failure rather than an error that `errors: ignore`
-/// would let through.
+/// not UTF-8, a table that mixes keys, a cycle): the reason, and the string
+/// fields that could be read, so that the host can tell a result that said
+/// it failed (and keep it a failure rather than an error that
+/// `errors: ignore` would let through) by the same rule as a readable one.
 public struct LuaResultUnreadable: Error, CustomStringConvertible {
-  public var saidFail: Bool
   public var underlying: any Error
-  /// For ``LuaVM/callOverSubjects(_:arguments:)``: the subjects an entry of
-  /// the returned list gave `status = "fail"`, read raw.
-  public var failedSubjects: [String] = []
+  /// The string-valued fields of the table returned, read raw.
+  public var fields: [LuaStringField] = []
+  /// For ``LuaVM/callOverSubjects(_:arguments:)``: those of each entry of
+  /// the list returned.
+  public var entries: [[LuaStringField]] = []
   /// The reason, as the error it wraps says it.
   public var description: String { "\(underlying)" }
+}
+
+/// A string key and its string value in a table, read raw.
+public struct LuaStringField: Sendable {
+  public var key: String
+  public var value: String
 }
 
 /// An argument of ``LuaVM/call(_:arguments:)``: a value to convert, or one
@@ -133,61 +140,63 @@ extension LuaVM {
         return .value(try results(first, count, of: f).first)
       } catch {
         throw LuaResultUnreadable(
-          saidFail: count >= 1 && rawStatusIsFail(at: first), underlying: error)
+          underlying: error, fields: count >= 1 ? rawStringFields(at: first) : [])
       }
     }
   }
 
   /// Calls a check over every subject like ``call(_:arguments:)``; when the
   /// list it returned cannot be read, throws ``LuaResultUnreadable`` with
-  /// the subjects some entry failed, so that they stay failures.
+  /// the string fields of each entry, so that the subjects an entry failed
+  /// stay failures.
   public func callOverSubjects(_ f: LuaFunction, arguments: [LuaArgument]) throws -> [Value] {
     try calling(f, arguments) { first, count in
       do {
         return try results(first, count, of: f)
       } catch {
         throw LuaResultUnreadable(
-          saidFail: false, underlying: error,
-          failedSubjects: count >= 1 ? rawFailedSubjects(at: first) : [])
+          underlying: error, entries: count >= 1 ? rawEntries(at: first) : [])
       }
     }
   }
 
-  /// The `subject` of each entry of the list at `index` that holds
-  /// `status = "fail"`, all read raw (no metamethod runs).
-  private func rawFailedSubjects(at index: Int32) -> [String] {
-    guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 3) != 0 else { return [] }
+  /// The string fields of each table in the list at `index`, read raw.
+  private func rawEntries(at index: Int32) -> [[LuaStringField]] {
+    guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 2) != 0 else { return [] }
     let top = lua_gettop(L)
     defer { lua_settop(L, top) }
-    var found: [String] = []
-    var i: lua_Integer = 1
-    // Bounded by the list's own length, read raw, like the rest.
+    // Bounded by the list's own length, which the plugin's memory budget bounds.
     let length = lua_Integer(lua_rawlen(L, index))
+    var entries: [[LuaStringField]] = []
+    var i: lua_Integer = 1
     while i <= length {
-      defer { lua_settop(L, top) }
-      if lua_rawgeti(L, index, i) == LUA_TTABLE, rawStatusIsFail(at: -1) {
-        pushString("subject")
-        if lua_rawget(L, -2) == LUA_TSTRING, let subject = validString(at: -1) {
-          found.append(subject)
-        }
-      }
+      _ = lua_rawgeti(L, index, i)
+      entries.append(rawStringFields(at: -1))
+      lua_settop(L, top)
       i += 1
     }
-    return found
+    return entries
   }
 
-  /// Whether the table at `index` holds `status = "fail"`, read raw: no
-  /// metamethod of the plugin's runs outside its protected call.
-  private func rawStatusIsFail(at index: Int32) -> Bool {
-    guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 2) != 0 else { return false }
+  /// The fields of the table at `index` whose key and value are both
+  /// strings (valid UTF-8), read raw: no metamethod of the plugin's runs
+  /// outside its protected call.
+  private func rawStringFields(at index: Int32) -> [LuaStringField] {
+    guard lua_type(L, index) == LUA_TTABLE, lua_checkstack(L, 3) != 0 else { return [] }
     let index = lua_absindex(L, index)
     let top = lua_gettop(L)
     defer { lua_settop(L, top) }
-    pushString("status")
-    guard lua_rawget(L, index) == LUA_TSTRING else { return false }
-    var length = 0
-    guard let text = lua_tolstring(L, -1, &length), length == 4 else { return false }
-    return memcmp(text, "fail", 4) == 0
+    var fields: [LuaStringField] = []
+    lua_pushnil(L)
+    while lua_next(L, index) != 0 {
+      if lua_type(L, -2) == LUA_TSTRING, lua_type(L, -1) == LUA_TSTRING,
+        let key = validString(at: -2), let value = validString(at: -1)
+      {
+        fields.append(LuaStringField(key: key, value: value))
+      }
+      lua_settop(L, -2)  // keep the key for lua_next
+    }
+    return fields
   }
 
   /// The table at `index` read as a record of `fields`, or nil when it is not

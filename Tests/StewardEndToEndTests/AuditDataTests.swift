@@ -144,6 +144,11 @@ struct AuditDataTests {
       ("twice", "{ r('a', 'pass'), r('a', 'fail'), r('b', 'pass'), r('c', 'pass') }"),
       ("unknown", "{ r('a', 'pass'), r('b', 'pass'), r('c', 'pass'), r('zz', 'pass') }"),
       ("unknownfail", "{ r('a', 'fail'), r('b', 'pass'), r('c', 'pass'), r('zz', 'pass') }"),
+      ("unknownFAIL", "{ r('a', 'FAIL'), r('b', 'pass'), r('c', 'pass'), r('zz', 'pass') }"),
+      (
+        "unreadableFAIL",
+        "{ r('a', 'failed'), { subject = 'b', status = 'pass', evidence = { f = function() end } }, r('c', 'pass') }"
+      ),
       (
         "unreadable",
         "{ r('a', 'fail'), { subject = 'b', status = 'pass', evidence = { f = function() end } }, r('c', 'pass') }"
@@ -183,6 +188,9 @@ struct AuditDataTests {
     #expect(status("unknownfail") == "fail error error")
     // A list that cannot be read at all (a function in it) too.
     #expect(status("unreadable") == "fail error error")
+    // The same rule as a single result's: a status that plainly means one.
+    #expect(status("unknownFAIL") == "fail error error")
+    #expect(status("unreadableFAIL") == "fail error error")
     #expect(
       results["unreadable/b"]?.message.contains("function") == true,
       "\(results["unreadable/b"]?.message ?? "")")

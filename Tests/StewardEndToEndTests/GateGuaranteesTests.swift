@@ -140,6 +140,9 @@ import Testing
     #"(function() local t = {} t.t = t return { status = "fail", evidence = t } end)()"#,
     // Statuses that are not ours but plainly mean a failure.
     #""FAIL""#, #"{ status = "failed", message = "m" }"#, #"{ stauts = "fail" }"#,
+    // Both at once: a value steward cannot read, and such a status.
+    #"{ status = "FAIL", evidence = { f = function() end } }"#,
+    #"{ stauts = "failed", message = "bad\255" }"#,
   ])
   func aFailureWithAMistakeBesideItFailsTheGateWhenErrorsAreIgnored(result: String) throws {
     let plugin = """

@@ -334,7 +334,9 @@ final class Worker {
         let unreadable = error as? LuaResultUnreadable
         var failure = failed(
           result, unreadable?.underlying ?? error, file: subject.file, expression: expression)
-        if unreadable?.saidFail == true { failure.status = .fail }
+        if let unreadable, CheckOutcome.saysFail(CheckOutcome.strings(unreadable.fields)) {
+          failure.status = .fail
+        }
         return failure
       }
       let from: CheckOutcome.Source =
@@ -388,7 +390,11 @@ final class Worker {
       results = judge.allError(failure.message, mark: failure.mark)
       // A list that cannot be read: the subjects an entry of it failed
       // stay failures, as when it is read and refused (WholeRunResults).
-      let failedSubjects = Set(unreadable?.failedSubjects ?? [])
+      let failedSubjects = Set(
+        (unreadable?.entries ?? []).compactMap { entry in
+          CheckOutcome.saysFail(CheckOutcome.strings(entry))
+            ? entry.first { $0.key == "subject" }?.value : nil
+        })
       for i in results.indices where failedSubjects.contains(results[i].subjectID) {
         results[i].status = .fail
       }

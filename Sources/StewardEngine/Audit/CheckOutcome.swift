@@ -53,14 +53,7 @@ enum CheckOutcome {
         if let guess = SchemaValidator.suggestion(for: unknown.key, among: fields) {
           message += "; did you mean \"\(guess)\"?"
         }
-        // A failure is read where the check meant one: `status`, or a key
-        // that is a misspelling of it (`stauts = "fail"`).
-        let failing = m.entries.contains { entry in
-          (entry.key == "status"
-            || SchemaValidator.suggestion(for: entry.key, among: fields) == "status")
-            && entry.value.string.map(meansFail) == true
-        }
-        return invalid(message, source, failing: failing, meant: meant(m))
+        return invalid(message, source, failing: saysFail(strings(m)), meant: meant(m))
       }
       return table(
         status: m["status"], message: m["message"], at: m["at"], evidence: m["evidence"],
@@ -113,6 +106,28 @@ enum CheckOutcome {
     }
     return Parsed(
       status: status, message: message?.string ?? "", at: at?.string, evidence: evidence ?? .null)
+  }
+
+  /// Whether a result's string fields say it failed: `status`, or a key
+  /// nearest it (`stauts`), holding a status that means failure. The one
+  /// rule for a malformed result, whether the host could read it or not
+  /// (``LuaResultUnreadable``), and for each entry of a whole-run list.
+  static func saysFail(_ strings: [(key: String, value: String)]) -> Bool {
+    strings.contains { field in
+      (field.key == "status"
+        || SchemaValidator.suggestion(for: field.key, among: fields) == "status")
+        && meansFail(field.value)
+    }
+  }
+
+  /// The string-valued fields of a result table.
+  static func strings(_ m: OrderedMap) -> [(key: String, value: String)] {
+    m.entries.compactMap { entry in entry.value.string.map { (entry.key, $0) } }
+  }
+
+  /// The same, read raw from a result the host could not convert.
+  static func strings(_ fields: [LuaStringField]) -> [(key: String, value: String)] {
+    fields.map { ($0.key, $0.value) }
   }
 
   /// A status that is not one of ours but plainly means a failure

@@ -48,7 +48,9 @@ struct WholeRunResults {
     // errors, which `gate.errors: ignore` would let through (attacker review).
     let saidFail = Set(
       (returned?.list ?? []).compactMap { item -> String? in
-        guard let fields = item.map, fields["status"]?.string == "fail" else { return nil }
+        guard let fields = item.map, CheckOutcome.saysFail(CheckOutcome.strings(fields)) else {
+          return nil
+        }
         return fields["subject"]?.string
       })
     func refuse(_ why: String) -> [CheckResult] {
